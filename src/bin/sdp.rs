@@ -1,0 +1,56 @@
+//! `sdp`: the playground's command-line runner.
+//!
+//! ```text
+//! sdp run <scenario.json>      run a scenario; print decisions and summary as JSON
+//! sdp preset <widget> <name>   print a preset scenario as JSON
+//! sdp presets                  list presets
+//! ```
+//!
+//! Output is byte-identical to what the browser computes for the same
+//! scenario. Errors go to stderr with exit status 2.
+
+use playground::scenario::{self, presets, Scenario};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
+  sdp preset rate-limiter <name> print a preset scenario as JSON
+  sdp presets                    list the presets";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sdp: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[&str]) -> Result<String, String> {
+    match args {
+        ["run", path] => {
+            let text = if *path == "-" {
+                std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read stdin: {e}"))?
+            } else {
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
+            };
+            let s = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+            scenario::run_to_json(&s)
+        }
+        ["preset", "rate-limiter", name] => presets::rate_limiter(name)
+            .map(|s| Scenario::RateLimiter(s).to_json_pretty())
+            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
+        ["presets"] => Ok(presets::RATE_LIMITER
+            .iter()
+            .map(|(n, d)| format!("rate-limiter {n:<22} {d}"))
+            .collect::<Vec<_>>()
+            .join("\n")),
+        _ => Err(USAGE.into()),
+    }
+}

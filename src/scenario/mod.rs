@@ -1,0 +1,242 @@
+//! The one scenario format: a versioned JSON document naming a widget, its
+//! configuration, its traffic, the seed and optional view state.
+//!
+//! The same types serve the URL of every widget ([`url`]), export and import,
+//! the native CLI, article widget blocks ([`block`]) and the tests. Parsing
+//! never panics: every failure is a message naming what is wrong.
+
+pub mod block;
+pub mod presets;
+pub mod url;
+
+use crate::sim::ratelimit::run::{run_lane, LaneRun};
+use crate::sim::ratelimit::LimiterConfig;
+use crate::sim::rng::Rng;
+use crate::sim::time::{ms_to_ns, MS};
+use crate::sim::traffic::{merge, Arrival, Request, Traffic, MAX_DURATION_MS};
+use serde::{Deserialize, Serialize};
+
+/// The format version this build writes and reads. Older versions are
+/// upgraded on load; newer ones are refused with a message.
+pub const VERSION: u32 = 1;
+/// Most limiters compared side by side.
+pub const MAX_LANES: usize = 3;
+/// Most requests fired by hand in one scenario.
+pub const MAX_EXTRA: usize = 10_000;
+
+/// A scenario for any widget. The `widget` field selects the variant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "widget", rename_all = "kebab-case")]
+pub enum Scenario {
+    RateLimiter(RateLimiterScenario),
+}
+
+/// View state that does not change results: where playback stands.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    /// Playback position in ms; absent means the end of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<f64>,
+}
+
+impl View {
+    fn is_default(&self) -> bool {
+        *self == View::default()
+    }
+}
+
+/// The rate-limiter widget's scenario: up to three limiters on one trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimiterScenario {
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub traffic: Traffic,
+    pub limiters: Vec<LimiterConfig>,
+    /// Requests fired by hand, `[at_ms, cost]`, merged into the generated traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<Arrival>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+/// Just enough of a document to report version and widget problems first.
+#[derive(Deserialize)]
+struct Probe {
+    version: Option<serde_json::Value>,
+    widget: Option<serde_json::Value>,
+}
+
+impl Scenario {
+    /// Parses and validates a scenario document.
+    pub fn from_json(text: &str) -> Result<Scenario, String> {
+        let probe: Probe = serde_json::from_str(text).map_err(|e| format!("not a scenario: {e}"))?;
+        match probe.version {
+            None => return Err("the scenario has no \"version\"".into()),
+            Some(v) => match v.as_u64() {
+                Some(v) if v == u64::from(VERSION) => {}
+                Some(v) if v > u64::from(VERSION) => {
+                    return Err(format!(
+                        "this scenario is version {v}, newer than this playground understands (version {VERSION}); reload the page to update"
+                    ))
+                }
+                _ => return Err(format!("\"version\" must be a whole number from 1 to {VERSION}, not {v}")),
+            },
+        }
+        match probe.widget.as_ref().and_then(|w| w.as_str()) {
+            Some("rate-limiter") => {}
+            Some(other) => return Err(format!("unknown widget \"{other}\"; known widgets: rate-limiter")),
+            None => return Err("the scenario has no \"widget\" name".into()),
+        }
+        let s: Scenario = serde_json::from_str(text).map_err(|e| format!("invalid scenario: {e}"))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The scenario as compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("scenario types always serialise")
+    }
+
+    /// The scenario as indented JSON, for export.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("scenario types always serialise")
+    }
+
+    /// Checks every field against its bounds.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Scenario::RateLimiter(s) => s.validate(),
+        }
+    }
+
+    /// The widget's registry name.
+    pub fn widget(&self) -> &'static str {
+        match self {
+            Scenario::RateLimiter(_) => "rate-limiter",
+        }
+    }
+}
+
+impl RateLimiterScenario {
+    /// Checks lanes, traffic, duration and hand-fired requests.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.version != VERSION {
+            return Err(format!("unsupported version {}", self.version));
+        }
+        if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
+            return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
+        }
+        if self.limiters.is_empty() || self.limiters.len() > MAX_LANES {
+            return Err(format!("compare between 1 and {MAX_LANES} limiters, not {}", self.limiters.len()));
+        }
+        for l in &self.limiters {
+            l.validate()?;
+        }
+        self.traffic.validate(self.duration_ms)?;
+        if self.extra.len() > MAX_EXTRA {
+            return Err(format!("at most {MAX_EXTRA} hand-fired requests, not {}", self.extra.len()));
+        }
+        Traffic::List { requests: sorted(&self.extra) }
+            .validate(self.duration_ms)
+            .map_err(|e| format!("hand-fired {e}"))?;
+        if let Some(t) = self.view.time_ms {
+            if !t.is_finite() || t < 0.0 {
+                return Err(format!("view.time_ms must be a time ≥ 0, not {t}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The run's arrivals: generated traffic plus hand-fired requests.
+    pub fn requests(&self) -> Vec<Request> {
+        let mut rng = Rng::new(self.seed);
+        let duration = self.duration_ms * MS;
+        let base = self.traffic.generate(duration, &mut rng);
+        let extra: Vec<Request> = sorted(&self.extra)
+            .iter()
+            .map(|a| Request { at: ms_to_ns(a.0), cost: a.1.max(1) })
+            .filter(|r| r.at < duration)
+            .collect();
+        merge(base, &extra)
+    }
+
+    /// Runs every lane on the same arrivals.
+    pub fn run(&self, bins: usize) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        let requests = self.requests();
+        self.limiters.iter().map(|l| run_lane(l, &requests, self.duration_ms * MS, bins)).collect()
+    }
+}
+
+fn sorted(extra: &[Arrival]) -> Vec<Arrival> {
+    let mut v = extra.to_vec();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v
+}
+
+/// The result of running a scenario, as the CLI prints it.
+#[derive(Serialize)]
+pub struct RunReport<'a> {
+    pub widget: &'static str,
+    pub seed: u64,
+    pub lanes: Vec<LaneReport<'a>>,
+}
+
+/// One lane of a [`RunReport`].
+#[derive(Serialize)]
+pub struct LaneReport<'a> {
+    pub limiter: &'a LimiterConfig,
+    pub summary: crate::sim::ratelimit::run::Summary,
+    pub decisions: Vec<DecisionReport>,
+}
+
+/// One decision of a [`LaneReport`]: times in integer nanoseconds.
+#[derive(Serialize)]
+pub struct DecisionReport {
+    pub t_ns: u64,
+    pub cost: u32,
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_ns: Option<u64>,
+    /// The limiter's visible state after the request.
+    pub state: f64,
+}
+
+/// Runs a scenario and returns its report as compact JSON: the same bytes on
+/// every platform for the same scenario.
+pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
+    match scenario {
+        Scenario::RateLimiter(s) => {
+            let lanes = s.run(1)?;
+            let report = RunReport {
+                widget: scenario.widget(),
+                seed: s.seed,
+                lanes: lanes
+                    .iter()
+                    .map(|lane| LaneReport {
+                        limiter: &lane.config,
+                        summary: lane.summary,
+                        decisions: lane
+                            .decisions
+                            .iter()
+                            .map(|d| DecisionReport {
+                                t_ns: d.at,
+                                cost: d.cost,
+                                outcome: d.outcome.name(),
+                                delay_ns: match d.outcome {
+                                    crate::sim::ratelimit::Outcome::Delayed(w) => Some(w),
+                                    _ => None,
+                                },
+                                state: d.level,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            };
+            Ok(serde_json::to_string(&report).expect("reports always serialise"))
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Request traffic: the generators every time-based widget shares.
+//!
+//! A [`Traffic`] describes arrivals over a run; [`Traffic::generate`] turns it
+//! into a sorted list of [`Request`]s using the run's seeded [`Rng`]. Only the
+//! Poisson pattern draws random numbers, so the others ignore the seed.
+
+use super::rng::Rng;
+use super::time::{ms_to_ns, Nanos, SEC};
+use serde::{Deserialize, Serialize};
+
+/// The most requests one run may contain. Keeps a slider drag within a frame
+/// and a hand-edited URL from freezing the tab.
+pub const MAX_REQUESTS: usize = 200_000;
+/// The longest run, in milliseconds (one hour of simulated time).
+pub const MAX_DURATION_MS: u64 = 3_600_000;
+/// The largest cost of a single request.
+pub const MAX_COST: u32 = 1_000_000;
+
+/// One arrival: when, and how many units it asks for (≥ 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// Arrival time.
+    pub at: Nanos,
+    /// Units requested (tokens, cells, counter increments); at least 1.
+    pub cost: u32,
+}
+
+/// An explicit arrival in a scenario: `[at_ms, cost]`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Arrival(pub f64, pub u32);
+
+fn one() -> u32 {
+    1
+}
+
+/// How requests arrive during a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "pattern", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Traffic {
+    /// Evenly spaced arrivals at `rps` per second, the first at time 0.
+    Steady {
+        rps: f64,
+        #[serde(default = "one")]
+        cost: u32,
+    },
+    /// On/off bursts: `rps` evenly spaced during `on_ms`, silence for `off_ms`, repeated.
+    Bursty {
+        rps: f64,
+        on_ms: u64,
+        off_ms: u64,
+        #[serde(default = "one")]
+        cost: u32,
+    },
+    /// A Poisson process: exponential gaps with mean 1/`rps`, drawn from the run's seed.
+    Poisson {
+        rps: f64,
+        #[serde(default = "one")]
+        cost: u32,
+    },
+    /// Steady `base_rps`, replaced by `spike_rps` from `spike_at_ms` for `spike_ms`.
+    Spike {
+        base_rps: f64,
+        spike_rps: f64,
+        spike_at_ms: u64,
+        spike_ms: u64,
+        #[serde(default = "one")]
+        cost: u32,
+    },
+    /// Exactly these arrivals, `[at_ms, cost]` each.
+    List { requests: Vec<Arrival> },
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Traffic::Bursty { rps: 40.0, on_ms: 500, off_ms: 1500, cost: 1 }
+    }
+}
+
+fn check_rate(name: &str, rps: f64) -> Result<(), String> {
+    if !rps.is_finite() || rps < 0.0 {
+        return Err(format!("{name} must be a number of requests per second ≥ 0, not {rps}"));
+    }
+    if rps > 1_000_000.0 {
+        return Err(format!("{name} must be at most 1,000,000 requests per second, not {rps}"));
+    }
+    Ok(())
+}
+
+fn check_cost(cost: u32) -> Result<(), String> {
+    if cost == 0 || cost > MAX_COST {
+        return Err(format!("cost must be between 1 and {MAX_COST}, not {cost}"));
+    }
+    Ok(())
+}
+
+impl Traffic {
+    /// Short name of the pattern, as used in scenarios (`steady`, `bursty`, …).
+    pub fn pattern(&self) -> &'static str {
+        match self {
+            Traffic::Steady { .. } => "steady",
+            Traffic::Bursty { .. } => "bursty",
+            Traffic::Poisson { .. } => "poisson",
+            Traffic::Spike { .. } => "spike",
+            Traffic::List { .. } => "list",
+        }
+    }
+
+    /// Checks every field and that a run of `duration_ms` stays within
+    /// [`MAX_REQUESTS`]. The message names the offending field.
+    pub fn validate(&self, duration_ms: u64) -> Result<(), String> {
+        let secs = duration_ms as f64 / 1000.0;
+        let expected = match self {
+            Traffic::Steady { rps, cost } | Traffic::Poisson { rps, cost } => {
+                check_rate("rps", *rps)?;
+                check_cost(*cost)?;
+                // Poisson can exceed its mean; allow generous headroom by checking 1.2×.
+                rps * secs * if matches!(self, Traffic::Poisson { .. }) { 1.2 } else { 1.0 }
+            }
+            Traffic::Bursty { rps, on_ms, off_ms, cost } => {
+                check_rate("rps", *rps)?;
+                check_cost(*cost)?;
+                if *on_ms == 0 {
+                    return Err("on_ms must be at least 1".into());
+                }
+                if *on_ms > MAX_DURATION_MS || *off_ms > MAX_DURATION_MS {
+                    return Err(format!("on_ms and off_ms must be at most {MAX_DURATION_MS}"));
+                }
+                rps * secs * (*on_ms as f64 / (*on_ms + *off_ms) as f64)
+            }
+            Traffic::Spike { base_rps, spike_rps, spike_at_ms, spike_ms, cost } => {
+                check_rate("base_rps", *base_rps)?;
+                check_rate("spike_rps", *spike_rps)?;
+                check_cost(*cost)?;
+                if *spike_at_ms > MAX_DURATION_MS || *spike_ms > MAX_DURATION_MS {
+                    return Err(format!("spike_at_ms and spike_ms must be at most {MAX_DURATION_MS}"));
+                }
+                base_rps * secs + spike_rps * (*spike_ms as f64 / 1000.0)
+            }
+            Traffic::List { requests } => {
+                if requests.len() > MAX_REQUESTS {
+                    return Err(format!(
+                        "the list has {} requests; at most {MAX_REQUESTS} are allowed",
+                        requests.len()
+                    ));
+                }
+                let mut last = 0.0;
+                for (i, Arrival(at, cost)) in requests.iter().enumerate() {
+                    if !at.is_finite() || *at < 0.0 || *at > MAX_DURATION_MS as f64 {
+                        return Err(format!("request {i}: time must be between 0 and {MAX_DURATION_MS} ms, not {at}"));
+                    }
+                    if *at < last {
+                        return Err(format!("request {i}: times must not decrease ({at} ms after {last} ms)"));
+                    }
+                    last = *at;
+                    check_cost(*cost).map_err(|e| format!("request {i}: {e}"))?;
+                }
+                0.0
+            }
+        };
+        if expected > MAX_REQUESTS as f64 {
+            return Err(format!(
+                "this traffic would send about {} requests in {} ms; at most {MAX_REQUESTS} fit in one run — lower the rate or the duration",
+                expected.round() as u64,
+                duration_ms
+            ));
+        }
+        Ok(())
+    }
+
+    /// All arrivals in `[0, duration)`, sorted by time (ties keep generation
+    /// order). Call [`Traffic::validate`] first; the output is also capped at
+    /// [`MAX_REQUESTS`] as a last line of defence.
+    pub fn generate(&self, duration: Nanos, rng: &mut Rng) -> Vec<Request> {
+        let mut out = Vec::new();
+        match *self {
+            Traffic::Steady { rps, cost } => steady(&mut out, 0, duration, rps, cost),
+            Traffic::Bursty { rps, on_ms, off_ms, cost } => {
+                let on = on_ms.saturating_mul(1_000_000);
+                let cycle = on_ms.saturating_add(off_ms).saturating_mul(1_000_000);
+                let mut start = 0;
+                while start < duration && out.len() < MAX_REQUESTS {
+                    steady(&mut out, start, (start + on).min(duration), rps, cost);
+                    start = start.saturating_add(cycle);
+                }
+            }
+            Traffic::Poisson { rps, cost } => {
+                if rps > 0.0 {
+                    let mean_ns = SEC as f64 / rps;
+                    let mut t = rng.exponential(mean_ns);
+                    while t < duration as f64 && out.len() < MAX_REQUESTS {
+                        out.push(Request { at: t as Nanos, cost });
+                        t += rng.exponential(mean_ns);
+                    }
+                }
+            }
+            Traffic::Spike { base_rps, spike_rps, spike_at_ms, spike_ms, cost } => {
+                let from = spike_at_ms.saturating_mul(1_000_000).min(duration);
+                let to = spike_at_ms.saturating_add(spike_ms).saturating_mul(1_000_000).min(duration);
+                steady(&mut out, 0, from, base_rps, cost);
+                steady(&mut out, from, to, spike_rps, cost);
+                steady(&mut out, to, duration, base_rps, cost);
+            }
+            Traffic::List { ref requests } => {
+                for &Arrival(at, cost) in requests {
+                    let at = ms_to_ns(at);
+                    if at < duration {
+                        out.push(Request { at, cost: cost.max(1) });
+                    }
+                }
+            }
+        }
+        out.truncate(MAX_REQUESTS);
+        out
+    }
+}
+
+/// Evenly spaced arrivals at `rps` in `[from, to)`, the first at `from`.
+fn steady(out: &mut Vec<Request>, from: Nanos, to: Nanos, rps: f64, cost: u32) {
+    if rps <= 0.0 || from >= to {
+        return;
+    }
+    let gap = SEC as f64 / rps;
+    let mut i = 0u64;
+    loop {
+        let at = from + (i as f64 * gap) as Nanos;
+        if at >= to || out.len() >= MAX_REQUESTS {
+            break;
+        }
+        out.push(Request { at, cost });
+        i += 1;
+    }
+}
+
+/// Merges extra arrivals (fired by hand) into a generated, sorted list. Extra
+/// arrivals at the same instant as generated ones come after them.
+pub fn merge(mut base: Vec<Request>, extra: &[Request]) -> Vec<Request> {
+    if extra.is_empty() {
+        return base;
+    }
+    base.extend_from_slice(extra);
+    base.sort_by_key(|r| r.at); // stable: generated arrivals stay first at ties
+    base.truncate(MAX_REQUESTS);
+    base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::time::MS;
+
+    fn times(t: &Traffic, dur_ms: u64) -> Vec<Nanos> {
+        t.generate(dur_ms * MS, &mut Rng::new(1)).iter().map(|r| r.at).collect()
+    }
+
+    #[test]
+    fn steady_is_evenly_spaced_from_zero() {
+        let t = Traffic::Steady { rps: 4.0, cost: 1 };
+        assert_eq!(times(&t, 1000), vec![0, 250 * MS, 500 * MS, 750 * MS]);
+    }
+
+    #[test]
+    fn bursty_repeats_on_and_off() {
+        let t = Traffic::Bursty { rps: 10.0, on_ms: 200, off_ms: 300, cost: 1 };
+        assert_eq!(times(&t, 1000), vec![0, 100 * MS, 500 * MS, 600 * MS]);
+    }
+
+    #[test]
+    fn spike_replaces_the_base_rate() {
+        let t = Traffic::Spike { base_rps: 1.0, spike_rps: 4.0, spike_at_ms: 1000, spike_ms: 1000, cost: 2 };
+        let got = t.generate(3000 * MS, &mut Rng::new(0));
+        let at: Vec<_> = got.iter().map(|r| r.at / MS).collect();
+        assert_eq!(at, vec![0, 1000, 1250, 1500, 1750, 2000]);
+        assert!(got.iter().all(|r| r.cost == 2));
+    }
+
+    #[test]
+    fn poisson_depends_only_on_seed() {
+        let t = Traffic::Poisson { rps: 50.0, cost: 1 };
+        let a = t.generate(10 * SEC, &mut Rng::new(9));
+        let b = t.generate(10 * SEC, &mut Rng::new(9));
+        let c = t.generate(10 * SEC, &mut Rng::new(10));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        // 500 expected; a Poisson count has standard deviation √500 ≈ 22.
+        assert!((400..600).contains(&a.len()), "{}", a.len());
+        assert!(a.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
+    #[test]
+    fn list_keeps_order_and_drops_late_arrivals() {
+        let t = Traffic::List { requests: vec![Arrival(0.5, 1), Arrival(0.5, 3), Arrival(2000.0, 1)] };
+        let got = t.generate(1000 * MS, &mut Rng::new(0));
+        assert_eq!(got, vec![Request { at: 500_000, cost: 1 }, Request { at: 500_000, cost: 3 }]);
+    }
+
+    #[test]
+    fn validation_names_the_problem() {
+        let too_many = Traffic::Steady { rps: 1000.0, cost: 1 };
+        assert!(too_many.validate(3_600_000).unwrap_err().contains("at most 200000"));
+        assert!(Traffic::Steady { rps: f64::NAN, cost: 1 }.validate(1000).unwrap_err().contains("rps"));
+        assert!(Traffic::Poisson { rps: 1.0, cost: 0 }.validate(1000).unwrap_err().contains("cost"));
+        let unsorted = Traffic::List { requests: vec![Arrival(5.0, 1), Arrival(1.0, 1)] };
+        assert!(unsorted.validate(1000).unwrap_err().contains("request 1"));
+        assert!(Traffic::Bursty { rps: 1.0, on_ms: 0, off_ms: 1, cost: 1 }.validate(1000).is_err());
+        assert!(Traffic::default().validate(20_000).is_ok());
+    }
+
+    #[test]
+    fn merge_puts_extras_after_generated_ties() {
+        let base = vec![Request { at: 0, cost: 1 }, Request { at: 10, cost: 1 }];
+        let got = merge(base, &[Request { at: 10, cost: 5 }, Request { at: 5, cost: 2 }]);
+        let costs: Vec<_> = got.iter().map(|r| r.cost).collect();
+        assert_eq!(costs, vec![1, 2, 1, 5]);
+    }
+}

@@ -1,0 +1,81 @@
+//! Thin wrappers over browser APIs the widgets use. Each fails quietly (the
+//! page keeps working) when an API is missing, as in a sandboxed iframe.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Replaces one query parameter of the current URL without navigating or
+/// adding a history entry; `None` removes it.
+pub fn replace_query_param(name: &str, value: Option<&str>) {
+    let Some(w) = window() else { return };
+    let Ok(href) = w.location().href() else { return };
+    let Ok(url) = web_sys::Url::new(&href) else { return };
+    let params = url.search_params();
+    match value {
+        Some(v) => params.set(name, v),
+        None => params.delete(name),
+    }
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+    }
+}
+
+/// The page's origin, e.g. `http://127.0.0.1:8080`.
+pub fn origin() -> String {
+    window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// Copies text to the clipboard; returns false when the API is unavailable.
+pub fn copy_text(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    let clipboard = js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("clipboard")).ok();
+    let Some(clipboard) = clipboard.filter(|c| !c.is_undefined()) else { return false };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else { return false };
+    let Ok(write) = write.dyn_into::<js_sys::Function>() else { return false };
+    write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
+}
+
+/// Offers `text` as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let Ok(a) = doc.create_element("a") else { return };
+    let href = format!("data:{mime};charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)));
+    let _ = a.set_attribute("href", &href);
+    let _ = a.set_attribute("download", filename);
+    if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+        a.click();
+    }
+}
+
+/// Whether the reader asked for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+/// Sets `data-theme` on the root element: `light`, `dark`, or removed for `auto`.
+pub fn apply_theme(theme: &str) {
+    let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    match theme {
+        "light" | "dark" => {
+            let _ = root.set_attribute("data-theme", theme);
+        }
+        _ => {
+            let _ = root.remove_attribute("data-theme");
+        }
+    }
+}
+
+/// Reads a value saved in local storage (absent in sandboxed frames).
+pub fn load(key: &str) -> Option<String> {
+    window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+/// Saves a value in local storage when it is available.
+pub fn save(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}

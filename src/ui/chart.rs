@@ -1,0 +1,137 @@
+//! Chart geometry: pure functions from data to SVG path strings.
+//!
+//! Components only place what these compute, so the maths is tested without
+//! a browser and each redraw is a handful of string attributes, whatever the
+//! number of requests (bins, not points, scale the cost).
+
+use std::fmt::Write as _;
+
+/// Rounds to one decimal place for compact path data.
+fn r(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Stacked bars, one per bin: `counts[i]` holds the heights of the stack's
+/// layers from the bottom. Returns one path per layer, all bins in each, in a
+/// `width × height` box with `max` total mapped to the full height.
+pub fn stacked_bars(counts: &[[u32; 3]], max: u32, width: f64, height: f64) -> [String; 3] {
+    let mut paths: [String; 3] = Default::default();
+    if counts.is_empty() || max == 0 {
+        return paths;
+    }
+    let step = width / counts.len() as f64;
+    let bar = (step * 0.8).max(0.5);
+    let scale = height / f64::from(max);
+    for (i, c) in counts.iter().enumerate() {
+        let x = r(i as f64 * step + (step - bar) / 2.0);
+        let mut base = height;
+        for (layer, &n) in c.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let h = f64::from(n) * scale;
+            let top = base - h;
+            let _ = write!(paths[layer], "M{x} {}h{}v{}h-{}Z", r(top), r(bar), r(h), r(bar));
+            base = top;
+        }
+    }
+    paths
+}
+
+/// A polyline through `values` spread evenly across `width`, with `max`
+/// mapped to the top of a `height` box (values above are clamped).
+pub fn line(values: &[f64], max: f64, width: f64, height: f64) -> String {
+    let mut d = String::new();
+    if values.is_empty() || max <= 0.0 {
+        return d;
+    }
+    let step = if values.len() > 1 { width / (values.len() - 1) as f64 } else { 0.0 };
+    for (i, &v) in values.iter().enumerate() {
+        let y = height - (v / max).clamp(0.0, 1.0) * height;
+        let _ = write!(d, "{}{} {}", if i == 0 { 'M' } else { 'L' }, r(i as f64 * step), r(y));
+    }
+    d
+}
+
+/// A closed band between `lows` and `highs` (same length), one column per
+/// bin of `width / n`, for the range a state takes within each bin.
+pub fn band(lows: &[f64], highs: &[f64], max: f64, width: f64, height: f64) -> String {
+    let n = lows.len().min(highs.len());
+    let mut d = String::new();
+    if n == 0 || max <= 0.0 {
+        return d;
+    }
+    let step = width / n as f64;
+    let y = |v: f64| r(height - (v / max).clamp(0.0, 1.0) * height);
+    for i in 0..n {
+        let _ = write!(
+            d,
+            "{}{} {}L{} {}",
+            if i == 0 { 'M' } else { 'L' },
+            r(i as f64 * step),
+            y(highs[i]),
+            r((i + 1) as f64 * step),
+            y(highs[i])
+        );
+    }
+    for i in (0..n).rev() {
+        let _ = write!(d, "L{} {}L{} {}", r((i + 1) as f64 * step), y(lows[i]), r(i as f64 * step), y(lows[i]));
+    }
+    d.push('Z');
+    d
+}
+
+/// "Nice" axis maximum at or above `v`: 1, 2 or 5 times a power of ten.
+pub fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 || !v.is_finite() {
+        return 1.0;
+    }
+    let mut p = 1.0;
+    while p * 10.0 <= v {
+        p *= 10.0;
+    }
+    while p > v {
+        p /= 10.0;
+    }
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_stack_layers_from_the_bottom() {
+        let [a, b, c] = stacked_bars(&[[2, 1, 0], [0, 0, 4]], 4, 20.0, 40.0);
+        assert_eq!(a, "M1 20h8v20h-8Z");
+        assert_eq!(b, "M1 10h8v10h-8Z");
+        assert_eq!(c, "M11 0h8v40h-8Z");
+        assert_eq!(stacked_bars(&[], 1, 1.0, 1.0), [String::new(), String::new(), String::new()]);
+    }
+
+    #[test]
+    fn line_clamps_and_spreads() {
+        assert_eq!(line(&[0.0, 5.0, 20.0], 10.0, 100.0, 50.0), "M0 50L50 25L100 0");
+        assert_eq!(line(&[], 1.0, 1.0, 1.0), "");
+    }
+
+    #[test]
+    fn band_closes_around_the_range() {
+        assert_eq!(band(&[0.0], &[10.0], 10.0, 10.0, 10.0), "M0 0L10 0L10 10L0 10Z");
+    }
+
+    #[test]
+    fn nice_maxima() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(3.0), 5.0);
+        assert_eq!(nice_max(10.0), 10.0);
+        assert_eq!(nice_max(11.0), 20.0);
+        assert_eq!(nice_max(0.3), 0.5);
+        assert_eq!(nice_max(730.0), 1000.0);
+    }
+}

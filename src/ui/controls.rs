@@ -1,0 +1,76 @@
+//! Labelled, keyboard-operable form controls shared by every widget.
+
+use leptos::prelude::*;
+
+/// A number with a slider and a text box bound to the same value. The change
+/// is reported on every input event, so a drag re-runs the widget live.
+#[component]
+pub fn NumberControl(
+    #[prop(into)] label: String,
+    #[prop(into)] value: Signal<f64>,
+    min: f64,
+    max: f64,
+    step: f64,
+    #[prop(optional, into)] unit: Option<String>,
+    on_change: Callback<f64>,
+) -> impl IntoView {
+    let parse = move |text: String| {
+        if let Ok(v) = text.trim().parse::<f64>() {
+            on_change.run(v);
+        }
+    };
+    let unit = unit.unwrap_or_default();
+    view! {
+        <label class="control">
+            <span class="control-label">{label.clone()}</span>
+            <span class="control-inputs">
+                <input
+                    type="range"
+                    min=min
+                    max=max
+                    step=step
+                    prop:value=move || value.get().to_string()
+                    on:input=move |ev| parse(event_target_value(&ev))
+                    aria-label=format!("{label} slider")
+                />
+                <input
+                    type="number"
+                    min=min
+                    max=max
+                    step=step
+                    prop:value=move || value.get().to_string()
+                    on:change=move |ev| parse(event_target_value(&ev))
+                />
+                <span class="unit">{unit}</span>
+            </span>
+        </label>
+    }
+}
+
+/// A labelled drop-down of `(value, label)` options.
+#[component]
+pub fn SelectControl(
+    #[prop(into)] label: String,
+    options: Vec<(String, String)>,
+    #[prop(into)] value: Signal<String>,
+    on_change: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <label class="control">
+            <span class="control-label">{label}</span>
+            <select on:change=move |ev| on_change.run(event_target_value(&ev))>
+                {options
+                    .into_iter()
+                    .map(|(v, text)| {
+                        let v2 = v.clone();
+                        view! {
+                            <option value=v selected=move || value.get() == v2>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}

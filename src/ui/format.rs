@@ -1,0 +1,63 @@
+//! Number and time formatting for labels and summaries.
+
+use crate::sim::time::Nanos;
+
+/// A simulated time as seconds with up to three decimals: `12.5 s`.
+pub fn seconds(ns: Nanos) -> String {
+    let ms = ns / 1_000_000;
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+        format!("{} s", s.trim_end_matches('0'))
+    }
+}
+
+/// A duration in milliseconds, whole below 10 s: `250 ms`, `12 s`.
+pub fn duration(ns: Nanos) -> String {
+    let ms = ns / 1_000_000;
+    if ms < 10_000 {
+        format!("{ms} ms")
+    } else {
+        seconds(ns)
+    }
+}
+
+/// A rate or level with sensible precision: `12`, `3.5`, `0.25`.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let s = if x.abs() >= 100.0 || x.fract() == 0.0 {
+        format!("{:.0}", x)
+    } else if x.abs() >= 10.0 {
+        format!("{:.1}", x)
+    } else {
+        format!("{:.2}", x)
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(seconds(12_500_000_000), "12.5 s");
+        assert_eq!(seconds(3_000_000_000), "3 s");
+        assert_eq!(seconds(100_000_000), "0.1 s");
+        assert_eq!(duration(250_000_000), "250 ms");
+        assert_eq!(duration(12_000_000_000), "12 s");
+        assert_eq!(number(12.0), "12");
+        assert_eq!(number(3.5), "3.5");
+        assert_eq!(number(0.25), "0.25");
+        assert_eq!(number(14.26), "14.3");
+        assert_eq!(number(1234.6), "1235");
+        assert_eq!(number(f64::NAN), "–");
+    }
+}

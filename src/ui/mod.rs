@@ -1,0 +1,7 @@
+//! Shared UI parts: chart geometry (pure, tested natively), formatting,
+//! theme handling and small browser helpers.
+
+pub mod browser;
+pub mod chart;
+pub mod controls;
+pub mod format;

@@ -1,0 +1,74 @@
+//! The widget registry: one component family per engine, each usable inline
+//! in an article, as a full page and as a compact embed.
+//!
+//! Adding a widget: a scenario variant in `scenario`, a module here, a line
+//! in [`WIDGETS`] and an arm in [`Widget`] and [`default_scenario`].
+
+pub mod rate_limiter;
+
+use crate::scenario::{presets, Scenario};
+use leptos::prelude::*;
+
+/// Where a widget is shown; decides its chrome and whether it owns the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Inside an article, beside the prose.
+    Inline,
+    /// Alone on its own page; the scenario lives in the URL.
+    Page,
+    /// In an iframe on another site: compact chrome; the scenario lives in the URL.
+    Embed,
+}
+
+/// A widget's registry entry.
+pub struct WidgetInfo {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+}
+
+/// Every widget.
+pub const WIDGETS: &[WidgetInfo] = &[WidgetInfo {
+    kind: "rate-limiter",
+    title: "Rate limiter",
+    summary: "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.",
+}];
+
+/// The registry entry for `kind`.
+pub fn info(kind: &str) -> Option<&'static WidgetInfo> {
+    WIDGETS.iter().find(|w| w.kind == kind)
+}
+
+/// The scenario a widget starts from when nothing else is given.
+pub fn default_scenario(kind: &str) -> Option<Scenario> {
+    match kind {
+        "rate-limiter" => presets::rate_limiter("default").map(Scenario::RateLimiter),
+        _ => None,
+    }
+}
+
+/// Any widget, chosen by its scenario. `notice` is shown above it (for
+/// example why a link's scenario was replaced by the default).
+#[component]
+pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Option<String>) -> impl IntoView {
+    match scenario {
+        Scenario::RateLimiter(s) => {
+            view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }
+        }
+    }
+}
+
+/// The box shown in place of a widget whose block is broken.
+#[component]
+pub fn WidgetError(message: String, source: String) -> impl IntoView {
+    view! {
+        <div class="widget-error" role="alert">
+            <strong>"This widget could not start: "</strong>
+            {message}
+            <details>
+                <summary>"Widget block"</summary>
+                <pre>{source}</pre>
+            </details>
+        </div>
+    }
+}
