@@ -24,11 +24,28 @@ pub const MAX_LANES: usize = 3;
 /// Most requests fired by hand in one scenario.
 pub const MAX_EXTRA: usize = 10_000;
 
-/// A scenario for any widget. The `widget` field selects the variant.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "widget", rename_all = "kebab-case")]
+/// A scenario for any widget. The document's `widget` field selects the
+/// variant; [`Scenario::from_json`] reads it first, then parses the variant's
+/// own struct (which keeps serde's buffering deserializer out of the wasm).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Scenario {
     RateLimiter(RateLimiterScenario),
+}
+
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scenario::RateLimiter(r) => r.serialize(s),
+        }
+    }
+}
+
+/// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RateLimiterTag {
+    #[default]
+    #[serde(rename = "rate-limiter")]
+    RateLimiter,
 }
 
 /// View state that does not change results: where playback stands.
@@ -50,6 +67,7 @@ impl View {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimiterScenario {
+    pub widget: RateLimiterTag,
     pub version: u32,
     pub seed: u64,
     pub duration_ms: u64,
@@ -65,8 +83,8 @@ pub struct RateLimiterScenario {
 /// Just enough of a document to report version and widget problems first.
 #[derive(Deserialize)]
 struct Probe {
-    version: Option<serde_json::Value>,
-    widget: Option<serde_json::Value>,
+    version: Option<u64>,
+    widget: Option<String>,
 }
 
 impl Scenario {
@@ -75,22 +93,21 @@ impl Scenario {
         let probe: Probe = serde_json::from_str(text).map_err(|e| format!("not a scenario: {e}"))?;
         match probe.version {
             None => return Err("the scenario has no \"version\"".into()),
-            Some(v) => match v.as_u64() {
-                Some(v) if v == u64::from(VERSION) => {}
-                Some(v) if v > u64::from(VERSION) => {
-                    return Err(format!(
-                        "this scenario is version {v}, newer than this playground understands (version {VERSION}); reload the page to update"
-                    ))
-                }
-                _ => return Err(format!("\"version\" must be a whole number from 1 to {VERSION}, not {v}")),
-            },
+            Some(v) if v > u64::from(VERSION) => {
+                return Err(format!(
+                    "this scenario is version {v}, newer than this playground understands (version {VERSION}); reload the page to update"
+                ))
+            }
+            Some(0) => return Err(format!("\"version\" must be a whole number from 1 to {VERSION}, not 0")),
+            Some(_) => {}
         }
-        match probe.widget.as_ref().and_then(|w| w.as_str()) {
-            Some("rate-limiter") => {}
+        let s = match probe.widget.as_deref() {
+            Some("rate-limiter") => Scenario::RateLimiter(
+                serde_json::from_str(text).map_err(|e| format!("invalid rate-limiter scenario: {e}"))?,
+            ),
             Some(other) => return Err(format!("unknown widget \"{other}\"; known widgets: rate-limiter")),
             None => return Err("the scenario has no \"widget\" name".into()),
-        }
-        let s: Scenario = serde_json::from_str(text).map_err(|e| format!("invalid scenario: {e}"))?;
+        };
         s.validate()?;
         Ok(s)
     }

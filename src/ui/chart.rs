@@ -63,16 +63,9 @@ pub fn band(lows: &[f64], highs: &[f64], max: f64, width: f64, height: f64) -> S
     }
     let step = width / n as f64;
     let y = |v: f64| r(height - (v / max).clamp(0.0, 1.0) * height);
-    for i in 0..n {
-        let _ = write!(
-            d,
-            "{}{} {}L{} {}",
-            if i == 0 { 'M' } else { 'L' },
-            r(i as f64 * step),
-            y(highs[i]),
-            r((i + 1) as f64 * step),
-            y(highs[i])
-        );
+    for (i, &high) in highs[..n].iter().enumerate() {
+        let (x0, x1) = (r(i as f64 * step), r((i + 1) as f64 * step));
+        let _ = write!(d, "{}{x0} {}L{x1} {}", if i == 0 { 'M' } else { 'L' }, y(high), y(high));
     }
     for i in (0..n).rev() {
         let _ = write!(d, "L{} {}L{} {}", r((i + 1) as f64 * step), y(lows[i]), r(i as f64 * step), y(lows[i]));

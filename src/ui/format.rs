@@ -5,7 +5,7 @@ use crate::sim::time::Nanos;
 /// A simulated time as seconds with up to three decimals: `12.5 s`.
 pub fn seconds(ns: Nanos) -> String {
     let ms = ns / 1_000_000;
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         let s = format!("{}.{:03}", ms / 1000, ms % 1000);

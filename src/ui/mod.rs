@@ -5,3 +5,4 @@ pub mod browser;
 pub mod chart;
 pub mod controls;
 pub mod format;
+pub mod html;

@@ -132,31 +132,40 @@ fn is_default_delay(d: &NginxDelay) -> bool {
 /// `delay` in a scenario: `"nodelay"` or a whole number N (`delay=N`).
 mod delay_repr {
     use super::NginxDelay;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    #[serde(untagged)]
-    enum Repr {
-        N(u32),
-        Word(String),
-    }
+    use serde::de::{Deserializer, Error, Visitor};
+    use serde::Serializer;
+    use std::fmt;
 
     pub fn serialize<S: Serializer>(d: &NginxDelay, s: S) -> Result<S::Ok, S::Error> {
         match d {
-            NginxDelay::NoDelay => Repr::Word("nodelay".into()),
-            NginxDelay::Delay(n) => Repr::N(*n),
+            NginxDelay::NoDelay => s.serialize_str("nodelay"),
+            NginxDelay::Delay(n) => s.serialize_u32(*n),
         }
-        .serialize(s)
+    }
+
+    struct DelayVisitor;
+
+    impl Visitor<'_> for DelayVisitor {
+        type Value = NginxDelay;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("\"nodelay\" or a whole number")
+        }
+
+        fn visit_u64<E: Error>(self, n: u64) -> Result<NginxDelay, E> {
+            u32::try_from(n).map(NginxDelay::Delay).map_err(|_| E::custom(format!("delay {n} is too large")))
+        }
+
+        fn visit_str<E: Error>(self, s: &str) -> Result<NginxDelay, E> {
+            match s {
+                "nodelay" => Ok(NginxDelay::NoDelay),
+                w => Err(E::custom(format!("delay must be \"nodelay\" or a whole number, not \"{w}\""))),
+            }
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NginxDelay, D::Error> {
-        match Repr::deserialize(d)? {
-            Repr::N(n) => Ok(NginxDelay::Delay(n)),
-            Repr::Word(w) if w == "nodelay" => Ok(NginxDelay::NoDelay),
-            Repr::Word(w) => {
-                Err(serde::de::Error::custom(format!("delay must be \"nodelay\" or a whole number, not \"{w}\"")))
-            }
-        }
+        d.deserialize_any(DelayVisitor)
     }
 }
 

@@ -7,14 +7,15 @@
 //! and the playhead. Nothing here knows an algorithm's internals beyond the
 //! engine's public decisions, levels and summaries.
 
+mod render;
+
 use super::Mode;
 use crate::scenario::{presets, url, RateLimiterScenario, Scenario};
 use crate::sim::ratelimit::run::{LaneRun, Summary};
-use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay, Outcome};
+use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::{Arrival, Traffic};
 use crate::ui::browser;
-use crate::ui::chart::{band, line, nice_max, stacked_bars};
 use crate::ui::controls::{NumberControl, SelectControl};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -23,10 +24,6 @@ use std::time::Duration;
 
 /// Slices the run is binned into for drawing.
 pub const BINS: usize = 200;
-const W: f64 = 600.0;
-const BARS_H: f64 = 56.0;
-const STATE_TOP: f64 = 66.0;
-const STATE_H: f64 = 50.0;
 /// Playback tick, in real milliseconds.
 const TICK_MS: u64 = 50;
 
@@ -99,6 +96,11 @@ pub fn RateLimiterWidget(
 
     let runs = Memo::new(move |_| Computed(Arc::new(scenario.with(|s| s.run(BINS)))));
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms * MS));
+    // What decides the controls' shape; they are rebuilt only when these change,
+    // so a slider keeps its focus and drag while the run updates.
+    let lane_algorithms =
+        Memo::new(move |_| scenario.with(|s| s.limiters.iter().map(|l| l.algorithm).collect::<Vec<_>>()));
+    let pattern = Memo::new(move |_| scenario.with(|s| s.traffic.pattern()));
 
     // Applies an edit only if the result is valid; otherwise explains why.
     let edit = move |f: &dyn Fn(&mut RateLimiterScenario)| {
@@ -205,8 +207,10 @@ pub fn RateLimiterWidget(
                 <div class="controls" role="group" aria-label="Traffic">
                     <SelectControl
                         label="Preset"
-                        options=presets::RATE_LIMITER.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect()
-                        value=Signal::derive(|| String::new())
+                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
+                            .chain(presets::RATE_LIMITER.iter().map(|(n, d)| (n.to_string(), d.to_string())))
+                            .collect()
+                        value=Signal::derive(String::new)
                         on_change=Callback::new(move |name: String| {
                             if let Some(p) = presets::rate_limiter(&name) {
                                 stop();
@@ -220,39 +224,42 @@ pub fn RateLimiterWidget(
                     <SelectControl
                         label="Traffic"
                         options=["steady", "bursty", "poisson", "spike", "list"].iter().map(|p| (p.to_string(), p.to_string())).collect()
-                        value=Signal::derive(move || scenario.with(|s| s.traffic.pattern().to_string()))
+                        value=Signal::derive(move || pattern.get().to_string())
                         on_change=Callback::new(move |p: String| {
                             if p != "list" {
                                 edit(&|s| s.traffic = pattern_default(&p));
                             }
                         })
                     />
-                    <Show when=move || scenario.with(|s| traffic_rate(&s.traffic).is_some())>
-                        <NumberControl
-                            label=Signal::derive(move || if scenario.with(|s| matches!(s.traffic, Traffic::Spike { .. })) { "Spike rate".to_string() } else { "Rate".to_string() }).get_untracked()
-                            value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic).unwrap_or(0.0)))
-                            min=0.0
-                            max=1000.0
-                            step=1.0
-                            unit="req/s"
-                            on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                                Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
-                                Traffic::Spike { spike_rps, .. } => *spike_rps = v,
-                                Traffic::List { .. } => {}
-                            }))
-                        />
-                        <NumberControl
-                            label="Cost per request"
-                            value=Signal::derive(move || scenario.with(|s| f64::from(traffic_cost(&s.traffic).unwrap_or(1))))
-                            min=1.0
-                            max=100.0
-                            step=1.0
-                            on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                                Traffic::Steady { cost, .. } | Traffic::Poisson { cost, .. } | Traffic::Bursty { cost, .. } | Traffic::Spike { cost, .. } => *cost = v as u32,
-                                Traffic::List { .. } => {}
-                            }))
-                        />
-                    </Show>
+                    {move || {
+                        let p = pattern.get();
+                        (p != "list").then(|| view! {
+                            <NumberControl
+                                label=if p == "spike" { "Spike rate" } else { "Rate" }
+                                value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic).unwrap_or(0.0)))
+                                min=0.0
+                                max=1000.0
+                                step=1.0
+                                unit="req/s"
+                                on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
+                                    Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
+                                    Traffic::Spike { spike_rps, .. } => *spike_rps = v,
+                                    Traffic::List { .. } => {}
+                                }))
+                            />
+                            <NumberControl
+                                label="Cost per request"
+                                value=Signal::derive(move || scenario.with(|s| f64::from(traffic_cost(&s.traffic).unwrap_or(1))))
+                                min=1.0
+                                max=100.0
+                                step=1.0
+                                on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
+                                    Traffic::Steady { cost, .. } | Traffic::Poisson { cost, .. } | Traffic::Bursty { cost, .. } | Traffic::Spike { cost, .. } => *cost = v as u32,
+                                    Traffic::List { .. } => {}
+                                }))
+                            />
+                        })
+                    }}
                     <NumberControl
                         label="Duration"
                         value=Signal::derive(move || scenario.with(|s| s.duration_ms as f64 / 1000.0))
@@ -300,8 +307,34 @@ pub fn RateLimiterWidget(
                 </div>
                 <div class="lanes-controls">
                     {move || {
-                        let n = scenario.with(|s| s.limiters.len());
-                        (0..n).map(|i| view! { <LaneControls index=i scenario=scenario edit=Callback::new(move |f: LaneEdit| edit(&|s| { if let Some(l) = s.limiters.get_mut(i) { (f.0)(l) } })) remove=Callback::new(move |_| edit(&|s| { if s.limiters.len() > 1 { s.limiters.remove(i); } })) /> }).collect_view()
+                        lane_algorithms
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, algorithm)| {
+                                view! {
+                                    <LaneControls
+                                        index=i
+                                        algorithm=algorithm
+                                        scenario=scenario
+                                        edit=Callback::new(move |f: LaneEdit| {
+                                            edit(&|s| {
+                                                if let Some(l) = s.limiters.get_mut(i) {
+                                                    (f.0)(l)
+                                                }
+                                            })
+                                        })
+                                        remove=Callback::new(move |_| {
+                                            edit(&|s| {
+                                                if s.limiters.len() > 1 {
+                                                    s.limiters.remove(i);
+                                                }
+                                            })
+                                        })
+                                    />
+                                }
+                            })
+                            .collect_view()
                     }}
                     <Show when=move || scenario.with(|s| s.limiters.len() < crate::scenario::MAX_LANES)>
                         <button
@@ -334,6 +367,13 @@ pub fn RateLimiterWidget(
                     Ok(lanes) => {
                         let lanes = lanes.clone();
                         view! {
+                            <p class="legend" aria-hidden="true">
+                                <span class="key allowed">"allowed"</span>
+                                <span class="key delayed">"delayed"</span>
+                                <span class="key rejected">"rejected"</span>
+                                <span class="key state">"limiter state"</span>
+                                <span class="key capacity">"limit"</span>
+                            </p>
                             <div class="lanes">
                                 {lanes.iter().map(|lane| view! { <LaneChart lane=lane.clone() playhead=playhead duration=duration.into() /> }).collect_view()}
                             </div>
@@ -356,7 +396,11 @@ pub fn RateLimiterWidget(
                         browser::download("rate-limiter-scenario.json", "application/json", &Scenario::RateLimiter(scenario.get_untracked()).to_json_pretty());
                     }>"Export JSON"</button>
                     <button type="button" aria-expanded=move || show_import.get().to_string() on:click=move |_| show_import.update(|v| *v = !*v)>"Import JSON"</button>
-                    {(mode == Mode::Inline).then(|| view! { <a class="open-page" href=move || share_link()>"Open full page"</a> })}
+                    {(mode == Mode::Inline).then(|| view! { <a class="open-page" href=move || {
+                        scenario.track();
+                        playhead.track();
+                        share_link()
+                    }>"Open full page"</a> })}
                 </div>
                 <Show when=move || show_import.get()>
                     <div class="import">
@@ -395,12 +439,12 @@ fn lane_edit(f: impl Fn(&mut LimiterConfig) + Send + Sync + 'static) -> LaneEdit
 #[component]
 fn LaneControls(
     index: usize,
+    algorithm: Algorithm,
     scenario: RwSignal<RateLimiterScenario>,
     edit: Callback<LaneEdit>,
     remove: Callback<()>,
 ) -> impl IntoView {
     let cfg = move || scenario.with(|s| s.limiters.get(index).cloned());
-    let algo = move || cfg().map_or(Algorithm::Gcra, |c| c.algorithm);
     let lanes = move || scenario.with(|s| s.limiters.len());
     view! {
         <fieldset class="lane-controls">
@@ -408,7 +452,7 @@ fn LaneControls(
             <SelectControl
                 label="Algorithm"
                 options=Algorithm::ALL.iter().map(|a| (a.name().to_string(), a.label().to_string())).collect()
-                value=Signal::derive(move || algo().name().to_string())
+                value=Signal::derive(move || algorithm.name().to_string())
                 on_change=Callback::new(move |name: String| {
                     if let Some(a) = Algorithm::from_name(&name) {
                         edit.run(lane_edit(move |l| {
@@ -421,7 +465,7 @@ fn LaneControls(
                 })
             />
             <NumberControl
-                label=if algo().uses_burst() { "Rate (per period)" } else { "Limit (per window)" }
+                label=if algorithm.uses_burst() { "Rate (per period)" } else { "Limit (per window)" }
                 value=Signal::derive(move || cfg().map_or(1.0, |c| f64::from(c.limit)))
                 min=1.0
                 max=500.0
@@ -438,7 +482,7 @@ fn LaneControls(
                     }
                 })
             />
-            <Show when=move || algo().uses_burst()>
+            <Show when=move || algorithm.uses_burst()>
                 <NumberControl
                     label="Burst"
                     value=Signal::derive(move || cfg().map_or(0.0, |c| f64::from(c.effective_burst())))
@@ -448,7 +492,7 @@ fn LaneControls(
                     on_change=Callback::new(move |v: f64| edit.run(lane_edit(move |l| l.burst = Some(v as u32))))
                 />
             </Show>
-            <Show when=move || algo() == Algorithm::Nginx>
+            <Show when=move || algorithm == Algorithm::Nginx>
                 <SelectControl
                     label="Excess requests"
                     options=vec![("nodelay".into(), "nodelay: pass at once".into()), ("0".into(), "delay all (default)".into()), ("1".into(), "delay=1".into()), ("2".into(), "delay=2".into()), ("5".into(), "delay=5".into())]
@@ -525,158 +569,44 @@ fn PlaybackBar(
 #[component]
 fn LaneChart(lane: LaneRun, playhead: RwSignal<Option<Nanos>>, duration: Signal<Nanos>) -> impl IntoView {
     let algo = lane.config.algorithm;
-    let counts: Vec<[u32; 3]> = lane.bins.iter().map(|b| [b.allowed, b.delayed, b.rejected]).collect();
-    let peak = counts.iter().map(|c| c[0] + c[1] + c[2]).max().unwrap_or(0);
-    let count_max = nice_max(f64::from(peak)) as u32;
-    let [allowed, delayed, rejected] = stacked_bars(&counts, count_max.max(1), W, BARS_H);
-    let level_peak = lane.bins.iter().map(|b| b.level_max).fold(lane.capacity, f64::max);
-    let level_max = nice_max(level_peak);
-    let starts: Vec<f64> = lane.bins.iter().map(|b| b.level_start).collect();
-    let lows: Vec<f64> = lane.bins.iter().map(|b| b.level_min).collect();
-    let highs: Vec<f64> = lane.bins.iter().map(|b| b.level_max).collect();
-    let state_band = band(&lows, &highs, level_max, W, STATE_H);
-    let state_line = line(&starts, level_max, W, STATE_H);
-    let cap_y = STATE_H - (lane.capacity / level_max).clamp(0.0, 1.0) * STATE_H;
+    let bin_ns = duration.get_untracked().div_ceil(BINS as u64).max(1);
+    let s = render::scales(&lane);
     let x_of = move || {
         let d = duration.get().max(1);
-        playhead.get().map_or(W, |t| (t.min(d) as f64 / d as f64 * W * 10.0).round() / 10.0)
+        playhead.get().map_or(render::W, |t| (t.min(d) as f64 / d as f64 * render::W * 10.0).round() / 10.0)
     };
-    let bin_ns = duration.get_untracked().div_ceil(BINS as u64).max(1);
-    let label = format!(
-        "{} — arrivals by outcome (peak {peak} per {}), and {}",
-        algo.label(),
-        format::duration(bin_ns),
-        algo.state_label()
-    );
-    let table_rows = table_rows(&lane, bin_ns);
     view! {
         <figure class="lane">
             <figcaption>
                 <span class="lane-name">{algo.label()}</span>
-                <span class="lane-params">{describe(&lane.config)}</span>
+                <span class="lane-params">{render::describe(&lane.config)}</span>
             </figcaption>
-            <svg class="chart" viewBox=format!("0 0 {W} {}", STATE_TOP + STATE_H + 2.0) preserveAspectRatio="none" role="img" aria-label=label>
-                <g class="bars">
-                    <path class="allowed" d=allowed />
-                    <path class="delayed" d=delayed />
-                    <path class="rejected" d=rejected />
-                </g>
-                <g class="state" transform=format!("translate(0 {STATE_TOP})")>
-                    <path class="state-band" d=state_band />
-                    <path class="state-line" d=state_line />
-                    <line class="capacity" x1="0" x2=W y1=cap_y y2=cap_y />
-                </g>
-                <rect class="future" x=x_of y="0" width=move || (W - x_of()).max(0.0) height=STATE_TOP + STATE_H + 2.0 />
-                <line class="playhead" x1=x_of x2=x_of y1="0" y2=STATE_TOP + STATE_H + 2.0 />
+            <svg
+                class="chart"
+                viewBox=format!("0 0 {} {}", render::W, render::H)
+                preserveAspectRatio="none"
+                role="img"
+                aria-label=render::chart_label(&lane, bin_ns)
+            >
+                <g inner_html=render::chart_svg(&lane)></g>
+                <rect class="future" x=x_of y="0" width=move || (render::W - x_of()).max(0.0) height=render::H />
+                <line class="playhead" x1=x_of x2=x_of y1="0" y2=render::H />
             </svg>
             <div class="axis-labels" aria-hidden="true">
-                <span>{format!("arrivals, max {count_max} per {}", format::duration(bin_ns))}</span>
-                <span>{format!("{}, max {}", algo.state_label(), format::number(level_max))}</span>
+                <span>{format!("arrivals, max {} per {}", s.count_max, format::duration(bin_ns))}</span>
+                <span>{format!("{}, max {}", algo.state_label(), format::number(s.level_max))}</span>
             </div>
-            <details class="data-table">
-                <summary>{format!("Table: {} over time", algo.label())}</summary>
-                <table>
-                    <thead>
-                        <tr><th scope="col">"From"</th><th scope="col">"Allowed"</th><th scope="col">"Delayed"</th><th scope="col">"Rejected"</th><th scope="col">{algo.state_label()}" (range)"</th></tr>
-                    </thead>
-                    <tbody>
-                        {table_rows.into_iter().map(|r| view! { <tr><td>{r.0}</td><td>{r.1}</td><td>{r.2}</td><td>{r.3}</td><td>{r.4}</td></tr> }).collect_view()}
-                    </tbody>
-                </table>
-            </details>
+            <details class="data-table" inner_html=render::data_table(&lane, bin_ns)></details>
         </figure>
-    }
-}
-
-/// Twenty rows summarising a lane's bins, for the table alternative.
-fn table_rows(lane: &LaneRun, bin_ns: Nanos) -> Vec<(String, u32, u32, u32, String)> {
-    let per_row = lane.bins.len().div_ceil(20).max(1);
-    lane.bins
-        .chunks(per_row)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let lo = chunk.iter().map(|b| b.level_min).fold(f64::INFINITY, f64::min);
-            let hi = chunk.iter().map(|b| b.level_max).fold(0.0, f64::max);
-            (
-                format::seconds(i as u64 * per_row as u64 * bin_ns),
-                chunk.iter().map(|b| b.allowed).sum(),
-                chunk.iter().map(|b| b.delayed).sum(),
-                chunk.iter().map(|b| b.rejected).sum(),
-                format!("{}–{}", format::number(lo), format::number(hi)),
-            )
-        })
-        .collect()
-}
-
-/// The limiter's parameters in its reference's own terms.
-pub fn describe(c: &LimiterConfig) -> String {
-    let per = match c.period_ms {
-        1000 => "s".to_string(),
-        60_000 => "min".to_string(),
-        p => format::duration(p * MS),
-    };
-    match c.algorithm {
-        Algorithm::Gcra => format!("{} per {per}, burst {}", c.limit, c.effective_burst()),
-        Algorithm::TokenBucket => format!("capacity {}, refill {} per {per}", c.effective_burst(), c.limit),
-        Algorithm::Nginx => {
-            let unit = if c.period_ms == 60_000 { "r/m" } else { "r/s" };
-            let mode = match c.delay {
-                NginxDelay::NoDelay => " nodelay".to_string(),
-                NginxDelay::Delay(0) => String::new(),
-                NginxDelay::Delay(n) => format!(" delay={n}"),
-            };
-            format!("rate={}{unit} burst={}{mode}", c.limit, c.effective_burst())
-        }
-        _ => format!("{} per {per} window", c.limit),
     }
 }
 
 #[component]
 fn SummaryTable(lanes: Vec<LaneRun>, playhead: RwSignal<Option<Nanos>>, duration: Signal<Nanos>) -> impl IntoView {
-    let summaries = move || {
+    let html = move || {
         let (t, d) = (playhead.get(), duration.get());
-        lanes.iter().map(|l| (l.config.algorithm.label(), summary_until(l, t, d))).collect::<Vec<_>>()
+        let rows: Vec<_> = lanes.iter().map(|l| (l.config.algorithm.label(), summary_until(l, t, d))).collect();
+        render::summary_table(&rows, t)
     };
-    view! {
-        <table class="summary">
-            <caption>{move || match playhead.get() {
-                None => "Summary of the whole run".to_string(),
-                Some(t) => format!("Summary up to {}", format::seconds(t)),
-            }}</caption>
-            {move || {
-                let rows = summaries();
-                view! {
-                    <thead>
-                        <tr>
-                            <th scope="col">"Limiter"</th>
-                            <th scope="col">"Requests"</th>
-                            <th scope="col">"Allowed"</th>
-                            <th scope="col">"Delayed"</th>
-                            <th scope="col">"Rejected"</th>
-                            <th scope="col">"Longest delay"</th>
-                            <th scope="col">"Effective rate"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows.into_iter().map(|(name, s)| view! {
-                            <tr>
-                                <th scope="row">{name}</th>
-                                <td>{s.requests}</td>
-                                <td class="allowed-text">{s.allowed}</td>
-                                <td class="delayed-text">{s.delayed}</td>
-                                <td class="rejected-text">{s.rejected}{(s.never > 0).then(|| format!(" ({} never fit)", s.never))}</td>
-                                <td>{format::duration(s.longest_delay_ns)}</td>
-                                <td>{format!("{}/s", format::number(s.effective_rate))}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                }
-            }}
-        </table>
-    }
-}
-
-/// Whether an outcome counts as refused, for callers that colour by outcome.
-pub fn refused(o: Outcome) -> bool {
-    !o.admitted()
+    view! { <table class="summary" inner_html=html></table> }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Size report of a release build: every file in dist/ raw, gzip and brotli,
+// and the total a reader downloads for the first page (HTML + JS + wasm + CSS;
+// the app is one bundle, so the first article with its live widget needs all
+// of it). With --budget-brotli-kb N it fails when that total exceeds N KiB.
+//   node scripts/size-report.mjs dist [--budget-brotli-kb 150]
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, extname } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+const dir = process.argv[2] ?? "dist";
+const budgetArg = process.argv.indexOf("--budget-brotli-kb");
+const budget = budgetArg > 0 ? Number(process.argv[budgetArg + 1]) : null;
+
+const files = readdirSync(dir)
+  .filter((f) => statSync(join(dir, f)).isFile())
+  .sort();
+const kib = (n) => (n / 1024).toFixed(1).padStart(8);
+const rows = [];
+const shell = { raw: 0, gzip: 0, brotli: 0 };
+for (const f of files) {
+  const data = readFileSync(join(dir, f));
+  const gz = gzipSync(data, { level: 9 }).length;
+  const br = brotliCompressSync(data, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+  }).length;
+  rows.push([f, data.length, gz, br]);
+  // 404.html is a copy of index.html for static hosts; the reader fetches one of them.
+  if ([".wasm", ".js", ".css"].includes(extname(f)) || f === "index.html") {
+    shell.raw += data.length;
+    shell.gzip += gz;
+    shell.brotli += br;
+  }
+}
+console.log(`${"file".padEnd(44)} ${"raw KiB".padStart(8)} ${"gzip".padStart(8)} ${"brotli".padStart(8)}`);
+for (const [f, raw, gz, br] of rows) console.log(`${f.padEnd(44)} ${kib(raw)} ${kib(gz)} ${kib(br)}`);
+console.log(`${"first page (html + js + wasm + css)".padEnd(44)} ${kib(shell.raw)} ${kib(shell.gzip)} ${kib(shell.brotli)}`);
+if (budget !== null) {
+  const over = shell.brotli / 1024 > budget;
+  console.log(`budget: ${budget} KiB brotli for the first page — ${over ? "EXCEEDED" : "within budget"}`);
+  if (over) process.exit(1);
+}

@@ -1,0 +1,92 @@
+//! Every article: front matter, internal links, related articles and widget
+//! blocks. A broken article fails here (and shows an error box in the page).
+
+use playground::content::{self, Segment, ARTICLES};
+use playground::scenario::block;
+use playground::widgets;
+
+#[test]
+fn there_are_articles() {
+    assert!(content::find("rate-limiting").is_some(), "the rate-limiting article is missing");
+}
+
+#[test]
+fn front_matter_is_complete() {
+    for a in ARTICLES {
+        assert!(!a.title.is_empty() && !a.category.is_empty(), "{}", a.slug);
+        assert!(a.summary.len() <= 200, "{}: summary is {} characters; keep it under 200", a.slug, a.summary.len());
+        assert!(a.words >= 300, "{}: only {} words", a.slug, a.words);
+        for r in a.related {
+            assert!(content::find(r).is_some(), "{}: related article `{r}` does not exist", a.slug);
+            assert_ne!(*r, a.slug, "{}: an article cannot be related to itself", a.slug);
+        }
+    }
+}
+
+#[test]
+fn every_widget_block_parses_and_is_declared() {
+    for a in ARTICLES {
+        let mut kinds = Vec::new();
+        for s in a.segments {
+            if let Segment::Widget(text) = s {
+                let b = block::parse(text).unwrap_or_else(|e| panic!("{}: broken widget block: {e}\n{text}", a.slug));
+                kinds.push(b.scenario.widget());
+            }
+        }
+        for k in &kinds {
+            assert!(a.widgets.contains(k), "{}: uses widget `{k}` but its front matter does not list it", a.slug);
+        }
+        for w in a.widgets {
+            assert!(kinds.contains(w), "{}: lists widget `{w}` but has no block for it", a.slug);
+            assert!(widgets::info(w).is_some(), "{}: unknown widget `{w}`", a.slug);
+        }
+    }
+}
+
+/// Internal links point at a route that exists; external ones are https.
+#[test]
+fn links_resolve() {
+    for a in ARTICLES {
+        for link in a.links {
+            if let Some(path) = link.strip_prefix('/') {
+                let path = path.split(['?', '#']).next().unwrap_or_default();
+                let ok = match path.split('/').collect::<Vec<_>>().as_slice() {
+                    [""] => true,
+                    ["articles", slug] => content::find(slug).is_some(),
+                    ["widgets" | "embed", kind] => widgets::info(kind).is_some(),
+                    _ => false,
+                };
+                assert!(ok, "{}: link `{link}` goes nowhere", a.slug);
+            } else if let Some(anchor) = link.strip_prefix('#') {
+                let html: String =
+                    a.segments.iter().filter_map(|s| if let Segment::Html(h) = s { Some(*h) } else { None }).collect();
+                assert!(html.contains(&format!("id=\"{anchor}\"")), "{}: anchor `{link}` does not exist", a.slug);
+            } else {
+                assert!(link.starts_with("https://"), "{}: link `{link}` should be https or internal", a.slug);
+            }
+        }
+    }
+}
+
+/// A broken block is reported, not rendered blank: the same parser the page
+/// uses returns an error message for it.
+#[test]
+fn a_broken_block_is_an_error() {
+    let e = block::parse("kind: rate-limiter\nalgorithms: token-bukket").unwrap_err();
+    assert!(e.contains("unknown algorithm `token-bukket`"), "{e}");
+}
+
+#[test]
+fn the_rate_limiting_article_has_try_this_prompts_beside_its_widgets() {
+    let a = content::find("rate-limiting").unwrap();
+    let blocks = a.segments.iter().filter(|s| matches!(s, Segment::Widget(_))).count();
+    let prompts: usize = a
+        .segments
+        .iter()
+        .filter_map(|s| if let Segment::Html(h) = s { Some(h.matches("Try this").count()) } else { None })
+        .sum();
+    assert!(blocks >= 4, "only {blocks} widgets");
+    assert!(prompts >= blocks, "{prompts} try-this prompts for {blocks} widgets");
+    // The boundary-burst preset is shown, as the article promises.
+    assert!(a.segments.iter().any(|s| matches!(s, Segment::Widget(t) if t.contains("boundary-burst"))));
+}

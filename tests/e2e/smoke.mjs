@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// End-to-end smoke test of the release build: serves dist/ on 127.0.0.1 and
+// loads every route and every article in headless Chromium, failing on any
+// console error or Rust panic, a missing widget, or a broken widget block.
+//   node tests/e2e/smoke.mjs dist
+import { readdirSync, readFileSync } from "node:fs";
+import { serve } from "./server.mjs";
+import { startDriver, Session } from "./webdriver.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const articles = readdirSync("articles").filter((f) => f.endsWith(".md")).map((f) => f.slice(0, -3));
+const widgetBlocks = (slug) => (readFileSync(`articles/${slug}.md`, "utf8").match(/^```widget\s*$/gm) ?? []).length;
+
+const server = await serve(dist);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const port = 9515 + (process.pid % 400);
+const { proc, base } = await startDriver(port);
+const session = await Session.create(base);
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    const bad = (await session.logs()).filter((e) => e.level === "SEVERE" || /panicked/.test(e.message));
+    if (bad.length) throw new Error(`console errors:\n  ${bad.map((e) => e.message).join("\n  ")}`);
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${e.message}`);
+  }
+}
+const mounted = "return document.querySelector('main') !== null";
+
+try {
+  await check("home lists every article", async () => {
+    await session.go(`${origin}/`);
+    await session.waitFor(mounted);
+    const links = await session.exec("return [...document.querySelectorAll('.card a')].map(a => a.getAttribute('href'))");
+    for (const slug of articles) if (!links.includes(`/articles/${slug}`)) throw new Error(`no link to ${slug}`);
+  });
+  for (const slug of articles) {
+    await check(`article ${slug} renders with its ${widgetBlocks(slug)} live widgets`, async () => {
+      await session.go(`${origin}/articles/${slug}`);
+      await session.waitFor("return document.querySelector('article h1') !== null");
+      const n = await session.waitFor(`const n = document.querySelectorAll('.widget table.summary tbody tr').length; return n > 0 && document.querySelectorAll('.widget').length === ${widgetBlocks(slug)} && n`);
+      const errors = await session.exec("return document.querySelectorAll('.widget-error').length");
+      if (errors) throw new Error(`${errors} widget blocks failed to start`);
+      if (!n) throw new Error("no summaries rendered");
+    });
+  }
+  await check("full-page widget route", async () => {
+    await session.go(`${origin}/widgets/rate-limiter`);
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    const url = await session.exec("return location.search");
+    if (!url.startsWith("?s=")) throw new Error(`the scenario is not in the URL: ${url}`);
+  });
+  await check("embed route has compact chrome and no site header", async () => {
+    await session.go(`${origin}/embed/rate-limiter?theme=dark`);
+    await session.waitFor("return document.querySelector('.widget.compact table.summary') !== null");
+    const chrome = await session.exec("return [document.querySelector('.site-header'), document.documentElement.dataset.theme]");
+    if (chrome[0] !== null || chrome[1] !== "dark") throw new Error(`header ${chrome[0]}, theme ${chrome[1]}`);
+  });
+  await check("a malformed link shows a message and the default widget", async () => {
+    await session.go(`${origin}/widgets/rate-limiter?s=not-a-scenario!`);
+    const text = await session.waitFor("const s = document.querySelector('.widget-status'); return s && s.textContent");
+    if (!/could not be used/.test(text)) throw new Error(`status: ${text}`);
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+  });
+  await check("unknown paths show the not-found page", async () => {
+    await session.go(`${origin}/no/such/page`);
+    await session.waitFor("return document.querySelector('.not-found') !== null");
+    await session.go(`${origin}/articles/no-such-article`);
+    await session.waitFor("return document.querySelector('.not-found') !== null");
+  });
+} finally {
+  await session.close().catch(() => {});
+  proc.kill();
+  server.close();
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,162 @@
+//! The scenario format: round trips, versioning, determinism, the documented
+//! examples, the URL decoder under random input, and the CLI.
+
+use playground::scenario::{self, block, presets, url, Scenario};
+use proptest::prelude::*;
+use std::process::Command;
+
+fn preset(name: &str) -> Scenario {
+    Scenario::RateLimiter(presets::rate_limiter(name).unwrap())
+}
+
+#[test]
+fn json_and_url_round_trip() {
+    for (name, _) in presets::RATE_LIMITER {
+        let s = preset(name);
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+        assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
+        assert_eq!(url::decode(&url::encode(&s)).unwrap(), s);
+    }
+}
+
+#[test]
+fn versions_are_checked_first() {
+    let s = preset("overview").to_json();
+    let newer = s.replace("\"version\":1", "\"version\":2");
+    assert!(Scenario::from_json(&newer).unwrap_err().contains("version 2, newer than"));
+    let none = s.replace("\"version\":1,", "");
+    assert_eq!(Scenario::from_json(&none).unwrap_err(), "the scenario has no \"version\"");
+    let widget = s.replace("rate-limiter", "hash-ring");
+    assert!(Scenario::from_json(&widget).unwrap_err().contains("unknown widget \"hash-ring\""));
+}
+
+#[test]
+fn unknown_fields_and_absurd_numbers_are_refused() {
+    let s = preset("overview").to_json();
+    let typo = s.replace("\"seed\"", "\"sead\"");
+    assert!(Scenario::from_json(&typo).unwrap_err().contains("unknown field `sead`"));
+    let huge = s.replace("\"duration_ms\":20000", "\"duration_ms\":99999999999");
+    assert!(Scenario::from_json(&huge).unwrap_err().contains("duration_ms must be between 1 and 3600000"));
+    let flood =
+        s.replace("\"rps\":40.0", "\"rps\":900000.0").replace("\"duration_ms\":20000", "\"duration_ms\":3600000");
+    assert!(Scenario::from_json(&flood).unwrap_err().contains("at most 200000 fit in one run"));
+}
+
+#[test]
+fn same_scenario_and_seed_give_identical_json() {
+    for (name, _) in presets::RATE_LIMITER {
+        let s = preset(name);
+        let a = scenario::run_to_json(&s).unwrap();
+        let b = scenario::run_to_json(&Scenario::from_json(&s.to_json()).unwrap()).unwrap();
+        assert_eq!(a, b, "{name}");
+    }
+}
+
+/// The cross-platform fixtures: the native run must equal the committed
+/// output byte for byte; `tests/web.rs` checks the same files in wasm32.
+/// Regenerate with `UPDATE_FIXTURES=1 cargo test --test scenario`.
+#[test]
+fn cross_platform_fixtures_match() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for name in ["poisson-three-lanes", "nginx-modes"] {
+        let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let out = scenario::run_to_json(&Scenario::from_json(&input).unwrap()).unwrap();
+        let path = dir.join(format!("{name}.out.json"));
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&path, &out).unwrap();
+        }
+        assert_eq!(out, std::fs::read_to_string(&path).unwrap(), "{name}");
+    }
+}
+
+/// Every example in docs/scenarios.md parses, validates and runs.
+#[test]
+fn documented_examples_run() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenarios.md")).unwrap();
+    let mut count = 0;
+    for chunk in doc.split("```json").skip(1) {
+        let json = chunk.split("```").next().unwrap();
+        let s = Scenario::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        scenario::run_to_json(&s).unwrap();
+        count += 1;
+    }
+    // One example per algorithm.
+    assert!(count >= 7, "only {count} examples");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Random text in the URL gives a message, never a panic.
+    #[test]
+    fn url_decoder_never_panics(s in ".{0,200}") {
+        let _ = url::decode(&s);
+    }
+
+    /// Truncated and corrupted links are reported.
+    #[test]
+    fn damaged_links_are_reported(cut in 0usize..400, flip in 0usize..400, c in proptest::char::range('!', '~')) {
+        let good = url::encode(&preset("overview"));
+        let truncated = &good[..cut.min(good.len())];
+        if truncated.len() < good.len() {
+            prop_assert!(url::decode(truncated).is_err());
+        }
+        let mut bytes: Vec<char> = good.chars().collect();
+        let i = flip % bytes.len();
+        bytes[i] = c;
+        let corrupted: String = bytes.into_iter().collect();
+        if let Ok(s) = url::decode(&corrupted) {
+            prop_assert!(s.validate().is_ok());
+        }
+    }
+
+    /// Random widget blocks give a message or a valid scenario, never a panic.
+    #[test]
+    fn block_parser_never_panics(lines in prop::collection::vec((prop::sample::select(block::RATE_LIMITER_KEYS.to_vec()), ".{0,12}"), 0..8)) {
+        let text: String = std::iter::once("kind: rate-limiter".to_string())
+            .chain(lines.into_iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Ok(b) = block::parse(&text) {
+            prop_assert!(b.scenario.validate().is_ok());
+        }
+    }
+
+    /// Random JSON documents give a message or a valid scenario.
+    #[test]
+    fn json_parser_never_panics(s in "\\{.{0,300}\\}") {
+        if let Ok(sc) = Scenario::from_json(&s) {
+            prop_assert!(sc.validate().is_ok());
+        }
+    }
+}
+
+fn sdp(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sdp")).args(args).output().unwrap()
+}
+
+#[test]
+fn cli_runs_a_scenario_file() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let out = sdp(&["run", dir.join("nginx-modes.json").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let expected = std::fs::read_to_string(dir.join("nginx-modes.out.json")).unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+}
+
+#[test]
+fn cli_reports_bad_input_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("sdp-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"version\":1,\"widget\":\"rate-limiter\",\"seed\":1}").unwrap();
+    let out = sdp(&["run", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing field"), "{}", String::from_utf8_lossy(&out.stderr));
+    let usage = sdp(&["fly"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("usage:"));
+    let p = sdp(&["preset", "rate-limiter", "boundary-burst"]);
+    assert!(p.status.success());
+    assert_eq!(Scenario::from_json(&String::from_utf8(p.stdout).unwrap()).unwrap(), preset("boundary-burst"));
+}

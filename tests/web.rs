@@ -1,0 +1,175 @@
+//! Browser tests in headless Chromium (wasm-bindgen-test). One file, so one
+//! wasm binary and one browser start: run with
+//! `cargo test --target wasm32-unknown-unknown --test web`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use playground::app::App;
+use playground::scenario::{self, block, presets, url, Scenario};
+use playground::widgets::{Mode, Widget};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh container in the page body.
+fn container() -> HtmlElement {
+    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// Lets the reactive system run its queued effects and re-renders.
+async fn settle() {
+    for _ in 0..3 {
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+}
+
+/// The summary table as rows of cell texts.
+fn summary_rows(root: &Element) -> Vec<Vec<String>> {
+    all(root, "table.summary tbody tr")
+        .iter()
+        .map(|tr| all(tr, "th, td").iter().map(|c| c.text_content().unwrap_or_default()).collect())
+        .collect()
+}
+
+fn set_input(input: &HtmlInputElement, value: &str, event: &str) {
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input.dispatch_event(&web_sys::Event::new_with_event_init_dict(event, &init).unwrap()).unwrap();
+}
+
+fn go(path: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn widget_mounts_from_an_article_block() {
+    let el = container();
+    let b = block::parse("kind: rate-limiter\npreset: boundary-burst\ntitle: Boundary").unwrap();
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=b.scenario mode=Mode::Inline title=b.title notice=None /> },
+    );
+    settle().await;
+    assert_eq!(el.query_selector(".widget-title").unwrap().unwrap().text_content().unwrap(), "Boundary");
+    let rows = summary_rows(&el);
+    // Fixed window lets all ten boundary requests through; the sliding log holds
+    // to five until the 9.9 s entries leave its window at 19.9 s.
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[0][..5], ["Fixed window (Redis INCR)", "15", "12", "0", "3"]);
+    assert_eq!(&rows[1][..5], ["Sliding log (limits)", "15", "7", "0", "8"]);
+    assert_eq!(all(&el, "svg.chart").len(), 3);
+    // Every chart has a table alternative.
+    assert_eq!(all(&el, "details.data-table table").len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn changing_a_control_changes_the_summary() {
+    let el = container();
+    let s = presets::rate_limiter("gcra-vs-token-bucket").unwrap();
+    let expected_before = s.run(1).unwrap()[0].summary.allowed;
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=Scenario::RateLimiter(s) mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    assert_eq!(summary_rows(&el)[0][2], expected_before.to_string());
+
+    // Raise limiter 1's burst from 5 to 50 with its number box.
+    let burst: HtmlInputElement = all(&el, "fieldset.lane-controls")[0]
+        .query_selector_all("input[type=number]")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .unchecked_into();
+    set_input(&burst, "50", "change");
+    settle().await;
+    let mut changed = presets::rate_limiter("gcra-vs-token-bucket").unwrap();
+    changed.limiters[0].burst = Some(50);
+    let expected_after = changed.run(1).unwrap()[0].summary.allowed;
+    assert_ne!(expected_before, expected_after);
+    assert_eq!(summary_rows(&el)[0][2], expected_after.to_string());
+    // The other lane did not change.
+    assert_eq!(summary_rows(&el)[1][2], changed.run(1).unwrap()[1].summary.allowed.to_string());
+
+    // An absurd value is refused with a message, and the last good run stays.
+    set_input(&burst, "0", "change");
+    settle().await;
+    let msg = el.query_selector(".control-error").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(msg, "gcra: burst must be at least 1");
+    assert_eq!(summary_rows(&el)[0][2], expected_after.to_string());
+}
+
+#[wasm_bindgen_test]
+async fn a_shared_url_reproduces_the_run() {
+    let mut s = presets::rate_limiter("nginx-modes").unwrap();
+    s.seed = 77;
+    s.view.time_ms = Some(4000.0);
+    let encoded = url::encode(&Scenario::RateLimiter(s.clone()));
+    go(&format!("/widgets/rate-limiter?s={encoded}"));
+    let el = container();
+    let handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    // The summary stops at the link's playhead, 4 s.
+    let caption = el.query_selector("table.summary caption").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(caption, "Summary up to 4 s");
+    let lanes = s.run(1).unwrap();
+    let rows = summary_rows(&el);
+    for (row, lane) in rows.iter().zip(&lanes) {
+        let upto = playground::widgets::rate_limiter::summary_until(lane, Some(4_000_000_000), 10_000_000_000);
+        assert_eq!(row[1..5], [upto.requests, upto.allowed, upto.delayed, upto.rejected].map(|n| n.to_string()));
+    }
+    // The page keeps the same scenario in its URL.
+    let search = web_sys::window().unwrap().location().search().unwrap();
+    let back = url::decode(search.strip_prefix("?s=").unwrap()).unwrap();
+    assert_eq!(back, Scenario::RateLimiter(s));
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_url_shows_a_message_and_a_working_default() {
+    go("/widgets/rate-limiter?s=eyJ2ZXJzaW9uIjo5fQ");
+    let el = container();
+    let handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap();
+    assert!(status.contains("could not be used") && status.contains("version 9"), "{status}");
+    let rows = summary_rows(&el);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][1], "10000");
+    drop(handle);
+}
+
+/// The same scenarios give byte-identical output to the native run, whose
+/// output is committed in tests/fixtures and checked by tests/scenario.rs.
+#[wasm_bindgen_test]
+fn runs_are_byte_identical_to_native() {
+    for (input, expected) in [
+        (include_str!("fixtures/poisson-three-lanes.json"), include_str!("fixtures/poisson-three-lanes.out.json")),
+        (include_str!("fixtures/nginx-modes.json"), include_str!("fixtures/nginx-modes.out.json")),
+    ] {
+        let s = Scenario::from_json(input).unwrap();
+        assert_eq!(scenario::run_to_json(&s).unwrap(), expected);
+    }
+}
