@@ -100,6 +100,9 @@ fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
 }
 
 fn main() {
+    // The web app fetches article HTML from dist/content/ (written by `sdp content`),
+    // so the wasm carries only each article's structure and widget blocks.
+    let html_in_binary = !std::env::var("TARGET").unwrap_or_default().starts_with("wasm32");
     println!("cargo:rerun-if-changed=articles");
     println!("cargo:rerun-if-changed=src/content/front_matter.rs");
     let dir = Path::new("articles");
@@ -121,6 +124,9 @@ fn main() {
         let mut links = Vec::new();
         let segments = render(body, &mut links);
         let words = body.split_whitespace().count();
+        if !html_in_binary {
+            links.clear();
+        }
         write!(
             out,
             "Article {{ slug: {slug:?}, title: {:?}, summary: {:?}, category: {:?}, difficulty: {:?}, related: &{:?}, widgets: &{:?}, links: &{links:?}, words: {words}, segments: &[",
@@ -129,7 +135,8 @@ fn main() {
         .unwrap();
         for s in segments {
             match s {
-                Segment::Html(h) => write!(out, "Segment::Html({h:?}),").unwrap(),
+                Segment::Html(h) if html_in_binary => write!(out, "Segment::Html({h:?}),").unwrap(),
+                Segment::Html(_) => out.push_str("Segment::Html(\"\"),"),
                 Segment::Widget(w) => write!(out, "Segment::Widget({w:?}),").unwrap(),
             }
         }

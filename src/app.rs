@@ -1,26 +1,29 @@
 //! Routes and pages: home, article, full-page widget, embed, not found.
 
 use crate::content::{self, Article, Segment};
+use crate::router::{self, Route};
 use crate::scenario::{block, url, Scenario};
 use crate::ui::browser;
 use crate::widgets::{self, Mode, Widget, WidgetError};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
-use leptos_router::path;
 
-/// The whole app.
+/// The whole app: the page for the current location.
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <Layout><NotFound /></Layout> }>
-                <Route path=path!("/") view=|| view! { <Layout><Home /></Layout> } />
-                <Route path=path!("/articles/:slug") view=|| view! { <Layout><ArticlePage /></Layout> } />
-                <Route path=path!("/widgets/:kind") view=|| view! { <Layout><WidgetPage /></Layout> } />
-                <Route path=path!("/embed/:kind") view=EmbedPage />
-            </Routes>
-        </Router>
+    let location = router::provide();
+    move || {
+        let loc = location.get();
+        let encoded = router::query_param(&loc.query, url::PARAM);
+        match router::route(&loc.path) {
+            Route::Home => view! { <Layout><Home /></Layout> }.into_any(),
+            Route::Article(slug) => match content::find(&slug) {
+                Some(a) => view! { <Layout>{article_view(a)}</Layout> }.into_any(),
+                None => view! { <Layout><NotFound /></Layout> }.into_any(),
+            },
+            Route::Widget(kind) => view! { <Layout>{widget_page(&kind, encoded)}</Layout> }.into_any(),
+            Route::Embed(kind) => embed_page(&kind, encoded, router::query_param(&loc.query, "theme")).into_any(),
+            Route::NotFound => view! { <Layout><NotFound /></Layout> }.into_any(),
+        }
     }
 }
 
@@ -32,7 +35,7 @@ fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
-            <A href="/" attr:class="brand">"System Design Playground"</A>
+            <a href="/" class="brand">"System Design Playground"</a>
             <label class="theme-switch">
                 <span class="visually-hidden">"Colour theme"</span>
                 <select on:change=move |ev| {
@@ -66,7 +69,7 @@ fn Home() -> impl IntoView {
                 <ul class="cards">
                     {articles.into_iter().map(|a| view! {
                         <li class="card">
-                            <h3><A href=format!("/articles/{}", a.slug)>{a.title}</A></h3>
+                            <h3><a href=format!("/articles/{}", a.slug)>{a.title}</a></h3>
                             <p>{a.summary}</p>
                             <p class="meta">
                                 <span class=format!("difficulty {}", a.difficulty)>{a.difficulty}</span>
@@ -82,7 +85,7 @@ fn Home() -> impl IntoView {
             <ul class="cards">
                 {widgets::WIDGETS.iter().map(|w| view! {
                     <li class="card">
-                        <h3><A href=format!("/widgets/{}", w.kind)>{w.title}</A></h3>
+                        <h3><a href=format!("/widgets/{}", w.kind)>{w.title}</a></h3>
                         <p>{w.summary}</p>
                     </li>
                 }).collect_view()}
@@ -91,19 +94,45 @@ fn Home() -> impl IntoView {
     }
 }
 
-/// One article segment: prose, a live widget, or an error box for a broken block.
-fn segment_view(segment: &Segment) -> AnyView {
-    match *segment {
-        Segment::Html(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
-        Segment::Widget(text) => match block::parse(text) {
-            Ok(b) => view! { <Widget scenario=b.scenario mode=Mode::Inline title=b.title notice=None /> }.into_any(),
-            Err(e) => view! { <WidgetError message=e source=text.to_string() /> }.into_any(),
-        },
+/// A widget segment: the live widget, or an error box for a broken block.
+fn widget_view(text: &'static str) -> AnyView {
+    match block::parse(text) {
+        Ok(b) => view! { <Widget scenario=b.scenario mode=Mode::Inline title=b.title notice=None /> }.into_any(),
+        Err(e) => view! { <WidgetError message=e source=text.to_string() /> }.into_any(),
     }
+}
+
+/// The article's body: prose fetched from `content/<slug>.html` (or compiled
+/// in, natively), with its widgets placed between the prose segments.
+fn article_body(a: &'static Article, html: Vec<String>) -> impl IntoView {
+    let mut prose = html.into_iter();
+    a.segments
+        .iter()
+        .map(|s| match s {
+            Segment::Html(_) => {
+                let h = prose.next().unwrap_or_default();
+                view! { <div class="prose" inner_html=h></div> }.into_any()
+            }
+            Segment::Widget(text) => widget_view(text),
+        })
+        .collect_view()
 }
 
 fn article_view(a: &'static Article) -> impl IntoView {
     set_title(a.title);
+    let compiled: Vec<String> =
+        a.segments.iter().filter_map(|s| if let Segment::Html(h) = s { Some(h.to_string()) } else { None }).collect();
+    let body = RwSignal::new(None::<Result<Vec<String>, String>>);
+    if compiled.iter().all(|h| h.is_empty()) {
+        leptos::task::spawn_local(async move {
+            let result = browser::fetch_text(&format!("/content/{}.html", a.slug))
+                .await
+                .map(|file| content::split_content(&file).into_iter().map(String::from).collect());
+            body.set(Some(result));
+        });
+    } else {
+        body.set(Some(Ok(compiled)));
+    }
     view! {
         <article class="article">
             <header class="article-header">
@@ -111,30 +140,27 @@ fn article_view(a: &'static Article) -> impl IntoView {
                 <h1>{a.title}</h1>
                 <p class="summary">{a.summary}</p>
             </header>
-            {a.segments.iter().map(segment_view).collect_view()}
+            {move || match body.get() {
+                None => view! { <p class="loading" role="status">"Loading the article…"</p> }.into_any(),
+                Some(Ok(html)) => article_body(a, html).into_any(),
+                Some(Err(e)) => view! {
+                    <div class="widget-error" role="alert">
+                        "The article could not be loaded ("{e}"). "
+                        <a href=format!("/articles/{}", a.slug)>"Try again"</a>
+                    </div>
+                }.into_any(),
+            }}
             {(!a.related.is_empty()).then(|| view! {
                 <nav class="related" aria-label="Related articles">
                     <h2>"Related"</h2>
                     <ul>
                         {a.related.iter().filter_map(|s| content::find(s)).map(|r| view! {
-                            <li><A href=format!("/articles/{}", r.slug)>{r.title}</A></li>
+                            <li><a href=format!("/articles/{}", r.slug)>{r.title}</a></li>
                         }).collect_view()}
                     </ul>
                 </nav>
             })}
         </article>
-    }
-}
-
-#[component]
-fn ArticlePage() -> impl IntoView {
-    let params = use_params_map();
-    move || {
-        let slug = params.with(|p| p.get("slug").unwrap_or_default());
-        match content::find(&slug) {
-            Some(a) => article_view(a).into_any(),
-            None => view! { <NotFound /> }.into_any(),
-        }
     }
 }
 
@@ -155,48 +181,34 @@ fn scenario_from_query(kind: &str, encoded: Option<String>) -> Option<(Scenario,
     })
 }
 
-#[component]
-fn WidgetPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    move || {
-        let kind = params.with(|p| p.get("kind").unwrap_or_default());
-        let encoded = query.with_untracked(|q| q.get(url::PARAM));
-        match (widgets::info(&kind), scenario_from_query(&kind, encoded)) {
-            (Some(info), Some((scenario, notice))) => {
-                set_title(info.title);
-                view! {
-                    <div class="widget-page">
-                        <h1>{info.title}</h1>
-                        <p class="summary">{info.summary}</p>
-                        <Widget scenario=scenario mode=Mode::Page title=None notice=notice />
-                    </div>
-                }
-                .into_any()
+fn widget_page(kind: &str, encoded: Option<String>) -> AnyView {
+    match (widgets::info(kind), scenario_from_query(kind, encoded)) {
+        (Some(info), Some((scenario, notice))) => {
+            set_title(info.title);
+            view! {
+                <div class="widget-page">
+                    <h1>{info.title}</h1>
+                    <p class="summary">{info.summary}</p>
+                    <Widget scenario=scenario mode=Mode::Page title=None notice=notice />
+                </div>
             }
-            _ => view! { <NotFound /> }.into_any(),
+            .into_any()
         }
+        _ => view! { <NotFound /> }.into_any(),
     }
 }
 
-#[component]
-fn EmbedPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let theme = query.with_untracked(|q| q.get("theme")).unwrap_or_default();
-    browser::apply_theme(&theme);
-    move || {
-        let kind = params.with(|p| p.get("kind").unwrap_or_default());
-        let encoded = query.with_untracked(|q| q.get(url::PARAM));
-        match scenario_from_query(&kind, encoded) {
-            Some((scenario, notice)) => view! {
-                <main class="embed" id="main">
-                    <Widget scenario=scenario mode=Mode::Embed title=None notice=notice />
-                </main>
-            }
-            .into_any(),
-            None => view! { <main class="embed" id="main"><NotFound /></main> }.into_any(),
+/// The embed route: the widget alone, compact, themed by `?theme=light|dark|auto`.
+fn embed_page(kind: &str, encoded: Option<String>, theme: Option<String>) -> impl IntoView {
+    browser::apply_theme(theme.as_deref().unwrap_or("auto"));
+    match scenario_from_query(kind, encoded) {
+        Some((scenario, notice)) => view! {
+            <main class="embed" id="main">
+                <Widget scenario=scenario mode=Mode::Embed title=None notice=notice />
+            </main>
         }
+        .into_any(),
+        None => view! { <main class="embed" id="main"><NotFound /></main> }.into_any(),
     }
 }
 
@@ -206,7 +218,7 @@ fn NotFound() -> impl IntoView {
     view! {
         <section class="not-found">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. "<A href="/">"See all articles"</A>"."</p>
+            <p>"There is nothing at this address. "<a href="/">"See all articles"</a>"."</p>
         </section>
     }
 }

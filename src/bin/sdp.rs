@@ -4,6 +4,7 @@
 //! sdp run <scenario.json>      run a scenario; print decisions and summary as JSON
 //! sdp preset <widget> <name>   print a preset scenario as JSON
 //! sdp presets                  list presets
+//! sdp content <dir>            write each article's HTML to <dir>/content/<slug>.html
 //! ```
 //!
 //! Output is byte-identical to what the browser computes for the same
@@ -15,7 +16,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
   sdp preset rate-limiter <name> print a preset scenario as JSON
-  sdp presets                    list the presets";
+  sdp presets                    list the presets
+  sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,6 +48,16 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["preset", "rate-limiter", name] => presets::rate_limiter(name)
             .map(|s| Scenario::RateLimiter(s).to_json_pretty())
             .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
+        ["content", dir] => {
+            let dir = std::path::Path::new(dir).join("content");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            for a in playground::content::ARTICLES {
+                let path = dir.join(format!("{}.html", a.slug));
+                std::fs::write(&path, playground::content::content_file(a))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            Ok(format!("wrote {} articles to {}", playground::content::ARTICLES.len(), dir.display()))
+        }
         ["presets"] => Ok(presets::RATE_LIMITER
             .iter()
             .map(|(n, d)| format!("rate-limiter {n:<22} {d}"))

@@ -3,7 +3,14 @@
 
 pub mod front_matter;
 
+/// Separates the HTML segments in an article's content file.
+pub const SEGMENT_SEPARATOR: &str = "\n<!-- widget -->\n";
+
 /// One piece of an article: rendered HTML, or a widget block's raw text.
+///
+/// In the wasm build the HTML is empty: the app fetches it from
+/// `content/<slug>.html` (see [`content_file`]), so articles do not weigh on
+/// the code every page downloads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Segment {
     Html(&'static str),
@@ -20,7 +27,7 @@ pub struct Article {
     pub difficulty: &'static str,
     pub related: &'static [&'static str],
     pub widgets: &'static [&'static str],
-    /// Every link destination in the body, for the link checker.
+    /// Every link destination in the body, for the link checker (empty in the wasm build).
     pub links: &'static [&'static str],
     pub words: usize,
     pub segments: &'static [Segment],
@@ -49,4 +56,34 @@ pub fn by_category() -> Vec<(&'static str, Vec<&'static Article>)> {
 /// Reading time in minutes at 230 words a minute, at least 1.
 pub fn reading_minutes(a: &Article) -> usize {
     a.words.div_ceil(230).max(1)
+}
+
+/// The content file of an article: its HTML segments in order, joined by
+/// [`SEGMENT_SEPARATOR`]. Written to `dist/content/<slug>.html` by
+/// `sdp content dist`.
+pub fn content_file(a: &Article) -> String {
+    let parts: Vec<&str> =
+        a.segments.iter().filter_map(|s| if let Segment::Html(h) = s { Some(*h) } else { None }).collect();
+    parts.join(SEGMENT_SEPARATOR)
+}
+
+/// Splits a content file back into its HTML segments.
+pub fn split_content(file: &str) -> Vec<&str> {
+    file.split(SEGMENT_SEPARATOR).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_files_round_trip() {
+        for a in ARTICLES {
+            let file = content_file(a);
+            let html: Vec<&str> =
+                a.segments.iter().filter_map(|s| if let Segment::Html(h) = s { Some(*h) } else { None }).collect();
+            assert_eq!(split_content(&file), html, "{}", a.slug);
+            assert!(html.iter().all(|h| !h.contains(SEGMENT_SEPARATOR)));
+        }
+    }
 }

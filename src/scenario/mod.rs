@@ -73,7 +73,7 @@ pub struct RateLimiterScenario {
     pub duration_ms: u64,
     pub traffic: Traffic,
     pub limiters: Vec<LimiterConfig>,
-    /// Requests fired by hand, `[at_ms, cost]`, merged into the generated traffic.
+    /// Requests fired by hand, `[at_ms, cost]` in time order, merged into the generated traffic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<Arrival>,
     #[serde(default, skip_serializing_if = "View::is_default")]
@@ -156,12 +156,12 @@ impl RateLimiterScenario {
         if self.extra.len() > MAX_EXTRA {
             return Err(format!("at most {MAX_EXTRA} hand-fired requests, not {}", self.extra.len()));
         }
-        Traffic::List { requests: sorted(&self.extra) }
+        Traffic::List { requests: self.extra.clone() }
             .validate(self.duration_ms)
             .map_err(|e| format!("hand-fired {e}"))?;
         if let Some(t) = self.view.time_ms {
             if !t.is_finite() || t < 0.0 {
-                return Err(format!("view.time_ms must be a time ≥ 0, not {t}"));
+                return Err(format!("view.time_ms must be a time ≥ 0, not {}", crate::num::decimal(t, 3)));
             }
         }
         Ok(())
@@ -172,7 +172,8 @@ impl RateLimiterScenario {
         let mut rng = Rng::new(self.seed);
         let duration = self.duration_ms * MS;
         let base = self.traffic.generate(duration, &mut rng);
-        let extra: Vec<Request> = sorted(&self.extra)
+        let extra: Vec<Request> = self
+            .extra
             .iter()
             .map(|a| Request { at: ms_to_ns(a.0), cost: a.1.max(1) })
             .filter(|r| r.at < duration)
@@ -186,12 +187,6 @@ impl RateLimiterScenario {
         let requests = self.requests();
         self.limiters.iter().map(|l| run_lane(l, &requests, self.duration_ms * MS, bins)).collect()
     }
-}
-
-fn sorted(extra: &[Arrival]) -> Vec<Arrival> {
-    let mut v = extra.to_vec();
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    v
 }
 
 /// The result of running a scenario, as the CLI prints it.

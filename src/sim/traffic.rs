@@ -6,6 +6,7 @@
 
 use super::rng::Rng;
 use super::time::{ms_to_ns, Nanos, SEC};
+use crate::num::decimal;
 use serde::{Deserialize, Serialize};
 
 /// The most requests one run may contain. Keeps a slider drag within a frame
@@ -170,10 +171,10 @@ impl Default for Traffic {
 
 fn check_rate(name: &str, rps: f64) -> Result<(), String> {
     if !rps.is_finite() || rps < 0.0 {
-        return Err(format!("{name} must be a number of requests per second ≥ 0, not {rps}"));
+        return Err(format!("{name} must be a number of requests per second ≥ 0, not {}", decimal(rps, 3)));
     }
     if rps > 1_000_000.0 {
-        return Err(format!("{name} must be at most 1,000,000 requests per second, not {rps}"));
+        return Err(format!("{name} must be at most 1,000,000 requests per second, not {}", decimal(rps, 3)));
     }
     Ok(())
 }
@@ -238,10 +239,17 @@ impl Traffic {
                 let mut last = 0.0;
                 for (i, Arrival(at, cost)) in requests.iter().enumerate() {
                     if !at.is_finite() || *at < 0.0 || *at > MAX_DURATION_MS as f64 {
-                        return Err(format!("request {i}: time must be between 0 and {MAX_DURATION_MS} ms, not {at}"));
+                        return Err(format!(
+                            "request {i}: time must be between 0 and {MAX_DURATION_MS} ms, not {}",
+                            decimal(*at, 3)
+                        ));
                     }
                     if *at < last {
-                        return Err(format!("request {i}: times must not decrease ({at} ms after {last} ms)"));
+                        return Err(format!(
+                            "request {i}: times must not decrease ({} ms after {} ms)",
+                            decimal(*at, 3),
+                            decimal(last, 3)
+                        ));
                     }
                     last = *at;
                     check_cost(*cost).map_err(|e| format!("request {i}: {e}"))?;
@@ -323,16 +331,26 @@ fn steady(out: &mut Vec<Request>, from: Nanos, to: Nanos, rps: f64, cost: u32) {
     }
 }
 
-/// Merges extra arrivals (fired by hand) into a generated, sorted list. Extra
-/// arrivals at the same instant as generated ones come after them.
-pub fn merge(mut base: Vec<Request>, extra: &[Request]) -> Vec<Request> {
+/// Merges two time-sorted lists of arrivals in one pass: generated traffic
+/// and requests fired by hand. At equal times `base` comes first.
+pub fn merge(base: Vec<Request>, extra: &[Request]) -> Vec<Request> {
     if extra.is_empty() {
         return base;
     }
-    base.extend_from_slice(extra);
-    base.sort_by_key(|r| r.at); // stable: generated arrivals stay first at ties
-    base.truncate(MAX_REQUESTS);
-    base
+    let mut out = Vec::with_capacity((base.len() + extra.len()).min(MAX_REQUESTS));
+    let (mut a, mut b) = (base.iter().peekable(), extra.iter().peekable());
+    while out.len() < MAX_REQUESTS {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y.at < x.at => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(r) => out.push(*r),
+            None => break,
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -419,7 +437,7 @@ mod tests {
     #[test]
     fn merge_puts_extras_after_generated_ties() {
         let base = vec![Request { at: 0, cost: 1 }, Request { at: 10, cost: 1 }];
-        let got = merge(base, &[Request { at: 10, cost: 5 }, Request { at: 5, cost: 2 }]);
+        let got = merge(base, &[Request { at: 5, cost: 2 }, Request { at: 10, cost: 5 }]);
         let costs: Vec<_> = got.iter().map(|r| r.cost).collect();
         assert_eq!(costs, vec![1, 2, 1, 5]);
     }

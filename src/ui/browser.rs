@@ -79,3 +79,19 @@ pub fn save(key: &str, value: &str) {
         let _ = s.set_item(key, value);
     }
 }
+
+/// Fetches a same-origin text file.
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let w = window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(w.fetch_with_str(path))
+        .await
+        .map_err(|_| "the network request failed".to_string())?
+        .dyn_into()
+        .map_err(|_| "unexpected response".to_string())?;
+    if !response.ok() {
+        return Err(format!("the server answered {}", response.status()));
+    }
+    let text = response.text().map_err(|_| "unreadable response".to_string())?;
+    JsFuture::from(text).await.ok().and_then(|t| t.as_string()).ok_or_else(|| "unreadable response".to_string())
+}

@@ -6,9 +6,24 @@
 
 use std::fmt::Write as _;
 
-/// Rounds to one decimal place for compact path data.
-fn r(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+/// A coordinate rounded to tenths, printed compactly (`12`, `12.5`, `-0.5`)
+/// with integer arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tenths(pub i64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let (sign, t) = if self.0 < 0 { ("-", -self.0) } else { ("", self.0) };
+        match t % 10 {
+            0 => write!(f, "{sign}{}", t / 10),
+            d => write!(f, "{sign}{}.{d}", t / 10),
+        }
+    }
+}
+
+/// Rounds a coordinate to tenths.
+pub fn r(x: f64) -> Tenths {
+    Tenths((x * 10.0).round() as i64)
 }
 
 /// Stacked bars, one per bin: `counts[i]` holds the heights of the stack's
@@ -116,6 +131,14 @@ mod tests {
     #[test]
     fn band_closes_around_the_range() {
         assert_eq!(band(&[0.0], &[10.0], 10.0, 10.0, 10.0), "M0 0L10 0L10 10L0 10Z");
+    }
+
+    #[test]
+    fn tenths_print_compactly() {
+        assert_eq!(r(12.0).to_string(), "12");
+        assert_eq!(r(12.54).to_string(), "12.5");
+        assert_eq!(r(-0.5).to_string(), "-0.5");
+        assert_eq!(r(-12.0).to_string(), "-12");
     }
 
     #[test]

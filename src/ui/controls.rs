@@ -1,5 +1,6 @@
 //! Labelled, keyboard-operable form controls shared by every widget.
 
+use crate::num::decimal;
 use leptos::prelude::*;
 
 /// A number with a slider and a text box bound to the same value. The change
@@ -15,21 +16,23 @@ pub fn NumberControl(
     on_change: Callback<f64>,
 ) -> impl IntoView {
     let parse = move |text: String| {
-        if let Ok(v) = text.trim().parse::<f64>() {
+        if let Some(v) = crate::num::parse(&text) {
             on_change.run(v);
         }
     };
     let unit = unit.unwrap_or_default();
+    let (min, max, step) = (decimal(min, 3), decimal(max, 3), decimal(step, 3));
+    let text = move || decimal(value.get(), 3);
     view! {
         <label class="control">
             <span class="control-label">{label.clone()}</span>
             <span class="control-inputs">
                 <input
                     type="range"
-                    min=min
-                    max=max
-                    step=step
-                    prop:value=move || value.get().to_string()
+                    min=min.clone()
+                    max=max.clone()
+                    step=step.clone()
+                    prop:value=text
                     on:input=move |ev| parse(event_target_value(&ev))
                     aria-label=format!("{label} slider")
                 />
@@ -38,7 +41,7 @@ pub fn NumberControl(
                     min=min
                     max=max
                     step=step
-                    prop:value=move || value.get().to_string()
+                    prop:value=text
                     on:change=move |ev| parse(event_target_value(&ev))
                 />
                 <span class="unit">{unit}</span>

@@ -25,20 +25,17 @@ pub fn duration(ns: Nanos) -> String {
 
 /// A rate or level with sensible precision: `12`, `3.5`, `0.25`.
 pub fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let s = if x.abs() >= 100.0 || x.fract() == 0.0 {
-        format!("{:.0}", x)
+    let decimals = if x.abs() >= 100.0 {
+        0
     } else if x.abs() >= 10.0 {
-        format!("{:.1}", x)
+        1
     } else {
-        format!("{:.2}", x)
+        2
     };
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    if x.is_finite() {
+        crate::num::decimal(x, decimals)
     } else {
-        s
+        "–".into()
     }
 }
 

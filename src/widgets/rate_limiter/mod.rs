@@ -16,6 +16,7 @@ use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::{Arrival, Traffic};
 use crate::ui::browser;
+use crate::ui::chart::r;
 use crate::ui::controls::{NumberControl, SelectControl};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -175,7 +176,11 @@ pub fn RateLimiterWidget(
         let d = duration.get_untracked();
         let at = playhead.get_untracked().unwrap_or(d / 2).min(d.saturating_sub(1));
         let at_ms = at as f64 / MS as f64;
-        edit(&|s| s.extra.extend(std::iter::repeat_n(Arrival(at_ms, 1), count as usize)));
+        edit(&|s| {
+            // Keep hand-fired requests in time order, after any already at this instant.
+            let at = s.extra.partition_point(|a| a.0 <= at_ms);
+            s.extra.splice(at..at, std::iter::repeat_n(Arrival(at_ms, 1), count as usize));
+        });
         status.set(Some(format!(
             "Fired {count} request{} at {}",
             if count == 1 { "" } else { "s" },
@@ -555,10 +560,10 @@ fn PlaybackBar(
             <output class="time">{move || format!("{} / {}", format::seconds(position()), format::seconds(duration.get()))}</output>
             <label class="speed">
                 "Speed "
-                <select on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1.0))>
-                    {[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0]
+                <select on:change=move |ev| speed.set(crate::num::parse(&event_target_value(&ev)).unwrap_or(1.0))>
+                    {[("0.25", 0.25), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("5", 5.0), ("10", 10.0), ("20", 20.0)]
                         .into_iter()
-                        .map(|s| view! { <option value=s.to_string() selected=move || speed.get() == s>{format!("{s}×")}</option> })
+                        .map(|(label, s)| view! { <option value=label selected=move || speed.get() == s>{label}"×"</option> })
                         .collect_view()}
                 </select>
             </label>
@@ -573,7 +578,7 @@ fn LaneChart(lane: LaneRun, playhead: RwSignal<Option<Nanos>>, duration: Signal<
     let s = render::scales(&lane);
     let x_of = move || {
         let d = duration.get().max(1);
-        playhead.get().map_or(render::W, |t| (t.min(d) as f64 / d as f64 * render::W * 10.0).round() / 10.0)
+        playhead.get().map_or(render::W, |t| t.min(d) as f64 / d as f64 * render::W)
     };
     view! {
         <figure class="lane">
@@ -583,14 +588,26 @@ fn LaneChart(lane: LaneRun, playhead: RwSignal<Option<Nanos>>, duration: Signal<
             </figcaption>
             <svg
                 class="chart"
-                viewBox=format!("0 0 {} {}", render::W, render::H)
+                viewBox=render::VIEW_BOX
                 preserveAspectRatio="none"
                 role="img"
                 aria-label=render::chart_label(&lane, bin_ns)
             >
                 <g inner_html=render::chart_svg(&lane)></g>
-                <rect class="future" x=x_of y="0" width=move || (render::W - x_of()).max(0.0) height=render::H />
-                <line class="playhead" x1=x_of x2=x_of y1="0" y2=render::H />
+                <rect
+                    class="future"
+                    x=move || r(x_of()).to_string()
+                    y="0"
+                    width=move || r((render::W - x_of()).max(0.0)).to_string()
+                    height=r(render::H).to_string()
+                />
+                <line
+                    class="playhead"
+                    x1=move || r(x_of()).to_string()
+                    x2=move || r(x_of()).to_string()
+                    y1="0"
+                    y2=r(render::H).to_string()
+                />
             </svg>
             <div class="axis-labels" aria-hidden="true">
                 <span>{format!("arrivals, max {} per {}", s.count_max, format::duration(bin_ns))}</span>

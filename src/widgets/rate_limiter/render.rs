@@ -4,7 +4,7 @@
 use crate::sim::ratelimit::run::{LaneRun, Summary};
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{Nanos, MS};
-use crate::ui::chart::{band, line, nice_max, stacked_bars};
+use crate::ui::chart::{band, line, nice_max, r, stacked_bars};
 use crate::ui::format;
 use crate::ui::html::escape;
 use std::fmt::Write as _;
@@ -19,6 +19,8 @@ pub const STATE_TOP: f64 = 66.0;
 pub const STATE_H: f64 = 50.0;
 /// Total chart height.
 pub const H: f64 = STATE_TOP + STATE_H + 2.0;
+/// The chart's `viewBox`.
+pub const VIEW_BOX: &str = "0 0 600 118";
 
 /// Scales of one lane's chart.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -48,11 +50,12 @@ pub fn chart_svg(lane: &LaneRun) -> String {
     let starts: Vec<f64> = lane.bins.iter().map(|b| b.level_start).collect();
     let lows: Vec<f64> = lane.bins.iter().map(|b| b.level_min).collect();
     let highs: Vec<f64> = lane.bins.iter().map(|b| b.level_max).collect();
-    let cap_y = ((STATE_H - (lane.capacity / s.level_max).clamp(0.0, 1.0) * STATE_H) * 10.0).round() / 10.0;
+    let cap_y = r(STATE_H - (lane.capacity / s.level_max).clamp(0.0, 1.0) * STATE_H);
+    let (w, top) = (r(W), r(STATE_TOP));
     format!(
         "<path class=\"allowed\" d=\"{allowed}\"/><path class=\"delayed\" d=\"{delayed}\"/><path class=\"rejected\" d=\"{rejected}\"/>\
-         <g transform=\"translate(0 {STATE_TOP})\"><path class=\"state-band\" d=\"{}\"/><path class=\"state-line\" d=\"{}\"/>\
-         <line class=\"capacity\" x1=\"0\" x2=\"{W}\" y1=\"{cap_y}\" y2=\"{cap_y}\"/></g>",
+         <g transform=\"translate(0 {top})\"><path class=\"state-band\" d=\"{}\"/><path class=\"state-line\" d=\"{}\"/>\
+         <line class=\"capacity\" x1=\"0\" x2=\"{w}\" y1=\"{cap_y}\" y2=\"{cap_y}\"/></g>",
         band(&lows, &highs, s.level_max, W, STATE_H),
         line(&starts, s.level_max, W, STATE_H),
     )
@@ -192,6 +195,11 @@ mod tests {
             chart_label(&lanes[0], 1_000_000_000),
             "Fixed window (Redis INCR): arrivals coloured by outcome, at most 5 per 1000 ms; below, count in window against its limit of 5"
         );
+    }
+
+    #[test]
+    fn view_box_matches_the_dimensions() {
+        assert_eq!(VIEW_BOX, format!("0 0 {} {}", r(W), r(H)));
     }
 
     #[test]

@@ -1,0 +1,62 @@
+//! In-browser measurement of a control change on the default scenario
+//! (10,000 requests, three limiters): re-simulate plus re-render, timed from
+//! the change event until the summary shows the new run. A measurement, not a
+//! test: it prints percentiles and asserts only that the widget updated.
+//! Run on demand with `scripts/bench-browser`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use playground::scenario::{presets, Scenario};
+use playground::widgets::{Mode, Widget};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn microtask() {
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn control_change_rerun_and_redraw() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let el: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&el).unwrap();
+    let s = presets::rate_limiter("default").unwrap();
+    assert!(s.requests().len() >= 10_000);
+    let _h = leptos::mount::mount_to(el.clone(), move || {
+        view! { <Widget scenario=Scenario::RateLimiter(s) mode=Mode::Page title=None notice=None /> }
+    });
+    for _ in 0..5 {
+        microtask().await;
+    }
+    let burst: web_sys::HtmlInputElement =
+        el.query_selector("fieldset.lane-controls input[type=range]").unwrap().unwrap().unchecked_into();
+    let summary = || el.query_selector("table.summary").unwrap().unwrap().inner_html();
+    let mut times = Vec::new();
+    for i in 0..80 {
+        let before = summary();
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        burst.set_value(&(90 + (i % 2) * 20).to_string());
+        let t0 = perf.now();
+        burst.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+        let mut spins = 0;
+        while summary() == before && spins < 10_000 {
+            microtask().await;
+            spins += 1;
+        }
+        assert!(spins < 10_000, "the summary never changed");
+        times.push(perf.now() - t0);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).min(times.len()) - 1];
+    console_log!(
+        "control change on the default scenario (10,000 requests × 3 limiters): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} changes",
+        pct(0.5),
+        pct(0.95),
+        times[times.len() - 1],
+        times.len()
+    );
+}
