@@ -50,6 +50,19 @@ try {
       if (!n) throw new Error("no summaries rendered");
     });
   }
+  await check("links navigate inside the app without reloading", async () => {
+    await session.go(`${origin}/`);
+    await session.waitFor(mounted);
+    await session.exec("window.__e2eMarker = 1");
+    await session.exec("document.querySelector('.card a[href^=\"/articles/\"]').click()");
+    await session.waitFor("return location.pathname.startsWith('/articles/') && document.querySelector('.prose') !== null");
+    // A link inside the fetched article prose also stays in the app.
+    const inProse = await session.exec("const a = document.querySelector('.prose a[href=\"/widgets/rate-limiter\"]'); if (a) a.click(); return !!a");
+    if (inProse) await session.waitFor("return location.pathname === '/widgets/rate-limiter' && document.querySelector('.widget-page') !== null");
+    await session.exec("history.back()");
+    await session.waitFor("return location.pathname.startsWith('/articles/') || location.pathname === '/'");
+    if ((await session.exec("return window.__e2eMarker")) !== 1) throw new Error("the page reloaded");
+  });
   await check("full-page widget route", async () => {
     await session.go(`${origin}/widgets/rate-limiter`);
     await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");

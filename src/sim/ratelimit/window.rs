@@ -26,6 +26,20 @@ use super::Outcome;
 use crate::sim::time::{Nanos, MS};
 use std::collections::VecDeque;
 
+/// The fixed windows' step, as `INCRBY` then compare: the cost is counted
+/// even when the request is refused.
+fn count_then_compare(count: &mut u64, limit: u64, cost: u32) -> Outcome {
+    let cost = u64::from(cost.max(1));
+    *count = count.saturating_add(cost);
+    if cost > limit {
+        Outcome::Never
+    } else if *count <= limit {
+        Outcome::Allowed
+    } else {
+        Outcome::Rejected
+    }
+}
+
 fn window_ns(period_ms: u64) -> Nanos {
     period_ms.saturating_mul(MS).max(1)
 }
@@ -56,15 +70,7 @@ impl FixedWindow {
     /// Counts the request, then allows it if the window's count is within the limit.
     pub fn decide(&mut self, at: Nanos, cost: u32) -> Outcome {
         self.roll(at);
-        let cost = u64::from(cost.max(1));
-        self.count = self.count.saturating_add(cost);
-        if cost > self.limit {
-            Outcome::Never
-        } else if self.count <= self.limit {
-            Outcome::Allowed
-        } else {
-            Outcome::Rejected
-        }
+        count_then_compare(&mut self.count, self.limit, cost)
     }
 
     /// The current window's count at `at` (`at` must not precede the last request).
@@ -104,15 +110,7 @@ impl FirstHitWindow {
             self.count = 0;
             self.expires = Some(at.saturating_add(self.w));
         }
-        let cost = u64::from(cost.max(1));
-        self.count = self.count.saturating_add(cost);
-        if cost > self.limit {
-            Outcome::Never
-        } else if self.count <= self.limit {
-            Outcome::Allowed
-        } else {
-            Outcome::Rejected
-        }
+        count_then_compare(&mut self.count, self.limit, cost)
     }
 
     /// The live window's count at `at`, 0 once it has expired.

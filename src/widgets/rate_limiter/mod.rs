@@ -256,7 +256,7 @@ pub fn RateLimiterWidget(
                                 label="Cost per request"
                                 value=Signal::derive(move || scenario.with(|s| f64::from(traffic_cost(&s.traffic).unwrap_or(1))))
                                 min=1.0
-                                max=100.0
+                                max=200.0
                                 step=1.0
                                 on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
                                     Traffic::Steady { cost, .. } | Traffic::Poisson { cost, .. } | Traffic::Bursty { cost, .. } | Traffic::Spike { cost, .. } => *cost = v as u32,
