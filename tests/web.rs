@@ -24,13 +24,18 @@ fn container() -> HtmlElement {
     el
 }
 
+/// Waits `ms` milliseconds of real time.
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
 /// Lets the reactive system run its queued effects and re-renders.
 async fn settle() {
     for _ in 0..3 {
-        let p = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
-        });
-        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+        sleep(0).await;
     }
 }
 
@@ -140,7 +145,8 @@ async fn a_shared_url_reproduces_the_run() {
         let upto = playground::widgets::rate_limiter::summary_until(lane, Some(4_000_000_000), 10_000_000_000);
         assert_eq!(row[1..5], [upto.requests, upto.allowed, upto.delayed, upto.rejected].map(|n| n.to_string()));
     }
-    // The page keeps the same scenario in its URL.
+    // The page keeps the same scenario in its URL, written once changes settle.
+    sleep(playground::widgets::rate_limiter::URL_DELAY_MS as i32 + 100).await;
     let search = web_sys::window().unwrap().location().search().unwrap();
     let back = url::decode(search.strip_prefix("?s=").unwrap()).unwrap();
     assert_eq!(back, Scenario::RateLimiter(s));

@@ -112,14 +112,15 @@ impl Scenario {
         Ok(s)
     }
 
-    /// The scenario as compact JSON.
+    /// The scenario as compact JSON. (Serialising these types cannot fail:
+    /// every map key is a string and non-finite numbers become `null`.)
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("scenario types always serialise")
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// The scenario as indented JSON, for export.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect("scenario types always serialise")
+        serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
     /// Checks every field against its bounds.

@@ -27,6 +27,8 @@ use std::time::Duration;
 pub const BINS: usize = 200;
 /// Playback tick, in real milliseconds.
 const TICK_MS: u64 = 50;
+/// How long the scenario must stay unchanged before the URL is rewritten.
+pub const URL_DELAY_MS: u64 = 250;
 
 /// A run result shared by every view of it; compared by identity so a new run
 /// always notifies.
@@ -96,6 +98,9 @@ pub fn RateLimiterWidget(
     let import_text = RwSignal::new(String::new());
 
     let runs = Memo::new(move |_| Computed(Arc::new(scenario.with(|s| s.run(BINS)))));
+    // The lanes' DOM persists across runs; only their drawings update.
+    let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
+    let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms * MS));
     // What decides the controls' shape; they are rebuilt only when these change,
     // so a slider keeps its focus and drag while the run updates.
@@ -116,16 +121,31 @@ pub fn RateLimiterWidget(
         }
     };
 
-    // The page and embed routes keep the scenario in the URL.
+    // The page and embed routes keep the scenario in the URL, written once a
+    // change settles (a slider drag would otherwise rewrite it every frame, and
+    // browsers throttle rapid history updates).
     if mode != Mode::Inline {
+        let pending = StoredValue::new(None::<TimeoutHandle>);
         Effect::new(move |_| {
-            let mut s = scenario.get();
-            if !playing.get() {
-                s.view.time_ms = playhead.get().map(|t| t as f64 / MS as f64);
-            } else {
+            scenario.track();
+            playhead.track();
+            if playing.get() {
                 return;
             }
-            browser::replace_query_param(url::PARAM, Some(&url::encode(&Scenario::RateLimiter(s))));
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
+            let write = move || {
+                let mut s = scenario.get_untracked();
+                s.view.time_ms = playhead.get_untracked().map(|t| t as f64 / MS as f64);
+                browser::replace_query_param(url::PARAM, Some(&url::encode(&Scenario::RateLimiter(s))));
+            };
+            pending.set_value(set_timeout_with_handle(write, Duration::from_millis(URL_DELAY_MS)).ok());
+        });
+        on_cleanup(move || {
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
         });
     }
 
@@ -367,25 +387,22 @@ pub fn RateLimiterWidget(
                     on_restart=Callback::new(move |_| { stop(); playhead.set(Some(0)); })
                     on_scrub=Callback::new(move |t: Nanos| { stop(); playhead.set(if t >= duration.get_untracked() { None } else { Some(t) }); })
                 />
-                {move || match &*runs.get().0 {
-                    Err(e) => view! { <p class="control-error" role="alert">{e.clone()}</p> }.into_any(),
-                    Ok(lanes) => {
-                        let lanes = lanes.clone();
-                        view! {
-                            <p class="legend" aria-hidden="true">
-                                <span class="key allowed">"allowed"</span>
-                                <span class="key delayed">"delayed"</span>
-                                <span class="key rejected">"rejected"</span>
-                                <span class="key state">"limiter state"</span>
-                                <span class="key capacity">"limit"</span>
-                            </p>
-                            <div class="lanes">
-                                {lanes.iter().map(|lane| view! { <LaneChart lane=lane.clone() playhead=playhead duration=duration.into() /> }).collect_view()}
-                            </div>
-                            <SummaryTable lanes=lanes playhead=playhead duration=duration.into() />
-                        }.into_any()
-                    }
-                }}
+                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                <p class="legend" aria-hidden="true">
+                    <span class="key allowed">"allowed"</span>
+                    <span class="key delayed">"delayed"</span>
+                    <span class="key rejected">"rejected"</span>
+                    <span class="key state">"limiter state"</span>
+                    <span class="key capacity">"limit"</span>
+                </p>
+                <div class="lanes">
+                    {move || {
+                        (0..lane_count.get())
+                            .map(|i| view! { <LaneChart index=i runs=runs playhead=playhead duration=duration.into() /> })
+                            .collect_view()
+                    }}
+                </div>
+                <SummaryTable runs=runs playhead=playhead duration=duration.into() />
                 <div class="share" role="group" aria-label="Share and export">
                     <button type="button" on:click=move |_| {
                         let ok = browser::copy_text(&share_link());
@@ -571,11 +588,20 @@ fn PlaybackBar(
     }
 }
 
+/// Reads lane `index` of the current run, if the run succeeded.
+fn with_lane<T>(runs: Memo<Computed>, index: usize, f: impl FnOnce(&LaneRun) -> T) -> Option<T> {
+    runs.with(|r| r.0.as_ref().as_ref().ok().and_then(|lanes| lanes.get(index)).map(f))
+}
+
 #[component]
-fn LaneChart(lane: LaneRun, playhead: RwSignal<Option<Nanos>>, duration: Signal<Nanos>) -> impl IntoView {
-    let algo = lane.config.algorithm;
-    let bin_ns = duration.get_untracked().div_ceil(BINS as u64).max(1);
-    let s = render::scales(&lane);
+fn LaneChart(
+    index: usize,
+    runs: Memo<Computed>,
+    playhead: RwSignal<Option<Nanos>>,
+    duration: Signal<Nanos>,
+) -> impl IntoView {
+    let bin_ns = move || duration.get().div_ceil(BINS as u64).max(1);
+    let lane = move |f: &dyn Fn(&LaneRun) -> String| with_lane(runs, index, f).unwrap_or_default();
     let x_of = move || {
         let d = duration.get().max(1);
         playhead.get().map_or(render::W, |t| t.min(d) as f64 / d as f64 * render::W)
@@ -583,17 +609,17 @@ fn LaneChart(lane: LaneRun, playhead: RwSignal<Option<Nanos>>, duration: Signal<
     view! {
         <figure class="lane">
             <figcaption>
-                <span class="lane-name">{algo.label()}</span>
-                <span class="lane-params">{render::describe(&lane.config)}</span>
+                <span class="lane-name">{move || lane(&|l| l.config.algorithm.label().to_string())}</span>
+                <span class="lane-params">{move || lane(&|l| render::describe(&l.config))}</span>
             </figcaption>
             <svg
                 class="chart"
                 viewBox=render::VIEW_BOX
                 preserveAspectRatio="none"
                 role="img"
-                aria-label=render::chart_label(&lane, bin_ns)
+                aria-label=move || lane(&|l| render::chart_label(l, bin_ns()))
             >
-                <g inner_html=render::chart_svg(&lane)></g>
+                <g inner_html=move || lane(&render::chart_svg)></g>
                 <rect
                     class="future"
                     x=move || r(x_of()).to_string()
@@ -609,21 +635,23 @@ fn LaneChart(lane: LaneRun, playhead: RwSignal<Option<Nanos>>, duration: Signal<
                     y2=r(render::H).to_string()
                 />
             </svg>
-            <div class="axis-labels" aria-hidden="true">
-                <span>{format!("arrivals, max {} per {}", s.count_max, format::duration(bin_ns))}</span>
-                <span>{format!("{}, max {}", algo.state_label(), format::number(s.level_max))}</span>
-            </div>
-            <details class="data-table" inner_html=render::data_table(&lane, bin_ns)></details>
+            <div class="axis-labels" aria-hidden="true" inner_html=move || lane(&|l| render::axis_labels(l, bin_ns()))></div>
+            <details class="data-table" inner_html=move || lane(&|l| render::data_table(l, bin_ns()))></details>
         </figure>
     }
 }
 
 #[component]
-fn SummaryTable(lanes: Vec<LaneRun>, playhead: RwSignal<Option<Nanos>>, duration: Signal<Nanos>) -> impl IntoView {
+fn SummaryTable(runs: Memo<Computed>, playhead: RwSignal<Option<Nanos>>, duration: Signal<Nanos>) -> impl IntoView {
     let html = move || {
         let (t, d) = (playhead.get(), duration.get());
-        let rows: Vec<_> = lanes.iter().map(|l| (l.config.algorithm.label(), summary_until(l, t, d))).collect();
-        render::summary_table(&rows, t)
+        runs.with(|r| match r.0.as_ref() {
+            Ok(lanes) => {
+                let rows: Vec<_> = lanes.iter().map(|l| (l.config.algorithm.label(), summary_until(l, t, d))).collect();
+                render::summary_table(&rows, t)
+            }
+            Err(_) => String::new(),
+        })
     };
     view! { <table class="summary" inner_html=html></table> }
 }

@@ -75,6 +75,19 @@ pub fn chart_label(lane: &LaneRun, bin_ns: Nanos) -> String {
     )
 }
 
+/// The scales under a lane's chart, for sighted readers (the chart's label and
+/// table carry the same facts for everyone).
+pub fn axis_labels(lane: &LaneRun, bin_ns: Nanos) -> String {
+    let s = scales(lane);
+    format!(
+        "<span>arrivals, max {} per {}</span><span>{}, max {}</span>",
+        s.count_max,
+        format::duration(bin_ns),
+        escape(lane.config.algorithm.state_label()),
+        format::number(s.level_max)
+    )
+}
+
 /// The table alternative to a lane's chart: the run in twenty rows.
 pub fn data_table(lane: &LaneRun, bin_ns: Nanos) -> String {
     let algo = lane.config.algorithm;
