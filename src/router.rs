@@ -137,18 +137,48 @@ fn internal_link(ev: &web_sys::MouseEvent) -> Option<String> {
     if a.has_attribute("target") || a.has_attribute("download") {
         return None;
     }
-    let w = web_sys::window()?;
-    let here = w.location().href().ok()?;
-    let url = web_sys::Url::new_with_base(&a.get_attribute("href")?, &here).ok()?;
-    if url.origin() != w.location().origin().ok()? {
+    let origin = web_sys::window()?.location().origin().ok()?;
+    in_app_href(&a.get_attribute("href")?, &origin, &current())
+}
+
+/// Decides whether a link's `href` is a navigation inside the app: a path on
+/// this origin (absolute, or with the origin spelled out) that does not only
+/// move to a fragment of the current page. Returns the path, query and
+/// fragment to push. Relative paths and other origins are left to the browser.
+pub fn in_app_href(href: &str, origin: &str, here: &Location) -> Option<String> {
+    let path = match href.strip_prefix(origin) {
+        Some(rest) if rest.is_empty() => "/",
+        Some(rest) if rest.starts_with('/') => rest,
+        Some(_) => return None,
+        None if href.starts_with('/') && !href.starts_with("//") => href,
+        None => return None,
+    };
+    let (before_hash, hash) = path.split_once('#').map_or((path, ""), |(p, h)| (p, h));
+    let (p, q) = before_hash.split_once('?').map_or((before_hash, ""), |(p, q)| (p, q));
+    let query = if q.is_empty() { String::new() } else { format!("?{q}") };
+    if !hash.is_empty() && p == here.path && query == here.query {
         return None;
     }
-    // A fragment on the same page: let the browser scroll.
-    let now = current();
-    if url.pathname() == now.path && url.search() == now.query && !url.hash().is_empty() {
-        return None;
+    Some(path.to_string())
+}
+
+/// `query` (with or without `?`) with parameter `name` set to `value` (already
+/// URL-safe), or removed when `value` is `None`; other parameters keep their order.
+pub fn with_query_param(query: &str, name: &str, value: Option<&str>) -> String {
+    let mut pairs: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next().map(percent_decode).as_deref() != Some(name))
+        .map(String::from)
+        .collect();
+    if let Some(v) = value {
+        pairs.push(format!("{name}={v}"));
     }
-    Some(format!("{}{}{}", url.pathname(), url.search(), url.hash()))
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +205,29 @@ mod tests {
         assert_eq!(query_param("?flag", "flag").as_deref(), Some(""));
         assert_eq!(query_param("?s=1", "t"), None);
         assert_eq!(query_param("", "s"), None);
+    }
+
+    #[test]
+    fn links_that_stay_in_the_app() {
+        let here = Location { path: "/articles/a".into(), query: String::new(), hash: String::new() };
+        let o = "http://127.0.0.1:8080";
+        assert_eq!(in_app_href("/widgets/rate-limiter?s=x", o, &here).as_deref(), Some("/widgets/rate-limiter?s=x"));
+        assert_eq!(in_app_href("http://127.0.0.1:8080/articles/b#top", o, &here).as_deref(), Some("/articles/b#top"));
+        assert_eq!(in_app_href("http://127.0.0.1:8080", o, &here).as_deref(), Some("/"));
+        assert_eq!(in_app_href("/articles/a#why", o, &here), None, "a fragment of this page");
+        assert_eq!(in_app_href("https://nginx.org/", o, &here), None);
+        assert_eq!(in_app_href("//cdn.example/x", o, &here), None);
+        assert_eq!(in_app_href("http://127.0.0.1:80801/x", o, &here), None);
+        assert_eq!(in_app_href("relative/path", o, &here), None);
+        assert_eq!(in_app_href("#why", o, &here), None);
+    }
+
+    #[test]
+    fn query_params_are_replaced_in_place() {
+        assert_eq!(with_query_param("?theme=dark&s=old", "s", Some("new")), "?theme=dark&s=new");
+        assert_eq!(with_query_param("", "s", Some("v")), "?s=v");
+        assert_eq!(with_query_param("?s=1", "s", None), "");
+        assert_eq!(with_query_param("?a=1&s=2&b", "s", None), "?a=1&b");
     }
 
     #[test]

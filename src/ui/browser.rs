@@ -7,19 +7,14 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-/// Replaces one query parameter of the current URL without navigating or
-/// adding a history entry; `None` removes it.
+/// Replaces one query parameter of the current URL (`value` must already be
+/// URL-safe) without navigating or adding a history entry; `None` removes it.
 pub fn replace_query_param(name: &str, value: Option<&str>) {
     let Some(w) = window() else { return };
-    let Ok(href) = w.location().href() else { return };
-    let Ok(url) = web_sys::Url::new(&href) else { return };
-    let params = url.search_params();
-    match value {
-        Some(v) => params.set(name, v),
-        None => params.delete(name),
-    }
+    let here = crate::router::current();
+    let url = format!("{}{}{}", here.path, crate::router::with_query_param(&here.query, name, value), here.hash);
     if let Ok(history) = w.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
