@@ -147,7 +147,7 @@ fn internal_link(ev: &web_sys::MouseEvent) -> Option<String> {
 /// fragment to push. Relative paths and other origins are left to the browser.
 pub fn in_app_href(href: &str, origin: &str, here: &Location) -> Option<String> {
     let path = match href.strip_prefix(origin) {
-        Some(rest) if rest.is_empty() => "/",
+        Some("") => "/",
         Some(rest) if rest.starts_with('/') => rest,
         Some(_) => return None,
         None if href.starts_with('/') && !href.starts_with("//") => href,
