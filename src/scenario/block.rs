@@ -131,15 +131,8 @@ fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     }
 
     if let Some((line, v)) = get("traffic") {
-        s.traffic = match v {
-            "steady" => Traffic::Steady { rps: 10.0, cost: 1 },
-            "bursty" => Traffic::Bursty { rps: 40.0, on_ms: 500, off_ms: 1500, cost: 1 },
-            "poisson" => Traffic::Poisson { rps: 10.0, cost: 1 },
-            "spike" => Traffic::Spike { base_rps: 2.0, spike_rps: 40.0, spike_at_ms: 5000, spike_ms: 1000, cost: 1 },
-            other => {
-                return Err(format!("line {line}: unknown traffic `{other}`; traffic: steady, bursty, poisson, spike"))
-            }
-        };
+        s.traffic = Traffic::example(v)
+            .ok_or_else(|| format!("line {line}: unknown traffic `{v}`; traffic: steady, bursty, poisson, spike"))?;
     }
     let traffic_keys = ["rps", "on_ms", "off_ms", "spike_rps", "spike_at_ms", "spike_ms", "base_rps", "cost"];
     for key in traffic_keys {

@@ -187,6 +187,18 @@ fn check_cost(cost: u32) -> Result<(), String> {
 }
 
 impl Traffic {
+    /// A starting point for each generated pattern (`steady`, `bursty`,
+    /// `poisson`, `spike`), as the widget and article blocks offer them.
+    pub fn example(pattern: &str) -> Option<Traffic> {
+        Some(match pattern {
+            "steady" => Traffic::Steady { rps: 10.0, cost: 1 },
+            "bursty" => Traffic::Bursty { rps: 40.0, on_ms: 500, off_ms: 1500, cost: 1 },
+            "poisson" => Traffic::Poisson { rps: 10.0, cost: 1 },
+            "spike" => Traffic::Spike { base_rps: 2.0, spike_rps: 40.0, spike_at_ms: 5000, spike_ms: 1000, cost: 1 },
+            _ => return None,
+        })
+    }
+
     /// Short name of the pattern, as used in scenarios (`steady`, `bursty`, …).
     pub fn pattern(&self) -> &'static str {
         match self {

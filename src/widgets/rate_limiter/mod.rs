@@ -52,15 +52,6 @@ pub fn summary_until(lane: &LaneRun, playhead: Option<Nanos>, duration: Nanos) -
     }
 }
 
-fn pattern_default(pattern: &str) -> Traffic {
-    match pattern {
-        "steady" => Traffic::Steady { rps: 10.0, cost: 1 },
-        "poisson" => Traffic::Poisson { rps: 10.0, cost: 1 },
-        "spike" => Traffic::Spike { base_rps: 2.0, spike_rps: 40.0, spike_at_ms: 5000, spike_ms: 1000, cost: 1 },
-        _ => Traffic::Bursty { rps: 40.0, on_ms: 500, off_ms: 1500, cost: 1 },
-    }
-}
-
 fn traffic_rate(t: &Traffic) -> Option<f64> {
     match t {
         Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => Some(*rps),
@@ -183,7 +174,7 @@ pub fn RateLimiterWidget(
         ticker.set_value(handle);
     };
     on_cleanup(stop);
-    let bin_width = move || duration.get().div_ceil(BINS as u64).max(1);
+    let bin_width = move || duration.get_untracked().div_ceil(BINS as u64).max(1);
     let step_by = move |dir: i64| {
         stop();
         let d = duration.get_untracked();
@@ -246,16 +237,27 @@ pub fn RateLimiterWidget(
                             }
                         })
                     />
-                    <SelectControl
-                        label="Traffic"
-                        options=["steady", "bursty", "poisson", "spike", "list"].iter().map(|p| (p.to_string(), p.to_string())).collect()
-                        value=Signal::derive(move || pattern.get().to_string())
-                        on_change=Callback::new(move |p: String| {
-                            if p != "list" {
-                                edit(&|s| s.traffic = pattern_default(&p));
-                            }
-                        })
-                    />
+                    {move || {
+                        // A listed trace comes from a preset or an import; it is offered only when present.
+                        let current = pattern.get();
+                        let options = ["steady", "bursty", "poisson", "spike", "list"]
+                            .into_iter()
+                            .filter(|p| *p != "list" || current == "list")
+                            .map(|p| (p.to_string(), p.to_string()))
+                            .collect();
+                        view! {
+                            <SelectControl
+                                label="Traffic"
+                                options=options
+                                value=Signal::derive(move || pattern.get().to_string())
+                                on_change=Callback::new(move |p: String| {
+                                    if let Some(t) = Traffic::example(&p) {
+                                        edit(&|s| s.traffic = t.clone());
+                                    }
+                                })
+                            />
+                        }
+                    }}
                     {move || {
                         let p = pattern.get();
                         (p != "list").then(|| view! {
