@@ -160,3 +160,31 @@ fn cli_reports_bad_input_on_stderr() {
     assert!(p.status.success());
     assert_eq!(Scenario::from_json(&String::from_utf8(p.stdout).unwrap()).unwrap(), preset("boundary-burst"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Random front matter gives a message or a complete header, never a panic.
+    #[test]
+    fn front_matter_parser_never_panics(
+        lines in prop::collection::vec(("(title|summary|category|difficulty|related|widgets|x)", ".{0,20}"), 0..8),
+        close in any::<bool>(),
+    ) {
+        let header: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+        let doc = format!("---\n{header}{}body", if close { "---\n" } else { "" });
+        if let Ok((fm, _)) = playground::content::front_matter::split(&doc) {
+            prop_assert!(!fm.title.is_empty() && !fm.summary.is_empty());
+            prop_assert!(playground::content::front_matter::DIFFICULTIES.contains(&fm.difficulty.as_str()));
+        }
+    }
+
+    /// Any query string decodes without panicking, and a value set by the
+    /// router reads back unchanged.
+    #[test]
+    fn query_strings_never_panic(query in ".{0,80}", value in "[A-Za-z0-9_-]{0,40}") {
+        let _ = playground::router::query_param(&query, "s");
+        let _ = playground::router::route(&query);
+        let with = playground::router::with_query_param(&query, "s", Some(&value));
+        prop_assert_eq!(playground::router::query_param(&with, "s"), Some(value));
+    }
+}

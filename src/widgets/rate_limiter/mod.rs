@@ -27,6 +27,8 @@ use std::time::Duration;
 pub const BINS: usize = 200;
 /// Playback tick, in real milliseconds.
 const TICK_MS: u64 = 50;
+/// Playback tick when the reader prefers reduced motion.
+const REDUCED_MOTION_TICK_MS: u64 = 1000;
 /// How long the scenario must stay unchanged before the URL is rewritten.
 pub const URL_DELAY_MS: u64 = 250;
 
@@ -154,9 +156,11 @@ pub fn RateLimiterWidget(
             playhead.set(Some(0));
         }
         playing.set(true);
+        // With reduced motion requested, the playhead moves once a second, at the same simulated speed.
+        let tick_ms = if browser::prefers_reduced_motion() { REDUCED_MOTION_TICK_MS } else { TICK_MS };
         let handle = set_interval_with_handle(
             move || {
-                let step = (speed.get_untracked() * (TICK_MS * MS) as f64) as Nanos;
+                let step = (speed.get_untracked() * (tick_ms * MS) as f64) as Nanos;
                 let next = playhead.get_untracked().unwrap_or(0).saturating_add(step.max(1));
                 if next >= duration.get_untracked() {
                     playhead.set(None);
@@ -168,7 +172,7 @@ pub fn RateLimiterWidget(
                     playhead.set(Some(next));
                 }
             },
-            Duration::from_millis(TICK_MS),
+            Duration::from_millis(tick_ms),
         )
         .ok();
         ticker.set_value(handle);
