@@ -179,3 +179,52 @@ fn runs_are_byte_identical_to_native() {
         assert_eq!(scenario::run_to_json(&s).unwrap(), expected);
     }
 }
+
+fn button(root: &Element, text: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some(text))
+        .unwrap_or_else(|| panic!("no button `{text}`"))
+        .unchecked_into()
+}
+
+fn caption(root: &Element) -> String {
+    root.query_selector("table.summary caption").unwrap().unwrap().text_content().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn playback_and_hand_fired_requests() {
+    let el = container();
+    let s = presets::rate_limiter("boundary-burst").unwrap();
+    let _handle = leptos::mount::mount_to(el.clone(), move || view! { <Widget scenario=Scenario::RateLimiter(s) mode=Mode::Inline title=None notice=None /> });
+    settle().await;
+    assert_eq!(caption(&el), "Summary of the whole run");
+
+    // 30 s in 200 bins: each step is 150 ms.
+    button(&el, "Restart").click();
+    settle().await;
+    assert_eq!(caption(&el), "Summary up to 0 s");
+    button(&el, "Step ▶").click();
+    button(&el, "Step ▶").click();
+    settle().await;
+    assert_eq!(caption(&el), "Summary up to 0.3 s");
+    let scrub: HtmlInputElement = el.query_selector(".playback input[type=range]").unwrap().unwrap().unchecked_into();
+    assert_eq!(scrub.value(), "300");
+
+    // Ten requests fired at the playhead meet an empty 5-per-10-s fixed window.
+    button(&el, "Fire a burst of 10").click();
+    settle().await;
+    let rows = summary_rows(&el);
+    assert_eq!(&rows[0][..5], ["Fixed window (Redis INCR)", "10", "5", "0", "5"]);
+    assert_eq!(&rows[1][..5], ["Sliding log (limits)", "10", "5", "0", "5"]);
+
+    // Play moves the playhead forward in simulated time; Pause stops it.
+    button(&el, "Play").click();
+    sleep(400).await;
+    button(&el, "Pause").click();
+    settle().await;
+    let moved: u64 = scrub.value().parse().unwrap();
+    assert!(moved > 300, "the playhead stayed at {moved} ms");
+    sleep(200).await;
+    assert_eq!(scrub.value(), moved.to_string(), "playback went on after Pause");
+}
