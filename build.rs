@@ -1,11 +1,22 @@
 //! Renders every article in `articles/` to HTML at build time, so the
 //! Markdown parser stays out of the wasm and a broken article is a build
-//! error. Each article becomes a list of segments: HTML, or the raw text of a
-//! fenced `widget` block, which the app parses with the scenario block parser
-//! (and `tests/articles.rs` checks).
+//! error. Each article becomes a list of segments: HTML, or a fenced `widget`
+//! block, parsed here with the crate's own block parser into scenario JSON (or
+//! the parser's error, which the page shows in place of the widget and
+//! `tests/articles.rs` turns into a failure).
 
 #[path = "src/content/front_matter.rs"]
 mod front_matter;
+// The scenario code the app uses, compiled into the build script too.
+#[allow(dead_code)]
+#[path = "src/num.rs"]
+mod num;
+#[allow(dead_code)]
+#[path = "src/scenario/mod.rs"]
+mod scenario;
+#[allow(dead_code)]
+#[path = "src/sim/mod.rs"]
+mod sim;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
@@ -105,6 +116,9 @@ fn main() {
     let html_in_binary = !std::env::var("TARGET").unwrap_or_default().starts_with("wasm32");
     println!("cargo:rerun-if-changed=articles");
     println!("cargo:rerun-if-changed=src/content/front_matter.rs");
+    println!("cargo:rerun-if-changed=src/scenario");
+    println!("cargo:rerun-if-changed=src/sim");
+    println!("cargo:rerun-if-changed=src/num.rs");
     let dir = Path::new("articles");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("articles/ exists")
@@ -137,7 +151,15 @@ fn main() {
             match s {
                 Segment::Html(h) if html_in_binary => write!(out, "Segment::Html({h:?}),").unwrap(),
                 Segment::Html(_) => out.push_str("Segment::Html(\"\"),"),
-                Segment::Widget(w) => write!(out, "Segment::Widget({w:?}),").unwrap(),
+                Segment::Widget(w) => {
+                    let parsed = match scenario::block::parse(&w) {
+                        Ok(b) => format!("Ok(({:?}, {:?}))", b.scenario.to_json(), b.title.unwrap_or_default()),
+                        Err(e) => format!("Err({e:?})"),
+                    };
+                    // The wasm needs a block's source only to show it beside an error.
+                    let source = if html_in_binary || parsed.starts_with("Err") { w.as_str() } else { "" };
+                    write!(out, "Segment::Widget(WidgetSegment {{ source: {source:?}, parsed: {parsed} }}),").unwrap()
+                }
             }
         }
         out.push_str("] },\n");

@@ -1,8 +1,8 @@
 //! Routes and pages: home, article, full-page widget, embed, not found.
 
-use crate::content::{self, Article, Segment};
+use crate::content::{self, Article, Segment, WidgetSegment};
 use crate::router::{self, Route};
-use crate::scenario::{block, url, Scenario};
+use crate::scenario::{url, Scenario};
 use crate::ui::browser;
 use crate::widgets::{self, Mode, Widget, WidgetError};
 use leptos::prelude::*;
@@ -95,10 +95,14 @@ fn Home() -> impl IntoView {
 }
 
 /// A widget segment: the live widget, or an error box for a broken block.
-fn widget_view(text: &'static str) -> AnyView {
-    match block::parse(text) {
-        Ok(b) => view! { <Widget scenario=b.scenario mode=Mode::Inline title=b.title notice=None /> }.into_any(),
-        Err(e) => view! { <WidgetError message=e source=text.to_string() /> }.into_any(),
+pub fn widget_view(w: &WidgetSegment) -> AnyView {
+    let parsed = w.parsed.map_err(String::from).and_then(|(json, title)| Scenario::from_json(json).map(|s| (s, title)));
+    match parsed {
+        Ok((scenario, title)) => {
+            let title = (!title.is_empty()).then(|| title.to_string());
+            view! { <Widget scenario=scenario mode=Mode::Inline title=title notice=None /> }.into_any()
+        }
+        Err(e) => view! { <WidgetError message=e source=w.source.to_string() /> }.into_any(),
     }
 }
 
@@ -113,7 +117,7 @@ fn article_body(a: &'static Article, html: Vec<String>) -> impl IntoView {
                 let h = prose.next().unwrap_or_default();
                 view! { <div class="prose" inner_html=h></div> }.into_any()
             }
-            Segment::Widget(text) => widget_view(text),
+            Segment::Widget(w) => widget_view(w),
         })
         .collect_view()
 }

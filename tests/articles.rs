@@ -2,7 +2,7 @@
 //! blocks. A broken article fails here (and shows an error box in the page).
 
 use playground::content::{self, Segment, ARTICLES};
-use playground::scenario::block;
+use playground::scenario::{block, Scenario};
 use playground::widgets;
 
 #[test]
@@ -28,8 +28,13 @@ fn every_widget_block_parses_and_is_declared() {
     for a in ARTICLES {
         let mut kinds = Vec::new();
         for s in a.segments {
-            if let Segment::Widget(text) = s {
-                let b = block::parse(text).unwrap_or_else(|e| panic!("{}: broken widget block: {e}\n{text}", a.slug));
+            if let Segment::Widget(w) = s {
+                let b = block::parse(w.source)
+                    .unwrap_or_else(|e| panic!("{}: broken widget block: {e}\n{}", a.slug, w.source));
+                // The build script made the same scenario the parser makes here.
+                let (json, title) = w.parsed.unwrap();
+                assert_eq!(Scenario::from_json(json).unwrap(), b.scenario, "{}", a.slug);
+                assert_eq!(title, b.title.as_deref().unwrap_or_default());
                 kinds.push(b.scenario.widget());
             }
         }
@@ -88,5 +93,5 @@ fn the_rate_limiting_article_has_try_this_prompts_beside_its_widgets() {
     assert!(blocks >= 4, "only {blocks} widgets");
     assert!(prompts >= blocks, "{prompts} try-this prompts for {blocks} widgets");
     // The boundary-burst preset is shown, as the article promises.
-    assert!(a.segments.iter().any(|s| matches!(s, Segment::Widget(t) if t.contains("boundary-burst"))));
+    assert!(a.segments.iter().any(|s| matches!(s, Segment::Widget(w) if w.source.contains("boundary-burst"))));
 }

@@ -44,11 +44,18 @@ fn all(root: &Element, selector: &str) -> Vec<Element> {
     (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
 }
 
-/// The summary table as rows of cell texts.
+/// The summary table as rows of cell texts; a row's first cell is the
+/// limiter's name, without the parameters shown beneath it.
 fn summary_rows(root: &Element) -> Vec<Vec<String>> {
     all(root, "table.summary tbody tr")
         .iter()
-        .map(|tr| all(tr, "th, td").iter().map(|c| c.text_content().unwrap_or_default()).collect())
+        .map(|tr| {
+            let th = tr.query_selector("th").unwrap().unwrap();
+            let params = th.query_selector(".params").unwrap().map(|p| p.text_content().unwrap_or_default());
+            let name = th.text_content().unwrap_or_default();
+            let name = name.strip_suffix(params.as_deref().unwrap_or_default()).unwrap_or(&name).to_string();
+            std::iter::once(name).chain(all(tr, "td").iter().map(|c| c.text_content().unwrap_or_default())).collect()
+        })
         .collect()
 }
 
@@ -84,6 +91,9 @@ async fn widget_mounts_from_an_article_block() {
     assert_eq!(rows.len(), 3);
     assert_eq!(&rows[0][..5], ["Fixed window (Redis INCR)", "15", "12", "0", "3"]);
     assert_eq!(&rows[1][..5], ["Sliding log (limits)", "15", "7", "0", "8"]);
+    // Each row also names its parameters, so two lanes of one algorithm stay apart.
+    let params: Vec<String> = all(&el, "table.summary .params").iter().map(|p| p.text_content().unwrap()).collect();
+    assert_eq!(params, ["5 per 10 s window"; 3]);
     assert_eq!(all(&el, "svg.chart").len(), 3);
     // Every chart has a table alternative.
     assert_eq!(all(&el, "details.data-table table").len(), 3);
@@ -196,7 +206,10 @@ fn caption(root: &Element) -> String {
 async fn playback_and_hand_fired_requests() {
     let el = container();
     let s = presets::rate_limiter("boundary-burst").unwrap();
-    let _handle = leptos::mount::mount_to(el.clone(), move || view! { <Widget scenario=Scenario::RateLimiter(s) mode=Mode::Inline title=None notice=None /> });
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=Scenario::RateLimiter(s) mode=Mode::Inline title=None notice=None /> },
+    );
     settle().await;
     assert_eq!(caption(&el), "Summary of the whole run");
 
@@ -227,4 +240,21 @@ async fn playback_and_hand_fired_requests() {
     assert!(moved > 300, "the playhead stayed at {moved} ms");
     sleep(200).await;
     assert_eq!(scrub.value(), moved.to_string(), "playback went on after Pause");
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_widget_block_shows_an_error_box() {
+    use playground::content::WidgetSegment;
+    let el = container();
+    let broken = WidgetSegment {
+        source: "kind: rate-limiter\nalgorithms: token-bukket",
+        parsed: Err("line 2: unknown algorithm `token-bukket`"),
+    };
+    let _handle = leptos::mount::mount_to(el.clone(), move || playground::app::widget_view(&broken));
+    settle().await;
+    let err = el.query_selector(".widget-error[role=alert]").unwrap().expect("an error box");
+    let text = err.text_content().unwrap();
+    assert!(text.contains("line 2: unknown algorithm `token-bukket`"), "{text}");
+    assert!(text.contains("algorithms: token-bukket"), "the block's source is shown: {text}");
+    assert!(el.query_selector(".widget").unwrap().is_none());
 }

@@ -6,7 +6,7 @@ pub mod front_matter;
 /// Separates the HTML segments in an article's content file.
 pub const SEGMENT_SEPARATOR: &str = "\n<!-- widget -->\n";
 
-/// One piece of an article: rendered HTML, or a widget block's raw text.
+/// One piece of an article: rendered HTML, or a widget block.
 ///
 /// In the wasm build the HTML is empty: the app fetches it from
 /// `content/<slug>.html` (see [`content_file`]), so articles do not weigh on
@@ -14,7 +14,17 @@ pub const SEGMENT_SEPARATOR: &str = "\n<!-- widget -->\n";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Segment {
     Html(&'static str),
-    Widget(&'static str),
+    Widget(WidgetSegment),
+}
+
+/// A widget block as the build script parsed it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WidgetSegment {
+    /// The block's text (kept in the wasm only for broken blocks).
+    pub source: &'static str,
+    /// The starting scenario as JSON and the caption (empty for none), or the
+    /// parser's message for a broken block.
+    pub parsed: Result<(&'static str, &'static str), &'static str>,
 }
 
 /// An article as compiled into the app.

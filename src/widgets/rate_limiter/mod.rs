@@ -653,7 +653,7 @@ fn SummaryTable(runs: Memo<Computed>, playhead: RwSignal<Option<Nanos>>, duratio
         let (t, d) = (playhead.get(), duration.get());
         runs.with(|r| match r.0.as_ref() {
             Ok(lanes) => {
-                let rows: Vec<_> = lanes.iter().map(|l| (l.config.algorithm.label(), summary_until(l, t, d))).collect();
+                let rows: Vec<_> = lanes.iter().map(|l| (&l.config, summary_until(l, t, d))).collect();
                 render::summary_table(&rows, t)
             }
             Err(_) => String::new(),

@@ -117,8 +117,9 @@ pub fn data_table(lane: &LaneRun, bin_ns: Nanos) -> String {
     html
 }
 
-/// The summary table's caption, head and body for `(label, summary)` rows.
-pub fn summary_table(rows: &[(&str, Summary)], playhead: Option<Nanos>) -> String {
+/// The summary table's caption, head and body: one row per limiter, named by
+/// its algorithm and its parameters in its reference's own terms.
+pub fn summary_table(rows: &[(&LimiterConfig, Summary)], playhead: Option<Nanos>) -> String {
     let caption = match playhead {
         None => "Summary of the whole run".to_string(),
         Some(t) => format!("Summary up to {}", format::seconds(t)),
@@ -128,13 +129,14 @@ pub fn summary_table(rows: &[(&str, Summary)], playhead: Option<Nanos>) -> Strin
          <th scope=\"col\">Allowed</th><th scope=\"col\">Delayed</th><th scope=\"col\">Rejected</th>\
          <th scope=\"col\">Longest delay</th><th scope=\"col\">Effective rate</th></tr></thead><tbody>"
     );
-    for (name, s) in rows {
+    for (config, s) in rows {
         let never = if s.never > 0 { format!(" ({} never fit)", s.never) } else { String::new() };
         let _ = write!(
             html,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"allowed-text\">{}</td><td class=\"delayed-text\">{}</td>\
+            "<tr><th scope=\"row\">{}<span class=\"params\">{}</span></th><td>{}</td><td class=\"allowed-text\">{}</td><td class=\"delayed-text\">{}</td>\
              <td class=\"rejected-text\">{}{never}</td><td>{}</td><td>{}/s</td></tr>",
-            escape(name),
+            escape(config.algorithm.label()),
+            escape(&describe(config)),
             s.requests,
             s.allowed,
             s.delayed,
@@ -182,11 +184,11 @@ mod tests {
     #[test]
     fn summary_rows_carry_the_numbers() {
         let lanes = boundary();
-        let rows: Vec<_> = lanes.iter().map(|l| (l.config.algorithm.label(), l.summary)).collect();
+        let rows: Vec<_> = lanes.iter().map(|l| (&l.config, l.summary)).collect();
         let html = summary_table(&rows, None);
         assert!(html.starts_with("<caption>Summary of the whole run</caption>"));
         assert!(html.contains(
-            "<th scope=\"row\">Fixed window (Redis INCR)</th><td>15</td><td class=\"allowed-text\">12</td><td class=\"delayed-text\">0</td><td class=\"rejected-text\">3</td>"
+            "<th scope=\"row\">Fixed window (Redis INCR)<span class=\"params\">5 per 10 s window</span></th><td>15</td><td class=\"allowed-text\">12</td><td class=\"delayed-text\">0</td><td class=\"rejected-text\">3</td>"
         ));
         assert!(summary_table(&rows, Some(12_500_000_000)).starts_with("<caption>Summary up to 12.5 s</caption>"));
     }
