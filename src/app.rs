@@ -11,6 +11,14 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     let location = router::provide();
+    // After an in-app navigation, move focus to the new page's heading, as a
+    // full page load would, so screen readers announce it.
+    Effect::new(move |previous: Option<()>| {
+        location.track();
+        if previous.is_some() {
+            set_timeout(focus_heading, std::time::Duration::ZERO);
+        }
+    });
     move || {
         let loc = location.get();
         let encoded = router::query_param(&loc.query, url::PARAM);
@@ -58,6 +66,9 @@ fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 fn Home() -> impl IntoView {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title("System Design Playground");
+    }
     view! {
         <section class="hero">
             <h1>"Learn how real distributed systems behave"</h1>
@@ -224,6 +235,17 @@ fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"See all articles"</a>"."</p>
         </section>
+    }
+}
+
+fn focus_heading() {
+    let heading = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("main h1").ok().flatten())
+        .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok());
+    if let Some(h) = heading {
+        let _ = h.set_attribute("tabindex", "-1");
+        let _ = h.focus();
     }
 }
 

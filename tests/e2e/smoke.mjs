@@ -56,6 +56,10 @@ try {
     await session.exec("window.__e2eMarker = 1");
     await session.exec("document.querySelector('.card a[href^=\"/articles/\"]').click()");
     await session.waitFor("return location.pathname.startsWith('/articles/') && document.querySelector('.prose') !== null");
+    // Focus moves to the new page's heading and the title follows, as on a full load.
+    await session.waitFor("return document.activeElement && document.activeElement.tagName === 'H1'", 3000);
+    const title = await session.exec("return document.title");
+    if (!/· System Design Playground$/.test(title) || /^System Design Playground$/.test(title)) throw new Error(`title: ${title}`);
     // A link inside the fetched article prose also stays in the app.
     const inProse = await session.exec("const a = document.querySelector('.prose a[href=\"/widgets/rate-limiter\"]'); if (a) a.click(); return !!a");
     if (inProse) await session.waitFor("return location.pathname === '/widgets/rate-limiter' && document.querySelector('.widget-page') !== null");
