@@ -130,3 +130,39 @@ pub fn decide_all(config: &LimiterConfig, requests: &[Request]) -> Result<Vec<Ou
     let mut limiter = Limiter::new(config)?;
     Ok(requests.iter().map(|r| limiter.decide(r.at, r.cost)).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ratelimit::Algorithm;
+    use crate::sim::time::MS;
+
+    fn lane() -> LaneRun {
+        let c = LimiterConfig { burst: Some(2), ..LimiterConfig::new(Algorithm::Gcra, 1, 1000) };
+        let reqs: Vec<Request> =
+            [0, 0, 0, 500, 1000, 1000].iter().map(|&ms| Request { at: ms * MS, cost: 1 }).collect();
+        run_lane(&c, &reqs, 2000 * MS, 4).unwrap()
+    }
+
+    #[test]
+    fn summary_counts_and_rates() {
+        let l = lane();
+        // burst 2 at 1/s: two pass at 0, the third waits; 500 ms is too early; at 1 s one more passes.
+        let outcomes: Vec<&str> = l.decisions.iter().map(|d| d.outcome.name()).collect();
+        assert_eq!(outcomes, ["allowed", "allowed", "rejected", "rejected", "allowed", "rejected"]);
+        assert_eq!((l.summary.requests, l.summary.allowed, l.summary.rejected), (6, 3, 3));
+        assert_eq!(l.summary.effective_rate, 1.5);
+        assert_eq!(Summary::of(&l.decisions[..3], 0).effective_rate, 0.0);
+    }
+
+    #[test]
+    fn bins_count_arrivals_and_track_state() {
+        let l = lane();
+        let counts: Vec<(u32, u32)> = l.bins.iter().map(|b| (b.allowed, b.rejected)).collect();
+        assert_eq!(counts, [(2, 1), (0, 1), (1, 1), (0, 0)]);
+        // TAT runs 2 s ahead after the first two cells; by 500 ms it is 1.5 s ahead.
+        assert_eq!(l.bins[0].level_max, 2000.0);
+        assert_eq!(l.bins[1].level_start, 1500.0);
+        assert_eq!(l.capacity, 2000.0);
+    }
+}

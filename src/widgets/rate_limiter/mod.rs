@@ -49,7 +49,8 @@ pub fn summary_until(lane: &LaneRun, playhead: Option<Nanos>, duration: Nanos) -
         None => lane.summary,
         Some(t) => {
             let n = lane.decisions.partition_point(|d| d.at <= t);
-            Summary::of(&lane.decisions[..n], t.min(duration).max(1))
+            // No elapsed time, no rate: Summary::of leaves it at 0.
+            Summary::of(&lane.decisions[..n], t.min(duration))
         }
     }
 }
