@@ -5,6 +5,7 @@
 //! seeded [`rng::Rng`] per run, so the same scenario gives byte-identical
 //! results natively, in wasm32 and in the CLI.
 
+pub mod breaker;
 pub mod ratelimit;
 pub mod rng;
 pub mod time;

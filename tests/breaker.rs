@@ -1,0 +1,290 @@
+//! The Resilience4j circuit breaker: boundary cases of its state machine and
+//! scenarios ported from Resilience4j's own tests (see
+//! `tests/golden/breaker/SCENARIOS.md` for their source), plus property tests
+//! of the state machine's guarantees.
+
+use playground::sim::breaker::{CircuitBreaker, Config, State, WindowType};
+use playground::sim::time::{Nanos, MS, SEC};
+use proptest::prelude::*;
+
+fn count_based(size: u32, min: u32) -> Config {
+    Config {
+        sliding_window_size: size,
+        minimum_number_of_calls: min,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 2,
+        ..Config::default()
+    }
+}
+
+/// Makes a call at `at` that takes `took` and fails or succeeds; returns whether it was permitted.
+fn call(cb: &mut CircuitBreaker, at: Nanos, took: Nanos, failed: bool) -> bool {
+    if !cb.try_acquire(at) {
+        return false;
+    }
+    if failed {
+        cb.on_error(at + took, took)
+    } else {
+        cb.on_success(at + took, took)
+    }
+    true
+}
+
+#[test]
+fn opens_when_the_failure_rate_reaches_the_threshold_exactly() {
+    // 50 % threshold, window 4, minimum 4: f s f s is exactly 50 % and trips (≥, not >).
+    let mut cb = CircuitBreaker::new(count_based(4, 4), 0);
+    for (i, failed) in [true, false, true].into_iter().enumerate() {
+        assert!(call(&mut cb, i as u64 * MS, 0, failed));
+        assert_eq!(cb.state(i as u64 * MS), State::Closed);
+        assert_eq!(cb.failure_rate(i as u64 * MS), -1.0, "below the minimum number of calls");
+    }
+    assert!(call(&mut cb, 3 * MS, 0, false));
+    assert_eq!(cb.state(3 * MS), State::Open);
+    assert_eq!(cb.failure_rate(3 * MS), 50.0);
+    assert_eq!(cb.totals(3 * MS).calls, 4);
+}
+
+#[test]
+fn stays_closed_below_the_minimum_and_below_the_threshold() {
+    // Four failures: 100 %, but fewer than the minimum of five calls.
+    let mut cb = CircuitBreaker::new(count_based(10, 5), 0);
+    for i in 0..4 {
+        assert!(call(&mut cb, i * MS, 0, true));
+    }
+    assert_eq!(cb.state(4 * MS), State::Closed);
+    assert_eq!(cb.failure_rate(4 * MS), -1.0);
+    // The fifth call makes 4 failures in 5 calls, 80 %: it opens.
+    assert!(call(&mut cb, 4 * MS, 0, false));
+    assert_eq!(cb.state(4 * MS), State::Open);
+
+    // Five successes, then four failures: at most 4 in 9, 44.4 %, below 50 %.
+    let mut cb = CircuitBreaker::new(count_based(10, 5), 0);
+    for (i, failed) in [false, false, false, false, false, true, true, true, true].into_iter().enumerate() {
+        assert!(call(&mut cb, i as u64 * MS, 0, failed));
+    }
+    assert_eq!(cb.state(9 * MS), State::Closed);
+    assert_eq!(cb.failure_rate(9 * MS), 400.0 / 9.0);
+}
+
+#[test]
+fn count_window_minimum_is_capped_by_the_window_size() {
+    // minimumNumberOfCalls 100 (the default) with a window of 3: three failures trip it.
+    let mut cb = CircuitBreaker::new(Config { sliding_window_size: 3, ..count_based(3, 100) }, 0);
+    for i in 0..3 {
+        call(&mut cb, i * MS, 0, true);
+    }
+    assert_eq!(cb.state(3 * MS), State::Open);
+}
+
+#[test]
+fn rates_are_f32_as_in_resilience4j() {
+    // 1 failure in 3 calls is 33.333332 in f32; a threshold of 33.333332 trips where f64 maths would not.
+    let config = Config { failure_rate_threshold: 100.0 / 3.0, ..count_based(3, 3) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    for (i, failed) in [true, false, false].into_iter().enumerate() {
+        call(&mut cb, i as u64 * MS, 0, failed);
+    }
+    assert_eq!(cb.state(3 * MS), State::Open);
+}
+
+#[test]
+fn slow_means_strictly_longer_than_the_threshold() {
+    let config = Config { slow_call_duration_threshold_ms: 100, slow_call_rate_threshold: 50.0, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config.clone(), 0);
+    call(&mut cb, 0, 100 * MS, false);
+    call(&mut cb, SEC, 100 * MS, false);
+    assert_eq!(cb.totals(2 * SEC).slow, 0, "exactly at the threshold is not slow");
+    assert_eq!(cb.state(2 * SEC), State::Closed);
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 100 * MS + 1, false);
+    call(&mut cb, SEC, 0, false);
+    assert_eq!(cb.slow_call_rate(2 * SEC), 50.0);
+    assert_eq!(cb.state(2 * SEC), State::Open, "slow successes trip the breaker too");
+}
+
+#[test]
+fn open_waits_until_strictly_after_the_wait_duration() {
+    let mut cb = CircuitBreaker::new(count_based(2, 2), 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert_eq!(cb.state(0), State::Open);
+    assert!(!cb.try_acquire(5 * SEC), "exactly at openedAt + wait is still OPEN");
+    assert_eq!(cb.not_permitted(), 1);
+    assert_eq!(cb.state(5 * SEC), State::Open);
+    assert!(cb.try_acquire(5 * SEC + 1), "one nanosecond later the call is the first trial");
+    assert_eq!(cb.state(5 * SEC + 1), State::HalfOpen);
+}
+
+#[test]
+fn half_open_permits_its_trial_calls_and_decides_on_them() {
+    let mut cb = CircuitBreaker::new(count_based(2, 2), 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    let t = 6 * SEC;
+    assert!(cb.try_acquire(t));
+    assert!(cb.try_acquire(t));
+    assert!(!cb.try_acquire(t), "only two trial calls");
+    assert_eq!(cb.not_permitted(), 1);
+    cb.on_success(t, 0);
+    assert_eq!(cb.state(t), State::HalfOpen, "one result of two: no decision yet");
+    cb.on_success(t, 0);
+    assert_eq!(cb.state(t), State::Closed);
+    assert_eq!(cb.totals(t).calls, 0, "CLOSED starts with fresh metrics");
+    let states: Vec<(State, State)> = cb.transitions().iter().map(|x| (x.from, x.to)).collect();
+    assert_eq!(
+        states,
+        [(State::Closed, State::Open), (State::Open, State::HalfOpen), (State::HalfOpen, State::Closed)]
+    );
+}
+
+#[test]
+fn a_failed_trial_reopens_for_another_wait() {
+    let mut cb = CircuitBreaker::new(count_based(2, 2), 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    let t = 6 * SEC;
+    call(&mut cb, t, 0, true);
+    call(&mut cb, t, 0, false);
+    assert_eq!(cb.state(t), State::Open, "50 % of the trial failed");
+    assert!(!cb.try_acquire(t + 5 * SEC));
+    assert!(cb.try_acquire(t + 5 * SEC + 1));
+}
+
+#[test]
+fn open_keeps_recording_calls_that_were_in_flight() {
+    let mut cb = CircuitBreaker::new(count_based(4, 2), 0);
+    assert!(cb.try_acquire(0)); // a slow call, still running
+    call(&mut cb, MS, 0, true);
+    call(&mut cb, 2 * MS, 0, true);
+    assert_eq!(cb.state(2 * MS), State::Open);
+    cb.on_success(3 * SEC, 3 * SEC);
+    assert_eq!(cb.totals(3 * SEC).calls, 3, "the late success is recorded in OPEN's metrics");
+    assert_eq!(cb.state(3 * SEC), State::Open);
+}
+
+#[test]
+fn a_call_permitted_while_closed_counts_in_the_half_open_trial() {
+    let config = Config { permitted_number_of_calls_in_half_open_state: 1, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    assert!(cb.try_acquire(0)); // permitted while CLOSED; finishes much later
+    call(&mut cb, MS, 0, true);
+    call(&mut cb, 2 * MS, 0, true);
+    assert!(cb.try_acquire(6 * SEC)); // HALF_OPEN's one trial
+    cb.on_success(7 * SEC, 7 * SEC); // the old call finishes first and decides the trial
+    assert_eq!(cb.state(7 * SEC), State::Closed);
+}
+
+#[test]
+fn automatic_transition_happens_at_exactly_the_wait() {
+    let config = Config { automatic_transition_from_open_to_half_open: true, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert_eq!(cb.state(5 * SEC - 1), State::Open);
+    assert_eq!(cb.state(5 * SEC), State::HalfOpen);
+    assert_eq!(cb.transitions()[1].at, 5 * SEC);
+}
+
+#[test]
+fn max_wait_in_half_open_reopens_without_a_decision() {
+    let config = Config { max_wait_duration_in_half_open_state_ms: 2_000, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert!(cb.try_acquire(6 * SEC));
+    assert_eq!(cb.state(8 * SEC - 1), State::HalfOpen);
+    assert_eq!(cb.state(8 * SEC), State::Open);
+    // The new OPEN period counts from the automatic transition at 8 s.
+    assert!(!cb.try_acquire(13 * SEC));
+    assert!(cb.try_acquire(13 * SEC + 1));
+}
+
+#[test]
+fn time_window_forgets_failures_from_idle_seconds() {
+    let config = Config { sliding_window_type: WindowType::TimeBased, sliding_window_size: 10, ..count_based(10, 3) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert_eq!(cb.totals(9 * SEC + 999 * MS).calls, 2);
+    // Ten seconds later the two failures have rolled out; a third failure alone is below the minimum.
+    call(&mut cb, 10 * SEC, 0, true);
+    assert_eq!(cb.totals(10 * SEC).calls, 1);
+    assert_eq!(cb.state(10 * SEC), State::Closed);
+    assert_eq!(cb.failure_rate(10 * SEC), -1.0);
+}
+
+#[test]
+fn forced_transitions() {
+    let mut cb = CircuitBreaker::new(count_based(4, 4), 0);
+    cb.transition_to_open(SEC);
+    assert!(!cb.try_acquire(2 * SEC));
+    cb.transition_to_half_open(3 * SEC);
+    assert!(cb.try_acquire(3 * SEC));
+    cb.transition_to_closed(4 * SEC);
+    assert_eq!(cb.state(4 * SEC), State::Closed);
+    assert_eq!(cb.transitions().len(), 3);
+}
+
+#[test]
+fn config_validation_names_the_field() {
+    assert!(Config::default().validate().is_ok());
+    let bad = Config { failure_rate_threshold: 0.0, ..Config::default() };
+    assert!(bad.validate().unwrap_err().starts_with("failure_rate_threshold must be greater than 0"));
+    let bad = Config { sliding_window_size: 0, ..Config::default() };
+    assert!(bad.validate().unwrap_err().starts_with("sliding_window_size must be between 1"));
+    let parsed: Config =
+        serde_json::from_str(r#"{"sliding_window_type":"time-based","sliding_window_size":5}"#).unwrap();
+    assert_eq!((parsed.sliding_window_type, parsed.minimum_number_of_calls), (WindowType::TimeBased, 100));
+    assert!(serde_json::from_str::<Config>(r#"{"sliding_window_sise":5}"#).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// On random call sequences: transitions follow only the legal edges, OPEN
+    /// never permits a call before its wait has passed, and HALF_OPEN never
+    /// permits more than its trial calls.
+    #[test]
+    fn state_machine_invariants(
+        size in 1u32..8, min in 1u32..8, permitted in 1u32..4, auto in any::<bool>(), time_based in any::<bool>(),
+        calls in prop::collection::vec((0u64..2_000, 0u64..300, any::<bool>()), 1..150),
+    ) {
+        let config = Config {
+            sliding_window_type: if time_based { WindowType::TimeBased } else { WindowType::CountBased },
+            sliding_window_size: size,
+            minimum_number_of_calls: min,
+            permitted_number_of_calls_in_half_open_state: permitted,
+            wait_duration_in_open_state_ms: 1_000,
+            slow_call_duration_threshold_ms: 200,
+            automatic_transition_from_open_to_half_open: auto,
+            ..Config::default()
+        };
+        let mut cb = CircuitBreaker::new(config, 0);
+        let mut t = 0;
+        // Trial calls per HALF_OPEN period, the period named by the transition count that began it.
+        let mut trials = std::collections::BTreeMap::new();
+        for (gap, took, failed) in calls {
+            t += gap * MS;
+            let before = cb.state(t);
+            let opened_at = cb.transitions().last().map_or(0, |x| x.at);
+            let permitted_now = cb.try_acquire(t);
+            if before == State::Open && permitted_now {
+                prop_assert!(t > opened_at + SEC, "OPEN permitted a call at {t} after opening at {opened_at}");
+            }
+            if permitted_now && cb.state(t) == State::HalfOpen {
+                let n = trials.entry(cb.transitions().len()).or_insert(0u32);
+                *n += 1;
+                prop_assert!(*n <= permitted, "{n} trial calls in one HALF_OPEN period");
+            }
+            if permitted_now {
+                if failed { cb.on_error(t, took * MS) } else { cb.on_success(t, took * MS) }
+            }
+        }
+        for x in cb.transitions() {
+            let legal = matches!((x.from, x.to),
+                (State::Closed, State::Open) | (State::Open, State::HalfOpen) | (State::HalfOpen, State::Open) | (State::HalfOpen, State::Closed));
+            prop_assert!(legal, "illegal edge {:?} -> {:?}", x.from, x.to);
+        }
+    }
+}
