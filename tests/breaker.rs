@@ -288,3 +288,192 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Scenarios from Resilience4j's CircuitBreakerStateMachineTest, as recorded in
+// tests/golden/breaker/SCENARIOS.md (test names cited on each). Its setUp:
+// time-based window of 20 s, minimum 5 calls, failure and slow-call
+// thresholds 50 %, slow above 4 s, wait 5 s in OPEN, 4 calls in HALF_OPEN,
+// at most 1 s in HALF_OPEN. The mock clock starts on a whole second, as our
+// time 0 does.
+
+fn r4j_setup() -> CircuitBreaker {
+    CircuitBreaker::new(
+        Config {
+            sliding_window_type: WindowType::TimeBased,
+            sliding_window_size: 20,
+            minimum_number_of_calls: 5,
+            failure_rate_threshold: 50.0,
+            slow_call_rate_threshold: 50.0,
+            slow_call_duration_threshold_ms: 4_000,
+            wait_duration_in_open_state_ms: 5_000,
+            permitted_number_of_calls_in_half_open_state: 4,
+            max_wait_duration_in_half_open_state_ms: 1_000,
+            ..Config::default()
+        },
+        0,
+    )
+}
+
+/// The test's `M(failureRate, successful, buffered, failed, notPermitted)` assertion.
+fn m(cb: &mut CircuitBreaker, now: Nanos) -> (f32, u32, u32, u32, u64) {
+    let t = cb.totals(now);
+    (cb.failure_rate(now), t.calls - t.failed, t.calls, t.failed, cb.not_permitted())
+}
+
+#[test]
+fn r4j_should_open_after_failure_rate_threshold_exceeded() {
+    let mut cb = r4j_setup();
+    assert!(cb.try_acquire(0));
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 0, 0, 0));
+    cb.on_error(0, 0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 1, 1, 0));
+    assert!(cb.try_acquire(0));
+    cb.on_error(0, 0);
+    assert!(cb.try_acquire(0));
+    cb.on_error(0, 0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 3, 3, 0));
+    assert!(cb.try_acquire(0));
+    cb.on_success(0, 0);
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Closed, (-1.0, 1, 4, 3, 0)));
+    cb.on_success(0, 0);
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Open, (60.0, 2, 5, 3, 0)));
+    assert!(!cb.try_acquire(0));
+    assert_eq!(m(&mut cb, 0), (60.0, 2, 5, 3, 1), "OPEN keeps CLOSED's metrics and counts the refusal there");
+}
+
+#[test]
+fn r4j_should_open_after_failure_rate_threshold_exceeded_2() {
+    let mut cb = r4j_setup();
+    for (s, failed) in [(0, false), (1, false), (2, false), (3, true), (4, true)] {
+        if failed {
+            cb.on_error(s * SEC, 0)
+        } else {
+            cb.on_success(s * SEC, 0)
+        }
+    }
+    assert_eq!(cb.state(5 * SEC), State::Closed, "2 of 5 is 40 %");
+    cb.on_error(5 * SEC, 0);
+    assert_eq!(cb.state(5 * SEC), State::Open, "3 of 6 is exactly 50 %");
+}
+
+#[test]
+fn r4j_should_open_after_slow_call_rate_threshold_exceeded() {
+    let mut cb = r4j_setup();
+    for (took, failed) in [(5 * SEC, true), (5 * SEC, false), (100 * MS, true), (100 * MS, false)] {
+        assert!(cb.try_acquire(0));
+        if failed {
+            cb.on_error(0, took)
+        } else {
+            cb.on_success(0, took)
+        }
+        assert_eq!(cb.state(0), State::Closed);
+    }
+    cb.on_success(0, 5 * SEC);
+    assert_eq!(cb.state(0), State::Open);
+    assert_eq!((cb.totals(0).calls, cb.totals(0).slow, cb.slow_call_rate(0), cb.failure_rate(0)), (5, 3, 60.0, 40.0));
+}
+
+#[test]
+fn r4j_should_open_after_slow_call_rate_threshold_exceeded_using_mock_clock() {
+    let mut cb = r4j_setup();
+    let mut t = 0;
+    for (took_s, state, buffered, slow) in [
+        (5, State::Closed, 1, 1),
+        (5, State::Closed, 2, 2),
+        (1, State::Closed, 3, 2),
+        (1, State::Closed, 4, 2),
+        (5, State::Open, 5, 3),
+    ] {
+        assert!(cb.try_acquire(t));
+        t += took_s * SEC;
+        cb.on_success(t, took_s * SEC);
+        assert_eq!((cb.state(t), cb.totals(t).calls, cb.totals(t).slow), (state, buffered, slow), "at {t}");
+    }
+    assert_eq!(cb.slow_call_rate(t), 60.0);
+}
+
+#[test]
+fn r4j_should_transition_to_half_open_after_wait_duration() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 0, 0, 0));
+    assert!(!cb.try_acquire(0));
+    assert!(!cb.try_acquire(3 * SEC));
+    assert_eq!((cb.state(3 * SEC), m(&mut cb, 3 * SEC)), (State::Open, (-1.0, 0, 0, 0, 2)));
+    assert!(cb.try_acquire(6 * SEC));
+    assert_eq!((cb.state(6 * SEC), m(&mut cb, 6 * SEC)), (State::HalfOpen, (-1.0, 0, 0, 0, 0)));
+}
+
+#[test]
+fn r4j_should_only_permit_four_calls_in_half_open_state() {
+    let mut cb = r4j_setup();
+    for _ in 0..2 {
+        cb.transition_to_open(0);
+        cb.transition_to_half_open(0);
+        let got: Vec<bool> = (0..6).map(|_| cb.try_acquire(0)).collect();
+        assert_eq!(got, [true, true, true, true, false, false]);
+    }
+    assert_eq!(cb.not_permitted(), 2, "refusals in HALF_OPEN count in its metrics");
+}
+
+#[test]
+fn r4j_should_transition_back_to_open_state_when_failure_rate_is_above_threshold() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    cb.transition_to_half_open(0);
+    for failed in [true, true, false] {
+        assert!(cb.try_acquire(0));
+        if failed {
+            cb.on_error(0, 0)
+        } else {
+            cb.on_success(0, 0)
+        }
+        assert_eq!(cb.state(0), State::HalfOpen);
+    }
+    assert!(cb.try_acquire(0));
+    cb.on_error(0, 0);
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Open, (75.0, 1, 4, 3, 0)));
+}
+
+#[test]
+fn r4j_should_transition_back_to_open_state_when_slow_call_rate_is_above_threshold() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    cb.transition_to_half_open(0);
+    for took in [5 * SEC, 5 * SEC, 5 * SEC, SEC] {
+        assert!(cb.try_acquire(0));
+        cb.on_success(0, took);
+    }
+    assert_eq!((cb.state(0), cb.totals(0).slow, cb.slow_call_rate(0), cb.failure_rate(0)), (State::Open, 3, 75.0, 0.0));
+}
+
+#[test]
+fn r4j_should_transition_back_to_closed_state_when_failure_is_below_threshold() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    cb.transition_to_half_open(0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 0, 0, 0));
+    for failed in [true, false, false, false] {
+        assert!(cb.try_acquire(0));
+        if failed {
+            cb.on_error(0, 0)
+        } else {
+            cb.on_success(0, 0)
+        }
+    }
+    assert!(cb.try_acquire(0));
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Closed, (-1.0, 0, 0, 0, 0)));
+    cb.on_success(0, 0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 1, 1, 0, 0));
+}
+
+/// SlidingTimeWindowMetricsTest: a call at 0.8 s is still counted at 4.8 s
+/// and gone at 5.8 s with a 5 s window (whole epoch seconds).
+#[test]
+fn r4j_time_window_counts_whole_epoch_seconds() {
+    let mut w = playground::sim::breaker::window::Window::time(5, 0);
+    w.record(800 * MS, playground::sim::breaker::window::Totals::one(false, false));
+    assert_eq!(w.totals(4800 * MS).calls, 1);
+    assert_eq!(w.totals(5800 * MS).calls, 0);
+}
