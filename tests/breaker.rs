@@ -477,3 +477,58 @@ fn r4j_time_window_counts_whole_epoch_seconds() {
     assert_eq!(w.totals(4800 * MS).calls, 1);
     assert_eq!(w.totals(5800 * MS).calls, 0);
 }
+
+// ---------------------------------------------------------------------------
+// The consecutive-failures breaker against pybreaker 1.4.1 itself:
+// tests/golden/breaker/pybreaker.json, made by scripts/golden/pybreaker_traces.py.
+
+#[derive(serde::Deserialize)]
+struct PyGolden {
+    reference: String,
+    regenerate: String,
+    cases: Vec<PyCase>,
+}
+
+#[derive(serde::Deserialize)]
+struct PyCase {
+    name: String,
+    breaker: playground::sim::breaker::consecutive::ConsecutiveConfig,
+    calls: Vec<(u64, bool)>,
+    expect: Vec<PyExpect>,
+}
+
+#[derive(serde::Deserialize)]
+struct PyExpect {
+    reached: bool,
+    state: String,
+}
+
+#[test]
+fn consecutive_breaker_matches_pybreaker() {
+    use playground::sim::breaker::consecutive::ConsecutiveBreaker;
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/breaker/pybreaker.json")).unwrap();
+    let golden: PyGolden = serde_json::from_str(&text).unwrap();
+    assert!(golden.reference.starts_with("pybreaker 1.4.1") && !golden.regenerate.is_empty());
+    assert!(golden.cases.len() >= 10);
+    for case in &golden.cases {
+        let mut cb = ConsecutiveBreaker::new(case.breaker.clone());
+        for (i, ((at_ms, fails), want)) in case.calls.iter().zip(&case.expect).enumerate() {
+            let now = at_ms * MS;
+            let reached = cb.try_acquire(now);
+            if reached {
+                if *fails {
+                    cb.on_error(now)
+                } else {
+                    cb.on_success(now)
+                }
+            }
+            let state = match cb.state() {
+                State::Closed => "closed",
+                State::Open => "open",
+                State::HalfOpen => "half-open",
+            };
+            assert_eq!((reached, state), (want.reached, want.state.as_str()), "{} — call {i} at {at_ms} ms", case.name);
+        }
+    }
+}

@@ -27,6 +27,7 @@
 //! Transitions scheduled for an instant (the automatic ones) happen before
 //! calls arriving at that same instant.
 
+pub mod consecutive;
 pub mod window;
 
 use crate::sim::time::{Nanos, MS};
