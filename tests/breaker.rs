@@ -532,3 +532,112 @@ fn consecutive_breaker_matches_pybreaker() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Runs: a caller's traffic through a breaker to a dependency that changes.
+
+use playground::sim::breaker::consecutive::ConsecutiveConfig;
+use playground::sim::breaker::run::{draw, run_breaker, BreakerConfig, Dependency, Phase};
+use playground::sim::rng::Rng;
+use playground::sim::traffic::Traffic;
+
+/// 10 calls a second for 60 s; the dependency answers in 20 ms, fails every
+/// call from 10 s to 30 s, then recovers.
+fn outage() -> (Vec<playground::sim::traffic::Request>, Vec<playground::sim::breaker::run::Attempt>) {
+    let requests = Traffic::Steady { rps: 10.0, cost: 1 }.generate(60 * SEC, &mut Rng::new(1));
+    let phase = |at_ms, failure_rate| Phase { at_ms, failure_rate, latency_ms: 20, slow_rate: 0.0, slow_latency_ms: 0 };
+    let dependency = Dependency { phases: vec![phase(0, 0.0), phase(10_000, 1.0), phase(30_000, 0.0)] };
+    dependency.validate().unwrap();
+    let attempts = draw(&requests, &dependency, &mut Rng::new(7));
+    (requests, attempts)
+}
+
+fn edges(run: &playground::sim::breaker::run::BreakerRun) -> Vec<(u64, State, State)> {
+    run.transitions.iter().map(|t| (t.at / MS, t.from, t.to)).collect()
+}
+
+#[test]
+fn resilience4j_through_a_hard_outage() {
+    use State::*;
+    let (requests, attempts) = outage();
+    let config = BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 10,
+        minimum_number_of_calls: 10,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 3,
+        ..Config::default()
+    });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC).unwrap();
+    // Five failures (10.0–10.4 s) make the last ten calls 50 % failed when the
+    // fifth returns at 10.42 s. Each wait ends strictly after 5 s; three trials
+    // decide each HALF_OPEN; the trials after 30 s succeed.
+    assert_eq!(
+        edges(&run),
+        [
+            (10_420, Closed, Open),
+            (15_500, Open, HalfOpen),
+            (15_720, HalfOpen, Open),
+            (20_800, Open, HalfOpen),
+            (21_020, HalfOpen, Open),
+            (26_100, Open, HalfOpen),
+            (26_320, HalfOpen, Open),
+            (31_400, Open, HalfOpen),
+            (31_620, HalfOpen, Closed),
+        ]
+    );
+    let s = run.summary;
+    assert_eq!((s.calls, s.reached, s.failed_fast, s.dependency_failures), (600, 400, 200, 14));
+    assert_eq!(s.time_in_state_ns.iter().sum::<u64>(), 60 * SEC);
+    assert_eq!(s.time_in_state_ns[2], 4 * 220 * MS, "four half-open trials of 220 ms each");
+    assert_eq!(s.mean_latency_without_breaker_ns, 20 * MS);
+    assert_eq!(s.mean_latency_ns, 20 * MS * 400 / 600);
+}
+
+#[test]
+fn consecutive_breaker_through_the_same_outage() {
+    use State::*;
+    let (requests, attempts) = outage();
+    let config =
+        BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC).unwrap();
+    // pybreaker's timeout is inclusive and its half-open state decides on the first result.
+    assert_eq!(
+        edges(&run),
+        [
+            (10_420, Closed, Open),
+            (15_500, Open, HalfOpen),
+            (15_520, HalfOpen, Open),
+            (20_600, Open, HalfOpen),
+            (20_620, HalfOpen, Open),
+            (25_700, Open, HalfOpen),
+            (25_720, HalfOpen, Open),
+            (30_800, Open, HalfOpen),
+            (30_820, HalfOpen, Closed),
+        ]
+    );
+    assert_eq!(run.summary.dependency_failures, 5 + 3);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Every call either reaches the dependency or fails fast; a call fails
+    /// fast only while the breaker is not closed; the same inputs give the
+    /// same run; the time in each state adds up to the run.
+    #[test]
+    fn runs_account_for_every_call(seed in any::<u64>(), rate in 0.0f64..1.0, rps in 1.0f64..40.0) {
+        let requests = Traffic::Poisson { rps, cost: 1 }.generate(30 * SEC, &mut Rng::new(seed));
+        let dependency = Dependency { phases: vec![Phase { at_ms: 0, failure_rate: rate, latency_ms: 50, slow_rate: 0.2, slow_latency_ms: 2_000 }] };
+        let attempts = draw(&requests, &dependency, &mut Rng::new(seed ^ 1));
+        let config = BreakerConfig::Resilience4j(Config {
+            sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_000,
+            permitted_number_of_calls_in_half_open_state: 2, slow_call_duration_threshold_ms: 1_000, ..Config::default()
+        });
+        let a = run_breaker(&config, &requests, &attempts, 30 * SEC).unwrap();
+        let b = run_breaker(&config, &requests, &attempts, 30 * SEC).unwrap();
+        prop_assert_eq!(&a.calls, &b.calls);
+        prop_assert_eq!(a.summary.reached + a.summary.failed_fast, requests.len() as u64);
+        prop_assert!(a.calls.iter().all(|c| c.reached || c.state != State::Closed));
+        prop_assert_eq!(a.summary.time_in_state_ns.iter().sum::<u64>(), 30 * SEC);
+    }
+}

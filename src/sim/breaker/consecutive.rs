@@ -12,7 +12,7 @@
 //!   failure reopens the breaker from that moment, and `success_threshold`
 //!   successes close it with both counts reset.
 
-use super::State;
+use super::{State, Transition};
 use crate::sim::time::{Nanos, MS};
 use serde::{Deserialize, Serialize};
 
@@ -61,17 +61,35 @@ pub struct ConsecutiveBreaker {
     failures: u32,
     successes: u32,
     opened_at: Nanos,
+    transitions: Vec<Transition>,
 }
 
 impl ConsecutiveBreaker {
     /// A closed breaker.
     pub fn new(config: ConsecutiveConfig) -> ConsecutiveBreaker {
-        ConsecutiveBreaker { config, state: State::Closed, failures: 0, successes: 0, opened_at: 0 }
+        ConsecutiveBreaker {
+            config,
+            state: State::Closed,
+            failures: 0,
+            successes: 0,
+            opened_at: 0,
+            transitions: Vec::new(),
+        }
     }
 
     /// The current state.
     pub fn state(&self) -> State {
         self.state
+    }
+
+    /// Every state change so far.
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    fn set(&mut self, at: Nanos, to: State) {
+        self.transitions.push(Transition { at, from: self.state, to });
+        self.state = to;
     }
 
     /// Consecutive failures counted so far.
@@ -84,7 +102,7 @@ impl ConsecutiveBreaker {
         match self.state {
             State::Open if now < self.opened_at + self.config.reset_timeout_ms * MS => false,
             State::Open => {
-                self.state = State::HalfOpen;
+                self.set(now, State::HalfOpen);
                 self.successes = 0;
                 true
             }
@@ -103,19 +121,19 @@ impl ConsecutiveBreaker {
     }
 
     /// Records a successful call finishing at `now`.
-    pub fn on_success(&mut self, _now: Nanos) {
+    pub fn on_success(&mut self, now: Nanos) {
         self.failures = 0;
         if self.state == State::HalfOpen {
             self.successes += 1;
             if self.successes >= self.config.success_threshold {
-                self.state = State::Closed;
+                self.set(now, State::Closed);
                 self.successes = 0;
             }
         }
     }
 
     fn open(&mut self, now: Nanos) {
-        self.state = State::Open;
+        self.set(now, State::Open);
         self.opened_at = now;
         self.successes = 0;
     }

@@ -28,6 +28,7 @@
 //! calls arriving at that same instant.
 
 pub mod consecutive;
+pub mod run;
 pub mod window;
 
 use crate::sim::time::{Nanos, MS};
