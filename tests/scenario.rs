@@ -58,7 +58,7 @@ fn same_scenario_and_seed_give_identical_json() {
 #[test]
 fn cross_platform_fixtures_match() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for name in ["poisson-three-lanes", "nginx-modes"] {
+    for name in ["poisson-three-lanes", "nginx-modes", "breaker-outage"] {
         let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
         let out = scenario::run_to_json(&Scenario::from_json(&input).unwrap()).unwrap();
         let path = dir.join(format!("{name}.out.json"));
@@ -142,6 +142,27 @@ fn cli_runs_a_scenario_file() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let expected = std::fs::read_to_string(dir.join("nginx-modes.out.json")).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+}
+
+#[test]
+fn cli_runs_a_circuit_breaker_scenario() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let out = sdp(&["run", dir.join("breaker-outage.json").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["widget"], "circuit-breaker");
+    let breakers = report["breakers"].as_array().unwrap();
+    assert_eq!(breakers.len(), 2);
+    for b in breakers {
+        // Both breakers open during the outage from 15 s and are closed again by the end.
+        let transitions = b["transitions"].as_array().unwrap();
+        let first_open = transitions.iter().find(|t| t["to"] == "OPEN").expect("the breaker opened");
+        assert!(first_open["t_ns"].as_u64().unwrap() > 15_000_000_000);
+        assert_eq!(transitions.last().unwrap()["to"], "CLOSED");
+        let s = &b["summary"];
+        assert_eq!(s["reached"].as_u64().unwrap() + s["failed_fast"].as_u64().unwrap(), s["calls"].as_u64().unwrap());
+        assert!(s["failed_fast"].as_u64().unwrap() > 0);
+    }
 }
 
 #[test]

@@ -184,6 +184,7 @@ fn runs_are_byte_identical_to_native() {
     for (input, expected) in [
         (include_str!("fixtures/poisson-three-lanes.json"), include_str!("fixtures/poisson-three-lanes.out.json")),
         (include_str!("fixtures/nginx-modes.json"), include_str!("fixtures/nginx-modes.out.json")),
+        (include_str!("fixtures/breaker-outage.json"), include_str!("fixtures/breaker-outage.out.json")),
     ] {
         let s = Scenario::from_json(input).unwrap();
         assert_eq!(scenario::run_to_json(&s).unwrap(), expected);

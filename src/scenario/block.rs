@@ -206,6 +206,7 @@ mod tests {
     fn rl(text: &str) -> RateLimiterScenario {
         match parse(text).unwrap().scenario {
             Scenario::RateLimiter(s) => s,
+            other => panic!("expected a rate-limiter scenario, got {}", other.widget()),
         }
     }
 

@@ -9,6 +9,8 @@ pub mod block;
 pub mod presets;
 pub mod url;
 
+use crate::sim::breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency};
+use crate::sim::breaker::State;
 use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
 use crate::sim::rng::Rng;
@@ -30,13 +32,70 @@ pub const MAX_EXTRA: usize = 10_000;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scenario {
     RateLimiter(RateLimiterScenario),
+    CircuitBreaker(CircuitBreakerScenario),
 }
 
 impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Scenario::RateLimiter(r) => r.serialize(s),
+            Scenario::CircuitBreaker(c) => c.serialize(s),
         }
+    }
+}
+
+/// The `widget` field of a circuit-breaker scenario: always `"circuit-breaker"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CircuitBreakerTag {
+    #[default]
+    #[serde(rename = "circuit-breaker")]
+    CircuitBreaker,
+}
+
+/// A circuit-breaker scenario: caller traffic, a dependency whose behaviour
+/// changes over time, and one or two breakers run side by side on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerScenario {
+    pub widget: CircuitBreakerTag,
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub traffic: Traffic,
+    pub dependency: Dependency,
+    pub breakers: Vec<BreakerConfig>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+impl CircuitBreakerScenario {
+    /// Checks traffic, dependency, breakers and duration.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.version != VERSION {
+            return Err(format!("unsupported version {}", self.version));
+        }
+        if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
+            return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
+        }
+        if self.breakers.is_empty() || self.breakers.len() > 2 {
+            return Err(format!("compare one or two breakers, not {}", self.breakers.len()));
+        }
+        for b in &self.breakers {
+            b.validate()?;
+        }
+        self.dependency.validate()?;
+        self.traffic.validate(self.duration_ms)
+    }
+
+    /// Runs every breaker on the same arrivals and the same dependency results:
+    /// one generator, seeded once, draws the traffic and then the results.
+    pub fn run(&self) -> Result<Vec<BreakerRun>, String> {
+        self.validate()?;
+        let mut rng = Rng::new(self.seed);
+        let duration = self.duration_ms * MS;
+        let requests = self.traffic.generate(duration, &mut rng);
+        let attempts = draw(&requests, &self.dependency, &mut rng);
+        self.breakers.iter().map(|b| run_breaker(b, &requests, &attempts, duration)).collect()
     }
 }
 
@@ -105,7 +164,12 @@ impl Scenario {
             Some("rate-limiter") => Scenario::RateLimiter(
                 serde_json::from_str(text).map_err(|e| format!("invalid rate-limiter scenario: {e}"))?,
             ),
-            Some(other) => return Err(format!("unknown widget \"{other}\"; known widgets: rate-limiter")),
+            Some("circuit-breaker") => Scenario::CircuitBreaker(
+                serde_json::from_str(text).map_err(|e| format!("invalid circuit-breaker scenario: {e}"))?,
+            ),
+            Some(other) => {
+                return Err(format!("unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker"))
+            }
             None => return Err("the scenario has no \"widget\" name".into()),
         };
         s.validate()?;
@@ -127,6 +191,7 @@ impl Scenario {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Scenario::RateLimiter(s) => s.validate(),
+            Scenario::CircuitBreaker(s) => s.validate(),
         }
     }
 
@@ -134,6 +199,7 @@ impl Scenario {
     pub fn widget(&self) -> &'static str {
         match self {
             Scenario::RateLimiter(_) => "rate-limiter",
+            Scenario::CircuitBreaker(_) => "circuit-breaker",
         }
     }
 }
@@ -251,5 +317,74 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             };
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
+        Scenario::CircuitBreaker(s) => {
+            let runs = s.run()?;
+            let report = BreakerReport {
+                widget: scenario.widget(),
+                seed: s.seed,
+                breakers: s
+                    .breakers
+                    .iter()
+                    .zip(&runs)
+                    .map(|(config, run)| BreakerLaneReport {
+                        breaker: config,
+                        summary: run.summary,
+                        transitions: run
+                            .transitions
+                            .iter()
+                            .map(|t| TransitionReport { t_ns: t.at, from: t.from, to: t.to })
+                            .collect(),
+                        calls: run
+                            .calls
+                            .iter()
+                            .map(|c| CallReport {
+                                t_ns: c.at,
+                                state: c.state,
+                                reached: c.reached,
+                                failed: c.failed,
+                                latency_ns: c.latency,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            };
+            Ok(serde_json::to_string(&report).expect("reports always serialise"))
+        }
     }
+}
+
+/// The result of running a circuit-breaker scenario, as the CLI prints it.
+#[derive(Serialize)]
+pub struct BreakerReport<'a> {
+    pub widget: &'static str,
+    pub seed: u64,
+    pub breakers: Vec<BreakerLaneReport<'a>>,
+}
+
+/// One breaker of a [`BreakerReport`].
+#[derive(Serialize)]
+pub struct BreakerLaneReport<'a> {
+    pub breaker: &'a BreakerConfig,
+    pub summary: crate::sim::breaker::run::BreakerSummary,
+    pub transitions: Vec<TransitionReport>,
+    pub calls: Vec<CallReport>,
+}
+
+/// A state change: when, from, to.
+#[derive(Serialize)]
+pub struct TransitionReport {
+    pub t_ns: u64,
+    pub from: State,
+    pub to: State,
+}
+
+/// One call: when it arrived, the state it met, whether it reached the
+/// dependency, whether the caller saw a failure, and the latency it saw.
+#[derive(Serialize)]
+pub struct CallReport {
+    pub t_ns: u64,
+    pub state: State,
+    pub reached: bool,
+    pub failed: bool,
+    pub latency_ns: u64,
 }

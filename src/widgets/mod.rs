@@ -53,8 +53,16 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
 pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Option<String>) -> impl IntoView {
     match scenario {
         Scenario::RateLimiter(s) => {
-            view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }
+            view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }.into_any()
         }
+        // Circuit-breaker scenarios run in the engine and the CLI; the app has no widget for them yet.
+        other @ Scenario::CircuitBreaker(_) => view! {
+            <WidgetError
+                message="circuit-breaker scenarios run in the command-line runner (sdp run); this app has no circuit-breaker widget yet".to_string()
+                source=other.to_json_pretty()
+            />
+        }
+        .into_any(),
     }
 }
 

@@ -92,9 +92,10 @@ pub fn draw(requests: &[Request], dependency: &Dependency, rng: &mut Rng) -> Vec
         .collect()
 }
 
-/// Either breaker, behind one interface.
+/// Either breaker, behind one interface. In JSON the variant names the
+/// object: `{"resilience4j": {…}}` or `{"consecutive": {…}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum BreakerConfig {
     /// Resilience4j's failure-rate breaker.
     Resilience4j(Config),
@@ -176,6 +177,16 @@ pub struct BreakerRun {
     pub calls: Vec<CallRecord>,
     pub transitions: Vec<Transition>,
     pub summary: BreakerSummary,
+}
+
+impl BreakerConfig {
+    /// Checks the breaker's fields.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            BreakerConfig::Resilience4j(c) => c.validate(),
+            BreakerConfig::Consecutive(c) => c.validate(),
+        }
+    }
 }
 
 /// Runs `requests` (sorted) with their drawn `attempts` through a fresh breaker.

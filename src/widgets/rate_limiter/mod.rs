@@ -447,6 +447,10 @@ pub fn RateLimiterWidget(
                                     show_import.set(false);
                                     status.set(Some("Scenario imported".into()));
                                 }
+                                Ok(other) => error.set(Some(format!(
+                                    "This is a {} scenario; the rate-limiter widget imports rate-limiter scenarios",
+                                    other.widget()
+                                ))),
                                 Err(e) => error.set(Some(e)),
                             }
                         }>"Load scenario"</button>
