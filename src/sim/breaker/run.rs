@@ -15,8 +15,7 @@ use crate::sim::rng::Rng;
 use crate::sim::time::{Nanos, MS};
 use crate::sim::traffic::Request;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 /// How the dependency behaves from `at_ms` until the next phase.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -206,15 +205,10 @@ pub fn run_breaker(
             Breaker::Consecutive(ConsecutiveBreaker::new(c.clone()))
         }
     };
-    // Calls in flight: (finish time, arrival index), earliest first.
-    let mut in_flight: BinaryHeap<Reverse<(Nanos, usize)>> = BinaryHeap::new();
+    let mut in_flight = InFlight::default();
     let mut calls = Vec::with_capacity(requests.len());
-    let finish_due = |breaker: &mut Breaker, in_flight: &mut BinaryHeap<Reverse<(Nanos, usize)>>, upto: Nanos| {
-        while let Some(&Reverse((t, i))) = in_flight.peek() {
-            if t > upto {
-                break;
-            }
-            in_flight.pop();
+    let finish_due = |breaker: &mut Breaker, in_flight: &mut InFlight, upto: Nanos| {
+        while let Some((t, i)) = in_flight.pop_due(upto) {
             breaker.record(t, attempts[i]);
         }
     };
@@ -223,7 +217,7 @@ pub fn run_breaker(
         let state = breaker.state(r.at);
         let reached = breaker.try_acquire(r.at);
         if reached {
-            in_flight.push(Reverse((r.at + a.latency, i)));
+            in_flight.push(a.latency, r.at + a.latency, i);
         }
         calls.push(CallRecord {
             at: r.at,
@@ -258,6 +252,35 @@ pub fn run_breaker(
         since = (t.at, t.to);
     }
     Ok(BreakerRun { calls, transitions, summary })
+}
+
+/// Calls in flight, finishing in (finish time, arrival index) order.
+///
+/// Arrivals come in time order, so calls of equal latency finish in the order
+/// they started: one FIFO queue per distinct latency (a dependency has a few),
+/// merged by comparing the queues' fronts, gives the same order as a priority
+/// queue at a cost of O(distinct latencies) per completion.
+#[derive(Default)]
+struct InFlight {
+    queues: Vec<(Nanos, VecDeque<(Nanos, usize)>)>,
+}
+
+impl InFlight {
+    fn push(&mut self, latency: Nanos, finish: Nanos, index: usize) {
+        match self.queues.iter_mut().find(|(l, _)| *l == latency) {
+            Some((_, q)) => q.push_back((finish, index)),
+            None => self.queues.push((latency, VecDeque::from([(finish, index)]))),
+        }
+    }
+
+    /// The earliest call finishing at or before `upto`, removed.
+    fn pop_due(&mut self, upto: Nanos) -> Option<(Nanos, usize)> {
+        let q = self.queues.iter_mut().filter_map(|(_, q)| q.front().copied().map(|f| (f, q))).min_by_key(|(f, _)| *f);
+        match q {
+            Some((front, q)) if front.0 <= upto => q.pop_front(),
+            _ => None,
+        }
+    }
 }
 
 fn state_index(s: State) -> usize {
