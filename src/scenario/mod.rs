@@ -15,7 +15,7 @@ use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
 use crate::sim::rng::Rng;
 use crate::sim::time::{ms_to_ns, MS};
-use crate::sim::traffic::{merge, Arrival, Request, Traffic, MAX_DURATION_MS};
+use crate::sim::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
 use serde::{Deserialize, Serialize};
 
 /// The format version this build writes and reads. Older versions are
@@ -223,9 +223,7 @@ impl RateLimiterScenario {
         if self.extra.len() > MAX_EXTRA {
             return Err(format!("at most {MAX_EXTRA} hand-fired requests, not {}", self.extra.len()));
         }
-        Traffic::List { requests: self.extra.clone() }
-            .validate(self.duration_ms)
-            .map_err(|e| format!("hand-fired {e}"))?;
+        validate_arrivals(&self.extra).map_err(|e| format!("hand-fired {e}"))?;
         if let Some(t) = self.view.time_ms {
             if !t.is_finite() || t < 0.0 {
                 return Err(format!("view.time_ms must be a time ≥ 0, not {}", crate::num::decimal(t, 3)));

@@ -21,11 +21,6 @@ pub fn ms_to_ns(ms: f64) -> Nanos {
     }
 }
 
-/// Nanoseconds as (possibly fractional) milliseconds, for display.
-pub fn ns_to_ms(ns: Nanos) -> f64 {
-    ns as f64 / 1e6
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +32,5 @@ mod tests {
         assert_eq!(ms_to_ns(0.5), 500_000);
         assert_eq!(ms_to_ns(-3.0), 0);
         assert_eq!(ms_to_ns(f64::NAN), 0);
-        assert_eq!(ns_to_ms(1_500_000), 1.5);
     }
 }

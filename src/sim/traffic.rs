@@ -242,30 +242,7 @@ impl Traffic {
                 base_rps * secs + spike_rps * (*spike_ms as f64 / 1000.0)
             }
             Traffic::List { requests } => {
-                if requests.len() > MAX_REQUESTS {
-                    return Err(format!(
-                        "the list has {} requests; at most {MAX_REQUESTS} are allowed",
-                        requests.len()
-                    ));
-                }
-                let mut last = 0.0;
-                for (i, Arrival(at, cost)) in requests.iter().enumerate() {
-                    if !at.is_finite() || *at < 0.0 || *at > MAX_DURATION_MS as f64 {
-                        return Err(format!(
-                            "request {i}: time must be between 0 and {MAX_DURATION_MS} ms, not {}",
-                            decimal(*at, 3)
-                        ));
-                    }
-                    if *at < last {
-                        return Err(format!(
-                            "request {i}: times must not decrease ({} ms after {} ms)",
-                            decimal(*at, 3),
-                            decimal(last, 3)
-                        ));
-                    }
-                    last = *at;
-                    check_cost(*cost).map_err(|e| format!("request {i}: {e}"))?;
-                }
+                validate_arrivals(requests)?;
                 0.0
             }
         };
@@ -324,6 +301,33 @@ impl Traffic {
         out.truncate(MAX_REQUESTS);
         out
     }
+}
+
+/// Checks a list of arrivals: at most [`MAX_REQUESTS`], times within an hour
+/// and non-decreasing, costs in range; the message names the request.
+pub fn validate_arrivals(requests: &[Arrival]) -> Result<(), String> {
+    if requests.len() > MAX_REQUESTS {
+        return Err(format!("the list has {} requests; at most {MAX_REQUESTS} are allowed", requests.len()));
+    }
+    let mut last = 0.0;
+    for (i, Arrival(at, cost)) in requests.iter().enumerate() {
+        if !at.is_finite() || *at < 0.0 || *at > MAX_DURATION_MS as f64 {
+            return Err(format!(
+                "request {i}: time must be between 0 and {MAX_DURATION_MS} ms, not {}",
+                decimal(*at, 3)
+            ));
+        }
+        if *at < last {
+            return Err(format!(
+                "request {i}: times must not decrease ({} ms after {} ms)",
+                decimal(*at, 3),
+                decimal(last, 3)
+            ));
+        }
+        last = *at;
+        check_cost(*cost).map_err(|e| format!("request {i}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Evenly spaced arrivals at `rps` in `[from, to)`, the first at `from`.

@@ -33,11 +33,6 @@ impl Gcra {
         Gcra { t, tau, tat: None }
     }
 
-    /// The emission interval T in nanoseconds.
-    pub fn emission_interval(&self) -> Nanos {
-        self.t
-    }
-
     /// Decides a request of `cost` cells at time `at`.
     pub fn decide(&mut self, at: Nanos, cost: u32) -> Outcome {
         let additional = self.t.saturating_mul(u64::from(cost.max(1)) - 1);

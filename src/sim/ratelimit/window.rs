@@ -78,11 +78,6 @@ impl FixedWindow {
         self.roll(at);
         self.count as f64
     }
-
-    /// Start of the window containing `at`, for drawing window boundaries.
-    pub fn window_start(&self, at: Nanos) -> Nanos {
-        at - at % self.w
-    }
 }
 
 /// Fixed window that opens at the first request (Python `limits`, rate-limiter-flexible).
