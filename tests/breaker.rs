@@ -567,7 +567,7 @@ fn resilience4j_through_a_hard_outage() {
         permitted_number_of_calls_in_half_open_state: 3,
         ..Config::default()
     });
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
     // Five failures (10.0–10.4 s) make the last ten calls 50 % failed when the
     // fifth returns at 10.42 s. Each wait ends strictly after 5 s; three trials
     // decide each HALF_OPEN; the trials after 30 s succeed.
@@ -599,7 +599,7 @@ fn consecutive_breaker_through_the_same_outage() {
     let (requests, attempts) = outage();
     let config =
         BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
     // pybreaker's timeout is inclusive and its half-open state decides on the first result.
     assert_eq!(
         edges(&run),
@@ -633,11 +633,137 @@ proptest! {
             sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_000,
             permitted_number_of_calls_in_half_open_state: 2, slow_call_duration_threshold_ms: 1_000, ..Config::default()
         });
-        let a = run_breaker(&config, &requests, &attempts, 30 * SEC).unwrap();
-        let b = run_breaker(&config, &requests, &attempts, 30 * SEC).unwrap();
+        let a = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
+        let b = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
         prop_assert_eq!(&a.calls, &b.calls);
         prop_assert_eq!(a.summary.reached + a.summary.failed_fast, requests.len() as u64);
         prop_assert!(a.calls.iter().all(|c| c.reached || c.state != State::Closed));
         prop_assert_eq!(a.summary.time_in_state_ns.iter().sum::<u64>(), 30 * SEC);
+    }
+}
+
+#[test]
+fn transitions_name_the_rates_that_decided_them() {
+    let (requests, attempts) = outage();
+    let config = BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 10,
+        minimum_number_of_calls: 10,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 3,
+        ..Config::default()
+    });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    assert_eq!(run.decided_by.len(), run.transitions.len());
+    // Five failures in ten calls open it; each failed trial is 3 of 3; the
+    // passing trial is 0 of 3. Waits that end are time's doing, not a result's.
+    assert_eq!(run.decided_by[0], Some((50.0, 0.0)));
+    assert_eq!(run.decided_by[1], None);
+    assert_eq!(run.decided_by[2], Some((100.0, 0.0)));
+    assert_eq!(run.decided_by[8], Some((0.0, 0.0)));
+    let consecutive = BreakerConfig::Consecutive(ConsecutiveConfig::default());
+    let run = run_breaker(&consecutive, &requests, &attempts, 60 * SEC, 0).unwrap();
+    assert!(run.decided_by.iter().all(Option::is_none));
+}
+
+#[test]
+fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
+    use playground::sim::breaker::run::Bin;
+    let (requests, attempts) = outage();
+    let config = BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 10,
+        minimum_number_of_calls: 10,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 3,
+        ..Config::default()
+    });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60).unwrap();
+    assert_eq!(run.bins.len(), 60);
+    // Second 9: ten healthy calls; the ten calls of the last second fill the window, all succeeded.
+    assert_eq!(run.bins[9], Bin { ok: 10, slow: 0, failed: 0, rejected: 0, gauge: [0.0, 0.0] });
+    // Second 10: five calls fail before it opens at 10.42 s; the rest fail fast;
+    // OPEN keeps CLOSED's window, which stands at 50 %.
+    assert_eq!(run.bins[10], Bin { ok: 0, slow: 0, failed: 5, rejected: 5, gauge: [50.0, 0.0] });
+    // Second 15: the wait ends at 15.4 s; three trials fail, the rest fail fast;
+    // back in OPEN with the trial's window of three failures.
+    assert_eq!(run.bins[15], Bin { ok: 0, slow: 0, failed: 3, rejected: 7, gauge: [100.0, 0.0] });
+    // Ten calls have finished by 1 s; at 0.5 s only five had, too few for a rate (−1).
+    assert_eq!(run.bins[0].gauge, [0.0, 0.0]);
+    let halves = run_breaker(&config, &requests, &attempts, 60 * SEC, 120).unwrap();
+    assert_eq!(halves.bins[0].gauge, [-1.0, -1.0]);
+    assert_eq!(halves.bins[1].gauge, [0.0, 0.0]);
+    let total: u32 = run.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
+    assert_eq!(total as usize, requests.len());
+    let rejected: u32 = run.bins.iter().map(|b| b.rejected).sum();
+    assert_eq!(u64::from(rejected), run.summary.failed_fast);
+}
+
+#[test]
+fn summaries_and_states_up_to_the_playhead() {
+    use State::*;
+    let (requests, attempts) = outage();
+    let config =
+        BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    assert_eq!(run.summary_until(&attempts, None, 60 * SEC), run.summary);
+    let s = run.summary_until(&attempts, Some(12 * SEC), 60 * SEC);
+    // 121 calls by 12.0 s (0.0 s to 12.0 s inclusive); opened at 10.42 s after five failures.
+    assert_eq!((s.calls, s.reached, s.failed_fast, s.dependency_failures), (121, 105, 16, 5));
+    assert_eq!(s.time_in_state_ns, [10_420 * MS, 1_580 * MS, 0]);
+    assert_eq!(run.state_at(Some(10_419 * MS)), Closed);
+    assert_eq!(run.state_at(Some(10_420 * MS)), Open);
+    assert_eq!(run.state_at(Some(15_510 * MS)), HalfOpen);
+    assert_eq!(run.state_at(None), Closed);
+}
+
+#[test]
+fn dependency_scripts_and_changes_at_the_playhead() {
+    let outage = Dependency::script("outage", 60_000).unwrap();
+    assert_eq!(outage.phases, [Phase::healthy(0), Phase::down(15_000), Phase::healthy(35_000)]);
+    assert_eq!(outage.script_name(60_000), Some("outage"));
+    assert_eq!(outage.script_name(30_000), None);
+    let flapping = Dependency::script("flapping", 60_000).unwrap();
+    let times: Vec<u64> = flapping.phases.iter().map(|p| p.at_ms).collect();
+    assert_eq!(times, [0, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000]);
+    for (name, _) in playground::sim::breaker::run::SCRIPTS {
+        Dependency::script(name, 60_000).unwrap().validate().unwrap();
+    }
+    assert!(Dependency::script("nope", 1).is_none());
+
+    // Breaking at 20 s lasts until the scripted recovery at 35 s; breaking at
+    // the instant of a change replaces it.
+    let mut d = Dependency::script("outage", 60_000).unwrap();
+    d.set_from(Phase::down(5_000));
+    assert_eq!(d.next_change_after(5_000), Some(15_000));
+    d.set_from(Phase::healthy(15_000));
+    assert_eq!(d.phases, [Phase::healthy(0), Phase::down(5_000), Phase::healthy(15_000), Phase::healthy(35_000)]);
+    assert_eq!(d.at(14_999 * MS).failure_rate, 1.0);
+    assert_eq!(d.next_change_after(35_000), None);
+    d.validate().unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Sampling the gauges at slice ends never changes what the breaker does:
+    /// a binned run makes the same calls and transitions as an unbinned one.
+    #[test]
+    fn binning_does_not_change_the_run(seed in any::<u64>(), bins in 1usize..300, time_based in any::<bool>()) {
+        let requests = Traffic::Poisson { rps: 25.0, cost: 1 }.generate(30 * SEC, &mut Rng::new(seed));
+        let dependency = Dependency::script("flapping", 30_000).unwrap();
+        let attempts = draw(&requests, &dependency, &mut Rng::new(seed ^ 2));
+        let config = BreakerConfig::Resilience4j(Config {
+            sliding_window_type: if time_based { WindowType::TimeBased } else { WindowType::CountBased },
+            sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_500,
+            permitted_number_of_calls_in_half_open_state: 2, automatic_transition_from_open_to_half_open: time_based,
+            max_wait_duration_in_half_open_state_ms: 700, ..Config::default()
+        });
+        let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
+        let binned = run_breaker(&config, &requests, &attempts, 30 * SEC, bins).unwrap();
+        prop_assert_eq!(&plain.calls, &binned.calls);
+        prop_assert_eq!(&plain.transitions, &binned.transitions);
+        prop_assert_eq!(&plain.decided_by, &binned.decided_by);
+        prop_assert_eq!(binned.bins.len(), bins);
+        let counted: u32 = binned.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
+        prop_assert_eq!(counted as usize, requests.len());
     }
 }

@@ -96,7 +96,7 @@ fn breaker_run_of_100_000_calls() {
     let mut times = Vec::new();
     for i in 0..25 {
         let t0 = perf.now();
-        let runs = s.run().unwrap();
+        let runs = s.run(200).unwrap();
         assert_eq!(runs[0].calls.len(), 100_000);
         if i >= 5 {
             times.push(perf.now() - t0);

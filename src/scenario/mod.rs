@@ -9,7 +9,7 @@ pub mod block;
 pub mod presets;
 pub mod url;
 
-use crate::sim::breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency};
+use crate::sim::breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial};
 use crate::sim::breaker::State;
 use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
@@ -84,18 +84,32 @@ impl CircuitBreakerScenario {
             b.validate()?;
         }
         self.dependency.validate()?;
-        self.traffic.validate(self.duration_ms)
+        self.traffic.validate(self.duration_ms)?;
+        self.view.validate()
     }
 
-    /// Runs every breaker on the same arrivals and the same dependency results:
-    /// one generator, seeded once, draws the traffic and then the results.
-    pub fn run(&self) -> Result<Vec<BreakerRun>, String> {
-        self.validate()?;
+    /// The arrivals and the dependency's answers to them: one generator,
+    /// seeded once, draws the traffic and then the results. They depend only
+    /// on the seed, duration, traffic and dependency, not on the breakers.
+    pub fn trial(&self) -> Trial {
         let mut rng = Rng::new(self.seed);
-        let duration = self.duration_ms * MS;
-        let requests = self.traffic.generate(duration, &mut rng);
+        let requests = self.traffic.generate(self.duration_ms * MS, &mut rng);
         let attempts = draw(&requests, &self.dependency, &mut rng);
-        self.breakers.iter().map(|b| run_breaker(b, &requests, &attempts, duration)).collect()
+        Trial { requests, attempts }
+    }
+
+    /// Runs every breaker on `trial` (this scenario's [`trial`](Self::trial)),
+    /// binned into `bins` slices.
+    pub fn run_on(&self, trial: &Trial, bins: usize) -> Result<Vec<BreakerRun>, String> {
+        self.validate()?;
+        let duration = self.duration_ms * MS;
+        self.breakers.iter().map(|b| run_breaker(b, &trial.requests, &trial.attempts, duration, bins)).collect()
+    }
+
+    /// Runs every breaker on the same arrivals and the same dependency results.
+    pub fn run(&self, bins: usize) -> Result<Vec<BreakerRun>, String> {
+        self.validate()?;
+        self.run_on(&self.trial(), bins)
     }
 }
 
@@ -119,6 +133,16 @@ pub struct View {
 impl View {
     fn is_default(&self) -> bool {
         *self == View::default()
+    }
+
+    /// Checks the playback position.
+    pub fn validate(&self) -> Result<(), String> {
+        match self.time_ms {
+            Some(t) if !t.is_finite() || t < 0.0 => {
+                Err(format!("view.time_ms must be a time ≥ 0, not {}", crate::num::decimal(t, 3)))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -224,12 +248,7 @@ impl RateLimiterScenario {
             return Err(format!("at most {MAX_EXTRA} hand-fired requests, not {}", self.extra.len()));
         }
         validate_arrivals(&self.extra).map_err(|e| format!("hand-fired {e}"))?;
-        if let Some(t) = self.view.time_ms {
-            if !t.is_finite() || t < 0.0 {
-                return Err(format!("view.time_ms must be a time ≥ 0, not {}", crate::num::decimal(t, 3)));
-            }
-        }
-        Ok(())
+        self.view.validate()
     }
 
     /// The run's arrivals: generated traffic plus hand-fired requests.
@@ -316,7 +335,7 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
         Scenario::CircuitBreaker(s) => {
-            let runs = s.run()?;
+            let runs = s.run(0)?;
             let report = BreakerReport {
                 widget: scenario.widget(),
                 seed: s.seed,

@@ -191,6 +191,8 @@ pub struct CircuitBreaker {
     since: Nanos,
     half_open_permits: u32,
     transitions: Vec<Transition>,
+    /// Failure and slow-call rates of the last verdict (−1 below the minimum).
+    decided: (f32, f32),
 }
 
 impl CircuitBreaker {
@@ -205,6 +207,7 @@ impl CircuitBreaker {
             since: now,
             half_open_permits: 0,
             transitions: Vec::new(),
+            decided: (-1.0, -1.0),
         }
     }
 
@@ -309,6 +312,7 @@ impl CircuitBreaker {
 
     fn verdict(&mut self, now: Nanos) -> Verdict {
         let (failure, slow) = (self.failure_rate(now), self.slow_call_rate(now));
+        self.decided = (failure, slow);
         if failure == -1.0 || slow == -1.0 {
             Verdict::BelowMinimumCalls
         } else if failure >= self.config.failure_rate_threshold || slow >= self.config.slow_call_rate_threshold {
@@ -337,6 +341,14 @@ impl CircuitBreaker {
     /// Calls, failures and slow calls in the current state's window.
     pub fn totals(&mut self, now: Nanos) -> Totals {
         self.metrics.window.totals(now)
+    }
+
+    /// The failure and slow-call rates the last recorded result was judged by
+    /// (−1 below the minimum number of calls): after a result that changed
+    /// the state, the rates that changed it, even where the new state's
+    /// metrics start afresh.
+    pub fn decided_rates(&self) -> (f32, f32) {
+        self.decided
     }
 
     /// Calls refused since the current metrics began (`getNumberOfNotPermittedCalls`).

@@ -40,11 +40,86 @@ pub struct Dependency {
     pub phases: Vec<Phase>,
 }
 
+/// Most phases a dependency may have.
+pub const MAX_PHASES: usize = 1_000;
+
+impl Phase {
+    /// A healthy dependency from `at_ms`: 2 % of calls fail, every call takes 40 ms.
+    pub fn healthy(at_ms: u64) -> Phase {
+        Phase { at_ms, failure_rate: 0.02, latency_ms: 40, slow_rate: 0.0, slow_latency_ms: 0 }
+    }
+
+    /// A hard outage from `at_ms`: every call fails, after a 1 s timeout.
+    pub fn down(at_ms: u64) -> Phase {
+        Phase { at_ms, failure_rate: 1.0, latency_ms: 1_000, slow_rate: 0.0, slow_latency_ms: 0 }
+    }
+}
+
+/// The dependency scripts the widget and article blocks offer, with a
+/// description, in menu order.
+pub const SCRIPTS: [(&str, &str); 5] = [
+    ("healthy", "Healthy throughout (2% failures, 40 ms)"),
+    ("outage", "Hard outage from 1/4 to 7/12 of the run (every call fails after 1 s)"),
+    ("slow", "Slow from 1/3 to 3/4 of the run (60% of calls take 2.5 s)"),
+    ("partial", "30% of calls fail from 1/6 to 5/6 of the run"),
+    ("flapping", "Down and up in turns, each 1/12 of the run, from 1/6 to 5/6"),
+];
+
 impl Dependency {
+    /// The script `name` (see [`SCRIPTS`]) laid over a run of `duration_ms`.
+    pub fn script(name: &str, duration_ms: u64) -> Option<Dependency> {
+        let at = |num: u64, den: u64| duration_ms * num / den;
+        let healthy = Phase::healthy;
+        let phases = match name {
+            "healthy" => vec![healthy(0)],
+            "outage" => vec![healthy(0), Phase::down(at(1, 4)), healthy(at(7, 12))],
+            "slow" => vec![
+                healthy(0),
+                Phase { slow_rate: 0.6, slow_latency_ms: 2_500, ..healthy(at(1, 3)) },
+                healthy(at(3, 4)),
+            ],
+            "partial" => vec![healthy(0), Phase { failure_rate: 0.3, ..healthy(at(1, 6)) }, healthy(at(5, 6))],
+            "flapping" => {
+                let mut phases = vec![healthy(0)];
+                for k in 0..8 {
+                    let t = at(2 + k, 12);
+                    phases.push(if k % 2 == 0 { Phase::down(t) } else { healthy(t) });
+                }
+                phases.push(healthy(at(10, 12)));
+                phases
+            }
+            _ => return None,
+        };
+        Some(Dependency { phases })
+    }
+
+    /// The script this dependency follows over `duration_ms`, if any.
+    pub fn script_name(&self, duration_ms: u64) -> Option<&'static str> {
+        SCRIPTS.iter().map(|(n, _)| *n).find(|n| Dependency::script(n, duration_ms).as_ref() == Some(self))
+    }
+
+    /// Makes the dependency behave as `phase` from `phase.at_ms` until its
+    /// next scripted change (replacing a change at that same instant).
+    pub fn set_from(&mut self, phase: Phase) {
+        let i = self.phases.partition_point(|p| p.at_ms < phase.at_ms);
+        match self.phases.get_mut(i) {
+            Some(p) if p.at_ms == phase.at_ms => *p = phase,
+            _ => self.phases.insert(i, phase),
+        }
+    }
+
+    /// When the dependency next changes after `at_ms`, if it does.
+    pub fn next_change_after(&self, at_ms: u64) -> Option<u64> {
+        self.phases.iter().map(|p| p.at_ms).find(|&t| t > at_ms)
+    }
+
     /// Checks that phases start at 0, are in time order and have probabilities in [0, 1].
     pub fn validate(&self) -> Result<(), String> {
         if self.phases.first().map(|p| p.at_ms) != Some(0) {
             return Err("the dependency needs a first phase at at_ms 0".into());
+        }
+        if self.phases.len() > MAX_PHASES {
+            return Err(format!("the dependency has {} phases; at most {MAX_PHASES}", self.phases.len()));
         }
         let mut last = 0;
         for (i, p) in self.phases.iter().enumerate() {
@@ -64,10 +139,19 @@ impl Dependency {
         Ok(())
     }
 
-    fn at(&self, t: Nanos) -> &Phase {
+    /// The phase in force at `t`.
+    pub fn at(&self, t: Nanos) -> &Phase {
         let i = self.phases.partition_point(|p| p.at_ms * MS <= t);
         &self.phases[i.saturating_sub(1)]
     }
+}
+
+/// A run's arrivals and what the dependency would do with each: drawn once,
+/// from the run's seed, and shared by every breaker compared on it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Trial {
+    pub requests: Vec<Request>,
+    pub attempts: Vec<Attempt>,
 }
 
 /// What the dependency would do with a call arriving at a given time.
@@ -137,6 +221,21 @@ impl Breaker {
             Breaker::Consecutive(b) => b.transitions(),
         }
     }
+
+    fn decided_rates(&self) -> Option<(f32, f32)> {
+        match self {
+            Breaker::R4j(b) => Some(b.decided_rates()),
+            Breaker::Consecutive(_) => None,
+        }
+    }
+
+    /// The gauges a [`Bin`] keeps, read at `now`.
+    fn gauge(&mut self, now: Nanos) -> [f32; 2] {
+        match self {
+            Breaker::R4j(b) => [b.failure_rate(now), b.slow_call_rate(now)],
+            Breaker::Consecutive(b) => [b.failures() as f32, -1.0],
+        }
+    }
 }
 
 /// One arrival's fate.
@@ -170,12 +269,87 @@ pub struct BreakerSummary {
     pub mean_latency_without_breaker_ns: Nanos,
 }
 
+impl BreakerSummary {
+    /// Totals of `calls` (a prefix of a run, with their `attempts`) and of the
+    /// `transitions` up to `until`.
+    pub fn of(calls: &[CallRecord], attempts: &[Attempt], transitions: &[Transition], until: Nanos) -> BreakerSummary {
+        let mut summary = BreakerSummary { calls: calls.len() as u64, ..Default::default() };
+        let (mut with, mut without) = (0u64, 0u64);
+        for (c, a) in calls.iter().zip(attempts) {
+            summary.reached += u64::from(c.reached);
+            summary.dependency_failures += u64::from(c.reached & a.failed);
+            with += c.latency;
+            without += a.latency;
+        }
+        summary.failed_fast = summary.calls - summary.reached;
+        if !calls.is_empty() {
+            // At most 200,000 calls of at most 600 s each: the sums fit in u64.
+            summary.mean_latency_ns = with / calls.len() as u64;
+            summary.mean_latency_without_breaker_ns = without / calls.len() as u64;
+        }
+        let mut since = (0, State::Closed);
+        for t in transitions.iter().take_while(|t| t.at <= until) {
+            summary.time_in_state_ns[state_index(since.1)] += t.at - since.0;
+            since = (t.at, t.to);
+        }
+        summary.time_in_state_ns[state_index(since.1)] += until.saturating_sub(since.0);
+        summary
+    }
+}
+
+/// One slice of a run, for drawing: the calls that arrived in it by outcome,
+/// and the breaker's gauges at its end.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Bin {
+    /// Reached the dependency and succeeded within the slow-call threshold.
+    pub ok: u32,
+    /// Reached the dependency and succeeded, but slower than the breaker's
+    /// slow-call threshold (Resilience4j only; pybreaker has none).
+    pub slow: u32,
+    /// Reached the dependency and failed there.
+    pub failed: u32,
+    /// Failed fast: the breaker refused the call.
+    pub rejected: u32,
+    /// Resilience4j: the failure rate and slow-call rate of the current
+    /// state's window in percent, −1 below the minimum number of calls.
+    /// Consecutive: the count of consecutive failures, and −1.
+    pub gauge: [f32; 2],
+}
+
 /// A breaker's whole run.
 #[derive(Clone, Debug)]
 pub struct BreakerRun {
     pub calls: Vec<CallRecord>,
     pub transitions: Vec<Transition>,
+    /// For each transition, the failure and slow-call rates of the result
+    /// that caused it (Resilience4j), or `None` for a change made by time
+    /// passing or by a consecutive breaker.
+    pub decided_by: Vec<Option<(f32, f32)>>,
     pub summary: BreakerSummary,
+    /// The run in equal slices of `duration / bins` (none when `bins` is 0).
+    pub bins: Vec<Bin>,
+}
+
+impl BreakerRun {
+    /// Totals up to `t` (the whole run when `None`).
+    pub fn summary_until(&self, attempts: &[Attempt], t: Option<Nanos>, duration: Nanos) -> BreakerSummary {
+        match t {
+            None => self.summary,
+            Some(t) => {
+                let n = self.calls.partition_point(|c| c.at <= t);
+                BreakerSummary::of(&self.calls[..n], attempts, &self.transitions, t.min(duration))
+            }
+        }
+    }
+
+    /// The state at `t` (the end of the run when `None`).
+    pub fn state_at(&self, t: Option<Nanos>) -> State {
+        let n = match t {
+            None => self.transitions.len(),
+            Some(t) => self.transitions.partition_point(|x| x.at <= t),
+        };
+        n.checked_sub(1).map_or(State::Closed, |i| self.transitions[i].to)
+    }
 }
 
 impl BreakerConfig {
@@ -186,16 +360,26 @@ impl BreakerConfig {
             BreakerConfig::Consecutive(c) => c.validate(),
         }
     }
+
+    /// The slow-call threshold the breaker judges calls by, if it has one.
+    pub fn slow_threshold(&self) -> Option<Nanos> {
+        match self {
+            BreakerConfig::Resilience4j(c) => Some(c.slow_call_duration_threshold_ms * MS),
+            BreakerConfig::Consecutive(_) => None,
+        }
+    }
 }
 
-/// Runs `requests` (sorted) with their drawn `attempts` through a fresh breaker.
+/// Runs `requests` (sorted) with their drawn `attempts` through a fresh
+/// breaker, binning the run into `bins` equal slices of `duration`.
 pub fn run_breaker(
     config: &BreakerConfig,
     requests: &[Request],
     attempts: &[Attempt],
     duration: Nanos,
+    bins: usize,
 ) -> Result<BreakerRun, String> {
-    let mut breaker = match config {
+    let breaker = match config {
         BreakerConfig::Resilience4j(c) => {
             c.validate()?;
             Breaker::R4j(Box::new(CircuitBreaker::new(c.clone(), 0)))
@@ -205,19 +389,36 @@ pub fn run_breaker(
             Breaker::Consecutive(ConsecutiveBreaker::new(c.clone()))
         }
     };
-    let mut in_flight = InFlight::default();
+    let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
+    let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided_by: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());
-    let finish_due = |breaker: &mut Breaker, in_flight: &mut InFlight, upto: Nanos| {
-        while let Some((t, i)) = in_flight.pop_due(upto) {
-            breaker.record(t, attempts[i]);
+    let mut out = vec![Bin::default(); bins];
+    let bin_ns = duration.div_ceil(bins.max(1) as u64).max(1);
+    // Samples the gauges at the end of every slice that ends by `t`.
+    let mut sampled = 0;
+    let mut sample_until = |run: &mut Runner, out: &mut [Bin], t: Nanos| {
+        while sampled < out.len() && (sampled as u64 + 1) * bin_ns <= t {
+            let end = ((sampled as u64 + 1) * bin_ns).min(duration);
+            run.finish_due(end);
+            out[sampled].gauge = run.breaker.gauge(end);
+            sampled += 1;
         }
     };
     for (i, (r, a)) in requests.iter().zip(attempts).enumerate() {
-        finish_due(&mut breaker, &mut in_flight, r.at);
-        let state = breaker.state(r.at);
-        let reached = breaker.try_acquire(r.at);
+        sample_until(&mut run, &mut out, r.at);
+        run.finish_due(r.at);
+        let state = run.breaker.state(r.at);
+        let reached = run.breaker.try_acquire(r.at);
         if reached {
-            in_flight.push(a.latency, r.at + a.latency, i);
+            run.in_flight.push(a.latency, r.at + a.latency, i);
+        }
+        if let Some(b) = out.get_mut((r.at / bin_ns) as usize) {
+            match (reached, a.failed) {
+                (false, _) => b.rejected += 1,
+                (true, true) => b.failed += 1,
+                (true, false) if a.latency > slow_ns => b.slow += 1,
+                (true, false) => b.ok += 1,
+            }
         }
         calls.push(CallRecord {
             at: r.at,
@@ -227,31 +428,41 @@ pub fn run_breaker(
             latency: if reached { a.latency } else { 0 },
         });
     }
-    finish_due(&mut breaker, &mut in_flight, duration);
-    breaker.state(duration);
-    let transitions: Vec<Transition> = breaker.transitions().iter().copied().filter(|t| t.at <= duration).collect();
+    sample_until(&mut run, &mut out, Nanos::MAX);
+    run.finish_due(duration);
+    run.breaker.state(duration);
+    let mut transitions: Vec<Transition> = run.breaker.transitions().to_vec();
+    let mut decided_by = run.decided_by;
+    decided_by.resize(transitions.len(), None);
+    let kept = transitions.partition_point(|t| t.at <= duration);
+    transitions.truncate(kept);
+    decided_by.truncate(kept);
+    let summary = BreakerSummary::of(&calls, attempts, &transitions, duration);
+    Ok(BreakerRun { calls, transitions, decided_by, summary, bins: out })
+}
 
-    let mut summary = BreakerSummary { calls: calls.len() as u64, ..Default::default() };
-    let (mut with, mut without) = (0u128, 0u128);
-    for (c, a) in calls.iter().zip(attempts) {
-        summary.reached += u64::from(c.reached);
-        summary.failed_fast += u64::from(!c.reached);
-        summary.dependency_failures += u64::from(c.reached && a.failed);
-        with += u128::from(c.latency);
-        without += u128::from(a.latency);
+/// A breaker with its calls in flight, during a run.
+struct Runner<'a> {
+    breaker: Breaker,
+    attempts: &'a [Attempt],
+    in_flight: InFlight,
+    /// One entry per transition so far (see [`BreakerRun::decided_by`]).
+    decided_by: Vec<Option<(f32, f32)>>,
+}
+
+impl Runner<'_> {
+    /// Records the results due by `upto`, noting which transitions a result caused.
+    fn finish_due(&mut self, upto: Nanos) {
+        while let Some((t, i)) = self.in_flight.pop_due(upto) {
+            // Changes due by `t` happen first, on their own.
+            self.breaker.state(t);
+            self.decided_by.resize(self.breaker.transitions().len(), None);
+            self.breaker.record(t, self.attempts[i]);
+            if self.breaker.transitions().len() > self.decided_by.len() {
+                self.decided_by.push(self.breaker.decided_rates());
+            }
+        }
     }
-    if !calls.is_empty() {
-        summary.mean_latency_ns = (with / calls.len() as u128) as Nanos;
-        summary.mean_latency_without_breaker_ns = (without / calls.len() as u128) as Nanos;
-    }
-    let mut since = (0, State::Closed);
-    for t in
-        transitions.iter().chain(std::iter::once(&Transition { at: duration, from: State::Closed, to: State::Closed }))
-    {
-        summary.time_in_state_ns[state_index(since.1)] += t.at - since.0;
-        since = (t.at, t.to);
-    }
-    Ok(BreakerRun { calls, transitions, summary })
 }
 
 /// Calls in flight, finishing in (finish time, arrival index) order.
