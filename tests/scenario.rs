@@ -17,6 +17,11 @@ fn json_and_url_round_trip() {
         assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
         assert_eq!(url::decode(&url::encode(&s)).unwrap(), s);
     }
+    for (name, _) in presets::CIRCUIT_BREAKER {
+        let s = Scenario::CircuitBreaker(presets::circuit_breaker(name).unwrap());
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{name}");
+        assert_eq!(url::decode(&url::encode(&s)).unwrap(), s, "{name}");
+    }
 }
 
 #[test]
@@ -119,6 +124,25 @@ proptest! {
             .join("\n");
         if let Ok(b) = block::parse(&text) {
             prop_assert!(b.scenario.validate().is_ok());
+        }
+    }
+
+    /// The same for circuit-breaker blocks, with values drawn partly from the
+    /// names the keys take, so that some blocks parse.
+    #[test]
+    fn breaker_block_parser_never_panics(
+        lines in prop::collection::vec((
+            prop::sample::select(block::CIRCUIT_BREAKER_KEYS.to_vec()),
+            prop_oneof![".{0,12}", "[0-9]{1,6}", "(count|time|consecutive)(, (count|time|consecutive))?", "(outage|slow|flapping|yes|no)"],
+        ), 0..8)
+    ) {
+        let text: String = std::iter::once("kind: circuit-breaker".to_string())
+            .chain(lines.into_iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Ok(b) = block::parse(&text) {
+            prop_assert!(b.scenario.validate().is_ok());
+            prop_assert!(matches!(b.scenario, Scenario::CircuitBreaker(_)));
         }
     }
 

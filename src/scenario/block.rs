@@ -12,7 +12,9 @@
 //! type or a scenario that fails validation is an error naming the line.
 
 use super::presets;
-use super::{RateLimiterScenario, Scenario};
+use super::{CircuitBreakerScenario, RateLimiterScenario, Scenario};
+use crate::sim::breaker::run::{BreakerConfig, Dependency, SCRIPTS};
+use crate::sim::breaker::WindowType;
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::traffic::Traffic;
 
@@ -67,12 +69,78 @@ pub fn parse(text: &str) -> Result<WidgetBlock, String> {
     match get("kind") {
         None => Err("the block has no `kind:` line (for example `kind: rate-limiter`)".into()),
         Some((_, "rate-limiter")) => rate_limiter(&pairs),
-        Some((line, other)) => Err(format!("line {line}: unknown widget kind `{other}`; known kinds: rate-limiter")),
+        Some((_, "circuit-breaker")) => circuit_breaker(&pairs),
+        Some((line, other)) => {
+            Err(format!("line {line}: unknown widget kind `{other}`; known kinds: rate-limiter, circuit-breaker"))
+        }
     }
 }
 
 fn number<T: std::str::FromStr>(line: usize, key: &str, value: &str) -> Result<T, String> {
     value.parse().map_err(|_| format!("line {line}: `{key}` must be a number, not `{value}`"))
+}
+
+/// Keys a block may use to set its traffic.
+const TRAFFIC_KEYS: [&str; 9] =
+    ["traffic", "rps", "on_ms", "off_ms", "spike_rps", "spike_at_ms", "spike_ms", "base_rps", "cost"];
+
+/// Applies the `traffic:` pattern and the pattern's own keys.
+fn apply_traffic(pairs: &[(usize, &str, &str)], traffic: &mut Traffic) -> Result<(), String> {
+    let get = |k: &str| pairs.iter().find(|(_, key, _)| *key == k).map(|(line, _, v)| (*line, *v));
+    if let Some((line, v)) = get("traffic") {
+        *traffic = Traffic::example(v)
+            .ok_or_else(|| format!("line {line}: unknown traffic `{v}`; traffic: steady, bursty, poisson, spike"))?;
+    }
+    for key in &TRAFFIC_KEYS[1..] {
+        let key = *key;
+        let Some((line, v)) = get(key) else { continue };
+        let pattern = traffic.pattern();
+        let applied = match (&mut *traffic, key) {
+            (Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. }, "rps") => {
+                *rps = number(line, key, v)?;
+                true
+            }
+            (Traffic::Bursty { on_ms, .. }, "on_ms") => {
+                *on_ms = number(line, key, v)?;
+                true
+            }
+            (Traffic::Bursty { off_ms, .. }, "off_ms") => {
+                *off_ms = number(line, key, v)?;
+                true
+            }
+            (Traffic::Spike { base_rps, .. }, "base_rps" | "rps") => {
+                *base_rps = number(line, key, v)?;
+                true
+            }
+            (Traffic::Spike { spike_rps, .. }, "spike_rps") => {
+                *spike_rps = number(line, key, v)?;
+                true
+            }
+            (Traffic::Spike { spike_at_ms, .. }, "spike_at_ms") => {
+                *spike_at_ms = number(line, key, v)?;
+                true
+            }
+            (Traffic::Spike { spike_ms, .. }, "spike_ms") => {
+                *spike_ms = number(line, key, v)?;
+                true
+            }
+            (
+                Traffic::Steady { cost, .. }
+                | Traffic::Poisson { cost, .. }
+                | Traffic::Bursty { cost, .. }
+                | Traffic::Spike { cost, .. },
+                "cost",
+            ) => {
+                *cost = number(line, key, v)?;
+                true
+            }
+            _ => false,
+        };
+        if !applied {
+            return Err(format!("line {line}: `{key}` does not apply to {pattern} traffic"));
+        }
+    }
+    Ok(())
 }
 
 fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
@@ -130,59 +198,7 @@ fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
         }
     }
 
-    if let Some((line, v)) = get("traffic") {
-        s.traffic = Traffic::example(v)
-            .ok_or_else(|| format!("line {line}: unknown traffic `{v}`; traffic: steady, bursty, poisson, spike"))?;
-    }
-    let traffic_keys = ["rps", "on_ms", "off_ms", "spike_rps", "spike_at_ms", "spike_ms", "base_rps", "cost"];
-    for key in traffic_keys {
-        let Some((line, v)) = get(key) else { continue };
-        let pattern = s.traffic.pattern();
-        let applied = match (&mut s.traffic, key) {
-            (Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. }, "rps") => {
-                *rps = number(line, key, v)?;
-                true
-            }
-            (Traffic::Bursty { on_ms, .. }, "on_ms") => {
-                *on_ms = number(line, key, v)?;
-                true
-            }
-            (Traffic::Bursty { off_ms, .. }, "off_ms") => {
-                *off_ms = number(line, key, v)?;
-                true
-            }
-            (Traffic::Spike { base_rps, .. }, "base_rps" | "rps") => {
-                *base_rps = number(line, key, v)?;
-                true
-            }
-            (Traffic::Spike { spike_rps, .. }, "spike_rps") => {
-                *spike_rps = number(line, key, v)?;
-                true
-            }
-            (Traffic::Spike { spike_at_ms, .. }, "spike_at_ms") => {
-                *spike_at_ms = number(line, key, v)?;
-                true
-            }
-            (Traffic::Spike { spike_ms, .. }, "spike_ms") => {
-                *spike_ms = number(line, key, v)?;
-                true
-            }
-            (
-                Traffic::Steady { cost, .. }
-                | Traffic::Poisson { cost, .. }
-                | Traffic::Bursty { cost, .. }
-                | Traffic::Spike { cost, .. },
-                "cost",
-            ) => {
-                *cost = number(line, key, v)?;
-                true
-            }
-            _ => false,
-        };
-        if !applied {
-            return Err(format!("line {line}: `{key}` does not apply to {pattern} traffic"));
-        }
-    }
+    apply_traffic(pairs, &mut s.traffic)?;
     if let Some((line, v)) = get("duration_ms") {
         s.duration_ms = number(line, "duration_ms", v)?;
     }
@@ -195,6 +211,173 @@ fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     s.validate()?;
     Ok(WidgetBlock {
         scenario: Scenario::RateLimiter(s),
+        title: get("title").map(|(_, v)| v.to_string()).filter(|t| !t.is_empty()),
+    })
+}
+
+/// Keys a circuit-breaker block accepts besides the traffic keys.
+pub const CIRCUIT_BREAKER_KEYS: [&str; 20] = [
+    "kind",
+    "preset",
+    "title",
+    "breakers",
+    "window_size",
+    "minimum_calls",
+    "failure_threshold",
+    "slow_threshold",
+    "slow_ms",
+    "wait_ms",
+    "half_open_calls",
+    "auto_half_open",
+    "max_half_open_ms",
+    "fail_max",
+    "success_threshold",
+    "duration_ms",
+    "dependency",
+    "seed",
+    "time_ms",
+    "traffic",
+];
+
+/// The names a block's `breakers:` line takes.
+pub const BREAKER_NAMES: [&str; 3] = ["count", "time", "consecutive"];
+
+fn flag(line: usize, key: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "yes" => Ok(true),
+        "false" | "no" => Ok(false),
+        _ => Err(format!("line {line}: `{key}` must be true or false, not `{value}`")),
+    }
+}
+
+/// A breaker block: a preset, then its breakers, each breaker's parameters,
+/// the duration, the dependency script and the traffic, in that order.
+fn circuit_breaker(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
+    for (line, key, _) in pairs {
+        if !CIRCUIT_BREAKER_KEYS.contains(key) && !TRAFFIC_KEYS.contains(key) {
+            return Err(format!(
+                "line {line}: unknown key `{key}`; a circuit-breaker block takes {}, {}",
+                CIRCUIT_BREAKER_KEYS.join(", "),
+                TRAFFIC_KEYS[1..].join(", ")
+            ));
+        }
+    }
+    let get = |k: &str| pairs.iter().find(|(_, key, _)| *key == k).map(|(line, _, v)| (*line, *v));
+    let preset = get("preset").map_or("outage", |(_, v)| v);
+    let mut s: CircuitBreakerScenario = presets::circuit_breaker(preset).ok_or_else(|| {
+        let names: Vec<&str> = presets::CIRCUIT_BREAKER.iter().map(|(n, _)| *n).collect();
+        format!("unknown preset `{preset}`; presets: {}", names.join(", "))
+    })?;
+
+    if let Some((line, v)) = get("breakers") {
+        let mut lanes = Vec::new();
+        for name in v.split(',').map(str::trim) {
+            let window = match name {
+                "count" => Some(WindowType::CountBased),
+                "time" => Some(WindowType::TimeBased),
+                "consecutive" => None,
+                _ => {
+                    return Err(format!(
+                        "line {line}: unknown breaker `{name}`; breakers: {}",
+                        BREAKER_NAMES.join(", ")
+                    ))
+                }
+            };
+            let lane = match window {
+                Some(w) => {
+                    let mut c = s
+                        .breakers
+                        .iter()
+                        .find_map(|b| match b {
+                            BreakerConfig::Resilience4j(c) if c.sliding_window_type == w => Some(c.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(presets::resilience4j);
+                    if c.sliding_window_type != w {
+                        // A time window counts seconds: ten of them, as a starting point.
+                        c.sliding_window_type = w;
+                        c.sliding_window_size = 10;
+                    }
+                    BreakerConfig::Resilience4j(c)
+                }
+                None => s
+                    .breakers
+                    .iter()
+                    .find(|b| matches!(b, BreakerConfig::Consecutive(_)))
+                    .cloned()
+                    .unwrap_or(BreakerConfig::Consecutive(presets::pybreaker())),
+            };
+            lanes.push(lane);
+        }
+        s.breakers = lanes;
+    }
+    for lane in &mut s.breakers {
+        match lane {
+            BreakerConfig::Resilience4j(c) => {
+                let counts = [
+                    ("window_size", &mut c.sliding_window_size),
+                    ("minimum_calls", &mut c.minimum_number_of_calls),
+                    ("half_open_calls", &mut c.permitted_number_of_calls_in_half_open_state),
+                ];
+                for (key, field) in counts {
+                    if let Some((line, v)) = get(key) {
+                        *field = number(line, key, v)?;
+                    }
+                }
+                for (key, field) in [
+                    ("failure_threshold", &mut c.failure_rate_threshold),
+                    ("slow_threshold", &mut c.slow_call_rate_threshold),
+                ] {
+                    if let Some((line, v)) = get(key) {
+                        *field = number(line, key, v)?;
+                    }
+                }
+                let times = [
+                    ("slow_ms", &mut c.slow_call_duration_threshold_ms),
+                    ("wait_ms", &mut c.wait_duration_in_open_state_ms),
+                    ("max_half_open_ms", &mut c.max_wait_duration_in_half_open_state_ms),
+                ];
+                for (key, field) in times {
+                    if let Some((line, v)) = get(key) {
+                        *field = number(line, key, v)?;
+                    }
+                }
+                if let Some((line, v)) = get("auto_half_open") {
+                    c.automatic_transition_from_open_to_half_open = flag(line, "auto_half_open", v)?;
+                }
+            }
+            BreakerConfig::Consecutive(c) => {
+                if let Some((line, v)) = get("fail_max") {
+                    c.fail_max = number(line, "fail_max", v)?;
+                }
+                if let Some((line, v)) = get("success_threshold") {
+                    c.success_threshold = number(line, "success_threshold", v)?;
+                }
+                if let Some((line, v)) = get("wait_ms") {
+                    c.reset_timeout_ms = number(line, "wait_ms", v)?;
+                }
+            }
+        }
+    }
+    if let Some((line, v)) = get("duration_ms") {
+        s.duration_ms = number(line, "duration_ms", v)?;
+    }
+    if let Some((line, v)) = get("dependency") {
+        s.dependency = Dependency::script(v, s.duration_ms).ok_or_else(|| {
+            let names: Vec<&str> = SCRIPTS.iter().map(|(n, _)| *n).collect();
+            format!("line {line}: unknown dependency `{v}`; dependencies: {}", names.join(", "))
+        })?;
+    }
+    apply_traffic(pairs, &mut s.traffic)?;
+    if let Some((line, v)) = get("seed") {
+        s.seed = number(line, "seed", v)?;
+    }
+    if let Some((line, v)) = get("time_ms") {
+        s.view.time_ms = Some(number(line, "time_ms", v)?);
+    }
+    s.validate()?;
+    Ok(WidgetBlock {
+        scenario: Scenario::CircuitBreaker(s),
         title: get("title").map(|(_, v)| v.to_string()).filter(|t| !t.is_empty()),
     })
 }
@@ -249,6 +432,48 @@ mod tests {
             .contains("unknown algorithm `magic`"));
         assert!(parse("kind: rate-limiter\nlimit: 0").unwrap_err().contains("limit must be between 1"));
         assert!(parse("kind: rate-limiter\npreset: nope").unwrap_err().contains("unknown preset `nope`"));
+    }
+
+    fn cb(text: &str) -> CircuitBreakerScenario {
+        match parse(text).unwrap().scenario {
+            Scenario::CircuitBreaker(s) => s,
+            other => panic!("expected a circuit-breaker scenario, got {}", other.widget()),
+        }
+    }
+
+    #[test]
+    fn a_bare_breaker_block_is_the_outage_preset() {
+        assert_eq!(cb("kind: circuit-breaker"), presets::circuit_breaker("outage").unwrap());
+    }
+
+    #[test]
+    fn breaker_overrides_apply_to_the_breakers_that_have_them() {
+        let s = cb("kind: circuit-breaker\nbreakers: time, consecutive\nwindow_size: 5\nwait_ms: 2000\nfail_max: 3\n\
+                    auto_half_open: yes\ndependency: slow\nduration_ms: 30000\nrps: 50");
+        let BreakerConfig::Resilience4j(r) = &s.breakers[0] else { panic!("first breaker is not Resilience4j") };
+        assert_eq!(
+            (r.sliding_window_type, r.sliding_window_size, r.wait_duration_in_open_state_ms),
+            (WindowType::TimeBased, 5, 2000)
+        );
+        assert!(r.automatic_transition_from_open_to_half_open);
+        assert_eq!(r.minimum_number_of_calls, 10, "the preset's value stays");
+        let BreakerConfig::Consecutive(c) = &s.breakers[1] else { panic!("second breaker is not consecutive") };
+        assert_eq!((c.fail_max, c.reset_timeout_ms, c.success_threshold), (3, 2000, 1));
+        assert_eq!(s.dependency, Dependency::script("slow", 30_000).unwrap());
+        assert_eq!(s.traffic, Traffic::Poisson { rps: 50.0, cost: 1 });
+    }
+
+    #[test]
+    fn breaker_block_errors_name_the_line() {
+        let e = |t: &str| parse(t).unwrap_err();
+        assert!(e("kind: circuit-breaker\nbreakers: count, hystrix").starts_with("line 2: unknown breaker `hystrix`"));
+        assert!(e("kind: circuit-breaker\ndependency: gone").starts_with("line 2: unknown dependency `gone`"));
+        assert!(e("kind: circuit-breaker\nauto_half_open: maybe").contains("must be true or false"));
+        assert!(e("kind: circuit-breaker\nlimit: 3").starts_with("line 2: unknown key `limit`"));
+        assert!(
+            e("kind: circuit-breaker\nfailure_threshold: 0").contains("failure_rate_threshold must be greater than 0")
+        );
+        assert!(e("kind: circuit-breaker\nbreakers: count, time, consecutive").contains("one or two breakers"));
     }
 
     #[test]
