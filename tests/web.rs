@@ -156,7 +156,7 @@ async fn a_shared_url_reproduces_the_run() {
         assert_eq!(row[1..5], [upto.requests, upto.allowed, upto.delayed, upto.rejected].map(|n| n.to_string()));
     }
     // The page keeps the same scenario in its URL, written once changes settle.
-    sleep(playground::widgets::rate_limiter::URL_DELAY_MS as i32 + 100).await;
+    sleep(playground::ui::share::URL_DELAY_MS as i32 + 100).await;
     let search = web_sys::window().unwrap().location().search().unwrap();
     let back = url::decode(search.strip_prefix("?s=").unwrap()).unwrap();
     assert_eq!(back, Scenario::RateLimiter(s));

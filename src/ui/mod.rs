@@ -6,3 +6,5 @@ pub mod chart;
 pub mod controls;
 pub mod format;
 pub mod html;
+pub mod playback;
+pub mod share;

@@ -10,27 +10,21 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, url, RateLimiterScenario, Scenario};
+use crate::scenario::{presets, RateLimiterScenario, Scenario};
 use crate::sim::ratelimit::run::{LaneRun, Summary};
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::{Arrival, Traffic};
-use crate::ui::browser;
 use crate::ui::chart::r;
 use crate::ui::controls::{NumberControl, SelectControl};
 use crate::ui::format;
+use crate::ui::playback::{Playback, PlaybackBar};
+use crate::ui::share::{self, ShareBar};
 use leptos::prelude::*;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Slices the run is binned into for drawing.
 pub const BINS: usize = 200;
-/// Playback tick, in real milliseconds.
-const TICK_MS: u64 = 50;
-/// Playback tick when the reader prefers reduced motion.
-const REDUCED_MOTION_TICK_MS: u64 = 1000;
-/// How long the scenario must stay unchanged before the URL is rewritten.
-pub const URL_DELAY_MS: u64 = 250;
 
 /// A run result shared by every view of it; compared by identity so a new run
 /// always notifies.
@@ -85,17 +79,14 @@ pub fn RateLimiterWidget(
     let scenario = RwSignal::new(RateLimiterScenario { view: Default::default(), ..initial });
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(notice);
-    let playhead = RwSignal::new(initial_playhead);
-    let playing = RwSignal::new(false);
-    let speed = RwSignal::new(1.0f64);
-    let show_import = RwSignal::new(false);
-    let import_text = RwSignal::new(String::new());
 
     let runs = Memo::new(move |_| Computed(Arc::new(scenario.with(|s| s.run(BINS)))));
     // The lanes' DOM persists across runs; only their drawings update.
     let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms * MS));
+    let playback = Playback::new(initial_playhead, duration.into(), BINS);
+    let playhead = playback.playhead;
     // What decides the controls' shape; they are rebuilt only when these change,
     // so a slider keeps its focus and drag while the run updates.
     let lane_algorithms =
@@ -115,82 +106,19 @@ pub fn RateLimiterWidget(
         }
     };
 
-    // The page and embed routes keep the scenario in the URL, written once a
-    // change settles (a slider drag would otherwise rewrite it every frame, and
-    // browsers throttle rapid history updates).
+    // The scenario with its playhead, as links and the URL carry it.
+    let current = move || {
+        let mut s = scenario.get();
+        s.view.time_ms = playback.time_ms();
+        Scenario::RateLimiter(s)
+    };
+    // The page and embed routes keep the scenario in the URL.
     if mode != Mode::Inline {
-        let pending = StoredValue::new(None::<TimeoutHandle>);
-        Effect::new(move |_| {
-            scenario.track();
-            playhead.track();
-            if playing.get() {
-                return;
-            }
-            if let Some(h) = pending.get_value() {
-                h.clear();
-            }
-            let write = move || {
-                let mut s = scenario.get_untracked();
-                s.view.time_ms = playhead.get_untracked().map(|t| t as f64 / MS as f64);
-                browser::replace_query_param(url::PARAM, Some(&url::encode(&Scenario::RateLimiter(s))));
-            };
-            pending.set_value(set_timeout_with_handle(write, Duration::from_millis(URL_DELAY_MS)).ok());
-        });
-        on_cleanup(move || {
-            if let Some(h) = pending.get_value() {
-                h.clear();
-            }
-        });
+        share::keep_in_url(playback, current);
     }
 
-    // Playback: advance the playhead in simulated time while playing.
-    let ticker = StoredValue::new(None::<IntervalHandle>);
-    let stop = move || {
-        playing.set(false);
-        if let Some(h) = ticker.get_value() {
-            h.clear();
-        }
-        ticker.set_value(None);
-    };
-    let start = move || {
-        if playhead.get_untracked().is_none_or(|t| t >= duration.get_untracked()) {
-            playhead.set(Some(0));
-        }
-        playing.set(true);
-        // With reduced motion requested, the playhead moves once a second, at the same simulated speed.
-        let tick_ms = if browser::prefers_reduced_motion() { REDUCED_MOTION_TICK_MS } else { TICK_MS };
-        let handle = set_interval_with_handle(
-            move || {
-                let step = (speed.get_untracked() * (tick_ms * MS) as f64) as Nanos;
-                let next = playhead.get_untracked().unwrap_or(0).saturating_add(step.max(1));
-                if next >= duration.get_untracked() {
-                    playhead.set(None);
-                    playing.set(false);
-                    if let Some(h) = ticker.get_value() {
-                        h.clear();
-                    }
-                } else {
-                    playhead.set(Some(next));
-                }
-            },
-            Duration::from_millis(tick_ms),
-        )
-        .ok();
-        ticker.set_value(handle);
-    };
-    on_cleanup(stop);
-    let bin_width = move || duration.get_untracked().div_ceil(BINS as u64).max(1);
-    let step_by = move |dir: i64| {
-        stop();
-        let d = duration.get_untracked();
-        let cur = playhead.get_untracked().unwrap_or(d) as i64;
-        let next = (cur + dir * bin_width() as i64).clamp(0, d as i64) as Nanos;
-        playhead.set(if next >= d { None } else { Some(next) });
-    };
-
     let fire = move |count: u32| {
-        let d = duration.get_untracked();
-        let at = playhead.get_untracked().unwrap_or(d / 2).min(d.saturating_sub(1));
+        let at = playback.now_or_mid();
         let at_ms = at as f64 / MS as f64;
         edit(&|s| {
             // Keep hand-fired requests in time order, after any already at this instant.
@@ -202,12 +130,6 @@ pub fn RateLimiterWidget(
             if count == 1 { "" } else { "s" },
             format::seconds(at)
         )));
-    };
-
-    let share_link = move || {
-        let mut s = scenario.get_untracked();
-        s.view.time_ms = playhead.get_untracked().map(|t| t as f64 / MS as f64);
-        format!("{}/widgets/rate-limiter?{}={}", browser::origin(), url::PARAM, url::encode(&Scenario::RateLimiter(s)))
     };
 
     let heading = title.clone();
@@ -234,8 +156,7 @@ pub fn RateLimiterWidget(
                         value=Signal::derive(String::new)
                         on_change=Callback::new(move |name: String| {
                             if let Some(p) = presets::rate_limiter(&name) {
-                                stop();
-                                playhead.set(None);
+                                playback.seek(Nanos::MAX);
                                 error.set(None);
                                 scenario.set(p);
                                 status.set(Some(format!("Loaded preset {name}")));
@@ -384,16 +305,7 @@ pub fn RateLimiterWidget(
                     </Show>
                 </div>
                 {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <PlaybackBar
-                    playhead=playhead
-                    playing=playing
-                    speed=speed
-                    duration=duration.into()
-                    on_play=Callback::new(move |_| if playing.get_untracked() { stop() } else { start() })
-                    on_step=Callback::new(step_by)
-                    on_restart=Callback::new(move |_| { stop(); playhead.set(Some(0)); })
-                    on_scrub=Callback::new(move |t: Nanos| { stop(); playhead.set(if t >= duration.get_untracked() { None } else { Some(t) }); })
-                />
+                <PlaybackBar playback=playback duration=duration.into() />
                 {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                 <p class="legend" aria-hidden="true">
                     <span class="key allowed">"allowed"</span>
@@ -410,52 +322,25 @@ pub fn RateLimiterWidget(
                     }}
                 </div>
                 <SummaryTable runs=runs playhead=playhead duration=duration.into() />
-                <div class="share" role="group" aria-label="Share and export">
-                    <button type="button" on:click=move |_| {
-                        let ok = browser::copy_text(&share_link());
-                        status.set(Some(if ok { "Link copied".into() } else { format!("Copy this link: {}", share_link()) }));
-                    }>"Copy link"</button>
-                    <button type="button" on:click=move |_| {
-                        let link = share_link().replacen("/widgets/", "/embed/", 1);
-                        let code = format!("<iframe src=\"{link}\" title=\"Rate limiter\" style=\"width:100%;height:640px;border:0\" loading=\"lazy\"></iframe>");
-                        let ok = browser::copy_text(&code);
-                        status.set(Some(if ok { "Embed code copied".into() } else { format!("Copy this embed code: {code}") }));
-                    }>"Copy embed code"</button>
-                    <button type="button" on:click=move |_| {
-                        browser::download("rate-limiter-scenario.json", "application/json", &Scenario::RateLimiter(scenario.get_untracked()).to_json_pretty());
-                    }>"Export JSON"</button>
-                    <button type="button" aria-expanded=move || show_import.get().to_string() on:click=move |_| show_import.update(|v| *v = !*v)>"Import JSON"</button>
-                    {(mode == Mode::Inline).then(|| view! { <a class="open-page" href=move || {
-                        scenario.track();
-                        playhead.track();
-                        share_link()
-                    }>"Open full page"</a> })}
-                </div>
-                <Show when=move || show_import.get()>
-                    <div class="import">
-                        <label>
-                            "Paste a scenario"
-                            <textarea rows="6" prop:value=move || import_text.get() on:input=move |ev| import_text.set(event_target_value(&ev))></textarea>
-                        </label>
-                        <button type="button" on:click=move |_| {
-                            match Scenario::from_json(&import_text.get_untracked()) {
-                                Ok(Scenario::RateLimiter(s)) => {
-                                    stop();
-                                    playhead.set(s.view.time_ms.map(ms_to_ns));
-                                    scenario.set(RateLimiterScenario { view: Default::default(), ..s });
-                                    error.set(None);
-                                    show_import.set(false);
-                                    status.set(Some("Scenario imported".into()));
-                                }
-                                Ok(other) => error.set(Some(format!(
-                                    "This is a {} scenario; the rate-limiter widget imports rate-limiter scenarios",
-                                    other.widget()
-                                ))),
-                                Err(e) => error.set(Some(e)),
-                            }
-                        }>"Load scenario"</button>
-                    </div>
-                </Show>
+                <ShareBar
+                    title="Rate limiter"
+                    inline=mode == Mode::Inline
+                    current=Callback::new(move |_| current())
+                    on_import=Callback::new(move |imported: Scenario| match imported {
+                        Scenario::RateLimiter(s) => {
+                            let at = s.view.time_ms.map_or(Nanos::MAX, ms_to_ns);
+                            scenario.set(RateLimiterScenario { view: Default::default(), ..s });
+                            playback.seek(at);
+                            error.set(None);
+                            Ok(())
+                        }
+                        other => Err(format!(
+                            "This is a {} scenario; the rate-limiter widget imports rate-limiter scenarios",
+                            other.widget()
+                        )),
+                    })
+                    status=status
+                />
             </div>
         </section>
     }
@@ -546,56 +431,6 @@ fn LaneControls(
                 </button>
             </Show>
         </fieldset>
-    }
-}
-
-#[component]
-fn PlaybackBar(
-    playhead: RwSignal<Option<Nanos>>,
-    playing: RwSignal<bool>,
-    speed: RwSignal<f64>,
-    duration: Signal<Nanos>,
-    on_play: Callback<()>,
-    on_step: Callback<i64>,
-    on_restart: Callback<()>,
-    on_scrub: Callback<Nanos>,
-) -> impl IntoView {
-    let position = move || playhead.get().unwrap_or_else(|| duration.get());
-    view! {
-        <div class="playback" role="group" aria-label="Playback">
-            <button type="button" on:click=move |_| on_play.run(()) aria-pressed=move || playing.get().to_string()>
-                {move || if playing.get() { "Pause" } else { "Play" }}
-            </button>
-            <button type="button" on:click=move |_| on_step.run(-1) aria-label="Step back">"◀ Step"</button>
-            <button type="button" on:click=move |_| on_step.run(1) aria-label="Step forward">"Step ▶"</button>
-            <button type="button" on:click=move |_| on_restart.run(())>"Restart"</button>
-            <label class="scrub">
-                <span class="visually-hidden">"Simulated time"</span>
-                <input
-                    type="range"
-                    min="0"
-                    max=move || (duration.get() / MS).to_string()
-                    step="1"
-                    prop:value=move || (position() / MS).to_string()
-                    aria-valuetext=move || format::seconds(position())
-                    on:input=move |ev| {
-                        if let Ok(ms) = event_target_value(&ev).parse::<u64>() {
-                            on_scrub.run(ms * MS);
-                        }
-                    }
-                />
-            </label>
-            <output class="time">{move || format!("{} / {}", format::seconds(position()), format::seconds(duration.get()))}</output>
-            <label class="speed">
-                "Speed "
-                <select on:change=move |ev| speed.set(crate::num::parse(&event_target_value(&ev)).unwrap_or(1.0))>
-                    {[("0.25", 0.25), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("5", 5.0), ("10", 10.0), ("20", 20.0)]
-                        .into_iter()
-                        .map(|(label, s)| view! { <option value=label selected=move || speed.get() == s>{label}"×"</option> })
-                        .collect_view()}
-                </select>
-            </label>
-        </div>
     }
 }
 
