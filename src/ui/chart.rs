@@ -29,8 +29,8 @@ pub fn r(x: f64) -> Tenths {
 /// Stacked bars, one per bin: `counts[i]` holds the heights of the stack's
 /// layers from the bottom. Returns one path per layer, all bins in each, in a
 /// `width × height` box with `max` total mapped to the full height.
-pub fn stacked_bars(counts: &[[u32; 3]], max: u32, width: f64, height: f64) -> [String; 3] {
-    let mut paths: [String; 3] = Default::default();
+pub fn stacked_bars<const N: usize>(counts: &[[u32; N]], max: u32, width: f64, height: f64) -> [String; N] {
+    let mut paths: [String; N] = std::array::from_fn(|_| String::new());
     if counts.is_empty() || max == 0 {
         return paths;
     }
@@ -64,6 +64,44 @@ pub fn line(values: &[f64], max: f64, width: f64, height: f64) -> String {
     for (i, &v) in values.iter().enumerate() {
         let y = height - (v / max).clamp(0.0, 1.0) * height;
         let _ = write!(d, "{}{} {}", if i == 0 { 'M' } else { 'L' }, r(i as f64 * step), r(y));
+    }
+    d
+}
+
+/// Like [`line`], but a negative value is a gap: the line stops before it
+/// and starts again after it (for a rate that is not yet defined).
+pub fn line_with_gaps(values: &[f64], max: f64, width: f64, height: f64) -> String {
+    let mut d = String::new();
+    if values.is_empty() || max <= 0.0 {
+        return d;
+    }
+    let step = if values.len() > 1 { width / (values.len() - 1) as f64 } else { 0.0 };
+    let mut pen_down = false;
+    for (i, &v) in values.iter().enumerate() {
+        if v < 0.0 {
+            pen_down = false;
+            continue;
+        }
+        let y = height - (v / max).min(1.0) * height;
+        let _ = write!(d, "{}{} {}", if pen_down { 'L' } else { 'M' }, r(i as f64 * step), r(y));
+        pen_down = true;
+    }
+    d
+}
+
+/// Rectangles spanning the box's height for time intervals `[from, to)` of
+/// a run of `duration`, as one path.
+pub fn spans(intervals: &[(u64, u64)], duration: u64, width: f64, height: f64) -> String {
+    let mut d = String::new();
+    if duration == 0 {
+        return d;
+    }
+    let x = |t: u64| t.min(duration) as f64 / duration as f64 * width;
+    for &(from, to) in intervals {
+        let (x0, x1) = (x(from), x(to));
+        if x1 > x0 {
+            let _ = write!(d, "M{} 0h{}v{}h-{}Z", r(x0), r(x1 - x0), r(height), r(x1 - x0));
+        }
     }
     d
 }
@@ -126,6 +164,18 @@ mod tests {
     fn line_clamps_and_spreads() {
         assert_eq!(line(&[0.0, 5.0, 20.0], 10.0, 100.0, 50.0), "M0 50L50 25L100 0");
         assert_eq!(line(&[], 1.0, 1.0, 1.0), "");
+    }
+
+    #[test]
+    fn gaps_lift_the_pen() {
+        assert_eq!(line_with_gaps(&[-1.0, 5.0, 10.0, -1.0, 0.0], 10.0, 40.0, 10.0), "M10 5L20 0M40 10");
+        assert_eq!(line_with_gaps(&[-1.0], 1.0, 1.0, 1.0), "");
+    }
+
+    #[test]
+    fn spans_cover_their_intervals() {
+        assert_eq!(spans(&[(0, 25), (50, 200)], 100, 200.0, 10.0), "M0 0h50v10h-50ZM100 0h100v10h-100Z");
+        assert_eq!(spans(&[(5, 5)], 100, 200.0, 10.0), "");
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub fn ShareBar(
     let link = move || page_link(&current.run(()));
     let copy = move |what: &str, text: String| {
         let ok = browser::copy_text(&text);
-        status.set(Some(if ok { format!("{what} copied") } else { format!("Copy this {}: {text}", what.to_lowercase()) }));
+        status.set(Some(if ok {
+            format!("{what} copied")
+        } else {
+            format!("Copy this {}: {text}", what.to_lowercase())
+        }));
     };
     view! {
         <div class="share" role="group" aria-label="Share and export">

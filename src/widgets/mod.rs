@@ -4,6 +4,7 @@
 //! Adding a widget: a scenario variant in `scenario`, a module here, a line
 //! in [`WIDGETS`] and an arm in [`Widget`] and [`default_scenario`].
 
+pub mod circuit_breaker;
 pub mod rate_limiter;
 
 use crate::scenario::{presets, Scenario};
@@ -28,11 +29,19 @@ pub struct WidgetInfo {
 }
 
 /// Every widget.
-pub const WIDGETS: &[WidgetInfo] = &[WidgetInfo {
-    kind: "rate-limiter",
-    title: "Rate limiter",
-    summary: "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.",
-}];
+pub const WIDGETS: &[WidgetInfo] = &[
+    WidgetInfo {
+        kind: "rate-limiter",
+        title: "Rate limiter",
+        summary: "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.",
+    },
+    WidgetInfo {
+        kind: "circuit-breaker",
+        title: "Circuit breaker",
+        summary:
+            "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.",
+    },
+];
 
 /// The registry entry for `kind`.
 pub fn info(kind: &str) -> Option<&'static WidgetInfo> {
@@ -43,6 +52,7 @@ pub fn info(kind: &str) -> Option<&'static WidgetInfo> {
 pub fn default_scenario(kind: &str) -> Option<Scenario> {
     match kind {
         "rate-limiter" => presets::rate_limiter("default").map(Scenario::RateLimiter),
+        "circuit-breaker" => presets::circuit_breaker("default").map(Scenario::CircuitBreaker),
         _ => None,
     }
 }
@@ -55,12 +65,8 @@ pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Opt
         Scenario::RateLimiter(s) => {
             view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }.into_any()
         }
-        // Circuit-breaker scenarios run in the engine and the CLI; the app has no widget for them yet.
-        other @ Scenario::CircuitBreaker(_) => view! {
-            <WidgetError
-                message="circuit-breaker scenarios run in the command-line runner (sdp run); this app has no circuit-breaker widget yet".to_string()
-                source=other.to_json_pretty()
-            />
+        Scenario::CircuitBreaker(s) => view! {
+            <circuit_breaker::CircuitBreakerWidget initial=s mode=mode title=title notice=notice />
         }
         .into_any(),
     }

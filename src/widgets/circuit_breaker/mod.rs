@@ -1,0 +1,584 @@
+//! The circuit-breaker widget: caller traffic into a dependency that can be
+//! broken and healed at the playhead, one or two breakers side by side, each
+//! with its state diagram, a timeline of calls over state bands, its gauges
+//! against their thresholds, and a summary against no breaker at all.
+//!
+//! The scenario lives in one signal. The traffic and the dependency's
+//! answers are drawn in one memo that depends only on what they depend on,
+//! so tuning a breaker re-runs the breakers alone; everything drawn derives
+//! from the runs and the playhead.
+
+mod render;
+
+use super::Mode;
+use crate::scenario::{presets, CircuitBreakerScenario, Scenario};
+use crate::sim::breaker::consecutive::ConsecutiveConfig;
+use crate::sim::breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
+use crate::sim::breaker::{Config, WindowType};
+use crate::sim::time::{ms_to_ns, Nanos, MS};
+use crate::sim::traffic::Traffic;
+use crate::ui::chart::r;
+use crate::ui::controls::{NumberControl, SelectControl};
+use crate::ui::format;
+use crate::ui::playback::{Playback, PlaybackBar};
+use crate::ui::share::{self, ShareBar};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Slices the run is drawn in.
+pub const BINS: usize = 200;
+/// Most breakers compared side by side.
+pub const MAX_BREAKERS: usize = 2;
+
+/// A value shared by every view of it, compared by identity so that a new
+/// computation always notifies.
+#[derive(Clone)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+type Runs = Shared<Result<Vec<BreakerRun>, String>>;
+
+/// The variants a lane can run, by the names blocks use.
+const VARIANTS: [(&str, &str); 3] = [
+    ("count", "Resilience4j, count-based window"),
+    ("time", "Resilience4j, time-based window"),
+    ("consecutive", "pybreaker, consecutive failures"),
+];
+
+fn variant_name(c: &BreakerConfig) -> &'static str {
+    match c {
+        BreakerConfig::Resilience4j(c) if c.sliding_window_type == WindowType::CountBased => "count",
+        BreakerConfig::Resilience4j(_) => "time",
+        BreakerConfig::Consecutive(_) => "consecutive",
+    }
+}
+
+/// A lane switched to variant `name`, keeping what carries over.
+fn with_variant(c: &BreakerConfig, name: &str) -> BreakerConfig {
+    let wait = match c {
+        BreakerConfig::Resilience4j(c) => c.wait_duration_in_open_state_ms,
+        BreakerConfig::Consecutive(c) => c.reset_timeout_ms,
+    };
+    let r4j = |w: WindowType| {
+        let mut base = match c {
+            BreakerConfig::Resilience4j(c) => c.clone(),
+            BreakerConfig::Consecutive(_) => Config { wait_duration_in_open_state_ms: wait, ..presets::resilience4j() },
+        };
+        if base.sliding_window_type != w {
+            base.sliding_window_type = w;
+            base.sliding_window_size = if w == WindowType::TimeBased { 10 } else { 20 };
+        }
+        BreakerConfig::Resilience4j(base)
+    };
+    match name {
+        "time" => r4j(WindowType::TimeBased),
+        "consecutive" => {
+            BreakerConfig::Consecutive(ConsecutiveConfig { reset_timeout_ms: wait, ..presets::pybreaker() })
+        }
+        _ => r4j(WindowType::CountBased),
+    }
+}
+
+fn traffic_rate(t: &Traffic) -> f64 {
+    match t {
+        Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps,
+        Traffic::Spike { spike_rps, .. } => *spike_rps,
+        Traffic::List { .. } => 0.0,
+    }
+}
+
+/// The circuit-breaker widget.
+#[component]
+pub fn CircuitBreakerWidget(
+    initial: CircuitBreakerScenario,
+    mode: Mode,
+    title: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let initial_playhead = initial.view.time_ms.map(ms_to_ns);
+    let scenario = RwSignal::new(CircuitBreakerScenario { view: Default::default(), ..initial });
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(notice);
+
+    // What the draws depend on; the trial is redrawn only when this changes.
+    let inputs =
+        Memo::new(move |_| scenario.with(|s| (s.seed, s.duration_ms, s.traffic.clone(), s.dependency.clone())));
+    let trial = Memo::new(move |_| {
+        inputs.track();
+        Shared(Arc::new(scenario.with_untracked(CircuitBreakerScenario::trial)))
+    });
+    let runs = Memo::new(move |_| {
+        let t = trial.get();
+        Shared(Arc::new(scenario.with(|s| s.run_on(&t.0, BINS))))
+    });
+    let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms * MS));
+    let playback = Playback::new(initial_playhead, duration.into(), BINS);
+    let playhead = playback.playhead;
+    let lane_variants = Memo::new(move |_| scenario.with(|s| s.breakers.iter().map(variant_name).collect::<Vec<_>>()));
+    let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
+    let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
+
+    // Applies an edit only if the result is valid; otherwise explains why.
+    let edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
+        let mut next = scenario.get_untracked();
+        f(&mut next);
+        match next.validate() {
+            Ok(()) => {
+                error.set(None);
+                scenario.set(next);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+
+    let current = move || {
+        let mut s = scenario.get();
+        s.view.time_ms = playback.time_ms();
+        Scenario::CircuitBreaker(s)
+    };
+    if mode != Mode::Inline {
+        share::keep_in_url(playback, current);
+    }
+
+    // Changes the dependency from the playhead on, until its next scripted change.
+    let change_dependency = move |phase: fn(u64) -> Phase, what: &str| {
+        let at = playback.now_or_mid();
+        let at_ms = at / MS;
+        edit(&|s| s.dependency.set_from(phase(at_ms)));
+        let until = scenario.with_untracked(|s| s.dependency.next_change_after(at_ms));
+        let moved =
+            if playhead.get_untracked().is_none() { " (mid-run: move the playhead to choose when)" } else { "" };
+        status.set(Some(match until {
+            Some(u) => format!(
+                "Dependency {what} at {}{moved}, until its next change at {}",
+                format::seconds(at),
+                format::seconds(u * MS)
+            ),
+            None => format!("Dependency {what} at {}{moved}, to the end of the run", format::seconds(at)),
+        }));
+    };
+
+    let heading = title.clone();
+    let aria = title.unwrap_or_else(|| "Circuit breaker".to_string());
+    let compact = mode == Mode::Embed;
+    let script = Memo::new(move |_| scenario.with(|s| s.dependency.script_name(s.duration_ms).unwrap_or("custom")));
+
+    view! {
+        <section class="widget circuit-breaker" class:compact=compact aria-label=aria>
+            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
+            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
+            <div class="widget-body">
+                <div class="controls" role="group" aria-label="Traffic and dependency">
+                    <SelectControl
+                        label="Preset"
+                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
+                            .chain(presets::CIRCUIT_BREAKER.iter().map(|(n, d)| (n.to_string(), d.to_string())))
+                            .collect()
+                        value=Signal::derive(String::new)
+                        on_change=Callback::new(move |name: String| {
+                            if let Some(p) = presets::circuit_breaker(&name) {
+                                scenario.set(p);
+                                playback.seek(Nanos::MAX);
+                                error.set(None);
+                                status.set(Some(format!("Loaded preset {name}")));
+                            }
+                        })
+                    />
+                    <SelectControl
+                        label="Traffic"
+                        options=["steady", "poisson", "bursty", "spike"].into_iter().map(|p| (p.to_string(), p.to_string())).collect()
+                        value=Signal::derive(move || scenario.with(|s| s.traffic.pattern().to_string()))
+                        on_change=Callback::new(move |p: String| {
+                            if let Some(mut t) = Traffic::example(&p) {
+                                if let Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } = &mut t {
+                                    *rps = 20.0;
+                                }
+                                edit(&|s| s.traffic = t.clone());
+                            }
+                        })
+                    />
+                    <NumberControl
+                        label="Calls per second"
+                        value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic)))
+                        min=1.0
+                        max=1000.0
+                        step=1.0
+                        unit="/s"
+                        on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
+                            Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
+                            Traffic::Spike { spike_rps, .. } => *spike_rps = v,
+                            Traffic::List { .. } => {}
+                        }))
+                    />
+                    <NumberControl
+                        label="Duration"
+                        value=Signal::derive(move || scenario.with(|s| s.duration_ms as f64 / 1000.0))
+                        min=5.0
+                        max=300.0
+                        step=1.0
+                        unit="s"
+                        on_change=Callback::new(move |v: f64| edit(&|s| {
+                            let script = s.dependency.script_name(s.duration_ms);
+                            s.duration_ms = (v * 1000.0).round().max(0.0) as u64;
+                            // A script stretches with the run; a hand-made dependency keeps its times.
+                            if let Some(d) = script.and_then(|n| Dependency::script(n, s.duration_ms)) {
+                                s.dependency = d;
+                            }
+                        }))
+                    />
+                    <label class="control">
+                        <span class="control-label">"Seed"</span>
+                        <span class="control-inputs">
+                            <input
+                                type="number"
+                                min="0"
+                                prop:value=move || scenario.with(|s| s.seed.to_string())
+                                on:change=move |ev| {
+                                    if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
+                                        edit(&|s| s.seed = seed);
+                                    }
+                                }
+                            />
+                            <button
+                                type="button"
+                                on:click=move |_| edit(&|s| s.seed = s.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 16)
+                            >
+                                "New seed"
+                            </button>
+                        </span>
+                    </label>
+                    <SelectControl
+                        label="Dependency"
+                        options={
+                            let mut o: Vec<(String, String)> = SCRIPTS.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect();
+                            o.push(("custom".into(), "Changed by hand (choose a script to reset)".into()));
+                            o
+                        }
+                        value=Signal::derive(move || script.get().to_string())
+                        on_change=Callback::new(move |name: String| {
+                            edit(&|s| if let Some(d) = Dependency::script(&name, s.duration_ms) { s.dependency = d; });
+                        })
+                    />
+                    <div class="fire" role="group" aria-label="Change the dependency at the playhead">
+                        <button type="button" class="break" on:click=move |_| change_dependency(Phase::down, "broken")>"Break it now"</button>
+                        <button type="button" class="heal" on:click=move |_| change_dependency(Phase::healthy, "healed")>"Heal it now"</button>
+                    </div>
+                    <p class="dependency-phases">{move || scenario.with(|s| render::describe_dependency(&s.dependency))}</p>
+                </div>
+                <div class="lanes-controls">
+                    {move || {
+                        lane_variants
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, variant)| view! {
+                                <BreakerControls
+                                    index=i
+                                    variant=variant
+                                    scenario=scenario
+                                    edit=Callback::new(move |f: BreakerEdit| edit(&|s| if let Some(b) = s.breakers.get_mut(i) { (f.0)(b) }))
+                                    remove=Callback::new(move |_| edit(&|s| if s.breakers.len() > 1 { s.breakers.remove(i); }))
+                                />
+                            })
+                            .collect_view()
+                    }}
+                    <Show when=move || scenario.with(|s| s.breakers.len() < MAX_BREAKERS)>
+                        <button
+                            type="button"
+                            class="add-lane"
+                            on:click=move |_| edit(&|s| {
+                                let next = if matches!(s.breakers[0], BreakerConfig::Consecutive(_)) {
+                                    BreakerConfig::Resilience4j(presets::resilience4j())
+                                } else {
+                                    BreakerConfig::Consecutive(presets::pybreaker())
+                                };
+                                s.breakers.push(next);
+                            })
+                        >
+                            "+ Compare another breaker"
+                        </button>
+                    </Show>
+                </div>
+                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                <PlaybackBar playback=playback duration=duration.into() />
+                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                <p class="legend" aria-hidden="true">
+                    <span class="key ok">"succeeded"</span>
+                    <span class="key slow">"slow"</span>
+                    <span class="key failed">"failed at the dependency"</span>
+                    <span class="key rejected">"failed fast"</span>
+                    <span class="key band-open">"open"</span>
+                    <span class="key band-half-open">"half-open"</span>
+                    <span class="key failure-rate">"failure rate"</span>
+                    <span class="key slow-rate">"slow-call rate"</span>
+                    <span class="key capacity">"threshold"</span>
+                </p>
+                <div class="lanes">
+                    {move || {
+                        (0..lane_count.get())
+                            .map(|i| view! { <BreakerLane index=i runs=runs scenario=scenario playhead=playhead duration=duration.into() /> })
+                            .collect_view()
+                    }}
+                </div>
+                <SummaryTable runs=runs trial=trial scenario=scenario playhead=playhead duration=duration.into() />
+                <ShareBar
+                    title="Circuit breaker"
+                    inline=mode == Mode::Inline
+                    current=Callback::new(move |_| current())
+                    on_import=Callback::new(move |imported: Scenario| match imported {
+                        Scenario::CircuitBreaker(s) => {
+                            let at = s.view.time_ms.map_or(Nanos::MAX, ms_to_ns);
+                            scenario.set(CircuitBreakerScenario { view: Default::default(), ..s });
+                            playback.seek(at);
+                            error.set(None);
+                            Ok(())
+                        }
+                        other => Err(format!(
+                            "This is a {} scenario; the circuit-breaker widget imports circuit-breaker scenarios",
+                            other.widget()
+                        )),
+                    })
+                    status=status
+                />
+            </div>
+        </section>
+    }
+}
+
+/// An edit to one breaker's config.
+#[derive(Clone)]
+pub struct BreakerEdit(pub Arc<dyn Fn(&mut BreakerConfig) + Send + Sync>);
+
+fn breaker_edit(f: impl Fn(&mut BreakerConfig) + Send + Sync + 'static) -> BreakerEdit {
+    BreakerEdit(Arc::new(f))
+}
+
+/// A Resilience4j field edited by a number control.
+fn r4j_edit(f: impl Fn(&mut Config) + Send + Sync + 'static) -> BreakerEdit {
+    breaker_edit(move |b| {
+        if let BreakerConfig::Resilience4j(c) = b {
+            f(c)
+        }
+    })
+}
+
+#[component]
+fn BreakerControls(
+    index: usize,
+    variant: &'static str,
+    scenario: RwSignal<CircuitBreakerScenario>,
+    edit: Callback<BreakerEdit>,
+    remove: Callback<()>,
+) -> impl IntoView {
+    let r4j = move |f: fn(&Config) -> f64| {
+        Signal::derive(move || {
+            scenario.with(|s| match s.breakers.get(index) {
+                Some(BreakerConfig::Resilience4j(c)) => f(c),
+                _ => 0.0,
+            })
+        })
+    };
+    let py = move |f: fn(&ConsecutiveConfig) -> f64| {
+        Signal::derive(move || {
+            scenario.with(|s| match s.breakers.get(index) {
+                Some(BreakerConfig::Consecutive(c)) => f(c),
+                _ => 0.0,
+            })
+        })
+    };
+    let lanes = move || scenario.with(|s| s.breakers.len());
+    let is_r4j = variant != "consecutive";
+    view! {
+        <fieldset class="lane-controls">
+            <legend>{format!("Breaker {}", index + 1)}</legend>
+            <SelectControl
+                label="Variant"
+                options=VARIANTS.iter().map(|(n, l)| (n.to_string(), l.to_string())).collect()
+                value=Signal::derive(move || variant.to_string())
+                on_change=Callback::new(move |name: String| edit.run(breaker_edit(move |b| *b = with_variant(b, &name))))
+            />
+            {is_r4j.then(|| view! {
+                <NumberControl
+                    label=if variant == "time" { "Window (seconds)" } else { "Window (calls)" }
+                    value=r4j(|c| f64::from(c.sliding_window_size))
+                    min=1.0 max=200.0 step=1.0
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.sliding_window_size = v as u32)))
+                />
+                <NumberControl
+                    label="Minimum calls"
+                    value=r4j(|c| f64::from(c.minimum_number_of_calls))
+                    min=1.0 max=200.0 step=1.0
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.minimum_number_of_calls = v as u32)))
+                />
+                <NumberControl
+                    label="Failure-rate threshold"
+                    value=r4j(|c| f64::from(c.failure_rate_threshold))
+                    min=1.0 max=100.0 step=1.0 unit="%"
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.failure_rate_threshold = v as f32)))
+                />
+                <NumberControl
+                    label="Slow-call threshold"
+                    value=r4j(|c| c.slow_call_duration_threshold_ms as f64)
+                    min=1.0 max=60000.0 step=50.0 unit="ms"
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.slow_call_duration_threshold_ms = v as u64)))
+                />
+                <NumberControl
+                    label="Slow-call rate threshold"
+                    value=r4j(|c| f64::from(c.slow_call_rate_threshold))
+                    min=1.0 max=100.0 step=1.0 unit="%"
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.slow_call_rate_threshold = v as f32)))
+                />
+                <NumberControl
+                    label="Wait in OPEN"
+                    value=r4j(|c| c.wait_duration_in_open_state_ms as f64)
+                    min=100.0 max=60000.0 step=100.0 unit="ms"
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.wait_duration_in_open_state_ms = v as u64)))
+                />
+                <NumberControl
+                    label="Trial calls in HALF_OPEN"
+                    value=r4j(|c| f64::from(c.permitted_number_of_calls_in_half_open_state))
+                    min=1.0 max=50.0 step=1.0
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.permitted_number_of_calls_in_half_open_state = v as u32)))
+                />
+                <NumberControl
+                    label="Max wait in HALF_OPEN (0: none)"
+                    value=r4j(|c| c.max_wait_duration_in_half_open_state_ms as f64)
+                    min=0.0 max=60000.0 step=100.0 unit="ms"
+                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.max_wait_duration_in_half_open_state_ms = v as u64)))
+                />
+                <label class="control checkbox">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || scenario.with(|s| matches!(s.breakers.get(index), Some(BreakerConfig::Resilience4j(c)) if c.automatic_transition_from_open_to_half_open))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            edit.run(r4j_edit(move |c| c.automatic_transition_from_open_to_half_open = on));
+                        }
+                    />
+                    <span class="control-label">"Automatic OPEN → HALF_OPEN"</span>
+                </label>
+            })}
+            {(!is_r4j).then(|| view! {
+                <NumberControl
+                    label="fail_max"
+                    value=py(|c| f64::from(c.fail_max))
+                    min=1.0 max=100.0 step=1.0
+                    on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| if let BreakerConfig::Consecutive(c) = b { c.fail_max = v as u32 })))
+                />
+                <NumberControl
+                    label="reset_timeout"
+                    value=py(|c| c.reset_timeout_ms as f64)
+                    min=0.0 max=60000.0 step=100.0 unit="ms"
+                    on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| if let BreakerConfig::Consecutive(c) = b { c.reset_timeout_ms = v as u64 })))
+                />
+                <NumberControl
+                    label="success_threshold"
+                    value=py(|c| f64::from(c.success_threshold))
+                    min=1.0 max=20.0 step=1.0
+                    on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| if let BreakerConfig::Consecutive(c) = b { c.success_threshold = v as u32 })))
+                />
+            })}
+            <Show when=move || { lanes() > 1 }>
+                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
+                    {format!("Remove breaker {}", index + 1)}
+                </button>
+            </Show>
+        </fieldset>
+    }
+}
+
+/// Reads lane `index` of the current run with its config, if the run succeeded.
+fn with_lane<T>(
+    runs: Memo<Runs>,
+    scenario: RwSignal<CircuitBreakerScenario>,
+    index: usize,
+    f: impl FnOnce(&BreakerRun, &BreakerConfig) -> T,
+) -> Option<T> {
+    runs.with(|r| {
+        let run = r.0.as_ref().as_ref().ok()?.get(index)?;
+        scenario.with(|s| s.breakers.get(index).map(|c| f(run, c)))
+    })
+}
+
+#[component]
+fn BreakerLane(
+    index: usize,
+    runs: Memo<Runs>,
+    scenario: RwSignal<CircuitBreakerScenario>,
+    playhead: RwSignal<Option<Nanos>>,
+    duration: Signal<Nanos>,
+) -> impl IntoView {
+    let bin_ns = move || duration.get().div_ceil(BINS as u64).max(1);
+    let lane = move |f: &dyn Fn(&BreakerRun, &BreakerConfig) -> String| {
+        with_lane(runs, scenario, index, f).unwrap_or_default()
+    };
+    let x_of = move || {
+        let d = duration.get().max(1);
+        playhead.get().map_or(render::W, |t| t.min(d) as f64 / d as f64 * render::W)
+    };
+    view! {
+        <figure class="lane breaker-lane">
+            <figcaption>
+                <span class="lane-name">{move || lane(&|_, c| render::variant_label(c).to_string())}</span>
+                <span class="lane-params">{move || lane(&|_, c| render::describe(c))}</span>
+            </figcaption>
+            <div class="breaker-state">
+                <svg
+                    class="diagram"
+                    viewBox=render::DIAGRAM_VIEW_BOX
+                    role="img"
+                    aria-label=move || lane(&|r, _| format!("State diagram: now {}", render::state_name(r.state_at(playhead.get()))))
+                    inner_html=move || lane(&|r, _| render::diagram_svg(r, playhead.get()))
+                ></svg>
+                <p class="explain" aria-live="polite">{move || lane(&|r, c| render::explain(r, c, playhead.get()))}</p>
+            </div>
+            <svg
+                class="chart"
+                viewBox=render::VIEW_BOX
+                preserveAspectRatio="none"
+                role="img"
+                aria-label=move || lane(&|r, c| render::chart_label(r, c))
+            >
+                <g inner_html=move || lane(&|r, c| render::chart_svg(r, c, duration.get()))></g>
+                <rect
+                    class="future"
+                    x=move || r(x_of()).to_string()
+                    y="0"
+                    width=move || r((render::W - x_of()).max(0.0)).to_string()
+                    height=r(render::H).to_string()
+                />
+                <line class="playhead" x1=move || r(x_of()).to_string() x2=move || r(x_of()).to_string() y1="0" y2=r(render::H).to_string() />
+            </svg>
+            <div class="axis-labels" aria-hidden="true" inner_html=move || lane(&|r, c| render::axis_labels(r, c, bin_ns()))></div>
+            <details class="data-table" inner_html=move || lane(&|r, c| render::data_table(r, c, bin_ns()))></details>
+        </figure>
+    }
+}
+
+#[component]
+fn SummaryTable(
+    runs: Memo<Runs>,
+    trial: Memo<Shared<Trial>>,
+    scenario: RwSignal<CircuitBreakerScenario>,
+    playhead: RwSignal<Option<Nanos>>,
+    duration: Signal<Nanos>,
+) -> impl IntoView {
+    let html = move || {
+        let (t, d) = (playhead.get(), duration.get());
+        let trial = trial.get();
+        runs.with(|r| match r.0.as_ref() {
+            Ok(lanes) if !lanes.is_empty() => scenario.with(|s| {
+                let rows: Vec<_> =
+                    lanes.iter().zip(&s.breakers).map(|(l, c)| (c, l.summary_until(&trial.0.attempts, t, d))).collect();
+                render::summary_table(&rows, render::without_breaker(&lanes[0], &trial.0.attempts, t), t)
+            }),
+            _ => String::new(),
+        })
+    };
+    view! { <table class="summary" inner_html=html></table> }
+}
