@@ -4,6 +4,7 @@
 //! sdp run <scenario.json>      run a scenario; print decisions and summary as JSON
 //! sdp preset <widget> <name>   print a preset scenario as JSON
 //! sdp presets                  list presets
+//! sdp block <file>             turn an article's widget block into scenario JSON
 //! sdp content <dir>            write each article's HTML to <dir>/content/<slug>.html
 //! ```
 //!
@@ -15,8 +16,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
-  sdp preset rate-limiter <name> print a preset scenario as JSON
+  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker)
   sdp presets                    list the presets
+  sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
   sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)";
 
 fn main() -> ExitCode {
@@ -34,19 +36,29 @@ fn main() -> ExitCode {
     }
 }
 
+fn read(path: &str) -> Result<String, String> {
+    if path == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read stdin: {e}"))
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+}
+
 fn run(args: &[&str]) -> Result<String, String> {
     match args {
+        ["block", path] => {
+            let b = playground::scenario::block::parse(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
+            Ok(b.scenario.to_json_pretty())
+        }
         ["run", path] => {
-            let text = if *path == "-" {
-                std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read stdin: {e}"))?
-            } else {
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
-            };
-            let s = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+            let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
             scenario::run_to_json(&s)
         }
         ["preset", "rate-limiter", name] => presets::rate_limiter(name)
             .map(|s| Scenario::RateLimiter(s).to_json_pretty())
+            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
+        ["preset", "circuit-breaker", name] => presets::circuit_breaker(name)
+            .map(|s| Scenario::CircuitBreaker(s).to_json_pretty())
             .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
         ["content", dir] => {
             let dir = std::path::Path::new(dir).join("content");
@@ -60,7 +72,8 @@ fn run(args: &[&str]) -> Result<String, String> {
         }
         ["presets"] => Ok(presets::RATE_LIMITER
             .iter()
-            .map(|(n, d)| format!("rate-limiter {n:<22} {d}"))
+            .map(|(n, d)| format!("rate-limiter    {n:<22} {d}"))
+            .chain(presets::CIRCUIT_BREAKER.iter().map(|(n, d)| format!("circuit-breaker {n:<22} {d}")))
             .collect::<Vec<_>>()
             .join("\n")),
         _ => Err(USAGE.into()),
