@@ -259,3 +259,61 @@ async fn a_broken_widget_block_shows_an_error_box() {
     assert!(text.contains("algorithms: token-bukket"), "the block's source is shown: {text}");
     assert!(el.query_selector(".widget").unwrap().is_none());
 }
+
+/// The circuit-breaker widget from an article block: "Break it now" at the
+/// playhead opens the breaker, in the diagram and in the summary, with the
+/// numbers the engine gives for the same change.
+#[wasm_bindgen_test]
+async fn breaking_the_dependency_opens_the_breaker() {
+    use playground::sim::breaker::run::Phase;
+    let el = container();
+    let b = block::parse("kind: circuit-breaker\nbreakers: count\ndependency: healthy\ntitle: Break it").unwrap();
+    let Scenario::CircuitBreaker(mut expected) = b.scenario.clone() else { panic!("not a breaker block") };
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=b.scenario mode=Mode::Inline title=b.title notice=None /> },
+    );
+    settle().await;
+    assert_eq!(el.query_selector(".widget-title").unwrap().unwrap().text_content().unwrap(), "Break it");
+    let diagram = || el.query_selector("svg.diagram").unwrap().unwrap();
+    let current = || diagram().query_selector(".node.current text").unwrap().unwrap().text_content().unwrap();
+    // A healthy dependency never opens it: nothing fails fast.
+    assert_eq!(current(), "CLOSED");
+    let rows = summary_rows(&el);
+    assert_eq!(rows.len(), 2, "one breaker and the no-breaker row");
+    assert_eq!(rows[0][4], "0");
+    assert_eq!(rows[1][0], "No breaker");
+
+    // Move the playhead to 10 s and break the dependency there.
+    let scrub: HtmlInputElement = el.query_selector(".playback input[type=range]").unwrap().unwrap().unchecked_into();
+    set_input(&scrub, "10000", "input");
+    settle().await;
+    button(&el, "Break it now").click();
+    settle().await;
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(status, "Dependency broken at 10 s, to the end of the run");
+    let phases = el.query_selector(".dependency-phases").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(phases, "from 0 s: 2% fail, 40 ms; from 10 s: down, 1000 ms");
+    expected.dependency.set_from(Phase::down(10_000));
+    let run = expected.run(200).unwrap().remove(0);
+    let opened = run.transitions.iter().find(|t| t.to == playground::sim::breaker::State::Open).expect("it opens").at;
+
+    // At the moment it opens, the diagram lights OPEN and the edge into it.
+    set_input(&scrub, &opened.div_ceil(1_000_000).to_string(), "input");
+    settle().await;
+    let explain = el.query_selector(".explain").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(current(), "OPEN", "at {opened} ns, scrub at {}: {explain}", scrub.value());
+    assert!(diagram().query_selector(".edge.lit").unwrap().is_some());
+    assert!(explain.starts_with("OPEN since"), "{explain}");
+
+    // Over the whole run, the summary shows the engine's calls failed fast.
+    set_input(&scrub, "60000", "input");
+    settle().await;
+    let rows = summary_rows(&el);
+    assert!(run.summary.failed_fast > 0);
+    assert_eq!(rows[0][4], run.summary.failed_fast.to_string());
+    assert_eq!(rows[0][1], run.summary.calls.to_string());
+    assert_eq!(rows[0][2], run.summary.reached.to_string());
+    // The chart shades the open spans.
+    assert!(!el.query_selector("svg.chart .band-open").unwrap().unwrap().get_attribute("d").unwrap().is_empty());
+}

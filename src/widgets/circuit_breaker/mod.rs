@@ -109,7 +109,8 @@ pub fn CircuitBreakerWidget(
     let inputs =
         Memo::new(move |_| scenario.with(|s| (s.seed, s.duration_ms, s.traffic.clone(), s.dependency.clone())));
     let trial = Memo::new(move |_| {
-        inputs.track();
+        // Reading (not only tracking) the memo brings it up to date first.
+        inputs.with(|_| ());
         Shared(Arc::new(scenario.with_untracked(CircuitBreakerScenario::trial)))
     });
     let runs = Memo::new(move |_| {
@@ -350,21 +351,120 @@ pub fn CircuitBreakerWidget(
     }
 }
 
+/// A breaker parameter the controls edit: its label, bounds and unit, and
+/// how to read and write it (`None` where the variant has no such field).
+struct Field {
+    label: &'static str,
+    min: f64,
+    max: f64,
+    step: f64,
+    unit: &'static str,
+    get: fn(&BreakerConfig) -> Option<f64>,
+    set: fn(&mut BreakerConfig, f64),
+}
+
+macro_rules! r4j_field {
+    ($label:expr, $min:expr, $max:expr, $step:expr, $unit:expr, $field:ident, $ty:ty) => {
+        Field {
+            label: $label,
+            min: $min,
+            max: $max,
+            step: $step,
+            unit: $unit,
+            get: |b| match b {
+                BreakerConfig::Resilience4j(c) => Some(c.$field as f64),
+                BreakerConfig::Consecutive(_) => None,
+            },
+            set: |b, v| {
+                if let BreakerConfig::Resilience4j(c) = b {
+                    c.$field = v as $ty;
+                }
+            },
+        }
+    };
+}
+
+macro_rules! py_field {
+    ($label:expr, $min:expr, $max:expr, $step:expr, $unit:expr, $field:ident, $ty:ty) => {
+        Field {
+            label: $label,
+            min: $min,
+            max: $max,
+            step: $step,
+            unit: $unit,
+            get: |b| match b {
+                BreakerConfig::Consecutive(c) => Some(c.$field as f64),
+                BreakerConfig::Resilience4j(_) => None,
+            },
+            set: |b, v| {
+                if let BreakerConfig::Consecutive(c) = b {
+                    c.$field = v as $ty;
+                }
+            },
+        }
+    };
+}
+
+/// The window size, offered only for the window type it counts in.
+const fn window_field(label: &'static str, unit: &'static str, w: WindowType) -> Field {
+    Field {
+        label,
+        min: 1.0,
+        max: 200.0,
+        step: 1.0,
+        unit,
+        get: match w {
+            WindowType::CountBased => |b| match b {
+                BreakerConfig::Resilience4j(c) if c.sliding_window_type == WindowType::CountBased => {
+                    Some(f64::from(c.sliding_window_size))
+                }
+                _ => None,
+            },
+            WindowType::TimeBased => |b| match b {
+                BreakerConfig::Resilience4j(c) if c.sliding_window_type == WindowType::TimeBased => {
+                    Some(f64::from(c.sliding_window_size))
+                }
+                _ => None,
+            },
+        },
+        set: |b, v| {
+            if let BreakerConfig::Resilience4j(c) = b {
+                c.sliding_window_size = v as u32;
+            }
+        },
+    }
+}
+
+/// Every parameter the controls offer, in the order shown.
+const FIELDS: [Field; 12] = [
+    window_field("Window (calls)", "", WindowType::CountBased),
+    window_field("Window (seconds)", "s", WindowType::TimeBased),
+    r4j_field!("Minimum calls", 1.0, 200.0, 1.0, "", minimum_number_of_calls, u32),
+    r4j_field!("Failure-rate threshold", 1.0, 100.0, 1.0, "%", failure_rate_threshold, f32),
+    r4j_field!("Slow-call threshold", 1.0, 60000.0, 50.0, "ms", slow_call_duration_threshold_ms, u64),
+    r4j_field!("Slow-call rate threshold", 1.0, 100.0, 1.0, "%", slow_call_rate_threshold, f32),
+    r4j_field!("Wait in OPEN", 100.0, 60000.0, 100.0, "ms", wait_duration_in_open_state_ms, u64),
+    r4j_field!("Trial calls in HALF_OPEN", 1.0, 50.0, 1.0, "", permitted_number_of_calls_in_half_open_state, u32),
+    r4j_field!(
+        "Max wait in HALF_OPEN (0: none)",
+        0.0,
+        60000.0,
+        100.0,
+        "ms",
+        max_wait_duration_in_half_open_state_ms,
+        u64
+    ),
+    py_field!("fail_max", 1.0, 100.0, 1.0, "", fail_max, u32),
+    py_field!("reset_timeout", 0.0, 60000.0, 100.0, "ms", reset_timeout_ms, u64),
+    py_field!("success_threshold", 1.0, 20.0, 1.0, "", success_threshold, u32),
+];
+
 /// An edit to one breaker's config.
 #[derive(Clone)]
 pub struct BreakerEdit(pub Arc<dyn Fn(&mut BreakerConfig) + Send + Sync>);
 
 fn breaker_edit(f: impl Fn(&mut BreakerConfig) + Send + Sync + 'static) -> BreakerEdit {
     BreakerEdit(Arc::new(f))
-}
-
-/// A Resilience4j field edited by a number control.
-fn r4j_edit(f: impl Fn(&mut Config) + Send + Sync + 'static) -> BreakerEdit {
-    breaker_edit(move |b| {
-        if let BreakerConfig::Resilience4j(c) = b {
-            f(c)
-        }
-    })
 }
 
 #[component]
@@ -375,24 +475,22 @@ fn BreakerControls(
     edit: Callback<BreakerEdit>,
     remove: Callback<()>,
 ) -> impl IntoView {
-    let r4j = move |f: fn(&Config) -> f64| {
-        Signal::derive(move || {
-            scenario.with(|s| match s.breakers.get(index) {
-                Some(BreakerConfig::Resilience4j(c)) => f(c),
-                _ => 0.0,
-            })
-        })
-    };
-    let py = move |f: fn(&ConsecutiveConfig) -> f64| {
-        Signal::derive(move || {
-            scenario.with(|s| match s.breakers.get(index) {
-                Some(BreakerConfig::Consecutive(c)) => f(c),
-                _ => 0.0,
-            })
-        })
-    };
     let lanes = move || scenario.with(|s| s.breakers.len());
-    let is_r4j = variant != "consecutive";
+    let shape = with_variant(&BreakerConfig::Consecutive(ConsecutiveConfig::default()), variant);
+    let fields = FIELDS.iter().filter(|f| (f.get)(&shape).is_some()).map(|f| {
+        let (get, set) = (f.get, f.set);
+        view! {
+            <NumberControl
+                label=f.label
+                value=Signal::derive(move || scenario.with(|s| s.breakers.get(index).and_then(get).unwrap_or(0.0)))
+                min=f.min
+                max=f.max
+                step=f.step
+                unit=f.unit
+                on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| set(b, v))))
+            />
+        }
+    });
     view! {
         <fieldset class="lane-controls">
             <legend>{format!("Breaker {}", index + 1)}</legend>
@@ -402,86 +500,19 @@ fn BreakerControls(
                 value=Signal::derive(move || variant.to_string())
                 on_change=Callback::new(move |name: String| edit.run(breaker_edit(move |b| *b = with_variant(b, &name))))
             />
-            {is_r4j.then(|| view! {
-                <NumberControl
-                    label=if variant == "time" { "Window (seconds)" } else { "Window (calls)" }
-                    value=r4j(|c| f64::from(c.sliding_window_size))
-                    min=1.0 max=200.0 step=1.0
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.sliding_window_size = v as u32)))
-                />
-                <NumberControl
-                    label="Minimum calls"
-                    value=r4j(|c| f64::from(c.minimum_number_of_calls))
-                    min=1.0 max=200.0 step=1.0
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.minimum_number_of_calls = v as u32)))
-                />
-                <NumberControl
-                    label="Failure-rate threshold"
-                    value=r4j(|c| f64::from(c.failure_rate_threshold))
-                    min=1.0 max=100.0 step=1.0 unit="%"
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.failure_rate_threshold = v as f32)))
-                />
-                <NumberControl
-                    label="Slow-call threshold"
-                    value=r4j(|c| c.slow_call_duration_threshold_ms as f64)
-                    min=1.0 max=60000.0 step=50.0 unit="ms"
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.slow_call_duration_threshold_ms = v as u64)))
-                />
-                <NumberControl
-                    label="Slow-call rate threshold"
-                    value=r4j(|c| f64::from(c.slow_call_rate_threshold))
-                    min=1.0 max=100.0 step=1.0 unit="%"
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.slow_call_rate_threshold = v as f32)))
-                />
-                <NumberControl
-                    label="Wait in OPEN"
-                    value=r4j(|c| c.wait_duration_in_open_state_ms as f64)
-                    min=100.0 max=60000.0 step=100.0 unit="ms"
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.wait_duration_in_open_state_ms = v as u64)))
-                />
-                <NumberControl
-                    label="Trial calls in HALF_OPEN"
-                    value=r4j(|c| f64::from(c.permitted_number_of_calls_in_half_open_state))
-                    min=1.0 max=50.0 step=1.0
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.permitted_number_of_calls_in_half_open_state = v as u32)))
-                />
-                <NumberControl
-                    label="Max wait in HALF_OPEN (0: none)"
-                    value=r4j(|c| c.max_wait_duration_in_half_open_state_ms as f64)
-                    min=0.0 max=60000.0 step=100.0 unit="ms"
-                    on_change=Callback::new(move |v: f64| edit.run(r4j_edit(move |c| c.max_wait_duration_in_half_open_state_ms = v as u64)))
-                />
+            {fields.collect_view()}
+            {(variant != "consecutive").then(|| view! {
                 <label class="control checkbox">
                     <input
                         type="checkbox"
                         prop:checked=move || scenario.with(|s| matches!(s.breakers.get(index), Some(BreakerConfig::Resilience4j(c)) if c.automatic_transition_from_open_to_half_open))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            edit.run(r4j_edit(move |c| c.automatic_transition_from_open_to_half_open = on));
+                            edit.run(breaker_edit(move |b| if let BreakerConfig::Resilience4j(c) = b { c.automatic_transition_from_open_to_half_open = on }));
                         }
                     />
                     <span class="control-label">"Automatic OPEN → HALF_OPEN"</span>
                 </label>
-            })}
-            {(!is_r4j).then(|| view! {
-                <NumberControl
-                    label="fail_max"
-                    value=py(|c| f64::from(c.fail_max))
-                    min=1.0 max=100.0 step=1.0
-                    on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| if let BreakerConfig::Consecutive(c) = b { c.fail_max = v as u32 })))
-                />
-                <NumberControl
-                    label="reset_timeout"
-                    value=py(|c| c.reset_timeout_ms as f64)
-                    min=0.0 max=60000.0 step=100.0 unit="ms"
-                    on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| if let BreakerConfig::Consecutive(c) = b { c.reset_timeout_ms = v as u64 })))
-                />
-                <NumberControl
-                    label="success_threshold"
-                    value=py(|c| f64::from(c.success_threshold))
-                    min=1.0 max=20.0 step=1.0
-                    on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| if let BreakerConfig::Consecutive(c) = b { c.success_threshold = v as u32 })))
-                />
             })}
             <Show when=move || { lanes() > 1 }>
                 <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
