@@ -72,6 +72,29 @@ try {
     await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("circuit-breaker page: Break it now opens the breaker", async () => {
+    await session.go(`${origin}/widgets/circuit-breaker`);
+    // Two breakers and the no-breaker row.
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    // Start from a healthy dependency, break it at 10 s, and read the end of the run.
+    await session.exec(`
+      const pick = document.querySelectorAll('.controls select')[2];
+      pick.value = 'healthy'; pick.dispatchEvent(new Event('change', { bubbles: true }));`);
+    await session.waitFor("return [...document.querySelectorAll('.explain')].every(e => e.textContent.startsWith('CLOSED throughout'))");
+    await session.exec(`
+      const scrub = document.querySelector('.playback input[type=range]');
+      scrub.value = '10000'; scrub.dispatchEvent(new Event('input', { bubbles: true }));
+      [...document.querySelectorAll('button')].find(b => b.textContent === 'Break it now').click();`);
+    await session.waitFor("return /broken at 10 s/.test(document.querySelector('.widget-status').textContent)");
+    await session.exec(`
+      const scrub = document.querySelector('.playback input[type=range]');
+      scrub.value = scrub.max; scrub.dispatchEvent(new Event('input', { bubbles: true }));`);
+    const fast = await session.waitFor("const c = [...document.querySelectorAll('table.summary tbody tr')].map(r => r.cells[4].textContent); return c.length === 3 && c");
+    if (!(Number(fast[0]) > 0 && Number(fast[1]) > 0 && fast[2] === "0")) throw new Error(`failed fast: ${fast}`);
+    const edges = await session.exec("return [...document.querySelectorAll('svg.diagram .edge text')].map(t => t.textContent)");
+    if (!edges.some((e) => Number(e.slice(1)) > 0)) throw new Error(`no transition in the diagrams: ${edges}`);
+    await session.waitFor("return location.search.startsWith('?s=')", 3000);
+  });
   await check("embed route has compact chrome and no site header", async () => {
     await session.go(`${origin}/embed/rate-limiter?theme=dark`);
     await session.waitFor("return document.querySelector('.widget.compact table.summary') !== null");
