@@ -18,20 +18,26 @@ async fn microtask() {
 }
 
 async fn measure(mode: Mode, name: &str) {
+    let s = presets::rate_limiter("default").unwrap();
+    assert!(s.requests().len() >= 10_000);
+    let what = format!("control change, {name}, default scenario (10,000 requests × 3 limiters)");
+    measure_change(Scenario::RateLimiter(s), mode, "fieldset.lane-controls input[type=range]", [90, 110], &what).await;
+}
+
+/// Times `changes` input events on the range input `selector`, alternating
+/// between `values`, from the event until the summary shows the new run.
+async fn measure_change(scenario: Scenario, mode: Mode, selector: &str, values: [u32; 2], what: &str) {
     let doc = web_sys::window().unwrap().document().unwrap();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let el: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&el).unwrap();
-    let s = presets::rate_limiter("default").unwrap();
-    assert!(s.requests().len() >= 10_000);
     let _h = leptos::mount::mount_to(el.clone(), move || {
-        view! { <Widget scenario=Scenario::RateLimiter(s) mode=mode title=None notice=None /> }
+        view! { <Widget scenario=scenario mode=mode title=None notice=None /> }
     });
     for _ in 0..5 {
         microtask().await;
     }
-    let rate: web_sys::HtmlInputElement =
-        el.query_selector("fieldset.lane-controls input[type=range]").unwrap().unwrap().unchecked_into();
+    let rate: web_sys::HtmlInputElement = el.query_selector(selector).unwrap().unwrap().unchecked_into();
     let summary = || el.query_selector("table.summary").unwrap().unwrap().inner_html();
     let mut times = Vec::new();
     // The first 20 changes warm up the JIT and are not recorded.
@@ -39,7 +45,7 @@ async fn measure(mode: Mode, name: &str) {
         let before = summary();
         let init = web_sys::EventInit::new();
         init.set_bubbles(true);
-        rate.set_value(&(90 + (i % 2) * 20).to_string());
+        rate.set_value(&values[i % 2].to_string());
         let t0 = perf.now();
         rate.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
         let mut spins = 0;
@@ -55,7 +61,7 @@ async fn measure(mode: Mode, name: &str) {
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).min(times.len()) - 1];
     console_log!(
-        "control change, {name}, default scenario (10,000 requests × 3 limiters): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} changes",
+        "{what}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} changes",
         pct(0.5),
         pct(0.95),
         times[times.len() - 1],
@@ -79,24 +85,21 @@ async fn control_change_rerun_and_redraw() {
     measure(Mode::Page, "full page (URL kept in step)").await;
 }
 
-/// The circuit-breaker engine in the browser: a 100,000-call run of two
-/// breakers (Resilience4j time-based and pybreaker's consecutive) against a
-/// dependency with an outage, simulation only.
+/// The circuit-breaker widget on its `stress` preset: 100,000 calls in 100 s
+/// through Resilience4j (time-based window) and pybreaker, into an outage.
+/// Measures the simulation alone, then a breaker's slider (the breakers
+/// re-run on the drawn calls) and the traffic's rate slider (the calls are
+/// drawn again too), each re-run and re-drawn.
 #[wasm_bindgen_test]
-fn breaker_run_of_100_000_calls() {
-    use playground::scenario::Scenario;
+async fn breaker_widget_with_100_000_calls() {
     let perf = web_sys::window().unwrap().performance().unwrap();
-    let json = r#"{"version":1,"widget":"circuit-breaker","seed":9,"duration_ms":100000,
-        "traffic":{"pattern":"steady","rps":1000},
-        "dependency":{"phases":[{"at_ms":0,"failure_rate":0.02,"latency_ms":30},
-            {"at_ms":30000,"failure_rate":1.0,"latency_ms":2000},{"at_ms":60000,"failure_rate":0.05,"latency_ms":30}]},
-        "breakers":[{"resilience4j":{"sliding_window_type":"time-based","sliding_window_size":10,"minimum_number_of_calls":20,
-            "wait_duration_in_open_state_ms":5000}},{"consecutive":{"fail_max":5,"reset_timeout_ms":5000}}]}"#;
-    let Scenario::CircuitBreaker(s) = Scenario::from_json(json).unwrap() else { panic!("not a breaker scenario") };
+    let s = presets::circuit_breaker("stress").unwrap();
+    let trial = s.trial();
+    assert_eq!(trial.requests.len(), 100_000);
     let mut times = Vec::new();
     for i in 0..25 {
         let t0 = perf.now();
-        let runs = s.run(200).unwrap();
+        let runs = s.run_on(&trial, 200).unwrap();
         assert_eq!(runs[0].calls.len(), 100_000);
         if i >= 5 {
             times.push(perf.now() - t0);
@@ -104,9 +107,21 @@ fn breaker_run_of_100_000_calls() {
     }
     times.sort_by(f64::total_cmp);
     console_log!(
-        "circuit breaker, 100,000 calls × 2 breakers, simulation only: p50 {:.1} ms, p95 {:.1} ms over {} runs",
+        "circuit breaker, 100,000 calls × 2 breakers, breakers alone: p50 {:.1} ms, p95 {:.1} ms over {} runs",
         times[times.len() / 2],
         times[(times.len() * 95).div_ceil(100) - 1],
         times.len()
     );
+    let what = "circuit-breaker widget, a breaker's window slider, 100,000 calls × 2 breakers";
+    measure_change(
+        Scenario::CircuitBreaker(s.clone()),
+        Mode::Inline,
+        "fieldset.lane-controls input[type=range]",
+        [10, 11],
+        what,
+    )
+    .await;
+    let what =
+        "circuit-breaker widget, the traffic's rate slider (calls drawn again), about 100,000 calls × 2 breakers";
+    measure_change(Scenario::CircuitBreaker(s), Mode::Inline, ".controls input[type=range]", [1000, 999], what).await;
 }

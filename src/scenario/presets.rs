@@ -204,7 +204,7 @@ pub fn circuit_breaker(name: &str) -> Option<CircuitBreakerScenario> {
         "stress" => {
             let mut s = breaker_scenario(
                 100_000,
-                Traffic::Poisson { rps: 1000.0, cost: 1 },
+                Traffic::Steady { rps: 1000.0, cost: 1 },
                 "outage",
                 vec![
                     Resilience4j(Config {
@@ -226,6 +226,11 @@ pub fn circuit_breaker(name: &str) -> Option<CircuitBreakerScenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stress_preset_makes_100_000_calls() {
+        assert_eq!(circuit_breaker("stress").unwrap().trial().requests.len(), 100_000);
+    }
 
     #[test]
     fn every_breaker_preset_is_valid() {

@@ -466,14 +466,15 @@ pub fn summary_table(
     let mut html = format!(
         "<caption>{caption}</caption><thead><tr><th scope=\"col\">Breaker</th><th scope=\"col\">Calls</th>\
          <th scope=\"col\">Reached the dependency</th><th scope=\"col\">Failed there</th><th scope=\"col\">Failed fast</th>\
-         <th scope=\"col\">Time closed / open / half-open</th><th scope=\"col\">Mean latency seen</th></tr></thead><tbody>"
+         <th scope=\"col\">Time closed</th><th scope=\"col\">Open</th><th scope=\"col\">Half-open</th>\
+         <th scope=\"col\">Mean latency seen</th></tr></thead><tbody>"
     );
     for (config, s) in rows {
         let [c, o, h] = s.time_in_state_ns.map(format::seconds);
         let _ = write!(
             html,
             "<tr><th scope=\"row\">{}<span class=\"params\">{}</span></th><td>{}</td><td>{}</td><td class=\"failed-text\">{}</td>\
-             <td class=\"rejected-text\">{}</td><td>{c} / {o} / {h}</td><td>{}</td></tr>",
+             <td class=\"rejected-text\">{}</td><td>{c}</td><td>{o}</td><td>{h}</td><td>{}</td></tr>",
             escape(variant_label(config)),
             escape(&describe(config)),
             s.calls,
@@ -487,7 +488,7 @@ pub fn summary_table(
     let _ = write!(
         html,
         "<tr class=\"baseline\"><th scope=\"row\">No breaker<span class=\"params\">every call goes through</span></th>\
-         <td>{calls}</td><td>{calls}</td><td class=\"failed-text\">{failures}</td><td class=\"rejected-text\">0</td><td>–</td><td>{}</td></tr>",
+         <td>{calls}</td><td>{calls}</td><td class=\"failed-text\">{failures}</td><td class=\"rejected-text\">0</td><td>–</td><td>–</td><td>–</td><td>{}</td></tr>",
         format::duration(latency)
     );
     html.push_str("</tbody>");
