@@ -22,11 +22,10 @@ fn call(cb: &mut CircuitBreaker, at: Nanos, took: Nanos, failed: bool) -> bool {
     if !cb.try_acquire(at) {
         return false;
     }
-    if failed {
-        cb.on_error(at + took, took)
-    } else {
-        cb.on_success(at + took, took)
-    }
+    let changed_before = cb.transitions().len();
+    let changed = if failed { cb.on_error(at + took, took) } else { cb.on_success(at + took, took) };
+    // A result reports a change exactly when it made one.
+    assert_eq!(changed, cb.transitions().len() > changed_before, "at {at}");
     true
 }
 
@@ -278,7 +277,7 @@ proptest! {
                 prop_assert!(*n <= permitted, "{n} trial calls in one HALF_OPEN period");
             }
             if permitted_now {
-                if failed { cb.on_error(t, took * MS) } else { cb.on_success(t, took * MS) }
+                let _ = if failed { cb.on_error(t, took * MS) } else { cb.on_success(t, took * MS) };
             }
         }
         for x in cb.transitions() {
@@ -347,9 +346,9 @@ fn r4j_should_open_after_failure_rate_threshold_exceeded_2() {
     let mut cb = r4j_setup();
     for (s, failed) in [(0, false), (1, false), (2, false), (3, true), (4, true)] {
         if failed {
-            cb.on_error(s * SEC, 0)
+            cb.on_error(s * SEC, 0);
         } else {
-            cb.on_success(s * SEC, 0)
+            cb.on_success(s * SEC, 0);
         }
     }
     assert_eq!(cb.state(5 * SEC), State::Closed, "2 of 5 is 40 %");
@@ -363,9 +362,9 @@ fn r4j_should_open_after_slow_call_rate_threshold_exceeded() {
     for (took, failed) in [(5 * SEC, true), (5 * SEC, false), (100 * MS, true), (100 * MS, false)] {
         assert!(cb.try_acquire(0));
         if failed {
-            cb.on_error(0, took)
+            cb.on_error(0, took);
         } else {
-            cb.on_success(0, took)
+            cb.on_success(0, took);
         }
         assert_eq!(cb.state(0), State::Closed);
     }
@@ -425,9 +424,9 @@ fn r4j_should_transition_back_to_open_state_when_failure_rate_is_above_threshold
     for failed in [true, true, false] {
         assert!(cb.try_acquire(0));
         if failed {
-            cb.on_error(0, 0)
+            cb.on_error(0, 0);
         } else {
-            cb.on_success(0, 0)
+            cb.on_success(0, 0);
         }
         assert_eq!(cb.state(0), State::HalfOpen);
     }
@@ -457,9 +456,9 @@ fn r4j_should_transition_back_to_closed_state_when_failure_is_below_threshold() 
     for failed in [true, false, false, false] {
         assert!(cb.try_acquire(0));
         if failed {
-            cb.on_error(0, 0)
+            cb.on_error(0, 0);
         } else {
-            cb.on_success(0, 0)
+            cb.on_success(0, 0);
         }
     }
     assert!(cb.try_acquire(0));

@@ -21,12 +21,14 @@ async fn measure(mode: Mode, name: &str) {
     let s = presets::rate_limiter("default").unwrap();
     assert!(s.requests().len() >= 10_000);
     let what = format!("control change, {name}, default scenario (10,000 requests × 3 limiters)");
-    measure_change(Scenario::RateLimiter(s), mode, "fieldset.lane-controls input[type=range]", [90, 110], &what).await;
+    measure_change(Scenario::RateLimiter(s), mode, ("fieldset.lane-controls input[type=range]", 0), [90, 110], &what)
+        .await;
 }
 
-/// Times `changes` input events on the range input `selector`, alternating
-/// between `values`, from the event until the summary shows the new run.
-async fn measure_change(scenario: Scenario, mode: Mode, selector: &str, values: [u32; 2], what: &str) {
+/// Times input events on the `n`th range input matching `selector`,
+/// alternating between `values`, from the event until the summary shows the
+/// new run.
+async fn measure_change(scenario: Scenario, mode: Mode, (selector, n): (&str, u32), values: [u32; 2], what: &str) {
     let doc = web_sys::window().unwrap().document().unwrap();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let el: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
@@ -37,7 +39,7 @@ async fn measure_change(scenario: Scenario, mode: Mode, selector: &str, values: 
     for _ in 0..5 {
         microtask().await;
     }
-    let rate: web_sys::HtmlInputElement = el.query_selector(selector).unwrap().unwrap().unchecked_into();
+    let rate: web_sys::HtmlInputElement = el.query_selector_all(selector).unwrap().item(n).unwrap().unchecked_into();
     let summary = || el.query_selector("table.summary").unwrap().unwrap().inner_html();
     let mut times = Vec::new();
     // The first 20 changes warm up the JIT and are not recorded.
@@ -112,16 +114,12 @@ async fn breaker_widget_with_100_000_calls() {
         times[(times.len() * 95).div_ceil(100) - 1],
         times.len()
     );
-    let what = "circuit-breaker widget, a breaker's window slider, 100,000 calls × 2 breakers";
-    measure_change(
-        Scenario::CircuitBreaker(s.clone()),
-        Mode::Inline,
-        "fieldset.lane-controls input[type=range]",
-        [10, 11],
-        what,
-    )
-    .await;
+    // The first breaker's sixth slider is its wait in OPEN.
+    let what = "circuit-breaker widget, a breaker's wait slider, 100,000 calls × 2 breakers";
+    let wait = ("fieldset.lane-controls input[type=range]", 5);
+    measure_change(Scenario::CircuitBreaker(s.clone()), Mode::Inline, wait, [5100, 5000], what).await;
     let what =
         "circuit-breaker widget, the traffic's rate slider (calls drawn again), about 100,000 calls × 2 breakers";
-    measure_change(Scenario::CircuitBreaker(s), Mode::Inline, ".controls input[type=range]", [1000, 999], what).await;
+    measure_change(Scenario::CircuitBreaker(s), Mode::Inline, (".controls input[type=range]", 0), [999, 1000], what)
+        .await;
 }

@@ -243,7 +243,11 @@ impl CircuitBreaker {
 
     /// Applies the transitions scheduled up to `now`: OPEN → HALF_OPEN when
     /// automatic, and HALF_OPEN → OPEN after the maximum wait.
+    #[inline]
     fn advance(&mut self, now: Nanos) {
+        if self.state == State::Closed {
+            return;
+        }
         loop {
             let c = &self.config;
             let due = match self.state {
@@ -288,17 +292,19 @@ impl CircuitBreaker {
         }
     }
 
-    /// Records a successful call that took `duration`, finishing at `now`.
-    pub fn on_success(&mut self, now: Nanos, duration: Nanos) {
-        self.record(now, duration, false);
+    /// Records a successful call that took `duration`, finishing at `now`;
+    /// true when this result changed the state.
+    pub fn on_success(&mut self, now: Nanos, duration: Nanos) -> bool {
+        self.record(now, duration, false)
     }
 
-    /// Records a failed call that took `duration`, finishing at `now`.
-    pub fn on_error(&mut self, now: Nanos, duration: Nanos) {
-        self.record(now, duration, true);
+    /// Records a failed call that took `duration`, finishing at `now`; true
+    /// when this result changed the state.
+    pub fn on_error(&mut self, now: Nanos, duration: Nanos) -> bool {
+        self.record(now, duration, true)
     }
 
-    fn record(&mut self, now: Nanos, duration: Nanos, failed: bool) {
+    fn record(&mut self, now: Nanos, duration: Nanos, failed: bool) -> bool {
         self.advance(now);
         let slow = duration > self.config.slow_call_duration_threshold_ms * MS;
         self.metrics.window.record(now, Totals::one(failed, slow));
@@ -306,12 +312,18 @@ impl CircuitBreaker {
         match (self.state, verdict) {
             (State::Closed | State::HalfOpen, Verdict::Exceeded) => self.transition(now, State::Open),
             (State::HalfOpen, Verdict::BelowThresholds) => self.transition(now, State::Closed),
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
+    #[inline]
     fn verdict(&mut self, now: Nanos) -> Verdict {
-        let (failure, slow) = (self.failure_rate(now), self.slow_call_rate(now));
+        // One snapshot serves both rates (the window has just moved to `now`).
+        let (failure, slow) = match self.buffered(now) {
+            Some(t) => (t.failure_rate(), t.slow_call_rate()),
+            None => (-1.0, -1.0),
+        };
         self.decided = (failure, slow);
         if failure == -1.0 || slow == -1.0 {
             Verdict::BelowMinimumCalls
@@ -322,6 +334,7 @@ impl CircuitBreaker {
         }
     }
 
+    #[inline]
     fn buffered(&mut self, now: Nanos) -> Option<Totals> {
         let t = self.metrics.window.totals(now);
         (t.calls > 0 && t.calls >= self.metrics.minimum_calls).then_some(t)

@@ -199,12 +199,22 @@ impl Breaker {
         }
     }
 
-    fn record(&mut self, now: Nanos, a: Attempt) {
-        match (self, a.failed) {
-            (Breaker::R4j(b), true) => b.on_error(now, a.latency),
-            (Breaker::R4j(b), false) => b.on_success(now, a.latency),
-            (Breaker::Consecutive(b), true) => b.on_error(now),
-            (Breaker::Consecutive(b), false) => b.on_success(now),
+    /// Records a result; for a Resilience4j result that changed the state,
+    /// the rates that changed it.
+    fn record(&mut self, now: Nanos, a: Attempt) -> Option<(f32, f32)> {
+        match self {
+            Breaker::R4j(b) => {
+                let changed = if a.failed { b.on_error(now, a.latency) } else { b.on_success(now, a.latency) };
+                changed.then(|| b.decided_rates())
+            }
+            Breaker::Consecutive(b) => {
+                if a.failed {
+                    b.on_error(now)
+                } else {
+                    b.on_success(now)
+                }
+                None
+            }
         }
     }
 
@@ -219,13 +229,6 @@ impl Breaker {
         match self {
             Breaker::R4j(b) => b.transitions(),
             Breaker::Consecutive(b) => b.transitions(),
-        }
-    }
-
-    fn decided_rates(&self) -> Option<(f32, f32)> {
-        match self {
-            Breaker::R4j(b) => Some(b.decided_rates()),
-            Breaker::Consecutive(_) => None,
         }
     }
 
@@ -390,29 +393,22 @@ pub fn run_breaker(
         }
     };
     let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
-    let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided_by: Vec::new() };
+    let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());
     let mut out = vec![Bin::default(); bins];
     let bin_ns = duration.div_ceil(bins.max(1) as u64).max(1);
-    // Samples the gauges at the end of every slice that ends by `t`.
+    // Slices whose gauges have been sampled, all those ending by the time reached.
     let mut sampled = 0;
-    let mut sample_until = |run: &mut Runner, out: &mut [Bin], t: Nanos| {
-        while sampled < out.len() && (sampled as u64 + 1) * bin_ns <= t {
-            let end = ((sampled as u64 + 1) * bin_ns).min(duration);
-            run.finish_due(end);
-            out[sampled].gauge = run.breaker.gauge(end);
-            sampled += 1;
-        }
-    };
     for (i, (r, a)) in requests.iter().zip(attempts).enumerate() {
-        sample_until(&mut run, &mut out, r.at);
+        run.sample_until(&mut out, &mut sampled, bin_ns, duration, r.at);
         run.finish_due(r.at);
         let state = run.breaker.state(r.at);
         let reached = run.breaker.try_acquire(r.at);
         if reached {
             run.in_flight.push(a.latency, r.at + a.latency, i);
         }
-        if let Some(b) = out.get_mut((r.at / bin_ns) as usize) {
+        // Every slice ending by now has been sampled, so the call falls in the next one.
+        if let Some(b) = out.get_mut(sampled) {
             match (reached, a.failed) {
                 (false, _) => b.rejected += 1,
                 (true, true) => b.failed += 1,
@@ -428,12 +424,14 @@ pub fn run_breaker(
             latency: if reached { a.latency } else { 0 },
         });
     }
-    sample_until(&mut run, &mut out, Nanos::MAX);
+    run.sample_until(&mut out, &mut sampled, bin_ns, duration, Nanos::MAX);
     run.finish_due(duration);
     run.breaker.state(duration);
     let mut transitions: Vec<Transition> = run.breaker.transitions().to_vec();
-    let mut decided_by = run.decided_by;
-    decided_by.resize(transitions.len(), None);
+    let mut decided_by = vec![None; transitions.len()];
+    for (i, rates) in run.decided {
+        decided_by[i] = Some(rates);
+    }
     let kept = transitions.partition_point(|t| t.at <= duration);
     transitions.truncate(kept);
     decided_by.truncate(kept);
@@ -446,20 +444,27 @@ struct Runner<'a> {
     breaker: Breaker,
     attempts: &'a [Attempt],
     in_flight: InFlight,
-    /// One entry per transition so far (see [`BreakerRun::decided_by`]).
-    decided_by: Vec<Option<(f32, f32)>>,
+    /// The transitions a result caused, by index, with the rates that decided them.
+    decided: Vec<(usize, (f32, f32))>,
 }
 
 impl Runner<'_> {
+    /// Samples the gauges at the end of every slice of `bin_ns` that ends by `t`.
+    fn sample_until(&mut self, out: &mut [Bin], sampled: &mut usize, bin_ns: Nanos, duration: Nanos, t: Nanos) {
+        while *sampled < out.len() && (*sampled as u64 + 1) * bin_ns <= t {
+            let end = ((*sampled as u64 + 1) * bin_ns).min(duration);
+            self.finish_due(end);
+            out[*sampled].gauge = self.breaker.gauge(end);
+            *sampled += 1;
+        }
+    }
+
     /// Records the results due by `upto`, noting which transitions a result caused.
     fn finish_due(&mut self, upto: Nanos) {
         while let Some((t, i)) = self.in_flight.pop_due(upto) {
-            // Changes due by `t` happen first, on their own.
-            self.breaker.state(t);
-            self.decided_by.resize(self.breaker.transitions().len(), None);
-            self.breaker.record(t, self.attempts[i]);
-            if self.breaker.transitions().len() > self.decided_by.len() {
-                self.decided_by.push(self.breaker.decided_rates());
+            if let Some(rates) = self.breaker.record(t, self.attempts[i]) {
+                // The result's own change is the latest; any due by time came before it.
+                self.decided.push((self.breaker.transitions().len() - 1, rates));
             }
         }
     }
@@ -485,12 +490,19 @@ impl InFlight {
     }
 
     /// The earliest call finishing at or before `upto`, removed.
+    #[inline]
     fn pop_due(&mut self, upto: Nanos) -> Option<(Nanos, usize)> {
-        let q = self.queues.iter_mut().filter_map(|(_, q)| q.front().copied().map(|f| (f, q))).min_by_key(|(f, _)| *f);
-        match q {
-            Some((front, q)) if front.0 <= upto => q.pop_front(),
-            _ => None,
+        // The queue whose front is earliest among those due (ties: the earlier arrival).
+        let mut best: Option<(usize, (Nanos, usize))> = None;
+        for (k, (_, q)) in self.queues.iter().enumerate() {
+            if let Some(&front) = q.front() {
+                if front.0 <= upto && best.is_none_or(|(_, b)| front < b) {
+                    best = Some((k, front));
+                }
+            }
         }
+        let (k, _) = best?;
+        self.queues[k].1.pop_front()
     }
 }
 

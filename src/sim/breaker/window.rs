@@ -21,6 +21,7 @@ pub struct Totals {
 }
 
 impl Totals {
+    #[inline]
     fn add(&mut self, o: Totals) {
         self.calls += o.calls;
         self.failed += o.failed;
@@ -28,6 +29,7 @@ impl Totals {
         self.slow_failed += o.slow_failed;
     }
 
+    #[inline]
     fn sub(&mut self, o: Totals) {
         self.calls -= o.calls;
         self.failed -= o.failed;
@@ -36,12 +38,14 @@ impl Totals {
     }
 
     /// One call's contribution.
+    #[inline]
     pub fn one(failed: bool, slow: bool) -> Totals {
         Totals { calls: 1, failed: u32::from(failed), slow: u32::from(slow), slow_failed: u32::from(failed && slow) }
     }
 
     /// Failed calls as a percentage, computed in `f32` as Resilience4j does
     /// (`failed * 100f / calls`); 0 with no calls.
+    #[inline]
     pub fn failure_rate(&self) -> f32 {
         if self.calls == 0 {
             0.0
@@ -51,6 +55,7 @@ impl Totals {
     }
 
     /// Slow calls as a percentage, in `f32`; 0 with no calls.
+    #[inline]
     pub fn slow_call_rate(&self) -> f32 {
         if self.calls == 0 {
             0.0
@@ -84,6 +89,7 @@ impl Window {
 
     /// Moves a time window to the second containing `now`, clearing the
     /// buckets of the seconds passed over.
+    #[inline]
     fn roll(&mut self, now: Nanos) {
         if let Window::Time { buckets, second, total } = self {
             let to = now / SEC;
@@ -101,6 +107,7 @@ impl Window {
     }
 
     /// Records one call's outcome at `now`.
+    #[inline]
     pub fn record(&mut self, now: Nanos, m: Totals) {
         self.roll(now);
         match self {
@@ -119,6 +126,7 @@ impl Window {
     }
 
     /// The totals at `now`.
+    #[inline]
     pub fn totals(&mut self, now: Nanos) -> Totals {
         self.roll(now);
         match self {
