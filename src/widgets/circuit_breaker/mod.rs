@@ -281,6 +281,7 @@ pub fn CircuitBreakerWidget(
                                 <BreakerControls
                                     index=i
                                     variant=variant
+                                    open=mode == Mode::Page
                                     scenario=scenario
                                     edit=Callback::new(move |f: BreakerEdit| edit(&|s| if let Some(b) = s.breakers.get_mut(i) { (f.0)(b) }))
                                     remove=Callback::new(move |_| edit(&|s| if s.breakers.len() > 1 { s.breakers.remove(i); }))
@@ -471,11 +472,14 @@ fn breaker_edit(f: impl Fn(&mut BreakerConfig) + Send + Sync + 'static) -> Break
 fn BreakerControls(
     index: usize,
     variant: &'static str,
+    /// Whether the parameters start unfolded (on the widget's own page).
+    open: bool,
     scenario: RwSignal<CircuitBreakerScenario>,
     edit: Callback<BreakerEdit>,
     remove: Callback<()>,
 ) -> impl IntoView {
     let lanes = move || scenario.with(|s| s.breakers.len());
+    let described = move || scenario.with(|s| s.breakers.get(index).map(render::describe).unwrap_or_default());
     let shape = with_variant(&BreakerConfig::Consecutive(ConsecutiveConfig::default()), variant);
     let fields = FIELDS.iter().filter(|f| (f.get)(&shape).is_some()).map(|f| {
         let (get, set) = (f.get, f.set);
@@ -500,6 +504,9 @@ fn BreakerControls(
                 value=Signal::derive(move || variant.to_string())
                 on_change=Callback::new(move |name: String| edit.run(breaker_edit(move |b| *b = with_variant(b, &name))))
             />
+            <details class="breaker-params" open=open>
+            <summary>"Parameters: "<span class="lane-params">{described}</span></summary>
+            <div class="params-grid">
             {fields.collect_view()}
             {(variant != "consecutive").then(|| view! {
                 <label class="control checkbox">
@@ -514,6 +521,8 @@ fn BreakerControls(
                     <span class="control-label">"Automatic OPEN → HALF_OPEN"</span>
                 </label>
             })}
+            </div>
+            </details>
             <Show when=move || { lanes() > 1 }>
                 <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
                     {format!("Remove breaker {}", index + 1)}
