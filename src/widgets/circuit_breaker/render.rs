@@ -419,7 +419,11 @@ pub fn diagram_svg(run: &BreakerRun, t: Option<Nanos>) -> String {
         let (c, s) = (0.906, 0.423);
         let head = |sign: f64| (x2 - 8.0 * (ux * c - sign * uy * s), y2 - 8.0 * (uy * c + sign * ux * s));
         let ((ax, ay), (bx, by)) = (head(1.0), head(-1.0));
-        let (lx, ly) = ((x1 + x2) / 2.0 + uy * 9.0, (y1 + y2) / 2.0 - ux * 9.0 + 3.0);
+        // The count sits beside the edge's middle, on the side away from the
+        // diagram's centre, so the two edges between OPEN and HALF_OPEN keep theirs apart.
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let side = if (uy * (mx - 120.0) - ux * (my - 62.0)) >= 0.0 { 1.0 } else { -1.0 };
+        let (lx, ly) = (mx + side * uy * 10.0, my - side * ux * 10.0 + 3.5);
         let _ = write!(
             svg,
             "<g class=\"edge{lit}\"><path d=\"M{} {}L{} {}M{} {}L{} {}L{} {}\"/><text x=\"{}\" y=\"{}\">×{taken}</text></g>",
