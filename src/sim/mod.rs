@@ -7,6 +7,7 @@
 
 pub mod breaker;
 pub mod ratelimit;
+pub mod ring;
 pub mod rng;
 pub mod time;
 pub mod traffic;

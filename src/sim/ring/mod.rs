@@ -1,0 +1,168 @@
+//! Placing keys on nodes: the algorithms consistent-hashing clients and load
+//! balancers run, each matching its reference bit for bit.
+//!
+//! * [`modulo`]: `hash(key) mod n`, the baseline that moves almost every key
+//!   when `n` changes (libmemcached's `MEMCACHED_DISTRIBUTION_MODULA` with
+//!   its MD5 key hash).
+//! * [`ketama`]: the ring of libketama (Last.fm's memcached client library).
+//! * [`jump`]: jump consistent hash (Lamping and Veach, 2014).
+//! * [`rendezvous`]: weighted highest-random-weight hashing.
+//! * [`maglev`]: Maglev's lookup table as Envoy builds it.
+//!
+//! Every algorithm takes the same [`Node`] list and answers, for a key, the
+//! index of its node in that list. Building a placement is the expensive
+//! part (a ring or a table); a lookup is a hash and a search or an index.
+
+pub mod jump;
+pub mod ketama;
+pub mod maglev;
+pub mod modulo;
+pub mod rendezvous;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh64::xxh64;
+
+/// A node: its name (for ketama and Maglev, the address string the
+/// reference hashes, such as `10.0.1.1:11211`) and its weight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub name: String,
+    #[serde(default = "one")]
+    pub weight: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Node {
+    /// A node of weight 1.
+    pub fn new(name: impl Into<String>) -> Node {
+        Node { name: name.into(), weight: 1 }
+    }
+
+    /// A node of the given weight.
+    pub fn weighted(name: impl Into<String>, weight: u32) -> Node {
+        Node { name: name.into(), weight }
+    }
+}
+
+/// The placement algorithms, by the names scenarios use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    Modulo,
+    Ketama,
+    Jump,
+    Rendezvous,
+    Maglev,
+}
+
+impl Algorithm {
+    /// Every algorithm, in menu order.
+    pub const ALL: [Algorithm; 5] =
+        [Algorithm::Modulo, Algorithm::Ketama, Algorithm::Jump, Algorithm::Rendezvous, Algorithm::Maglev];
+
+    /// The name scenarios and blocks use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Modulo => "modulo",
+            Algorithm::Ketama => "ketama",
+            Algorithm::Jump => "jump",
+            Algorithm::Rendezvous => "rendezvous",
+            Algorithm::Maglev => "maglev",
+        }
+    }
+
+    /// The algorithm called `name`.
+    pub fn from_name(name: &str) -> Option<Algorithm> {
+        Algorithm::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// The 64-bit key hash jump, rendezvous and Maglev start from: xxHash64 with
+/// seed 0, the hash Envoy computes for its hash policies.
+pub fn key_hash64(key: &[u8]) -> u64 {
+    xxh64(key, 0)
+}
+
+/// Checks a node list: at least one node, at most `max`, non-empty distinct
+/// names, weights from 1 to 10,000.
+pub fn validate_nodes(nodes: &[Node], max: usize) -> Result<(), String> {
+    if nodes.is_empty() || nodes.len() > max {
+        return Err(format!("place keys on 1 to {max} nodes, not {}", nodes.len()));
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        if n.name.is_empty() || n.name.len() > 64 {
+            return Err(format!("node {i}: a name of 1 to 64 bytes is needed"));
+        }
+        if !(1..=10_000).contains(&n.weight) {
+            return Err(format!("node {i} ({}): weight must be between 1 and 10000, not {}", n.name, n.weight));
+        }
+        if nodes[..i].iter().any(|m| m.name == n.name) {
+            return Err(format!("node {i}: the name {} is used twice", n.name));
+        }
+    }
+    Ok(())
+}
+
+/// A built placement for one algorithm over one node list.
+#[derive(Clone, Debug)]
+pub enum Placement {
+    Modulo(modulo::Modulo),
+    Ketama(ketama::Continuum),
+    Jump(jump::Jump),
+    Rendezvous(rendezvous::Rendezvous),
+    Maglev(maglev::Table),
+}
+
+impl Placement {
+    /// Builds `algorithm`'s structure for `nodes` (validated by the caller).
+    /// `maglev_table_size` must be prime (Envoy's default is 65537).
+    pub fn build(algorithm: Algorithm, nodes: &[Node], maglev_table_size: u64) -> Placement {
+        match algorithm {
+            Algorithm::Modulo => Placement::Modulo(modulo::Modulo::new(nodes.len())),
+            Algorithm::Ketama => Placement::Ketama(ketama::Continuum::new(nodes)),
+            Algorithm::Jump => Placement::Jump(jump::Jump::new(nodes.len())),
+            Algorithm::Rendezvous => Placement::Rendezvous(rendezvous::Rendezvous::new(nodes)),
+            Algorithm::Maglev => Placement::Maglev(maglev::Table::new(nodes, maglev_table_size)),
+        }
+    }
+
+    /// The index of the node `key` is placed on.
+    pub fn locate(&self, key: &[u8]) -> usize {
+        match self {
+            Placement::Modulo(p) => p.locate(key),
+            Placement::Ketama(p) => p.locate(key),
+            Placement::Jump(p) => p.locate(key),
+            Placement::Rendezvous(p) => p.locate(key),
+            Placement::Maglev(p) => p.locate(key),
+        }
+    }
+
+    /// Bytes the lookup structure holds (points, table entries, node scores).
+    pub fn memory_bytes(&self) -> usize {
+        match self {
+            Placement::Modulo(_) | Placement::Jump(_) => 0,
+            Placement::Ketama(p) => std::mem::size_of_val(p.points()),
+            Placement::Rendezvous(p) => p.len() * 16,
+            Placement::Maglev(p) => std::mem::size_of_val(p.entries()),
+        }
+    }
+}
+
+/// Whether `m` is prime (for Maglev's table size).
+pub fn is_prime(m: u64) -> bool {
+    if m < 2 {
+        return false;
+    }
+    let mut d = 2;
+    while d * d <= m {
+        if m.is_multiple_of(d) {
+            return false;
+        }
+        d += 1;
+    }
+    true
+}

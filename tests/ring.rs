@@ -1,0 +1,264 @@
+//! Key placement: each algorithm against its reference's own published test
+//! (libketama's `test.sh`, go-jump and Guava's jump vectors, Envoy's
+//! `maglev_lb_test.cc`), then the properties that make hashing consistent.
+//! Where each vector comes from is in `tests/golden/ring/README.md`.
+
+use md5::{Digest, Md5};
+use playground::sim::ring::jump::bucket;
+use playground::sim::ring::ketama::{self, Continuum};
+use playground::sim::ring::maglev::Table;
+use playground::sim::ring::{Algorithm, Node, Placement};
+use proptest::prelude::*;
+use std::fmt::Write as _;
+
+/// The servers of libketama's `ketama.servers`: address, tab, memory; `#` lines are comments.
+fn ketama_servers() -> Vec<Node> {
+    let text = include_str!("golden/ring/ketama.servers");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (addr, mem) = l.split_once('\t').unwrap();
+            Node::weighted(addr, mem.trim().parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn ketama_reproduces_libketamas_own_test() {
+    let nodes = ketama_servers();
+    assert_eq!(nodes.len(), 8);
+    let ring = Continuum::new(&nodes);
+    // floorf(pct · 40 · 8) digests each, four points a digest.
+    assert_eq!(ring.points().len(), 1264);
+    // ketama_test prints ketama_error() (empty), then "<key hash> <point> <server>"
+    // for the keys "0" to "999999"; test.sh expects this MD5 of that output.
+    let mut out = String::with_capacity(36_000_000);
+    out.push('\n');
+    for i in 0..1_000_000u32 {
+        let key = i.to_string();
+        let h = ketama::key_hash(key.as_bytes());
+        let p = ring.point_for(h).unwrap();
+        let _ = writeln!(out, "{h} {} {}", p.point, nodes[p.node as usize].name);
+    }
+    let digest = Md5::digest(out.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, "5672b131391f5aa2b280936aec1eea74");
+}
+
+#[test]
+fn ketama_gives_160_points_to_each_unweighted_server() {
+    let nodes: Vec<Node> = (1..=5).map(|i| Node::new(format!("10.0.0.{i}:11211"))).collect();
+    let ring = Continuum::new(&nodes);
+    assert_eq!(ring.points().len(), 5 * 160);
+    for i in 0..5 {
+        assert_eq!(ring.points().iter().filter(|p| p.node == i).count(), 160);
+    }
+    // The float arithmetic: 600 of 4300 among 8 servers is 44.65… digests, so 44.
+    assert_eq!(ketama::digests(600, 4300, 8), 44);
+    assert_eq!(ketama::digests(100, 4300, 8), 7);
+}
+
+#[test]
+fn ketama_wraps_past_the_last_point() {
+    let ring = Continuum::new(&[Node::new("a"), Node::new("b")]);
+    let first = ring.points()[0];
+    let last = *ring.points().last().unwrap();
+    assert_eq!(ring.point_for(u32::MAX).unwrap(), &first);
+    assert_eq!(ring.point_for(last.point).unwrap(), &last, "a hash equal to a point takes that point");
+    assert_eq!(ring.point_for(last.point + 1).unwrap(), &first);
+    assert_eq!(ring.point_for(0).unwrap(), &first);
+}
+
+/// go-jump's `jump_test.go`: the bucket of a key for 1, 2, … buckets.
+#[test]
+fn jump_matches_go_jump_vectors() {
+    let expand = |runs: &[(u32, usize)]| runs.iter().flat_map(|&(b, n)| std::iter::repeat_n(b, n)).collect::<Vec<_>>();
+    let cases: [(u64, Vec<u32>); 3] = [
+        (1, expand(&[(0, 6), (6, 11), (17, 2)])),
+        (0xdeadbeef, expand(&[(0, 1), (1, 1), (2, 1), (3, 2), (5, 11), (16, 3)])),
+        (0x0ddc0ffeebadf00d, expand(&[(0, 1), (1, 1), (2, 13), (15, 4)])),
+    ];
+    for (key, want) in cases {
+        let got: Vec<u32> = (1..=want.len() as u32).map(|n| bucket(key, n)).collect();
+        assert_eq!(got, want, "key {key:#x}");
+    }
+}
+
+/// Guava's `HashingTest.testConsistentHash` vectors: keys 1 to 5 into 100 buckets.
+#[test]
+fn jump_matches_guava_vectors() {
+    let got: Vec<u32> = (1..=5).map(|k| bucket(k, 100)).collect();
+    assert_eq!(got, [55, 62, 8, 45, 59]);
+}
+
+fn hosts(names: &[&str]) -> Vec<Node> {
+    names.iter().map(|n| Node::new(*n)).collect()
+}
+
+/// Envoy's `MaglevLoadBalancerTest.Basic`: six addresses, a table of 7.
+#[test]
+fn maglev_matches_envoys_basic_table() {
+    let nodes =
+        hosts(&["127.0.0.1:90", "127.0.0.1:91", "127.0.0.1:92", "127.0.0.1:93", "127.0.0.1:94", "127.0.0.1:95"]);
+    let t = Table::new(&nodes, 7);
+    assert_eq!(t.entries(), [2, 4, 0, 1, 5, 0, 3]);
+    // chooseHost(hash) is table[hash % 7]: hashes 0 to 20 cycle through it three times.
+    for i in 0..21u64 {
+        assert_eq!(t.choose(i), [2, 4, 0, 1, 5, 0, 3][(i % 7) as usize]);
+    }
+}
+
+/// Envoy's `BasicWithHostName`: the same hosts hashed by the names "90" to "95".
+#[test]
+fn maglev_matches_envoys_hostname_table() {
+    let t = Table::new(&hosts(&["90", "91", "92", "93", "94", "95"]), 7);
+    assert_eq!(t.entries(), [2, 5, 0, 3, 4, 1, 0]);
+}
+
+/// Envoy's `MaglevLoadBalancerTest.Weighted`: weights 1 and 2, a table of 17.
+#[test]
+fn maglev_matches_envoys_weighted_table() {
+    let nodes = vec![Node::weighted("127.0.0.1:90", 1), Node::weighted("127.0.0.1:91", 2)];
+    let t = Table::new(&nodes, 17);
+    assert_eq!(t.entries(), [1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1]);
+    let counts = [0, 1].map(|n| t.entries().iter().filter(|&&e| e == n).count());
+    assert_eq!(counts, [6, 11], "Envoy's min and max entries per host");
+}
+
+#[test]
+fn maglev_gives_equal_hosts_equal_shares_of_the_default_table() {
+    let nodes: Vec<Node> = (0..7).map(|i| Node::new(format!("10.1.0.{i}:80"))).collect();
+    let t = Table::new(&nodes, 65537);
+    for n in 0..7 {
+        let c = t.entries().iter().filter(|&&e| e == n).count();
+        assert!(c == 9362 || c == 9363, "host {n} has {c} entries");
+    }
+}
+
+fn keys(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user:{i}")).collect()
+}
+
+fn assign(algorithm: Algorithm, nodes: &[Node], keys: &[String]) -> Vec<String> {
+    let p = Placement::build(algorithm, nodes, 65537);
+    keys.iter().map(|k| nodes[p.locate(k.as_bytes())].name.clone()).collect()
+}
+
+#[test]
+fn modulo_moves_most_keys_when_a_node_is_added() {
+    let ks = keys(20_000);
+    let before = assign(Algorithm::Modulo, &hosts(&["a", "b", "c", "d"]), &ks);
+    let after = assign(Algorithm::Modulo, &hosts(&["a", "b", "c", "d", "e"]), &ks);
+    let moved = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+    // Ideal would be 1/5; modulo moves about 4/5.
+    assert!((15_500..16_500).contains(&moved), "{moved} of 20000 moved");
+}
+
+#[test]
+fn weighted_rendezvous_shares_follow_weights() {
+    let nodes = vec![Node::weighted("a", 1), Node::weighted("b", 2), Node::weighted("c", 5)];
+    let ks = keys(80_000);
+    let got = assign(Algorithm::Rendezvous, &nodes, &ks);
+    for (name, share) in [("a", 1.0 / 8.0), ("b", 2.0 / 8.0), ("c", 5.0 / 8.0)] {
+        let n = got.iter().filter(|g| *g == name).count() as f64 / 80_000.0;
+        assert!((n - share).abs() < 0.01, "{name}: {n} against {share}");
+    }
+}
+
+/// libketama's weighting recomputes every server's share when a server
+/// joins, so a weighted ring moves keys between servers that stayed: the
+/// property below holds for ketama only with equal weights.
+#[test]
+fn ketama_rescales_every_server_when_a_weighted_one_joins() {
+    let before = vec![Node::weighted("a:1", 1), Node::weighted("b:1", 2)];
+    let mut after = before.clone();
+    after.push(Node::weighted("c:1", 1));
+    // 1/3 and 2/3 of 80 digests, then 1/4 and 2/4 of 120.
+    assert_eq!([ketama::digests(1, 3, 2), ketama::digests(2, 3, 2)], [26, 53]);
+    assert_eq!([ketama::digests(1, 4, 3), ketama::digests(2, 4, 3)], [30, 60]);
+    let ks = keys(20_000);
+    let (b, a) = (assign(Algorithm::Ketama, &before, &ks), assign(Algorithm::Ketama, &after, &ks));
+    let between_old = b.iter().zip(&a).filter(|(x, y)| x != y && *y != "c:1").count();
+    assert!(between_old > 0, "no key moved between the old servers");
+}
+
+/// In float32, (1/61) · 40 · 61 rounds to just under 40: libketama gives
+/// each of 61 equal servers 39 digests, 156 points, instead of 160.
+#[test]
+fn ketama_gives_61_equal_servers_156_points_each() {
+    assert_eq!(ketama::digests(1, 60, 60), 40);
+    assert_eq!(ketama::digests(1, 61, 61), 39);
+    assert_eq!(ketama::digests(1, 122, 122), 39);
+    let nodes: Vec<Node> = (0..61).map(|i| Node::new(format!("s{i}"))).collect();
+    assert_eq!(Continuum::new(&nodes).points().len(), 61 * 156);
+}
+
+/// The same nodes at weight 1 (2 to 12 of them: none of the counts where
+/// libketama's float rounding drops a digest).
+fn equal(nodes: &[Node]) -> Vec<Node> {
+    nodes.iter().map(|n| Node::new(n.name.clone())).collect()
+}
+
+fn node_set() -> impl Strategy<Value = Vec<Node>> {
+    prop::collection::vec(1u32..5, 2..12).prop_map(|ws| {
+        ws.into_iter().enumerate().map(|(i, w)| Node::weighted(format!("10.0.{i}.1:11211"), w)).collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Adding a node moves keys only onto it (rendezvous at any weights,
+    /// ketama with equal weights); adding the next bucket does the same for jump.
+    #[test]
+    fn adding_a_node_moves_keys_only_to_it(nodes in node_set(), seed in 0u32..1000) {
+        let ks: Vec<String> = (0..2000).map(|i| format!("k{seed}-{i}")).collect();
+        for algorithm in [Algorithm::Ketama, Algorithm::Rendezvous, Algorithm::Jump] {
+            let nodes = if algorithm == Algorithm::Rendezvous { nodes.clone() } else { equal(&nodes) };
+            let mut grown = nodes.clone();
+            grown.push(Node::new("new:1"));
+            let before = assign(algorithm, &nodes, &ks);
+            let after = assign(algorithm, &grown, &ks);
+            for (b, a) in before.iter().zip(&after) {
+                prop_assert!(a == b || a == "new:1", "{}: a key moved from {} to {}", algorithm.name(), b, a);
+            }
+        }
+    }
+
+    /// Removing a node moves only the keys it held (ketama, rendezvous); for
+    /// jump, removing the last bucket does.
+    #[test]
+    fn removing_a_node_moves_only_its_keys(nodes in node_set(), pick in any::<prop::sample::Index>()) {
+        let ks = keys(2000);
+        for algorithm in [Algorithm::Ketama, Algorithm::Rendezvous, Algorithm::Jump] {
+            let nodes = if algorithm == Algorithm::Rendezvous { nodes.clone() } else { equal(&nodes) };
+            let gone = if algorithm == Algorithm::Jump { nodes.len() - 1 } else { pick.index(nodes.len()) };
+            let mut shrunk = nodes.clone();
+            let removed = shrunk.remove(gone).name;
+            let before = assign(algorithm, &nodes, &ks);
+            let after = assign(algorithm, &shrunk, &ks);
+            for (b, a) in before.iter().zip(&after) {
+                prop_assert!(a == b || *b == removed, "{}: a key of {} moved to {}", algorithm.name(), b, a);
+            }
+        }
+    }
+
+    /// Every key lands on a node in range, for every algorithm.
+    #[test]
+    fn every_key_lands_on_a_node(nodes in node_set(), key in ".{0,40}") {
+        for algorithm in Algorithm::ALL {
+            let p = Placement::build(algorithm, &nodes, 251);
+            prop_assert!(p.locate(key.as_bytes()) < nodes.len());
+        }
+    }
+
+    /// A Maglev table is full, and equal weights split it within one entry.
+    #[test]
+    fn maglev_tables_are_full_and_even(n in 1usize..20) {
+        let nodes: Vec<Node> = (0..n).map(|i| Node::new(format!("h{i}"))).collect();
+        let t = Table::new(&nodes, 1009);
+        prop_assert!(t.entries().iter().all(|&e| (e as usize) < n));
+        let counts: Vec<usize> = (0..n as u32).map(|h| t.entries().iter().filter(|&&e| e == h).count()).collect();
+        prop_assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{:?}", counts);
+    }
+}
