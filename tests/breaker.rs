@@ -728,16 +728,23 @@ fn dependency_scripts_and_changes_at_the_playhead() {
     }
     assert!(Dependency::script("nope", 1).is_none());
 
-    // Breaking at 20 s lasts until the scripted recovery at 35 s; breaking at
-    // the instant of a change replaces it.
+    // Breaking at 5 s runs into the scripted outage at 15 s, which is no
+    // change, so the dependency is next different at the recovery at 35 s.
     let mut d = Dependency::script("outage", 60_000).unwrap();
     d.set_from(Phase::down(5_000));
-    assert_eq!(d.next_change_after(5_000), Some(15_000));
+    assert_eq!(d.next_change_after(5_000), Some(35_000));
+    // Healing at the instant of a change replaces it; the scripted recovery
+    // at 35 s then repeats the healthy phase, so nothing changes after 15 s.
     d.set_from(Phase::healthy(15_000));
     assert_eq!(d.phases, [Phase::healthy(0), Phase::down(5_000), Phase::healthy(15_000), Phase::healthy(35_000)]);
     assert_eq!(d.at(14_999 * MS).failure_rate, 1.0);
-    assert_eq!(d.next_change_after(35_000), None);
+    assert_eq!(d.next_change_after(15_000), None);
+    assert_eq!(d.next_change_after(4_000), Some(5_000));
     d.validate().unwrap();
+    // Phases beyond the longest run are refused before any arithmetic on them.
+    let far = Dependency { phases: vec![Phase::healthy(0), Phase::down(u64::MAX)] };
+    assert_eq!(far.validate().unwrap_err(), "phase 1: at_ms must be at most 3600000, not 18446744073709551615");
+    assert!(Dependency::script("outage", u64::MAX).is_none());
 }
 
 proptest! {
@@ -746,14 +753,14 @@ proptest! {
     /// Sampling the gauges at slice ends never changes what the breaker does:
     /// a binned run makes the same calls and transitions as an unbinned one.
     #[test]
-    fn binning_does_not_change_the_run(seed in any::<u64>(), bins in 1usize..300, time_based in any::<bool>()) {
+    fn binning_does_not_change_the_run(seed in any::<u64>(), bins in 1usize..300, time_based in any::<bool>(), automatic in any::<bool>()) {
         let requests = Traffic::Poisson { rps: 25.0, cost: 1 }.generate(30 * SEC, &mut Rng::new(seed));
         let dependency = Dependency::script("flapping", 30_000).unwrap();
         let attempts = draw(&requests, &dependency, &mut Rng::new(seed ^ 2));
         let config = BreakerConfig::Resilience4j(Config {
             sliding_window_type: if time_based { WindowType::TimeBased } else { WindowType::CountBased },
             sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_500,
-            permitted_number_of_calls_in_half_open_state: 2, automatic_transition_from_open_to_half_open: time_based,
+            permitted_number_of_calls_in_half_open_state: 2, automatic_transition_from_open_to_half_open: automatic,
             max_wait_duration_in_half_open_state_ms: 700, ..Config::default()
         });
         let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
@@ -765,4 +772,29 @@ proptest! {
         let counted: u32 = binned.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
         prop_assert_eq!(counted as usize, requests.len());
     }
+}
+
+/// A slice that ends after an automatic OPEN → HALF_OPEN shows the trial's
+/// fresh window (no rate yet), not the rate CLOSED left behind.
+#[test]
+fn gauges_follow_automatic_transitions_within_a_slice() {
+    use playground::sim::breaker::run::Bin;
+    use playground::sim::traffic::Arrival;
+    // Ten calls at 0.0–0.9 s all fail after 10 ms, then nothing arrives.
+    let requests = Traffic::List { requests: (0..10).map(|i| Arrival(f64::from(i) * 100.0, 1)).collect() }
+        .generate(10 * SEC, &mut Rng::new(1));
+    let phase = Phase { at_ms: 0, failure_rate: 1.0, latency_ms: 10, slow_rate: 0.0, slow_latency_ms: 0 };
+    let attempts = draw(&requests, &Dependency { phases: vec![phase] }, &mut Rng::new(1));
+    let config = BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 5,
+        minimum_number_of_calls: 5,
+        wait_duration_in_open_state_ms: 2_000,
+        automatic_transition_from_open_to_half_open: true,
+        ..Config::default()
+    });
+    let run = run_breaker(&config, &requests, &attempts, 10 * SEC, 10).unwrap();
+    // Opens at 0.41 s on the fifth failure; the timer moves it to HALF_OPEN at 2.41 s.
+    assert_eq!(edges(&run), [(410, State::Closed, State::Open), (2_410, State::Open, State::HalfOpen)]);
+    assert_eq!(run.bins[1], Bin { gauge: [100.0, 0.0], ..Default::default() }, "OPEN keeps CLOSED's window");
+    assert_eq!(run.bins[2].gauge, [-1.0, -1.0], "the trial's window has no results yet");
 }

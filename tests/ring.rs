@@ -4,6 +4,7 @@
 //! Where each vector comes from is in `tests/golden/ring/README.md`.
 
 use md5::{Digest, Md5};
+use playground::sim::ring::bounded::{self, Capacity};
 use playground::sim::ring::jump::bucket;
 use playground::sim::ring::ketama::{self, Continuum};
 use playground::sim::ring::maglev::Table;
@@ -135,6 +136,19 @@ fn maglev_gives_equal_hosts_equal_shares_of_the_default_table() {
     }
 }
 
+/// HAProxy's split of capacity: ⌈(9 + 1) · 150 / 100⌉ = 15 slots over
+/// weights 1, 2, 3 give 2·1, 2·2 and 2·3 whole slots and share the remaining
+/// 3 by cumulative weight (0, 1 and 2 more).
+#[test]
+fn bounded_loads_split_capacity_as_haproxy_does() {
+    let c = Capacity::new(vec![1, 2, 3], 150);
+    let slots: Vec<u64> = (0..3).map(|i| c.slots(9, i)).collect();
+    assert_eq!(slots, [2, 5, 8]);
+    assert_eq!(slots.iter().sum::<u64>(), 15);
+    // Never fewer than one slot, even before anything is placed.
+    assert_eq!(Capacity::new(vec![1; 10], 100).slots(0, 3), 1);
+}
+
 fn keys(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("user:{i}")).collect()
 }
@@ -249,6 +263,22 @@ proptest! {
         for algorithm in Algorithm::ALL {
             let p = Placement::build(algorithm, &nodes, 251);
             prop_assert!(p.locate(key.as_bytes()) < nodes.len());
+        }
+    }
+
+    /// With equal weights, bounded loads never put more than ⌈f · m / (100 · n)⌉
+    /// keys on a server, even when the keys all hash near one point.
+    #[test]
+    fn bounded_loads_respect_the_bound(n in 2usize..12, m in 1usize..3000, factor in 100u32..300, hot in any::<bool>()) {
+        let nodes: Vec<Node> = (0..n).map(|i| Node::new(format!("s{i}:11211"))).collect();
+        let ring = Continuum::new(&nodes);
+        // Hot keys: a few distinct keys repeated, so plain hashing would pile them up.
+        let ks: Vec<String> = (0..m).map(|i| if hot { format!("hot{}", i % 3) } else { format!("k{i}") }).collect();
+        let placed = bounded::assign(&ring, &nodes, &ks, factor);
+        let bound = (u64::from(factor) * m as u64).div_ceil(100 * n as u64);
+        for s in 0..n as u32 {
+            let load = placed.iter().filter(|&&p| p == s).count() as u64;
+            prop_assert!(load <= bound, "server {} holds {} keys, bound {}", s, load, bound);
         }
     }
 

@@ -16,7 +16,7 @@ use super::{CircuitBreakerScenario, RateLimiterScenario, Scenario};
 use crate::sim::breaker::run::{BreakerConfig, Dependency, SCRIPTS};
 use crate::sim::breaker::WindowType;
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
-use crate::sim::traffic::Traffic;
+use crate::sim::traffic::{Traffic, MAX_DURATION_MS};
 
 /// A parsed widget block: the starting scenario and an optional caption.
 #[derive(Clone, Debug, PartialEq)]
@@ -239,6 +239,18 @@ pub const CIRCUIT_BREAKER_KEYS: [&str; 20] = [
     "traffic",
 ];
 
+/// Keys only Resilience4j breakers have.
+const R4J_ONLY_KEYS: [&str; 8] = [
+    "window_size",
+    "minimum_calls",
+    "failure_threshold",
+    "slow_threshold",
+    "slow_ms",
+    "half_open_calls",
+    "auto_half_open",
+    "max_half_open_ms",
+];
+
 /// The names a block's `breakers:` line takes.
 pub const BREAKER_NAMES: [&str; 3] = ["count", "time", "consecutive"];
 
@@ -263,10 +275,10 @@ fn circuit_breaker(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String>
         }
     }
     let get = |k: &str| pairs.iter().find(|(_, key, _)| *key == k).map(|(line, _, v)| (*line, *v));
-    let preset = get("preset").map_or("outage", |(_, v)| v);
+    let (preset_line, preset) = get("preset").unwrap_or((0, "outage"));
     let mut s: CircuitBreakerScenario = presets::circuit_breaker(preset).ok_or_else(|| {
         let names: Vec<&str> = presets::CIRCUIT_BREAKER.iter().map(|(n, _)| *n).collect();
-        format!("unknown preset `{preset}`; presets: {}", names.join(", "))
+        format!("line {preset_line}: unknown preset `{preset}`; presets: {}", names.join(", "))
     })?;
 
     if let Some((line, v)) = get("breakers") {
@@ -359,8 +371,27 @@ fn circuit_breaker(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String>
             }
         }
     }
+    // Keys of one breaker variant must fit at least one of the block's breakers.
+    for (line, key, _) in pairs {
+        let fits = |b: &BreakerConfig| match b {
+            BreakerConfig::Resilience4j(_) => !["fail_max", "success_threshold"].contains(key),
+            BreakerConfig::Consecutive(_) => !R4J_ONLY_KEYS.contains(key),
+        };
+        let per_breaker = R4J_ONLY_KEYS.contains(key) || ["fail_max", "success_threshold"].contains(key);
+        if per_breaker && !s.breakers.iter().any(fits) {
+            return Err(format!("line {line}: `{key}` does not apply to any of this block's breakers"));
+        }
+    }
     if let Some((line, v)) = get("duration_ms") {
+        // A script is laid over the run: it stretches with the duration.
+        let script = s.dependency.script_name(s.duration_ms);
         s.duration_ms = number(line, "duration_ms", v)?;
+        if s.duration_ms == 0 || s.duration_ms > MAX_DURATION_MS {
+            return Err(format!("line {line}: duration_ms must be between 1 and {MAX_DURATION_MS}, not {v}"));
+        }
+        if let Some(d) = script.and_then(|name| Dependency::script(name, s.duration_ms)) {
+            s.dependency = d;
+        }
     }
     if let Some((line, v)) = get("dependency") {
         s.dependency = Dependency::script(v, s.duration_ms).ok_or_else(|| {
@@ -442,6 +473,15 @@ mod tests {
     }
 
     #[test]
+    fn a_script_stretches_with_the_duration() {
+        let s = cb("kind: circuit-breaker\nduration_ms: 120000");
+        assert_eq!(s.dependency, Dependency::script("outage", 120_000).unwrap());
+        // A hand-laid dependency keeps its times.
+        let s = cb("kind: circuit-breaker\npreset: count-vs-time\nduration_ms: 120000");
+        assert_eq!(s.dependency, presets::circuit_breaker("count-vs-time").unwrap().dependency);
+    }
+
+    #[test]
     fn a_bare_breaker_block_is_the_outage_preset() {
         assert_eq!(cb("kind: circuit-breaker"), presets::circuit_breaker("outage").unwrap());
     }
@@ -474,6 +514,18 @@ mod tests {
             e("kind: circuit-breaker\nfailure_threshold: 0").contains("failure_rate_threshold must be greater than 0")
         );
         assert!(e("kind: circuit-breaker\nbreakers: count, time, consecutive").contains("one or two breakers"));
+        assert_eq!(
+            e("kind: circuit-breaker\nbreakers: count\nfail_max: 3"),
+            "line 3: `fail_max` does not apply to any of this block's breakers"
+        );
+        assert!(e("kind: circuit-breaker\nbreakers: consecutive\nhalf_open_calls: 3")
+            .starts_with("line 3: `half_open_calls`"));
+        assert!(e("kind: circuit-breaker\npreset: nope").starts_with("line 2: unknown preset `nope`"));
+        // An absurd duration is refused with a message, not an overflow.
+        assert_eq!(
+            e("kind: circuit-breaker\nduration_ms: 18446744073709551615\ndependency: outage"),
+            "line 2: duration_ms must be between 1 and 3600000, not 18446744073709551615"
+        );
     }
 
     #[test]

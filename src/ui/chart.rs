@@ -68,14 +68,16 @@ pub fn line(values: &[f64], max: f64, width: f64, height: f64) -> String {
     d
 }
 
-/// Like [`line`], but a negative value is a gap: the line stops before it
-/// and starts again after it (for a rate that is not yet defined).
+/// A polyline through values sampled at the end of each of `values.len()`
+/// equal slices of `width` (so the first point is one slice in), with `max`
+/// at the top of a `height` box; a negative value is a gap: the line stops
+/// before it and starts again after it (for a rate not yet defined).
 pub fn line_with_gaps(values: &[f64], max: f64, width: f64, height: f64) -> String {
     let mut d = String::new();
     if values.is_empty() || max <= 0.0 {
         return d;
     }
-    let step = if values.len() > 1 { width / (values.len() - 1) as f64 } else { 0.0 };
+    let step = width / values.len() as f64;
     let mut pen_down = false;
     for (i, &v) in values.iter().enumerate() {
         if v < 0.0 {
@@ -83,7 +85,7 @@ pub fn line_with_gaps(values: &[f64], max: f64, width: f64, height: f64) -> Stri
             continue;
         }
         let y = height - (v / max).min(1.0) * height;
-        let _ = write!(d, "{}{} {}", if pen_down { 'L' } else { 'M' }, r(i as f64 * step), r(y));
+        let _ = write!(d, "{}{} {}", if pen_down { 'L' } else { 'M' }, r((i + 1) as f64 * step), r(y));
         pen_down = true;
     }
     d
@@ -168,7 +170,7 @@ mod tests {
 
     #[test]
     fn gaps_lift_the_pen() {
-        assert_eq!(line_with_gaps(&[-1.0, 5.0, 10.0, -1.0, 0.0], 10.0, 40.0, 10.0), "M10 5L20 0M40 10");
+        assert_eq!(line_with_gaps(&[-1.0, 5.0, 10.0, -1.0, 0.0], 10.0, 40.0, 10.0), "M16 5L24 0M40 10");
         assert_eq!(line_with_gaps(&[-1.0], 1.0, 1.0, 1.0), "");
     }
 

@@ -77,3 +77,36 @@ pub fn SelectControl(
         </label>
     }
 }
+
+/// The run's seed: a number box and a button that picks another seed. The
+/// button sits outside the label, so the box's accessible name is "Seed".
+#[component]
+pub fn SeedControl(#[prop(into)] value: Signal<u64>, on_change: Callback<u64>) -> impl IntoView {
+    view! {
+        <div class="control seed">
+            <span class="control-inputs">
+                <label>
+                    <span class="control-label">"Seed"</span>
+                    <input
+                        type="number"
+                        min="0"
+                        prop:value=move || value.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
+                                on_change.run(seed);
+                            }
+                        }
+                    />
+                </label>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        on_change.run(value.get_untracked().wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 16)
+                    }
+                >
+                    "New seed"
+                </button>
+            </span>
+        </div>
+    }
+}

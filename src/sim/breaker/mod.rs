@@ -116,8 +116,17 @@ impl Config {
                 self.wait_duration_in_open_state_ms
             ));
         }
-        if self.slow_call_duration_threshold_ms == 0 {
-            return Err("slow_call_duration_threshold_ms must be at least 1".into());
+        if self.slow_call_duration_threshold_ms == 0 || self.slow_call_duration_threshold_ms > 86_400_000 {
+            return Err(format!(
+                "slow_call_duration_threshold_ms must be between 1 and 86400000, not {}",
+                self.slow_call_duration_threshold_ms
+            ));
+        }
+        if self.max_wait_duration_in_half_open_state_ms > 86_400_000 {
+            return Err(format!(
+                "max_wait_duration_in_half_open_state_ms must be at most 86400000, not {}",
+                self.max_wait_duration_in_half_open_state_ms
+            ));
         }
         Ok(())
     }

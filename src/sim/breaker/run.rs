@@ -13,7 +13,7 @@ use super::consecutive::{ConsecutiveBreaker, ConsecutiveConfig};
 use super::{CircuitBreaker, Config, State, Transition};
 use crate::sim::rng::Rng;
 use crate::sim::time::{Nanos, MS};
-use crate::sim::traffic::Request;
+use crate::sim::traffic::{Request, MAX_DURATION_MS};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -49,6 +49,11 @@ impl Phase {
         Phase { at_ms, failure_rate: 0.02, latency_ms: 40, slow_rate: 0.0, slow_latency_ms: 0 }
     }
 
+    /// Whether `self` and `other` behave alike, whenever they start.
+    pub fn same_behaviour(&self, other: &Phase) -> bool {
+        Phase { at_ms: 0, ..self.clone() } == Phase { at_ms: 0, ..other.clone() }
+    }
+
     /// A hard outage from `at_ms`: every call fails, after a 1 s timeout.
     pub fn down(at_ms: u64) -> Phase {
         Phase { at_ms, failure_rate: 1.0, latency_ms: 1_000, slow_rate: 0.0, slow_latency_ms: 0 }
@@ -68,6 +73,9 @@ pub const SCRIPTS: [(&str, &str); 5] = [
 impl Dependency {
     /// The script `name` (see [`SCRIPTS`]) laid over a run of `duration_ms`.
     pub fn script(name: &str, duration_ms: u64) -> Option<Dependency> {
+        if duration_ms > MAX_DURATION_MS {
+            return None;
+        }
         let at = |num: u64, den: u64| duration_ms * num / den;
         let healthy = Phase::healthy;
         let phases = match name {
@@ -108,9 +116,11 @@ impl Dependency {
         }
     }
 
-    /// When the dependency next changes after `at_ms`, if it does.
+    /// When the dependency next behaves differently from how it behaves at
+    /// `at_ms`, if it ever does (a phase that repeats the one before is no change).
     pub fn next_change_after(&self, at_ms: u64) -> Option<u64> {
-        self.phases.iter().map(|p| p.at_ms).find(|&t| t > at_ms)
+        let now = self.at(at_ms.saturating_mul(MS));
+        self.phases.iter().filter(|p| p.at_ms > at_ms).find(|p| !p.same_behaviour(now)).map(|p| p.at_ms)
     }
 
     /// Checks that phases start at 0, are in time order and have probabilities in [0, 1].
@@ -125,6 +135,9 @@ impl Dependency {
         for (i, p) in self.phases.iter().enumerate() {
             if p.at_ms < last {
                 return Err(format!("phase {i}: phases must be in time order"));
+            }
+            if p.at_ms > MAX_DURATION_MS {
+                return Err(format!("phase {i}: at_ms must be at most {MAX_DURATION_MS}, not {}", p.at_ms));
             }
             last = p.at_ms;
             for (name, v) in [("failure_rate", p.failure_rate), ("slow_rate", p.slow_rate)] {
@@ -235,7 +248,11 @@ impl Breaker {
     /// The gauges a [`Bin`] keeps, read at `now`.
     fn gauge(&mut self, now: Nanos) -> [f32; 2] {
         match self {
-            Breaker::R4j(b) => [b.failure_rate(now), b.slow_call_rate(now)],
+            // An automatic transition due by `now` comes first: its fresh window is what shows.
+            Breaker::R4j(b) => {
+                b.state(now);
+                [b.failure_rate(now), b.slow_call_rate(now)]
+            }
             Breaker::Consecutive(b) => [b.failures() as f32, -1.0],
         }
     }

@@ -13,6 +13,7 @@
 //! index of its node in that list. Building a placement is the expensive
 //! part (a ring or a table); a lookup is a hash and a search or an index.
 
+pub mod bounded;
 pub mod jump;
 pub mod ketama;
 pub mod maglev;

@@ -18,7 +18,7 @@ use crate::sim::breaker::{Config, WindowType};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::Traffic;
 use crate::ui::chart::r;
-use crate::ui::controls::{NumberControl, SelectControl};
+use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlaybackBar};
 use crate::ui::share::{self, ShareBar};
@@ -124,17 +124,25 @@ pub fn CircuitBreakerWidget(
     let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
 
-    // Applies an edit only if the result is valid; otherwise explains why.
-    let edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
+    // Applies an edit only if the result is valid, otherwise explains why;
+    // says whether it applied.
+    let try_edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
         let mut next = scenario.get_untracked();
         f(&mut next);
         match next.validate() {
             Ok(()) => {
                 error.set(None);
                 scenario.set(next);
+                true
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => {
+                error.set(Some(e));
+                false
+            }
         }
+    };
+    let edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
+        try_edit(f);
     };
 
     let current = move || {
@@ -150,7 +158,9 @@ pub fn CircuitBreakerWidget(
     let change_dependency = move |phase: fn(u64) -> Phase, what: &str| {
         let at = playback.now_or_mid();
         let at_ms = at / MS;
-        edit(&|s| s.dependency.set_from(phase(at_ms)));
+        if !try_edit(&|s| s.dependency.set_from(phase(at_ms))) {
+            return;
+        }
         let until = scenario.with_untracked(|s| s.dependency.next_change_after(at_ms));
         let moved =
             if playhead.get_untracked().is_none() { " (mid-run: move the playhead to choose when)" } else { "" };
@@ -232,27 +242,10 @@ pub fn CircuitBreakerWidget(
                             }
                         }))
                     />
-                    <label class="control">
-                        <span class="control-label">"Seed"</span>
-                        <span class="control-inputs">
-                            <input
-                                type="number"
-                                min="0"
-                                prop:value=move || scenario.with(|s| s.seed.to_string())
-                                on:change=move |ev| {
-                                    if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
-                                        edit(&|s| s.seed = seed);
-                                    }
-                                }
-                            />
-                            <button
-                                type="button"
-                                on:click=move |_| edit(&|s| s.seed = s.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 16)
-                            >
-                                "New seed"
-                            </button>
-                        </span>
-                    </label>
+                    <SeedControl
+                        value=Signal::derive(move || scenario.with(|s| s.seed))
+                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                    />
                     <SelectControl
                         label="Dependency"
                         options={

@@ -57,8 +57,8 @@ fn percent(x: f32) -> String {
 
 fn window_words(c: &Config) -> String {
     match c.sliding_window_type {
-        WindowType::CountBased => format!("the last {} calls", c.sliding_window_size),
-        WindowType::TimeBased => format!("the last {} s", c.sliding_window_size),
+        WindowType::CountBased => format!("its window of up to {} calls", c.sliding_window_size),
+        WindowType::TimeBased => format!("its {} s window", c.sliding_window_size),
     }
 }
 
@@ -320,11 +320,9 @@ pub fn reason(config: &BreakerConfig, t: &Transition, decided_by: Option<(f32, f
             let wait = format::duration(c.wait_duration_in_open_state_ms * MS);
             match (t.from, t.to, decided_by) {
                 (Closed, Open, Some(d)) => rates(d, &format!(" over {}", window_words(c))),
-                (HalfOpen, Open, Some(d)) => {
-                    rates(d, &format!(" in the trial of {} calls", c.permitted_number_of_calls_in_half_open_state))
-                }
-                (HalfOpen, Closed, Some(d)) => {
-                    rates(d, &format!(" in the trial of {} calls", c.permitted_number_of_calls_in_half_open_state))
+                (HalfOpen, Open | Closed, Some(d)) => {
+                    let decides = c.minimum_number_of_calls.min(c.permitted_number_of_calls_in_half_open_state);
+                    rates(d, &format!(" in the HALF_OPEN trial, decided after {decides} results"))
                 }
                 (HalfOpen, Open, None) => format!(
                     "no verdict within maxWaitDurationInHalfOpenState ({})",
@@ -375,9 +373,11 @@ pub fn explain(run: &BreakerRun, config: &BreakerConfig, t: Option<Nanos>) -> St
     );
     if last.to == State::Open {
         let _ = match config {
+            // The timer moves it at exactly the wait; otherwise the first call strictly after it.
             BreakerConfig::Resilience4j(c) => write!(
                 s,
-                " Calls fail fast until just after {}.",
+                " Calls fail fast until {}{}.",
+                if c.automatic_transition_from_open_to_half_open { "" } else { "just after " },
                 format::seconds(last.at + c.wait_duration_in_open_state_ms * MS)
             ),
             BreakerConfig::Consecutive(c) => {
@@ -463,9 +463,10 @@ pub fn summary_table(
     without: (u64, u64, Nanos),
     playhead: Option<Nanos>,
 ) -> String {
+    // Calls count from their arrival, with the result they will have.
     let caption = match playhead {
         None => "Summary of the whole run".to_string(),
-        Some(t) => format!("Summary up to {}", format::seconds(t)),
+        Some(t) => format!("Summary of the calls made by {}", format::seconds(t)),
     };
     let mut html = format!(
         "<caption>{caption}</caption><thead><tr><th scope=\"col\">Breaker</th><th scope=\"col\">Calls</th>\
@@ -547,10 +548,9 @@ mod tests {
         let first = &runs[0].transitions[0];
         assert_eq!((first.from, first.to), (State::Closed, State::Open));
         let text = explain(&runs[0], &configs[0], Some(first.at));
-        assert!(text.starts_with("OPEN since 16."), "{text}");
-        assert!(
-            text.contains(": failure rate 50% ≥ 50% over the last 20 calls. Calls fail fast until just after 21."),
-            "{text}"
+        assert_eq!(
+            text,
+            "OPEN since 16.262 s: failure rate 50% ≥ 50% over its window of up to 20 calls. Calls fail fast until just after 21.262 s."
         );
         assert_eq!(
             explain(&runs[0], &configs[0], Some(first.at - 1)),

@@ -16,7 +16,7 @@ use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::{Arrival, Traffic};
 use crate::ui::chart::r;
-use crate::ui::controls::{NumberControl, SelectControl};
+use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlaybackBar};
 use crate::ui::share::{self, ShareBar};
@@ -222,27 +222,10 @@ pub fn RateLimiterWidget(
                         unit="s"
                         on_change=Callback::new(move |v: f64| edit(&|s| s.duration_ms = (v * 1000.0).round().max(0.0) as u64))
                     />
-                    <label class="control">
-                        <span class="control-label">"Seed"</span>
-                        <span class="control-inputs">
-                            <input
-                                type="number"
-                                min="0"
-                                prop:value=move || scenario.with(|s| s.seed.to_string())
-                                on:change=move |ev| {
-                                    if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
-                                        edit(&|s| s.seed = seed);
-                                    }
-                                }
-                            />
-                            <button
-                                type="button"
-                                on:click=move |_| edit(&|s| s.seed = s.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 16)
-                            >
-                                "New seed"
-                            </button>
-                        </span>
-                    </label>
+                    <SeedControl
+                        value=Signal::derive(move || scenario.with(|s| s.seed))
+                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                    />
                     <div class="fire" role="group" aria-label="Fire requests by hand at the playhead">
                         <button type="button" on:click=move |_| fire(1)>"Fire 1 request"</button>
                         <button type="button" on:click=move |_| fire(10)>"Fire a burst of 10"</button>
