@@ -22,6 +22,10 @@ fn json_and_url_round_trip() {
         assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{name}");
         assert_eq!(url::decode(&url::encode(&s)).unwrap(), s, "{name}");
     }
+    for (name, _) in presets::HASH_RING {
+        let s = Scenario::HashRing(presets::hash_ring(name).unwrap());
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{name}");
+    }
 }
 
 #[test]
@@ -31,8 +35,11 @@ fn versions_are_checked_first() {
     assert!(Scenario::from_json(&newer).unwrap_err().contains("version 2, newer than"));
     let none = s.replace("\"version\":1,", "");
     assert_eq!(Scenario::from_json(&none).unwrap_err(), "the scenario has no \"version\"");
-    let widget = s.replace("rate-limiter", "hash-ring");
-    assert!(Scenario::from_json(&widget).unwrap_err().contains("unknown widget \"hash-ring\""));
+    let widget = s.replace("rate-limiter", "load-balancer");
+    assert_eq!(
+        Scenario::from_json(&widget).unwrap_err(),
+        "unknown widget \"load-balancer\"; known widgets: rate-limiter, circuit-breaker, hash-ring"
+    );
 }
 
 #[test]
@@ -151,6 +158,26 @@ proptest! {
         }
     }
 
+    /// Damaged hash-ring documents (cut short, one character changed, or a
+    /// number made huge) give a message or a scenario that runs.
+    #[test]
+    fn damaged_hash_ring_documents_never_panic(cut in 0usize..600, at in 0usize..600, c in proptest::char::range(' ', '~'), huge in any::<bool>()) {
+        let mut s = presets::hash_ring("remove-node").unwrap();
+        s.keys = playground::sim::ring::run::KeySet::Uniform { count: 50 };
+        let mut text = Scenario::HashRing(s).to_json();
+        if huge {
+            text = text.replacen("65537", "18446744073709551615", 1);
+        }
+        let at = at.min(text.len() - 1);
+        if text.is_char_boundary(at) && text.is_char_boundary(at + 1) {
+            text.replace_range(at..at + 1, &c.to_string());
+        }
+        text.truncate(cut.max(1).min(text.len()));
+        if let Ok(Scenario::HashRing(h)) = Scenario::from_json(&text) {
+            prop_assert!(h.run().is_ok());
+        }
+    }
+
     /// Random JSON documents give a message or a valid scenario.
     #[test]
     fn json_parser_never_panics(s in "\\{.{0,300}\\}") {
@@ -192,6 +219,41 @@ fn cli_runs_a_circuit_breaker_scenario() {
         assert_eq!(s["reached"].as_u64().unwrap() + s["failed_fast"].as_u64().unwrap(), s["calls"].as_u64().unwrap());
         assert!(s["failed_fast"].as_u64().unwrap() > 0);
     }
+}
+
+/// A hash-ring scenario through the CLI: 10,000 keys on ten caches, then an
+/// eleventh. Modulo moves most keys; ketama and jump move only keys onto the
+/// new cache, about 1/11 of them.
+#[test]
+fn cli_runs_a_hash_ring_scenario() {
+    let mut s = presets::hash_ring("add-node").unwrap();
+    s.keys = playground::sim::ring::run::KeySet::Uniform { count: 10_000 };
+    let dir = std::env::temp_dir().join(format!("sdp-ring-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ring.json");
+    std::fs::write(&path, Scenario::HashRing(s).to_json_pretty()).unwrap();
+    let out = sdp(&["run", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["widget"], "hash-ring");
+    let v = report["variants"].as_array().unwrap();
+    let moved: Vec<u64> = v.iter().map(|x| x["moved"].as_u64().unwrap()).collect();
+    let elsewhere: Vec<u64> = v.iter().map(|x| x["moved_elsewhere"].as_u64().unwrap()).collect();
+    assert_eq!(elsewhere[1..], [0, 0], "ketama and jump move keys only onto the new cache");
+    assert!(moved[0] > 8_500, "modulo moved only {}", moved[0]);
+    for m in &moved[1..] {
+        assert!((700..1_300).contains(m), "moved {m} of 10000, ideal 909");
+    }
+    // (JSON's shortest decimal of 1/11, read back, may differ in the last bit.)
+    assert!((v[0]["ideal_fraction"].as_f64().unwrap() - 1.0 / 11.0).abs() < 1e-15);
+    // Loads add up to the keys, before and after.
+    for x in v {
+        for side in ["before", "after"] {
+            let total: u64 = x[side]["loads"].as_array().unwrap().iter().map(|l| l.as_u64().unwrap()).sum();
+            assert_eq!(total, 10_000);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

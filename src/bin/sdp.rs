@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
-  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker)
+  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring)
   sdp presets                    list the presets
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
   sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)";
@@ -60,6 +60,9 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["preset", "circuit-breaker", name] => presets::circuit_breaker(name)
             .map(|s| Scenario::CircuitBreaker(s).to_json_pretty())
             .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
+        ["preset", "hash-ring", name] => presets::hash_ring(name)
+            .map(|s| Scenario::HashRing(s).to_json_pretty())
+            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
         ["content", dir] => {
             let dir = std::path::Path::new(dir).join("content");
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -74,6 +77,7 @@ fn run(args: &[&str]) -> Result<String, String> {
             .iter()
             .map(|(n, d)| format!("rate-limiter    {n:<22} {d}"))
             .chain(presets::CIRCUIT_BREAKER.iter().map(|(n, d)| format!("circuit-breaker {n:<22} {d}")))
+            .chain(presets::HASH_RING.iter().map(|(n, d)| format!("hash-ring       {n:<22} {d}")))
             .collect::<Vec<_>>()
             .join("\n")),
         _ => Err(USAGE.into()),

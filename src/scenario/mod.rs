@@ -13,6 +13,8 @@ use crate::sim::breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dep
 use crate::sim::breaker::State;
 use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
+use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES};
+use crate::sim::ring::{validate_nodes, Node};
 use crate::sim::rng::Rng;
 use crate::sim::time::{ms_to_ns, MS};
 use crate::sim::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
@@ -33,6 +35,7 @@ pub const MAX_EXTRA: usize = 10_000;
 pub enum Scenario {
     RateLimiter(RateLimiterScenario),
     CircuitBreaker(CircuitBreakerScenario),
+    HashRing(HashRingScenario),
 }
 
 impl Serialize for Scenario {
@@ -40,6 +43,7 @@ impl Serialize for Scenario {
         match self {
             Scenario::RateLimiter(r) => r.serialize(s),
             Scenario::CircuitBreaker(c) => c.serialize(s),
+            Scenario::HashRing(h) => h.serialize(s),
         }
     }
 }
@@ -110,6 +114,70 @@ impl CircuitBreakerScenario {
     pub fn run(&self, bins: usize) -> Result<Vec<BreakerRun>, String> {
         self.validate()?;
         self.run_on(&self.trial(), bins)
+    }
+}
+
+/// The `widget` field of a hash-ring scenario: always `"hash-ring"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HashRingTag {
+    #[default]
+    #[serde(rename = "hash-ring")]
+    HashRing,
+}
+
+/// Most placements compared side by side on one key set.
+pub const MAX_VARIANTS: usize = 3;
+
+/// A key-placement scenario: nodes, a key set, up to three placements
+/// compared on it, and optionally a change to the nodes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HashRingScenario {
+    pub widget: HashRingTag,
+    pub version: u32,
+    pub seed: u64,
+    pub nodes: Vec<Node>,
+    pub keys: KeySet,
+    pub variants: Vec<Variant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+impl HashRingScenario {
+    /// Checks nodes, keys, placements and the change.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.version != VERSION {
+            return Err(format!("unsupported version {}", self.version));
+        }
+        validate_nodes(&self.nodes, MAX_NODES)?;
+        self.keys.validate()?;
+        if self.variants.is_empty() || self.variants.len() > MAX_VARIANTS {
+            return Err(format!("compare 1 to {MAX_VARIANTS} placements, not {}", self.variants.len()));
+        }
+        for v in &self.variants {
+            v.validate()?;
+        }
+        if let Some(c) = &self.change {
+            c.apply(&self.nodes).map_err(|e| format!("change: {e}"))?;
+        }
+        self.view.validate()
+    }
+
+    /// Places the keys with every variant, before and after the change.
+    pub fn run(&self) -> Result<Vec<VariantRun>, String> {
+        self.validate()?;
+        let keys = self.keys.generate(&mut Rng::new(self.seed));
+        let after = match &self.change {
+            Some(c) => Some((c, c.apply(&self.nodes)?)),
+            None => None,
+        };
+        Ok(self
+            .variants
+            .iter()
+            .map(|v| run_variant(v, &self.nodes, &keys, after.as_ref().map(|(c, n)| (*c, n.as_slice()))))
+            .collect())
     }
 }
 
@@ -191,8 +259,13 @@ impl Scenario {
             Some("circuit-breaker") => Scenario::CircuitBreaker(
                 serde_json::from_str(text).map_err(|e| format!("invalid circuit-breaker scenario: {e}"))?,
             ),
+            Some("hash-ring") => {
+                Scenario::HashRing(serde_json::from_str(text).map_err(|e| format!("invalid hash-ring scenario: {e}"))?)
+            }
             Some(other) => {
-                return Err(format!("unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker"))
+                return Err(format!(
+                    "unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker, hash-ring"
+                ))
             }
             None => return Err("the scenario has no \"widget\" name".into()),
         };
@@ -216,6 +289,7 @@ impl Scenario {
         match self {
             Scenario::RateLimiter(s) => s.validate(),
             Scenario::CircuitBreaker(s) => s.validate(),
+            Scenario::HashRing(s) => s.validate(),
         }
     }
 
@@ -224,6 +298,7 @@ impl Scenario {
         match self {
             Scenario::RateLimiter(_) => "rate-limiter",
             Scenario::CircuitBreaker(_) => "circuit-breaker",
+            Scenario::HashRing(_) => "hash-ring",
         }
     }
 }
@@ -334,6 +409,16 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             };
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
+        Scenario::HashRing(s) => {
+            let report = HashRingReport {
+                widget: scenario.widget(),
+                seed: s.seed,
+                nodes: s.nodes.iter().map(|n| n.name.as_str()).collect(),
+                change: s.change.as_ref(),
+                variants: s.run()?,
+            };
+            Ok(serde_json::to_string(&report).expect("reports always serialise"))
+        }
         Scenario::CircuitBreaker(s) => {
             let runs = s.run(0)?;
             let report = BreakerReport {
@@ -368,6 +453,17 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
     }
+}
+
+/// The result of running a hash-ring scenario, as the CLI prints it.
+#[derive(Serialize)]
+pub struct HashRingReport<'a> {
+    pub widget: &'static str,
+    pub seed: u64,
+    pub nodes: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'a Change>,
+    pub variants: Vec<VariantRun>,
 }
 
 /// The result of running a circuit-breaker scenario, as the CLI prints it.

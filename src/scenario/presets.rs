@@ -1,11 +1,13 @@
 //! Named starting scenarios, used by article widget blocks (`preset:`) and the
 //! widget's preset menu.
 
-use super::{CircuitBreakerScenario, RateLimiterScenario, View, VERSION};
+use super::{CircuitBreakerScenario, HashRingScenario, HashRingTag, RateLimiterScenario, View, VERSION};
 use crate::sim::breaker::consecutive::ConsecutiveConfig;
 use crate::sim::breaker::run::{BreakerConfig, Dependency, Phase};
 use crate::sim::breaker::{Config, WindowType};
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
+use crate::sim::ring::run::{Change, KeySet, Variant};
+use crate::sim::ring::Node;
 use crate::sim::traffic::{Arrival, Traffic};
 
 /// Preset names with a one-line description, in menu order.
@@ -223,9 +225,78 @@ pub fn circuit_breaker(name: &str) -> Option<CircuitBreakerScenario> {
     })
 }
 
+/// Hash-ring preset names with a one-line description, in menu order.
+pub const HASH_RING: [(&str, &str); 4] = [
+    ("add-node", "100,000 keys on 10 caches, then an 11th: modulo, ketama and jump"),
+    ("remove-node", "100,000 keys on 10 caches, then one leaves: ketama, rendezvous and Maglev"),
+    ("hot-keys", "100,000 Zipf requests over 1,000 keys: ketama beside bounded loads at 125%"),
+    ("weighted", "Caches of weights 1 to 4: ketama, weighted rendezvous and Maglev"),
+];
+
+fn caches(n: usize) -> Vec<Node> {
+    (1..=n).map(|i| Node::new(format!("cache-{i}:11211"))).collect()
+}
+
+fn ring_scenario(nodes: Vec<Node>, keys: KeySet, variants: Vec<Variant>, change: Option<Change>) -> HashRingScenario {
+    HashRingScenario {
+        widget: HashRingTag::HashRing,
+        version: VERSION,
+        seed: 1,
+        nodes,
+        keys,
+        variants,
+        change,
+        view: View::default(),
+    }
+}
+
+/// The hash-ring preset called `name` (`default` is `add-node`).
+pub fn hash_ring(name: &str) -> Option<HashRingScenario> {
+    let uniform = KeySet::Uniform { count: 100_000 };
+    let maglev = Variant::Maglev { table_size: 65537 };
+    Some(match name {
+        "default" | "add-node" => ring_scenario(
+            caches(10),
+            uniform,
+            vec![Variant::Modulo, Variant::Ketama, Variant::Jump],
+            Some(Change::Add(Node::new("cache-11:11211"))),
+        ),
+        "remove-node" => ring_scenario(
+            caches(10),
+            uniform,
+            vec![Variant::Ketama, Variant::Rendezvous, maglev],
+            Some(Change::Remove("cache-4:11211".into())),
+        ),
+        "hot-keys" => ring_scenario(
+            caches(10),
+            KeySet::Zipf { count: 100_000, distinct: 1_000 },
+            vec![Variant::Ketama, Variant::BoundedLoads { factor: 125 }],
+            Some(Change::Add(Node::new("cache-11:11211"))),
+        ),
+        "weighted" => ring_scenario(
+            (1..=8).map(|i| Node::weighted(format!("cache-{i}:11211"), (i as u32 - 1) % 4 + 1)).collect(),
+            uniform,
+            vec![Variant::Ketama, Variant::Rendezvous, maglev],
+            Some(Change::Reweight { name: "cache-1:11211".into(), weight: 4 }),
+        ),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_hash_ring_preset_is_valid() {
+        for (name, _) in HASH_RING {
+            hash_ring(name)
+                .unwrap_or_else(|| panic!("missing preset {name}"))
+                .validate()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        assert_eq!(hash_ring("default"), hash_ring("add-node"));
+    }
 
     #[test]
     fn the_stress_preset_makes_100_000_calls() {

@@ -65,6 +65,14 @@ pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Opt
         Scenario::RateLimiter(s) => {
             view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }.into_any()
         }
+        // Hash-ring scenarios run in the engine and the CLI; the app has no widget for them yet.
+        other @ Scenario::HashRing(_) => view! {
+            <WidgetError
+                message="hash-ring scenarios run in the command-line runner (sdp run); this app has no hash-ring widget yet".to_string()
+                source=other.to_json_pretty()
+            />
+        }
+        .into_any(),
         Scenario::CircuitBreaker(s) => view! {
             <circuit_breaker::CircuitBreakerWidget initial=s mode=mode title=title notice=notice />
         }

@@ -19,6 +19,7 @@ pub mod ketama;
 pub mod maglev;
 pub mod modulo;
 pub mod rendezvous;
+pub mod run;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;

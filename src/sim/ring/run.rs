@@ -1,0 +1,282 @@
+//! Running a key set through placements before and after a change to the
+//! nodes: per-node loads, their spread, and the keys the change moved.
+
+use super::bounded;
+use super::ketama::Continuum;
+use super::maglev::MAX_TABLE_SIZE;
+use super::{is_prime, validate_nodes, Algorithm, Node, Placement};
+use crate::sim::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Most nodes a scenario may have.
+pub const MAX_NODES: usize = 10_000;
+/// Most keys (or requests) a scenario may place.
+pub const MAX_KEYS: usize = 2_000_000;
+
+/// The keys placed: each key once, or requests over popular keys.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum KeySet {
+    /// `count` distinct keys, `key:0` to `key:<count − 1>`, each placed once.
+    Uniform { count: usize },
+    /// `count` requests over `distinct` keys whose popularity follows Zipf's
+    /// law with exponent 1: the k-th most popular key is asked for 1/k as
+    /// often as the first. Drawn from the scenario's seed.
+    Zipf { count: usize, distinct: usize },
+    /// The keys given, in order.
+    List { keys: Vec<String> },
+}
+
+impl KeySet {
+    /// Checks the sizes.
+    pub fn validate(&self) -> Result<(), String> {
+        let (count, what) = match self {
+            KeySet::Uniform { count } => (*count, "keys.count"),
+            KeySet::Zipf { count, distinct } => {
+                if *distinct == 0 || *distinct > MAX_KEYS {
+                    return Err(format!("keys.distinct must be between 1 and {MAX_KEYS}, not {distinct}"));
+                }
+                (*count, "keys.count")
+            }
+            KeySet::List { keys } => (keys.len(), "the key list's length"),
+        };
+        if count == 0 || count > MAX_KEYS {
+            return Err(format!("{what} must be between 1 and {MAX_KEYS}, not {count}"));
+        }
+        Ok(())
+    }
+
+    /// The keys, in placement order.
+    pub fn generate(&self, rng: &mut Rng) -> Vec<String> {
+        match self {
+            KeySet::Uniform { count } => (0..*count).map(|i| format!("key:{i}")).collect(),
+            KeySet::List { keys } => keys.clone(),
+            KeySet::Zipf { count, distinct } => {
+                // Cumulative popularity 1/1 + 1/2 + … in order; a uniform draw
+                // over the total picks a rank by binary search.
+                let mut cumulative = Vec::with_capacity(*distinct);
+                let mut total = 0.0;
+                for k in 1..=*distinct {
+                    total += 1.0 / k as f64;
+                    cumulative.push(total);
+                }
+                (0..*count)
+                    .map(|_| {
+                        let u = rng.unit_open_closed() * total;
+                        let rank = cumulative.partition_point(|&c| c < u).min(distinct - 1);
+                        format!("key:{rank}")
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// One placement to compare: an algorithm and its parameters. In JSON the
+/// simple ones are names (`"ketama"`) and the others objects
+/// (`{"maglev": {"table_size": 65537}}`, `{"bounded-loads": {"factor": 125}}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Variant {
+    Modulo,
+    Ketama,
+    Jump,
+    Rendezvous,
+    Maglev {
+        #[serde(default = "default_table_size")]
+        table_size: u64,
+    },
+    /// Bounded loads on the ketama ring, `factor` percent (HAProxy's `hash-balance-factor`).
+    BoundedLoads {
+        factor: u32,
+    },
+}
+
+fn default_table_size() -> u64 {
+    65537
+}
+
+impl Variant {
+    /// Checks the parameters.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Variant::Maglev { table_size } if !is_prime(*table_size) || *table_size > MAX_TABLE_SIZE => {
+                Err(format!("maglev table_size must be a prime of at most {MAX_TABLE_SIZE}, not {table_size}"))
+            }
+            Variant::BoundedLoads { factor }
+                if !(bounded::FACTOR_RANGE.0..=bounded::FACTOR_RANGE.1).contains(factor) =>
+            {
+                Err(format!(
+                    "bounded-loads factor must be between {} and {} (percent), not {factor}",
+                    bounded::FACTOR_RANGE.0,
+                    bounded::FACTOR_RANGE.1
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A short name for reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Variant::Modulo => "modulo",
+            Variant::Ketama => "ketama",
+            Variant::Jump => "jump",
+            Variant::Rendezvous => "rendezvous",
+            Variant::Maglev { .. } => "maglev",
+            Variant::BoundedLoads { .. } => "bounded-loads",
+        }
+    }
+
+    /// Each key's node index, in key order, with the lookup structure's size in bytes.
+    pub fn place(&self, nodes: &[Node], keys: &[String]) -> (Vec<u32>, usize) {
+        let simple = |a: Algorithm, m: u64| {
+            let p = Placement::build(a, nodes, m);
+            (keys.iter().map(|k| p.locate(k.as_bytes()) as u32).collect(), p.memory_bytes())
+        };
+        match self {
+            Variant::Modulo => simple(Algorithm::Modulo, 0),
+            Variant::Ketama => simple(Algorithm::Ketama, 0),
+            Variant::Jump => simple(Algorithm::Jump, 0),
+            Variant::Rendezvous => simple(Algorithm::Rendezvous, 0),
+            Variant::Maglev { table_size } => simple(Algorithm::Maglev, *table_size),
+            Variant::BoundedLoads { factor } => {
+                let ring = Continuum::new(nodes);
+                let bytes = std::mem::size_of_val(ring.points()) + nodes.len() * 16;
+                (bounded::assign(&ring, nodes, keys, *factor), bytes)
+            }
+        }
+    }
+}
+
+/// A change to the nodes, applied between the two placements.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Change {
+    /// A new node, appended (jump's new bucket is the last one).
+    Add(Node),
+    /// The node of this name leaves.
+    Remove(String),
+    /// The node of this name gets a new weight.
+    Reweight { name: String, weight: u32 },
+}
+
+impl Change {
+    /// The node list after the change, or why it cannot apply.
+    pub fn apply(&self, nodes: &[Node]) -> Result<Vec<Node>, String> {
+        let find = |name: &str| {
+            nodes.iter().position(|n| n.name == name).ok_or_else(|| format!("no node named {name} to change"))
+        };
+        let mut out = nodes.to_vec();
+        match self {
+            Change::Add(n) => out.push(n.clone()),
+            Change::Remove(name) => {
+                out.remove(find(name)?);
+            }
+            Change::Reweight { name, weight } => out[find(name)?].weight = *weight,
+        }
+        validate_nodes(&out, MAX_NODES).map(|()| out)
+    }
+
+    /// The share of keys an ideal placement would move: 1/(n + 1) for an
+    /// add, 1/n for a remove, the change in the node's share for a reweight.
+    pub fn ideal_moved(&self, before: &[Node], after: &[Node]) -> f64 {
+        let share = |nodes: &[Node], name: &str| {
+            let total: u64 = nodes.iter().map(|n| u64::from(n.weight)).sum();
+            nodes.iter().find(|n| n.name == name).map_or(0.0, |n| f64::from(n.weight) / total as f64)
+        };
+        match self {
+            Change::Add(n) => share(after, &n.name),
+            Change::Remove(name) => share(before, name),
+            Change::Reweight { name, .. } => (share(after, name) - share(before, name)).abs(),
+        }
+    }
+}
+
+/// How keys spread over nodes, against each node's fair share (its weight's
+/// share of all keys).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Spread {
+    /// Keys (or requests) per node, in node order.
+    pub loads: Vec<u64>,
+    /// Population standard deviation of the loads from their fair shares.
+    pub stddev: f64,
+    /// The largest load over its fair share (1 is perfect balance).
+    pub max_over_fair: f64,
+}
+
+impl Spread {
+    /// The spread of `placed` (node indices) over `nodes`.
+    pub fn of(placed: &[u32], nodes: &[Node]) -> Spread {
+        let mut loads = vec![0u64; nodes.len()];
+        for &p in placed {
+            loads[p as usize] += 1;
+        }
+        let total_weight: u64 = nodes.iter().map(|n| u64::from(n.weight)).sum::<u64>().max(1);
+        let fair = |i: usize| placed.len() as f64 * f64::from(nodes[i].weight) / total_weight as f64;
+        let n = nodes.len().max(1) as f64;
+        let var = loads.iter().enumerate().map(|(i, &l)| (l as f64 - fair(i)) * (l as f64 - fair(i))).sum::<f64>() / n;
+        let max_over_fair = loads
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| if fair(i) > 0.0 { l as f64 / fair(i) } else { 0.0 })
+            .fold(0.0, f64::max);
+        Spread { loads, stddev: var.sqrt(), max_over_fair }
+    }
+}
+
+/// One variant's result: the spread before and after the change, and what moved.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VariantRun {
+    pub variant: Variant,
+    pub before: Spread,
+    pub memory_bytes: usize,
+    /// Present when the scenario has a change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Spread>,
+    /// Keys (or requests) whose node changed, by node name.
+    pub moved: u64,
+    /// Of those, the ones that moved between two nodes the change did not touch.
+    pub moved_elsewhere: u64,
+    pub moved_fraction: f64,
+    pub ideal_fraction: f64,
+}
+
+/// Places `keys` on `nodes` with `variant`, and again after `change`.
+pub fn run_variant(
+    variant: &Variant,
+    nodes: &[Node],
+    keys: &[String],
+    change: Option<(&Change, &[Node])>,
+) -> VariantRun {
+    let (placed, memory_bytes) = variant.place(nodes, keys);
+    let before = Spread::of(&placed, nodes);
+    let mut run = VariantRun {
+        variant: variant.clone(),
+        before,
+        memory_bytes,
+        after: None,
+        moved: 0,
+        moved_elsewhere: 0,
+        moved_fraction: 0.0,
+        ideal_fraction: 0.0,
+    };
+    if let Some((change, after_nodes)) = change {
+        let (placed_after, _) = variant.place(after_nodes, keys);
+        let touched = match change {
+            Change::Add(n) => n.name.as_str(),
+            Change::Remove(name) | Change::Reweight { name, .. } => name.as_str(),
+        };
+        for (&b, &a) in placed.iter().zip(&placed_after) {
+            let (from, to) = (&nodes[b as usize].name, &after_nodes[a as usize].name);
+            if from != to {
+                run.moved += 1;
+                run.moved_elsewhere += u64::from(from != touched && to != touched);
+            }
+        }
+        run.after = Some(Spread::of(&placed_after, after_nodes));
+        run.moved_fraction = run.moved as f64 / keys.len().max(1) as f64;
+        run.ideal_fraction = change.ideal_moved(nodes, after_nodes);
+    }
+    run
+}
