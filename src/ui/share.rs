@@ -41,6 +41,19 @@ pub fn page_link(scenario: &Scenario) -> String {
     format!("{}/widgets/{}?{}={}", browser::origin(), scenario.widget(), url::PARAM, url::encode(scenario))
 }
 
+/// The HTML a host page pastes to embed `scenario`: a sandboxed iframe of
+/// the embed route and the script that sizes it to its content.
+pub fn embed_code(scenario: &Scenario, title: &str) -> String {
+    let origin = browser::origin();
+    format!(
+        "<iframe data-sdp-embed src=\"{origin}/embed/{}?{}={}\" title=\"{title}\" sandbox=\"allow-scripts allow-popups\" \
+         loading=\"lazy\" style=\"width:100%;height:640px;border:0\"></iframe>\n<script src=\"{origin}/embed-host.js\" async></script>",
+        scenario.widget(),
+        url::PARAM,
+        url::encode(scenario)
+    )
+}
+
 /// "Copy link", "Copy embed code", "Export JSON", "Import JSON" and, inline
 /// in an article, "Open full page". `current` gives the scenario with its
 /// playhead; `on_import` takes an imported scenario or says why it cannot.
@@ -67,10 +80,7 @@ pub fn ShareBar(
     view! {
         <div class="share" role="group" aria-label="Share and export">
             <button type="button" on:click=move |_| copy("Link", link())>"Copy link"</button>
-            <button type="button" on:click=move |_| {
-                let src = link().replacen("/widgets/", "/embed/", 1);
-                copy("Embed code", format!("<iframe src=\"{src}\" title=\"{title}\" style=\"width:100%;height:640px;border:0\" loading=\"lazy\"></iframe>"));
-            }>"Copy embed code"</button>
+            <button type="button" on:click=move |_| copy("Embed code", embed_code(&current.run(()), title))>"Copy embed code"</button>
             <button type="button" on:click=move |_| {
                 let s = current.run(());
                 browser::download(&format!("{}-scenario.json", s.widget()), "application/json", &s.to_json_pretty());

@@ -21,7 +21,9 @@ export function serve(dir, port = 0) {
       body = await readFile(join(dir, "index.html"));
       type = TYPES[".html"];
     }
-    res.writeHead(200, { "content-type": type });
+    // As GitHub Pages does: any origin may fetch the files, which a sandboxed
+    // (opaque-origin) embed needs for its module script and wasm.
+    res.writeHead(200, { "content-type": type, "access-control-allow-origin": "*" });
     res.end(body);
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));

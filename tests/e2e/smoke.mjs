@@ -95,6 +95,36 @@ try {
     if (!edges.some((e) => Number(e.slice(1)) > 0)) throw new Error(`no transition in the diagrams: ${edges}`);
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
+    await session.go(`${origin}/examples/host.html`);
+    // Both frames leave their initial 640 px for the height their widget reports.
+    await session.waitFor("return [...document.querySelectorAll('iframe[data-sdp-embed]')].every(f => f.style.height !== '640px')", 20000);
+    const frameHeight = () => session.exec("return parseInt(document.getElementById('limiter').style.height)");
+    const inside = async (selector, script) => {
+      await session.frame(selector);
+      try { return await session.waitFor(script); } finally { await session.parentFrame(); }
+    };
+    const bodyHeight = () => inside("#limiter", "return document.querySelector('table.summary tbody tr') && Math.ceil(document.body.getBoundingClientRect().height)");
+    let [outer, inner] = [await frameHeight(), await bodyHeight()];
+    if (outer !== inner) throw new Error(`frame ${outer} px, content ${inner} px`);
+    // A control that changes the layout: importing opens a panel; the frame follows.
+    await inside("#limiter", "const b = [...document.querySelectorAll('button')].find(b => b.textContent === 'Import JSON'); b.click(); return true");
+    await session.waitFor(`return parseInt(document.getElementById('limiter').style.height) > ${outer}`);
+    [outer, inner] = [await frameHeight(), await bodyHeight()];
+    if (outer !== inner) throw new Error(`after the change: frame ${outer} px, content ${inner} px`);
+    // A malformed message is ignored; a new scenario from the host replaces the widget's.
+    const rows = () => inside("#limiter", "const r = [...document.querySelectorAll('table.summary tbody tr')]; return r.length && r.map(x => x.cells[1].textContent).join(',')");
+    const before = await rows();
+    await session.exec("document.getElementById('broken').click()");
+    await new Promise((r) => setTimeout(r, 300));
+    if ((await rows()) !== before) throw new Error("a malformed message changed the widget");
+    await session.exec("document.getElementById('strict').click()");
+    // One GCRA lane, 200 steady requests in 10 s.
+    await inside("#limiter", "const r = [...document.querySelectorAll('table.summary tbody tr')]; return r.length === 1 && r[0].cells[1].textContent === '200'");
+    // The theme follows a message too.
+    await session.exec("document.getElementById('light').click()");
+    await inside("#breaker", "return document.documentElement.dataset.theme === 'light' && getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === '#e69f00'");
+  });
   await check("embed route has compact chrome and no site header", async () => {
     await session.go(`${origin}/embed/rate-limiter?theme=dark`);
     await session.waitFor("return document.querySelector('.widget.compact table.summary') !== null");

@@ -59,6 +59,12 @@ export class Session {
       await sleep(50);
     }
   }
+  /** Switches into the iframe matching `selector`; `parentFrame()` switches back. */
+  async frame(selector) {
+    const el = await this.cmd("POST", "/element", { using: "css selector", value: selector });
+    return this.cmd("POST", "/frame", { id: el });
+  }
+  parentFrame() { return this.cmd("POST", "/frame/parent", {}); }
   /** Browser console entries since the last call. */
   logs() { return this.cmd("POST", "/se/log", { type: "browser" }); }
   close() { return this.cmd("DELETE", ""); }
