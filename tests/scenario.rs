@@ -256,6 +256,33 @@ fn cli_runs_a_hash_ring_scenario() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `sdp offline` lists every file of a build (not itself, not hidden staging
+/// folders) and versions the worker by their contents, so a deploy that
+/// changes any file installs a new cache.
+#[test]
+fn cli_writes_a_service_worker_that_changes_with_the_build() {
+    let dir = std::env::temp_dir().join(format!("sdp-offline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("content")).unwrap();
+    std::fs::create_dir_all(dir.join(".stage")).unwrap();
+    std::fs::write(dir.join("index.html"), "<html></html>").unwrap();
+    std::fs::write(dir.join("app-1.wasm"), [0u8, 97, 115, 109]).unwrap();
+    std::fs::write(dir.join("content/a.html"), "<p>a</p>").unwrap();
+    std::fs::write(dir.join(".stage/tmp"), "x").unwrap();
+    let version = |dir: &std::path::Path| {
+        let out = sdp(&["offline", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+        assert!(sw.contains(r#"const FILES = ["/", "/app-1.wasm", "/content/a.html", "/index.html"];"#), "{sw}");
+        sw.lines().find(|l| l.starts_with("const VERSION")).unwrap().to_string()
+    };
+    let first = version(&dir);
+    assert_eq!(first, version(&dir), "the same build gives the same version");
+    std::fs::write(dir.join("content/a.html"), "<p>changed</p>").unwrap();
+    assert_ne!(first, version(&dir), "a changed file gives a new version");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn cli_reports_bad_input_on_stderr() {
     let dir = std::env::temp_dir().join(format!("sdp-test-{}", std::process::id()));

@@ -5,6 +5,7 @@
 //! sdp preset <widget> <name>   print a preset scenario as JSON
 //! sdp presets                  list presets
 //! sdp block <file>             turn an article's widget block into scenario JSON
+//! sdp offline <dir>            write <dir>/sw.js, the service worker that caches the build
 //! sdp content <dir>            write each article's HTML to <dir>/content/<slug>.html
 //! ```
 //!
@@ -19,6 +20,7 @@ const USAGE: &str = "usage:
   sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring)
   sdp presets                    list the presets
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
+  sdp offline <dir>              write <dir>/sw.js caching every file of the build in <dir> (build step)
   sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)";
 
 fn main() -> ExitCode {
@@ -73,6 +75,7 @@ fn run(args: &[&str]) -> Result<String, String> {
             }
             Ok(format!("wrote {} articles to {}", playground::content::ARTICLES.len(), dir.display()))
         }
+        ["offline", dir] => offline(std::path::Path::new(dir)),
         ["presets"] => Ok(presets::RATE_LIMITER
             .iter()
             .map(|(n, d)| format!("rate-limiter    {n:<22} {d}"))
@@ -82,4 +85,44 @@ fn run(args: &[&str]) -> Result<String, String> {
             .join("\n")),
         _ => Err(USAGE.into()),
     }
+}
+
+/// The service worker's template: see `www/sw-template.js`.
+const SW_TEMPLATE: &str = include_str!("../../www/sw-template.js");
+
+/// Writes `dir/sw.js`: the template with every file of the build under `dir`
+/// (as site paths, sorted) and a version hashed from their names and bytes.
+fn offline(dir: &std::path::Path) -> Result<String, String> {
+    fn walk(root: &std::path::Path, sub: &std::path::Path, out: &mut Vec<String>) -> Result<(), String> {
+        let entries =
+            std::fs::read_dir(root.join(sub)).map_err(|e| format!("cannot read {}: {e}", root.join(sub).display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            let rel = sub.join(&name);
+            if entry.path().is_dir() {
+                if !name.starts_with('.') {
+                    walk(root, &rel, out)?;
+                }
+            } else if name != "sw.js" && !name.starts_with('.') {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, std::path::Path::new(""), &mut files)?;
+    files.sort();
+    let mut version = 0u64;
+    for f in &files {
+        let bytes = std::fs::read(dir.join(f)).map_err(|e| format!("cannot read {f}: {e}"))?;
+        version = xxhash_rust::xxh64::xxh64(&bytes, version ^ xxhash_rust::xxh64::xxh64(f.as_bytes(), 0));
+    }
+    let list: Vec<String> =
+        std::iter::once("\"/\"".to_string()).chain(files.iter().map(|f| format!("\"/{f}\""))).collect();
+    let sw = SW_TEMPLATE
+        .replace("__VERSION__", &format!("{version:016x}"))
+        .replace("__FILES__", &format!("[{}]", list.join(", ")));
+    std::fs::write(dir.join("sw.js"), sw).map_err(|e| format!("cannot write sw.js: {e}"))?;
+    Ok(format!("wrote sw.js caching {} files, version {version:016x}", files.len() + 1))
 }

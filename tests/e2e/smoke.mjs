@@ -137,6 +137,26 @@ try {
     if (!/could not be used/.test(text)) throw new Error(`status: ${text}`);
     await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
   });
+  await check("after a first visit the app works with the network off", async () => {
+    // A server of its own, so that stopping it cuts this origin off.
+    const own = await serve(dist);
+    const here = `http://127.0.0.1:${own.address().port}`;
+    await session.go(`${here}/`);
+    await session.waitFor(mounted);
+    // The worker has installed its cache and controls the page.
+    await session.waitFor("return navigator.serviceWorker && navigator.serviceWorker.controller !== null", 20000);
+    own.closeAllConnections();
+    await new Promise((r) => own.close(r));
+    // Loading a page afresh and in-app navigation both work from the cache.
+    await session.go(`${here}/articles/circuit-breaker`);
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length > 0");
+    await session.exec("document.querySelector('.site-header .brand').click()");
+    await session.waitFor("return document.querySelectorAll('.card a').length > 0");
+    await session.go(`${here}/widgets/rate-limiter`);
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    const offline = await session.exec("return fetch('/index.html', { cache: 'no-store' }).then(() => 'cache', () => 'network error')");
+    if (offline !== "cache") throw new Error(`fetch while offline: ${offline}`);
+  });
   await check("unknown paths show the not-found page", async () => {
     await session.go(`${origin}/no/such/page`);
     await session.waitFor("return document.querySelector('.not-found') !== null");
