@@ -127,12 +127,12 @@ pub fn PlaybackBar(playback: Playback, duration: Signal<Nanos>) -> impl IntoView
     let position = move || playhead.get().unwrap_or_else(|| duration.get());
     view! {
         <div class="playback" role="group" aria-label="Playback">
-            <button type="button" on:click=move |_| playback.toggle() aria-pressed=move || playing.get().to_string()>
+            <button type="button" data-action="play" on:click=move |_| playback.toggle() aria-pressed=move || playing.get().to_string()>
                 {move || if playing.get() { "Pause" } else { "Play" }}
             </button>
-            <button type="button" on:click=move |_| playback.step(-1) aria-label="Step back">"◀ Step"</button>
-            <button type="button" on:click=move |_| playback.step(1) aria-label="Step forward">"Step ▶"</button>
-            <button type="button" on:click=move |_| playback.restart()>"Restart"</button>
+            <button type="button" data-action="back" on:click=move |_| playback.step(-1) aria-label="Step back">"◀ Step"</button>
+            <button type="button" data-action="forward" on:click=move |_| playback.step(1) aria-label="Step forward">"Step ▶"</button>
+            <button type="button" data-action="restart" on:click=move |_| playback.restart()>"Restart"</button>
             <label class="scrub">
                 <span class="visually-hidden">"Simulated time"</span>
                 <input

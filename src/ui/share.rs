@@ -86,6 +86,8 @@ pub fn ShareBar(
                 browser::download(&format!("{}-scenario.json", s.widget()), "application/json", &s.to_json_pretty());
             }>"Export JSON"</button>
             <button type="button" aria-expanded=move || show_import.get().to_string() on:click=move |_| show_import.update(|v| *v = !*v)>"Import JSON"</button>
+            // Presenter mode is driven by www/presenter.js.
+            <button type="button" data-action="present" aria-keyshortcuts="p">"Present"</button>
             {inline.then(|| view! { <a class="open-page" href=link>"Open full page"</a> })}
         </div>
         <Show when=move || show_import.get()>

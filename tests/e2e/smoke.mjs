@@ -125,6 +125,32 @@ try {
     await session.exec("document.getElementById('light').click()");
     await inside("#breaker", "return document.documentElement.dataset.theme === 'light' && getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === '#e69f00'");
   });
+  await check("presenter mode: full window, large type, and keys a clicker sends", async () => {
+    await session.go(`${origin}/widgets/circuit-breaker`);
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    await session.exec("document.querySelector('[data-action=present]').click()");
+    await session.waitFor("return document.querySelector('.widget.presenting') !== null");
+    const big = await session.exec("return parseFloat(getComputedStyle(document.querySelector('.widget.presenting')).fontSize)");
+    if (!(big >= 20)) throw new Error(`presenter type is ${big}px`);
+    const scrub = "return document.querySelector('.playback input[type=range]').value";
+    // Home restarts at 0; Page Down (a clicker's "next") steps forward twice: 60 s in 200 slices.
+    await session.keys("\uE011");
+    await session.waitFor(`return ${scrub.slice(7)} === '0'`);
+    await session.keys("\uE00F", "\uE00F");
+    await session.waitFor(`return ${scrub.slice(7)} === '600'`);
+    // Space plays, Space pauses.
+    await session.keys("\uE00D");
+    await session.waitFor("return document.querySelector('[data-action=play]').getAttribute('aria-pressed') === 'true'");
+    await session.keys("\uE00D");
+    await session.waitFor("return document.querySelector('[data-action=play]').getAttribute('aria-pressed') === 'false'");
+    // N loads the next preset; ? shows the shortcuts; Escape leaves.
+    await session.keys("n");
+    await session.waitFor("return /Loaded preset outage/.test(document.querySelector('.widget-status').textContent)");
+    await session.keys("?");
+    await session.waitFor("const h = document.querySelector('.presenter-help'); return h && !h.hidden && /next preset/.test(h.textContent)");
+    await session.keys("\uE00C");
+    await session.waitFor("return document.querySelector('.widget.presenting') === null");
+  });
   await check("embed route has compact chrome and no site header", async () => {
     await session.go(`${origin}/embed/rate-limiter?theme=dark`);
     await session.waitFor("return document.querySelector('.widget.compact table.summary') !== null");

@@ -59,6 +59,11 @@ export class Session {
       await sleep(50);
     }
   }
+  /** Presses and releases each key in turn, as a keyboard (or a clicker) does. */
+  keys(...keys) {
+    const actions = keys.flatMap((k) => [{ type: "keyDown", value: k }, { type: "keyUp", value: k }]);
+    return this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+  }
   /** Switches into the iframe matching `selector`; `parentFrame()` switches back. */
   async frame(selector) {
     const el = await this.cmd("POST", "/element", { using: "css selector", value: selector });
