@@ -265,12 +265,10 @@ impl Scenario {
                 Scenario::HashRing(serde_json::from_str(text).map_err(|e| format!("invalid hash-ring scenario: {e}"))?)
             }
             #[cfg(target_arch = "wasm32")]
-            Some("hash-ring") => {
-                return Err(
-                    "hash-ring scenarios run in the command-line runner (sdp run); this app has no hash-ring widget yet"
-                        .into(),
-                )
-            }
+            Some("hash-ring") => return Err(
+                "hash-ring scenarios run in the command-line runner (sdp run); this app has no hash-ring widget yet"
+                    .into(),
+            ),
             Some(other) => {
                 return Err(format!(
                     "unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker, hash-ring"
