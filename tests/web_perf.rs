@@ -123,3 +123,39 @@ async fn breaker_widget_with_100_000_calls() {
     measure_change(Scenario::CircuitBreaker(s), Mode::Inline, (".controls input[type=range]", 0), [999, 1000], what)
         .await;
 }
+
+/// Key placement in the browser: a million keys, hashed once, re-placed
+/// after an eleventh node joins ten, with the moved keys counted (what a
+/// node change in a hash-ring widget costs). Target: within 150 ms.
+#[wasm_bindgen_test]
+fn ring_node_change_with_a_million_keys() {
+    use playground::sim::ring::{Algorithm, KeyHash, Node, Placement};
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    let keys: Vec<KeyHash> = (0..1_000_000).map(|i| KeyHash::of(format!("key:{i}").as_bytes())).collect();
+    console_log!("hashing 1,000,000 keys once (MD5 and xxHash64): {:.0} ms", perf.now() - t0);
+    let before_nodes: Vec<Node> = (1..=10).map(|i| Node::new(format!("cache-{i}:11211"))).collect();
+    let mut after_nodes = before_nodes.clone();
+    after_nodes.push(Node::new("cache-11:11211"));
+    for algorithm in Algorithm::ALL {
+        let before = Placement::build(algorithm, &before_nodes, 65537);
+        let placed: Vec<u32> = keys.iter().map(|&k| before.locate_hashed(k) as u32).collect();
+        let mut times = Vec::new();
+        let mut moved = 0;
+        for _ in 0..7 {
+            let t0 = perf.now();
+            let after = Placement::build(algorithm, &after_nodes, 65537);
+            moved = keys.iter().zip(&placed).filter(|(k, &p)| after.locate_hashed(**k) as u32 != p).count();
+            times.push(perf.now() - t0);
+        }
+        times.sort_by(f64::total_cmp);
+        assert!(moved > 0);
+        console_log!(
+            "{}: a node joins, 1,000,000 keys re-placed and compared: p50 {:.1} ms, max {:.1} ms ({} moved)",
+            algorithm.name(),
+            times[3],
+            times[6],
+            moved
+        );
+    }
+}

@@ -14,7 +14,7 @@ use crate::sim::breaker::State;
 use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
 use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES};
-use crate::sim::ring::{validate_nodes, Node};
+use crate::sim::ring::{validate_nodes, KeyHash, Node};
 use crate::sim::rng::Rng;
 use crate::sim::time::{ms_to_ns, MS};
 use crate::sim::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
@@ -168,7 +168,8 @@ impl HashRingScenario {
     /// Places the keys with every variant, before and after the change.
     pub fn run(&self) -> Result<Vec<VariantRun>, String> {
         self.validate()?;
-        let keys = self.keys.generate(&mut Rng::new(self.seed));
+        let keys: Vec<KeyHash> =
+            self.keys.generate(&mut Rng::new(self.seed)).iter().map(|k| KeyHash::of(k.as_bytes())).collect();
         let after = match &self.change {
             Some(c) => Some((c, c.apply(&self.nodes)?)),
             None => None,

@@ -63,15 +63,20 @@ impl Capacity {
 /// Places `keys` in order on `nodes` through `ring`, bounded by `factor`
 /// percent; returns each key's node index.
 pub fn assign<K: AsRef<[u8]>>(ring: &Continuum, nodes: &[Node], keys: &[K], factor: u32) -> Vec<u32> {
+    let hashes: Vec<u32> = keys.iter().map(|k| key_hash(k.as_ref())).collect();
+    assign_hashed(ring, nodes, &hashes, factor)
+}
+
+/// [`assign`] for keys already hashed with libketama's key hash.
+pub fn assign_hashed(ring: &Continuum, nodes: &[Node], hashes: &[u32], factor: u32) -> Vec<u32> {
     let capacity = Capacity::new(nodes.iter().map(|n| u64::from(n.weight)).collect(), factor);
     let points = ring.points();
     let mut served = vec![0u64; nodes.len()];
-    let mut out = Vec::with_capacity(keys.len());
+    let mut out = Vec::with_capacity(hashes.len());
     if points.is_empty() {
         return out;
     }
-    for (total_served, key) in keys.iter().enumerate() {
-        let h = key_hash(key.as_ref());
+    for (total_served, &h) in hashes.iter().enumerate() {
         let mut k = points.partition_point(|p| p.point < h) % points.len();
         let mut chosen = points[k].node as usize;
         // At most one full turn: the capacities always leave room for one more key.

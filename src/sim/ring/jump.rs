@@ -36,6 +36,11 @@ impl Jump {
 
     /// The node index of `key`.
     pub fn locate(&self, key: &[u8]) -> usize {
-        bucket(key_hash64(key), self.n) as usize
+        self.locate_hash(key_hash64(key))
+    }
+
+    /// The node index for a key's xxHash64.
+    pub fn locate_hash(&self, h: u64) -> usize {
+        bucket(h, self.n) as usize
     }
 }

@@ -89,6 +89,22 @@ pub fn key_hash64(key: &[u8]) -> u64 {
     xxh64(key, 0)
 }
 
+/// A key's two hashes: libketama's (the first four bytes of its MD5,
+/// little-endian; also modulo's) and xxHash64 with seed 0 (jump, rendezvous
+/// and Maglev).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyHash {
+    pub md5: u32,
+    pub xxh: u64,
+}
+
+impl KeyHash {
+    /// Both hashes of `key`.
+    pub fn of(key: &[u8]) -> KeyHash {
+        KeyHash { md5: ketama::key_hash(key), xxh: key_hash64(key) }
+    }
+}
+
 /// Checks a node list: at least one node, at most `max`, non-empty distinct
 /// names, weights from 1 to 10,000.
 pub fn validate_nodes(nodes: &[Node], max: usize) -> Result<(), String> {
@@ -134,12 +150,19 @@ impl Placement {
 
     /// The index of the node `key` is placed on.
     pub fn locate(&self, key: &[u8]) -> usize {
+        self.locate_hashed(KeyHash::of(key))
+    }
+
+    /// The index of the node for a key already hashed: the same answer as
+    /// [`locate`](Self::locate), without hashing again (a key set is hashed
+    /// once and re-placed after every change).
+    pub fn locate_hashed(&self, h: KeyHash) -> usize {
         match self {
-            Placement::Modulo(p) => p.locate(key),
-            Placement::Ketama(p) => p.locate(key),
-            Placement::Jump(p) => p.locate(key),
-            Placement::Rendezvous(p) => p.locate(key),
-            Placement::Maglev(p) => p.locate(key),
+            Placement::Modulo(p) => p.locate_hash(h.md5),
+            Placement::Ketama(p) => p.point_for(h.md5).map_or(0, |p| p.node as usize),
+            Placement::Jump(p) => p.locate_hash(h.xxh),
+            Placement::Rendezvous(p) => p.locate_hash(h.xxh),
+            Placement::Maglev(p) => p.choose(h.xxh),
         }
     }
 

@@ -19,6 +19,11 @@ impl Modulo {
 
     /// The node index of `key`.
     pub fn locate(&self, key: &[u8]) -> usize {
-        (key_hash(key) % self.n) as usize
+        self.locate_hash(key_hash(key))
+    }
+
+    /// The node index for a key's MD5-based hash.
+    pub fn locate_hash(&self, h: u32) -> usize {
+        (h % self.n) as usize
     }
 }

@@ -61,7 +61,11 @@ impl Rendezvous {
 
     /// The node index of `key`: the highest score, the lower index on a tie.
     pub fn locate(&self, key: &[u8]) -> usize {
-        let kh = key_hash64(key);
+        self.locate_hash(key_hash64(key))
+    }
+
+    /// The node index for a key's xxHash64 `kh`.
+    pub fn locate_hash(&self, kh: u64) -> usize {
         if self.uniform {
             let mut best = (0, 0u64);
             for (i, &(nh, _)) in self.nodes.iter().enumerate() {

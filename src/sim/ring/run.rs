@@ -4,7 +4,7 @@
 use super::bounded;
 use super::ketama::Continuum;
 use super::maglev::MAX_TABLE_SIZE;
-use super::{is_prime, validate_nodes, Algorithm, Node, Placement};
+use super::{is_prime, validate_nodes, Algorithm, KeyHash, Node, Placement};
 use crate::sim::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -129,10 +129,10 @@ impl Variant {
     }
 
     /// Each key's node index, in key order, with the lookup structure's size in bytes.
-    pub fn place(&self, nodes: &[Node], keys: &[String]) -> (Vec<u32>, usize) {
+    pub fn place(&self, nodes: &[Node], keys: &[KeyHash]) -> (Vec<u32>, usize) {
         let simple = |a: Algorithm, m: u64| {
             let p = Placement::build(a, nodes, m);
-            (keys.iter().map(|k| p.locate(k.as_bytes()) as u32).collect(), p.memory_bytes())
+            (keys.iter().map(|&k| p.locate_hashed(k) as u32).collect(), p.memory_bytes())
         };
         match self {
             Variant::Modulo => simple(Algorithm::Modulo, 0),
@@ -143,7 +143,8 @@ impl Variant {
             Variant::BoundedLoads { factor } => {
                 let ring = Continuum::new(nodes);
                 let bytes = std::mem::size_of_val(ring.points()) + nodes.len() * 16;
-                (bounded::assign(&ring, nodes, keys, *factor), bytes)
+                let md5: Vec<u32> = keys.iter().map(|k| k.md5).collect();
+                (bounded::assign_hashed(&ring, nodes, &md5, *factor), bytes)
             }
         }
     }
@@ -242,11 +243,11 @@ pub struct VariantRun {
     pub ideal_fraction: f64,
 }
 
-/// Places `keys` on `nodes` with `variant`, and again after `change`.
+/// Places `keys` (hashed once, see [`KeyHash`]) on `nodes` with `variant`, and again after `change`.
 pub fn run_variant(
     variant: &Variant,
     nodes: &[Node],
-    keys: &[String],
+    keys: &[KeyHash],
     change: Option<(&Change, &[Node])>,
 ) -> VariantRun {
     let (placed, memory_bytes) = variant.place(nodes, keys);
