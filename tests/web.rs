@@ -163,6 +163,54 @@ async fn a_shared_url_reproduces_the_run() {
     drop(handle);
 }
 
+/// A circuit-breaker link round-trips: open it, change the run (break the
+/// dependency at the playhead), take the page's link, reopen it, and get the
+/// same state and numbers.
+#[wasm_bindgen_test]
+async fn a_breaker_link_reopens_the_same_run() {
+    let mut s = presets::circuit_breaker("flapping").unwrap();
+    s.seed = 11;
+    s.view.time_ms = Some(20_000.0);
+    go(&format!("/widgets/circuit-breaker?s={}", url::encode(&Scenario::CircuitBreaker(s.clone()))));
+    let el = container();
+    let handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    assert_eq!(caption(&el), "Summary of the calls made by 20 s");
+    let expect = |s: &playground::scenario::CircuitBreakerScenario, at: Option<u64>| {
+        let trial = s.trial();
+        let runs = s.run_on(&trial, 200).unwrap();
+        runs.iter().map(|r| r.summary_until(&trial.attempts, at, s.duration_ms * 1_000_000)).collect::<Vec<_>>()
+    };
+    let check = |el: &HtmlElement, want: &[playground::sim::breaker::run::BreakerSummary]| {
+        let rows = summary_rows(el);
+        for (row, w) in rows.iter().zip(want) {
+            assert_eq!(row[1..5], [w.calls, w.reached, w.dependency_failures, w.failed_fast].map(|n| n.to_string()));
+        }
+    };
+    check(&el, &expect(&s, Some(20_000_000_000)));
+
+    // A change at the playhead goes into the link.
+    button(&el, "Break it now").click();
+    settle().await;
+    sleep(playground::ui::share::URL_DELAY_MS as i32 + 100).await;
+    let search = web_sys::window().unwrap().location().search().unwrap();
+    let Scenario::CircuitBreaker(linked) = url::decode(search.strip_prefix("?s=").unwrap()).unwrap() else {
+        panic!("the link is not a circuit-breaker scenario")
+    };
+    let mut changed = s.clone();
+    changed.dependency.set_from(playground::sim::breaker::run::Phase::down(20_000));
+    assert_eq!(linked, changed);
+    drop(handle);
+
+    // Reopening the link gives the same numbers.
+    let el = container();
+    let handle = leptos::mount::mount_to(el.clone(), App);
+    settle().await;
+    assert_eq!(caption(&el), "Summary of the calls made by 20 s");
+    check(&el, &expect(&changed, Some(20_000_000_000)));
+    drop(handle);
+}
+
 #[wasm_bindgen_test]
 async fn a_malformed_url_shows_a_message_and_a_working_default() {
     go("/widgets/rate-limiter?s=eyJ2ZXJzaW9uIjo5fQ");
