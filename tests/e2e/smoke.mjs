@@ -125,6 +125,18 @@ try {
     await session.exec("document.getElementById('light').click()");
     await inside("#breaker", "return document.documentElement.dataset.theme === 'light' && getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === '#e69f00'");
   });
+  await check("a lane's chart downloads as a standalone SVG and its table as CSV", async () => {
+    await session.go(`${origin}/widgets/circuit-breaker`);
+    await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    const [svg, csv] = await session.exec("const f = document.querySelector('figure.lane'); return [SDPExport.svg(f), SDPExport.csv(f)]");
+    const parsed = await session.exec(`const d = new DOMParser().parseFromString(arguments[0], 'image/svg+xml');
+      return [d.querySelector('parsererror') === null, d.documentElement.getAttribute('width'), d.querySelectorAll('path[style*="fill"]').length]`, svg);
+    if (!parsed[0] || parsed[1] !== "600" || parsed[2] < 6) throw new Error(`svg: ${parsed}`);
+    const lines = csv.trim().split("\n");
+    if (lines[0] !== "From,States,Succeeded,Slow,Failed,Failed fast,Failure rate at end" || lines.length !== 21) {
+      throw new Error(`csv: ${lines[0]} (${lines.length} lines)`);
+    }
+  });
   await check("presenter mode: full window, large type, and keys a clicker sends", async () => {
     await session.go(`${origin}/widgets/circuit-breaker`);
     await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");

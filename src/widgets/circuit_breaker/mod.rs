@@ -589,6 +589,11 @@ fn BreakerLane(
             </svg>
             <div class="axis-labels" aria-hidden="true" inner_html=move || lane(&|r, c| render::axis_labels(r, c, bin_ns()))></div>
             <details class="data-table" inner_html=move || lane(&|r, c| render::data_table(r, c, bin_ns()))></details>
+            // Downloads are made from the drawn chart and table by www/export.js.
+            <p class="lane-export">
+                <button type="button" data-action="export-svg">"Download chart (SVG)"</button>
+                <button type="button" data-action="export-csv">"Download table (CSV)"</button>
+            </p>
         </figure>
     }
 }

@@ -466,6 +466,11 @@ fn LaneChart(
             </svg>
             <div class="axis-labels" aria-hidden="true" inner_html=move || lane(&|l| render::axis_labels(l, bin_ns()))></div>
             <details class="data-table" inner_html=move || lane(&|l| render::data_table(l, bin_ns()))></details>
+            // Downloads are made from the drawn chart and table by www/export.js.
+            <p class="lane-export">
+                <button type="button" data-action="export-svg">"Download chart (SVG)"</button>
+                <button type="button" data-action="export-csv">"Download table (CSV)"</button>
+            </p>
         </figure>
     }
 }
