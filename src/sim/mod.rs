@@ -9,5 +9,6 @@ pub mod breaker;
 pub mod ratelimit;
 pub mod ring;
 pub mod rng;
+pub mod shard;
 pub mod time;
 pub mod traffic;
