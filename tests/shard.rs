@@ -108,3 +108,91 @@ mod properties {
         }
     }
 }
+
+mod routing {
+    use playground::sim::shard::router::Scheme;
+    use playground::sim::shard::KeyRange;
+    use proptest::prelude::*;
+
+    fn vitess(names: &[&str]) -> Scheme {
+        Scheme::Vitess { shards: names.iter().map(|n| KeyRange::parse(n).unwrap()).collect() }
+    }
+
+    #[test]
+    fn schemes_route_known_keys() {
+        // Vitess: key 1 → 16… in -80, key 4 → d2… in 80-.
+        let v = vitess(&["-80", "80-"]);
+        v.validate().unwrap();
+        assert_eq!((v.route(1), v.route(4)), (0, 1));
+        // Citus with its default 32 shards, as in the vectors above.
+        let c = Scheme::Citus { shard_count: 32 };
+        assert_eq!([0, 1, 2, 42].map(|k| c.route(k)), [13, 1, 24, 27]);
+        // Ranges: split points 100 and 200 make three shards.
+        let r = Scheme::Range { splits: vec![100, 200] };
+        assert_eq!([0, 99, 100, 199, 200, u64::MAX].map(|k| r.route(k)), [0, 0, 1, 1, 2, 2]);
+        assert_eq!(r.shards_for_range(150, 250), [1, 2]);
+        assert_eq!(Scheme::HashMod { shards: 4 }.shards_for_range(1, 2), [0, 1, 2, 3], "a hash scheme scatters");
+        assert_eq!(r.split_at(150), Some(Scheme::Range { splits: vec![100, 150, 200] }));
+        assert!(vitess(&["-80", "90-"]).validate().is_err());
+        assert!(Scheme::Range { splits: vec![5, 5] }.validate().is_err());
+    }
+
+    fn scheme() -> impl Strategy<Value = Scheme> {
+        prop_oneof![
+            (1u32..64).prop_map(|shards| Scheme::HashMod { shards }),
+            prop::collection::btree_set(any::<u64>(), 0..20)
+                .prop_map(|s| Scheme::Range { splits: s.into_iter().collect() }),
+            (1u32..64).prop_map(|chunks| Scheme::Mongo { chunks }),
+            (1u32..64).prop_map(|shard_count| Scheme::Citus { shard_count }),
+            Just(vitess(&["-40", "40-80", "80-c0", "c0-"])),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Every key routes to one shard in range, and a point query asks exactly that shard.
+        #[test]
+        fn every_key_routes_to_one_shard(s in scheme(), key in any::<u64>()) {
+            prop_assert!(s.validate().is_ok());
+            let shard = s.route(key);
+            prop_assert!(shard < s.shard_count());
+            prop_assert_eq!(s.shards_for_range(key, key), vec![shard]);
+        }
+
+        /// Range partitioning asks exactly the shards whose ranges overlap the query.
+        #[test]
+        fn range_queries_touch_exactly_the_overlapping_shards(
+            splits in prop::collection::btree_set(0u64..1_000, 1..10), a in 0u64..1_100, b in 0u64..1_100
+        ) {
+            let splits: Vec<u64> = splits.into_iter().collect();
+            let s = Scheme::Range { splits: splits.clone() };
+            let (lo, hi) = (a.min(b), a.max(b));
+            let bounds: Vec<(u64, u64)> = (0..=splits.len()).map(|i| {
+                let start = if i == 0 { 0 } else { splits[i - 1] };
+                let end = splits.get(i).copied().unwrap_or(u64::MAX);
+                (start, end)
+            }).collect();
+            let overlapping: Vec<usize> = bounds.iter().enumerate().filter(|(_, (start, end))| *start <= hi && lo < *end).map(|(i, _)| i).collect();
+            prop_assert_eq!(s.shards_for_range(lo, hi), overlapping);
+        }
+
+        /// Splitting a range moves only rows of that range: every other key
+        /// keeps its range (its index shifts by one past the split).
+        #[test]
+        fn a_split_moves_only_rows_of_the_split_range(
+            splits in prop::collection::btree_set(0u64..1_000_000, 1..10), at in 0u64..1_000_000, key in 0u64..1_000_000
+        ) {
+            let s = Scheme::Range { splits: splits.into_iter().collect() };
+            if let Some(after) = s.split_at(at) {
+                let split_shard = s.route(at);
+                let (b, a) = (s.route(key), after.route(key));
+                if b != split_shard {
+                    prop_assert_eq!(a, if b > split_shard { b + 1 } else { b });
+                } else {
+                    prop_assert!(a == b || a == b + 1);
+                }
+            }
+        }
+    }
+}

@@ -15,6 +15,8 @@
 //!
 //! `tests/shard.rs` checks each against its system's own test vectors.
 
+pub mod router;
+
 use des::cipher::generic_array::GenericArray;
 use des::cipher::{BlockEncrypt, KeyInit};
 use md5::{Digest, Md5};

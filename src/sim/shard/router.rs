@@ -1,0 +1,113 @@
+//! Routing a shard key to a shard, and a query to the shards it must ask,
+//! under each partitioning scheme. Keys are unsigned 64-bit values (an id,
+//! a timestamp, a hashed string); the schemes that hash follow
+//! [`super`]'s real systems exactly.
+//!
+//! * **Hash modulo N**: `xxHash64(key) mod N`; every range query asks every shard.
+//! * **Range partitioning**: ascending split points; shard `i` holds
+//!   `[split[i − 1], split[i])`. A range query asks only the shards its range
+//!   overlaps, and splitting a range at a new point moves only that range's rows.
+//! * **Vitess**: the `hash` vindex's keyspace ID, routed to the shard (a hex
+//!   key range such as `40-80`) that contains it.
+//! * **MongoDB hashed**: the hashed value, in one of `N` equal chunks of the
+//!   signed 64-bit space, as a freshly sharded hashed collection splits it.
+//! * **Citus**: PostgreSQL's `hashint8`, in one of `shard_count` equal
+//!   intervals of the 32-bit hash space.
+
+use super::{citus_shard, hashint8, mongo_hashed, vitess_keyspace_id, KeyRange};
+use xxhash_rust::xxh64::xxh64;
+
+/// A partitioning scheme over a fixed set of shards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    HashMod { shards: u32 },
+    Range { splits: Vec<u64> },
+    Vitess { shards: Vec<KeyRange> },
+    Mongo { chunks: u32 },
+    Citus { shard_count: u32 },
+}
+
+impl Scheme {
+    /// Checks the scheme: at least one shard, ascending distinct split
+    /// points, Vitess ranges that tile the keyspace in order.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Scheme::HashMod { shards: n } | Scheme::Mongo { chunks: n } | Scheme::Citus { shard_count: n }
+                if !(1..=4096).contains(n) =>
+            {
+                Err(format!("the number of shards must be between 1 and 4096, not {n}"))
+            }
+            Scheme::Range { splits } if splits.windows(2).any(|w| w[0] >= w[1]) => {
+                Err("range split points must be strictly ascending".into())
+            }
+            Scheme::Range { splits } if splits.len() > 4095 => Err("at most 4096 ranges".into()),
+            Scheme::Vitess { shards } => {
+                let tiles = shards.first().is_some_and(|r| r.start.is_empty())
+                    && shards.last().is_some_and(|r| r.end.is_empty())
+                    && shards.windows(2).all(|w| w[0].end == w[1].start);
+                if tiles {
+                    Ok(())
+                } else {
+                    Err("Vitess shards must cover the keyspace in order, as -40, 40-80, 80-".into())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Number of shards.
+    pub fn shard_count(&self) -> usize {
+        match self {
+            Scheme::HashMod { shards } => *shards as usize,
+            Scheme::Range { splits } => splits.len() + 1,
+            Scheme::Vitess { shards } => shards.len(),
+            Scheme::Mongo { chunks } => *chunks as usize,
+            Scheme::Citus { shard_count } => *shard_count as usize,
+        }
+    }
+
+    /// The shard a row with shard key `key` lives on.
+    pub fn route(&self, key: u64) -> usize {
+        match self {
+            Scheme::HashMod { shards } => (xxh64(&key.to_le_bytes(), 0) % u64::from((*shards).max(1))) as usize,
+            Scheme::Range { splits } => splits.partition_point(|&s| s <= key),
+            Scheme::Vitess { shards } => {
+                let id = vitess_keyspace_id(key);
+                shards.iter().position(|r| r.contains(&id)).unwrap_or(0)
+            }
+            Scheme::Mongo { chunks } => {
+                let h = mongo_hashed(key as i64);
+                // Equal chunks of [i64::MIN, i64::MAX], the last taking the remainder.
+                let offset = (i128::from(h) - i128::from(i64::MIN)) as u128;
+                let width = (1u128 << 64) / u128::from((*chunks).max(1));
+                ((offset / width) as usize).min(*chunks as usize - 1)
+            }
+            Scheme::Citus { shard_count } => citus_shard(hashint8(key as i64), *shard_count) as usize,
+        }
+    }
+
+    /// The shards a query for keys `lo..=hi` must ask: for range
+    /// partitioning, exactly those whose ranges overlap it; a point query
+    /// (`lo == hi`) asks one shard; otherwise a hashing scheme asks all.
+    pub fn shards_for_range(&self, lo: u64, hi: u64) -> Vec<usize> {
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        match self {
+            _ if lo == hi => vec![self.route(lo)],
+            Scheme::Range { .. } => (self.route(lo)..=self.route(hi)).collect(),
+            _ => (0..self.shard_count()).collect(),
+        }
+    }
+
+    /// Range partitioning with a new split point at `at` (the range that
+    /// held `at` divides in two); `None` for other schemes or an existing point.
+    pub fn split_at(&self, at: u64) -> Option<Scheme> {
+        match self {
+            Scheme::Range { splits } if !splits.contains(&at) => {
+                let mut s = splits.clone();
+                s.insert(s.partition_point(|&p| p < at), at);
+                Some(Scheme::Range { splits: s })
+            }
+            _ => None,
+        }
+    }
+}
