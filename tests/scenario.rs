@@ -38,7 +38,7 @@ fn versions_are_checked_first() {
     let widget = s.replace("rate-limiter", "load-balancer");
     assert_eq!(
         Scenario::from_json(&widget).unwrap_err(),
-        "unknown widget \"load-balancer\"; known widgets: rate-limiter, circuit-breaker, hash-ring"
+        "unknown widget \"load-balancer\"; known widgets: rate-limiter, circuit-breaker, hash-ring, sharding"
     );
 }
 
@@ -281,6 +281,46 @@ fn cli_writes_a_service_worker_that_changes_with_the_build() {
     std::fs::write(dir.join("content/a.html"), "<p>changed</p>").unwrap();
     assert_ne!(first, version(&dir), "a changed file gives a new version");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Sharding scenarios through the CLI: sequential ids under ranges answer a
+/// range query from one shard where hashing asks all four; splitting the
+/// hottest range moves half of it; monotonic timestamps send every new row
+/// to the last range.
+#[test]
+fn cli_runs_sharding_scenarios() {
+    let run = |name: &str| {
+        let out = sdp(&["preset", "sharding", name]);
+        assert!(out.status.success());
+        let out = Command::new(env!("CARGO_BIN_EXE_sdp"))
+            .args(["run", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(&out.stdout)?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let r = run("sequential-ids");
+    assert_eq!(r["widget"], "sharding");
+    let (range, hash) = (&r["schemes"][0], &r["schemes"][1]);
+    assert_eq!(range["before"]["rows"], serde_json::json!([24999, 25000, 25000, 25001]));
+    assert!(range["before"]["single_shard_queries"].as_f64().unwrap() > 0.99);
+    assert_eq!(hash["before"]["shards_per_query"].as_f64().unwrap(), 4.0);
+    // The last range holds ids 75000 to 100000; split at its median, its upper half moves.
+    assert_eq!(range["rows_moved"], 12_501);
+    assert_eq!((range["shards_losing"].as_u64(), range["shards_gaining"].as_u64()), (Some(1), Some(1)));
+    let t = run("timestamps");
+    assert_eq!(t["schemes"][0]["before"]["recent_hottest_over_mean"].as_f64().unwrap(), 4.0);
+    assert!(t["schemes"][1]["before"]["recent_hottest_over_mean"].as_f64().unwrap() < 1.1);
+    let a = run("add-shard");
+    let moved = a["schemes"][0]["rows_moved"].as_u64().unwrap();
+    assert!((78_000..82_000).contains(&moved), "hash modulo moved {moved} of 100000, about 4/5 expected");
 }
 
 #[test]

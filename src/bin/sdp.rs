@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
-  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring)
+  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring, sharding)
   sdp presets                    list the presets
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
   sdp offline <dir>              write <dir>/sw.js caching every file of the build in <dir> (build step)
@@ -65,6 +65,9 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["preset", "hash-ring", name] => presets::hash_ring(name)
             .map(|s| Scenario::HashRing(s).to_json_pretty())
             .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
+        ["preset", "sharding", name] => presets::sharding_preset(name)
+            .map(|s| Scenario::Sharding(s).to_json_pretty())
+            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
         ["content", dir] => {
             let dir = std::path::Path::new(dir).join("content");
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -81,6 +84,7 @@ fn run(args: &[&str]) -> Result<String, String> {
             .map(|(n, d)| format!("rate-limiter    {n:<22} {d}"))
             .chain(presets::CIRCUIT_BREAKER.iter().map(|(n, d)| format!("circuit-breaker {n:<22} {d}")))
             .chain(presets::HASH_RING.iter().map(|(n, d)| format!("hash-ring       {n:<22} {d}")))
+            .chain(presets::SHARDING.iter().map(|(n, d)| format!("sharding        {n:<22} {d}")))
             .collect::<Vec<_>>()
             .join("\n")),
         _ => Err(USAGE.into()),

@@ -16,6 +16,7 @@ use crate::sim::ratelimit::LimiterConfig;
 use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES};
 use crate::sim::ring::{validate_nodes, KeyHash, Node};
 use crate::sim::rng::Rng;
+use crate::sim::shard::run::{range_queries, run_scheme, Reshard, SchemeConfig, SchemeRun, Workload};
 use crate::sim::time::{ms_to_ns, MS};
 use crate::sim::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,7 @@ pub enum Scenario {
     RateLimiter(RateLimiterScenario),
     CircuitBreaker(CircuitBreakerScenario),
     HashRing(HashRingScenario),
+    Sharding(ShardingScenario),
 }
 
 impl Serialize for Scenario {
@@ -44,7 +46,26 @@ impl Serialize for Scenario {
             Scenario::RateLimiter(r) => r.serialize(s),
             Scenario::CircuitBreaker(c) => c.serialize(s),
             Scenario::HashRing(h) => h.serialize(s),
+            Scenario::Sharding(h) => h.serialize(s),
         }
+    }
+}
+
+/// Checks a scenario's format version (older versions are upgraded before this).
+fn check_version(version: u32) -> Result<(), String> {
+    if version == VERSION {
+        Ok(())
+    } else {
+        Err(format!("unsupported version {version}"))
+    }
+}
+
+/// Checks how many things a scenario compares side by side.
+fn check_count(n: usize, max: usize, what: &str) -> Result<(), String> {
+    if (1..=max).contains(&n) {
+        Ok(())
+    } else {
+        Err(format!("compare 1 to {max} {what}, not {n}"))
     }
 }
 
@@ -75,9 +96,7 @@ pub struct CircuitBreakerScenario {
 impl CircuitBreakerScenario {
     /// Checks traffic, dependency, breakers and duration.
     pub fn validate(&self) -> Result<(), String> {
-        if self.version != VERSION {
-            return Err(format!("unsupported version {}", self.version));
-        }
+        check_version(self.version)?;
         if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
             return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
         }
@@ -148,14 +167,10 @@ pub struct HashRingScenario {
 impl HashRingScenario {
     /// Checks nodes, keys, placements and the change.
     pub fn validate(&self) -> Result<(), String> {
-        if self.version != VERSION {
-            return Err(format!("unsupported version {}", self.version));
-        }
+        check_version(self.version)?;
         validate_nodes(&self.nodes, MAX_NODES)?;
         self.keys.validate()?;
-        if self.variants.is_empty() || self.variants.len() > MAX_VARIANTS {
-            return Err(format!("compare 1 to {MAX_VARIANTS} placements, not {}", self.variants.len()));
-        }
+        check_count(self.variants.len(), MAX_VARIANTS, "placements")?;
         for v in &self.variants {
             v.validate()?;
         }
@@ -179,6 +194,52 @@ impl HashRingScenario {
             .iter()
             .map(|v| run_variant(v, &self.nodes, &keys, after.as_ref().map(|(c, n)| (*c, n.as_slice()))))
             .collect())
+    }
+}
+
+/// The `widget` field of a sharding scenario: always `"sharding"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShardingTag {
+    #[default]
+    #[serde(rename = "sharding")]
+    Sharding,
+}
+
+/// A sharding scenario: a workload, one to three partitioning schemes
+/// compared on it, and optionally a re-shard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardingScenario {
+    pub widget: ShardingTag,
+    pub version: u32,
+    pub seed: u64,
+    pub workload: Workload,
+    pub schemes: Vec<SchemeConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reshard: Option<Reshard>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+impl ShardingScenario {
+    /// Checks the workload and the schemes.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        self.workload.validate()?;
+        check_count(self.schemes.len(), MAX_VARIANTS, "schemes")?;
+        for s in &self.schemes {
+            s.scheme()?;
+        }
+        self.view.validate()
+    }
+
+    /// Routes the workload through every scheme, before and after the re-shard.
+    pub fn run(&self) -> Result<Vec<SchemeRun>, String> {
+        self.validate()?;
+        let mut rng = Rng::new(self.seed);
+        let keys = self.workload.keys(&mut rng);
+        let queries = range_queries(&keys, self.workload.range_queries, self.workload.range_width, &mut rng);
+        self.schemes.iter().map(|s| run_scheme(s, &keys, &queries, self.reshard.as_ref())).collect()
     }
 }
 
@@ -265,14 +326,21 @@ impl Scenario {
             Some("hash-ring") => {
                 Scenario::HashRing(serde_json::from_str(text).map_err(|e| format!("invalid hash-ring scenario: {e}"))?)
             }
+            // Likewise for sharding scenarios.
+            #[cfg(not(target_arch = "wasm32"))]
+            Some("sharding") => {
+                Scenario::Sharding(serde_json::from_str(text).map_err(|e| format!("invalid sharding scenario: {e}"))?)
+            }
             #[cfg(target_arch = "wasm32")]
-            Some("hash-ring") => return Err(
-                "hash-ring scenarios run in the command-line runner (sdp run); this app has no hash-ring widget yet"
-                    .into(),
-            ),
+            Some("hash-ring" | "sharding") => {
+                return Err(
+                    "hash-ring and sharding scenarios run in the command-line runner (sdp run); this app has no widget for them yet"
+                        .into(),
+                )
+            }
             Some(other) => {
                 return Err(format!(
-                    "unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker, hash-ring"
+                    "unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker, hash-ring, sharding"
                 ))
             }
             None => return Err("the scenario has no \"widget\" name".into()),
@@ -298,6 +366,7 @@ impl Scenario {
             Scenario::RateLimiter(s) => s.validate(),
             Scenario::CircuitBreaker(s) => s.validate(),
             Scenario::HashRing(s) => s.validate(),
+            Scenario::Sharding(s) => s.validate(),
         }
     }
 
@@ -307,6 +376,7 @@ impl Scenario {
             Scenario::RateLimiter(_) => "rate-limiter",
             Scenario::CircuitBreaker(_) => "circuit-breaker",
             Scenario::HashRing(_) => "hash-ring",
+            Scenario::Sharding(_) => "sharding",
         }
     }
 }
@@ -314,9 +384,7 @@ impl Scenario {
 impl RateLimiterScenario {
     /// Checks lanes, traffic, duration and hand-fired requests.
     pub fn validate(&self) -> Result<(), String> {
-        if self.version != VERSION {
-            return Err(format!("unsupported version {}", self.version));
-        }
+        check_version(self.version)?;
         if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
             return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
         }
@@ -427,6 +495,10 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             };
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
+        Scenario::Sharding(s) => {
+            let report = ShardingReport { widget: scenario.widget(), seed: s.seed, schemes: s.run()? };
+            Ok(serde_json::to_string(&report).expect("reports always serialise"))
+        }
         Scenario::CircuitBreaker(s) => {
             let runs = s.run(0)?;
             let report = BreakerReport {
@@ -472,6 +544,14 @@ pub struct HashRingReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<&'a Change>,
     pub variants: Vec<VariantRun>,
+}
+
+/// The result of running a sharding scenario, as the CLI prints it.
+#[derive(Serialize)]
+pub struct ShardingReport {
+    pub widget: &'static str,
+    pub seed: u64,
+    pub schemes: Vec<SchemeRun>,
 }
 
 /// The result of running a circuit-breaker scenario, as the CLI prints it.

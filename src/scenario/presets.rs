@@ -1,13 +1,17 @@
 //! Named starting scenarios, used by article widget blocks (`preset:`) and the
 //! widget's preset menu.
 
-use super::{CircuitBreakerScenario, HashRingScenario, HashRingTag, RateLimiterScenario, View, VERSION};
+use super::{
+    CircuitBreakerScenario, HashRingScenario, HashRingTag, RateLimiterScenario, ShardingScenario, ShardingTag, View,
+    VERSION,
+};
 use crate::sim::breaker::consecutive::ConsecutiveConfig;
 use crate::sim::breaker::run::{BreakerConfig, Dependency, Phase};
 use crate::sim::breaker::{Config, WindowType};
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::ring::run::{Change, KeySet, Variant};
 use crate::sim::ring::Node;
+use crate::sim::shard::run::{Keys, Reshard, SchemeConfig, Workload};
 use crate::sim::traffic::{Arrival, Traffic};
 
 /// Preset names with a one-line description, in menu order.
@@ -283,9 +287,82 @@ pub fn hash_ring(name: &str) -> Option<HashRingScenario> {
     })
 }
 
+/// Sharding preset names with a one-line description, in menu order.
+pub const SHARDING: [(&str, &str); 4] = [
+    ("sequential-ids", "100,000 auto-increment ids: ranges, hash modulo 4 and Vitess; the hottest shard splits"),
+    ("timestamps", "Rows keyed by creation time: the last range takes every write; hashing spreads them"),
+    ("celebrity", "Zipf writers: one user's rows pile onto one shard under every scheme"),
+    ("add-shard", "A fifth shard joins hash modulo 4: four rows in five move"),
+];
+
+fn sharding(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Reshard>) -> ShardingScenario {
+    ShardingScenario {
+        widget: ShardingTag::Sharding,
+        version: VERSION,
+        seed: 1,
+        workload: Workload { keys, rows: 100_000, range_queries: 1_000, range_width: 100 },
+        schemes,
+        reshard,
+        view: View::default(),
+    }
+}
+
+/// The sharding preset called `name` (`default` is `sequential-ids`).
+pub fn sharding_preset(name: &str) -> Option<ShardingScenario> {
+    let vitess = SchemeConfig::Vitess { shards: ["-40", "40-80", "80-c0", "c0-"].map(String::from).to_vec() };
+    Some(match name {
+        "default" | "sequential-ids" => sharding(
+            Keys::Sequential,
+            vec![
+                SchemeConfig::Range { splits: vec![25_000, 50_000, 75_000] },
+                SchemeConfig::HashMod { shards: 4 },
+                vitess,
+            ],
+            Some(Reshard::SplitHottest),
+        ),
+        "timestamps" => sharding(
+            // Rows a second apart from 2026-01-01, against ranges split by month-sized spans.
+            Keys::Timestamps { start_ms: 1_767_225_600_000, step_ms: 1_000 },
+            vec![
+                SchemeConfig::Range {
+                    splits: vec![
+                        1_767_225_600_000 + 30_000_000,
+                        1_767_225_600_000 + 60_000_000,
+                        1_767_225_600_000 + 90_000_000,
+                    ],
+                },
+                SchemeConfig::HashMod { shards: 4 },
+                SchemeConfig::Citus { shard_count: 4 },
+            ],
+            Some(Reshard::SplitHottest),
+        ),
+        "celebrity" => sharding(
+            Keys::Zipf { distinct: 10_000 },
+            vec![SchemeConfig::HashMod { shards: 4 }, vitess, SchemeConfig::Mongo { chunks: 4 }],
+            None,
+        ),
+        "add-shard" => sharding(
+            Keys::Uniform { max: 1 << 40 },
+            vec![SchemeConfig::HashMod { shards: 4 }, SchemeConfig::Range { splits: vec![1 << 38, 1 << 39, 3 << 38] }],
+            Some(Reshard::AddShard),
+        ),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_sharding_preset_is_valid() {
+        for (name, _) in SHARDING {
+            sharding_preset(name)
+                .unwrap_or_else(|| panic!("missing preset {name}"))
+                .validate()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
 
     #[test]
     fn every_hash_ring_preset_is_valid() {

@@ -65,10 +65,10 @@ pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Opt
         Scenario::RateLimiter(s) => {
             view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }.into_any()
         }
-        // Hash-ring scenarios run in the engine and the CLI; the app has no widget for them yet.
-        other @ Scenario::HashRing(_) => view! {
+        // Hash-ring and sharding scenarios run in the engine and the CLI; the app has no widget for them yet.
+        other @ (Scenario::HashRing(_) | Scenario::Sharding(_)) => view! {
             <WidgetError
-                message="hash-ring scenarios run in the command-line runner (sdp run); this app has no hash-ring widget yet".to_string()
+                message=format!("{} scenarios run in the command-line runner (sdp run); this app has no widget for them yet", other.widget())
                 source=other.to_json_pretty()
             />
         }

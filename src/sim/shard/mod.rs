@@ -16,6 +16,7 @@
 //! `tests/shard.rs` checks each against its system's own test vectors.
 
 pub mod router;
+pub mod run;
 
 use des::cipher::generic_array::GenericArray;
 use des::cipher::{BlockEncrypt, KeyInit};

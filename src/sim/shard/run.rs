@@ -1,0 +1,294 @@
+//! A workload through a sharding scheme: where its rows land, which shards
+//! its range queries ask, and what a re-shard moves.
+
+use super::router::Scheme;
+use super::KeyRange;
+use crate::sim::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Most rows a workload may write.
+pub const MAX_ROWS: usize = 2_000_000;
+
+/// The shard keys a workload writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Keys {
+    /// Ids 1, 2, 3, … as an auto-increment column gives them.
+    Sequential,
+    /// Creation times in milliseconds from `start_ms`, `step_ms` apart: always increasing.
+    Timestamps { start_ms: u64, step_ms: u64 },
+    /// Values drawn uniformly from `0..max`.
+    Uniform { max: u64 },
+    /// Writes by `distinct` users whose activity follows Zipf's law with
+    /// exponent 1 (the k-th most active writes 1/k as often as the first).
+    Zipf { distinct: usize },
+}
+
+/// What a workload does: `rows` writes of keys of one shape, then
+/// `range_queries` queries over `range_width` consecutive keys each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    pub keys: Keys,
+    pub rows: usize,
+    #[serde(default)]
+    pub range_queries: usize,
+    #[serde(default = "default_width")]
+    pub range_width: u64,
+}
+
+fn default_width() -> u64 {
+    100
+}
+
+impl Workload {
+    /// Checks sizes.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.rows == 0 || self.rows > MAX_ROWS {
+            return Err(format!("rows must be between 1 and {MAX_ROWS}, not {}", self.rows));
+        }
+        if self.range_queries > 100_000 {
+            return Err(format!("at most 100000 range queries, not {}", self.range_queries));
+        }
+        match self.keys {
+            Keys::Uniform { max: 0 } => Err("uniform keys need max of at least 1".into()),
+            Keys::Zipf { distinct } if distinct == 0 || distinct > MAX_ROWS => {
+                Err(format!("zipf distinct must be between 1 and {MAX_ROWS}, not {distinct}"))
+            }
+            Keys::Timestamps { start_ms, step_ms }
+                if start_ms.checked_add(step_ms.saturating_mul(self.rows as u64)).is_none() =>
+            {
+                Err("timestamps overflow: lower start_ms or step_ms".into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The keys written, in order.
+    pub fn keys(&self, rng: &mut Rng) -> Vec<u64> {
+        let n = self.rows as u64;
+        match &self.keys {
+            Keys::Sequential => (1..=n).collect(),
+            Keys::Timestamps { start_ms, step_ms } => (0..n).map(|i| start_ms + i * step_ms).collect(),
+            Keys::Uniform { max } => (0..n).map(|_| rng.next_u64() % max).collect(),
+            Keys::Zipf { distinct } => {
+                let mut cumulative = Vec::with_capacity(*distinct);
+                let mut total = 0.0;
+                for k in 1..=*distinct {
+                    total += 1.0 / k as f64;
+                    cumulative.push(total);
+                }
+                (0..n)
+                    .map(|_| {
+                        let u = rng.unit_open_closed() * total;
+                        cumulative.partition_point(|&c| c < u).min(distinct - 1) as u64 + 1
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// A scheme as scenarios write it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum SchemeConfig {
+    HashMod {
+        shards: u32,
+    },
+    /// Explicit split points, or `shards` equal ranges of `0..max`.
+    Range {
+        #[serde(default)]
+        splits: Vec<u64>,
+    },
+    Vitess {
+        shards: Vec<String>,
+    },
+    Mongo {
+        chunks: u32,
+    },
+    Citus {
+        shard_count: u32,
+    },
+}
+
+impl SchemeConfig {
+    /// The scheme, or why it is not one.
+    pub fn scheme(&self) -> Result<Scheme, String> {
+        let s = match self {
+            SchemeConfig::HashMod { shards } => Scheme::HashMod { shards: *shards },
+            SchemeConfig::Range { splits } => Scheme::Range { splits: splits.clone() },
+            SchemeConfig::Vitess { shards } => {
+                Scheme::Vitess { shards: shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()? }
+            }
+            SchemeConfig::Mongo { chunks } => Scheme::Mongo { chunks: *chunks },
+            SchemeConfig::Citus { shard_count } => Scheme::Citus { shard_count: *shard_count },
+        };
+        s.validate().map(|()| s)
+    }
+}
+
+/// A re-shard, applied to every scheme it fits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Reshard {
+    /// One more shard under hash modulo N. (MongoDB and Citus move whole
+    /// chunks or shards between servers instead of re-hashing; that model
+    /// is not built yet, so the change does not apply to them.)
+    AddShard,
+    /// Split the shard holding the most rows: a range at its median row,
+    /// a Vitess key range at its midpoint.
+    SplitHottest,
+}
+
+/// Rows and queries per shard under one scheme.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Placement {
+    pub rows: Vec<u64>,
+    pub hottest_over_mean: f64,
+    /// The same for the last tenth of the writes: where new rows go now
+    /// (monotonic keys under range partitioning all land on the last shard).
+    pub recent_hottest_over_mean: f64,
+    /// Mean number of shards a range query asks, and the share that ask one.
+    pub shards_per_query: f64,
+    pub single_shard_queries: f64,
+}
+
+/// One scheme's result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SchemeRun {
+    pub scheme: SchemeConfig,
+    pub before: Placement,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Placement>,
+    /// Rows that live on a different shard after the re-shard. Shards are
+    /// matched by position, except that after a split the shards past the
+    /// split one keep their identity one place along.
+    pub rows_moved: u64,
+    /// Shards that lost rows (numbered as before) and shards that gained them (as after).
+    pub shards_losing: usize,
+    pub shards_gaining: usize,
+}
+
+fn place(scheme: &Scheme, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, Placement) {
+    let routed: Vec<usize> = keys.iter().map(|&k| scheme.route(k)).collect();
+    let mut rows = vec![0u64; scheme.shard_count()];
+    for &s in &routed {
+        rows[s] += 1;
+    }
+    let mean = keys.len() as f64 / rows.len() as f64;
+    let hottest = rows.iter().copied().max().unwrap_or(0) as f64;
+    let recent = &routed[routed.len() - routed.len().div_ceil(10)..];
+    let mut recent_rows = vec![0u64; rows.len()];
+    for &s in recent {
+        recent_rows[s] += 1;
+    }
+    let recent_mean = recent.len() as f64 / rows.len() as f64;
+    let recent_hottest = recent_rows.iter().copied().max().unwrap_or(0) as f64;
+    let touched: Vec<usize> = queries.iter().map(|&(lo, hi)| scheme.shards_for_range(lo, hi).len()).collect();
+    let q = touched.len().max(1) as f64;
+    let placement = Placement {
+        rows,
+        hottest_over_mean: if mean > 0.0 { hottest / mean } else { 0.0 },
+        recent_hottest_over_mean: if recent_mean > 0.0 { recent_hottest / recent_mean } else { 0.0 },
+        shards_per_query: touched.iter().sum::<usize>() as f64 / q,
+        single_shard_queries: touched.iter().filter(|&&t| t == 1).count() as f64 / q,
+    };
+    (routed, placement)
+}
+
+/// The scheme after `reshard`, given where the rows are; `None` when it does not apply.
+fn reshard(scheme: &Scheme, reshard: &Reshard, keys: &[u64], routed: &[usize], rows: &[u64]) -> Option<Scheme> {
+    if rows.is_empty() {
+        return None;
+    }
+    let hottest = hottest_shard(rows);
+    match (reshard, scheme) {
+        (Reshard::AddShard, Scheme::HashMod { shards }) => Some(Scheme::HashMod { shards: shards + 1 }),
+        (Reshard::SplitHottest, Scheme::Range { .. }) => {
+            let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
+            held.sort_unstable();
+            let median = *held.get(held.len() / 2)?;
+            scheme.split_at(median).or_else(|| scheme.split_at(median.saturating_add(1)))
+        }
+        (Reshard::SplitHottest, Scheme::Vitess { shards }) => {
+            let r = &shards[hottest];
+            // The midpoint of [start, end) as one more byte of precision.
+            let widen = |b: &[u8], open_high: bool| -> u32 {
+                let first = if b.is_empty() {
+                    if open_high {
+                        0x100
+                    } else {
+                        0
+                    }
+                } else {
+                    u32::from(b[0])
+                };
+                first * 256 + if b.len() > 1 { u32::from(b[1]) } else { 0 }
+            };
+            let (lo, hi) = (widen(&r.start, false), widen(&r.end, true));
+            if hi - lo < 2 {
+                return None;
+            }
+            let mid = (lo + hi) / 2;
+            let mid = vec![(mid >> 8) as u8, (mid & 0xff) as u8];
+            let mid = if mid[1] == 0 { vec![mid[0]] } else { mid };
+            let mut next = shards.clone();
+            next[hottest] = KeyRange { start: r.start.clone(), end: mid.clone() };
+            next.insert(hottest + 1, KeyRange { start: mid, end: r.end.clone() });
+            Some(Scheme::Vitess { shards: next })
+        }
+        _ => None,
+    }
+}
+
+/// Runs `workload` through `config`, and through the re-shard if it applies.
+pub fn run_scheme(
+    config: &SchemeConfig,
+    keys: &[u64],
+    queries: &[(u64, u64)],
+    change: Option<&Reshard>,
+) -> Result<SchemeRun, String> {
+    let scheme = config.scheme()?;
+    let (routed, before) = place(&scheme, keys, queries);
+    let mut run =
+        SchemeRun { scheme: config.clone(), before, after: None, rows_moved: 0, shards_losing: 0, shards_gaining: 0 };
+    if let Some(next) = change.and_then(|c| reshard(&scheme, c, keys, &routed, &run.before.rows)) {
+        let (routed_after, after) = place(&next, keys, queries);
+        let split = next.shard_count() == scheme.shard_count() + 1
+            && matches!(next, Scheme::Range { .. } | Scheme::Vitess { .. });
+        let hottest = hottest_shard(&run.before.rows);
+        let (mut losing, mut gaining) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        for (&b, &a) in routed.iter().zip(&routed_after) {
+            let stayed = if split && b > hottest { a == b + 1 } else { a == b };
+            if !stayed {
+                run.rows_moved += 1;
+                losing.insert(b);
+                gaining.insert(a);
+            }
+        }
+        run.shards_losing = losing.len();
+        run.shards_gaining = gaining.len();
+        run.after = Some(after);
+    }
+    Ok(run)
+}
+
+/// The shard with the most rows (the first, on a tie).
+fn hottest_shard(rows: &[u64]) -> usize {
+    rows.iter().enumerate().max_by_key(|(i, &r)| (r, usize::MAX - i)).map_or(0, |(i, _)| i)
+}
+
+/// The range queries of a workload: each starts at a key drawn from those
+/// written and covers `width` consecutive keys.
+pub fn range_queries(keys: &[u64], count: usize, width: u64, rng: &mut Rng) -> Vec<(u64, u64)> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    (0..count)
+        .map(|_| {
+            let lo = keys[(rng.next_u64() % keys.len() as u64) as usize];
+            (lo, lo.saturating_add(width.saturating_sub(1)))
+        })
+        .collect()
+}
