@@ -196,3 +196,56 @@ mod routing {
         }
     }
 }
+
+mod resharding {
+    use playground::sim::rng::Rng;
+    use playground::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, Workload};
+    use proptest::prelude::*;
+
+    fn keys(n: usize, seed: u64) -> Vec<u64> {
+        Workload { keys: Keys::Uniform { max: 1 << 40 }, rows: n, range_queries: 0, range_width: 1 }
+            .keys(&mut Rng::new(seed))
+    }
+
+    /// A new server takes whole chunks: 16 MongoDB chunks on 4 servers, then
+    /// 5, leave 4, 3, 3, 3 and 3 on the servers, so the newcomer holds 3/16 of the
+    /// rows, all of them taken from the others, and no key re-hashes.
+    #[test]
+    fn a_new_server_takes_whole_chunks() {
+        let ks = keys(64_000, 3);
+        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4) };
+        let run = run_scheme(&mongo, &ks, &[], Some(&Reshard::AddShard)).unwrap();
+        let after = run.after.unwrap();
+        assert_eq!(after.rows.len(), 5);
+        assert_eq!(run.rows_moved, after.rows[4], "every moved row went to the new server");
+        assert_eq!(run.shards_gaining, 1);
+        let share = run.rows_moved as f64 / 64_000.0;
+        assert!((share - 3.0 / 16.0).abs() < 0.02, "moved {share}");
+        // Without servers to add, MongoDB's chunks have nowhere to go: the change does not apply.
+        let alone =
+            run_scheme(&SchemeConfig::Mongo { chunks: 4, servers: None }, &ks, &[], Some(&Reshard::AddShard)).unwrap();
+        assert!(alone.after.is_none());
+        assert!(run_scheme(&SchemeConfig::Citus { shard_count: 4, nodes: Some(5) }, &ks, &[], None).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// Adding a server (Citus, MongoDB) or a ring shard moves rows only onto
+        /// the newcomer; hash modulo moves rows between old shards too.
+        #[test]
+        fn growing_moves_rows_only_to_the_new_server(seed in any::<u64>(), n in 2u32..8, per in 1u32..6) {
+            let ks = keys(5_000, seed);
+            for config in [
+                SchemeConfig::Citus { shard_count: n * per, nodes: Some(n) },
+                SchemeConfig::Mongo { chunks: n * per, servers: Some(n) },
+                SchemeConfig::Consistent { shards: n },
+            ] {
+                let run = run_scheme(&config, &ks, &[], Some(&Reshard::AddShard)).unwrap();
+                let after = run.after.unwrap();
+                prop_assert_eq!(run.rows_moved, after.rows[n as usize], "{:?}", config);
+                prop_assert!(run.shards_gaining <= 1);
+            }
+        }
+    }
+}

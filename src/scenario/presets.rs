@@ -292,7 +292,7 @@ pub const SHARDING: [(&str, &str); 4] = [
     ("sequential-ids", "100,000 auto-increment ids: ranges, hash modulo 4 and Vitess; the hottest shard splits"),
     ("timestamps", "Rows keyed by creation time: the last range takes every write; hashing spreads them"),
     ("celebrity", "Zipf writers: one user's rows pile onto one shard under every scheme"),
-    ("add-shard", "A fifth shard joins hash modulo 4: four rows in five move"),
+    ("add-shard", "A fifth server joins four: hash modulo moves 4 rows in 5; MongoDB and Citus move whole chunks"),
 ];
 
 fn sharding(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Reshard>) -> ShardingScenario {
@@ -332,18 +332,22 @@ pub fn sharding_preset(name: &str) -> Option<ShardingScenario> {
                     ],
                 },
                 SchemeConfig::HashMod { shards: 4 },
-                SchemeConfig::Citus { shard_count: 4 },
+                SchemeConfig::Citus { shard_count: 4, nodes: None },
             ],
             Some(Reshard::SplitHottest),
         ),
         "celebrity" => sharding(
             Keys::Zipf { distinct: 10_000 },
-            vec![SchemeConfig::HashMod { shards: 4 }, vitess, SchemeConfig::Mongo { chunks: 4 }],
+            vec![SchemeConfig::HashMod { shards: 4 }, vitess, SchemeConfig::Mongo { chunks: 4, servers: None }],
             None,
         ),
         "add-shard" => sharding(
             Keys::Uniform { max: 1 << 40 },
-            vec![SchemeConfig::HashMod { shards: 4 }, SchemeConfig::Range { splits: vec![1 << 38, 1 << 39, 3 << 38] }],
+            vec![
+                SchemeConfig::HashMod { shards: 4 },
+                SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
+                SchemeConfig::Citus { shard_count: 32, nodes: Some(4) },
+            ],
             Some(Reshard::AddShard),
         ),
         _ => return None,

@@ -41,7 +41,7 @@ pub fn digests(weight: u32, total: u64, n: usize) -> u32 {
 }
 
 /// A ketama continuum over a node list.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Continuum {
     points: Vec<Point>,
 }

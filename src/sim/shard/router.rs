@@ -13,8 +13,13 @@
 //!   signed 64-bit space, as a freshly sharded hashed collection splits it.
 //! * **Citus**: PostgreSQL's `hashint8`, in one of `shard_count` equal
 //!   intervals of the 32-bit hash space.
+//! * **Consistent hashing**: libketama's ring over shards named `shard-0`,
+//!   `shard-1`, …, each key hashed as its decimal text, as a memcached-style
+//!   client would.
 
 use super::{citus_shard, hashint8, mongo_hashed, vitess_keyspace_id, KeyRange};
+use crate::sim::ring::ketama::Continuum;
+use crate::sim::ring::Node;
 use xxhash_rust::xxh64::xxh64;
 
 /// A partitioning scheme over a fixed set of shards.
@@ -25,14 +30,24 @@ pub enum Scheme {
     Vitess { shards: Vec<KeyRange> },
     Mongo { chunks: u32 },
     Citus { shard_count: u32 },
+    Consistent { ring: Continuum, shards: u32 },
 }
 
 impl Scheme {
+    /// Consistent hashing over `shards` shards.
+    pub fn consistent(shards: u32) -> Scheme {
+        let nodes: Vec<Node> = (0..shards).map(|i| Node::new(format!("shard-{i}"))).collect();
+        Scheme::Consistent { ring: Continuum::new(&nodes), shards }
+    }
+
     /// Checks the scheme: at least one shard, ascending distinct split
     /// points, Vitess ranges that tile the keyspace in order.
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Scheme::HashMod { shards: n } | Scheme::Mongo { chunks: n } | Scheme::Citus { shard_count: n }
+            Scheme::HashMod { shards: n }
+            | Scheme::Mongo { chunks: n }
+            | Scheme::Citus { shard_count: n }
+            | Scheme::Consistent { shards: n, .. }
                 if !(1..=4096).contains(n) =>
             {
                 Err(format!("the number of shards must be between 1 and 4096, not {n}"))
@@ -63,6 +78,7 @@ impl Scheme {
             Scheme::Vitess { shards } => shards.len(),
             Scheme::Mongo { chunks } => *chunks as usize,
             Scheme::Citus { shard_count } => *shard_count as usize,
+            Scheme::Consistent { shards, .. } => *shards as usize,
         }
     }
 
@@ -83,6 +99,7 @@ impl Scheme {
                 ((offset / width) as usize).min(*chunks as usize - 1)
             }
             Scheme::Citus { shard_count } => citus_shard(hashint8(key as i64), *shard_count) as usize,
+            Scheme::Consistent { ring, .. } => ring.locate(key.to_string().as_bytes()),
         }
     }
 

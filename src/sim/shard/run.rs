@@ -96,7 +96,7 @@ pub enum SchemeConfig {
     HashMod {
         shards: u32,
     },
-    /// Explicit split points, or `shards` equal ranges of `0..max`.
+    /// Ranges between ascending split points.
     Range {
         #[serde(default)]
         splits: Vec<u64>,
@@ -104,11 +104,23 @@ pub enum SchemeConfig {
     Vitess {
         shards: Vec<String>,
     },
+    /// A hashed collection in `chunks` equal chunks, spread in contiguous
+    /// runs over `servers` shard servers (one chunk each when absent).
     Mongo {
         chunks: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        servers: Option<u32>,
     },
+    /// `shard_count` shards placed round-robin on `nodes` workers (one shard
+    /// each when absent), as Citus places them.
     Citus {
         shard_count: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nodes: Option<u32>,
+    },
+    /// libketama's ring over `shards` shards.
+    Consistent {
+        shards: u32,
     },
 }
 
@@ -121,10 +133,73 @@ impl SchemeConfig {
             SchemeConfig::Vitess { shards } => {
                 Scheme::Vitess { shards: shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()? }
             }
-            SchemeConfig::Mongo { chunks } => Scheme::Mongo { chunks: *chunks },
-            SchemeConfig::Citus { shard_count } => Scheme::Citus { shard_count: *shard_count },
+            SchemeConfig::Mongo { chunks, .. } => Scheme::Mongo { chunks: *chunks },
+            SchemeConfig::Citus { shard_count, .. } => Scheme::Citus { shard_count: *shard_count },
+            SchemeConfig::Consistent { shards } => {
+                if !(1..=4096).contains(shards) {
+                    return Err(format!("the number of shards must be between 1 and 4096, not {shards}"));
+                }
+                Scheme::consistent(*shards)
+            }
         };
-        s.validate().map(|()| s)
+        s.validate()?;
+        if let SchemeConfig::Mongo { chunks: n, servers: Some(m) }
+        | SchemeConfig::Citus { shard_count: n, nodes: Some(m) } = self
+        {
+            if *m == 0 || m > n {
+                return Err(format!("place {n} chunks or shards on 1 to {n} servers, not {m}"));
+            }
+        }
+        Ok(s)
+    }
+
+    /// Which server holds each shard (or chunk): every shard its own server,
+    /// except MongoDB chunks (contiguous runs per server) and Citus shards
+    /// (round-robin over the nodes).
+    fn layout(&self, shards: usize) -> Layout {
+        match *self {
+            SchemeConfig::Mongo { chunks, servers: Some(m) } => {
+                let (n, m) = (chunks as usize, m as usize);
+                Layout { servers: m, of: (0..n).map(|i| i * m / n).collect() }
+            }
+            SchemeConfig::Citus { nodes: Some(m), .. } => {
+                Layout { servers: m as usize, of: (0..shards).map(|i| i % m as usize).collect() }
+            }
+            _ => Layout { servers: shards, of: (0..shards).collect() },
+        }
+    }
+}
+
+/// Shards (or chunks) and the servers that hold them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Layout {
+    servers: usize,
+    /// The server of each shard.
+    of: Vec<usize>,
+}
+
+impl Layout {
+    /// The layout with one more, empty server that then takes shards, one at
+    /// a time, from the server holding the most (its highest-numbered one),
+    /// until no server holds more than one shard above the newcomer: how
+    /// MongoDB's balancer (by chunk count, as before 6.0.3) and Citus's
+    /// `rebalance_table_shards` (`by_shard_count`) even out a new server.
+    fn with_new_server(&self) -> Layout {
+        let mut next = Layout { servers: self.servers + 1, of: self.of.clone() };
+        let new = self.servers;
+        loop {
+            let mut counts = vec![0usize; next.servers];
+            for &s in &next.of {
+                counts[s] += 1;
+            }
+            let busiest = (0..next.servers).max_by_key(|&s| (counts[s], usize::MAX - s)).unwrap_or(0);
+            if counts[busiest] <= counts[new] + 1 {
+                return next;
+            }
+            if let Some(shard) = (0..next.of.len()).rev().find(|&i| next.of[i] == busiest) {
+                next.of[shard] = new;
+            }
+        }
     }
 }
 
@@ -132,9 +207,10 @@ impl SchemeConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Reshard {
-    /// One more shard under hash modulo N. (MongoDB and Citus move whole
-    /// chunks or shards between servers instead of re-hashing; that model
-    /// is not built yet, so the change does not apply to them.)
+    /// One more shard: hash modulo N + 1 and a ring with one more shard
+    /// re-hash; for MongoDB (with `servers`) and Citus (with `nodes`) a new
+    /// server takes whole chunks or shards from the others, and no key
+    /// re-hashes.
     AddShard,
     /// Split the shard holding the most rows: a range at its median row,
     /// a Vitess key range at its midpoint.
@@ -170,9 +246,10 @@ pub struct SchemeRun {
     pub shards_gaining: usize,
 }
 
-fn place(scheme: &Scheme, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, Placement) {
-    let routed: Vec<usize> = keys.iter().map(|&k| scheme.route(k)).collect();
-    let mut rows = vec![0u64; scheme.shard_count()];
+/// Where `keys` land (server indices) and how rows and queries spread over the servers.
+fn place(scheme: &Scheme, layout: &Layout, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, Placement) {
+    let routed: Vec<usize> = keys.iter().map(|&k| layout.of[scheme.route(k)]).collect();
+    let mut rows = vec![0u64; layout.servers];
     for &s in &routed {
         rows[s] += 1;
     }
@@ -185,7 +262,15 @@ fn place(scheme: &Scheme, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, 
     }
     let recent_mean = recent.len() as f64 / rows.len() as f64;
     let recent_hottest = recent_rows.iter().copied().max().unwrap_or(0) as f64;
-    let touched: Vec<usize> = queries.iter().map(|&(lo, hi)| scheme.shards_for_range(lo, hi).len()).collect();
+    let touched: Vec<usize> = queries
+        .iter()
+        .map(|&(lo, hi)| {
+            let mut servers: Vec<usize> = scheme.shards_for_range(lo, hi).into_iter().map(|s| layout.of[s]).collect();
+            servers.sort_unstable();
+            servers.dedup();
+            servers.len()
+        })
+        .collect();
     let q = touched.len().max(1) as f64;
     let placement = Placement {
         rows,
@@ -197,19 +282,41 @@ fn place(scheme: &Scheme, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, 
     (routed, placement)
 }
 
-/// The scheme after `reshard`, given where the rows are; `None` when it does not apply.
-fn reshard(scheme: &Scheme, reshard: &Reshard, keys: &[u64], routed: &[usize], rows: &[u64]) -> Option<Scheme> {
+/// The scheme and layout after `reshard`, given where the rows are; `None`
+/// when it does not apply.
+fn reshard(
+    config: &SchemeConfig,
+    scheme: &Scheme,
+    layout: &Layout,
+    reshard: &Reshard,
+    keys: &[u64],
+    routed: &[usize],
+    rows: &[u64],
+) -> Option<(Scheme, Layout)> {
     if rows.is_empty() {
         return None;
     }
     let hottest = hottest_shard(rows);
+    let one_each = |s: Scheme| {
+        let n = s.shard_count();
+        (s, Layout { servers: n, of: (0..n).collect() })
+    };
     match (reshard, scheme) {
-        (Reshard::AddShard, Scheme::HashMod { shards }) => Some(Scheme::HashMod { shards: shards + 1 }),
+        (Reshard::AddShard, Scheme::HashMod { shards }) => Some(one_each(Scheme::HashMod { shards: shards + 1 })),
+        (Reshard::AddShard, Scheme::Consistent { shards, .. }) => Some(one_each(Scheme::consistent(shards + 1))),
+        (Reshard::AddShard, Scheme::Mongo { .. } | Scheme::Citus { .. })
+            if matches!(
+                config,
+                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. }
+            ) =>
+        {
+            Some((scheme.clone(), layout.with_new_server()))
+        }
         (Reshard::SplitHottest, Scheme::Range { .. }) => {
             let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
             held.sort_unstable();
             let median = *held.get(held.len() / 2)?;
-            scheme.split_at(median).or_else(|| scheme.split_at(median.saturating_add(1)))
+            scheme.split_at(median).or_else(|| scheme.split_at(median.saturating_add(1))).map(one_each)
         }
         (Reshard::SplitHottest, Scheme::Vitess { shards }) => {
             let r = &shards[hottest];
@@ -236,7 +343,7 @@ fn reshard(scheme: &Scheme, reshard: &Reshard, keys: &[u64], routed: &[usize], r
             let mut next = shards.clone();
             next[hottest] = KeyRange { start: r.start.clone(), end: mid.clone() };
             next.insert(hottest + 1, KeyRange { start: mid, end: r.end.clone() });
-            Some(Scheme::Vitess { shards: next })
+            Some(one_each(Scheme::Vitess { shards: next }))
         }
         _ => None,
     }
@@ -250,13 +357,14 @@ pub fn run_scheme(
     change: Option<&Reshard>,
 ) -> Result<SchemeRun, String> {
     let scheme = config.scheme()?;
-    let (routed, before) = place(&scheme, keys, queries);
+    let layout = config.layout(scheme.shard_count());
+    let (routed, before) = place(&scheme, &layout, keys, queries);
     let mut run =
         SchemeRun { scheme: config.clone(), before, after: None, rows_moved: 0, shards_losing: 0, shards_gaining: 0 };
-    if let Some(next) = change.and_then(|c| reshard(&scheme, c, keys, &routed, &run.before.rows)) {
-        let (routed_after, after) = place(&next, keys, queries);
-        let split = next.shard_count() == scheme.shard_count() + 1
-            && matches!(next, Scheme::Range { .. } | Scheme::Vitess { .. });
+    let next = change.and_then(|c| reshard(config, &scheme, &layout, c, keys, &routed, &run.before.rows));
+    if let Some((next, next_layout)) = next {
+        let (routed_after, after) = place(&next, &next_layout, keys, queries);
+        let split = matches!(change, Some(Reshard::SplitHottest));
         let hottest = hottest_shard(&run.before.rows);
         let (mut losing, mut gaining) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
         for (&b, &a) in routed.iter().zip(&routed_after) {
