@@ -228,6 +228,17 @@ mod resharding {
         assert!(run_scheme(&SchemeConfig::Citus { shard_count: 4, nodes: Some(5) }, &ks, &[], None).is_err());
     }
 
+    /// A directory places new keys on the emptiest shard, and a new shard
+    /// takes exactly its share of keys from the fullest ones: the ideal 1/5.
+    #[test]
+    fn a_directory_moves_only_the_newcomers_share() {
+        let ks: Vec<u64> = (1..=100_000).collect();
+        let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &ks, &[], Some(&Reshard::AddShard)).unwrap();
+        assert_eq!(run.before.rows, [25_000; 4]);
+        assert_eq!(run.after.as_ref().unwrap().rows, [20_000; 5]);
+        assert_eq!((run.rows_moved, run.shards_gaining), (20_000, 1));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
 
@@ -240,6 +251,7 @@ mod resharding {
                 SchemeConfig::Citus { shard_count: n * per, nodes: Some(n) },
                 SchemeConfig::Mongo { chunks: n * per, servers: Some(n) },
                 SchemeConfig::Consistent { shards: n },
+                SchemeConfig::Directory { shards: n },
             ] {
                 let run = run_scheme(&config, &ks, &[], Some(&Reshard::AddShard)).unwrap();
                 let after = run.after.unwrap();

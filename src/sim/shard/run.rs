@@ -122,6 +122,12 @@ pub enum SchemeConfig {
     Consistent {
         shards: u32,
     },
+    /// A lookup table from each key to its shard, filled as keys first
+    /// arrive (to the shard with the fewest rows); every operation asks the
+    /// directory first, one extra lookup.
+    Directory {
+        shards: u32,
+    },
 }
 
 impl SchemeConfig {
@@ -141,6 +147,8 @@ impl SchemeConfig {
                 }
                 Scheme::consistent(*shards)
             }
+            // Routed by its table (see `run_directory`); as a scheme it only carries the count.
+            SchemeConfig::Directory { shards } => Scheme::HashMod { shards: *shards },
         };
         s.validate()?;
         if let SchemeConfig::Mongo { chunks: n, servers: Some(m) }
@@ -230,6 +238,32 @@ pub struct Placement {
     pub single_shard_queries: f64,
 }
 
+impl Placement {
+    /// The spread of rows placed on `routed` servers (of `servers`) and of
+    /// queries that asked `touched` servers each.
+    fn of(routed: &[usize], servers: usize, touched: &[usize]) -> Placement {
+        let spread = |placed: &[usize]| {
+            let mut rows = vec![0u64; servers];
+            for &s in placed {
+                rows[s] += 1;
+            }
+            let mean = placed.len() as f64 / servers.max(1) as f64;
+            let hottest = rows.iter().copied().max().unwrap_or(0) as f64;
+            (rows, if mean > 0.0 { hottest / mean } else { 0.0 })
+        };
+        let (rows, hottest_over_mean) = spread(routed);
+        let (_, recent_hottest_over_mean) = spread(&routed[routed.len() - routed.len().div_ceil(10)..]);
+        let q = touched.len().max(1) as f64;
+        Placement {
+            rows,
+            hottest_over_mean,
+            recent_hottest_over_mean,
+            shards_per_query: touched.iter().sum::<usize>() as f64 / q,
+            single_shard_queries: touched.iter().filter(|&&t| t == 1).count() as f64 / q,
+        }
+    }
+}
+
 /// One scheme's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SchemeRun {
@@ -249,19 +283,6 @@ pub struct SchemeRun {
 /// Where `keys` land (server indices) and how rows and queries spread over the servers.
 fn place(scheme: &Scheme, layout: &Layout, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, Placement) {
     let routed: Vec<usize> = keys.iter().map(|&k| layout.of[scheme.route(k)]).collect();
-    let mut rows = vec![0u64; layout.servers];
-    for &s in &routed {
-        rows[s] += 1;
-    }
-    let mean = keys.len() as f64 / rows.len() as f64;
-    let hottest = rows.iter().copied().max().unwrap_or(0) as f64;
-    let recent = &routed[routed.len() - routed.len().div_ceil(10)..];
-    let mut recent_rows = vec![0u64; rows.len()];
-    for &s in recent {
-        recent_rows[s] += 1;
-    }
-    let recent_mean = recent.len() as f64 / rows.len() as f64;
-    let recent_hottest = recent_rows.iter().copied().max().unwrap_or(0) as f64;
     let touched: Vec<usize> = queries
         .iter()
         .map(|&(lo, hi)| {
@@ -271,14 +292,7 @@ fn place(scheme: &Scheme, layout: &Layout, keys: &[u64], queries: &[(u64, u64)])
             servers.len()
         })
         .collect();
-    let q = touched.len().max(1) as f64;
-    let placement = Placement {
-        rows,
-        hottest_over_mean: if mean > 0.0 { hottest / mean } else { 0.0 },
-        recent_hottest_over_mean: if recent_mean > 0.0 { recent_hottest / recent_mean } else { 0.0 },
-        shards_per_query: touched.iter().sum::<usize>() as f64 / q,
-        single_shard_queries: touched.iter().filter(|&&t| t == 1).count() as f64 / q,
-    };
+    let placement = Placement::of(&routed, layout.servers, &touched);
     (routed, placement)
 }
 
@@ -357,6 +371,9 @@ pub fn run_scheme(
     change: Option<&Reshard>,
 ) -> Result<SchemeRun, String> {
     let scheme = config.scheme()?;
+    if let SchemeConfig::Directory { shards } = config {
+        return Ok(run_directory(config, *shards as usize, keys, queries, change));
+    }
     let layout = config.layout(scheme.shard_count());
     let (routed, before) = place(&scheme, &layout, keys, queries);
     let mut run =
@@ -380,6 +397,80 @@ pub fn run_scheme(
         run.after = Some(after);
     }
     Ok(run)
+}
+
+/// A directory: the table is filled in write order, each new key going to
+/// the shard with the fewest rows. Adding a shard moves, from the fullest
+/// shards, just enough keys to even the rows out, and updates their entries:
+/// the fewest moves of any scheme, paid for by the table and its lookup.
+fn run_directory(
+    config: &SchemeConfig,
+    shards: usize,
+    keys: &[u64],
+    queries: &[(u64, u64)],
+    change: Option<&Reshard>,
+) -> SchemeRun {
+    use std::collections::BTreeMap;
+    let mut table: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut rows = vec![0u64; shards];
+    let mut routed = Vec::with_capacity(keys.len());
+    for &k in keys {
+        let least = (0..shards).min_by_key(|&s| (rows[s], s)).unwrap_or(0);
+        let s = *table.entry(k).or_insert(least);
+        rows[s] += 1;
+        routed.push(s);
+    }
+    let summarise = |table: &BTreeMap<u64, usize>, routed: &[usize], n: usize| {
+        let touched: Vec<usize> = queries
+            .iter()
+            .map(|&(lo, hi)| {
+                let mut s: Vec<usize> = table.range(lo..=hi).map(|(_, &s)| s).collect();
+                s.sort_unstable();
+                s.dedup();
+                // A range holding no key still asks the directory and one shard.
+                s.len().max(1)
+            })
+            .collect();
+        Placement::of(routed, n, &touched)
+    };
+    let before = summarise(&table, &routed, shards);
+    let mut run =
+        SchemeRun { scheme: config.clone(), before, after: None, rows_moved: 0, shards_losing: 0, shards_gaining: 0 };
+    if matches!(change, Some(Reshard::AddShard)) {
+        // Rows per key, to move whole keys.
+        let mut per_key: BTreeMap<u64, u64> = BTreeMap::new();
+        for &k in keys {
+            *per_key.entry(k).or_insert(0) += 1;
+        }
+        let mut rows = run.before.rows.clone();
+        rows.push(0);
+        let target = keys.len() as u64 / (shards as u64 + 1);
+        let mut moved_keys = std::collections::BTreeSet::new();
+        let mut losing = std::collections::BTreeSet::new();
+        // From the fullest shard, the highest keys first, until the new shard holds its share.
+        for (&k, &n) in per_key.iter().rev() {
+            if rows[shards] >= target {
+                break;
+            }
+            let s = table[&k];
+            let fullest = (0..shards).max_by_key(|&x| (rows[x], usize::MAX - x)).unwrap_or(0);
+            if s == fullest && rows[s] > target {
+                rows[s] -= n;
+                rows[shards] += n;
+                moved_keys.insert(k);
+                losing.insert(s);
+            }
+        }
+        for k in &moved_keys {
+            table.insert(*k, shards);
+        }
+        let routed_after: Vec<usize> = keys.iter().map(|k| table[k]).collect();
+        run.rows_moved = routed.iter().zip(&routed_after).filter(|(a, b)| a != b).count() as u64;
+        run.shards_losing = losing.len();
+        run.shards_gaining = usize::from(run.rows_moved > 0);
+        run.after = Some(summarise(&table, &routed_after, shards + 1));
+    }
+    run
 }
 
 /// The shard with the most rows (the first, on a tie).
