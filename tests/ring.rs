@@ -292,3 +292,36 @@ proptest! {
         prop_assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{:?}", counts);
     }
 }
+
+/// Inputs that pass the format but would take forever are refused at once:
+/// a huge prime table size, rendezvous over too many nodes × keys.
+#[test]
+fn absurd_placements_are_refused_before_any_work() {
+    use playground::scenario::{presets, Scenario};
+    use playground::sim::ring::run::{KeySet, Variant};
+    let mut s = presets::hash_ring("remove-node").unwrap();
+    s.variants = vec![Variant::Maglev { table_size: 18446744073709551557 }];
+    let t0 = std::time::Instant::now();
+    assert!(Scenario::HashRing(s.clone()).validate().unwrap_err().contains("table_size must be a prime of at most"));
+    assert!(t0.elapsed().as_secs() < 1, "the bound is checked before primality");
+    s.variants = vec![Variant::Rendezvous];
+    s.nodes = (0..10_000).map(|i| Node::new(format!("n{i}"))).collect();
+    s.keys = KeySet::Uniform { count: 2_000_000 };
+    s.change = None;
+    assert!(Scenario::HashRing(s).validate().unwrap_err().contains("too much work"));
+}
+
+/// A node too light for libketama to give it a point takes no capacity, so
+/// bounded loads still finds room on the ring for every key.
+#[test]
+fn bounded_loads_ignore_nodes_without_points() {
+    let mut nodes = vec![Node::weighted("heavy-a", 10_000), Node::weighted("heavy-b", 10_000)];
+    nodes.extend((0..300).map(|i| Node::weighted(format!("light-{i}"), 1)));
+    let ring = Continuum::new(&nodes);
+    assert!(ring.points().iter().all(|p| p.node < 2), "the light nodes get no points");
+    let ks: Vec<String> = (0..10_000).map(|i| format!("k{i}")).collect();
+    let placed = bounded::assign(&ring, &nodes, &ks, 125);
+    let heavy = placed.iter().filter(|&&p| p == 0).count();
+    // Two servers at 125%: neither above ⌈1.25 · 10000 / 2⌉.
+    assert!(heavy <= 6_250 && placed.len() - heavy <= 6_250, "{heavy}");
+}

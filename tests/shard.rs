@@ -118,6 +118,20 @@ mod routing {
         Scheme::Vitess { shards: names.iter().map(|n| KeyRange::parse(n).unwrap()).collect() }
     }
 
+    /// MongoDB's own split points: N = 4 splits at 0 and ±(2^62 − 2); N = 3 at
+    /// ±⌊(⌊(2^63 − 1) / 3⌋ · 2) / 2⌋.
+    #[test]
+    fn mongo_chunks_split_where_mongodb_splits_them() {
+        use playground::sim::shard::router::mongo_split_points;
+        assert_eq!(mongo_split_points(4), [-(1i64 << 62) + 2, 0, (1i64 << 62) - 2]);
+        assert_eq!(mongo_split_points(3), [-3074457345618258602, 3074457345618258602]);
+        assert!(mongo_split_points(1).is_empty());
+        assert_eq!(mongo_split_points(5).len(), 4);
+        // Overlapping Vitess lists are refused: an open end must be the last.
+        assert!(vitess(&["-80", "80-", "-"]).validate().is_err());
+        assert!(vitess(&["-", "-"]).validate().is_err());
+    }
+
     #[test]
     fn schemes_route_known_keys() {
         // Vitess: key 1 → 16… in -80, key 4 → d2… in 80-.
@@ -226,6 +240,14 @@ mod resharding {
             run_scheme(&SchemeConfig::Mongo { chunks: 4, servers: None }, &ks, &[], Some(&Reshard::AddShard)).unwrap();
         assert!(alone.after.is_none());
         assert!(run_scheme(&SchemeConfig::Citus { shard_count: 4, nodes: Some(5) }, &ks, &[], None).is_err());
+        // Timestamps that would overflow are refused, even from 0.
+        let w = Workload {
+            keys: Keys::Timestamps { start_ms: 0, step_ms: 1 << 63 },
+            rows: 3,
+            range_queries: 0,
+            range_width: 1,
+        };
+        assert!(w.validate().unwrap_err().contains("overflow"));
     }
 
     /// A directory places new keys on the emptiest shard, and a new shard

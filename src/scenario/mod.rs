@@ -14,7 +14,7 @@ use crate::sim::breaker::State;
 use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
 use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES};
-use crate::sim::ring::{validate_nodes, KeyHash, Node};
+use crate::sim::ring::{maglev, validate_nodes, KeyHash, Node};
 use crate::sim::rng::Rng;
 use crate::sim::shard::run::{range_queries, run_scheme, Reshard, SchemeConfig, SchemeRun, Workload};
 use crate::sim::time::{ms_to_ns, MS};
@@ -171,11 +171,30 @@ impl HashRingScenario {
         validate_nodes(&self.nodes, MAX_NODES)?;
         self.keys.validate()?;
         check_count(self.variants.len(), MAX_VARIANTS, "placements")?;
+        let keys = self.keys.len() as f64;
+        let after = match &self.change {
+            Some(c) => Some(c.apply(&self.nodes).map_err(|e| format!("change: {e}"))?),
+            None => None,
+        };
         for v in &self.variants {
             v.validate()?;
-        }
-        if let Some(c) = &self.change {
-            c.apply(&self.nodes).map_err(|e| format!("change: {e}"))?;
+            // Keep a run to seconds: rendezvous scores every node for every key,
+            // and a Maglev fill visits every node in every round.
+            for nodes in std::iter::once(&self.nodes).chain(after.as_ref()) {
+                let steps = match v {
+                    Variant::Rendezvous => nodes.len() as f64 * keys,
+                    Variant::Maglev { table_size } => maglev::build_steps(nodes, *table_size),
+                    _ => 0.0,
+                };
+                if steps > maglev::MAX_BUILD_STEPS {
+                    return Err(format!(
+                        "{} over {} nodes and {} keys is too much work for one run; use fewer nodes, keys or slots",
+                        v.name(),
+                        nodes.len(),
+                        self.keys.len()
+                    ));
+                }
+            }
         }
         self.view.validate()
     }

@@ -16,7 +16,9 @@
 //! nearer of the two neighbouring points. Keys are placed one at a time, in
 //! order, and stay (they model long-lived assignments, not requests that
 //! finish). With equal weights no server ends above `⌈f · m / (100 · n)⌉`
-//! keys after `m` are placed.
+//! keys after `m` are placed. The rule is computed in 64-bit integers;
+//! HAProxy's 32-bit arithmetic on its scaled weights would wrap for backends
+//! of hundreds of heavily weighted servers.
 
 use super::ketama::{key_hash, Continuum};
 use super::Node;
@@ -69,7 +71,14 @@ pub fn assign<K: AsRef<[u8]>>(ring: &Continuum, nodes: &[Node], keys: &[K], fact
 
 /// [`assign`] for keys already hashed with libketama's key hash.
 pub fn assign_hashed(ring: &Continuum, nodes: &[Node], hashes: &[u32], factor: u32) -> Vec<u32> {
-    let capacity = Capacity::new(nodes.iter().map(|n| u64::from(n.weight)).collect(), factor);
+    // A node libketama gave no points (a share below 1/(40·n)) can take no key,
+    // so its weight gives no capacity: the others' slots must hold every key.
+    let mut on_ring = vec![false; nodes.len()];
+    for p in ring.points() {
+        on_ring[p.node as usize] = true;
+    }
+    let weights = nodes.iter().zip(&on_ring).map(|(n, &on)| if on { u64::from(n.weight) } else { 0 }).collect();
+    let capacity = Capacity::new(weights, factor);
     let points = ring.points();
     let mut served = vec![0u64; nodes.len()];
     let mut out = Vec::with_capacity(hashes.len());

@@ -17,8 +17,22 @@
 use super::{key_hash64, Node};
 use xxhash_rust::xxh64::xxh64;
 
-/// Largest table size accepted (keeps `skip · next` far from overflow).
+/// Largest table size accepted (keeps `skip · next` far from overflow); prime.
 pub const MAX_TABLE_SIZE: u64 = 1_000_003;
+
+/// Most table-building steps a scenario may ask for: the fill takes about
+/// `M · max_w / Σw` rounds over every node.
+pub const MAX_BUILD_STEPS: f64 = 2e8;
+
+/// The work of building a table of `m` slots for `nodes`, in node visits.
+pub fn build_steps(nodes: &[Node], m: u64) -> f64 {
+    let total: f64 = nodes.iter().map(|n| f64::from(n.weight)).sum();
+    let max = nodes.iter().map(|n| f64::from(n.weight)).fold(0.0, f64::max);
+    if total == 0.0 {
+        return 0.0;
+    }
+    m as f64 * max / total * nodes.len() as f64
+}
 
 /// A Maglev lookup table: node indices by slot.
 #[derive(Clone, Debug)]
@@ -36,9 +50,15 @@ struct Build {
 }
 
 impl Table {
-    /// The table of size `m` (prime, 2 to [`MAX_TABLE_SIZE`]) for `nodes`.
+    /// The table of size `m` (prime, 2 to [`MAX_TABLE_SIZE`]) for `nodes`. A
+    /// size out of range is clamped and a size that is not prime is raised to
+    /// the next prime (Envoy refuses both): with a composite size a host's
+    /// preference list need not reach every slot, and the fill would not end.
     pub fn new(nodes: &[Node], m: u64) -> Table {
-        let m = m.clamp(2, MAX_TABLE_SIZE);
+        let mut m = m.clamp(2, MAX_TABLE_SIZE);
+        while !super::is_prime(m) {
+            m += 1;
+        }
         if nodes.is_empty() {
             return Table { entries: Vec::new() };
         }

@@ -183,7 +183,7 @@ pub fn is_prime(m: u64) -> bool {
         return false;
     }
     let mut d = 2;
-    while d * d <= m {
+    while d <= m / d {
         if m.is_multiple_of(d) {
             return false;
         }

@@ -54,8 +54,9 @@ impl Rendezvous {
     pub fn score(&self, kh: u64, i: usize) -> f64 {
         let (nh, w) = self.nodes[i];
         let h = mix(kh ^ nh);
-        // The top 53 bits, centred in their interval: u in (0, 1), never 0 or 1.
-        let u = ((h >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        // The top 52 bits, centred in their interval: exact in f64, so u is
+        // strictly inside (0, 1).
+        let u = ((h >> 12) as f64 + 0.5) / (1u64 << 52) as f64;
         w / -ln(u)
     }
 
@@ -69,7 +70,8 @@ impl Rendezvous {
         if self.uniform {
             let mut best = (0, 0u64);
             for (i, &(nh, _)) in self.nodes.iter().enumerate() {
-                let h = mix(kh ^ nh) >> 11;
+                // The same 52 bits the weighted score uses, so a tie goes the same way.
+                let h = mix(kh ^ nh) >> 12;
                 if i == 0 || h > best.1 {
                     best = (i, h);
                 }

@@ -46,6 +46,19 @@ impl KeySet {
         Ok(())
     }
 
+    /// How many keys (or requests) are placed.
+    pub fn len(&self) -> usize {
+        match self {
+            KeySet::Uniform { count } | KeySet::Zipf { count, .. } => *count,
+            KeySet::List { keys } => keys.len(),
+        }
+    }
+
+    /// Whether no key is placed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The keys, in placement order.
     pub fn generate(&self, rng: &mut Rng) -> Vec<String> {
         match self {
@@ -100,7 +113,8 @@ impl Variant {
     /// Checks the parameters.
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Variant::Maglev { table_size } if !is_prime(*table_size) || *table_size > MAX_TABLE_SIZE => {
+            // The bound first: trial division of a huge number would take forever.
+            Variant::Maglev { table_size } if *table_size > MAX_TABLE_SIZE || !is_prime(*table_size) => {
                 Err(format!("maglev table_size must be a prime of at most {MAX_TABLE_SIZE}, not {table_size}"))
             }
             Variant::BoundedLoads { factor }

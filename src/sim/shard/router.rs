@@ -9,8 +9,8 @@
 //!   overlaps, and splitting a range at a new point moves only that range's rows.
 //! * **Vitess**: the `hash` vindex's keyspace ID, routed to the shard (a hex
 //!   key range such as `40-80`) that contains it.
-//! * **MongoDB hashed**: the hashed value, in one of `N` equal chunks of the
-//!   signed 64-bit space, as a freshly sharded hashed collection splits it.
+//! * **MongoDB hashed**: the hashed value, in one of `N` chunks split as a
+//!   freshly sharded hashed collection splits them ([`mongo_split_points`]).
 //! * **Citus**: PostgreSQL's `hashint8`, in one of `shard_count` equal
 //!   intervals of the 32-bit hash space.
 //! * **Consistent hashing**: libketama's ring over shards named `shard-0`,
@@ -31,6 +31,33 @@ pub enum Scheme {
     Mongo { chunks: u32 },
     Citus { shard_count: u32 },
     Consistent { ring: Continuum, shards: u32 },
+}
+
+/// The split points MongoDB gives a hashed collection of `n` initial chunks
+/// (`calculateHashedSplitPoints`): chunks of `(i64::MAX / n) · 2`, laid
+/// symmetrically around 0 (a split at 0 when `n` is even).
+pub fn mongo_split_points(n: u32) -> Vec<i64> {
+    let n = i64::from(n.max(1));
+    if n == 1 {
+        // One chunk: no split points (and the interval would overflow).
+        return Vec::new();
+    }
+    let interval = (i64::MAX / n) * 2;
+    let mut points = Vec::with_capacity(n as usize);
+    let mut current = 0i64;
+    if n % 2 == 0 {
+        points.push(0);
+        current += interval;
+    } else {
+        current += interval / 2;
+    }
+    for _ in 0..(n - 1) / 2 {
+        points.push(current);
+        points.push(-current);
+        current = current.saturating_add(interval);
+    }
+    points.sort_unstable();
+    points
 }
 
 impl Scheme {
@@ -56,9 +83,14 @@ impl Scheme {
                 Err("range split points must be strictly ascending".into())
             }
             Scheme::Range { splits } if splits.len() > 4095 => Err("at most 4096 ranges".into()),
+            Scheme::Vitess { shards } if shards.len() > 4096 => {
+                Err(format!("at most 4096 Vitess shards, not {}", shards.len()))
+            }
             Scheme::Vitess { shards } => {
+                // Every shard but the last ends where the next begins, so the ranges tile in order.
                 let tiles = shards.first().is_some_and(|r| r.start.is_empty())
                     && shards.last().is_some_and(|r| r.end.is_empty())
+                    && shards[..shards.len() - 1].iter().all(|r| !r.end.is_empty())
                     && shards.windows(2).all(|w| w[0].end == w[1].start);
                 if tiles {
                     Ok(())
@@ -88,15 +120,13 @@ impl Scheme {
             Scheme::HashMod { shards } => (xxh64(&key.to_le_bytes(), 0) % u64::from((*shards).max(1))) as usize,
             Scheme::Range { splits } => splits.partition_point(|&s| s <= key),
             Scheme::Vitess { shards } => {
+                // The ranges tile in order: the last whose start is at or below the id holds it.
                 let id = vitess_keyspace_id(key);
-                shards.iter().position(|r| r.contains(&id)).unwrap_or(0)
+                shards.partition_point(|r| r.start.as_slice() <= id.as_slice()).saturating_sub(1)
             }
             Scheme::Mongo { chunks } => {
                 let h = mongo_hashed(key as i64);
-                // Equal chunks of [i64::MIN, i64::MAX], the last taking the remainder.
-                let offset = (i128::from(h) - i128::from(i64::MIN)) as u128;
-                let width = (1u128 << 64) / u128::from((*chunks).max(1));
-                ((offset / width) as usize).min(*chunks as usize - 1)
+                mongo_split_points(*chunks).partition_point(|&p| p <= h)
             }
             Scheme::Citus { shard_count } => citus_shard(hashint8(key as i64), *shard_count) as usize,
             Scheme::Consistent { ring, .. } => ring.locate(key.to_string().as_bytes()),

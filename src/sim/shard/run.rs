@@ -50,13 +50,16 @@ impl Workload {
         if self.range_queries > 100_000 {
             return Err(format!("at most 100000 range queries, not {}", self.range_queries));
         }
+        if self.range_width == 0 {
+            return Err("range_width must be at least 1".into());
+        }
         match self.keys {
             Keys::Uniform { max: 0 } => Err("uniform keys need max of at least 1".into()),
             Keys::Zipf { distinct } if distinct == 0 || distinct > MAX_ROWS => {
                 Err(format!("zipf distinct must be between 1 and {MAX_ROWS}, not {distinct}"))
             }
             Keys::Timestamps { start_ms, step_ms }
-                if start_ms.checked_add(step_ms.saturating_mul(self.rows as u64)).is_none() =>
+                if step_ms.checked_mul(self.rows as u64 - 1).and_then(|x| start_ms.checked_add(x)).is_none() =>
             {
                 Err("timestamps overflow: lower start_ms or step_ms".into())
             }
@@ -330,7 +333,13 @@ fn reshard(
             let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
             held.sort_unstable();
             let median = *held.get(held.len() / 2)?;
-            scheme.split_at(median).or_else(|| scheme.split_at(median.saturating_add(1))).map(one_each)
+            // Never split at the range's own lower bound: that would leave an empty range.
+            let lower = match scheme {
+                Scheme::Range { splits } if hottest > 0 => splits[hottest - 1],
+                _ => 0,
+            };
+            let at = if median <= lower { median.saturating_add(1) } else { median };
+            scheme.split_at(at).map(one_each)
         }
         (Reshard::SplitHottest, Scheme::Vitess { shards }) => {
             let r = &shards[hottest];
@@ -413,22 +422,41 @@ fn run_directory(
     use std::collections::BTreeMap;
     let mut table: BTreeMap<u64, usize> = BTreeMap::new();
     let mut rows = vec![0u64; shards];
+    // Shards by (rows, index): the first is the emptiest.
+    let mut by_load: std::collections::BTreeSet<(u64, usize)> = (0..shards).map(|s| (0, s)).collect();
     let mut routed = Vec::with_capacity(keys.len());
     for &k in keys {
-        let least = (0..shards).min_by_key(|&s| (rows[s], s)).unwrap_or(0);
-        let s = *table.entry(k).or_insert(least);
+        let s = match table.get(&k) {
+            Some(&s) => s,
+            None => {
+                let least = by_load.first().map_or(0, |&(_, s)| s);
+                table.insert(k, least);
+                least
+            }
+        };
+        by_load.remove(&(rows[s], s));
         rows[s] += 1;
+        by_load.insert((rows[s], s));
         routed.push(s);
     }
     let summarise = |table: &BTreeMap<u64, usize>, routed: &[usize], n: usize| {
         let touched: Vec<usize> = queries
             .iter()
             .map(|&(lo, hi)| {
-                let mut s: Vec<usize> = table.range(lo..=hi).map(|(_, &s)| s).collect();
-                s.sort_unstable();
-                s.dedup();
+                // Distinct shards among the keys in range, stopping once every shard is seen.
+                let mut seen = vec![false; n];
+                let mut count = 0;
+                for (_, &s) in table.range(lo..=hi) {
+                    if !seen[s] {
+                        seen[s] = true;
+                        count += 1;
+                        if count == n {
+                            break;
+                        }
+                    }
+                }
                 // A range holding no key still asks the directory and one shard.
-                s.len().max(1)
+                count.max(1)
             })
             .collect();
         Placement::of(routed, n, &touched)
@@ -447,15 +475,20 @@ fn run_directory(
         let target = keys.len() as u64 / (shards as u64 + 1);
         let mut moved_keys = std::collections::BTreeSet::new();
         let mut losing = std::collections::BTreeSet::new();
+        // Shards by (rows, index), the fullest last (the lowest index on a tie).
+        let mut by_load: std::collections::BTreeSet<(u64, std::cmp::Reverse<usize>)> =
+            (0..shards).map(|x| (rows[x], std::cmp::Reverse(x))).collect();
         // From the fullest shard, the highest keys first, until the new shard holds its share.
         for (&k, &n) in per_key.iter().rev() {
             if rows[shards] >= target {
                 break;
             }
             let s = table[&k];
-            let fullest = (0..shards).max_by_key(|&x| (rows[x], usize::MAX - x)).unwrap_or(0);
+            let fullest = by_load.last().map_or(0, |&(_, std::cmp::Reverse(x))| x);
             if s == fullest && rows[s] > target {
+                by_load.remove(&(rows[s], std::cmp::Reverse(s)));
                 rows[s] -= n;
+                by_load.insert((rows[s], std::cmp::Reverse(s)));
                 rows[shards] += n;
                 moved_keys.insert(k);
                 losing.insert(s);
