@@ -551,6 +551,18 @@ fn outage() -> (Vec<playground::sim::traffic::Request>, Vec<playground::sim::bre
     (requests, attempts)
 }
 
+/// The Resilience4j breaker the outage runs use: a 10-call window deciding
+/// from 10 calls, 5 s open, 3 trial calls.
+fn outage_breaker() -> BreakerConfig {
+    BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 10,
+        minimum_number_of_calls: 10,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 3,
+        ..Config::default()
+    })
+}
+
 fn edges(run: &playground::sim::breaker::run::BreakerRun) -> Vec<(u64, State, State)> {
     run.transitions.iter().map(|t| (t.at / MS, t.from, t.to)).collect()
 }
@@ -559,13 +571,7 @@ fn edges(run: &playground::sim::breaker::run::BreakerRun) -> Vec<(u64, State, St
 fn resilience4j_through_a_hard_outage() {
     use State::*;
     let (requests, attempts) = outage();
-    let config = BreakerConfig::Resilience4j(Config {
-        sliding_window_size: 10,
-        minimum_number_of_calls: 10,
-        wait_duration_in_open_state_ms: 5_000,
-        permitted_number_of_calls_in_half_open_state: 3,
-        ..Config::default()
-    });
+    let config = outage_breaker();
     let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
     // Five failures (10.0–10.4 s) make the last ten calls 50 % failed when the
     // fifth returns at 10.42 s. Each wait ends strictly after 5 s; three trials
@@ -644,13 +650,7 @@ proptest! {
 #[test]
 fn transitions_name_the_rates_that_decided_them() {
     let (requests, attempts) = outage();
-    let config = BreakerConfig::Resilience4j(Config {
-        sliding_window_size: 10,
-        minimum_number_of_calls: 10,
-        wait_duration_in_open_state_ms: 5_000,
-        permitted_number_of_calls_in_half_open_state: 3,
-        ..Config::default()
-    });
+    let config = outage_breaker();
     let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
     assert_eq!(run.decided_by.len(), run.transitions.len());
     // Five failures in ten calls open it; each failed trial is 3 of 3; the
@@ -668,13 +668,7 @@ fn transitions_name_the_rates_that_decided_them() {
 fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
     use playground::sim::breaker::run::Bin;
     let (requests, attempts) = outage();
-    let config = BreakerConfig::Resilience4j(Config {
-        sliding_window_size: 10,
-        minimum_number_of_calls: 10,
-        wait_duration_in_open_state_ms: 5_000,
-        permitted_number_of_calls_in_half_open_state: 3,
-        ..Config::default()
-    });
+    let config = outage_breaker();
     let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60).unwrap();
     assert_eq!(run.bins.len(), 60);
     // Second 9: ten healthy calls; the ten calls of the last second fill the window, all succeeded.

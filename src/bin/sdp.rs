@@ -56,18 +56,9 @@ fn run(args: &[&str]) -> Result<String, String> {
             let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
             scenario::run_to_json(&s)
         }
-        ["preset", "rate-limiter", name] => presets::rate_limiter(name)
-            .map(|s| Scenario::RateLimiter(s).to_json_pretty())
-            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
-        ["preset", "circuit-breaker", name] => presets::circuit_breaker(name)
-            .map(|s| Scenario::CircuitBreaker(s).to_json_pretty())
-            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
-        ["preset", "hash-ring", name] => presets::hash_ring(name)
-            .map(|s| Scenario::HashRing(s).to_json_pretty())
-            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
-        ["preset", "sharding", name] => presets::sharding_preset(name)
-            .map(|s| Scenario::Sharding(s).to_json_pretty())
-            .ok_or_else(|| format!("no preset `{name}`; see `sdp presets`")),
+        ["preset", widget, name] => presets::named(widget, name)
+            .map(|s| s.to_json_pretty())
+            .ok_or_else(|| format!("no {widget} preset `{name}`; see `sdp presets`")),
         ["content", dir] => {
             let dir = std::path::Path::new(dir).join("content");
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

@@ -12,7 +12,7 @@
 //! type or a scenario that fails validation is an error naming the line.
 
 use super::presets;
-use super::{CircuitBreakerScenario, RateLimiterScenario, Scenario};
+use super::{CircuitBreakerScenario, RateLimiterScenario, Scenario, View};
 use crate::sim::breaker::run::{BreakerConfig, Dependency, SCRIPTS};
 use crate::sim::breaker::WindowType;
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
@@ -74,6 +74,19 @@ pub fn parse(text: &str) -> Result<WidgetBlock, String> {
             Err(format!("line {line}: unknown widget kind `{other}`; known kinds: rate-limiter, circuit-breaker"))
         }
     }
+}
+
+/// The keys every block shares, applied last: `seed`, `time_ms` and the
+/// `title` it returns (none when empty).
+fn seed_time_title(pairs: &[(usize, &str, &str)], seed: &mut u64, view: &mut View) -> Result<Option<String>, String> {
+    let get = |k: &str| pairs.iter().find(|(_, key, _)| *key == k).map(|(line, _, v)| (*line, *v));
+    if let Some((line, v)) = get("seed") {
+        *seed = number(line, "seed", v)?;
+    }
+    if let Some((line, v)) = get("time_ms") {
+        view.time_ms = Some(number(line, "time_ms", v)?);
+    }
+    Ok(get("title").map(|(_, v)| v.to_string()).filter(|t| !t.is_empty()))
 }
 
 fn number<T: std::str::FromStr>(line: usize, key: &str, value: &str) -> Result<T, String> {
@@ -153,10 +166,10 @@ fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
         }
     }
     let get = |k: &str| pairs.iter().find(|(_, key, _)| *key == k).map(|(line, _, v)| (*line, *v));
-    let preset = get("preset").map_or("overview", |(_, v)| v);
+    let (preset_line, preset) = get("preset").unwrap_or((0, "overview"));
     let mut s: RateLimiterScenario = presets::rate_limiter(preset).ok_or_else(|| {
         let names: Vec<&str> = presets::RATE_LIMITER.iter().map(|(n, _)| *n).collect();
-        format!("unknown preset `{preset}`; presets: {}", names.join(", "))
+        format!("line {preset_line}: unknown preset `{preset}`; presets: {}", names.join(", "))
     })?;
 
     if let Some((line, v)) = get("algorithms") {
@@ -202,17 +215,9 @@ fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     if let Some((line, v)) = get("duration_ms") {
         s.duration_ms = number(line, "duration_ms", v)?;
     }
-    if let Some((line, v)) = get("seed") {
-        s.seed = number(line, "seed", v)?;
-    }
-    if let Some((line, v)) = get("time_ms") {
-        s.view.time_ms = Some(number(line, "time_ms", v)?);
-    }
+    let title = seed_time_title(pairs, &mut s.seed, &mut s.view)?;
     s.validate()?;
-    Ok(WidgetBlock {
-        scenario: Scenario::RateLimiter(s),
-        title: get("title").map(|(_, v)| v.to_string()).filter(|t| !t.is_empty()),
-    })
+    Ok(WidgetBlock { scenario: Scenario::RateLimiter(s), title })
 }
 
 /// Keys a circuit-breaker block accepts besides the traffic keys.
@@ -383,15 +388,11 @@ fn circuit_breaker(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String>
         }
     }
     if let Some((line, v)) = get("duration_ms") {
-        // A script is laid over the run: it stretches with the duration.
-        let script = s.dependency.script_name(s.duration_ms);
-        s.duration_ms = number(line, "duration_ms", v)?;
-        if s.duration_ms == 0 || s.duration_ms > MAX_DURATION_MS {
+        let duration_ms = number(line, "duration_ms", v)?;
+        if duration_ms == 0 || duration_ms > MAX_DURATION_MS {
             return Err(format!("line {line}: duration_ms must be between 1 and {MAX_DURATION_MS}, not {v}"));
         }
-        if let Some(d) = script.and_then(|name| Dependency::script(name, s.duration_ms)) {
-            s.dependency = d;
-        }
+        s.set_duration(duration_ms);
     }
     if let Some((line, v)) = get("dependency") {
         s.dependency = Dependency::script(v, s.duration_ms).ok_or_else(|| {
@@ -400,17 +401,9 @@ fn circuit_breaker(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String>
         })?;
     }
     apply_traffic(pairs, &mut s.traffic)?;
-    if let Some((line, v)) = get("seed") {
-        s.seed = number(line, "seed", v)?;
-    }
-    if let Some((line, v)) = get("time_ms") {
-        s.view.time_ms = Some(number(line, "time_ms", v)?);
-    }
+    let title = seed_time_title(pairs, &mut s.seed, &mut s.view)?;
     s.validate()?;
-    Ok(WidgetBlock {
-        scenario: Scenario::CircuitBreaker(s),
-        title: get("title").map(|(_, v)| v.to_string()).filter(|t| !t.is_empty()),
-    })
+    Ok(WidgetBlock { scenario: Scenario::CircuitBreaker(s), title })
 }
 
 #[cfg(test)]
@@ -462,7 +455,7 @@ mod tests {
             .unwrap_err()
             .contains("unknown algorithm `magic`"));
         assert!(parse("kind: rate-limiter\nlimit: 0").unwrap_err().contains("limit must be between 1"));
-        assert!(parse("kind: rate-limiter\npreset: nope").unwrap_err().contains("unknown preset `nope`"));
+        assert!(parse("kind: rate-limiter\npreset: nope").unwrap_err().starts_with("line 2: unknown preset `nope`"));
     }
 
     fn cb(text: &str) -> CircuitBreakerScenario {

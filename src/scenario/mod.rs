@@ -111,6 +111,16 @@ impl CircuitBreakerScenario {
         self.view.validate()
     }
 
+    /// Sets the run's length. A scripted dependency is laid over the run, so
+    /// it stretches with it; a hand-made one keeps its times.
+    pub fn set_duration(&mut self, duration_ms: u64) {
+        let script = self.dependency.script_name(self.duration_ms);
+        self.duration_ms = duration_ms;
+        if let Some(d) = script.and_then(|name| Dependency::script(name, duration_ms)) {
+            self.dependency = d;
+        }
+    }
+
     /// The arrivals and the dependency's answers to them: one generator,
     /// seeded once, draws the traffic and then the results. They depend only
     /// on the seed, duration, traffic and dependency, not on the breakers.

@@ -14,6 +14,19 @@ use crate::sim::ring::Node;
 use crate::sim::shard::run::{Keys, Reshard, SchemeConfig, Workload};
 use crate::sim::traffic::{Arrival, Traffic};
 
+use super::Scenario;
+
+/// The preset `name` of `widget`, as a scenario of any kind.
+pub fn named(widget: &str, name: &str) -> Option<Scenario> {
+    match widget {
+        "rate-limiter" => rate_limiter(name).map(Scenario::RateLimiter),
+        "circuit-breaker" => circuit_breaker(name).map(Scenario::CircuitBreaker),
+        "hash-ring" => hash_ring(name).map(Scenario::HashRing),
+        "sharding" => sharding(name).map(Scenario::Sharding),
+        _ => None,
+    }
+}
+
 /// Preset names with a one-line description, in menu order.
 pub const RATE_LIMITER: [(&str, &str); 6] = [
     ("default", "10,000 bursty requests against GCRA, token bucket and sliding counter"),
@@ -295,7 +308,7 @@ pub const SHARDING: [(&str, &str); 4] = [
     ("add-shard", "A fifth server joins four: hash modulo moves 4 rows in 5; MongoDB and Citus move whole chunks"),
 ];
 
-fn sharding(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Reshard>) -> ShardingScenario {
+fn sharding_scenario(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Reshard>) -> ShardingScenario {
     ShardingScenario {
         widget: ShardingTag::Sharding,
         version: VERSION,
@@ -308,10 +321,10 @@ fn sharding(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Reshard>) ->
 }
 
 /// The sharding preset called `name` (`default` is `sequential-ids`).
-pub fn sharding_preset(name: &str) -> Option<ShardingScenario> {
+pub fn sharding(name: &str) -> Option<ShardingScenario> {
     let vitess = SchemeConfig::Vitess { shards: ["-40", "40-80", "80-c0", "c0-"].map(String::from).to_vec() };
     Some(match name {
-        "default" | "sequential-ids" => sharding(
+        "default" | "sequential-ids" => sharding_scenario(
             Keys::Sequential,
             vec![
                 SchemeConfig::Range { splits: vec![25_000, 50_000, 75_000] },
@@ -320,7 +333,7 @@ pub fn sharding_preset(name: &str) -> Option<ShardingScenario> {
             ],
             Some(Reshard::SplitHottest),
         ),
-        "timestamps" => sharding(
+        "timestamps" => sharding_scenario(
             // Rows a second apart from 2026-01-01, against ranges split by month-sized spans.
             Keys::Timestamps { start_ms: 1_767_225_600_000, step_ms: 1_000 },
             vec![
@@ -336,12 +349,12 @@ pub fn sharding_preset(name: &str) -> Option<ShardingScenario> {
             ],
             Some(Reshard::SplitHottest),
         ),
-        "celebrity" => sharding(
+        "celebrity" => sharding_scenario(
             Keys::Zipf { distinct: 10_000 },
             vec![SchemeConfig::HashMod { shards: 4 }, vitess, SchemeConfig::Mongo { chunks: 4, servers: None }],
             None,
         ),
-        "add-shard" => sharding(
+        "add-shard" => sharding_scenario(
             Keys::Uniform { max: 1 << 40 },
             vec![
                 SchemeConfig::HashMod { shards: 4 },
@@ -361,7 +374,7 @@ mod tests {
     #[test]
     fn every_sharding_preset_is_valid() {
         for (name, _) in SHARDING {
-            sharding_preset(name)
+            sharding(name)
                 .unwrap_or_else(|| panic!("missing preset {name}"))
                 .validate()
                 .unwrap_or_else(|e| panic!("{name}: {e}"));

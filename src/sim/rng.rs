@@ -77,6 +77,35 @@ pub fn ln(x: f64) -> f64 {
     2.0 * s * sum + e as f64 * LN2
 }
 
+/// Zipf's law with exponent 1 over ranks `0..n`: rank k is drawn in
+/// proportion to 1/(k + 1). Built once (the cumulative weights), then each
+/// draw is one uniform number from the run's generator and a binary search.
+#[derive(Clone, Debug)]
+pub struct Zipf {
+    cumulative: Vec<f64>,
+}
+
+impl Zipf {
+    /// The distribution over `n` ranks (at least 1).
+    pub fn new(n: usize) -> Zipf {
+        let mut total = 0.0;
+        let cumulative = (1..=n.max(1))
+            .map(|k| {
+                total += 1.0 / k as f64;
+                total
+            })
+            .collect();
+        Zipf { cumulative }
+    }
+
+    /// A rank drawn from `rng`.
+    pub fn sample(&self, rng: &mut Rng) -> usize {
+        let total = self.cumulative[self.cumulative.len() - 1];
+        let u = rng.unit_open_closed() * total;
+        self.cumulative.partition_point(|&c| c < u).min(self.cumulative.len() - 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,30 @@
 use crate::num::decimal;
 use leptos::prelude::*;
 
+/// Applies edit `f` to a copy of the scenario in `scenario` and keeps it only
+/// if `validate` accepts it; otherwise `error` says why and nothing changes.
+/// Returns whether the edit applied.
+pub fn try_edit<S: Clone + Send + Sync + 'static>(
+    scenario: RwSignal<S>,
+    error: RwSignal<Option<String>>,
+    validate: fn(&S) -> Result<(), String>,
+    f: &dyn Fn(&mut S),
+) -> bool {
+    let mut next = scenario.get_untracked();
+    f(&mut next);
+    match validate(&next) {
+        Ok(()) => {
+            error.set(None);
+            scenario.set(next);
+            true
+        }
+        Err(e) => {
+            error.set(Some(e));
+            false
+        }
+    }
+}
+
 /// A number with a slider and a text box bound to the same value. The change
 /// is reported on every input event, so a drag re-runs the widget live.
 #[component]

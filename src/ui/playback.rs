@@ -4,6 +4,7 @@
 //! which part of an already computed run is shown.
 
 use crate::sim::time::{Nanos, MS};
+use crate::ui::chart::r;
 use crate::ui::{browser, format};
 use leptos::prelude::*;
 use std::time::Duration;
@@ -160,5 +161,25 @@ pub fn PlaybackBar(playback: Playback, duration: Signal<Nanos>) -> impl IntoView
                 </select>
             </label>
         </div>
+    }
+}
+
+/// The playhead over a chart `width × height` of a run of `duration`: the
+/// time not yet played veiled, and a line at the playhead (at the end when
+/// the playhead is `None`).
+#[component]
+pub fn PlayheadMarks(
+    playhead: RwSignal<Option<Nanos>>,
+    duration: Signal<Nanos>,
+    width: f64,
+    height: f64,
+) -> impl IntoView {
+    let x = move || {
+        let d = duration.get().max(1);
+        playhead.get().map_or(width, |t| t.min(d) as f64 / d as f64 * width)
+    };
+    view! {
+        <rect class="future" x=move || r(x()).to_string() y="0" width=move || r((width - x()).max(0.0)).to_string() height=r(height).to_string() />
+        <line class="playhead" x1=move || r(x()).to_string() x2=move || r(x()).to_string() y1="0" y2=r(height).to_string() />
     }
 }

@@ -112,3 +112,15 @@ pub fn ShareBar(
         </Show>
     }
 }
+
+/// A lane's download buttons; www/export.js makes the files from the drawn
+/// chart and table.
+#[component]
+pub fn LaneDownloads() -> impl IntoView {
+    view! {
+        <p class="lane-export">
+            <button type="button" data-action="export-svg">"Download chart (SVG)"</button>
+            <button type="button" data-action="export-csv">"Download table (CSV)"</button>
+        </p>
+    }
+}

@@ -167,6 +167,29 @@ pub struct Trial {
     pub attempts: Vec<Attempt>,
 }
 
+/// What the calls would have met with no breaker at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Unprotected {
+    pub calls: u64,
+    /// Calls that failed at the dependency.
+    pub failures: u64,
+    pub mean_latency_ns: Nanos,
+}
+
+impl Trial {
+    /// The calls made by `t` (all of them when `None`) with no breaker.
+    pub fn unprotected(&self, t: Option<Nanos>) -> Unprotected {
+        let n = t.map_or(self.requests.len(), |t| self.requests.partition_point(|r| r.at <= t));
+        let attempts = &self.attempts[..n];
+        let total: u64 = attempts.iter().map(|a| a.latency).sum();
+        Unprotected {
+            calls: n as u64,
+            failures: attempts.iter().filter(|a| a.failed).count() as u64,
+            mean_latency_ns: if n == 0 { 0 } else { total / n as u64 },
+        }
+    }
+}
+
 /// What the dependency would do with a call arriving at a given time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempt {
@@ -362,13 +385,15 @@ impl BreakerRun {
         }
     }
 
+    /// The transitions made by `t` (all of them when `None`).
+    pub fn transitions_by(&self, t: Option<Nanos>) -> &[Transition] {
+        let n = t.map_or(self.transitions.len(), |t| self.transitions.partition_point(|x| x.at <= t));
+        &self.transitions[..n]
+    }
+
     /// The state at `t` (the end of the run when `None`).
     pub fn state_at(&self, t: Option<Nanos>) -> State {
-        let n = match t {
-            None => self.transitions.len(),
-            Some(t) => self.transitions.partition_point(|x| x.at <= t),
-        };
-        n.checked_sub(1).map_or(State::Closed, |i| self.transitions[i].to)
+        self.transitions_by(t).last().map_or(State::Closed, |x| x.to)
     }
 }
 

@@ -5,7 +5,7 @@ use super::bounded;
 use super::ketama::Continuum;
 use super::maglev::MAX_TABLE_SIZE;
 use super::{is_prime, validate_nodes, Algorithm, KeyHash, Node, Placement};
-use crate::sim::rng::Rng;
+use crate::sim::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
 
 /// Most nodes a scenario may have.
@@ -65,21 +65,8 @@ impl KeySet {
             KeySet::Uniform { count } => (0..*count).map(|i| format!("key:{i}")).collect(),
             KeySet::List { keys } => keys.clone(),
             KeySet::Zipf { count, distinct } => {
-                // Cumulative popularity 1/1 + 1/2 + … in order; a uniform draw
-                // over the total picks a rank by binary search.
-                let mut cumulative = Vec::with_capacity(*distinct);
-                let mut total = 0.0;
-                for k in 1..=*distinct {
-                    total += 1.0 / k as f64;
-                    cumulative.push(total);
-                }
-                (0..*count)
-                    .map(|_| {
-                        let u = rng.unit_open_closed() * total;
-                        let rank = cumulative.partition_point(|&c| c < u).min(distinct - 1);
-                        format!("key:{rank}")
-                    })
-                    .collect()
+                let zipf = Zipf::new(*distinct);
+                (0..*count).map(|_| format!("key:{}", zipf.sample(rng))).collect()
             }
         }
     }

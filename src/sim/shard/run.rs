@@ -3,7 +3,7 @@
 
 use super::router::Scheme;
 use super::KeyRange;
-use crate::sim::rng::Rng;
+use crate::sim::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
 
 /// Most rows a workload may write.
@@ -75,18 +75,8 @@ impl Workload {
             Keys::Timestamps { start_ms, step_ms } => (0..n).map(|i| start_ms + i * step_ms).collect(),
             Keys::Uniform { max } => (0..n).map(|_| rng.next_u64() % max).collect(),
             Keys::Zipf { distinct } => {
-                let mut cumulative = Vec::with_capacity(*distinct);
-                let mut total = 0.0;
-                for k in 1..=*distinct {
-                    total += 1.0 / k as f64;
-                    cumulative.push(total);
-                }
-                (0..n)
-                    .map(|_| {
-                        let u = rng.unit_open_closed() * total;
-                        cumulative.partition_point(|&c| c < u).min(distinct - 1) as u64 + 1
-                    })
-                    .collect()
+                let zipf = Zipf::new(*distinct);
+                (0..n).map(|_| zipf.sample(rng) as u64 + 1).collect()
             }
         }
     }

@@ -17,11 +17,11 @@ use crate::sim::breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Tri
 use crate::sim::breaker::{Config, WindowType};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::Traffic;
-use crate::ui::chart::r;
-use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
-use crate::ui::playback::{Playback, PlaybackBar};
-use crate::ui::share::{self, ShareBar};
+use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};
+use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::Shared;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -29,17 +29,6 @@ use std::sync::Arc;
 pub const BINS: usize = 200;
 /// Most breakers compared side by side.
 pub const MAX_BREAKERS: usize = 2;
-
-/// A value shared by every view of it, compared by identity so that a new
-/// computation always notifies.
-#[derive(Clone)]
-pub struct Shared<T>(pub Arc<T>);
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 type Runs = Shared<Result<Vec<BreakerRun>, String>>;
 
@@ -127,19 +116,7 @@ pub fn CircuitBreakerWidget(
     // Applies an edit only if the result is valid, otherwise explains why;
     // says whether it applied.
     let try_edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
-        let mut next = scenario.get_untracked();
-        f(&mut next);
-        match next.validate() {
-            Ok(()) => {
-                error.set(None);
-                scenario.set(next);
-                true
-            }
-            Err(e) => {
-                error.set(Some(e));
-                false
-            }
-        }
+        controls::try_edit(scenario, error, CircuitBreakerScenario::validate, f)
     };
     let edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
         try_edit(f);
@@ -233,14 +210,7 @@ pub fn CircuitBreakerWidget(
                         max=300.0
                         step=1.0
                         unit="s"
-                        on_change=Callback::new(move |v: f64| edit(&|s| {
-                            let script = s.dependency.script_name(s.duration_ms);
-                            s.duration_ms = (v * 1000.0).round().max(0.0) as u64;
-                            // A script stretches with the run; a hand-made dependency keeps its times.
-                            if let Some(d) = script.and_then(|n| Dependency::script(n, s.duration_ms)) {
-                                s.dependency = d;
-                            }
-                        }))
+                        on_change=Callback::new(move |v: f64| edit(&|s| s.set_duration((v * 1000.0).round().max(0.0) as u64)))
                     />
                     <SeedControl
                         value=Signal::derive(move || scenario.with(|s| s.seed))
@@ -357,8 +327,10 @@ struct Field {
     set: fn(&mut BreakerConfig, f64),
 }
 
-macro_rules! r4j_field {
-    ($label:expr, $min:expr, $max:expr, $step:expr, $unit:expr, $field:ident, $ty:ty) => {
+/// A field of one breaker variant (`Resilience4j` or `Consecutive`): read
+/// as `None` on the other variant, written only on its own.
+macro_rules! field {
+    ($variant:ident, $label:expr, $min:expr, $max:expr, $step:expr, $unit:expr, $field:ident, $ty:ty) => {
         Field {
             label: $label,
             min: $min,
@@ -366,32 +338,11 @@ macro_rules! r4j_field {
             step: $step,
             unit: $unit,
             get: |b| match b {
-                BreakerConfig::Resilience4j(c) => Some(c.$field as f64),
-                BreakerConfig::Consecutive(_) => None,
+                BreakerConfig::$variant(c) => Some(c.$field as f64),
+                _ => None,
             },
             set: |b, v| {
-                if let BreakerConfig::Resilience4j(c) = b {
-                    c.$field = v as $ty;
-                }
-            },
-        }
-    };
-}
-
-macro_rules! py_field {
-    ($label:expr, $min:expr, $max:expr, $step:expr, $unit:expr, $field:ident, $ty:ty) => {
-        Field {
-            label: $label,
-            min: $min,
-            max: $max,
-            step: $step,
-            unit: $unit,
-            get: |b| match b {
-                BreakerConfig::Consecutive(c) => Some(c.$field as f64),
-                BreakerConfig::Resilience4j(_) => None,
-            },
-            set: |b, v| {
-                if let BreakerConfig::Consecutive(c) = b {
+                if let BreakerConfig::$variant(c) = b {
                     c.$field = v as $ty;
                 }
             },
@@ -433,13 +384,23 @@ const fn window_field(label: &'static str, unit: &'static str, w: WindowType) ->
 const FIELDS: [Field; 12] = [
     window_field("Window (calls)", "", WindowType::CountBased),
     window_field("Window (seconds)", "s", WindowType::TimeBased),
-    r4j_field!("Minimum calls", 1.0, 200.0, 1.0, "", minimum_number_of_calls, u32),
-    r4j_field!("Failure-rate threshold", 1.0, 100.0, 1.0, "%", failure_rate_threshold, f32),
-    r4j_field!("Slow-call threshold", 1.0, 60000.0, 50.0, "ms", slow_call_duration_threshold_ms, u64),
-    r4j_field!("Slow-call rate threshold", 1.0, 100.0, 1.0, "%", slow_call_rate_threshold, f32),
-    r4j_field!("Wait in OPEN", 100.0, 60000.0, 100.0, "ms", wait_duration_in_open_state_ms, u64),
-    r4j_field!("Trial calls in HALF_OPEN", 1.0, 50.0, 1.0, "", permitted_number_of_calls_in_half_open_state, u32),
-    r4j_field!(
+    field!(Resilience4j, "Minimum calls", 1.0, 200.0, 1.0, "", minimum_number_of_calls, u32),
+    field!(Resilience4j, "Failure-rate threshold", 1.0, 100.0, 1.0, "%", failure_rate_threshold, f32),
+    field!(Resilience4j, "Slow-call threshold", 1.0, 60000.0, 50.0, "ms", slow_call_duration_threshold_ms, u64),
+    field!(Resilience4j, "Slow-call rate threshold", 1.0, 100.0, 1.0, "%", slow_call_rate_threshold, f32),
+    field!(Resilience4j, "Wait in OPEN", 100.0, 60000.0, 100.0, "ms", wait_duration_in_open_state_ms, u64),
+    field!(
+        Resilience4j,
+        "Trial calls in HALF_OPEN",
+        1.0,
+        50.0,
+        1.0,
+        "",
+        permitted_number_of_calls_in_half_open_state,
+        u32
+    ),
+    field!(
+        Resilience4j,
         "Max wait in HALF_OPEN (0: none)",
         0.0,
         60000.0,
@@ -448,9 +409,9 @@ const FIELDS: [Field; 12] = [
         max_wait_duration_in_half_open_state_ms,
         u64
     ),
-    py_field!("fail_max", 1.0, 100.0, 1.0, "", fail_max, u32),
-    py_field!("reset_timeout", 0.0, 60000.0, 100.0, "ms", reset_timeout_ms, u64),
-    py_field!("success_threshold", 1.0, 20.0, 1.0, "", success_threshold, u32),
+    field!(Consecutive, "fail_max", 1.0, 100.0, 1.0, "", fail_max, u32),
+    field!(Consecutive, "reset_timeout", 0.0, 60000.0, 100.0, "ms", reset_timeout_ms, u64),
+    field!(Consecutive, "success_threshold", 1.0, 20.0, 1.0, "", success_threshold, u32),
 ];
 
 /// An edit to one breaker's config.
@@ -550,10 +511,6 @@ fn BreakerLane(
     let lane = move |f: &dyn Fn(&BreakerRun, &BreakerConfig) -> String| {
         with_lane(runs, scenario, index, f).unwrap_or_default()
     };
-    let x_of = move || {
-        let d = duration.get().max(1);
-        playhead.get().map_or(render::W, |t| t.min(d) as f64 / d as f64 * render::W)
-    };
     view! {
         <figure class="lane breaker-lane">
             <figcaption>
@@ -578,22 +535,11 @@ fn BreakerLane(
                 aria-label=move || lane(&|r, c| render::chart_label(r, c))
             >
                 <g inner_html=move || lane(&|r, c| render::chart_svg(r, c, duration.get()))></g>
-                <rect
-                    class="future"
-                    x=move || r(x_of()).to_string()
-                    y="0"
-                    width=move || r((render::W - x_of()).max(0.0)).to_string()
-                    height=r(render::H).to_string()
-                />
-                <line class="playhead" x1=move || r(x_of()).to_string() x2=move || r(x_of()).to_string() y1="0" y2=r(render::H).to_string() />
+                <PlayheadMarks playhead=playhead duration=duration width=render::W height=render::H />
             </svg>
             <div class="axis-labels" aria-hidden="true" inner_html=move || lane(&|r, c| render::axis_labels(r, c, bin_ns()))></div>
             <details class="data-table" inner_html=move || lane(&|r, c| render::data_table(r, c, bin_ns()))></details>
-            // Downloads are made from the drawn chart and table by www/export.js.
-            <p class="lane-export">
-                <button type="button" data-action="export-svg">"Download chart (SVG)"</button>
-                <button type="button" data-action="export-csv">"Download table (CSV)"</button>
-            </p>
+            <LaneDownloads />
         </figure>
     }
 }
@@ -613,7 +559,7 @@ fn SummaryTable(
             Ok(lanes) if !lanes.is_empty() => scenario.with(|s| {
                 let rows: Vec<_> =
                     lanes.iter().zip(&s.breakers).map(|(l, c)| (c, l.summary_until(&trial.0.attempts, t, d))).collect();
-                render::summary_table(&rows, render::without_breaker(&lanes[0], &trial.0.attempts, t), t)
+                render::summary_table(&rows, trial.0.unprotected(t), t)
             }),
             _ => String::new(),
         })

@@ -2,7 +2,7 @@
 //! functions of a run and the playhead, tested natively.
 
 use crate::sim::breaker::consecutive::ConsecutiveConfig;
-use crate::sim::breaker::run::{Attempt, Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency};
+use crate::sim::breaker::run::{Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency, Unprotected};
 use crate::sim::breaker::{Config, State, Transition, WindowType};
 use crate::sim::time::{Nanos, MS};
 use crate::ui::chart::{line_with_gaps, nice_max, r, spans, stacked_bars};
@@ -248,12 +248,6 @@ pub fn axis_labels(run: &BreakerRun, config: &BreakerConfig, bin_ns: Nanos) -> S
     )
 }
 
-/// The state at time `t` of a run's transitions.
-fn state_at(transitions: &[Transition], t: Nanos) -> State {
-    let n = transitions.partition_point(|x| x.at <= t);
-    n.checked_sub(1).map_or(State::Closed, |i| transitions[i].to)
-}
-
 /// The table alternative to a lane's chart: the run in twenty rows.
 pub fn data_table(run: &BreakerRun, config: &BreakerConfig, bin_ns: Nanos) -> String {
     let gauge_head = match config {
@@ -270,7 +264,7 @@ pub fn data_table(run: &BreakerRun, config: &BreakerConfig, bin_ns: Nanos) -> St
     for (i, chunk) in run.bins.chunks(per_row).enumerate() {
         let from = i as u64 * per_row as u64 * bin_ns;
         let to = from + chunk.len() as u64 * bin_ns;
-        let mut states = vec![state_at(&run.transitions, from)];
+        let mut states = vec![run.state_at(Some(from))];
         for t in run.transitions.iter().filter(|t| t.at > from && t.at < to) {
             if states.last() != Some(&t.to) {
                 states.push(t.to);
@@ -357,11 +351,7 @@ fn consecutive_reason(c: &ConsecutiveConfig, t: &Transition) -> String {
 
 /// One sentence on where the breaker stands at `t` and why.
 pub fn explain(run: &BreakerRun, config: &BreakerConfig, t: Option<Nanos>) -> String {
-    let n = match t {
-        None => run.transitions.len(),
-        Some(t) => run.transitions.partition_point(|x| x.at <= t),
-    };
-    let Some(i) = n.checked_sub(1) else {
+    let Some(i) = run.transitions_by(t).len().checked_sub(1) else {
         return "CLOSED throughout so far: every call goes through.".to_string();
     };
     let last = &run.transitions[i];
@@ -402,15 +392,12 @@ pub const DIAGRAM_VIEW_BOX: &str = "0 0 240 124";
 /// The state diagram at `t`: the current state lit, the latest transition's
 /// edge lit, and how often each edge has been taken so far.
 pub fn diagram_svg(run: &BreakerRun, t: Option<Nanos>) -> String {
-    let n = match t {
-        None => run.transitions.len(),
-        Some(t) => run.transitions.partition_point(|x| x.at <= t),
-    };
-    let current = n.checked_sub(1).map_or(State::Closed, |i| run.transitions[i].to);
-    let latest = n.checked_sub(1).map(|i| (run.transitions[i].from, run.transitions[i].to));
+    let made = run.transitions_by(t);
+    let current = run.state_at(t);
+    let latest = made.last().map(|x| (x.from, x.to));
     let mut svg = String::new();
     for (from, to, [x1, y1, x2, y2]) in EDGES {
-        let taken = run.transitions[..n].iter().filter(|x| x.from == from && x.to == to).count();
+        let taken = made.iter().filter(|x| x.from == from && x.to == to).count();
         let lit = if latest == Some((from, to)) { " lit" } else { "" };
         // An arrowhead: two short strokes back from the end, 25° either side of the line.
         let (dx, dy) = (x2 - x1, y2 - y1);
@@ -460,7 +447,7 @@ pub fn diagram_svg(run: &BreakerRun, t: Option<Nanos>) -> String {
 /// The summary's rows: one per breaker, then the same calls with no breaker.
 pub fn summary_table(
     rows: &[(&BreakerConfig, BreakerSummary)],
-    without: (u64, u64, Nanos),
+    without: Unprotected,
     playhead: Option<Nanos>,
 ) -> String {
     // Calls count from their arrival, with the result they will have.
@@ -489,7 +476,7 @@ pub fn summary_table(
             format::duration(s.mean_latency_ns)
         );
     }
-    let (calls, failures, latency) = without;
+    let Unprotected { calls, failures, mean_latency_ns: latency } = without;
     let _ = write!(
         html,
         "<tr class=\"baseline\"><th scope=\"row\">No breaker<span class=\"params\">every call goes through</span></th>\
@@ -498,15 +485,6 @@ pub fn summary_table(
     );
     html.push_str("</tbody>");
     html
-}
-
-/// What the same calls would have done with no breaker, up to `t`: calls,
-/// failures at the dependency and mean latency.
-pub fn without_breaker(run: &BreakerRun, attempts: &[Attempt], t: Option<Nanos>) -> (u64, u64, Nanos) {
-    let n = t.map_or(run.calls.len(), |t| run.calls.partition_point(|c| c.at <= t));
-    let failures = attempts[..n].iter().filter(|a| a.failed).count() as u64;
-    let total: u64 = attempts[..n].iter().map(|a| a.latency).sum();
-    (n as u64, failures, if n == 0 { 0 } else { total / n as u64 })
 }
 
 #[cfg(test)]
@@ -589,11 +567,11 @@ mod tests {
         assert!(table.contains("<tr><td>0 s</td><td>CLOSED</td>"), "{table}");
         assert!(table.contains("CLOSED → OPEN"), "{table}");
         let rows: Vec<_> = runs.iter().zip(&configs).map(|(r, c)| (c, r.summary)).collect();
-        let without = without_breaker(&runs[0], &trial.attempts, None);
-        assert_eq!(without.0, runs[0].summary.calls);
+        let without = trial.unprotected(None);
+        assert_eq!(without.calls, runs[0].summary.calls);
         let html = summary_table(&rows, without, None);
         assert!(html.starts_with("<caption>Summary of the whole run</caption>"));
         assert_eq!(html.matches("<tr").count(), 1 + 2 + 1);
-        assert!(html.contains(&format!("<td>{}</td><td>{}</td>", without.0, without.0)));
+        assert!(html.contains(&format!("<td>{}</td><td>{}</td>", without.calls, without.calls)));
     }
 }

@@ -15,27 +15,19 @@ use crate::sim::ratelimit::run::{LaneRun, Summary};
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::{Arrival, Traffic};
-use crate::ui::chart::r;
-use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
-use crate::ui::playback::{Playback, PlaybackBar};
-use crate::ui::share::{self, ShareBar};
+use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};
+use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::Shared;
 use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Slices the run is binned into for drawing.
 pub const BINS: usize = 200;
 
-/// A run result shared by every view of it; compared by identity so a new run
-/// always notifies.
-#[derive(Clone)]
-pub struct Computed(pub Arc<Result<Vec<LaneRun>, String>>);
-
-impl PartialEq for Computed {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
+/// The run every view of the widget reads.
+type Computed = Shared<Result<Vec<LaneRun>, String>>;
 
 /// Totals of the decisions made up to `playhead` (all of them when `None`).
 pub fn summary_until(lane: &LaneRun, playhead: Option<Nanos>, duration: Nanos) -> Summary {
@@ -80,7 +72,7 @@ pub fn RateLimiterWidget(
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(notice);
 
-    let runs = Memo::new(move |_| Computed(Arc::new(scenario.with(|s| s.run(BINS)))));
+    let runs = Memo::new(move |_| Shared(Arc::new(scenario.with(|s| s.run(BINS)))));
     // The lanes' DOM persists across runs; only their drawings update.
     let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
@@ -95,15 +87,7 @@ pub fn RateLimiterWidget(
 
     // Applies an edit only if the result is valid; otherwise explains why.
     let edit = move |f: &dyn Fn(&mut RateLimiterScenario)| {
-        let mut next = scenario.get_untracked();
-        f(&mut next);
-        match next.validate() {
-            Ok(()) => {
-                error.set(None);
-                scenario.set(next);
-            }
-            Err(e) => error.set(Some(e)),
-        }
+        controls::try_edit(scenario, error, RateLimiterScenario::validate, f);
     };
 
     // The scenario with its playhead, as links and the URL carry it.
@@ -431,10 +415,6 @@ fn LaneChart(
 ) -> impl IntoView {
     let bin_ns = move || duration.get().div_ceil(BINS as u64).max(1);
     let lane = move |f: &dyn Fn(&LaneRun) -> String| with_lane(runs, index, f).unwrap_or_default();
-    let x_of = move || {
-        let d = duration.get().max(1);
-        playhead.get().map_or(render::W, |t| t.min(d) as f64 / d as f64 * render::W)
-    };
     view! {
         <figure class="lane">
             <figcaption>
@@ -449,28 +429,11 @@ fn LaneChart(
                 aria-label=move || lane(&|l| render::chart_label(l, bin_ns()))
             >
                 <g inner_html=move || lane(&render::chart_svg)></g>
-                <rect
-                    class="future"
-                    x=move || r(x_of()).to_string()
-                    y="0"
-                    width=move || r((render::W - x_of()).max(0.0)).to_string()
-                    height=r(render::H).to_string()
-                />
-                <line
-                    class="playhead"
-                    x1=move || r(x_of()).to_string()
-                    x2=move || r(x_of()).to_string()
-                    y1="0"
-                    y2=r(render::H).to_string()
-                />
+                <PlayheadMarks playhead=playhead duration=duration width=render::W height=render::H />
             </svg>
             <div class="axis-labels" aria-hidden="true" inner_html=move || lane(&|l| render::axis_labels(l, bin_ns()))></div>
             <details class="data-table" inner_html=move || lane(&|l| render::data_table(l, bin_ns()))></details>
-            // Downloads are made from the drawn chart and table by www/export.js.
-            <p class="lane-export">
-                <button type="button" data-action="export-svg">"Download chart (SVG)"</button>
-                <button type="button" data-action="export-csv">"Download table (CSV)"</button>
-            </p>
+            <LaneDownloads />
         </figure>
     }
 }
