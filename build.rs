@@ -135,8 +135,23 @@ fn main() {
             Ok(x) => x,
             Err(e) => panic!("{}: {e}", path.display()),
         };
+        // Each page loads one bundle, which holds one widget family (see
+        // ARCHITECTURE.md), so an article shows widgets of at most one kind.
+        if fm.widgets.len() > 1 {
+            panic!("{}: `widgets:` lists {:?}; an article may use one widget kind", path.display(), fm.widgets);
+        }
+        // A wasm bundle without this article's family never shows it: the
+        // article's own page loads the bundle that has it.
+        let in_bundle = html_in_binary
+            || fm
+                .widgets
+                .iter()
+                .all(|k| std::env::var_os(format!("CARGO_FEATURE_{}", k.to_uppercase().replace('-', "_"))).is_some());
         let mut links = Vec::new();
-        let segments = render(body, &mut links);
+        let mut segments = render(body, &mut links);
+        if !in_bundle {
+            segments.clear();
+        }
         let words = body.split_whitespace().count();
         if !html_in_binary {
             links.clear();
@@ -153,6 +168,11 @@ fn main() {
                 Segment::Html(_) => out.push_str("Segment::Html(\"\"),"),
                 Segment::Widget(w) => {
                     let parsed = match scenario::block::parse(&w) {
+                        Ok(b) if !fm.widgets.iter().any(|k| k == b.scenario.widget()) => panic!(
+                            "{}: a {} block, but the front matter's `widgets:` does not list it",
+                            path.display(),
+                            b.scenario.widget()
+                        ),
                         Ok(b) => format!("Ok(({:?}, {:?}))", b.scenario.to_json(), b.title.unwrap_or_default()),
                         Err(e) => format!("Err({e:?})"),
                     };

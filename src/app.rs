@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// The whole app: the page for the current location.
 #[component]
 pub fn App() -> impl IntoView {
-    let location = router::provide();
+    let location = router::provide(shows);
     // After an in-app navigation, move focus to the new page's heading, as a
     // full page load would, so screen readers announce it.
     Effect::new(move |previous: Option<()>| {
@@ -21,6 +21,9 @@ pub fn App() -> impl IntoView {
     });
     move || {
         let loc = location.get();
+        if !shows(&loc.path) {
+            return view! { <Layout><OtherBundle path=loc.path /></Layout> }.into_any();
+        }
         let encoded = router::query_param(&loc.query, url::PARAM);
         match router::route(&loc.path) {
             Route::Home => view! { <Layout><Home /></Layout> }.into_any(),
@@ -32,6 +35,30 @@ pub fn App() -> impl IntoView {
             Route::Embed(kind) => embed_page(&kind, encoded, router::query_param(&loc.query, "theme")).into_any(),
             Route::NotFound => view! { <Layout><NotFound /></Layout> }.into_any(),
         }
+    }
+}
+
+/// Whether this bundle holds the widgets the page at `path` shows. Every page
+/// without widgets (home, not found) is in every bundle.
+pub fn shows(path: &str) -> bool {
+    match router::route(path) {
+        Route::Article(slug) => content::find(&slug).is_none_or(|a| a.widgets.iter().all(|k| widgets::in_bundle(k))),
+        Route::Widget(kind) | Route::Embed(kind) => widgets::info(&kind).is_none() || widgets::in_bundle(&kind),
+        Route::Home | Route::NotFound => true,
+    }
+}
+
+/// Shown if a page is served the wrong bundle: a site built without
+/// `scripts/build-site`'s per-page HTML, or a host that ignores it.
+#[component]
+fn OtherBundle(path: String) -> impl IntoView {
+    set_title("Wrong bundle");
+    view! {
+        <section class="not-found">
+            <h1>"This page is part of another bundle"</h1>
+            <p>"The server sent the wrong page for this address; reloading usually fixes it. "<a href="/">"See all articles"</a>"."</p>
+            <p class="meta">{path}</p>
+        </section>
     }
 }
 

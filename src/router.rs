@@ -96,12 +96,15 @@ pub fn current() -> Location {
     }
 }
 
-/// Starts following the address bar and returns the location signal. Call once, at the root.
-pub fn provide() -> ReadSignal<Location> {
+/// Starts following the address bar and returns the location signal. Call
+/// once, at the root. `stays(path)` says whether this bundle can show a path;
+/// links to paths it cannot show are left to the browser, which loads that
+/// page's own HTML and bundle.
+pub fn provide(stays: fn(&str) -> bool) -> ReadSignal<Location> {
     let (location, set_location) = signal(current());
     let handle = window_event_listener(leptos::ev::popstate, move |_| set_location.set(current()));
     let click = window_event_listener(leptos::ev::click, move |ev: web_sys::MouseEvent| {
-        if let Some(href) = internal_link(&ev) {
+        if let Some(href) = internal_link(&ev).filter(|h| stays(href_path(h))) {
             ev.prevent_default();
             navigate(&href);
             set_location.set(current());
@@ -160,6 +163,11 @@ pub fn in_app_href(href: &str, origin: &str, here: &Location) -> Option<String> 
         return None;
     }
     Some(path.to_string())
+}
+
+/// The path of an in-app href, without its query and fragment.
+pub fn href_path(href: &str) -> &str {
+    href.split(['?', '#']).next().unwrap_or(href)
 }
 
 /// `query` (with or without `?`) with parameter `name` set to `value` (already

@@ -26,12 +26,14 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    // Pages: the network when it answers, so a deploy shows at once; the
-    // cached app shell (every route is client-side) when it does not.
+    // Pages: the network when it answers, so a deploy shows at once; when it
+    // does not, the page's cached HTML (each page has its own file, loading
+    // its own bundle), or the not-found page.
+    const page = url.pathname.replace(/\/?$/, "/index.html");
     event.respondWith(
       fetch(request).catch(() =>
-        caches.match(url.pathname === "/" ? "/index.html" : url.pathname, { cacheName: CACHE, ignoreSearch: true })
-          .then((hit) => hit || caches.match("/index.html", { cacheName: CACHE })),
+        caches.match(page, { cacheName: CACHE, ignoreSearch: true })
+          .then((hit) => hit || caches.match("/404.html", { cacheName: CACHE })),
       ),
     );
     return;

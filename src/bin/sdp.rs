@@ -4,24 +4,31 @@
 //! sdp run <scenario.json>      run a scenario; print decisions and summary as JSON
 //! sdp preset <widget> <name>   print a preset scenario as JSON
 //! sdp presets                  list presets
+//! sdp widgets                  list the widget kinds the site shows
 //! sdp block <file>             turn an article's widget block into scenario JSON
 //! sdp offline <dir>            write <dir>/sw.js, the service worker that caches the build
 //! sdp content <dir>            write each article's HTML to <dir>/content/<slug>.html
+//! sdp site <dir> <kind>=<bundle>...  assemble the site from one Trunk build per widget family
 //! ```
 //!
 //! Output is byte-identical to what the browser computes for the same
 //! scenario. Errors go to stderr with exit status 2.
 
 use playground::scenario::{self, presets, Scenario};
+use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
   sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring, sharding)
   sdp presets                    list the presets
+  sdp widgets                    list the widget kinds the site shows (one bundle each)
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
   sdp offline <dir>              write <dir>/sw.js caching every file of the build in <dir> (build step)
-  sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)";
+  sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)
+  sdp site <dir> <kind>=<bundle>...
+                                 assemble <dir> from one Trunk build per widget family (build step;
+                                 the first bundle also serves the pages without widgets)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,17 +66,10 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["preset", widget, name] => presets::named(widget, name)
             .map(|s| s.to_json_pretty())
             .ok_or_else(|| format!("no {widget} preset `{name}`; see `sdp presets`")),
-        ["content", dir] => {
-            let dir = std::path::Path::new(dir).join("content");
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            for a in playground::content::ARTICLES {
-                let path = dir.join(format!("{}.html", a.slug));
-                std::fs::write(&path, playground::content::content_file(a))
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            }
-            Ok(format!("wrote {} articles to {}", playground::content::ARTICLES.len(), dir.display()))
-        }
-        ["offline", dir] => offline(std::path::Path::new(dir)),
+        ["site", dir, bundles @ ..] if !bundles.is_empty() => site(Path::new(dir), bundles),
+        ["content", dir] => content(Path::new(dir)),
+        ["offline", dir] => offline(Path::new(dir)),
+        ["widgets"] => Ok(playground::widgets::WIDGETS.iter().map(|w| w.kind).collect::<Vec<_>>().join("\n")),
         ["presets"] => Ok(presets::RATE_LIMITER
             .iter()
             .map(|(n, d)| format!("rate-limiter    {n:<22} {d}"))
@@ -82,32 +82,110 @@ fn run(args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// The service worker's template: see `www/sw-template.js`.
-const SW_TEMPLATE: &str = include_str!("../../www/sw-template.js");
+/// Writes each article's HTML to `dir/content/<slug>.html`.
+fn content(dir: &Path) -> Result<String, String> {
+    let dir = dir.join("content");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for a in playground::content::ARTICLES {
+        let path = dir.join(format!("{}.html", a.slug));
+        std::fs::write(&path, playground::content::content_file(a))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(format!("wrote {} articles to {}", playground::content::ARTICLES.len(), dir.display()))
+}
 
-/// Writes `dir/sw.js`: the template with every file of the build under `dir`
-/// (as site paths, sorted) and a version hashed from their names and bytes.
-fn offline(dir: &std::path::Path) -> Result<String, String> {
-    fn walk(root: &std::path::Path, sub: &std::path::Path, out: &mut Vec<String>) -> Result<(), String> {
+/// Every file under `root` (none starting with a dot), as `/`-separated paths relative to it, sorted.
+fn files_under(root: &Path) -> Result<Vec<String>, String> {
+    fn walk(root: &Path, sub: &Path, out: &mut Vec<String>) -> Result<(), String> {
         let entries =
             std::fs::read_dir(root.join(sub)).map_err(|e| format!("cannot read {}: {e}", root.join(sub).display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| e.to_string())?;
             let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') {
+                continue;
+            }
             let rel = sub.join(&name);
             if entry.path().is_dir() {
-                if !name.starts_with('.') {
-                    walk(root, &rel, out)?;
-                }
-            } else if name != "sw.js" && !name.starts_with('.') {
+                walk(root, &rel, out)?;
+            } else {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }
         }
         Ok(())
     }
     let mut files = Vec::new();
-    walk(dir, std::path::Path::new(""), &mut files)?;
+    walk(root, Path::new(""), &mut files)?;
     files.sort();
+    Ok(files)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Assembles the site in `out` from Trunk builds of one widget family each,
+/// given as `kind=dir`. Their files are merged (Trunk content-hashes the
+/// glue and the wasm, so two bundles never share a name with different
+/// bytes); each page of [`playground::content::pages`] gets the `index.html`
+/// of the bundle its widget needs, the first bundle serving the pages
+/// without widgets; then the article HTML and the service worker are written
+/// for the whole site.
+fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
+    // Written per page below, or once for the site after the merge.
+    const PER_BUNDLE: [&str; 3] = ["index.html", "404.html", "sw.js"];
+    let mut shells: Vec<(&str, Vec<u8>)> = Vec::new();
+    for arg in bundles {
+        let (kind, dir) = arg.split_once('=').ok_or_else(|| format!("`{arg}`: expected <kind>=<dir>"))?;
+        if playground::widgets::info(kind).is_none() {
+            return Err(format!("`{arg}`: no widget `{kind}`"));
+        }
+        let dir = Path::new(dir);
+        for f in files_under(dir)? {
+            if PER_BUNDLE.contains(&f.as_str()) {
+                continue;
+            }
+            let bytes = std::fs::read(dir.join(&f)).map_err(|e| format!("cannot read {f}: {e}"))?;
+            match std::fs::read(out.join(&f)) {
+                Ok(existing) if existing != bytes => {
+                    return Err(format!("{f} differs between bundles; bundle files must be content-hashed"))
+                }
+                Ok(_) => {}
+                Err(_) => write_file(&out.join(&f), &bytes)?,
+            }
+        }
+        let shell = std::fs::read(dir.join("index.html")).map_err(|e| format!("{}: {e}", dir.display()))?;
+        shells.push((kind, shell));
+    }
+    let pages = playground::content::pages();
+    for (path, kind) in &pages {
+        let shell = match kind {
+            None => &shells[0].1,
+            Some(k) => {
+                &shells
+                    .iter()
+                    .find(|(b, _)| b == k)
+                    .ok_or_else(|| format!("{path} shows the {k} widget, but no {k} bundle was given"))?
+                    .1
+            }
+        };
+        write_file(&out.join(path), shell)?;
+    }
+    let content = content(out)?;
+    let offline = offline(out)?;
+    Ok(format!("wrote {} pages from {} bundles; {content}; {offline}", pages.len(), shells.len()))
+}
+
+/// The service worker's template: see `www/sw-template.js`.
+const SW_TEMPLATE: &str = include_str!("../../www/sw-template.js");
+
+/// Writes `dir/sw.js`: the template with every file of the build under `dir`
+/// (as site paths, sorted) and a version hashed from their names and bytes.
+fn offline(dir: &Path) -> Result<String, String> {
+    let files: Vec<String> = files_under(dir)?.into_iter().filter(|f| f != "sw.js").collect();
     let mut version = 0u64;
     for f in &files {
         let bytes = std::fs::read(dir.join(f)).map_err(|e| format!("cannot read {f}: {e}"))?;

@@ -63,6 +63,23 @@ pub fn by_category() -> Vec<(&'static str, Vec<&'static Article>)> {
     groups
 }
 
+/// Every page of the built site with a file of its own, as its path under
+/// the site root, and the widget kind its bundle must hold (`None`: any
+/// bundle shows it). `sdp site` writes one HTML file per page, each loading
+/// the bundle of its kind, so a static host serves every page the code it
+/// needs; `404.html` takes any other path to the not-found page.
+pub fn pages() -> Vec<(String, Option<&'static str>)> {
+    let mut pages = vec![("index.html".to_string(), None), ("404.html".to_string(), None)];
+    for a in ARTICLES {
+        pages.push((format!("articles/{}/index.html", a.slug), a.widgets.first().copied()));
+    }
+    for w in crate::widgets::WIDGETS {
+        pages.push((format!("widgets/{}/index.html", w.kind), Some(w.kind)));
+        pages.push((format!("embed/{}/index.html", w.kind), Some(w.kind)));
+    }
+    pages
+}
+
 /// Reading time in minutes at 230 words a minute, at least 1.
 pub fn reading_minutes(a: &Article) -> usize {
     a.words.div_ceil(230).max(1)
@@ -85,6 +102,26 @@ pub fn split_content(file: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_page_has_one_file_and_names_a_known_widget() {
+        let pages = pages();
+        let mut paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), pages.len());
+        assert!(paths.contains(&"articles/rate-limiting/index.html"));
+        assert!(paths.contains(&"embed/circuit-breaker/index.html"));
+        for (path, kind) in &pages {
+            if let Some(k) = kind {
+                assert!(crate::widgets::info(k).is_some(), "{path} needs unknown widget {k}");
+            }
+        }
+        let of = |p: &str| pages.iter().find(|(q, _)| q == p).map(|(_, k)| *k);
+        assert_eq!(of("articles/circuit-breaker/index.html"), Some(Some("circuit-breaker")));
+        assert_eq!(of("widgets/rate-limiter/index.html"), Some(Some("rate-limiter")));
+        assert_eq!(of("index.html"), Some(None));
+    }
 
     #[test]
     fn content_files_round_trip() {

@@ -10,6 +10,10 @@
 //!
 //! Every key is checked: an unknown key, a repeated key, a value of the wrong
 //! type or a scenario that fails validation is an error naming the line.
+//!
+//! A wasm bundle of one widget family compiles the other families' readers
+//! out, leaving their helpers unused there.
+#![cfg_attr(target_arch = "wasm32", allow(unused_imports, dead_code))]
 
 use super::presets;
 use super::{CircuitBreakerScenario, RateLimiterScenario, Scenario, View};
@@ -68,7 +72,9 @@ pub fn parse(text: &str) -> Result<WidgetBlock, String> {
     let get = |k: &str| pairs.iter().find(|(_, key, _)| *key == k).map(|(line, _, v)| (*line, *v));
     match get("kind") {
         None => Err("the block has no `kind:` line (for example `kind: rate-limiter`)".into()),
+        #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
         Some((_, "rate-limiter")) => rate_limiter(&pairs),
+        #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
         Some((_, "circuit-breaker")) => circuit_breaker(&pairs),
         Some((line, other)) => {
             Err(format!("line {line}: unknown widget kind `{other}`; known kinds: rate-limiter, circuit-breaker"))
@@ -156,6 +162,7 @@ fn apply_traffic(pairs: &[(usize, &str, &str)], traffic: &mut Traffic) -> Result
     Ok(())
 }
 
+#[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
 fn rate_limiter(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     for (line, key, _) in pairs {
         if !RATE_LIMITER_KEYS.contains(key) {
@@ -269,6 +276,7 @@ fn flag(line: usize, key: &str, value: &str) -> Result<bool, String> {
 
 /// A breaker block: a preset, then its breakers, each breaker's parameters,
 /// the duration, the dependency script and the traffic, in that order.
+#[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
 fn circuit_breaker(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     for (line, key, _) in pairs {
         if !CIRCUIT_BREAKER_KEYS.contains(key) && !TRAFFIC_KEYS.contains(key) {

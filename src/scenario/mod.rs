@@ -33,23 +33,37 @@ pub const MAX_EXTRA: usize = 10_000;
 /// variant; [`Scenario::from_json`] reads it first, then parses the variant's
 /// own struct (which keeps serde's buffering deserializer out of the wasm).
 #[derive(Clone, Debug, PartialEq)]
+///
+/// A wasm bundle holds only the widget families its Cargo features name (see
+/// ARCHITECTURE.md, "One bundle per widget family"); native builds hold all.
 pub enum Scenario {
+    #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
     RateLimiter(RateLimiterScenario),
+    #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
     CircuitBreaker(CircuitBreakerScenario),
+    #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
     HashRing(HashRingScenario),
+    #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
     Sharding(ShardingScenario),
 }
 
 impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
+            #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
             Scenario::RateLimiter(r) => r.serialize(s),
+            #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
             Scenario::CircuitBreaker(c) => c.serialize(s),
+            #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
             Scenario::HashRing(h) => h.serialize(s),
+            #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
             Scenario::Sharding(h) => h.serialize(s),
         }
     }
 }
+
+/// Every widget family's name, in or out of this build.
+pub const KINDS: [&str; 4] = ["rate-limiter", "circuit-breaker", "hash-ring", "sharding"];
 
 /// Checks a scenario's format version (older versions are upgraded before this).
 fn check_version(version: u32) -> Result<(), String> {
@@ -344,34 +358,27 @@ impl Scenario {
             Some(_) => {}
         }
         let s = match probe.widget.as_deref() {
+            #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
             Some("rate-limiter") => Scenario::RateLimiter(
                 serde_json::from_str(text).map_err(|e| format!("invalid rate-limiter scenario: {e}"))?,
             ),
+            #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
             Some("circuit-breaker") => Scenario::CircuitBreaker(
                 serde_json::from_str(text).map_err(|e| format!("invalid circuit-breaker scenario: {e}"))?,
             ),
-            // The app has no hash-ring widget yet, so its reader stays out of the wasm.
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
             Some("hash-ring") => {
                 Scenario::HashRing(serde_json::from_str(text).map_err(|e| format!("invalid hash-ring scenario: {e}"))?)
             }
-            // Likewise for sharding scenarios.
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
             Some("sharding") => {
                 Scenario::Sharding(serde_json::from_str(text).map_err(|e| format!("invalid sharding scenario: {e}"))?)
             }
-            #[cfg(target_arch = "wasm32")]
-            Some("hash-ring" | "sharding") => {
-                return Err(
-                    "hash-ring and sharding scenarios run in the command-line runner (sdp run); this app has no widget for them yet"
-                        .into(),
-                )
+            // A family this bundle leaves out: its own page has it.
+            Some(other) if KINDS.contains(&other) => {
+                return Err(format!("a {other} scenario opens on the {other} widget's own page, not this one"))
             }
-            Some(other) => {
-                return Err(format!(
-                    "unknown widget \"{other}\"; known widgets: rate-limiter, circuit-breaker, hash-ring, sharding"
-                ))
-            }
+            Some(other) => return Err(format!("unknown widget \"{other}\"; known widgets: {}", KINDS.join(", "))),
             None => return Err("the scenario has no \"widget\" name".into()),
         };
         s.validate()?;
@@ -392,9 +399,13 @@ impl Scenario {
     /// Checks every field against its bounds.
     pub fn validate(&self) -> Result<(), String> {
         match self {
+            #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
             Scenario::RateLimiter(s) => s.validate(),
+            #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
             Scenario::CircuitBreaker(s) => s.validate(),
+            #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
             Scenario::HashRing(s) => s.validate(),
+            #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
             Scenario::Sharding(s) => s.validate(),
         }
     }
@@ -402,9 +413,13 @@ impl Scenario {
     /// The widget's registry name.
     pub fn widget(&self) -> &'static str {
         match self {
+            #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
             Scenario::RateLimiter(_) => "rate-limiter",
+            #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
             Scenario::CircuitBreaker(_) => "circuit-breaker",
+            #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
             Scenario::HashRing(_) => "hash-ring",
+            #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
             Scenario::Sharding(_) => "sharding",
         }
     }
@@ -485,6 +500,7 @@ pub struct DecisionReport {
 /// every platform for the same scenario.
 pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
     match scenario {
+        #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
         Scenario::RateLimiter(s) => {
             let lanes = s.run(1)?;
             let report = RunReport {
@@ -514,6 +530,7 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             };
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
+        #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
         Scenario::HashRing(s) => {
             let report = HashRingReport {
                 widget: scenario.widget(),
@@ -524,10 +541,12 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
             };
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
+        #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
         Scenario::Sharding(s) => {
             let report = ShardingReport { widget: scenario.widget(), seed: s.seed, schemes: s.run()? };
             Ok(serde_json::to_string(&report).expect("reports always serialise"))
         }
+        #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
         Scenario::CircuitBreaker(s) => {
             let runs = s.run(0)?;
             let report = BreakerReport {

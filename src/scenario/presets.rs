@@ -19,9 +19,13 @@ use super::Scenario;
 /// The preset `name` of `widget`, as a scenario of any kind.
 pub fn named(widget: &str, name: &str) -> Option<Scenario> {
     match widget {
+        #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
         "rate-limiter" => rate_limiter(name).map(Scenario::RateLimiter),
+        #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
         "circuit-breaker" => circuit_breaker(name).map(Scenario::CircuitBreaker),
+        #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
         "hash-ring" => hash_ring(name).map(Scenario::HashRing),
+        #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
         "sharding" => sharding(name).map(Scenario::Sharding),
         _ => None,
     }

@@ -2,11 +2,15 @@
 //! in an article, as a full page and as a compact embed.
 //!
 //! Adding a widget: a scenario variant in `scenario`, a module here, a line
-//! in [`WIDGETS`] and an arm in [`Widget`] and [`default_scenario`].
+//! in [`WIDGETS`], an arm in [`Widget`] and [`default_scenario`], and a Cargo
+//! feature of the same name, which `scripts/build-site` builds as its own bundle.
 
+#[cfg(feature = "circuit-breaker")]
 pub mod circuit_breaker;
+#[cfg(feature = "rate-limiter")]
 pub mod rate_limiter;
 
+#[allow(unused_imports)] // a bundle without widgets has no presets to start from
 use crate::scenario::{presets, Scenario};
 use leptos::prelude::*;
 
@@ -43,6 +47,14 @@ pub const WIDGETS: &[WidgetInfo] = &[
     },
 ];
 
+/// Whether this bundle holds the widget `kind` (see the crate's features).
+pub fn in_bundle(kind: &str) -> bool {
+    (kind == "rate-limiter" && cfg!(feature = "rate-limiter"))
+        || (kind == "circuit-breaker" && cfg!(feature = "circuit-breaker"))
+        || (kind == "hash-ring" && cfg!(feature = "hash-ring"))
+        || (kind == "sharding" && cfg!(feature = "sharding"))
+}
+
 /// The registry entry for `kind`.
 pub fn info(kind: &str) -> Option<&'static WidgetInfo> {
     WIDGETS.iter().find(|w| w.kind == kind)
@@ -51,7 +63,9 @@ pub fn info(kind: &str) -> Option<&'static WidgetInfo> {
 /// The scenario a widget starts from when nothing else is given.
 pub fn default_scenario(kind: &str) -> Option<Scenario> {
     match kind {
+        #[cfg(feature = "rate-limiter")]
         "rate-limiter" => presets::rate_limiter("default").map(Scenario::RateLimiter),
+        #[cfg(feature = "circuit-breaker")]
         "circuit-breaker" => presets::circuit_breaker("default").map(Scenario::CircuitBreaker),
         _ => None,
     }
@@ -60,21 +74,26 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
 /// Any widget, chosen by its scenario. `notice` is shown above it (for
 /// example why a link's scenario was replaced by the default).
 #[component]
+#[cfg_attr(not(any(feature = "rate-limiter", feature = "circuit-breaker")), allow(unused_variables))]
 pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Option<String>) -> impl IntoView {
     match scenario {
+        #[cfg(feature = "rate-limiter")]
         Scenario::RateLimiter(s) => {
             view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }.into_any()
         }
-        // Hash-ring and sharding scenarios run in the engine and the CLI; the app has no widget for them yet.
-        other @ (Scenario::HashRing(_) | Scenario::Sharding(_)) => view! {
-            <WidgetError
-                message=format!("{} scenarios run in the command-line runner (sdp run); this app has no widget for them yet", other.widget())
-                source=other.to_json_pretty()
-            />
-        }
-        .into_any(),
+        #[cfg(feature = "circuit-breaker")]
         Scenario::CircuitBreaker(s) => view! {
             <circuit_breaker::CircuitBreakerWidget initial=s mode=mode title=title notice=notice />
+        }
+        .into_any(),
+        // Scenarios this bundle can read but has no widget for: sharding runs
+        // in the engine and the CLI only, so far.
+        #[allow(unreachable_patterns)]
+        other => view! {
+            <WidgetError
+                message=format!("this page has no {} widget; the command-line runner (sdp run) runs its scenarios", other.widget())
+                source=other.to_json_pretty()
+            />
         }
         .into_any(),
     }

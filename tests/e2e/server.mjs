@@ -1,5 +1,7 @@
-// A static file server for dist/ on 127.0.0.1 with the single-page-app
-// fallback static hosts provide: unknown paths get index.html.
+// A static file server for dist/ on 127.0.0.1 that answers as static hosts
+// such as GitHub Pages do: a path without an extension gets its directory's
+// index.html (every page of the site has one, loading its own bundle), and
+// anything missing gets 404.html with status 404.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { join, extname, normalize } from "node:path";
@@ -12,18 +14,21 @@ const TYPES = {
 export function serve(dir, port = 0) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const file = normalize(join(dir, path)).startsWith(normalize(dir)) ? join(dir, path) : join(dir, "index.html");
-    let body, type;
+    const inside = normalize(join(dir, path)).startsWith(normalize(dir));
+    const file = !inside ? null : extname(path) ? join(dir, path) : join(dir, path, "index.html");
+    let body, type, status = 200;
     try {
-      body = await readFile(extname(file) ? file : join(dir, "index.html"));
-      type = TYPES[extname(file)] ?? "text/html; charset=utf-8";
+      if (!file) throw new Error("outside the site");
+      body = await readFile(file);
+      type = TYPES[extname(file)] ?? "application/octet-stream";
     } catch {
-      body = await readFile(join(dir, "index.html"));
+      body = await readFile(join(dir, "404.html"));
       type = TYPES[".html"];
+      status = 404;
     }
     // As GitHub Pages does: any origin may fetch the files, which a sandboxed
     // (opaque-origin) embed needs for its module script and wasm.
-    res.writeHead(200, { "content-type": type, "access-control-allow-origin": "*" });
+    res.writeHead(status, { "content-type": type, "access-control-allow-origin": "*" });
     res.end(body);
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));

@@ -303,6 +303,8 @@ pub fn CircuitBreakerWidget(
                             error.set(None);
                             Ok(())
                         }
+                        // Unreachable in a bundle of this family alone.
+                        #[allow(unreachable_patterns)]
                         other => Err(format!(
                             "This is a {} scenario; the circuit-breaker widget imports circuit-breaker scenarios",
                             other.widget()

@@ -301,6 +301,8 @@ pub fn RateLimiterWidget(
                             error.set(None);
                             Ok(())
                         }
+                        // Unreachable in a bundle of this family alone.
+                        #[allow(unreachable_patterns)]
                         other => Err(format!(
                             "This is a {} scenario; the rate-limiter widget imports rate-limiter scenarios",
                             other.widget()
