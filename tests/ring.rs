@@ -325,3 +325,44 @@ fn bounded_loads_ignore_nodes_without_points() {
     // Two servers at 125%: neither above ⌈1.25 · 10000 / 2⌉.
     assert!(heavy <= 6_250 && placed.len() - heavy <= 6_250, "{heavy}");
 }
+
+#[test]
+fn a_ring_of_160_points_is_ketama_and_fewer_points_spread_worse() {
+    use playground::sim::ring::run::{run_variant, Variant};
+    use playground::sim::ring::KeyHash;
+    let nodes: Vec<Node> = (1..=10).map(|i| Node::new(format!("cache-{i}:11211"))).collect();
+    let ks: Vec<KeyHash> = keys(20_000).iter().map(|k| KeyHash::of(k.as_bytes())).collect();
+    let ketama = run_variant(&Variant::Ketama, &nodes, &ks, None, 0);
+    let ring160 = run_variant(&Variant::Ring { points: 160 }, &nodes, &ks, None, 0);
+    assert_eq!(ketama.before, ring160.before);
+    assert_eq!(ketama.memory_bytes, ring160.memory_bytes);
+    // Equal servers get exactly `points` each: 10 × 4 digests × 4 points.
+    assert_eq!(Continuum::with_digests(&nodes, 4).points().len(), 160);
+    // One digest (4 points) per server spreads far worse than 160 or 1,000 points.
+    let spread = |points| run_variant(&Variant::Ring { points }, &nodes, &ks, None, 0).before.max_over_fair;
+    let (few, many) = (spread(4), spread(1000));
+    assert!(few > 1.5 && many < ketama.before.max_over_fair.max(1.1), "4 points: {few}, 1000 points: {many}");
+}
+
+#[test]
+fn a_run_keeps_where_its_first_keys_went() {
+    use playground::sim::ring::run::{run_variant, Change, Variant};
+    use playground::sim::ring::KeyHash;
+    let nodes: Vec<Node> = (1..=4).map(|i| Node::new(format!("n{i}"))).collect();
+    let change = Change::Add(Node::new("n5"));
+    let grown = change.apply(&nodes).unwrap();
+    let names = keys(500);
+    let ks: Vec<KeyHash> = names.iter().map(|k| KeyHash::of(k.as_bytes())).collect();
+    let run = run_variant(&Variant::Jump, &nodes, &ks, Some((&change, &grown)), 50);
+    assert_eq!(run.sample.len(), 50);
+    let before = Placement::build(Algorithm::Jump, &nodes, 0);
+    let after = Placement::build(Algorithm::Jump, &grown, 0);
+    for (k, &(b, a)) in names.iter().zip(&run.sample) {
+        assert_eq!(
+            (b as usize, a.map(|a| a as usize)),
+            (before.locate(k.as_bytes()), Some(after.locate(k.as_bytes())))
+        );
+    }
+    let moved = run.sample.iter().filter(|(b, a)| Some(*b) != *a).count() as u64;
+    assert!(moved <= run.moved && moved > 0);
+}

@@ -365,3 +365,87 @@ async fn breaking_the_dependency_opens_the_breaker() {
     // The chart shades the open spans.
     assert!(!el.query_selector("svg.chart .band-open").unwrap().unwrap().get_attribute("d").unwrap().is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn adding_a_node_updates_the_histogram_and_the_moved_keys() {
+    use playground::sim::ring::run::Change;
+    use playground::sim::ring::Node;
+    let el = container();
+    let start = presets::hash_ring("add-node").unwrap();
+    let scenario = Scenario::HashRing(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let lanes = || all(&el, "figure.ring-lane");
+    let bars = |lane: &Element| all(lane, "svg.bars rect.bar").len();
+    let moved = |lane: &Element| lane.query_selector(".moved-text").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(lanes().len(), 3, "modulo, ketama and jump");
+    assert!(lanes().iter().all(|l| bars(l) == 11), "ten caches and the newcomer");
+    assert!(
+        moved(&lanes()[1]).starts_with("Adding cache-11:11211 moved 10,172 of 100,000 keys (10.2%)"),
+        "{}",
+        moved(&lanes()[1])
+    );
+
+    // The 11 caches become the start, and a 12th joins.
+    button(&el, "Add another node").click();
+    settle().await;
+    let mut expected = start.clone();
+    expected.nodes.push(Node::new("cache-11:11211"));
+    expected.change = Some(Change::Add(Node::new("cache-12:11211")));
+    let runs = expected.run().unwrap();
+    assert!(lanes().iter().all(|l| bars(l) == 12));
+    for (lane, run) in lanes().iter().zip(&runs) {
+        let text = moved(lane);
+        assert!(
+            text.starts_with(&format!("Adding cache-12:11211 moved {} of 100,000 keys", group(run.moved))),
+            "{text}"
+        );
+    }
+    assert!(runs[1].moved < 10_000 && runs[0].moved > 80_000);
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(
+        status,
+        format!(
+            "Adding cache-12:11211; modulo moves {}; ketama moves {}; jump moves {}",
+            group(runs[0].moved),
+            group(runs[1].moved),
+            group(runs[2].moved)
+        )
+    );
+    // Every moved sample key on the ketama ring is drawn as moved, in the newcomer's colour.
+    let ring_moved = all(&lanes()[1], "svg.ring-chart circle.key.moved");
+    assert!(!ring_moved.is_empty());
+    assert!(ring_moved.iter().all(|c| c.get_attribute("class").unwrap() == "key n3 moved"));
+
+    // A ring with 4 virtual nodes per server spreads the keys far worse than ketama's 160.
+    let algorithm: web_sys::HtmlSelectElement = all(&el, ".lane-controls select")[2].clone().unchecked_into();
+    algorithm.set_value("ring");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    algorithm.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+    let points: HtmlInputElement =
+        el.query_selector(".lane-controls input[type=range]").unwrap().unwrap().unchecked_into();
+    set_input(&points, "4", "input");
+    settle().await;
+    let rows = summary_rows(&el);
+    assert_eq!(rows[2][0], "Ring with 4 virtual nodes per server");
+    let busiest = |row: &Vec<String>| row[4].parse::<f64>().unwrap();
+    assert!(busiest(&rows[2]) > 1.5 && busiest(&rows[1]) < 1.3, "{rows:?}");
+}
+
+/// `n` with thousands separators, as the widgets print counts.
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

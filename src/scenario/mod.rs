@@ -13,7 +13,7 @@ use crate::sim::breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dep
 use crate::sim::breaker::State;
 use crate::sim::ratelimit::run::{run_lane, LaneRun};
 use crate::sim::ratelimit::LimiterConfig;
-use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES};
+use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES, MAX_RING_POINTS};
 use crate::sim::ring::{maglev, validate_nodes, KeyHash, Node};
 use crate::sim::rng::Rng;
 use crate::sim::shard::run::{range_queries, run_scheme, Reshard, SchemeConfig, SchemeRun, Workload};
@@ -205,6 +205,14 @@ impl HashRingScenario {
             // Keep a run to seconds: rendezvous scores every node for every key,
             // and a Maglev fill visits every node in every round.
             for nodes in std::iter::once(&self.nodes).chain(after.as_ref()) {
+                if let Variant::Ring { points } = v {
+                    if u64::from(*points) * nodes.len() as u64 > MAX_RING_POINTS {
+                        return Err(format!(
+                            "a ring of {points} points per node over {} nodes holds more than {MAX_RING_POINTS} points; use fewer",
+                            nodes.len()
+                        ));
+                    }
+                }
                 let steps = match v {
                     Variant::Rendezvous => nodes.len() as f64 * keys,
                     Variant::Maglev { table_size } => maglev::build_steps(nodes, *table_size),
@@ -226,8 +234,18 @@ impl HashRingScenario {
     /// Places the keys with every variant, before and after the change.
     pub fn run(&self) -> Result<Vec<VariantRun>, String> {
         self.validate()?;
-        let keys: Vec<KeyHash> =
-            self.keys.generate(&mut Rng::new(self.seed)).iter().map(|k| KeyHash::of(k.as_bytes())).collect();
+        self.run_on(&self.hash_keys(), 0)
+    }
+
+    /// The key set, generated from the seed and hashed once (see [`KeyHash`]).
+    pub fn hash_keys(&self) -> Vec<KeyHash> {
+        self.keys.generate(&mut Rng::new(self.seed)).iter().map(|k| KeyHash::of(k.as_bytes())).collect()
+    }
+
+    /// [`run`](Self::run) on keys hashed by [`hash_keys`](Self::hash_keys)
+    /// (of a validated scenario), keeping where the first `sample` keys go:
+    /// the widget hashes a key set once and re-places it after every edit.
+    pub fn run_on(&self, keys: &[KeyHash], sample: usize) -> Result<Vec<VariantRun>, String> {
         let after = match &self.change {
             Some(c) => Some((c, c.apply(&self.nodes)?)),
             None => None,
@@ -235,7 +253,7 @@ impl HashRingScenario {
         Ok(self
             .variants
             .iter()
-            .map(|v| run_variant(v, &self.nodes, &keys, after.as_ref().map(|(c, n)| (*c, n.as_slice()))))
+            .map(|v| run_variant(v, &self.nodes, keys, after.as_ref().map(|(c, n)| (*c, n.as_slice())), sample))
             .collect())
     }
 }

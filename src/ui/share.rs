@@ -11,17 +11,19 @@ use std::time::Duration;
 /// How long the scenario must stay unchanged before the URL is rewritten.
 pub const URL_DELAY_MS: u64 = 250;
 
-/// Keeps `current()` (the scenario with its playhead) in the URL's query,
-/// written once a change settles: a slider drag would otherwise rewrite it
-/// every frame, and browsers throttle rapid history updates. Nothing is
-/// written while playback runs.
-pub fn keep_in_url(playback: Playback, current: impl Fn() -> Scenario + Copy + Send + Sync + 'static) {
+/// Keeps `current()` (the scenario with its playhead, if it has one) in the
+/// URL's query, written once a change settles: a slider drag would otherwise
+/// rewrite it every frame, and browsers throttle rapid history updates.
+/// Nothing is written while playback runs.
+pub fn keep_in_url(playback: Option<Playback>, current: impl Fn() -> Scenario + Copy + Send + Sync + 'static) {
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let _ = current();
-        playback.playhead.track();
-        if playback.playing.get() {
-            return;
+        if let Some(p) = playback {
+            p.playhead.track();
+            if p.playing.get() {
+                return;
+            }
         }
         if let Some(h) = pending.get_value() {
             h.clear();

@@ -7,6 +7,8 @@
 
 #[cfg(feature = "circuit-breaker")]
 pub mod circuit_breaker;
+#[cfg(feature = "hash-ring")]
+pub mod hash_ring;
 #[cfg(feature = "rate-limiter")]
 pub mod rate_limiter;
 
@@ -45,6 +47,11 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary:
             "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.",
     },
+    WidgetInfo {
+        kind: "hash-ring",
+        title: "Consistent hashing",
+        summary: "libketama's ring, jump hash, rendezvous, Envoy's Maglev and bounded loads placing the same keys as nodes come and go.",
+    },
 ];
 
 /// Whether this bundle holds the widget `kind` (see the crate's features).
@@ -67,6 +74,8 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
         "rate-limiter" => presets::rate_limiter("default").map(Scenario::RateLimiter),
         #[cfg(feature = "circuit-breaker")]
         "circuit-breaker" => presets::circuit_breaker("default").map(Scenario::CircuitBreaker),
+        #[cfg(feature = "hash-ring")]
+        "hash-ring" => presets::hash_ring("default").map(Scenario::HashRing),
         _ => None,
     }
 }
@@ -74,7 +83,10 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
 /// Any widget, chosen by its scenario. `notice` is shown above it (for
 /// example why a link's scenario was replaced by the default).
 #[component]
-#[cfg_attr(not(any(feature = "rate-limiter", feature = "circuit-breaker")), allow(unused_variables))]
+#[cfg_attr(
+    not(any(feature = "rate-limiter", feature = "circuit-breaker", feature = "hash-ring")),
+    allow(unused_variables)
+)]
 pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Option<String>) -> impl IntoView {
     match scenario {
         #[cfg(feature = "rate-limiter")]
@@ -86,6 +98,10 @@ pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Opt
             <circuit_breaker::CircuitBreakerWidget initial=s mode=mode title=title notice=notice />
         }
         .into_any(),
+        #[cfg(feature = "hash-ring")]
+        Scenario::HashRing(s) => {
+            view! { <hash_ring::HashRingWidget initial=s mode=mode title=title notice=notice /> }.into_any()
+        }
         // Scenarios this bundle can read but has no widget for: sharding runs
         // in the engine and the CLI only, so far.
         #[allow(unreachable_patterns)]

@@ -107,6 +107,16 @@ try {
     if (!edges.some((e) => Number(e.slice(1)) > 0)) throw new Error(`no transition in the diagrams: ${edges}`);
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("hash-ring page: adding a node redraws every placement", async () => {
+    await session.go(`${origin}/widgets/hash-ring`);
+    await session.waitFor("return document.querySelectorAll('figure.ring-lane').length === 3 && document.querySelectorAll('svg.bars rect.bar').length === 33");
+    await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Add another node').click()");
+    await session.waitFor("return document.querySelectorAll('svg.bars rect.bar').length === 36");
+    const texts = await session.exec("return [...document.querySelectorAll('.moved-text')].map(p => p.textContent)");
+    if (!texts.every((t) => t.startsWith("Adding cache-12:11211 moved "))) throw new Error(`moved: ${texts.join(" | ")}`);
+    // The link keeps the new starting point: eleven caches and the change.
+    await session.waitFor("return location.search.startsWith('?s=')", 3000);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.

@@ -32,11 +32,21 @@ pub fn key_hash(key: &[u8]) -> u32 {
     u32::from_le_bytes([d[0], d[1], d[2], d[3]])
 }
 
+/// libketama's digests per server of average weight: 40, or 160 points.
+pub const DIGESTS: u32 = 40;
+
 /// The number of digests (four points each) server `weight` of `total`
 /// gets among `n` servers, in libketama's float arithmetic.
 pub fn digests(weight: u32, total: u64, n: usize) -> u32 {
+    digests_scaled(weight, total, n, DIGESTS)
+}
+
+/// [`digests`] with `per_server` digests for a server of average weight in
+/// place of libketama's 40: the same arithmetic (`per_server` as a double,
+/// like the C literal), so `per_server = 40` is libketama exactly.
+pub fn digests_scaled(weight: u32, total: u64, n: usize, per_server: u32) -> u32 {
     let pct = weight as f32 / total as f32;
-    let x = f64::from(pct) * 40.0 * f64::from(n as f32);
+    let x = f64::from(pct) * f64::from(per_server) * f64::from(n as f32);
     (x as f32).floor() as u32
 }
 
@@ -49,11 +59,18 @@ pub struct Continuum {
 impl Continuum {
     /// The continuum of `nodes`, weighted as libketama weights servers by memory.
     pub fn new(nodes: &[Node]) -> Continuum {
+        Continuum::with_digests(nodes, DIGESTS)
+    }
+
+    /// libketama's continuum with `per_server` digests (4 points each) for a
+    /// server of average weight instead of 40: the virtual-node count as a
+    /// parameter, everything else as libketama does it.
+    pub fn with_digests(nodes: &[Node], per_server: u32) -> Continuum {
         let total: u64 = nodes.iter().map(|n| u64::from(n.weight)).sum();
         let mut points = Vec::new();
         let mut text = Vec::with_capacity(32);
         for (i, node) in nodes.iter().enumerate() {
-            for k in 0..digests(node.weight, total.max(1), nodes.len()) {
+            for k in 0..digests_scaled(node.weight, total.max(1), nodes.len(), per_server) {
                 text.clear();
                 text.extend_from_slice(node.name.as_bytes());
                 text.push(b'-');

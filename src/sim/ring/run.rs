@@ -80,6 +80,11 @@ impl KeySet {
 pub enum Variant {
     Modulo,
     Ketama,
+    /// libketama's ring with `points` virtual nodes (a multiple of 4) for a
+    /// server of average weight instead of its 160: `{"ring": {"points": 40}}`.
+    Ring {
+        points: u32,
+    },
     Jump,
     Rendezvous,
     Maglev {
@@ -96,6 +101,11 @@ fn default_table_size() -> u64 {
     65537
 }
 
+/// The most virtual nodes per server a [`Variant::Ring`] may ask for.
+pub const MAX_POINTS: u32 = 4_000;
+/// The most points a ring may hold in all (32 MB of them).
+pub const MAX_RING_POINTS: u64 = 4_000_000;
+
 impl Variant {
     /// Checks the parameters.
     pub fn validate(&self) -> Result<(), String> {
@@ -103,6 +113,9 @@ impl Variant {
             // The bound first: trial division of a huge number would take forever.
             Variant::Maglev { table_size } if *table_size > MAX_TABLE_SIZE || !is_prime(*table_size) => {
                 Err(format!("maglev table_size must be a prime of at most {MAX_TABLE_SIZE}, not {table_size}"))
+            }
+            Variant::Ring { points } if *points == 0 || *points > MAX_POINTS || points % 4 != 0 => {
+                Err(format!("ring points must be a multiple of 4 from 4 to {MAX_POINTS}, not {points}"))
             }
             Variant::BoundedLoads { factor }
                 if !(bounded::FACTOR_RANGE.0..=bounded::FACTOR_RANGE.1).contains(factor) =>
@@ -122,6 +135,7 @@ impl Variant {
         match self {
             Variant::Modulo => "modulo",
             Variant::Ketama => "ketama",
+            Variant::Ring { .. } => "ring",
             Variant::Jump => "jump",
             Variant::Rendezvous => "rendezvous",
             Variant::Maglev { .. } => "maglev",
@@ -138,6 +152,11 @@ impl Variant {
         match self {
             Variant::Modulo => simple(Algorithm::Modulo, 0),
             Variant::Ketama => simple(Algorithm::Ketama, 0),
+            Variant::Ring { points } => {
+                let ring = Continuum::with_digests(nodes, points / 4);
+                let placed = keys.iter().map(|k| ring.point_for(k.md5).map_or(0, |p| p.node)).collect();
+                (placed, std::mem::size_of_val(ring.points()))
+            }
             Variant::Jump => simple(Algorithm::Jump, 0),
             Variant::Rendezvous => simple(Algorithm::Rendezvous, 0),
             Variant::Maglev { table_size } => simple(Algorithm::Maglev, *table_size),
@@ -242,14 +261,20 @@ pub struct VariantRun {
     pub moved_elsewhere: u64,
     pub moved_fraction: f64,
     pub ideal_fraction: f64,
+    /// The node indices of the first keys asked for (before, and after the
+    /// change), for drawing; not reported.
+    #[serde(skip)]
+    pub sample: Vec<(u32, Option<u32>)>,
 }
 
-/// Places `keys` (hashed once, see [`KeyHash`]) on `nodes` with `variant`, and again after `change`.
+/// Places `keys` (hashed once, see [`KeyHash`]) on `nodes` with `variant`,
+/// and again after `change`, keeping where the first `sample` keys went.
 pub fn run_variant(
     variant: &Variant,
     nodes: &[Node],
     keys: &[KeyHash],
     change: Option<(&Change, &[Node])>,
+    sample: usize,
 ) -> VariantRun {
     let (placed, memory_bytes) = variant.place(nodes, keys);
     let before = Spread::of(&placed, nodes);
@@ -262,6 +287,7 @@ pub fn run_variant(
         moved_elsewhere: 0,
         moved_fraction: 0.0,
         ideal_fraction: 0.0,
+        sample: placed.iter().take(sample).map(|&p| (p, None)).collect(),
     };
     if let Some((change, after_nodes)) = change {
         let (placed_after, _) = variant.place(after_nodes, keys);
@@ -275,6 +301,9 @@ pub fn run_variant(
                 run.moved += 1;
                 run.moved_elsewhere += u64::from(from != touched && to != touched);
             }
+        }
+        for (s, &a) in run.sample.iter_mut().zip(&placed_after) {
+            s.1 = Some(a);
         }
         run.after = Some(Spread::of(&placed_after, after_nodes));
         run.moved_fraction = run.moved as f64 / keys.len().max(1) as f64;

@@ -128,7 +128,7 @@ pub fn CircuitBreakerWidget(
         Scenario::CircuitBreaker(s)
     };
     if mode != Mode::Inline {
-        share::keep_in_url(playback, current);
+        share::keep_in_url(Some(playback), current);
     }
 
     // Changes the dependency from the playhead on, until its next scripted change.

@@ -98,7 +98,7 @@ pub fn RateLimiterWidget(
     };
     // The page and embed routes keep the scenario in the URL.
     if mode != Mode::Inline {
-        share::keep_in_url(playback, current);
+        share::keep_in_url(Some(playback), current);
     }
 
     let fire = move |count: u32| {

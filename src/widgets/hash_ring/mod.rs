@@ -1,0 +1,596 @@
+//! The hash-ring widget: a key set placed on nodes by up to three
+//! algorithms side by side, each drawn as a ring (its virtual-node points and
+//! a sample of keys) and a load histogram, with what the last change to the
+//! nodes moved.
+//!
+//! The key set is hashed once (a memo on the keys and, for Zipf requests,
+//! the seed); every other edit re-places the hashed keys, so a slider over
+//! virtual nodes or the load factor re-runs a million keys without hashing
+//! them again. The scenario keeps the nodes before the last change and the
+//! change; "Add another node" and "Remove another node" make the present
+//! nodes the new starting point and change them again.
+
+mod render;
+
+use super::Mode;
+use crate::scenario::{presets, HashRingScenario, Scenario};
+use crate::sim::ring::bounded::FACTOR_RANGE;
+use crate::sim::ring::run::{Change, KeySet, Variant, VariantRun};
+use crate::sim::ring::Node;
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::Shared;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Keys drawn on each ring: the first this many of the key set.
+pub const SAMPLE: usize = 240;
+/// Most nodes the widget offers (the engine and the CLI take up to 10,000).
+pub const MAX_WIDGET_NODES: usize = 64;
+
+/// Every placement, in menu order, with the parameters a new lane starts from.
+const VARIANTS: [Variant; 7] = [
+    Variant::Modulo,
+    Variant::Ketama,
+    Variant::Ring { points: 40 },
+    Variant::Jump,
+    Variant::Rendezvous,
+    Variant::Maglev { table_size: 65537 },
+    Variant::BoundedLoads { factor: 125 },
+];
+
+/// Maglev table sizes offered: primes, Envoy's default 65,537 among them.
+const TABLE_SIZES: [u64; 4] = [251, 2039, 65537, 131_071];
+
+/// Key-set sizes offered.
+const COUNTS: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+fn node_name(i: usize) -> String {
+    format!("cache-{i}:11211")
+}
+
+/// The first `cache-<i>:11211` name neither list uses.
+fn next_name(nodes: &[Node], after: &[Node]) -> String {
+    (1..).map(node_name).find(|n| !nodes.iter().chain(after).any(|m| &m.name == n)).unwrap_or_default()
+}
+
+/// The nodes after the change, or as they are.
+fn nodes_now(s: &HashRingScenario) -> Vec<Node> {
+    s.change.as_ref().and_then(|c| c.apply(&s.nodes).ok()).unwrap_or_else(|| s.nodes.clone())
+}
+
+/// Makes the present nodes (after the change) the starting point.
+fn commit(s: &mut HashRingScenario) {
+    s.nodes = nodes_now(s);
+    s.change = None;
+}
+
+/// `n` nodes: the first `n` present ones, then new `cache-<i>` nodes; the
+/// change is kept if it still applies, re-aimed at the last node if its
+/// node is gone, and a new node's name stays unused.
+fn resize(s: &mut HashRingScenario, n: usize) {
+    s.nodes.truncate(n);
+    while s.nodes.len() < n {
+        let name = next_name(&s.nodes, &[]);
+        s.nodes.push(Node::new(name));
+    }
+    let last = s.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
+    match &mut s.change {
+        Some(Change::Remove(name) | Change::Reweight { name, .. }) if !s.nodes.iter().any(|m| &m.name == name) => {
+            *name = last
+        }
+        Some(Change::Add(node)) if s.nodes.iter().any(|m| m.name == node.name) => {
+            node.name = next_name(&s.nodes, &[]);
+        }
+        _ => {}
+    }
+}
+
+fn change_kind(c: Option<&Change>) -> &'static str {
+    match c {
+        None => "none",
+        Some(Change::Add(_)) => "add",
+        Some(Change::Remove(_)) => "remove",
+        Some(Change::Reweight { .. }) => "reweight",
+    }
+}
+
+/// The node a remove or re-weight names, or the weight an add gives.
+fn change_node(c: Option<&Change>) -> Option<&str> {
+    match c {
+        Some(Change::Remove(name) | Change::Reweight { name, .. }) => Some(name),
+        _ => None,
+    }
+}
+
+fn keys_kind(k: &KeySet) -> &'static str {
+    match k {
+        KeySet::Uniform { .. } => "uniform",
+        KeySet::Zipf { .. } => "zipf",
+        KeySet::List { .. } => "list",
+    }
+}
+
+/// The run every view of the widget reads: one result per placement.
+type Computed = Shared<Result<Vec<VariantRun>, String>>;
+
+/// The hash-ring widget.
+#[component]
+pub fn HashRingWidget(
+    initial: HashRingScenario,
+    mode: Mode,
+    title: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let scenario = RwSignal::new(HashRingScenario { view: Default::default(), ..initial });
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(notice);
+
+    // What the hashed keys depend on: the key set, and the seed only where it draws them.
+    let key_input = Memo::new(move |_| {
+        scenario.with(|s| (s.keys.clone(), if matches!(s.keys, KeySet::Zipf { .. }) { s.seed } else { 0 }))
+    });
+    let hashed = Memo::new(move |_| {
+        key_input.track();
+        Shared(Arc::new(scenario.with_untracked(HashRingScenario::hash_keys)))
+    });
+    let runs: Memo<Computed> = Memo::new(move |_| {
+        let keys = hashed.get();
+        Shared(Arc::new(scenario.with(|s| s.validate().and_then(|()| s.run_on(&keys.0, SAMPLE)))))
+    });
+    let sample_hashes =
+        Memo::new(move |_| hashed.with(|k| k.0.iter().take(SAMPLE).map(|h| h.md5).collect::<Vec<u32>>()));
+    let lane_count = Memo::new(move |_| scenario.with(|s| s.variants.len()));
+    let lane_variants = Memo::new(move |_| scenario.with(|s| s.variants.iter().map(Variant::name).collect::<Vec<_>>()));
+    let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
+
+    let edit =
+        move |f: &dyn Fn(&mut HashRingScenario)| controls::try_edit(scenario, error, HashRingScenario::validate, f);
+
+    let current = move || Scenario::HashRing(scenario.get());
+    if mode != Mode::Inline {
+        share::keep_in_url(None, current);
+    }
+
+    // "Add another node" and "Remove another node": the present nodes become
+    // the starting point, and the status line says what the new change moved.
+    let announce = move || {
+        let text = scenario.with_untracked(|s| {
+            runs.with_untracked(|r| match (r.0.as_ref(), &s.change) {
+                (Ok(lanes), Some(c)) => lanes
+                    .iter()
+                    .map(|l| format!("{} moves {}", l.variant.name(), render::thousands(l.moved)))
+                    .fold(render::change_words(c), |acc, part| format!("{acc}; {part}")),
+                _ => String::new(),
+            })
+        });
+        status.set(Some(text));
+    };
+    let add_node = move || {
+        if edit(&|s| {
+            commit(s);
+            s.change = Some(Change::Add(Node::new(next_name(&s.nodes, &[]))));
+        }) {
+            announce();
+        }
+    };
+    let remove_node = move || {
+        if edit(&|s| {
+            let picked = change_node(s.change.as_ref()).map(String::from);
+            commit(s);
+            let name = picked
+                .filter(|p| s.nodes.iter().any(|n| &n.name == p))
+                .or_else(|| s.nodes.last().map(|n| n.name.clone()))
+                .unwrap_or_default();
+            s.change = Some(Change::Remove(name));
+        }) {
+            announce();
+        }
+    };
+
+    let heading = title.clone();
+    let aria = title.unwrap_or_else(|| "Consistent hashing".to_string());
+    let compact = mode == Mode::Embed;
+    let change = Memo::new(move |_| scenario.with(|s| s.change.clone()));
+    let node_names = Memo::new(move |_| scenario.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()));
+
+    view! {
+        <section class="widget hash-ring" class:compact=compact aria-label=aria>
+            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
+            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
+            <div class="widget-body">
+                <div class="controls" role="group" aria-label="Keys and nodes">
+                    <SelectControl
+                        label="Preset"
+                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
+                            .chain(presets::HASH_RING.iter().map(|(n, d)| (n.to_string(), d.to_string())))
+                            .collect()
+                        value=Signal::derive(String::new)
+                        on_change=Callback::new(move |name: String| {
+                            if let Some(p) = presets::hash_ring(&name) {
+                                error.set(None);
+                                scenario.set(p);
+                                status.set(Some(format!("Loaded preset {name}")));
+                            }
+                        })
+                    />
+                    {move || {
+                        let kind = scenario.with(|s| keys_kind(&s.keys));
+                        let mut options = vec![
+                            ("uniform".to_string(), "distinct keys, each once".to_string()),
+                            ("zipf".to_string(), "requests for hot keys (Zipf)".to_string()),
+                        ];
+                        if kind == "list" {
+                            options.push(("list".into(), "the listed keys".into()));
+                        }
+                        view! {
+                            <SelectControl
+                                label="Keys"
+                                options=options
+                                value=Signal::derive(move || scenario.with(|s| keys_kind(&s.keys).to_string()))
+                                on_change=Callback::new(move |k: String| {
+                                    edit(&|s| {
+                                        let count = s.keys.len().clamp(1, 1_000_000);
+                                        s.keys = match k.as_str() {
+                                            "zipf" => KeySet::Zipf { count, distinct: 1_000 },
+                                            _ => KeySet::Uniform { count },
+                                        };
+                                    });
+                                })
+                            />
+                        }
+                    }}
+                    <Show when=move || scenario.with(|s| !matches!(s.keys, KeySet::List { .. }))>
+                        <SelectControl
+                            label="How many"
+                            options=COUNTS.iter().map(|c| (c.to_string(), render::thousands(*c as u64))).collect()
+                            value=Signal::derive(move || scenario.with(|s| s.keys.len().to_string()))
+                            on_change=Callback::new(move |v: String| {
+                                if let Ok(n) = v.parse::<usize>() {
+                                    edit(&|s| match &mut s.keys {
+                                        KeySet::Uniform { count } | KeySet::Zipf { count, .. } => *count = n,
+                                        KeySet::List { .. } => {}
+                                    });
+                                }
+                            })
+                        />
+                    </Show>
+                    <Show when=move || scenario.with(|s| matches!(s.keys, KeySet::Zipf { .. }))>
+                        <SelectControl
+                            label="Distinct keys"
+                            options=[100usize, 1_000, 10_000].iter().map(|c| (c.to_string(), render::thousands(*c as u64))).collect()
+                            value=Signal::derive(move || scenario.with(|s| match s.keys {
+                                KeySet::Zipf { distinct, .. } => distinct.to_string(),
+                                _ => String::new(),
+                            }))
+                            on_change=Callback::new(move |v: String| {
+                                if let Ok(n) = v.parse::<usize>() {
+                                    edit(&|s| {
+                                        if let KeySet::Zipf { distinct, .. } = &mut s.keys {
+                                            *distinct = n;
+                                        }
+                                    });
+                                }
+                            })
+                        />
+                    </Show>
+                    <NumberControl
+                        label="Nodes"
+                        value=Signal::derive(move || scenario.with(|s| s.nodes.len() as f64))
+                        min=1.0
+                        max=MAX_WIDGET_NODES as f64
+                        step=1.0
+                        on_change=Callback::new(move |v: f64| {
+                            let n = (v.round() as usize).clamp(1, MAX_WIDGET_NODES);
+                            edit(&|s| resize(s, n));
+                        })
+                    />
+                    <SeedControl
+                        value=Signal::derive(move || scenario.with(|s| s.seed))
+                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                    />
+                </div>
+                <div class="controls change-controls" role="group" aria-label="The change to the nodes">
+                    <SelectControl
+                        label="Change"
+                        options=vec![
+                            ("none".into(), "none".into()),
+                            ("add".into(), "add a node".into()),
+                            ("remove".into(), "remove a node".into()),
+                            ("reweight".into(), "re-weight a node".into()),
+                        ]
+                        value=Signal::derive(move || change_kind(change.get().as_ref()).to_string())
+                        on_change=Callback::new(move |k: String| {
+                            edit(&|s| {
+                                let last = s.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
+                                s.change = match k.as_str() {
+                                    "add" => Some(Change::Add(Node::new(next_name(&s.nodes, &[])))),
+                                    "remove" => Some(Change::Remove(last)),
+                                    "reweight" => Some(Change::Reweight { name: last, weight: 2 }),
+                                    _ => None,
+                                };
+                            });
+                        })
+                    />
+                    {move || {
+                        let c = change.get();
+                        let names = node_names.get();
+                        change_node(c.as_ref()).map(|picked| {
+                            let picked = picked.to_string();
+                            view! {
+                                <SelectControl
+                                    label="Node"
+                                    options=names.iter().map(|n| (n.clone(), n.clone())).collect()
+                                    value=Signal::derive(move || picked.clone())
+                                    on_change=Callback::new(move |name: String| {
+                                        edit(&|s| {
+                                            if let Some(Change::Remove(n) | Change::Reweight { name: n, .. }) = &mut s.change {
+                                                *n = name.clone();
+                                            }
+                                        });
+                                    })
+                                />
+                            }
+                        })
+                    }}
+                    <Show when=move || matches!(change.get(), Some(Change::Add(_) | Change::Reweight { .. }))>
+                        <NumberControl
+                            label="Weight"
+                            value=Signal::derive(move || match change.get() {
+                                Some(Change::Add(n)) => f64::from(n.weight),
+                                Some(Change::Reweight { weight, .. }) => f64::from(weight),
+                                _ => 1.0,
+                            })
+                            min=1.0
+                            max=10.0
+                            step=1.0
+                            on_change=Callback::new(move |v: f64| {
+                                let w = (v.round() as u32).clamp(1, 10);
+                                edit(&|s| match &mut s.change {
+                                    Some(Change::Add(n)) => n.weight = w,
+                                    Some(Change::Reweight { weight, .. }) => *weight = w,
+                                    _ => {}
+                                });
+                            })
+                        />
+                    </Show>
+                    <div class="fire" role="group" aria-label="Change the nodes again">
+                        <button type="button" data-action="add-node" on:click=move |_| add_node()>"Add another node"</button>
+                        <button
+                            type="button"
+                            data-action="remove-node"
+                            disabled=move || scenario.with(|s| nodes_now(s).len() < 2)
+                            on:click=move |_| remove_node()
+                        >
+                            "Remove another node"
+                        </button>
+                    </div>
+                </div>
+                <div class="lanes-controls">
+                    {move || {
+                        lane_variants
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, name)| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
+                                edit(&|s| {
+                                    if let Some(v) = s.variants.get_mut(i) {
+                                        (f.0)(v)
+                                    }
+                                });
+                            }) remove=Callback::new(move |_| {
+                                edit(&|s| {
+                                    if s.variants.len() > 1 {
+                                        s.variants.remove(i);
+                                    }
+                                });
+                            }) /> })
+                            .collect_view()
+                    }}
+                    <Show when=move || scenario.with(|s| s.variants.len() < crate::scenario::MAX_VARIANTS)>
+                        <button
+                            type="button"
+                            class="add-lane"
+                            on:click=move |_| {
+                                edit(&|s| {
+                                    let next = VARIANTS.iter().find(|v| !s.variants.iter().any(|w| w.name() == v.name())).cloned().unwrap_or(Variant::Ketama);
+                                    s.variants.push(next);
+                                });
+                            }
+                        >
+                            "+ Compare another placement"
+                        </button>
+                    </Show>
+                </div>
+                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                <p class="legend" aria-hidden="true">
+                    <span class="key point">"a node's points on the ring"</span>
+                    <span class="key sample">"a key, in its node's colour"</span>
+                    <span class="key moved">"a key the change moved"</span>
+                    <span class="key before">"keys before the change"</span>
+                    <span class="key fair">"fair share"</span>
+                </p>
+                <div class="lanes ring-lanes">
+                    {move || {
+                        (0..lane_count.get())
+                            .map(|i| view! { <LaneChart index=i runs=runs scenario=scenario sample=sample_hashes /> })
+                            .collect_view()
+                    }}
+                </div>
+                <table class="summary" inner_html=move || {
+                    let has_change = change.with(Option::is_some);
+                    runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, has_change)).unwrap_or_default())
+                }></table>
+                <ShareBar
+                    title="Consistent hashing"
+                    inline=mode == Mode::Inline
+                    current=Callback::new(move |_| current())
+                    on_import=Callback::new(move |imported: Scenario| match imported {
+                        Scenario::HashRing(s) => {
+                            scenario.set(HashRingScenario { view: Default::default(), ..s });
+                            error.set(None);
+                            Ok(())
+                        }
+                        // Unreachable in a bundle of this family alone.
+                        #[allow(unreachable_patterns)]
+                        other => Err(format!(
+                            "This is a {} scenario; the hash-ring widget imports hash-ring scenarios",
+                            other.widget()
+                        )),
+                    })
+                    status=status
+                />
+            </div>
+        </section>
+    }
+}
+
+/// An edit to one lane's placement.
+#[derive(Clone)]
+pub struct LaneEdit(pub Arc<dyn Fn(&mut Variant) + Send + Sync>);
+
+fn lane_edit(f: impl Fn(&mut Variant) + Send + Sync + 'static) -> LaneEdit {
+    LaneEdit(Arc::new(f))
+}
+
+#[component]
+fn LaneControls(
+    index: usize,
+    name: &'static str,
+    scenario: RwSignal<HashRingScenario>,
+    edit: Callback<LaneEdit>,
+    remove: Callback<()>,
+) -> impl IntoView {
+    let variant = move || scenario.with(|s| s.variants.get(index).cloned());
+    view! {
+        <fieldset class="lane-controls">
+            <legend>{format!("Placement {}", index + 1)}</legend>
+            <SelectControl
+                label="Algorithm"
+                options=VARIANTS.iter().map(|v| (v.name().to_string(), render::variant_label(v))).collect()
+                value=Signal::derive(move || name.to_string())
+                on_change=Callback::new(move |n: String| {
+                    if let Some(v) = VARIANTS.iter().find(|v| v.name() == n).cloned() {
+                        edit.run(lane_edit(move |l| *l = v.clone()));
+                    }
+                })
+            />
+            <Show when=move || name == "ring">
+                <NumberControl
+                    label="Virtual nodes per server"
+                    value=Signal::derive(move || match variant() {
+                        Some(Variant::Ring { points }) => f64::from(points),
+                        _ => 0.0,
+                    })
+                    min=4.0
+                    max=1000.0
+                    step=4.0
+                    on_change=Callback::new(move |v: f64| {
+                        let p = ((v / 4.0).round().clamp(1.0, 250.0) as u32) * 4;
+                        edit.run(lane_edit(move |l| *l = Variant::Ring { points: p }));
+                    })
+                />
+            </Show>
+            <Show when=move || name == "maglev">
+                <SelectControl
+                    label="Table size"
+                    options=TABLE_SIZES.iter().map(|m| (m.to_string(), format!("{} slots", render::thousands(*m)))).collect()
+                    value=Signal::derive(move || match variant() {
+                        Some(Variant::Maglev { table_size }) => table_size.to_string(),
+                        _ => String::new(),
+                    })
+                    on_change=Callback::new(move |v: String| {
+                        if let Ok(m) = v.parse::<u64>() {
+                            edit.run(lane_edit(move |l| *l = Variant::Maglev { table_size: m }));
+                        }
+                    })
+                />
+            </Show>
+            <Show when=move || name == "bounded-loads">
+                <NumberControl
+                    label="Load factor"
+                    value=Signal::derive(move || match variant() {
+                        Some(Variant::BoundedLoads { factor }) => f64::from(factor),
+                        _ => 0.0,
+                    })
+                    min=f64::from(FACTOR_RANGE.0.max(101))
+                    max=300.0
+                    step=1.0
+                    unit="%"
+                    on_change=Callback::new(move |v: f64| {
+                        let f = (v.round() as u32).clamp(FACTOR_RANGE.0, FACTOR_RANGE.1);
+                        edit.run(lane_edit(move |l| *l = Variant::BoundedLoads { factor: f }));
+                    })
+                />
+            </Show>
+            <Show when=move || scenario.with(|s| s.variants.len() > 1)>
+                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
+                    {format!("Remove placement {}", index + 1)}
+                </button>
+            </Show>
+        </fieldset>
+    }
+}
+
+#[component]
+fn LaneChart(
+    index: usize,
+    runs: Memo<Computed>,
+    scenario: RwSignal<HashRingScenario>,
+    sample: Memo<Vec<u32>>,
+) -> impl IntoView {
+    // The lane's rows, with the nodes before and after, computed once per run.
+    let drawn = Memo::new(move |_| {
+        runs.with(|r| {
+            let run = r.0.as_ref().as_ref().ok()?.get(index)?.clone();
+            scenario.with_untracked(|s| {
+                let after = s.change.as_ref().and_then(|c| c.apply(&s.nodes).ok());
+                let total = s.keys.len() as u64;
+                let rows = render::node_rows(&s.nodes, after.as_deref(), &run, total);
+                let ring = sample.with(|h| render::ring_svg(&run.variant, &s.nodes, after.as_deref(), &rows, &run, h));
+                Some(Shared(Arc::new(Drawn {
+                    label: render::variant_label(&run.variant),
+                    caption: render::ring_caption(&run.variant),
+                    aria: render::lane_label(&run.variant, &rows),
+                    ring,
+                    bars: render::histogram_svg(&rows),
+                    table: render::node_table(&rows),
+                    moved: render::moved_text(s.change.as_ref(), &run, total),
+                })))
+            })
+        })
+    });
+    let part = move |f: fn(&Drawn) -> &str| drawn.with(|d| d.as_ref().map(|d| f(&d.0).to_string()).unwrap_or_default());
+    view! {
+        <figure class="lane ring-lane">
+            <figcaption>
+                <span class="lane-name">{move || part(|d| &d.label)}</span>
+                <span class="lane-note">{move || part(|d| d.caption)}</span>
+            </figcaption>
+            <div class="ring-pair">
+                <svg class="chart ring-chart" viewBox=render::RING_VIEW_BOX role="img" aria-label=move || part(|d| &d.aria)>
+                    <g inner_html=move || part(|d| &d.ring)></g>
+                </svg>
+                <svg class="chart bars" viewBox=render::BARS_VIEW_BOX preserveAspectRatio="none" role="img"
+                    aria-label=move || format!("Keys per node: {}", part(|d| &d.aria))>
+                    <g inner_html=move || part(|d| &d.bars)></g>
+                </svg>
+            </div>
+            <p class="moved-text">{move || part(|d| &d.moved)}</p>
+            <details class="data-table" inner_html=move || part(|d| &d.table)></details>
+            <LaneDownloads />
+        </figure>
+    }
+}
+
+/// A lane's drawings and texts.
+struct Drawn {
+    label: String,
+    caption: &'static str,
+    aria: String,
+    ring: String,
+    bars: String,
+    table: String,
+    moved: String,
+}
