@@ -158,6 +158,30 @@ proptest! {
         }
     }
 
+    /// The same for hash-ring blocks; small key sets are also run.
+    #[test]
+    fn hash_ring_block_parser_never_panics(
+        lines in prop::collection::vec((
+            prop::sample::select(block::HASH_RING_KEYS.to_vec()),
+            prop_oneof![".{0,12}", "[0-9]{1,5}", "[0-9]{16,20}", "(ring|maglev|jump|bounded-loads)(, (ketama|modulo|rendezvous))?", "(add|none|remove [0-9]{1,2}|reweight [0-9]|uniform|zipf)"],
+        ), 0..8)
+    ) {
+        let text: String = std::iter::once("kind: hash-ring".to_string())
+            .chain(lines.into_iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        match block::parse(&text) {
+            Ok(b) => {
+                let Scenario::HashRing(s) = b.scenario else { panic!("not a hash-ring scenario") };
+                prop_assert!(s.validate().is_ok());
+                if s.keys.len() <= 5_000 && s.nodes.len() <= 100 {
+                    prop_assert!(s.run().is_ok());
+                }
+            }
+            Err(e) => prop_assert!(!e.is_empty()),
+        }
+    }
+
     /// Damaged hash-ring documents (cut short, one character changed, or a
     /// number made huge) give a message or a scenario that runs.
     #[test]
@@ -371,4 +395,23 @@ proptest! {
         let with = playground::router::with_query_param(&query, "s", Some(&value));
         prop_assert_eq!(playground::router::query_param(&with, "s"), Some(value));
     }
+}
+
+#[test]
+fn resizing_a_hash_ring_keeps_its_change_meaningful() {
+    use playground::sim::ring::run::Change;
+    let mut s = presets::hash_ring("add-node").unwrap();
+    s.resize(12);
+    let names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(names[10..], ["cache-11:11211", "cache-12:11211"]);
+    // The node the change adds had to make way: it takes the next free name.
+    assert_eq!(s.change, Some(Change::Add(playground::sim::ring::Node::new("cache-13:11211"))));
+    let mut r = presets::hash_ring("remove-node").unwrap();
+    r.resize(3);
+    assert_eq!(r.change, Some(Change::Remove("cache-3:11211".into())));
+    assert!(r.validate().is_ok());
+    // Committing makes the nodes after the change the start.
+    r.commit();
+    assert_eq!((r.nodes.len(), r.change.clone()), (2, None));
+    assert_eq!(r.next_name(), "cache-3:11211");
 }

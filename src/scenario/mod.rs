@@ -237,6 +237,55 @@ impl HashRingScenario {
         self.run_on(&self.hash_keys(), 0)
     }
 
+    /// The nodes after the change (as they are when it does not apply).
+    pub fn nodes_now(&self) -> Vec<Node> {
+        self.change.as_ref().and_then(|c| c.apply(&self.nodes).ok()).unwrap_or_else(|| self.nodes.clone())
+    }
+
+    /// Makes the nodes after the change the starting point, with no change.
+    pub fn commit(&mut self) {
+        self.nodes = self.nodes_now();
+        self.change = None;
+    }
+
+    /// The first `cache-<i>:11211` name no node uses.
+    pub fn next_name(&self) -> String {
+        (1..).map(|i| format!("cache-{i}:11211")).find(|n| !self.nodes.iter().any(|m| &m.name == n)).unwrap_or_default()
+    }
+
+    /// `n` nodes: the first `n` present ones, then new `cache-<i>:11211`
+    /// nodes of weight 1. A change to a node that is gone moves to the last
+    /// node, and a node the change adds keeps a name no other node has.
+    pub fn resize(&mut self, n: usize) {
+        self.nodes.truncate(n);
+        // Which of cache-1 … cache-n are taken; the free ones among them are enough.
+        let mut taken = vec![false; n + 1];
+        for m in &self.nodes {
+            let index =
+                m.name.strip_prefix("cache-").and_then(|r| r.strip_suffix(":11211")).and_then(|d| d.parse().ok());
+            if let Some(i) = index.filter(|&i: &usize| i <= n) {
+                taken[i] = true;
+            }
+        }
+        for i in (1..=n).filter(|&i| !taken[i]) {
+            if self.nodes.len() == n {
+                break;
+            }
+            self.nodes.push(Node::new(format!("cache-{i}:11211")));
+        }
+        let last = self.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
+        let next = self.next_name();
+        match &mut self.change {
+            Some(Change::Remove(name) | Change::Reweight { name, .. })
+                if !self.nodes.iter().any(|m| &m.name == name) =>
+            {
+                *name = last
+            }
+            Some(Change::Add(node)) if self.nodes.iter().any(|m| m.name == node.name) => node.name = next,
+            _ => {}
+        }
+    }
+
     /// The key set, generated from the seed and hashed once (see [`KeyHash`]).
     pub fn hash_keys(&self) -> Vec<KeyHash> {
         self.keys.generate(&mut Rng::new(self.seed)).iter().map(|k| KeyHash::of(k.as_bytes())).collect()

@@ -45,47 +45,6 @@ const TABLE_SIZES: [u64; 4] = [251, 2039, 65537, 131_071];
 /// Key-set sizes offered.
 const COUNTS: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 
-fn node_name(i: usize) -> String {
-    format!("cache-{i}:11211")
-}
-
-/// The first `cache-<i>:11211` name neither list uses.
-fn next_name(nodes: &[Node], after: &[Node]) -> String {
-    (1..).map(node_name).find(|n| !nodes.iter().chain(after).any(|m| &m.name == n)).unwrap_or_default()
-}
-
-/// The nodes after the change, or as they are.
-fn nodes_now(s: &HashRingScenario) -> Vec<Node> {
-    s.change.as_ref().and_then(|c| c.apply(&s.nodes).ok()).unwrap_or_else(|| s.nodes.clone())
-}
-
-/// Makes the present nodes (after the change) the starting point.
-fn commit(s: &mut HashRingScenario) {
-    s.nodes = nodes_now(s);
-    s.change = None;
-}
-
-/// `n` nodes: the first `n` present ones, then new `cache-<i>` nodes; the
-/// change is kept if it still applies, re-aimed at the last node if its
-/// node is gone, and a new node's name stays unused.
-fn resize(s: &mut HashRingScenario, n: usize) {
-    s.nodes.truncate(n);
-    while s.nodes.len() < n {
-        let name = next_name(&s.nodes, &[]);
-        s.nodes.push(Node::new(name));
-    }
-    let last = s.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
-    match &mut s.change {
-        Some(Change::Remove(name) | Change::Reweight { name, .. }) if !s.nodes.iter().any(|m| &m.name == name) => {
-            *name = last
-        }
-        Some(Change::Add(node)) if s.nodes.iter().any(|m| m.name == node.name) => {
-            node.name = next_name(&s.nodes, &[]);
-        }
-        _ => {}
-    }
-}
-
 fn change_kind(c: Option<&Change>) -> &'static str {
     match c {
         None => "none",
@@ -168,8 +127,8 @@ pub fn HashRingWidget(
     };
     let add_node = move || {
         if edit(&|s| {
-            commit(s);
-            s.change = Some(Change::Add(Node::new(next_name(&s.nodes, &[]))));
+            s.commit();
+            s.change = Some(Change::Add(Node::new(s.next_name())));
         }) {
             announce();
         }
@@ -177,7 +136,7 @@ pub fn HashRingWidget(
     let remove_node = move || {
         if edit(&|s| {
             let picked = change_node(s.change.as_ref()).map(String::from);
-            commit(s);
+            s.commit();
             let name = picked
                 .filter(|p| s.nodes.iter().any(|n| &n.name == p))
                 .or_else(|| s.nodes.last().map(|n| n.name.clone()))
@@ -282,7 +241,7 @@ pub fn HashRingWidget(
                         step=1.0
                         on_change=Callback::new(move |v: f64| {
                             let n = (v.round() as usize).clamp(1, MAX_WIDGET_NODES);
-                            edit(&|s| resize(s, n));
+                            edit(&|s| s.resize(n));
                         })
                     />
                     <SeedControl
@@ -304,7 +263,7 @@ pub fn HashRingWidget(
                             edit(&|s| {
                                 let last = s.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
                                 s.change = match k.as_str() {
-                                    "add" => Some(Change::Add(Node::new(next_name(&s.nodes, &[])))),
+                                    "add" => Some(Change::Add(Node::new(s.next_name()))),
                                     "remove" => Some(Change::Remove(last)),
                                     "reweight" => Some(Change::Reweight { name: last, weight: 2 }),
                                     _ => None,
@@ -359,7 +318,7 @@ pub fn HashRingWidget(
                         <button
                             type="button"
                             data-action="remove-node"
-                            disabled=move || scenario.with(|s| nodes_now(s).len() < 2)
+                            disabled=move || scenario.with(|s| s.nodes_now().len() < 2)
                             on:click=move |_| remove_node()
                         >
                             "Remove another node"
