@@ -81,6 +81,49 @@ fn a_broken_block_is_an_error() {
     assert!(e.contains("unknown algorithm `token-bukket`"), "{e}");
 }
 
+/// Every article puts a "Try this" prompt beside each of its widgets.
+#[test]
+fn every_widget_has_a_try_this_prompt() {
+    for a in content::ARTICLES {
+        let mut waiting = false;
+        for s in a.segments {
+            match s {
+                Segment::Widget(_) => {
+                    assert!(!waiting, "{}: two widgets in a row without a Try this prompt between them", a.slug);
+                    waiting = true;
+                }
+                Segment::Html(h) if h.contains("Try this") => waiting = false,
+                Segment::Html(_) => {}
+            }
+        }
+        assert!(!waiting, "{}: its last widget has no Try this prompt", a.slug);
+    }
+}
+
+#[test]
+fn the_consistent_hashing_article_shows_every_placement() {
+    let a = content::find("consistent-hashing").unwrap();
+    let blocks: Vec<Scenario> = a
+        .segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Widget(w) => Some(Scenario::from_json(w.parsed.unwrap().0).unwrap()),
+            _ => None,
+        })
+        .collect();
+    assert!(blocks.len() >= 6, "only {} widgets", blocks.len());
+    let mut names: Vec<&str> = blocks
+        .iter()
+        .flat_map(|s| match s {
+            Scenario::HashRing(h) => h.variants.iter().map(|v| v.name()).collect::<Vec<_>>(),
+            _ => vec![],
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names, ["bounded-loads", "jump", "ketama", "maglev", "modulo", "rendezvous", "ring"]);
+}
+
 #[test]
 fn the_rate_limiting_article_has_try_this_prompts_beside_its_widgets() {
     let a = content::find("rate-limiting").unwrap();

@@ -427,7 +427,7 @@ fn LaneControls(
             <legend>{format!("Placement {}", index + 1)}</legend>
             <SelectControl
                 label="Algorithm"
-                options=VARIANTS.iter().map(|v| (v.name().to_string(), render::variant_label(v))).collect()
+                options=VARIANTS.iter().map(|v| (v.name().to_string(), render::menu_label(v).to_string())).collect()
                 value=Signal::derive(move || name.to_string())
                 on_change=Callback::new(move |n: String| {
                     if let Some(v) = VARIANTS.iter().find(|v| v.name() == n).cloned() {

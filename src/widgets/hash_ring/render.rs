@@ -33,6 +33,19 @@ pub fn variant_label(v: &Variant) -> String {
     }
 }
 
+/// The algorithm's name in the lane's menu, whatever its parameters.
+pub fn menu_label(v: &Variant) -> &'static str {
+    match v {
+        Variant::Modulo => "Modulo: hash mod n",
+        Variant::Ketama => "ketama (libketama)",
+        Variant::Ring { .. } => "Ring, virtual nodes of your choice",
+        Variant::Jump => "Jump consistent hash",
+        Variant::Rendezvous => "Weighted rendezvous",
+        Variant::Maglev { .. } => "Maglev (Envoy)",
+        Variant::BoundedLoads { .. } => "Bounded loads (HAProxy)",
+    }
+}
+
 /// Whether the placement is a ring of points that can be drawn.
 pub fn has_ring(v: &Variant) -> bool {
     matches!(v, Variant::Ketama | Variant::Ring { .. } | Variant::BoundedLoads { .. })
