@@ -6,7 +6,7 @@ use divan::counter::ItemsCount;
 use divan::{black_box, Bencher};
 use playground::sim::ring::ketama::{key_hash, Continuum};
 use playground::sim::ring::maglev::Table;
-use playground::sim::ring::{jump, key_hash64, Algorithm, Node, Placement};
+use playground::sim::ring::{bounded, jump, key_hash64, Algorithm, KeyHash, Node, Placement};
 
 const NODES: [usize; 4] = [10, 100, 1000, 10_000];
 const LOOKUPS: usize = 100_000;
@@ -60,6 +60,33 @@ fn maglev_lookup(bencher: Bencher, n: usize) {
     });
 }
 
+/// Weighted rendezvous of pre-hashed keys: a score per node per key.
+#[divan::bench(args = NODES)]
+fn rendezvous_lookup(bencher: Bencher, n: usize) {
+    let p = Placement::build(Algorithm::Rendezvous, &nodes(n), 0);
+    let hashes: Vec<KeyHash> = keys().iter().map(|k| KeyHash::of(k.as_bytes())).collect();
+    // A thousandth of the keys at 10,000 nodes: each lookup scores every node.
+    let count = (LOOKUPS * 10 / n).min(LOOKUPS);
+    bencher.counter(ItemsCount::new(count)).bench_local(|| {
+        let mut acc = 0usize;
+        for &h in &hashes[..count] {
+            acc = acc.wrapping_add(p.locate_hashed(black_box(h)));
+        }
+        acc
+    });
+}
+
+/// Bounded loads at 125% on the ketama ring: placing 100,000 pre-hashed keys in order.
+#[divan::bench(args = NODES)]
+fn bounded_loads_assign(bencher: Bencher, n: usize) {
+    let ns = nodes(n);
+    let ring = Continuum::new(&ns);
+    let hashes: Vec<u32> = keys().iter().map(|k| key_hash(k.as_bytes())).collect();
+    bencher
+        .counter(ItemsCount::new(LOOKUPS))
+        .bench_local(|| bounded::assign_hashed(&ring, &ns, black_box(&hashes), 125).len());
+}
+
 /// Whole lookups from the key's bytes, hash included, for every algorithm at 100 nodes.
 #[divan::bench(args = ["modulo", "ketama", "jump", "rendezvous", "maglev"])]
 fn locate_from_key(bencher: Bencher, algorithm: &str) {
@@ -83,7 +110,7 @@ fn ketama_build(bencher: Bencher, n: usize) {
 }
 
 /// Building a Maglev table of 65537 slots.
-#[divan::bench(args = [10, 100, 1000])]
+#[divan::bench(args = NODES)]
 fn maglev_build(bencher: Bencher, n: usize) {
     let ns = nodes(n);
     bencher.bench_local(|| Table::new(black_box(&ns), 65537).entries().len());

@@ -4,7 +4,8 @@
 // HTML file loading the one bundle its widget needs (scripts/build-site): the
 // page, its JS glue and wasm, the stylesheet, the icon and the small scripts.
 // An article's prose is fetched beside it from content/<slug>.html. An
-// embedded widget costs its embed page, and its host page adds embed-host.js.
+// embedded widget costs its embed page, and its host page adds embed-host.js;
+// a widget placed by sd-widget.js costs the loader and its family's bundle.
 // The service worker (sw.js) caches the rest after the page has loaded. With
 // --budget-brotli-kb N it fails when any page exceeds N KiB.
 //   node scripts/size-report.mjs dist [--budget-brotli-kb 150]
@@ -58,6 +59,17 @@ for (const page of pages) {
   worst = Math.max(worst, total[2]);
   line(path === "/404.html" ? "404.html" : path, total);
   if (path.startsWith("/embed/") && host.length) line(`  host page showing ${path}`, sum([...parts, ...host]));
+}
+// A host page placing one <sd-widget>: the loader, the bundle of its family,
+// the stylesheet and the presenter and download scripts the loader adds.
+if (files.includes("sd-widget.js")) {
+  const loader = readFileSync(join(dir, "sd-widget.js"), "utf8");
+  const style = loader.match(/var STYLE = "([^"]+)"/)?.[1];
+  console.log("\nhost page with one <sd-widget> (loader, bundle, stylesheet, presenter and download scripts)");
+  for (const m of loader.matchAll(/"([a-z-]+)": \{ "js": "([^"]+)", "wasm": "([^"]+)" \}/g)) {
+    const parts = ["sd-widget.js", m[2], m[3], style, "presenter.js", "export.js"].filter((f) => files.includes(f));
+    line(`  <sd-widget kind="${m[1]}">`, sum(parts));
+  }
 }
 if (budget !== null) {
   const over = worst / 1024 > budget;

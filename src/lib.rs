@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod content;
+pub mod element;
 pub mod num;
 pub mod router;
 pub mod scenario;

@@ -5,7 +5,15 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     {
         console_error_panic_hook::set_once();
-        leptos::mount::mount_to_body(playground::app::App);
+        // The playground's own pages carry this marker; on another site's page
+        // the bundle was loaded by sd-widget.js, which mounts widgets itself.
+        let own_page = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("meta[name=sdp-app]").ok().flatten())
+            .is_some();
+        if own_page {
+            leptos::mount::mount_to_body(playground::app::App);
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!(

@@ -419,6 +419,7 @@ async fn adding_a_node_updates_the_histogram_and_the_moved_keys() {
     let ring_moved = all(&lanes()[1], "svg.ring-chart circle.key.moved");
     assert!(!ring_moved.is_empty());
     assert!(ring_moved.iter().all(|c| c.get_attribute("class").unwrap() == "key n3 moved"));
+    assert!(ring_moved.iter().all(|c| c.get_attribute("style").unwrap().starts_with("--from:var(--n")));
 
     // A ring with 4 virtual nodes per server spreads the keys far worse than ketama's 160.
     let algorithm: web_sys::HtmlSelectElement = all(&el, ".lane-controls select")[2].clone().unchecked_into();

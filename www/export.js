@@ -58,14 +58,18 @@
 
   function baseName(figure) {
     var widget = figure.closest(".widget");
-    var kind = widget && widget.classList.contains("circuit-breaker") ? "circuit-breaker" : "rate-limiter";
+    var kinds = ["rate-limiter", "circuit-breaker", "hash-ring", "sharding"];
+    var kind = kinds.filter(function (k) { return widget && widget.classList.contains(k); })[0] || "widget";
     var lane = figure.querySelector(".lane-name");
     var slug = (lane ? lane.textContent : "lane").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
     return kind + "-" + slug;
   }
 
   document.addEventListener("click", function (e) {
-    var b = e.target.closest && e.target.closest('[data-action="export-svg"], [data-action="export-csv"]');
+    // composedPath()[0]: the button itself, inside a widget's shadow root too.
+    var path = e.composedPath ? e.composedPath() : [];
+    var t = path.length ? path[0] : e.target;
+    var b = t.closest && t.closest('[data-action="export-svg"], [data-action="export-csv"]');
     if (!b) return;
     var figure = b.closest("figure");
     if (!figure) return;

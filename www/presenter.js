@@ -86,13 +86,24 @@
     toggleHelp(widget, false);
     var hint = widget.querySelector(".presenter-hint");
     if (hint) hint.remove();
-    if (document.fullscreenElement === widget && document.exitFullscreen) document.exitFullscreen().catch(function () {});
+    if (fullscreenIn(widget) && document.exitFullscreen) document.exitFullscreen().catch(function () {});
     var button = control(widget, "present");
     if (button) button.focus();
   }
 
+  // The element an event began at, inside a widget's shadow root too (where
+  // the document sees only the <sd-widget> host as its target).
+  function source(e) {
+    var path = e.composedPath ? e.composedPath() : [];
+    return path.length ? path[0] : e.target;
+  }
+  function fullscreenIn(el) {
+    var root = el.getRootNode ? el.getRootNode() : document;
+    return (root.fullscreenElement !== undefined ? root.fullscreenElement : document.fullscreenElement) === el;
+  }
   document.addEventListener("click", function (e) {
-    var b = e.target.closest && e.target.closest('[data-action="present"]');
+    var t = source(e);
+    var b = t.closest && t.closest('[data-action="present"]');
     if (!b) return;
     var widget = b.closest(".widget");
     if (widget) (active === widget ? leave : enter)(widget);
@@ -100,13 +111,14 @@
   // Leaving full screen by the browser's own means leaves presenter mode too.
   document.addEventListener("fullscreenchange", function () {
     if (active && !document.fullscreenElement && active.__wasFull) leave();
-    if (active) active.__wasFull = document.fullscreenElement === active;
+    if (active) active.__wasFull = fullscreenIn(active);
   });
   document.addEventListener("keydown", function (e) {
     if (!active || e.altKey || e.ctrlKey || e.metaKey) return;
     // Typing in a field keeps its keys.
-    var tag = e.target && e.target.tagName;
-    if ((tag === "INPUT" && e.target.type !== "range") || tag === "TEXTAREA" || tag === "SELECT") return;
+    var t = source(e);
+    var tag = t && t.tagName;
+    if ((tag === "INPUT" && t.type !== "range") || tag === "TEXTAREA" || tag === "SELECT") return;
     var click = function (a) { var b = control(active, a); if (b) b.click(); };
     switch (e.key) {
       case " ": case "k": case "K": click("play"); break;

@@ -174,9 +174,57 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
         };
         write_file(&out.join(path), shell)?;
     }
+    let element = element_loader(out, &shells)?;
     let content = content(out)?;
     let offline = offline(out)?;
-    Ok(format!("wrote {} pages from {} bundles; {content}; {offline}", pages.len(), shells.len()))
+    Ok(format!("wrote {} pages from {} bundles; {element}; {content}; {offline}", pages.len(), shells.len()))
+}
+
+/// The script-tag embed's loader: see `www/sd-widget-template.js`.
+const ELEMENT_TEMPLATE: &str = include_str!("../../www/sd-widget-template.js");
+
+/// The values of the `href` and `src` attributes of an HTML text (quoted or,
+/// as Trunk's minifier leaves them, not), without a leading `/`.
+fn references(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for attr in ["href=", "src="] {
+        for (at, _) in html.match_indices(attr) {
+            let rest = &html[at + attr.len()..];
+            let (rest, end) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => (&rest[1..], rest[1..].find(q)),
+                _ => (rest, rest.find([' ', '>'])),
+            };
+            out.push(rest[..end.unwrap_or(rest.len())].trim_start_matches('/'));
+        }
+    }
+    out
+}
+
+/// Writes `out/sd-widget.js`, the loader that defines `<sd-widget>`, with
+/// each bundle's glue and wasm and the stylesheet, read from the bundles' HTML.
+fn element_loader(out: &Path, shells: &[(&str, Vec<u8>)]) -> Result<String, String> {
+    let mut bundles = Vec::new();
+    let mut style = None;
+    for (kind, shell) in shells {
+        let html = String::from_utf8_lossy(shell);
+        let refs = references(&html);
+        let wasm = refs
+            .iter()
+            .find(|r| r.ends_with("_bg.wasm"))
+            .ok_or_else(|| format!("the {kind} bundle's HTML names no wasm file"))?;
+        let js = format!("{}.js", wasm.trim_end_matches("_bg.wasm"));
+        if !refs.contains(&js.as_str()) {
+            return Err(format!("the {kind} bundle's HTML does not load {js}"));
+        }
+        style = style
+            .or_else(|| refs.iter().find(|r| r.starts_with("style-") && r.ends_with(".css")).map(|s| s.to_string()));
+        bundles.push(format!("{kind:?}: {{ \"js\": {js:?}, \"wasm\": {wasm:?} }}"));
+    }
+    let style = style.ok_or("no bundle's HTML names the stylesheet")?;
+    let loader =
+        ELEMENT_TEMPLATE.replace("__BUNDLES__", &format!("{{ {} }}", bundles.join(", "))).replace("__STYLE__", &style);
+    write_file(&out.join("sd-widget.js"), loader.as_bytes())?;
+    Ok(format!("wrote sd-widget.js for {} widget kinds", shells.len()))
 }
 
 /// The service worker's template: see `www/sw-template.js`.

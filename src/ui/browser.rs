@@ -18,8 +18,23 @@ pub fn replace_query_param(name: &str, value: Option<&str>) {
     }
 }
 
-/// The page's origin, e.g. `http://127.0.0.1:8080`.
+thread_local! {
+    /// The playground's origin when its widgets run on another site's page.
+    static SITE_ORIGIN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the origin [`origin`] reports: the playground's own, for widgets
+/// placed on another site's page by `sd-widget.js`.
+pub fn set_site_origin(origin: &str) {
+    SITE_ORIGIN.with(|o| *o.borrow_mut() = Some(origin.trim_end_matches('/').to_string()));
+}
+
+/// The playground's origin, e.g. `http://127.0.0.1:8080`: the page's own,
+/// unless the widget runs on another site's page.
 pub fn origin() -> String {
+    if let Some(o) = SITE_ORIGIN.with(|o| o.borrow().clone()) {
+        return o;
+    }
     window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 

@@ -127,6 +127,10 @@ try {
       try { return await session.waitFor(script); } finally { await session.parentFrame(); }
     };
     const bodyHeight = () => inside("#limiter", "return document.querySelector('table.summary tbody tr') && Math.ceil(document.body.getBoundingClientRect().height)");
+    // The stylesheet loads in the opaque-origin frame (its link asks for CORS, so its integrity check can pass).
+    for (const frame of ["#limiter", "#breaker"]) {
+      await inside(frame, "return getComputedStyle(document.documentElement).getPropertyValue('--surface').trim() !== ''");
+    }
     let [outer, inner] = [await frameHeight(), await bodyHeight()];
     if (outer !== inner) throw new Error(`frame ${outer} px, content ${inner} px`);
     // A control that changes the layout: importing opens a panel; the frame follows.
@@ -146,6 +150,29 @@ try {
     // The theme follows a message too.
     await session.exec("document.getElementById('light').click()");
     await inside("#breaker", "return document.documentElement.dataset.theme === 'light' && getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === '#e69f00'");
+  });
+  await check("sd-widget elements mount independent widgets of two bundles on one page", async () => {
+    await session.go(`${origin}/examples/host.html`);
+    const inside = (id, script) => `const root = document.getElementById('${id}').shadowRoot; return !!root && (${script});`;
+    await session.waitFor(inside("ring", "root.querySelectorAll('svg.bars rect.bar').length === 22"), 20000);
+    await session.waitFor(inside("element-limiter", "root.querySelectorAll('.widget table.summary tbody tr').length === 3"), 20000);
+    const limiterSummary = () => session.exec(inside("element-limiter", "root.querySelector('table.summary').textContent"));
+    const before = await limiterSummary();
+    const heading = await session.exec(inside("ring", "root.querySelector('.widget-title').textContent"));
+    if (heading !== "Hot keys on a ring, with and without bounded loads") throw new Error(`heading: ${heading}`);
+    // A node added to one widget changes that widget only.
+    await session.exec(inside("ring", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Add another node').click()"));
+    await session.waitFor(inside("ring", "root.querySelectorAll('svg.bars rect.bar').length === 24"));
+    if ((await limiterSummary()) !== before) throw new Error("the other widget changed");
+    // theme="dark" restyles the element's shadow root only.
+    const bg = (id) => session.exec(inside(id, "getComputedStyle(root.querySelector('.widget')).getPropertyValue('--bg').trim()"));
+    const [dark, light] = [await bg("element-limiter"), await bg("ring")];
+    // (The minifier may shorten #ffffff.)
+    if (dark !== "#121417" || !/^#fff(fff)?$/.test(light)) throw new Error(`backgrounds: ${dark}, ${light}`);
+    // Its links point to the playground, and the host page's own document has no app in it.
+    const link = await session.exec(inside("ring", "root.querySelector('a.open-page').href"));
+    if (!link.startsWith(`${origin}/widgets/hash-ring?s=`)) throw new Error(`link: ${link}`);
+    if (await session.exec("return document.querySelector('body > .site-header') !== null")) throw new Error("the app mounted into the host page");
   });
   await check("a lane's chart downloads as a standalone SVG and its table as CSV", async () => {
     await session.go(`${origin}/widgets/circuit-breaker`);

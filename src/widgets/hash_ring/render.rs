@@ -128,14 +128,12 @@ pub fn ring_svg(
         let moved = a.is_some_and(|a| now[a as usize].name != nodes[b as usize].name);
         let colour = a.map_or(colour_before[b as usize], |a| colour_now[a as usize]);
         let (x, y) = at(h, 68.0);
-        let _ = write!(
-            svg,
-            "<circle class=\"key n{colour}{}\" cx=\"{}\" cy=\"{}\" r=\"{}\"></circle>",
-            if moved { " moved" } else { "" },
-            r(x),
-            r(y),
-            if moved { "3.4" } else { "2" }
-        );
+        let _ = write!(svg, "<circle class=\"key n{colour}");
+        if moved {
+            // The pulse starts in the colour of the node the key left.
+            let _ = write!(svg, " moved\" style=\"--from:var(--n{})", colour_before[b as usize]);
+        }
+        let _ = write!(svg, "\" cx=\"{}\" cy=\"{}\" r=\"{}\"></circle>", r(x), r(y), if moved { "3.4" } else { "2" });
     }
     svg
 }
@@ -425,8 +423,12 @@ mod tests {
         let moved = runs[1].sample.iter().filter(|(b, a)| Some(*b) != *a).count();
         assert_eq!(svg.matches(" moved\"").count(), moved);
         assert!(moved > 0);
-        // Every moved key went to the new node (index 10: colour n2) under ketama.
-        assert!(svg.split("<circle").filter(|c| c.contains(" moved")).all(|c| c.starts_with(" class=\"key n2 moved")));
+        // Every moved key went to the new node (index 10: colour n2) under
+        // ketama, and its pulse starts in the colour of the node it left.
+        for c in svg.split("<circle").filter(|c| c.contains(" moved")) {
+            assert!(c.starts_with(" class=\"key n2 moved\" style=\"--from:var(--n"), "{c}");
+        }
+        assert!(svg.contains("style=\"--from:var(--n0)\""));
         // Modulo keeps no ring: keys only.
         let modulo = ring_svg(&runs[0].variant, &s.nodes, Some(&after), &rows, &runs[0], &hashes);
         assert_eq!(modulo.matches("<path").count(), 0);

@@ -1,0 +1,97 @@
+//! `sdp site`: assembling the site from one Trunk build per widget family,
+//! on bundles shaped like Trunk's output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdp-site-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A bundle as Trunk writes it: minified HTML naming its hashed glue, wasm and stylesheet.
+fn bundle(root: &Path, kind: &str, hash: &str) -> String {
+    let dir = root.join(kind);
+    std::fs::create_dir_all(dir.join("examples")).unwrap();
+    let html = format!(
+        "<!doctype html><html><head><meta name=sdp-app content=\"\"><link crossorigin href=/playground-{hash}.js rel=modulepreload>\
+         <link as=fetch href=/playground-{hash}_bg.wasm rel=preload type=application/wasm><link href=/style-abc.css rel=stylesheet>\
+         <script defer src=/embed.js></script></head><body></body></html>"
+    );
+    std::fs::write(dir.join("index.html"), html).unwrap();
+    std::fs::write(dir.join(format!("playground-{hash}.js")), format!("// glue {hash}")).unwrap();
+    std::fs::write(dir.join(format!("playground-{hash}_bg.wasm")), hash).unwrap();
+    std::fs::write(dir.join("style-abc.css"), "body{}").unwrap();
+    std::fs::write(dir.join("examples/host.html"), "<p>host</p>").unwrap();
+    format!("{kind}={}", dir.display())
+}
+
+fn sdp(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sdp")).args(args).output().unwrap()
+}
+
+#[test]
+fn every_page_gets_its_bundle_and_the_loader_knows_them_all() {
+    let root = scratch("ok");
+    let out = root.join("dist");
+    let kinds: Vec<String> = String::from_utf8(sdp(&["widgets"]).stdout).unwrap().lines().map(String::from).collect();
+    let args: Vec<String> = kinds.iter().enumerate().map(|(i, k)| bundle(&root, k, &format!("{i:04}"))).collect();
+    let mut argv = vec!["site", out.to_str().unwrap()];
+    argv.extend(args.iter().map(String::as_str));
+    let run = sdp(&argv);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    // The home page and the not-found page load the first bundle; each widget's pages load its own.
+    assert!(read("index.html").contains("playground-0000.js"));
+    assert!(read("404.html").contains("playground-0000.js"));
+    for (i, k) in kinds.iter().enumerate() {
+        for page in [format!("widgets/{k}/index.html"), format!("embed/{k}/index.html")] {
+            assert!(read(&page).contains(&format!("playground-{i:04}.js")), "{page}");
+        }
+    }
+    let ring = kinds.iter().position(|k| k == "hash-ring").unwrap();
+    assert!(read("articles/consistent-hashing/index.html").contains(&format!("playground-{ring:04}_bg.wasm")));
+    // The loader names every bundle's glue and wasm, and the stylesheet.
+    let loader = read("sd-widget.js");
+    for (i, k) in kinds.iter().enumerate() {
+        assert!(
+            loader.contains(&format!(
+                "\"{k}\": {{ \"js\": \"playground-{i:04}.js\", \"wasm\": \"playground-{i:04}_bg.wasm\" }}"
+            )),
+            "{k} missing from {loader}"
+        );
+    }
+    assert!(loader.contains("var STYLE = \"style-abc.css\";"));
+    assert!(!loader.contains("__BUNDLES__") && !loader.contains("__STYLE__"));
+    // Every file is merged once; article prose and the service worker cover the whole site.
+    assert_eq!(read("examples/host.html"), "<p>host</p>");
+    assert!(read("content/consistent-hashing.html").contains("<h2"));
+    let sw = read("sw.js");
+    assert!(sw.contains("\"/sd-widget.js\"") && sw.contains("\"/articles/rate-limiting/index.html\""));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn bundles_that_disagree_or_miss_a_widget_are_refused() {
+    let root = scratch("bad");
+    let out = root.join("dist");
+    let a = bundle(&root, "rate-limiter", "aaaa");
+    let b = bundle(&root, "circuit-breaker", "bbbb");
+    // Two bundles with different bytes under one name.
+    std::fs::write(root.join("circuit-breaker/style-abc.css"), "body{color:red}").unwrap();
+    let run = sdp(&["site", out.to_str().unwrap(), &a, &b]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("style-abc.css differs between bundles"));
+    // A site without the hash-ring bundle cannot give its pages one.
+    std::fs::write(root.join("circuit-breaker/style-abc.css"), "body{}").unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    let run = sdp(&["site", out.to_str().unwrap(), &a, &b]);
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("shows the hash-ring widget, but no hash-ring bundle was given"), "{err}");
+    let run = sdp(&["site", out.to_str().unwrap(), "chess=/tmp"]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no widget `chess`"));
+    let _ = std::fs::remove_dir_all(&root);
+}
