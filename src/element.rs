@@ -61,7 +61,22 @@ pub fn mount_widget(
             view! { <Widget scenario=s mode=Mode::Inline title=title notice=None /> }
         })),
         Err(message) => {
-            let source = format!("<sd-widget kind=\"{kind}\" preset=\"{preset}\" scenario=\"{scenario}\">");
+            // The element as written (long scenario values cut short), to show beside the message.
+            let attr = |name: &str, value: &str| {
+                let value: String = value.chars().take(120).collect();
+                if value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {name}=\"{}\"", value.replace('"', "&quot;"))
+                }
+            };
+            let source = format!(
+                "<sd-widget{}{}{}{}>",
+                attr("kind", &kind),
+                attr("preset", &preset),
+                attr("scenario", &scenario),
+                attr("heading", title.as_deref().unwrap_or_default())
+            );
             Box::new(leptos::mount::mount_to(parent, move || view! { <WidgetError message=message source=source /> }))
         }
     };

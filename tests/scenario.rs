@@ -70,14 +70,16 @@ fn same_scenario_and_seed_give_identical_json() {
 #[test]
 fn cross_platform_fixtures_match() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for name in ["poisson-three-lanes", "nginx-modes", "breaker-outage"] {
+    for name in ["poisson-three-lanes", "nginx-modes", "breaker-outage", "ring-remove"] {
         let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
-        let out = scenario::run_to_json(&Scenario::from_json(&input).unwrap()).unwrap();
-        let path = dir.join(format!("{name}.out.json"));
-        if std::env::var_os("UPDATE_FIXTURES").is_some() {
-            std::fs::write(&path, &out).unwrap();
+        let s = Scenario::from_json(&input).unwrap();
+        for (ext, out) in [("json", scenario::run_to_json(&s).unwrap()), ("csv", scenario::run_to_csv(&s).unwrap())] {
+            let path = dir.join(format!("{name}.out.{ext}"));
+            if std::env::var_os("UPDATE_FIXTURES").is_some() {
+                std::fs::write(&path, &out).unwrap();
+            }
+            assert_eq!(out, std::fs::read_to_string(&path).unwrap(), "{name}.out.{ext}");
         }
-        assert_eq!(out, std::fs::read_to_string(&path).unwrap(), "{name}");
     }
 }
 
@@ -97,12 +99,33 @@ fn documented_examples_run() {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The link codec gives back exactly what it was given, for random bytes
+    /// and for text as repetitive as scenario JSON.
+    #[test]
+    fn link_compression_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..2000), words in prop::collection::vec("(\"limit\":|\"algorithm\":|[0-9]{1,3}|,|\\{|\\})", 0..300)) {
+        use playground::scenario::lz;
+        prop_assert_eq!(lz::decompress(&lz::compress(&bytes), 1 << 20).unwrap(), bytes);
+        let text = words.concat().into_bytes();
+        prop_assert_eq!(lz::decompress(&lz::compress(&text), 1 << 20).unwrap(), text);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     /// Random text in the URL gives a message, never a panic.
     #[test]
     fn url_decoder_never_panics(s in ".{0,200}") {
         let _ = url::decode(&s);
+    }
+
+    /// Random bytes behind the compressed form's mark give a message, never a
+    /// panic or a runaway allocation.
+    #[test]
+    fn compressed_link_decoder_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = url::decode(&format!("~{}", url::base64url_encode(&bytes)));
     }
 
     /// Truncated and corrupted links are reported.
@@ -222,6 +245,29 @@ fn cli_runs_a_scenario_file() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let expected = std::fs::read_to_string(dir.join("nginx-modes.out.json")).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+}
+
+/// The CSV trace has one row per decision, and the CLI prints the same.
+#[test]
+fn csv_traces_have_a_row_per_decision() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let input = std::fs::read_to_string(dir.join("nginx-modes.json")).unwrap();
+    let s = Scenario::from_json(&input).unwrap();
+    let Scenario::RateLimiter(r) = &s else { panic!("not a rate-limiter scenario") };
+    let decisions: usize = r.run(1).unwrap().iter().map(|l| l.decisions.len()).sum();
+    let csv = scenario::run_to_csv(&s).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("lane,algorithm,t_ns,cost,outcome,delay_ns,state"));
+    assert_eq!(lines.count(), decisions);
+    let out = sdp(&["run", dir.join("nginx-modes.json").to_str().unwrap(), "--csv"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), csv.trim_end());
+    // Placements: a row per node and placement, the removed node with no keys after.
+    let ring = scenario::run_to_csv(
+        &Scenario::from_json(&std::fs::read_to_string(dir.join("ring-remove.json")).unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ring.lines().count(), 1 + 3 * 5);
+    assert!(ring.lines().any(|l| l.starts_with("1,ketama,cache-4:11211,1,,") && l.ends_with(",0")), "{ring}");
 }
 
 #[test]

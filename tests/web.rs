@@ -233,9 +233,18 @@ fn runs_are_byte_identical_to_native() {
         (include_str!("fixtures/poisson-three-lanes.json"), include_str!("fixtures/poisson-three-lanes.out.json")),
         (include_str!("fixtures/nginx-modes.json"), include_str!("fixtures/nginx-modes.out.json")),
         (include_str!("fixtures/breaker-outage.json"), include_str!("fixtures/breaker-outage.out.json")),
+        (include_str!("fixtures/ring-remove.json"), include_str!("fixtures/ring-remove.out.json")),
     ] {
         let s = Scenario::from_json(input).unwrap();
         assert_eq!(scenario::run_to_json(&s).unwrap(), expected);
+    }
+    // The CSV traces too.
+    for (input, expected) in [
+        (include_str!("fixtures/nginx-modes.json"), include_str!("fixtures/nginx-modes.out.csv")),
+        (include_str!("fixtures/breaker-outage.json"), include_str!("fixtures/breaker-outage.out.csv")),
+        (include_str!("fixtures/ring-remove.json"), include_str!("fixtures/ring-remove.out.csv")),
+    ] {
+        assert_eq!(scenario::run_to_csv(&Scenario::from_json(input).unwrap()).unwrap(), expected);
     }
 }
 
@@ -418,7 +427,7 @@ async fn adding_a_node_updates_the_histogram_and_the_moved_keys() {
     // Every moved sample key on the ketama ring is drawn as moved, in the newcomer's colour.
     let ring_moved = all(&lanes()[1], "svg.ring-chart circle.key.moved");
     assert!(!ring_moved.is_empty());
-    assert!(ring_moved.iter().all(|c| c.get_attribute("class").unwrap() == "key n3 moved"));
+    assert!(ring_moved.iter().all(|c| c.get_attribute("class").unwrap() == "key nt moved"));
     assert!(ring_moved.iter().all(|c| c.get_attribute("style").unwrap().starts_with("--from:var(--n")));
 
     // A ring with 4 virtual nodes per server spreads the keys far worse than ketama's 160.

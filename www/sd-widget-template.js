@@ -17,8 +17,11 @@
   if (window.customElements === undefined || customElements.get("sd-widget")) return;
   var BUNDLES = __BUNDLES__;
   var STYLE = "__STYLE__";
+  // The playground's origin: where this script came from. Without it (loaded
+  // as a module, or by a bundler) the files cannot be found, and each
+  // element says so.
   var script = document.currentScript;
-  var site = new URL(script ? script.src : location.href).origin;
+  var site = script && script.src ? new URL(script.src).origin : null;
   var loading = {};
   var helpers = false;
 
@@ -35,12 +38,21 @@
   }
 
   function bundle(kind) {
+    if (!site) return Promise.reject(new Error("load sd-widget.js with a classic <script src> tag, so that it knows where the playground is"));
+    if (!Object.prototype.hasOwnProperty.call(BUNDLES, kind)) {
+      return Promise.reject(new Error("no widget kind \"" + kind + "\"; kinds: " + Object.keys(BUNDLES).join(", ")));
+    }
     var files = BUNDLES[kind];
-    if (!files) return Promise.reject(new Error("no widget kind \"" + kind + "\"; kinds: " + Object.keys(BUNDLES).join(", ")));
     if (!loading[kind]) {
-      loading[kind] = import(site + "/" + files.js).then(function (m) {
-        return m.default({ module_or_path: site + "/" + files.wasm }).then(function () { return m; });
-      });
+      loading[kind] = import(site + "/" + files.js)
+        .then(function (m) {
+          return m.default({ module_or_path: site + "/" + files.wasm }).then(function () { return m; });
+        })
+        .catch(function (e) {
+          // A failed load (a network error) is tried again by the next element.
+          delete loading[kind];
+          throw e;
+        });
     }
     return loading[kind];
   }
@@ -65,19 +77,18 @@
     var kind = el.getAttribute("kind") || "";
     el._sdp = { box: box, id: null };
     loadHelpers();
-    bundle(kind).then(
-      function (m) {
+    bundle(kind)
+      .then(function (m) {
         if (el._sdp && el._sdp.box === box) {
           el._sdp.id = m.mount_widget(box, site, kind, el.getAttribute("preset") || "", el.getAttribute("scenario") || "", el.getAttribute("heading") || "");
           el._sdp.module = m;
         }
-      },
-      function (e) {
+      })
+      .catch(function (e) {
         box.setAttribute("role", "alert");
         box.className = "widget-error";
-        box.textContent = "This widget could not start: " + e.message;
-      },
-    );
+        box.textContent = "This widget could not start: " + (e && e.message ? e.message : String(e));
+      });
   };
 
   SdWidget.prototype.disconnectedCallback = function () {

@@ -29,7 +29,8 @@ self.addEventListener("fetch", (event) => {
     // Pages: the network when it answers, so a deploy shows at once; when it
     // does not, the page's cached HTML (each page has its own file, loading
     // its own bundle), or the not-found page.
-    const page = url.pathname.replace(/\/?$/, "/index.html");
+    // A page's file: its directory's index.html, or itself when it has an extension.
+    const page = /\.[a-z0-9]+$/i.test(url.pathname) ? url.pathname : url.pathname.replace(/\/?$/, "/index.html");
     event.respondWith(
       fetch(request).catch(() =>
         caches.match(page, { cacheName: CACHE, ignoreSearch: true })

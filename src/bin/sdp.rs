@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! sdp run <scenario.json>      run a scenario; print decisions and summary as JSON
+//! sdp run <scenario.json> --csv  the run's trace as CSV, one row per decision
 //! sdp preset <widget> <name>   print a preset scenario as JSON
 //! sdp presets                  list presets
 //! sdp widgets                  list the widget kinds the site shows
@@ -20,6 +21,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
+  sdp run <scenario.json | -> --csv
+                                 print the run's trace as CSV instead (one row per decision)
   sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring, sharding)
   sdp presets                    list the presets
   sdp widgets                    list the widget kinds the site shows (one bundle each)
@@ -62,6 +65,10 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["run", path] => {
             let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
             scenario::run_to_json(&s)
+        }
+        ["run", path, "--csv"] | ["run", "--csv", path] => {
+            let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
+            scenario::run_to_csv(&s).map(|csv| csv.trim_end().to_string())
         }
         ["preset", widget, name] => presets::named(widget, name)
             .map(|s| s.to_json_pretty())

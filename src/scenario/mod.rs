@@ -6,6 +6,7 @@
 //! never panics: every failure is a message naming what is wrong.
 
 pub mod block;
+pub mod lz;
 pub mod presets;
 pub mod url;
 
@@ -215,6 +216,13 @@ impl HashRingScenario {
                 }
                 let steps = match v {
                     Variant::Rendezvous => nodes.len() as f64 * keys,
+                    // A request whose node is full walks on round the ring. Near a
+                    // factor of 100% few nodes have room and walks grow towards
+                    // every node; this bounds a walk by the nodes and by 100/(f − 100).
+                    Variant::BoundedLoads { factor } => {
+                        let walk = if *factor > 100 { (100.0 / f64::from(factor - 100)).ceil() } else { f64::INFINITY };
+                        walk.min(nodes.len() as f64) * keys
+                    }
                     Variant::Maglev { table_size } => maglev::build_steps(nodes, *table_size),
                     _ => 0.0,
                 };
@@ -561,6 +569,114 @@ pub struct DecisionReport {
     pub delay_ns: Option<u64>,
     /// The limiter's visible state after the request.
     pub state: f64,
+}
+
+/// Runs a scenario and returns its trace as CSV, one row per decision: each
+/// request a limiter decided, each call through a breaker; for placements,
+/// each node's keys before and after the change, and for sharding each
+/// server's rows. Times are integer nanoseconds, as in [`run_to_json`].
+pub fn run_to_csv(scenario: &Scenario) -> Result<String, String> {
+    use std::fmt::Write as _;
+    let mut csv = String::new();
+    match scenario {
+        #[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
+        Scenario::RateLimiter(s) => {
+            csv.push_str("lane,algorithm,t_ns,cost,outcome,delay_ns,state\n");
+            for (i, lane) in s.run(1)?.iter().enumerate() {
+                for d in &lane.decisions {
+                    let delay = match d.outcome {
+                        crate::sim::ratelimit::Outcome::Delayed(w) => w.to_string(),
+                        _ => String::new(),
+                    };
+                    let _ = writeln!(
+                        csv,
+                        "{},{},{},{},{},{delay},{}",
+                        i + 1,
+                        lane.config.algorithm.name(),
+                        d.at,
+                        d.cost,
+                        d.outcome.name(),
+                        crate::num::decimal(d.level, 6)
+                    );
+                }
+            }
+        }
+        #[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
+        Scenario::CircuitBreaker(s) => {
+            csv.push_str("breaker,kind,t_ns,state,reached,failed,latency_ns\n");
+            for (i, (config, run)) in s.breakers.iter().zip(s.run(0)?).enumerate() {
+                let kind = match config {
+                    BreakerConfig::Resilience4j(_) => "resilience4j",
+                    BreakerConfig::Consecutive(_) => "pybreaker",
+                };
+                for c in &run.calls {
+                    let state = match c.state {
+                        State::Closed => "CLOSED",
+                        State::Open => "OPEN",
+                        State::HalfOpen => "HALF_OPEN",
+                    };
+                    let _ = writeln!(csv, "{},{kind},{},{state},{},{},{}", i + 1, c.at, c.reached, c.failed, c.latency);
+                }
+            }
+        }
+        #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
+        Scenario::HashRing(s) => {
+            csv.push_str("placement,algorithm,node,weight_before,weight_after,keys_before,keys_after\n");
+            let after = s.change.as_ref().map(|c| c.apply(&s.nodes)).transpose()?;
+            for (i, run) in s.run()?.iter().enumerate() {
+                let now = after.as_deref().unwrap_or(&s.nodes);
+                let mut names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
+                names.extend(now.iter().map(|n| n.name.as_str()).filter(|n| !s.nodes.iter().any(|m| m.name == *n)));
+                for name in names {
+                    let b = s.nodes.iter().position(|n| n.name == name);
+                    let a = now.iter().position(|n| n.name == name);
+                    let field = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+                    let keys_after = match (&run.after, a) {
+                        (Some(spread), Some(a)) => Some(spread.loads[a]),
+                        (Some(_), None) => Some(0),
+                        (None, _) => None,
+                    };
+                    let _ = writeln!(
+                        csv,
+                        "{},{},{},{},{},{},{}",
+                        i + 1,
+                        run.variant.name(),
+                        csv_field(name),
+                        field(b.map(|b| u64::from(s.nodes[b].weight))),
+                        field(after.as_ref().and(a).map(|a| u64::from(now[a].weight))),
+                        b.map_or(0, |b| run.before.loads[b]),
+                        field(keys_after)
+                    );
+                }
+            }
+        }
+        #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
+        Scenario::Sharding(s) => {
+            csv.push_str("scheme,kind,server,rows_before,rows_after\n");
+            for (i, run) in s.run()?.iter().enumerate() {
+                let servers = run.before.rows.len().max(run.after.as_ref().map_or(0, |a| a.rows.len()));
+                for server in 0..servers {
+                    let before = run.before.rows.get(server).copied().unwrap_or(0);
+                    let after = run
+                        .after
+                        .as_ref()
+                        .map_or(String::new(), |a| a.rows.get(server).copied().unwrap_or(0).to_string());
+                    let _ = writeln!(csv, "{},{},{},{before},{after}", i + 1, run.scheme.name(), server + 1);
+                }
+            }
+        }
+    }
+    Ok(csv)
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+#[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 /// Runs a scenario and returns its report as compact JSON: the same bytes on

@@ -48,15 +48,33 @@ pub fn copy_text(text: &str) -> bool {
     write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
 }
 
-/// Offers `text` as a file download named `filename`.
+/// Offers `text` as a file download named `filename`, from a blob URL (a
+/// trace can run to megabytes, beyond what data URLs carry everywhere).
 pub fn download(filename: &str, mime: &str, text: &str) {
     let Some(doc) = window().and_then(|w| w.document()) else { return };
     let Ok(a) = doc.create_element("a") else { return };
-    let href = format!("data:{mime};charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)));
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob_url = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .ok()
+        .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok());
+    let href = blob_url
+        .clone()
+        .unwrap_or_else(|| format!("data:{mime};charset=utf-8,{}", String::from(js_sys::encode_uri_component(text))));
     let _ = a.set_attribute("href", &href);
     let _ = a.set_attribute("download", filename);
     if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
         a.click();
+    }
+    if let Some(url) = blob_url {
+        // The click has started the download; the URL can go once this task ends.
+        leptos::prelude::set_timeout(
+            move || {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            },
+            std::time::Duration::from_secs(1),
+        );
     }
 }
 

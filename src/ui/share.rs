@@ -56,7 +56,22 @@ pub fn embed_code(scenario: &Scenario, title: &str) -> String {
     )
 }
 
-/// "Copy link", "Copy embed code", "Export JSON", "Import JSON" and, inline
+/// Downloads the run of `scenario` as the CLI prints it (`sdp run`, or
+/// `sdp run --csv`): every decision, byte for byte the same.
+fn trace(scenario: &Scenario, csv: bool, status: RwSignal<Option<String>>) {
+    let (run, ext, mime) = if csv {
+        (crate::scenario::run_to_csv(scenario), "csv", "text/csv")
+    } else {
+        (crate::scenario::run_to_json(scenario), "json", "application/json")
+    };
+    match run {
+        Ok(text) => browser::download(&format!("{}-trace.{ext}", scenario.widget()), mime, &text),
+        Err(e) => status.set(Some(format!("The trace could not be made: {e}"))),
+    }
+}
+
+/// "Copy link", "Copy embed code", "Export JSON", "Import JSON", the run's
+/// trace as JSON and CSV and, inline
 /// in an article, "Open full page". `current` gives the scenario with its
 /// playhead; `on_import` takes an imported scenario or says why it cannot.
 #[component]
@@ -88,6 +103,8 @@ pub fn ShareBar(
                 browser::download(&format!("{}-scenario.json", s.widget()), "application/json", &s.to_json_pretty());
             }>"Export JSON"</button>
             <button type="button" aria-expanded=move || show_import.get().to_string() on:click=move |_| show_import.update(|v| *v = !*v)>"Import JSON"</button>
+            <button type="button" data-action="trace-json" on:click=move |_| trace(&current.run(()), false, status)>"Download trace (JSON)"</button>
+            <button type="button" data-action="trace-csv" on:click=move |_| trace(&current.run(()), true, status)>"Download trace (CSV)"</button>
             // Presenter mode is driven by www/presenter.js.
             <button type="button" data-action="present" aria-keyshortcuts="p">"Present"</button>
             {inline.then(|| view! { <a class="open-page" href=link>"Open full page"</a> })}

@@ -4,7 +4,7 @@
 // anything missing gets 404.html with status 404.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
-import { join, extname, normalize } from "node:path";
+import { join, extname, normalize, sep } from "node:path";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
@@ -13,11 +13,12 @@ const TYPES = {
 
 export function serve(dir, port = 0) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const inside = normalize(join(dir, path)).startsWith(normalize(dir));
-    const file = !inside ? null : extname(path) ? join(dir, path) : join(dir, path, "index.html");
     let body, type, status = 200;
     try {
+      const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      const root = normalize(dir + sep);
+      const inside = normalize(join(dir, path)).startsWith(root);
+      const file = !inside ? null : extname(path) ? join(dir, path) : join(dir, path, "index.html");
       if (!file) throw new Error("outside the site");
       body = await readFile(file);
       type = TYPES[extname(file)] ?? "application/octet-stream";

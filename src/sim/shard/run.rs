@@ -124,6 +124,19 @@ pub enum SchemeConfig {
 }
 
 impl SchemeConfig {
+    /// The scheme's name in scenarios.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SchemeConfig::HashMod { .. } => "hash-mod",
+            SchemeConfig::Range { .. } => "range",
+            SchemeConfig::Vitess { .. } => "vitess",
+            SchemeConfig::Mongo { .. } => "mongo",
+            SchemeConfig::Citus { .. } => "citus",
+            SchemeConfig::Consistent { .. } => "consistent",
+            SchemeConfig::Directory { .. } => "directory",
+        }
+    }
+
     /// The scheme, or why it is not one.
     pub fn scheme(&self) -> Result<Scheme, String> {
         let s = match self {

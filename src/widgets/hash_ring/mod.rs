@@ -15,8 +15,8 @@ mod render;
 use super::Mode;
 use crate::scenario::{presets, HashRingScenario, Scenario};
 use crate::sim::ring::bounded::FACTOR_RANGE;
-use crate::sim::ring::run::{Change, KeySet, Variant, VariantRun};
-use crate::sim::ring::Node;
+use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
+use crate::sim::ring::{KeyHash, Node};
 use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
 use crate::ui::share::{self, LaneDownloads, ShareBar};
 use crate::ui::Shared;
@@ -70,8 +70,24 @@ fn keys_kind(k: &KeySet) -> &'static str {
     }
 }
 
-/// The run every view of the widget reads: one result per placement.
+/// What one lane's placement depends on besides the hashed keys.
+type LaneKey = (Variant, Vec<Node>, Option<Change>);
+
+/// The run every view of the widget reads: one result per placement, with
+/// what it was computed from, so the next run reuses lanes that did not change.
 type Computed = Shared<Result<Vec<VariantRun>, String>>;
+
+/// The scenario's checks, and the widget's own bound on the nodes it draws.
+fn check(s: &HashRingScenario) -> Result<(), String> {
+    s.validate()?;
+    let most = s.nodes.len().max(s.nodes_now().len());
+    if most > MAX_WIDGET_NODES {
+        return Err(format!(
+            "the widget draws up to {MAX_WIDGET_NODES} nodes, and this scenario has {most}; the command-line runner (sdp run) takes up to 10,000"
+        ));
+    }
+    Ok(())
+}
 
 /// The hash-ring widget.
 #[component]
@@ -81,6 +97,14 @@ pub fn HashRingWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
+    // A scenario the widget cannot draw (from a link or a host page) gives way to the default.
+    let (initial, notice) = match check(&initial) {
+        Ok(()) => (initial, notice),
+        Err(e) => (
+            presets::hash_ring("default").unwrap_or(initial),
+            Some(format!("This scenario could not be shown ({e}); showing the default.")),
+        ),
+    };
     let scenario = RwSignal::new(HashRingScenario { view: Default::default(), ..initial });
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(notice);
@@ -93,9 +117,32 @@ pub fn HashRingWidget(
         key_input.track();
         Shared(Arc::new(scenario.with_untracked(HashRingScenario::hash_keys)))
     });
+    // Each lane is placed again only when its own inputs or the keys changed:
+    // dragging one lane's slider re-runs that lane alone.
+    let lane_cache = StoredValue::new(Vec::<(LaneKey, Arc<Vec<KeyHash>>, VariantRun)>::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let keys = hashed.get();
-        Shared(Arc::new(scenario.with(|s| s.validate().and_then(|()| s.run_on(&keys.0, SAMPLE)))))
+        let result = scenario.with(|s| -> Result<Vec<VariantRun>, String> {
+            check(s)?;
+            let previous = lane_cache.get_value();
+            let after = s.change.as_ref().map(|c| c.apply(&s.nodes)).transpose()?;
+            let change = s.change.as_ref().zip(after.as_deref());
+            let mut cache = Vec::with_capacity(s.variants.len());
+            for v in &s.variants {
+                let key: LaneKey = (v.clone(), s.nodes.clone(), s.change.clone());
+                let reused =
+                    previous.iter().find(|(k, ks, _)| *k == key && Arc::ptr_eq(ks, &keys.0)).map(|(_, _, r)| r.clone());
+                let run = match reused {
+                    Some(r) => r,
+                    None => run_variant(v, &s.nodes, &keys.0, change, SAMPLE),
+                };
+                cache.push((key, keys.0.clone(), run));
+            }
+            let runs = cache.iter().map(|(_, _, r)| r.clone()).collect();
+            lane_cache.set_value(cache);
+            Ok(runs)
+        });
+        Shared(Arc::new(result))
     });
     let sample_hashes =
         Memo::new(move |_| hashed.with(|k| k.0.iter().take(SAMPLE).map(|h| h.md5).collect::<Vec<u32>>()));
@@ -103,8 +150,7 @@ pub fn HashRingWidget(
     let lane_variants = Memo::new(move |_| scenario.with(|s| s.variants.iter().map(Variant::name).collect::<Vec<_>>()));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
 
-    let edit =
-        move |f: &dyn Fn(&mut HashRingScenario)| controls::try_edit(scenario, error, HashRingScenario::validate, f);
+    let edit = move |f: &dyn Fn(&mut HashRingScenario)| controls::try_edit(scenario, error, check, f);
 
     let current = move || Scenario::HashRing(scenario.get());
     if mode != Mode::Inline {
@@ -151,6 +197,8 @@ pub fn HashRingWidget(
     let aria = title.unwrap_or_else(|| "Consistent hashing".to_string());
     let compact = mode == Mode::Embed;
     let change = Memo::new(move |_| scenario.with(|s| s.change.clone()));
+    let names_a_node = Memo::new(move |_| change.with(|c| change_node(c.as_ref()).is_some()));
+    let keys_of = Memo::new(move |_| scenario.with(|s| keys_kind(&s.keys)));
     let node_names = Memo::new(move |_| scenario.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()));
 
     view! {
@@ -174,7 +222,8 @@ pub fn HashRingWidget(
                         })
                     />
                     {move || {
-                        let kind = scenario.with(|s| keys_kind(&s.keys));
+                        // Rebuilt only when a listed key set comes or goes, so the select keeps focus.
+                        let kind = keys_of.get();
                         let mut options = vec![
                             ("uniform".to_string(), "distinct keys, each once".to_string()),
                             ("zipf".to_string(), "requests for hot keys (Zipf)".to_string()),
@@ -186,7 +235,7 @@ pub fn HashRingWidget(
                             <SelectControl
                                 label="Keys"
                                 options=options
-                                value=Signal::derive(move || scenario.with(|s| keys_kind(&s.keys).to_string()))
+                                value=Signal::derive(move || keys_of.get().to_string())
                                 on_change=Callback::new(move |k: String| {
                                     edit(&|s| {
                                         let count = s.keys.len().clamp(1, 1_000_000);
@@ -272,15 +321,14 @@ pub fn HashRingWidget(
                         })
                     />
                     {move || {
-                        let c = change.get();
+                        // Rebuilt when the nodes change or the select appears, not on each pick.
                         let names = node_names.get();
-                        change_node(c.as_ref()).map(|picked| {
-                            let picked = picked.to_string();
+                        names_a_node.get().then(|| {
                             view! {
                                 <SelectControl
                                     label="Node"
                                     options=names.iter().map(|n| (n.clone(), n.clone())).collect()
-                                    value=Signal::derive(move || picked.clone())
+                                    value=Signal::derive(move || change.with(|c| change_node(c.as_ref()).unwrap_or_default().to_string()))
                                     on_change=Callback::new(move |name: String| {
                                         edit(&|s| {
                                             if let Some(Change::Remove(n) | Change::Reweight { name: n, .. }) = &mut s.change {
@@ -367,6 +415,7 @@ pub fn HashRingWidget(
                     <span class="key point">"a node's points on the ring"</span>
                     <span class="key sample">"a key, in its node's colour"</span>
                     <span class="key moved">"a key the change moved"</span>
+                    <span class="key touched">"the node the change touches"</span>
                     <span class="key before">"keys before the change"</span>
                     <span class="key fair">"fair share"</span>
                 </p>
@@ -387,6 +436,7 @@ pub fn HashRingWidget(
                     current=Callback::new(move |_| current())
                     on_import=Callback::new(move |imported: Scenario| match imported {
                         Scenario::HashRing(s) => {
+                            check(&s)?;
                             scenario.set(HashRingScenario { view: Default::default(), ..s });
                             error.set(None);
                             Ok(())
@@ -500,14 +550,16 @@ fn LaneChart(
     sample: Memo<Vec<u32>>,
 ) -> impl IntoView {
     // The lane's rows, with the nodes before and after, computed once per run.
+    // This lane's result alone, compared by value: another lane's edit leaves it be.
+    let run = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().ok().and_then(|l| l.get(index).cloned())));
     let drawn = Memo::new(move |_| {
-        runs.with(|r| {
-            let run = r.0.as_ref().as_ref().ok()?.get(index)?.clone();
+        run.with(|run| {
+            let run = run.as_ref()?;
             scenario.with_untracked(|s| {
                 let after = s.change.as_ref().and_then(|c| c.apply(&s.nodes).ok());
                 let total = s.keys.len() as u64;
-                let rows = render::node_rows(&s.nodes, after.as_deref(), &run, total);
-                let ring = sample.with(|h| render::ring_svg(&run.variant, &s.nodes, after.as_deref(), &rows, &run, h));
+                let rows = render::node_rows(&s.nodes, after.as_deref(), run, total);
+                let ring = sample.with(|h| render::ring_svg(&run.variant, &s.nodes, after.as_deref(), &rows, run, h));
                 Some(Shared(Arc::new(Drawn {
                     label: render::variant_label(&run.variant),
                     caption: render::ring_caption(&run.variant),
@@ -515,7 +567,7 @@ fn LaneChart(
                     ring,
                     bars: render::histogram_svg(&rows),
                     table: render::node_table(&rows),
-                    moved: render::moved_text(s.change.as_ref(), &run, total),
+                    moved: render::moved_text(s.change.as_ref(), run, total),
                 })))
             })
         })

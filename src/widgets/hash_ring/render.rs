@@ -15,8 +15,28 @@ pub const RING_VIEW_BOX: &str = "0 0 200 200";
 pub const BARS_VIEW_BOX: &str = "0 0 600 120";
 const BARS_W: f64 = 600.0;
 const BARS_H: f64 = 120.0;
-/// Node colours cycle through this many CSS classes (`n0` … `n7`).
+/// Node colours cycle through this many CSS classes (`n0` … `n7`); the node
+/// the change touches is `nt` (the text colour), so its keys stand out.
 pub const COLOURS: usize = 8;
+/// The colour index of the node the change touches: class `nt`.
+const TOUCHED: usize = COLOURS;
+
+fn colour_class(i: usize) -> String {
+    if i == TOUCHED {
+        "nt".into()
+    } else {
+        format!("n{i}")
+    }
+}
+
+/// A row's colour index: its place among the rows, or [`TOUCHED`].
+fn row_colour(rows: &[NodeRow], i: usize) -> usize {
+    if rows[i].touched {
+        TOUCHED
+    } else {
+        i % COLOURS
+    }
+}
 /// Most ring points drawn; a larger ring draws an even subset.
 pub const MAX_DRAWN_POINTS: usize = 2_400;
 
@@ -53,7 +73,9 @@ pub fn has_ring(v: &Variant) -> bool {
 
 /// How to read the ring for this placement.
 pub fn ring_caption(v: &Variant) -> &'static str {
-    if has_ring(v) {
+    if matches!(v, Variant::BoundedLoads { .. }) {
+        "Ticks are each node's points; a request goes to the first point clockwise from it whose node has room."
+    } else if has_ring(v) {
         "Ticks are each node's points; a key belongs to the first point clockwise from it."
     } else {
         "Keys sit at their ring hash for comparison; this placement keeps no ring."
@@ -87,7 +109,7 @@ fn at(h: u32, radius: f64) -> (f64, f64) {
 /// Each node's colour class index: its place among [`node_rows`] (the nodes
 /// before the change, then a new one), so the ring and the histogram agree.
 fn colours(rows: &[NodeRow], nodes: &[Node]) -> Vec<usize> {
-    nodes.iter().map(|n| rows.iter().position(|r| r.name == n.name).unwrap_or(0) % COLOURS).collect()
+    nodes.iter().map(|n| rows.iter().position(|r| r.name == n.name).map_or(0, |i| row_colour(rows, i))).collect()
 }
 
 /// The ring: the circle, each node's points (for ring placements) as ticks
@@ -114,24 +136,24 @@ pub fn ring_svg(
     if let Some(ring) = ring {
         let points = ring.points();
         let every = points.len().div_ceil(MAX_DRAWN_POINTS).max(1);
-        let mut paths = vec![String::new(); COLOURS];
+        let mut paths = vec![String::new(); COLOURS + 1];
         for p in points.iter().step_by(every) {
             let (x0, y0) = at(p.point, 76.0);
             let (x1, y1) = at(p.point, 86.0);
             let _ = write!(paths[colour_now[p.node as usize]], "M{} {}L{} {}", r(x0), r(y0), r(x1), r(y1));
         }
         for (i, d) in paths.iter().enumerate().filter(|(_, d)| !d.is_empty()) {
-            let _ = write!(svg, "<path class=\"point n{i}\" d=\"{d}\"></path>");
+            let _ = write!(svg, "<path class=\"point {}\" d=\"{d}\"></path>", colour_class(i));
         }
     }
     for (&h, &(b, a)) in hashes.iter().zip(&run.sample) {
         let moved = a.is_some_and(|a| now[a as usize].name != nodes[b as usize].name);
         let colour = a.map_or(colour_before[b as usize], |a| colour_now[a as usize]);
         let (x, y) = at(h, 68.0);
-        let _ = write!(svg, "<circle class=\"key n{colour}");
+        let _ = write!(svg, "<circle class=\"key {}", colour_class(colour));
         if moved {
             // The pulse starts in the colour of the node the key left.
-            let _ = write!(svg, " moved\" style=\"--from:var(--n{})", colour_before[b as usize]);
+            let _ = write!(svg, " moved\" style=\"--from:var(--{})", colour_class(colour_before[b as usize]));
         }
         let _ = write!(svg, "\" cx=\"{}\" cy=\"{}\" r=\"{}\"></circle>", r(x), r(y), if moved { "3.4" } else { "2" });
     }
@@ -148,6 +170,8 @@ pub struct NodeRow {
     pub keys: (u64, Option<u64>),
     /// The node's fair share of the keys now: its weight's share.
     pub fair: f64,
+    /// Whether the change adds, removes or re-weights this node.
+    pub touched: bool,
 }
 
 /// Every node before or after the change, in order (a new node last), with
@@ -171,7 +195,9 @@ pub fn node_rows(nodes: &[Node], after: Option<&[Node]>, run: &VariantRun, total
                 _ => 0,
             });
             let w_now = a.map(|a| now[a].weight);
+            let touched = after.is_some() && (b.map(|b| nodes[b].weight) != w_now);
             NodeRow {
+                touched,
                 name: name.to_string(),
                 weight: (b.map(|b| nodes[b].weight), if after.is_some() { w_now } else { b.map(|b| nodes[b].weight) }),
                 keys: (b.map_or(0, |b| run.before.loads[b]), after_keys),
@@ -196,8 +222,8 @@ pub fn histogram_svg(rows: &[NodeRow]) -> String {
         let now = row.keys.1.unwrap_or(row.keys.0) as f64;
         let _ = write!(
             svg,
-            "<rect class=\"bar n{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
-            i % COLOURS,
+            "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
+            colour_class(row_colour(rows, i)),
             r(x),
             r(y(now)),
             r(bar),
@@ -417,17 +443,18 @@ mod tests {
         let rows = node_rows(&s.nodes, Some(&after), &runs[1], 100_000);
         let svg = ring_svg(&runs[1].variant, &s.nodes, Some(&after), &rows, &runs[1], &hashes);
         // 11 nodes × 160 points, all drawn, in 8 colour paths.
-        assert_eq!(svg.matches("<path class=\"point").count(), 8);
+        assert_eq!(svg.matches("<path class=\"point").count(), 9);
         assert_eq!(svg.matches('M').count(), 11 * 160);
         assert_eq!(svg.matches("<circle class=\"key").count(), 240);
         let moved = runs[1].sample.iter().filter(|(b, a)| Some(*b) != *a).count();
         assert_eq!(svg.matches(" moved\"").count(), moved);
         assert!(moved > 0);
-        // Every moved key went to the new node (index 10: colour n2) under
+        // Every moved key went to the new node (the touched colour, nt) under
         // ketama, and its pulse starts in the colour of the node it left.
         for c in svg.split("<circle").filter(|c| c.contains(" moved")) {
-            assert!(c.starts_with(" class=\"key n2 moved\" style=\"--from:var(--n"), "{c}");
+            assert!(c.starts_with(" class=\"key nt moved\" style=\"--from:var(--n"), "{c}");
         }
+        assert_eq!(svg.matches("<path class=\"point nt\"").count(), 1);
         assert!(svg.contains("style=\"--from:var(--n0)\""));
         // Modulo keeps no ring: keys only.
         let modulo = ring_svg(&runs[0].variant, &s.nodes, Some(&after), &rows, &runs[0], &hashes);
