@@ -47,6 +47,8 @@ pub fn NumberControl(
     let unit = unit.unwrap_or_default();
     let (min, max, step) = (decimal(min, 3), decimal(max, 3), decimal(step, 3));
     let text = move || decimal(value.get(), 3);
+    // The label names the slider's box too: a label names only its first control.
+    let box_label = label.clone();
     view! {
         <label class="control">
             <span class="control-label">{label.clone()}</span>
@@ -62,6 +64,7 @@ pub fn NumberControl(
                 />
                 <input
                     type="number"
+                    aria-label=box_label
                     min=min
                     max=max
                     step=step
