@@ -459,3 +459,47 @@ fn group(n: u64) -> String {
     }
     out
 }
+
+#[wasm_bindgen_test]
+async fn changing_a_scheme_changes_the_shard_histogram() {
+    let el = container();
+    let start = presets::sharding("sequential-ids").unwrap();
+    let scenario = Scenario::Sharding(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let lanes = || all(&el, "figure.shard-lane");
+    let heights = |lane: &Element| -> Vec<String> {
+        all(lane, "svg.bars rect.bar").iter().map(|r| r.get_attribute("height").unwrap()).collect()
+    };
+    assert_eq!(lanes().len(), 3, "ranges, hash modulo and Vitess");
+    // Sequential ids split evenly by range, then the fullest range splits in two: five shards.
+    assert_eq!(heights(&lanes()[0]).len(), 5);
+    let runs = start.run().unwrap();
+    let text = lanes()[0].query_selector(".moved-text").unwrap().unwrap().text_content().unwrap();
+    assert!(
+        text.starts_with(&format!("Splitting the fullest shard moved {} of 100,000 rows", group(runs[0].rows_moved))),
+        "{text}"
+    );
+
+    // The first scheme becomes hash modulo over its 4 shards: four even bars instead of five
+    // (hash modulo has no range to split).
+    let before = heights(&lanes()[0]);
+    let pick: web_sys::HtmlSelectElement = all(&el, ".lane-controls select")[0].clone().unchecked_into();
+    pick.set_value("hash-mod");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    pick.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+    let after = heights(&lanes()[0]);
+    assert_ne!(after, before);
+    assert_eq!(after.len(), 4);
+    let rows = summary_rows(&el);
+    assert_eq!(rows[0][0], "Hash modulo 4");
+    let mut expected = start.clone();
+    expected.schemes[0] = playground::sim::shard::run::SchemeConfig::HashMod { shards: 4 };
+    let p = &expected.run().unwrap()[0].before;
+    assert_eq!(rows[0][1], playground::ui::format::number(p.hottest_over_mean));
+}

@@ -39,6 +39,19 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// A count with thousands separators: `100,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +69,9 @@ mod tests {
         assert_eq!(number(14.26), "14.3");
         assert_eq!(number(1234.6), "1235");
         assert_eq!(number(f64::NAN), "–");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

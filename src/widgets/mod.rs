@@ -11,6 +11,8 @@ pub mod circuit_breaker;
 pub mod hash_ring;
 #[cfg(feature = "rate-limiter")]
 pub mod rate_limiter;
+#[cfg(feature = "sharding")]
+pub mod sharding;
 
 #[allow(unused_imports)] // a bundle without widgets has no presets to start from
 use crate::scenario::{presets, Scenario};
@@ -52,6 +54,11 @@ pub const WIDGETS: &[WidgetInfo] = &[
         title: "Consistent hashing",
         summary: "libketama's ring, jump hash, rendezvous, Envoy's Maglev and bounded loads placing the same keys as nodes come and go.",
     },
+    WidgetInfo {
+        kind: "sharding",
+        title: "Sharding",
+        summary: "Rows routed by hash, range, a directory, and as Vitess, MongoDB and Citus compute it, with what a re-shard moves.",
+    },
 ];
 
 /// Whether this bundle holds the widget `kind` (see the crate's features).
@@ -76,6 +83,8 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
         "circuit-breaker" => presets::circuit_breaker("default").map(Scenario::CircuitBreaker),
         #[cfg(feature = "hash-ring")]
         "hash-ring" => presets::hash_ring("default").map(Scenario::HashRing),
+        #[cfg(feature = "sharding")]
+        "sharding" => presets::sharding("default").map(Scenario::Sharding),
         _ => None,
     }
 }
@@ -84,7 +93,7 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
 /// example why a link's scenario was replaced by the default).
 #[component]
 #[cfg_attr(
-    not(any(feature = "rate-limiter", feature = "circuit-breaker", feature = "hash-ring")),
+    not(any(feature = "rate-limiter", feature = "circuit-breaker", feature = "hash-ring", feature = "sharding")),
     allow(unused_variables)
 )]
 pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Option<String>) -> impl IntoView {
@@ -102,8 +111,11 @@ pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Opt
         Scenario::HashRing(s) => {
             view! { <hash_ring::HashRingWidget initial=s mode=mode title=title notice=notice /> }.into_any()
         }
-        // Scenarios this bundle can read but has no widget for: sharding runs
-        // in the engine and the CLI only, so far.
+        #[cfg(feature = "sharding")]
+        Scenario::Sharding(s) => {
+            view! { <sharding::ShardingWidget initial=s mode=mode title=title notice=notice /> }.into_any()
+        }
+        // A scenario of a family this bundle leaves out.
         #[allow(unreachable_patterns)]
         other => view! {
             <WidgetError

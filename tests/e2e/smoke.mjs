@@ -117,6 +117,12 @@ try {
     // The link keeps the new starting point: eleven caches and the change.
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("sharding page: three schemes, and a re-shard that splits the fullest range", async () => {
+    await session.go(`${origin}/widgets/sharding`);
+    await session.waitFor("return document.querySelectorAll('figure.shard-lane').length === 3 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    const text = await session.exec("return document.querySelector('figure.shard-lane .moved-text').textContent");
+    if (!text.startsWith("Splitting the fullest shard moved ")) throw new Error(`re-shard: ${text}`);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.

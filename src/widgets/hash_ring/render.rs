@@ -82,18 +82,7 @@ pub fn ring_caption(v: &Variant) -> &'static str {
     }
 }
 
-/// `n` with thin separators: `100,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::ui::format::thousands;
 
 fn percent(x: f64) -> String {
     format!("{}%", format::number(x * 100.0))
@@ -383,11 +372,7 @@ mod tests {
     }
 
     #[test]
-    fn thousands_and_bytes() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+    fn bytes_in_words() {
         assert_eq!(bytes(0), "none");
         assert_eq!(bytes(12_800), "12.5 KB");
         assert_eq!(bytes(3 * 1024 * 1024), "3 MB");

@@ -1,0 +1,366 @@
+//! The sharding widget: a workload of rows and range queries routed by up to
+//! three schemes side by side, each drawn as its shards' rows, with what a
+//! re-shard (adding a shard, splitting the fullest) moves.
+//!
+//! The workload's keys and queries are generated once per workload and seed;
+//! an edit to one scheme routes them again through that scheme alone.
+
+mod render;
+
+use super::Mode;
+use crate::scenario::{presets, Scenario, ShardingScenario};
+use crate::sim::rng::Rng;
+use crate::sim::shard::run::{range_queries, run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Workload};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::format;
+use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::Shared;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Most rows the widget routes (the engine and the CLI take up to 2,000,000).
+pub const MAX_WIDGET_ROWS: usize = 1_000_000;
+
+/// Schemes in menu order.
+const SCHEMES: [&str; 7] = ["hash-mod", "range", "vitess", "mongo", "citus", "consistent", "directory"];
+
+/// Row counts offered.
+const ROWS: [usize; 3] = [10_000, 100_000, 1_000_000];
+
+/// Key shapes offered, with the workload each starts.
+fn keys_of(name: &str) -> Keys {
+    match name {
+        "timestamps" => Keys::Timestamps { start_ms: 1_767_225_600_000, step_ms: 1_000 },
+        "uniform" => Keys::Uniform { max: 1 << 40 },
+        "zipf" => Keys::Zipf { distinct: 10_000 },
+        _ => Keys::Sequential,
+    }
+}
+
+fn keys_name(k: &Keys) -> &'static str {
+    match k {
+        Keys::Sequential => "sequential",
+        Keys::Timestamps { .. } => "timestamps",
+        Keys::Uniform { .. } => "uniform",
+        Keys::Zipf { .. } => "zipf",
+    }
+}
+
+/// The scenario's checks, and the widget's own bound on the rows it routes.
+fn check(s: &ShardingScenario) -> Result<(), String> {
+    s.validate()?;
+    if s.workload.rows > MAX_WIDGET_ROWS {
+        return Err(format!(
+            "the widget routes up to {} rows, and this scenario writes {}; the command-line runner (sdp run) takes more",
+            format::thousands(MAX_WIDGET_ROWS as u64),
+            format::thousands(s.workload.rows as u64)
+        ));
+    }
+    Ok(())
+}
+
+/// The keys written and the range queries asked, generated once per workload.
+type Traffic = Shared<(Vec<u64>, Vec<(u64, u64)>)>;
+type Computed = Shared<Result<Vec<SchemeRun>, String>>;
+/// A routed scheme, with the scheme, re-shard and traffic it was routed for.
+type CachedRun = ((SchemeConfig, Option<Reshard>), Arc<(Vec<u64>, Vec<(u64, u64)>)>, SchemeRun);
+
+/// The sharding widget.
+#[component]
+pub fn ShardingWidget(
+    initial: ShardingScenario,
+    mode: Mode,
+    title: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let (initial, notice) = match check(&initial) {
+        Ok(()) => (initial, notice),
+        Err(e) => (
+            presets::sharding("default").unwrap_or(initial),
+            Some(format!("This scenario could not be shown ({e}); showing the default.")),
+        ),
+    };
+    let scenario = RwSignal::new(ShardingScenario { view: Default::default(), ..initial });
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(notice);
+
+    let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
+    let traffic: Memo<Traffic> = Memo::new(move |_| {
+        workload.with(|(w, seed)| {
+            // The order the engine draws them in (ShardingScenario::run): keys, then queries.
+            let mut rng = Rng::new(*seed);
+            let keys = w.keys(&mut rng);
+            let queries = range_queries(&keys, w.range_queries, w.range_width, &mut rng);
+            Shared(Arc::new((keys, queries)))
+        })
+    });
+    // Each scheme is routed again only when it, the re-shard or the traffic changed.
+    let cache = StoredValue::new(Vec::<CachedRun>::new());
+    let runs: Memo<Computed> = Memo::new(move |_| {
+        let t = traffic.get();
+        let result = scenario.with(|s| -> Result<Vec<SchemeRun>, String> {
+            check(s)?;
+            let previous = cache.get_value();
+            let mut next = Vec::with_capacity(s.schemes.len());
+            for c in &s.schemes {
+                let key = (c.clone(), s.reshard.clone());
+                let reused =
+                    previous.iter().find(|(k, tr, _)| *k == key && Arc::ptr_eq(tr, &t.0)).map(|(_, _, r)| r.clone());
+                let run = match reused {
+                    Some(r) => r,
+                    None => run_scheme(c, &t.0 .0, &t.0 .1, s.reshard.as_ref())?,
+                };
+                next.push((key, t.0.clone(), run));
+            }
+            let runs = next.iter().map(|(_, _, r)| r.clone()).collect();
+            cache.set_value(next);
+            Ok(runs)
+        });
+        Shared(Arc::new(result))
+    });
+    let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
+    let lane_count = Memo::new(move |_| scenario.with(|s| s.schemes.len()));
+    let lane_names =
+        Memo::new(move |_| scenario.with(|s| s.schemes.iter().map(SchemeConfig::name).collect::<Vec<_>>()));
+    let edit = move |f: &dyn Fn(&mut ShardingScenario)| controls::try_edit(scenario, error, check, f);
+
+    let current = move || Scenario::Sharding(scenario.get());
+    if mode != Mode::Inline {
+        share::keep_in_url(None, current);
+    }
+    let heading = title.clone();
+    let aria = title.unwrap_or_else(|| "Sharding".to_string());
+    let compact = mode == Mode::Embed;
+
+    view! {
+        <section class="widget sharding" class:compact=compact aria-label=aria>
+            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
+            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
+            <div class="widget-body">
+                <div class="controls" role="group" aria-label="Workload">
+                    <SelectControl
+                        label="Preset"
+                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
+                            .chain(presets::SHARDING.iter().map(|(n, d)| (n.to_string(), d.to_string())))
+                            .collect()
+                        value=Signal::derive(String::new)
+                        on_change=Callback::new(move |name: String| {
+                            if let Some(p) = presets::sharding(&name) {
+                                error.set(None);
+                                scenario.set(p);
+                                status.set(Some(format!("Loaded preset {name}")));
+                            }
+                        })
+                    />
+                    <SelectControl
+                        label="Shard keys"
+                        options=vec![
+                            ("sequential".into(), "sequential ids".into()),
+                            ("timestamps".into(), "creation timestamps".into()),
+                            ("uniform".into(), "random 40-bit values".into()),
+                            ("zipf".into(), "user ids, some users far busier (Zipf)".into()),
+                        ]
+                        value=Signal::derive(move || scenario.with(|s| keys_name(&s.workload.keys).to_string()))
+                        on_change=Callback::new(move |k: String| { edit(&|s| s.workload.keys = keys_of(&k)); })
+                    />
+                    <SelectControl
+                        label="Rows"
+                        options=ROWS.iter().map(|n| (n.to_string(), format::thousands(*n as u64))).collect()
+                        value=Signal::derive(move || scenario.with(|s| s.workload.rows.to_string()))
+                        on_change=Callback::new(move |v: String| {
+                            if let Ok(n) = v.parse::<usize>() {
+                                edit(&|s| s.workload.rows = n);
+                            }
+                        })
+                    />
+                    <NumberControl
+                        label="Range query width"
+                        value=Signal::derive(move || scenario.with(|s| s.workload.range_width as f64))
+                        min=1.0
+                        max=10_000.0
+                        step=1.0
+                        unit="keys"
+                        on_change=Callback::new(move |v: f64| {
+                            let w = (v.round() as u64).clamp(1, 10_000);
+                            edit(&|s| s.workload.range_width = w);
+                        })
+                    />
+                    <SelectControl
+                        label="Re-shard"
+                        options=vec![
+                            ("none".into(), "none".into()),
+                            ("add-shard".into(), "add a shard".into()),
+                            ("split-hottest".into(), "split the fullest shard".into()),
+                        ]
+                        value=Signal::derive(move || scenario.with(|s| match s.reshard {
+                            None => "none".to_string(),
+                            Some(Reshard::AddShard) => "add-shard".to_string(),
+                            Some(Reshard::SplitHottest) => "split-hottest".to_string(),
+                        }))
+                        on_change=Callback::new(move |v: String| {
+                            let r = match v.as_str() {
+                                "add-shard" => Some(Reshard::AddShard),
+                                "split-hottest" => Some(Reshard::SplitHottest),
+                                _ => None,
+                            };
+                            edit(&|s| s.reshard = r.clone());
+                        })
+                    />
+                    <SeedControl
+                        value=Signal::derive(move || scenario.with(|s| s.seed))
+                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                    />
+                </div>
+                <div class="lanes-controls">
+                    {move || {
+                        lane_names
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, name)| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
+                                edit(&|s| {
+                                    let w = s.workload.clone();
+                                    if let Some(c) = s.schemes.get_mut(i) {
+                                        (f.0)(c, &w)
+                                    }
+                                });
+                            }) remove=Callback::new(move |_| {
+                                edit(&|s| {
+                                    if s.schemes.len() > 1 {
+                                        s.schemes.remove(i);
+                                    }
+                                });
+                            }) /> })
+                            .collect_view()
+                    }}
+                    <Show when=move || scenario.with(|s| s.schemes.len() < crate::scenario::MAX_VARIANTS)>
+                        <button
+                            type="button"
+                            class="add-lane"
+                            on:click=move |_| {
+                                edit(&|s| {
+                                    let name = SCHEMES.iter().find(|n| !s.schemes.iter().any(|c| c.name() == **n)).copied().unwrap_or("hash-mod");
+                                    let c = render::with_shards(name, 4, &SchemeConfig::HashMod { shards: 4 }, &s.workload);
+                                    s.schemes.push(c);
+                                });
+                            }
+                        >
+                            "+ Compare another scheme"
+                        </button>
+                    </Show>
+                </div>
+                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                <p class="legend" aria-hidden="true">
+                    <span class="key rows">"rows on a shard"</span>
+                    <span class="key hot">"over 1.5× the mean"</span>
+                    <span class="key before">"rows before the re-shard"</span>
+                    <span class="key mean">"mean"</span>
+                </p>
+                <div class="lanes ring-lanes">
+                    {move || {
+                        (0..lane_count.get())
+                            .map(|i| view! { <LaneChart index=i runs=runs scenario=scenario /> })
+                            .collect_view()
+                    }}
+                </div>
+                <table class="summary" inner_html=move || {
+                    let reshard = scenario.with(|s| s.reshard.is_some());
+                    runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, reshard)).unwrap_or_default())
+                }></table>
+                <ShareBar
+                    title="Sharding"
+                    inline=mode == Mode::Inline
+                    current=Callback::new(move |_| current())
+                    on_import=Callback::new(move |imported: Scenario| match imported {
+                        Scenario::Sharding(s) => {
+                            check(&s)?;
+                            scenario.set(ShardingScenario { view: Default::default(), ..s });
+                            error.set(None);
+                            Ok(())
+                        }
+                        // Unreachable in a bundle of this family alone.
+                        #[allow(unreachable_patterns)]
+                        other => Err(format!(
+                            "This is a {} scenario; the sharding widget imports sharding scenarios",
+                            other.widget()
+                        )),
+                    })
+                    status=status
+                />
+            </div>
+        </section>
+    }
+}
+
+/// A change to one scheme, given the workload (ranges split over its keys).
+type SchemeEdit = dyn Fn(&mut SchemeConfig, &Workload) + Send + Sync;
+
+/// An edit to one lane's scheme.
+#[derive(Clone)]
+pub struct LaneEdit(pub Arc<SchemeEdit>);
+
+#[component]
+fn LaneControls(
+    index: usize,
+    name: &'static str,
+    scenario: RwSignal<ShardingScenario>,
+    edit: Callback<LaneEdit>,
+    remove: Callback<()>,
+) -> impl IntoView {
+    let shards = move || scenario.with(|s| s.schemes.get(index).map_or(4, render::shard_count));
+    view! {
+        <fieldset class="lane-controls">
+            <legend>{format!("Scheme {}", index + 1)}</legend>
+            <SelectControl
+                label="Scheme"
+                options=SCHEMES.iter().map(|n| (n.to_string(), render::menu_label(n).to_string())).collect()
+                value=Signal::derive(move || name.to_string())
+                on_change=Callback::new(move |n: String| {
+                    edit.run(LaneEdit(Arc::new(move |c, w| {
+                        let count = render::shard_count(c);
+                        *c = render::with_shards(&n, count, c, w);
+                    })));
+                })
+            />
+            <NumberControl
+                label=if name == "mongo" { "Chunks" } else { "Shards" }
+                value=Signal::derive(move || f64::from(shards()))
+                min=2.0
+                max=if name == "vitess" { 32.0 } else { 64.0 }
+                step=1.0
+                on_change=Callback::new(move |v: f64| {
+                    let n = v.round().clamp(2.0, 64.0) as u32;
+                    edit.run(LaneEdit(Arc::new(move |c, w| *c = render::with_shards(name, n, c, w))));
+                })
+            />
+            <Show when=move || scenario.with(|s| s.schemes.len() > 1)>
+                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
+                    {format!("Remove scheme {}", index + 1)}
+                </button>
+            </Show>
+        </fieldset>
+    }
+}
+
+#[component]
+fn LaneChart(index: usize, runs: Memo<Computed>, scenario: RwSignal<ShardingScenario>) -> impl IntoView {
+    let run = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().ok().and_then(|l| l.get(index).cloned())));
+    let part = move |f: &dyn Fn(&SchemeRun, &ShardingScenario) -> String| {
+        run.with(|r| r.as_ref().map(|r| scenario.with_untracked(|s| f(r, s))).unwrap_or_default())
+    };
+    view! {
+        <figure class="lane shard-lane">
+            <figcaption>
+                <span class="lane-name">{move || part(&|r, _| render::scheme_label(&r.scheme))}</span>
+            </figcaption>
+            <svg class="chart bars" viewBox=render::BARS_VIEW_BOX preserveAspectRatio="none" role="img"
+                aria-label=move || part(&|r, s| format!("Rows per shard under {}: {}", render::scheme_label(&r.scheme), render::reshard_text(s.reshard.as_ref(), r, s.workload.rows)))>
+                <g inner_html=move || part(&|r, _| render::bars_svg(r))></g>
+            </svg>
+            <p class="moved-text">{move || part(&|r, s| render::reshard_text(s.reshard.as_ref(), r, s.workload.rows))}</p>
+            <details class="data-table" inner_html=move || part(&|r, _| render::rows_table(r))></details>
+            <LaneDownloads />
+        </figure>
+    }
+}
