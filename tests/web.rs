@@ -449,15 +449,7 @@ async fn adding_a_node_updates_the_histogram_and_the_moved_keys() {
 
 /// `n` with thousands separators, as the widgets print counts.
 fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    playground::ui::format::thousands(n)
 }
 
 #[wasm_bindgen_test]
