@@ -159,3 +159,47 @@ fn ring_node_change_with_a_million_keys() {
         );
     }
 }
+
+/// Sharding in the browser: a million uniform keys routed by every scheme
+/// and summarised (rows per shard, hot spots, range-query fan-out over
+/// 1,000 queries), as a scheme change in the sharding widget costs.
+/// Target: within 100 ms for every scheme.
+#[wasm_bindgen_test]
+fn sharding_a_million_keys_under_every_scheme() {
+    use playground::sim::rng::Rng;
+    use playground::sim::shard::run::{range_queries, run_scheme, Keys, SchemeConfig, Workload};
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let workload =
+        Workload { keys: Keys::Uniform { max: 1 << 40 }, rows: 1_000_000, range_queries: 1_000, range_width: 100 };
+    let mut rng = Rng::new(1);
+    let keys = workload.keys(&mut rng);
+    let queries = range_queries(&keys, workload.range_queries, workload.range_width, &mut rng);
+    let span = 1u64 << 40;
+    let schemes = [
+        SchemeConfig::HashMod { shards: 4 },
+        SchemeConfig::Range { splits: vec![span / 4, span / 2, span / 4 * 3] },
+        SchemeConfig::Vitess { shards: ["-40", "40-80", "80-c0", "c0-"].map(String::from).to_vec() },
+        SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
+        SchemeConfig::Citus { shard_count: 32, nodes: Some(4) },
+        SchemeConfig::Consistent { shards: 4 },
+        SchemeConfig::Directory { shards: 4 },
+    ];
+    for scheme in &schemes {
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..5 {
+            let t0 = perf.now();
+            let run = run_scheme(scheme, &keys, &queries, None).unwrap();
+            times.push(perf.now() - t0);
+            rows = run.before.rows.iter().sum::<u64>();
+        }
+        times.sort_by(f64::total_cmp);
+        assert_eq!(rows, 1_000_000);
+        console_log!(
+            "{}: 1,000,000 keys routed and summarised: p50 {:.1} ms, max {:.1} ms",
+            scheme.name(),
+            times[2],
+            times[4]
+        );
+    }
+}
