@@ -156,7 +156,7 @@ mod routing {
             (1u32..64).prop_map(|shards| Scheme::HashMod { shards }),
             prop::collection::btree_set(any::<u64>(), 0..20)
                 .prop_map(|s| Scheme::Range { splits: s.into_iter().collect() }),
-            (1u32..64).prop_map(|chunks| Scheme::Mongo { chunks }),
+            (1u32..64).prop_map(Scheme::mongo),
             (1u32..64).prop_map(|shard_count| Scheme::Citus { shard_count }),
             Just(vitess(&["-40", "40-80", "80-c0", "c0-"])),
         ]
@@ -281,5 +281,17 @@ mod resharding {
                 prop_assert!(run.shards_gaining <= 1);
             }
         }
+    }
+}
+
+#[test]
+fn consistent_routing_hashes_the_keys_decimal_text() {
+    use playground::sim::ring::ketama::Continuum;
+    use playground::sim::ring::Node;
+    let shards: Vec<Node> = (0..5).map(|i| Node::new(format!("shard-{i}"))).collect();
+    let ring = Continuum::new(&shards);
+    let scheme = playground::sim::shard::router::Scheme::consistent(5);
+    for key in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+        assert_eq!(scheme.route(key), ring.locate(key.to_string().as_bytes()), "key {key}");
     }
 }

@@ -25,12 +25,27 @@ use xxhash_rust::xxh64::xxh64;
 /// A partitioning scheme over a fixed set of shards.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scheme {
-    HashMod { shards: u32 },
-    Range { splits: Vec<u64> },
-    Vitess { shards: Vec<KeyRange> },
-    Mongo { chunks: u32 },
-    Citus { shard_count: u32 },
-    Consistent { ring: Continuum, shards: u32 },
+    HashMod {
+        shards: u32,
+    },
+    Range {
+        splits: Vec<u64>,
+    },
+    Vitess {
+        shards: Vec<KeyRange>,
+    },
+    /// `points` are [`mongo_split_points`]`(chunks)`, computed once (see [`Scheme::mongo`]).
+    Mongo {
+        chunks: u32,
+        points: Vec<i64>,
+    },
+    Citus {
+        shard_count: u32,
+    },
+    Consistent {
+        ring: Continuum,
+        shards: u32,
+    },
 }
 
 /// The split points MongoDB gives a hashed collection of `n` initial chunks
@@ -61,6 +76,11 @@ pub fn mongo_split_points(n: u32) -> Vec<i64> {
 }
 
 impl Scheme {
+    /// MongoDB's hashed sharding over `chunks` initial chunks.
+    pub fn mongo(chunks: u32) -> Scheme {
+        Scheme::Mongo { chunks, points: mongo_split_points(chunks) }
+    }
+
     /// Consistent hashing over `shards` shards.
     pub fn consistent(shards: u32) -> Scheme {
         let nodes: Vec<Node> = (0..shards).map(|i| Node::new(format!("shard-{i}"))).collect();
@@ -72,7 +92,7 @@ impl Scheme {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Scheme::HashMod { shards: n }
-            | Scheme::Mongo { chunks: n }
+            | Scheme::Mongo { chunks: n, .. }
             | Scheme::Citus { shard_count: n }
             | Scheme::Consistent { shards: n, .. }
                 if !(1..=4096).contains(n) =>
@@ -108,7 +128,7 @@ impl Scheme {
             Scheme::HashMod { shards } => *shards as usize,
             Scheme::Range { splits } => splits.len() + 1,
             Scheme::Vitess { shards } => shards.len(),
-            Scheme::Mongo { chunks } => *chunks as usize,
+            Scheme::Mongo { chunks, .. } => *chunks as usize,
             Scheme::Citus { shard_count } => *shard_count as usize,
             Scheme::Consistent { shards, .. } => *shards as usize,
         }
@@ -124,12 +144,24 @@ impl Scheme {
                 let id = vitess_keyspace_id(key);
                 shards.partition_point(|r| r.start.as_slice() <= id.as_slice()).saturating_sub(1)
             }
-            Scheme::Mongo { chunks } => {
+            Scheme::Mongo { points, .. } => {
                 let h = mongo_hashed(key as i64);
-                mongo_split_points(*chunks).partition_point(|&p| p <= h)
+                points.partition_point(|&p| p <= h)
             }
             Scheme::Citus { shard_count } => citus_shard(hashint8(key as i64), *shard_count) as usize,
-            Scheme::Consistent { ring, .. } => ring.locate(key.to_string().as_bytes()),
+            Scheme::Consistent { ring, .. } => {
+                // The key's decimal digits, written without allocating.
+                let (mut digits, mut at, mut k) = ([0u8; 20], 20, key);
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (k % 10) as u8;
+                    k /= 10;
+                    if k == 0 {
+                        break;
+                    }
+                }
+                ring.locate(&digits[at..])
+            }
         }
     }
 

@@ -145,7 +145,7 @@ impl SchemeConfig {
             SchemeConfig::Vitess { shards } => {
                 Scheme::Vitess { shards: shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()? }
             }
-            SchemeConfig::Mongo { chunks, .. } => Scheme::Mongo { chunks: *chunks },
+            SchemeConfig::Mongo { chunks, .. } => Scheme::mongo(*chunks),
             SchemeConfig::Citus { shard_count, .. } => Scheme::Citus { shard_count: *shard_count },
             SchemeConfig::Consistent { shards } => {
                 if !(1..=4096).contains(shards) {
