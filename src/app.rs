@@ -212,12 +212,8 @@ fn scenario_from_query(kind: &str, encoded: Option<String>) -> Option<(Scenario,
     let fallback = widgets::default_scenario(kind)?;
     Some(match encoded {
         None => (fallback, None),
-        Some(value) => match url::decode(&value) {
-            Ok(s) if s.widget() == kind => (s, None),
-            Ok(s) => (
-                fallback,
-                Some(format!("This link holds a {} scenario, not a {kind} one; showing the default.", s.widget())),
-            ),
+        Some(value) => match url::decode_for(kind, &value) {
+            Ok(s) => (s, None),
             Err(e) => (fallback, Some(format!("This link's scenario could not be used ({e}); showing the default."))),
         },
     })

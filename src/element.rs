@@ -28,12 +28,7 @@ pub fn element_scenario(kind: &str, preset: &str, scenario: &str) -> Result<Scen
         return Err(format!("no widget kind \"{kind}\"; kinds: {}", kinds.join(", ")));
     }
     if !scenario.is_empty() {
-        let s = url::decode(scenario)?;
-        return if s.widget() == kind {
-            Ok(s)
-        } else {
-            Err(format!("the scenario attribute holds a {} scenario, not a {kind} one", s.widget()))
-        };
+        return url::decode_for(kind, scenario).map_err(|e| format!("the scenario attribute could not be used: {e}"));
     }
     if !preset.is_empty() {
         return presets::named(kind, preset).ok_or_else(|| format!("no {kind} preset \"{preset}\""));

@@ -295,3 +295,14 @@ fn consistent_routing_hashes_the_keys_decimal_text() {
         assert_eq!(scheme.route(key), ring.locate(key.to_string().as_bytes()), "key {key}");
     }
 }
+
+#[test]
+fn even_vitess_shards_are_named_as_vitess_names_them() {
+    assert_eq!(vitess_even_shards(2), ["-80", "80-"]);
+    assert_eq!(vitess_even_shards(4), ["-40", "40-80", "80-c0", "c0-"]);
+    assert_eq!(vitess_even_shards(6), ["-40", "40-80", "80-c0", "c0-"], "rounded down to a power of two");
+    assert_eq!(vitess_even_shards(32)[1], "08-10");
+    // Every name parses, and the ranges tile the keyspace.
+    let ranges: Vec<KeyRange> = vitess_even_shards(16).iter().map(|n| KeyRange::parse(n).unwrap()).collect();
+    assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+}

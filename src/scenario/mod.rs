@@ -354,11 +354,26 @@ impl ShardingScenario {
     /// Routes the workload through every scheme, before and after the re-shard.
     pub fn run(&self) -> Result<Vec<SchemeRun>, String> {
         self.validate()?;
+        let traffic = self.traffic();
+        self.schemes.iter().map(|s| run_scheme(s, &traffic.keys, &traffic.queries, self.reshard.as_ref())).collect()
+    }
+
+    /// The keys the workload writes and the range queries it asks, drawn from
+    /// the seed in that order: every scheme routes the same traffic, and the
+    /// widget draws it once per workload.
+    pub fn traffic(&self) -> ShardTraffic {
         let mut rng = Rng::new(self.seed);
         let keys = self.workload.keys(&mut rng);
         let queries = range_queries(&keys, self.workload.range_queries, self.workload.range_width, &mut rng);
-        self.schemes.iter().map(|s| run_scheme(s, &keys, &queries, self.reshard.as_ref())).collect()
+        ShardTraffic { keys, queries }
     }
+}
+
+/// A sharding workload's traffic: see [`ShardingScenario::traffic`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShardTraffic {
+    pub keys: Vec<u64>,
+    pub queries: Vec<(u64, u64)>,
 }
 
 /// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.
@@ -623,28 +638,20 @@ pub fn run_to_csv(scenario: &Scenario) -> Result<String, String> {
         Scenario::HashRing(s) => {
             csv.push_str("placement,algorithm,node,weight_before,weight_after,keys_before,keys_after\n");
             let after = s.change.as_ref().map(|c| c.apply(&s.nodes)).transpose()?;
+            let now = after.as_deref().unwrap_or(&s.nodes);
+            let lines = crate::sim::ring::run::node_lines(&s.nodes, s.change.as_ref(), now);
+            let field = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
             for (i, run) in s.run()?.iter().enumerate() {
-                let now = after.as_deref().unwrap_or(&s.nodes);
-                let mut names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
-                names.extend(now.iter().map(|n| n.name.as_str()).filter(|n| !s.nodes.iter().any(|m| m.name == *n)));
-                for name in names {
-                    let b = s.nodes.iter().position(|n| n.name == name);
-                    let a = now.iter().position(|n| n.name == name);
-                    let field = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
-                    let keys_after = match (&run.after, a) {
-                        (Some(spread), Some(a)) => Some(spread.loads[a]),
-                        (Some(_), None) => Some(0),
-                        (None, _) => None,
-                    };
+                for line in &lines {
+                    let (keys_before, keys_after) = run.keys_of(line);
                     let _ = writeln!(
                         csv,
-                        "{},{},{},{},{},{},{}",
+                        "{},{},{},{},{},{keys_before},{}",
                         i + 1,
                         run.variant.name(),
-                        csv_field(name),
-                        field(b.map(|b| u64::from(s.nodes[b].weight))),
-                        field(after.as_ref().and(a).map(|a| u64::from(now[a].weight))),
-                        b.map_or(0, |b| run.before.loads[b]),
+                        csv_field(line.name),
+                        field(line.before.map(|b| u64::from(s.nodes[b].weight))),
+                        field(after.as_ref().and(line.after).map(|a| u64::from(now[a].weight))),
                         field(keys_after)
                     );
                 }

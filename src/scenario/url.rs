@@ -91,6 +91,17 @@ pub fn decode(value: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text)
 }
 
+/// Reads a scenario for the widget `kind` from the value of the `s`
+/// parameter; a scenario of another widget is refused.
+pub fn decode_for(kind: &str, value: &str) -> Result<Scenario, String> {
+    let s = decode(value)?;
+    if s.widget() == kind {
+        Ok(s)
+    } else {
+        Err(format!("it holds a {} scenario, not a {kind} one", s.widget()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +122,13 @@ mod tests {
             // The plain form still opens.
             assert_eq!(decode(&base64url_encode(json.as_bytes())).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn a_link_opens_only_its_own_widget() {
+        let link = encode(&presets::named("hash-ring", "default").unwrap());
+        assert!(decode_for("hash-ring", &link).is_ok());
+        assert_eq!(decode_for("sharding", &link).unwrap_err(), "it holds a hash-ring scenario, not a sharding one");
     }
 
     #[test]

@@ -130,6 +130,48 @@ pub fn band(lows: &[f64], highs: &[f64], max: f64, width: f64, height: f64) -> S
 }
 
 /// "Nice" axis maximum at or above `v`: 1, 2 or 5 times a power of ten.
+/// One bar of [`bars`]: its CSS class, its value now, an earlier value drawn
+/// as an outline (class `before`), and a tick across it (class `fair`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub class: String,
+    pub now: f64,
+    pub before: Option<f64>,
+    pub tick: Option<f64>,
+}
+
+/// Bars side by side across `width`, each in an equal slot, on a scale from 0
+/// at the bottom to `max` 4 units below the top ([`bar_level`]).
+pub fn bars(bars: &[Bar], max: f64, width: f64, height: f64) -> String {
+    use std::fmt::Write as _;
+    let slot = width / bars.len().max(1) as f64;
+    let w = (slot * 0.7).max(0.5);
+    let y = |v: f64| bar_level(v, max, height);
+    let mut svg = String::new();
+    for (i, b) in bars.iter().enumerate() {
+        let x = i as f64 * slot + (slot - w) / 2.0;
+        for (class, v) in std::iter::once((b.class.as_str(), b.now)).chain(b.before.map(|v| ("before", v))) {
+            let _ = write!(
+                svg,
+                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
+                r(x),
+                r(y(v)),
+                r(w),
+                r(height - y(v))
+            );
+        }
+        if let Some(t) = b.tick {
+            let _ = write!(svg, "<path class=\"fair\" d=\"M{} {}h{}\"></path>", r(x - 1.0), r(y(t)), r(w + 2.0));
+        }
+    }
+    svg
+}
+
+/// The height in a [`bars`] chart of value `v`.
+pub fn bar_level(v: f64, max: f64, height: f64) -> f64 {
+    height - v / max * (height - 4.0)
+}
+
 pub fn nice_max(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 1.0;
@@ -151,6 +193,20 @@ pub fn nice_max(v: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bars_draw_a_rect_an_outline_and_a_tick_per_bar() {
+        let bar = |now, before, tick| super::Bar { class: "bar n0".into(), now, before, tick };
+        let svg = super::bars(&[bar(50.0, Some(100.0), Some(75.0)), bar(100.0, None, None)], 100.0, 200.0, 104.0);
+        assert_eq!(
+            svg,
+            "<rect class=\"bar n0\" x=\"15\" y=\"54\" width=\"70\" height=\"50\"></rect>\
+             <rect class=\"before\" x=\"15\" y=\"4\" width=\"70\" height=\"100\"></rect>\
+             <path class=\"fair\" d=\"M14 29h72\"></path>\
+             <rect class=\"bar n0\" x=\"115\" y=\"4\" width=\"70\" height=\"100\"></rect>"
+        );
+        assert_eq!(super::bar_level(0.0, 100.0, 104.0), 104.0);
+    }
+
     use super::*;
 
     #[test]

@@ -105,6 +105,32 @@ pub fn SelectControl(
     }
 }
 
+/// The "Preset" drop-down every widget has: a prompt, then each preset's
+/// description. Picking one calls `on_pick` with its name, which loads it and
+/// says whether it could; the status line then names it. (Presenter mode's
+/// "next preset" key finds this control by its label.)
+#[component]
+pub fn PresetSelect(
+    presets: &'static [(&'static str, &'static str)],
+    on_pick: Callback<String, bool>,
+    status: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <SelectControl
+            label="Preset"
+            options=std::iter::once((String::new(), "Choose a preset…".to_string()))
+                .chain(presets.iter().map(|(n, d)| (n.to_string(), d.to_string())))
+                .collect()
+            value=Signal::derive(String::new)
+            on_change=Callback::new(move |name: String| {
+                if on_pick.run(name.clone()) {
+                    status.set(Some(format!("Loaded preset {name}")));
+                }
+            })
+        />
+    }
+}
+
 /// The run's seed: a number box and a button that picks another seed. The
 /// button sits outside the label, so the box's accessible name is "Seed".
 #[component]

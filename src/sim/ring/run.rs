@@ -143,29 +143,38 @@ impl Variant {
         }
     }
 
-    /// Each key's node index, in key order, with the lookup structure's size in bytes.
-    pub fn place(&self, nodes: &[Node], keys: &[KeyHash]) -> (Vec<u32>, usize) {
+    /// The ring the placement keeps over `nodes`, for the placements that keep one.
+    pub fn ring(&self, nodes: &[Node]) -> Option<Continuum> {
+        match self {
+            Variant::Ketama | Variant::BoundedLoads { .. } => Some(Continuum::new(nodes)),
+            Variant::Ring { points } => Some(Continuum::with_digests(nodes, points / 4)),
+            _ => None,
+        }
+    }
+
+    /// Each key's node index, in key order, the lookup structure's size in
+    /// bytes, and the ring, for the placements that keep one.
+    pub fn place(&self, nodes: &[Node], keys: &[KeyHash]) -> (Vec<u32>, usize, Option<Continuum>) {
         let simple = |a: Algorithm, m: u64| {
             let p = Placement::build(a, nodes, m);
-            (keys.iter().map(|&k| p.locate_hashed(k) as u32).collect(), p.memory_bytes())
+            (keys.iter().map(|&k| p.locate_hashed(k) as u32).collect(), p.memory_bytes(), None)
         };
-        match self {
-            Variant::Modulo => simple(Algorithm::Modulo, 0),
-            Variant::Ketama => simple(Algorithm::Ketama, 0),
-            Variant::Ring { points } => {
-                let ring = Continuum::with_digests(nodes, points / 4);
-                let placed = keys.iter().map(|k| ring.point_for(k.md5).map_or(0, |p| p.node)).collect();
-                (placed, std::mem::size_of_val(ring.points()))
-            }
-            Variant::Jump => simple(Algorithm::Jump, 0),
-            Variant::Rendezvous => simple(Algorithm::Rendezvous, 0),
-            Variant::Maglev { table_size } => simple(Algorithm::Maglev, *table_size),
-            Variant::BoundedLoads { factor } => {
-                let ring = Continuum::new(nodes);
+        match (self, self.ring(nodes)) {
+            (Variant::BoundedLoads { factor }, Some(ring)) => {
                 let bytes = std::mem::size_of_val(ring.points()) + nodes.len() * 16;
                 let md5: Vec<u32> = keys.iter().map(|k| k.md5).collect();
-                (bounded::assign_hashed(&ring, nodes, &md5, *factor), bytes)
+                (bounded::assign_hashed(&ring, nodes, &md5, *factor), bytes, Some(ring))
             }
+            // libketama's lookup (as Placement::Ketama does it) on the placement's own ring.
+            (_, Some(ring)) => {
+                let placed = keys.iter().map(|k| ring.point_for(k.md5).map_or(0, |p| p.node)).collect();
+                (placed, std::mem::size_of_val(ring.points()), Some(ring))
+            }
+            (Variant::Maglev { table_size }, None) => simple(Algorithm::Maglev, *table_size),
+            (Variant::Jump, None) => simple(Algorithm::Jump, 0),
+            (Variant::Rendezvous, None) => simple(Algorithm::Rendezvous, 0),
+            // Modulo (the ring placements always come with their ring).
+            _ => simple(Algorithm::Modulo, 0),
         }
     }
 }
@@ -212,6 +221,42 @@ impl Change {
             Change::Reweight { name, .. } => (share(after, name) - share(before, name)).abs(),
         }
     }
+}
+
+/// One node across a change: its index in the node list before and after
+/// (`None` where it is not there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeLine<'a> {
+    pub name: &'a str,
+    pub before: Option<usize>,
+    pub after: Option<usize>,
+}
+
+/// Every node before or after `change` (as [`Change::apply`] makes `after`
+/// from `before`), in order, a node it adds last. Without a change, each
+/// node is itself after.
+pub fn node_lines<'a>(before: &'a [Node], change: Option<&Change>, after: &'a [Node]) -> Vec<NodeLine<'a>> {
+    let removed = match change {
+        Some(Change::Remove(name)) => before.iter().position(|n| &n.name == name),
+        _ => None,
+    };
+    let mut lines: Vec<NodeLine> = before
+        .iter()
+        .enumerate()
+        .map(|(i, n)| NodeLine {
+            name: &n.name,
+            before: Some(i),
+            after: match removed {
+                Some(r) if i == r => None,
+                Some(r) if i > r => Some(i - 1),
+                _ => Some(i),
+            },
+        })
+        .collect();
+    if let Some(Change::Add(_)) = change {
+        lines.extend(after.last().map(|n| NodeLine { name: &n.name, before: None, after: Some(after.len() - 1) }));
+    }
+    lines
 }
 
 /// How keys spread over nodes, against each node's fair share (its weight's
@@ -265,6 +310,21 @@ pub struct VariantRun {
     /// change), for drawing; not reported.
     #[serde(skip)]
     pub sample: Vec<(u32, Option<u32>)>,
+    /// The ring over the nodes as they end (after the change, if any), for
+    /// the placements that keep one, for drawing; not reported.
+    #[serde(skip)]
+    pub ring: Option<std::sync::Arc<Continuum>>,
+}
+
+impl VariantRun {
+    /// The keys a node held before the change, and after it (`None` without
+    /// a change; 0 once the node is gone).
+    pub fn keys_of(&self, line: &NodeLine) -> (u64, Option<u64>) {
+        (
+            line.before.map_or(0, |b| self.before.loads[b]),
+            self.after.as_ref().map(|s| line.after.map_or(0, |a| s.loads[a])),
+        )
+    }
 }
 
 /// Places `keys` (hashed once, see [`KeyHash`]) on `nodes` with `variant`,
@@ -276,7 +336,7 @@ pub fn run_variant(
     change: Option<(&Change, &[Node])>,
     sample: usize,
 ) -> VariantRun {
-    let (placed, memory_bytes) = variant.place(nodes, keys);
+    let (placed, memory_bytes, ring) = variant.place(nodes, keys);
     let before = Spread::of(&placed, nodes);
     let mut run = VariantRun {
         variant: variant.clone(),
@@ -288,9 +348,11 @@ pub fn run_variant(
         moved_fraction: 0.0,
         ideal_fraction: 0.0,
         sample: placed.iter().take(sample).map(|&p| (p, None)).collect(),
+        ring: ring.map(std::sync::Arc::new),
     };
     if let Some((change, after_nodes)) = change {
-        let (placed_after, _) = variant.place(after_nodes, keys);
+        let (placed_after, _, ring_after) = variant.place(after_nodes, keys);
+        run.ring = ring_after.map(std::sync::Arc::new);
         let touched = match change {
             Change::Add(n) => n.name.as_str(),
             Change::Remove(name) | Change::Reweight { name, .. } => name.as_str(),

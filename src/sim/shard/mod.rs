@@ -61,6 +61,21 @@ impl KeyRange {
     }
 }
 
+/// `n` Vitess key ranges of equal width over the keyspace, named as Vitess
+/// names shards (`-40`, `40-80`, …, `c0-`); `n` is rounded down to a power
+/// of two from 2 to 256.
+pub fn vitess_even_shards(n: u32) -> Vec<String> {
+    let n = 1u32 << (31 - n.clamp(2, 256).leading_zeros());
+    let bound = |i: u32| format!("{:02x}", i * 256 / n);
+    (0..n)
+        .map(|i| {
+            let start = if i == 0 { String::new() } else { bound(i) };
+            let end = if i + 1 == n { String::new() } else { bound(i + 1) };
+            format!("{start}-{end}")
+        })
+        .collect()
+}
+
 /// MongoDB's hash of an integer shard-key value (any BSON number, truncated
 /// to `int64`; canonical type 10).
 pub fn mongo_hashed(value: i64) -> i64 {

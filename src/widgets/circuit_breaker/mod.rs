@@ -17,7 +17,7 @@ use crate::sim::breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Tri
 use crate::sim::breaker::{Config, WindowType};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::Traffic;
-use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};
 use crate::ui::share::{self, LaneDownloads, ShareBar};
@@ -162,19 +162,15 @@ pub fn CircuitBreakerWidget(
             <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Traffic and dependency">
-                    <SelectControl
-                        label="Preset"
-                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
-                            .chain(presets::CIRCUIT_BREAKER.iter().map(|(n, d)| (n.to_string(), d.to_string())))
-                            .collect()
-                        value=Signal::derive(String::new)
-                        on_change=Callback::new(move |name: String| {
-                            if let Some(p) = presets::circuit_breaker(&name) {
-                                scenario.set(p);
-                                playback.seek(Nanos::MAX);
-                                error.set(None);
-                                status.set(Some(format!("Loaded preset {name}")));
-                            }
+                    <PresetSelect
+                        presets=&presets::CIRCUIT_BREAKER
+                        status=status
+                        on_pick=Callback::new(move |name: String| {
+                            let Some(p) = presets::circuit_breaker(&name) else { return false };
+                            scenario.set(p);
+                            playback.seek(Nanos::MAX);
+                            error.set(None);
+                            true
                         })
                     />
                     <SelectControl

@@ -17,9 +17,9 @@ use crate::scenario::{presets, HashRingScenario, Scenario};
 use crate::sim::ring::bounded::FACTOR_RANGE;
 use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
 use crate::sim::ring::{KeyHash, Node};
-use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::share::{self, LaneDownloads, ShareBar};
-use crate::ui::Shared;
+use crate::ui::{rerun_changed, LaneCache, Shared};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -73,8 +73,7 @@ fn keys_kind(k: &KeySet) -> &'static str {
 /// What one lane's placement depends on besides the hashed keys.
 type LaneKey = (Variant, Vec<Node>, Option<Change>);
 
-/// The run every view of the widget reads: one result per placement, with
-/// what it was computed from, so the next run reuses lanes that did not change.
+/// The run every view of the widget reads: one result per placement.
 type Computed = Shared<Result<Vec<VariantRun>, String>>;
 
 /// The scenario's checks, and the widget's own bound on the nodes it draws.
@@ -119,28 +118,15 @@ pub fn HashRingWidget(
     });
     // Each lane is placed again only when its own inputs or the keys changed:
     // dragging one lane's slider re-runs that lane alone.
-    let lane_cache = StoredValue::new(Vec::<(LaneKey, Arc<Vec<KeyHash>>, VariantRun)>::new());
+    let lane_cache: LaneCache<LaneKey, Vec<KeyHash>, VariantRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let keys = hashed.get();
         let result = scenario.with(|s| -> Result<Vec<VariantRun>, String> {
             check(s)?;
-            let previous = lane_cache.get_value();
             let after = s.change.as_ref().map(|c| c.apply(&s.nodes)).transpose()?;
             let change = s.change.as_ref().zip(after.as_deref());
-            let mut cache = Vec::with_capacity(s.variants.len());
-            for v in &s.variants {
-                let key: LaneKey = (v.clone(), s.nodes.clone(), s.change.clone());
-                let reused =
-                    previous.iter().find(|(k, ks, _)| *k == key && Arc::ptr_eq(ks, &keys.0)).map(|(_, _, r)| r.clone());
-                let run = match reused {
-                    Some(r) => r,
-                    None => run_variant(v, &s.nodes, &keys.0, change, SAMPLE),
-                };
-                cache.push((key, keys.0.clone(), run));
-            }
-            let runs = cache.iter().map(|(_, _, r)| r.clone()).collect();
-            lane_cache.set_value(cache);
-            Ok(runs)
+            let lanes = s.variants.iter().map(|v| (v.clone(), s.nodes.clone(), s.change.clone())).collect();
+            rerun_changed(lane_cache, &keys, lanes, |(v, _, _)| Ok(run_variant(v, &s.nodes, &keys.0, change, SAMPLE)))
         });
         Shared(Arc::new(result))
     });
@@ -207,18 +193,14 @@ pub fn HashRingWidget(
             <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Keys and nodes">
-                    <SelectControl
-                        label="Preset"
-                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
-                            .chain(presets::HASH_RING.iter().map(|(n, d)| (n.to_string(), d.to_string())))
-                            .collect()
-                        value=Signal::derive(String::new)
-                        on_change=Callback::new(move |name: String| {
-                            if let Some(p) = presets::hash_ring(&name) {
-                                error.set(None);
-                                scenario.set(p);
-                                status.set(Some(format!("Loaded preset {name}")));
-                            }
+                    <PresetSelect
+                        presets=&presets::HASH_RING
+                        status=status
+                        on_pick=Callback::new(move |name: String| {
+                            let Some(p) = presets::hash_ring(&name) else { return false };
+                            error.set(None);
+                            scenario.set(p);
+                            true
                         })
                     />
                     {move || {
@@ -558,8 +540,8 @@ fn LaneChart(
             scenario.with_untracked(|s| {
                 let after = s.change.as_ref().and_then(|c| c.apply(&s.nodes).ok());
                 let total = s.keys.len() as u64;
-                let rows = render::node_rows(&s.nodes, after.as_deref(), run, total);
-                let ring = sample.with(|h| render::ring_svg(&run.variant, &s.nodes, after.as_deref(), &rows, run, h));
+                let rows = render::node_rows(&s.nodes, s.change.as_ref(), after.as_deref(), run, total);
+                let ring = sample.with(|h| render::ring_svg(&s.nodes, after.as_deref(), &rows, run, h));
                 Some(Shared(Arc::new(Drawn {
                     label: render::variant_label(&run.variant),
                     caption: render::ring_caption(&run.variant),

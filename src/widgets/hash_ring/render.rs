@@ -1,10 +1,9 @@
 //! The hash-ring widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::ring::ketama::Continuum;
-use crate::sim::ring::run::{Change, Variant, VariantRun};
+use crate::sim::ring::run::{node_lines, Change, Variant, VariantRun};
 use crate::sim::ring::Node;
-use crate::ui::chart::{nice_max, r};
+use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;
 use std::fmt::Write as _;
@@ -106,23 +105,11 @@ fn colours(rows: &[NodeRow], nodes: &[Node]) -> Vec<usize> {
 /// node that holds them now. Keys the last change moved are drawn larger
 /// with an outline (and, motion allowing, a pulse). `hashes` are the sample
 /// keys' ring hashes, in the order of `run.sample`.
-pub fn ring_svg(
-    v: &Variant,
-    nodes: &[Node],
-    after: Option<&[Node]>,
-    rows: &[NodeRow],
-    run: &VariantRun,
-    hashes: &[u32],
-) -> String {
+pub fn ring_svg(nodes: &[Node], after: Option<&[Node]>, rows: &[NodeRow], run: &VariantRun, hashes: &[u32]) -> String {
     let now = after.unwrap_or(nodes);
     let (colour_before, colour_now) = (colours(rows, nodes), colours(rows, now));
     let mut svg = String::from("<circle class=\"ring\" cx=\"100\" cy=\"100\" r=\"80\"></circle>");
-    let ring = match v {
-        Variant::Ketama | Variant::BoundedLoads { .. } => Some(Continuum::new(now)),
-        Variant::Ring { points } => Some(Continuum::with_digests(now, points / 4)),
-        _ => None,
-    };
-    if let Some(ring) = ring {
+    if let Some(ring) = &run.ring {
         let points = ring.points();
         let every = points.len().div_ceil(MAX_DRAWN_POINTS).max(1);
         let mut paths = vec![String::new(); COLOURS + 1];
@@ -165,31 +152,25 @@ pub struct NodeRow {
 
 /// Every node before or after the change, in order (a new node last), with
 /// its keys before and after.
-pub fn node_rows(nodes: &[Node], after: Option<&[Node]>, run: &VariantRun, total: u64) -> Vec<NodeRow> {
+pub fn node_rows(
+    nodes: &[Node],
+    change: Option<&Change>,
+    after: Option<&[Node]>,
+    run: &VariantRun,
+    total: u64,
+) -> Vec<NodeRow> {
     let now = after.unwrap_or(nodes);
     let weight_now: u64 = now.iter().map(|n| u64::from(n.weight)).sum::<u64>().max(1);
-    let mut names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
-    for n in now {
-        if !names.contains(&n.name.as_str()) {
-            names.push(&n.name);
-        }
-    }
-    names
-        .into_iter()
-        .map(|name| {
-            let b = nodes.iter().position(|n| n.name == name);
-            let a = now.iter().position(|n| n.name == name);
-            let after_keys = after.map(|_| match (a, &run.after) {
-                (Some(a), Some(s)) => s.loads[a],
-                _ => 0,
-            });
-            let w_now = a.map(|a| now[a].weight);
-            let touched = after.is_some() && (b.map(|b| nodes[b].weight) != w_now);
+    node_lines(nodes, change.filter(|_| after.is_some()), now)
+        .iter()
+        .map(|line| {
+            let w_before = line.before.map(|b| nodes[b].weight);
+            let w_now = line.after.map(|a| now[a].weight);
             NodeRow {
-                touched,
-                name: name.to_string(),
-                weight: (b.map(|b| nodes[b].weight), if after.is_some() { w_now } else { b.map(|b| nodes[b].weight) }),
-                keys: (b.map_or(0, |b| run.before.loads[b]), after_keys),
+                touched: after.is_some() && w_before != w_now,
+                name: line.name.to_string(),
+                weight: (w_before, w_now),
+                keys: run.keys_of(line),
                 fair: total as f64 * f64::from(w_now.unwrap_or(0)) / weight_now as f64,
             }
         })
@@ -202,39 +183,17 @@ pub fn node_rows(nodes: &[Node], after: Option<&[Node]>, run: &VariantRun, total
 pub fn histogram_svg(rows: &[NodeRow]) -> String {
     let max =
         nice_max(rows.iter().map(|r| (r.keys.0.max(r.keys.1.unwrap_or(0)) as f64).max(r.fair)).fold(0.0, f64::max));
-    let slot = BARS_W / rows.len().max(1) as f64;
-    let bar = (slot * 0.7).max(0.5);
-    let y = |v: f64| BARS_H - v / max * (BARS_H - 4.0);
-    let mut svg = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        let x = i as f64 * slot + (slot - bar) / 2.0;
-        let now = row.keys.1.unwrap_or(row.keys.0) as f64;
-        let _ = write!(
-            svg,
-            "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
-            colour_class(row_colour(rows, i)),
-            r(x),
-            r(y(now)),
-            r(bar),
-            r(BARS_H - y(now))
-        );
-        if row.keys.1.is_some() {
-            let before = row.keys.0 as f64;
-            let _ = write!(
-                svg,
-                "<rect class=\"before\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
-                r(x),
-                r(y(before)),
-                r(bar),
-                r(BARS_H - y(before))
-            );
-        }
-        if row.fair > 0.0 {
-            let _ =
-                write!(svg, "<path class=\"fair\" d=\"M{} {}h{}\"></path>", r(x - 1.0), r(y(row.fair)), r(bar + 2.0));
-        }
-    }
-    svg
+    let bars: Vec<Bar> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| Bar {
+            class: format!("bar {}", colour_class(row_colour(rows, i))),
+            now: row.keys.1.unwrap_or(row.keys.0) as f64,
+            before: row.keys.1.map(|_| row.keys.0 as f64),
+            tick: (row.fair > 0.0).then_some(row.fair),
+        })
+        .collect();
+    chart::bars(&bars, max, BARS_W, BARS_H)
 }
 
 /// The histogram's text alternative: keys per node, before and after.
@@ -382,7 +341,7 @@ mod tests {
     fn rows_follow_an_added_node() {
         let (s, runs, _) = add_node_run();
         let after = s.change.as_ref().unwrap().apply(&s.nodes).unwrap();
-        let rows = node_rows(&s.nodes, Some(&after), &runs[1], 100_000);
+        let rows = node_rows(&s.nodes, s.change.as_ref(), Some(&after), &runs[1], 100_000);
         assert_eq!(rows.len(), 11);
         let new = &rows[10];
         assert_eq!((new.name.as_str(), new.weight, new.keys.0), ("cache-11:11211", (None, Some(1)), 0));
@@ -398,7 +357,7 @@ mod tests {
         let s = presets::hash_ring("remove-node").unwrap();
         let runs = s.run().unwrap();
         let after = s.change.as_ref().unwrap().apply(&s.nodes).unwrap();
-        let rows = node_rows(&s.nodes, Some(&after), &runs[0], 100_000);
+        let rows = node_rows(&s.nodes, s.change.as_ref(), Some(&after), &runs[0], 100_000);
         let gone = rows.iter().find(|r| r.name == "cache-4:11211").unwrap();
         assert_eq!((gone.weight, gone.keys.1, gone.fair), ((Some(1), None), Some(0), 0.0));
         assert_eq!(gone.keys.0, runs[0].moved, "ketama moves only the leaver's keys");
@@ -425,8 +384,8 @@ mod tests {
     fn the_ring_draws_points_and_marks_moved_keys() {
         let (s, runs, hashes) = add_node_run();
         let after = s.change.as_ref().unwrap().apply(&s.nodes).unwrap();
-        let rows = node_rows(&s.nodes, Some(&after), &runs[1], 100_000);
-        let svg = ring_svg(&runs[1].variant, &s.nodes, Some(&after), &rows, &runs[1], &hashes);
+        let rows = node_rows(&s.nodes, s.change.as_ref(), Some(&after), &runs[1], 100_000);
+        let svg = ring_svg(&s.nodes, Some(&after), &rows, &runs[1], &hashes);
         // 11 nodes × 160 points, all drawn, in 8 colour paths.
         assert_eq!(svg.matches("<path class=\"point").count(), 9);
         assert_eq!(svg.matches('M').count(), 11 * 160);
@@ -442,7 +401,7 @@ mod tests {
         assert_eq!(svg.matches("<path class=\"point nt\"").count(), 1);
         assert!(svg.contains("style=\"--from:var(--n0)\""));
         // Modulo keeps no ring: keys only.
-        let modulo = ring_svg(&runs[0].variant, &s.nodes, Some(&after), &rows, &runs[0], &hashes);
+        let modulo = ring_svg(&s.nodes, Some(&after), &rows, &runs[0], &hashes);
         assert_eq!(modulo.matches("<path").count(), 0);
     }
 
@@ -450,7 +409,7 @@ mod tests {
     fn the_histogram_has_a_bar_an_outline_and_a_fair_tick_per_node() {
         let (s, runs, _) = add_node_run();
         let after = s.change.as_ref().unwrap().apply(&s.nodes).unwrap();
-        let rows = node_rows(&s.nodes, Some(&after), &runs[2], 100_000);
+        let rows = node_rows(&s.nodes, s.change.as_ref(), Some(&after), &runs[2], 100_000);
         let svg = histogram_svg(&rows);
         assert_eq!(svg.matches("class=\"bar ").count(), 11);
         assert_eq!(svg.matches("class=\"before\"").count(), 11);

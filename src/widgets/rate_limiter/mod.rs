@@ -15,7 +15,7 @@ use crate::sim::ratelimit::run::{LaneRun, Summary};
 use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
 use crate::sim::time::{ms_to_ns, Nanos, MS};
 use crate::sim::traffic::{Arrival, Traffic};
-use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};
 use crate::ui::share::{self, LaneDownloads, ShareBar};
@@ -132,19 +132,15 @@ pub fn RateLimiterWidget(
             </p>
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Traffic">
-                    <SelectControl
-                        label="Preset"
-                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
-                            .chain(presets::RATE_LIMITER.iter().map(|(n, d)| (n.to_string(), d.to_string())))
-                            .collect()
-                        value=Signal::derive(String::new)
-                        on_change=Callback::new(move |name: String| {
-                            if let Some(p) = presets::rate_limiter(&name) {
-                                playback.seek(Nanos::MAX);
-                                error.set(None);
-                                scenario.set(p);
-                                status.set(Some(format!("Loaded preset {name}")));
-                            }
+                    <PresetSelect
+                        presets=&presets::RATE_LIMITER
+                        status=status
+                        on_pick=Callback::new(move |name: String| {
+                            let Some(p) = presets::rate_limiter(&name) else { return false };
+                            playback.seek(Nanos::MAX);
+                            error.set(None);
+                            scenario.set(p);
+                            true
                         })
                     />
                     {move || {

@@ -8,13 +8,12 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, Scenario, ShardingScenario};
-use crate::sim::rng::Rng;
-use crate::sim::shard::run::{range_queries, run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Workload};
-use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::scenario::{presets, Scenario, ShardTraffic, ShardingScenario};
+use crate::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Workload};
+use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::share::{self, LaneDownloads, ShareBar};
-use crate::ui::Shared;
+use crate::ui::{rerun_changed, LaneCache, Shared};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -59,11 +58,9 @@ fn check(s: &ShardingScenario) -> Result<(), String> {
     Ok(())
 }
 
-/// The keys written and the range queries asked, generated once per workload.
-type Traffic = Shared<(Vec<u64>, Vec<(u64, u64)>)>;
+/// The keys written and the range queries asked, drawn once per workload.
+type Traffic = Shared<ShardTraffic>;
 type Computed = Shared<Result<Vec<SchemeRun>, String>>;
-/// A routed scheme, with the scheme, re-shard and traffic it was routed for.
-type CachedRun = ((SchemeConfig, Option<Reshard>), Arc<(Vec<u64>, Vec<(u64, u64)>)>, SchemeRun);
 
 /// The sharding widget.
 #[component]
@@ -86,35 +83,17 @@ pub fn ShardingWidget(
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
     let traffic: Memo<Traffic> = Memo::new(move |_| {
-        workload.with(|(w, seed)| {
-            // The order the engine draws them in (ShardingScenario::run): keys, then queries.
-            let mut rng = Rng::new(*seed);
-            let keys = w.keys(&mut rng);
-            let queries = range_queries(&keys, w.range_queries, w.range_width, &mut rng);
-            Shared(Arc::new((keys, queries)))
-        })
+        workload.track();
+        Shared(Arc::new(scenario.with_untracked(ShardingScenario::traffic)))
     });
     // Each scheme is routed again only when it, the re-shard or the traffic changed.
-    let cache = StoredValue::new(Vec::<CachedRun>::new());
+    let cache: LaneCache<(SchemeConfig, Option<Reshard>), ShardTraffic, SchemeRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = traffic.get();
         let result = scenario.with(|s| -> Result<Vec<SchemeRun>, String> {
             check(s)?;
-            let previous = cache.get_value();
-            let mut next = Vec::with_capacity(s.schemes.len());
-            for c in &s.schemes {
-                let key = (c.clone(), s.reshard.clone());
-                let reused =
-                    previous.iter().find(|(k, tr, _)| *k == key && Arc::ptr_eq(tr, &t.0)).map(|(_, _, r)| r.clone());
-                let run = match reused {
-                    Some(r) => r,
-                    None => run_scheme(c, &t.0 .0, &t.0 .1, s.reshard.as_ref())?,
-                };
-                next.push((key, t.0.clone(), run));
-            }
-            let runs = next.iter().map(|(_, _, r)| r.clone()).collect();
-            cache.set_value(next);
-            Ok(runs)
+            let lanes = s.schemes.iter().map(|c| (c.clone(), s.reshard.clone())).collect();
+            rerun_changed(cache, &t, lanes, |(c, reshard)| run_scheme(c, &t.0.keys, &t.0.queries, reshard.as_ref()))
         });
         Shared(Arc::new(result))
     });
@@ -138,18 +117,14 @@ pub fn ShardingWidget(
             <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Workload">
-                    <SelectControl
-                        label="Preset"
-                        options=std::iter::once((String::new(), "Choose a preset…".to_string()))
-                            .chain(presets::SHARDING.iter().map(|(n, d)| (n.to_string(), d.to_string())))
-                            .collect()
-                        value=Signal::derive(String::new)
-                        on_change=Callback::new(move |name: String| {
-                            if let Some(p) = presets::sharding(&name) {
-                                error.set(None);
-                                scenario.set(p);
-                                status.set(Some(format!("Loaded preset {name}")));
-                            }
+                    <PresetSelect
+                        presets=&presets::SHARDING
+                        status=status
+                        on_pick=Callback::new(move |name: String| {
+                            let Some(p) = presets::sharding(&name) else { return false };
+                            error.set(None);
+                            scenario.set(p);
+                            true
                         })
                     />
                     <SelectControl

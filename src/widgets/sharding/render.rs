@@ -2,7 +2,8 @@
 //! functions of a run, tested natively.
 
 use crate::sim::shard::run::{Keys, Reshard, SchemeConfig, SchemeRun, Workload};
-use crate::ui::chart::{nice_max, r};
+use crate::sim::shard::vitess_even_shards;
+use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;
 use std::fmt::Write as _;
@@ -68,21 +69,6 @@ pub fn key_span(w: &Workload) -> (u64, u64) {
     }
 }
 
-/// `n` Vitess key ranges of equal width over the keyspace, named as Vitess
-/// names shards (`-40`, `40-80`, …, `c0-`); `n` is rounded down to a power
-/// of two from 2 to 256.
-pub fn vitess_ranges(n: u32) -> Vec<String> {
-    let n = 1u32 << (31 - n.clamp(2, 256).leading_zeros());
-    let bound = |i: u32| format!("{:02x}", i * 256 / n);
-    (0..n)
-        .map(|i| {
-            let start = if i == 0 { String::new() } else { bound(i) };
-            let end = if i + 1 == n { String::new() } else { bound(i + 1) };
-            format!("{start}-{end}")
-        })
-        .collect()
-}
-
 /// The scheme `name` with `n` shards over the workload's keys (ranges split
 /// evenly over its key span); servers stay as they were where the scheme has them.
 pub fn with_shards(name: &str, n: u32, previous: &SchemeConfig, w: &Workload) -> SchemeConfig {
@@ -101,7 +87,7 @@ pub fn with_shards(name: &str, n: u32, previous: &SchemeConfig, w: &Workload) ->
             splits.dedup();
             SchemeConfig::Range { splits }
         }
-        "vitess" => SchemeConfig::Vitess { shards: vitess_ranges(n) },
+        "vitess" => SchemeConfig::Vitess { shards: vitess_even_shards(n) },
         "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
         "citus" => SchemeConfig::Citus { shard_count: n, nodes: servers.filter(|&m| m <= n) },
         "consistent" => SchemeConfig::Consistent { shards: n },
@@ -116,37 +102,19 @@ pub fn bars_svg(run: &SchemeRun) -> String {
     let servers = now.rows.len().max(run.before.rows.len()).max(1);
     let total: u64 = now.rows.iter().sum();
     let mean = total as f64 / now.rows.len().max(1) as f64;
-    let top = nice_max(now.rows.iter().chain(&run.before.rows).copied().max().unwrap_or(0) as f64);
-    let slot = W / servers as f64;
-    let bar = (slot * 0.7).max(0.5);
-    let y = |v: f64| H - v / top * (H - 4.0);
-    let mut svg = String::new();
-    for i in 0..servers {
-        let x = i as f64 * slot + (slot - bar) / 2.0;
-        let rows = now.rows.get(i).copied().unwrap_or(0) as f64;
-        let hot = if mean > 0.0 && rows > 1.5 * mean { " hot" } else { "" };
-        let _ = write!(
-            svg,
-            "<rect class=\"bar{hot}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
-            r(x),
-            r(y(rows)),
-            r(bar),
-            r(H - y(rows))
-        );
-        if run.after.is_some() {
-            let before = run.before.rows.get(i).copied().unwrap_or(0) as f64;
-            let _ = write!(
-                svg,
-                "<rect class=\"before\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect>",
-                r(x),
-                r(y(before)),
-                r(bar),
-                r(H - y(before))
-            );
-        }
-    }
+    let max = nice_max(now.rows.iter().chain(&run.before.rows).copied().max().unwrap_or(0) as f64);
+    let rows = |p: &crate::sim::shard::run::Placement, i: usize| p.rows.get(i).copied().unwrap_or(0) as f64;
+    let bars: Vec<Bar> = (0..servers)
+        .map(|i| Bar {
+            class: if mean > 0.0 && rows(now, i) > 1.5 * mean { "bar hot".into() } else { "bar".into() },
+            now: rows(now, i),
+            before: run.after.as_ref().map(|_| rows(&run.before, i)),
+            tick: None,
+        })
+        .collect();
+    let mut svg = chart::bars(&bars, max, W, H);
     if mean > 0.0 {
-        let _ = write!(svg, "<path class=\"mean\" d=\"M0 {}H{W}\"></path>", r(y(mean)));
+        let _ = write!(svg, "<path class=\"mean\" d=\"M0 {}H{W}\"></path>", r(chart::bar_level(mean, max, H)));
     }
     svg
 }
@@ -247,14 +215,6 @@ pub fn summary_table(runs: &[SchemeRun], reshard: bool) -> String {
 mod tests {
     use super::*;
     use crate::scenario::presets;
-
-    #[test]
-    fn vitess_ranges_are_named_as_vitess_names_shards() {
-        assert_eq!(vitess_ranges(2), ["-80", "80-"]);
-        assert_eq!(vitess_ranges(4), ["-40", "40-80", "80-c0", "c0-"]);
-        assert_eq!(vitess_ranges(6), ["-40", "40-80", "80-c0", "c0-"], "rounded down to a power of two");
-        assert_eq!(vitess_ranges(32)[1], "08-10");
-    }
 
     #[test]
     fn ranges_split_the_key_span_evenly() {
