@@ -17,7 +17,7 @@ use crate::sim::ratelimit::LimiterConfig;
 use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES, MAX_RING_POINTS};
 use crate::sim::ring::{maglev, validate_nodes, KeyHash, Node};
 use crate::sim::rng::Rng;
-use crate::sim::shard::run::{range_queries, run_scheme, Reshard, SchemeConfig, SchemeRun, Workload};
+use crate::sim::shard::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
 use crate::sim::time::{ms_to_ns, MS};
 use crate::sim::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
 use serde::{Deserialize, Serialize};
@@ -355,25 +355,15 @@ impl ShardingScenario {
     pub fn run(&self) -> Result<Vec<SchemeRun>, String> {
         self.validate()?;
         let traffic = self.traffic();
-        self.schemes.iter().map(|s| run_scheme(s, &traffic.keys, &traffic.queries, self.reshard.as_ref())).collect()
+        self.schemes.iter().map(|s| run_scheme(s, &traffic, self.reshard.as_ref())).collect()
     }
 
     /// The keys the workload writes and the range queries it asks, drawn from
     /// the seed in that order: every scheme routes the same traffic, and the
     /// widget draws it once per workload.
     pub fn traffic(&self) -> ShardTraffic {
-        let mut rng = Rng::new(self.seed);
-        let keys = self.workload.keys(&mut rng);
-        let queries = range_queries(&keys, self.workload.range_queries, self.workload.range_width, &mut rng);
-        ShardTraffic { keys, queries }
+        ShardTraffic::new(&self.workload, &mut Rng::new(self.seed))
     }
-}
-
-/// A sharding workload's traffic: see [`ShardingScenario::traffic`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct ShardTraffic {
-    pub keys: Vec<u64>,
-    pub queries: Vec<(u64, u64)>,
 }
 
 /// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.

@@ -15,19 +15,16 @@
 //!
 //! `tests/shard.rs` checks each against its system's own test vectors.
 
+pub mod des;
 pub mod router;
 pub mod run;
 
-use des::cipher::generic_array::GenericArray;
-use des::cipher::{BlockEncrypt, KeyInit};
 use md5::{Digest, Md5};
 
-/// Vitess's keyspace ID for a `uint64` shard key (`hash` vindex).
+/// Vitess's keyspace ID for a `uint64` shard key (`hash` vindex): DES under
+/// the all-zero key of the key's big-endian bytes.
 pub fn vitess_keyspace_id(key: u64) -> [u8; 8] {
-    let cipher = des::Des::new(GenericArray::from_slice(&[0u8; 8]));
-    let mut block = GenericArray::clone_from_slice(&key.to_be_bytes());
-    cipher.encrypt_block(&mut block);
-    block.into()
+    des::encrypt_zero_key(key).to_be_bytes()
 }
 
 /// A Vitess shard: the keyspace IDs from `start` (inclusive) to `end`
@@ -39,7 +36,8 @@ pub struct KeyRange {
 }
 
 impl KeyRange {
-    /// Parses a shard name such as `-80`, `40-80` or `80-` (`-` alone is everything).
+    /// Parses a shard name such as `-80`, `40-80` or `80-` (`-` alone is
+    /// everything); each bound is at most eight bytes (sixteen hex digits).
     pub fn parse(name: &str) -> Result<KeyRange, String> {
         let (start, end) = name.split_once('-').ok_or_else(|| format!("shard `{name}` has no `-`"))?;
         let hex = |s: &str| -> Result<Vec<u8>, String> {
@@ -48,6 +46,9 @@ impl KeyRange {
             }
             Ok((0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap_or(0)).collect())
         };
+        if start.len() > 16 || end.len() > 16 {
+            return Err(format!("shard `{name}`: a bound has at most 16 hex digits"));
+        }
         let r = KeyRange { start: hex(start)?, end: hex(end)? };
         if !r.end.is_empty() && r.start >= r.end {
             return Err(format!("shard `{name}` is empty: its start is not below its end"));
@@ -93,11 +94,19 @@ pub fn mongo_hashed_str(value: &str) -> i64 {
 }
 
 fn mongo_hash(canonical_type: i32, value: &[u8]) -> i64 {
-    let mut h = Md5::new();
-    h.update(0i32.to_le_bytes());
-    h.update(canonical_type.to_le_bytes());
-    h.update(value);
-    let d = h.finalize();
+    let d = if value.len() <= 8 {
+        // Numbers: the whole message on the stack, hashed in one call.
+        let mut msg = [0u8; 16];
+        msg[4..8].copy_from_slice(&canonical_type.to_le_bytes());
+        msg[8..8 + value.len()].copy_from_slice(value);
+        Md5::digest(&msg[..8 + value.len()])
+    } else {
+        let mut h = Md5::new();
+        h.update(0i32.to_le_bytes());
+        h.update(canonical_type.to_le_bytes());
+        h.update(value);
+        h.finalize()
+    };
     i64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 

@@ -16,11 +16,76 @@
 //! * **Consistent hashing**: libketama's ring over shards named `shard-0`,
 //!   `shard-1`, …, each key hashed as its decimal text, as a memcached-style
 //!   client would.
+//!
+//! Routing is two steps: the key's hash in its scheme's [`HashFamily`]
+//! (which does not depend on the number of shards), then the shard that
+//! holds that hash ([`Scheme::route_hashed`]). A workload hashes its keys
+//! once per family, so re-routing it over another shard count costs only
+//! the second step.
 
-use super::{citus_shard, hashint8, mongo_hashed, vitess_keyspace_id, KeyRange};
-use crate::sim::ring::ketama::Continuum;
+use super::des::encrypt_zero_key;
+use super::{citus_shard, hashint8, mongo_hashed, KeyRange};
+use crate::sim::ring::ketama::{key_hash, Continuum};
 use crate::sim::ring::Node;
 use xxhash_rust::xxh64::xxh64;
+
+/// What a scheme computes from a shard key before it picks a shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HashFamily {
+    /// The key itself (range partitioning compares keys).
+    Key,
+    /// xxHash64 of the key's little-endian bytes, seed 0.
+    XxHash64,
+    /// Vitess's keyspace ID, read as a big-endian `u64`.
+    Vitess,
+    /// MongoDB's hashed value, as the bits of its `i64`.
+    Mongo,
+    /// PostgreSQL's `hashint8`, as the bits of its `i32`.
+    Postgres,
+    /// libketama's hash of the key's decimal text.
+    Ketama,
+}
+
+impl HashFamily {
+    /// Every family, in a fixed order.
+    pub const ALL: [HashFamily; 6] = [
+        HashFamily::Key,
+        HashFamily::XxHash64,
+        HashFamily::Vitess,
+        HashFamily::Mongo,
+        HashFamily::Postgres,
+        HashFamily::Ketama,
+    ];
+
+    /// Every key's hash, in order.
+    pub fn hash_all(self, keys: &[u64]) -> Vec<u64> {
+        keys.iter().map(|&k| self.hash(k)).collect()
+    }
+
+    /// The key's hash in this family.
+    pub fn hash(self, key: u64) -> u64 {
+        match self {
+            HashFamily::Key => key,
+            HashFamily::XxHash64 => xxh64(&key.to_le_bytes(), 0),
+            HashFamily::Vitess => encrypt_zero_key(key),
+            HashFamily::Mongo => mongo_hashed(key as i64) as u64,
+            HashFamily::Postgres => u64::from(hashint8(key as i64) as u32),
+            HashFamily::Ketama => {
+                // The key's decimal digits, written without allocating.
+                let (mut digits, mut at, mut k) = ([0u8; 20], 20, key);
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (k % 10) as u8;
+                    k /= 10;
+                    if k == 0 {
+                        break;
+                    }
+                }
+                u64::from(key_hash(&digits[at..]))
+            }
+        }
+    }
+}
 
 /// A partitioning scheme over a fixed set of shards.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +96,10 @@ pub enum Scheme {
     Range {
         splits: Vec<u64>,
     },
+    /// `starts` are the ranges' lower bounds as `u64`s (see [`Scheme::vitess`]).
     Vitess {
         shards: Vec<KeyRange>,
+        starts: Vec<u64>,
     },
     /// `points` are [`mongo_split_points`]`(chunks)`, computed once (see [`Scheme::mongo`]).
     Mongo {
@@ -76,6 +143,17 @@ pub fn mongo_split_points(n: u32) -> Vec<i64> {
 }
 
 impl Scheme {
+    /// Vitess shards over the given key ranges. Their bounds are at most
+    /// eight bytes ([`KeyRange::parse`]), so a bound zero-padded to a `u64`
+    /// compares with an eight-byte keyspace ID exactly as bytes compare.
+    pub fn vitess(shards: Vec<KeyRange>) -> Scheme {
+        let starts = shards
+            .iter()
+            .map(|r| r.start.iter().chain(std::iter::repeat(&0)).take(8).fold(0u64, |x, &b| (x << 8) | u64::from(b)))
+            .collect();
+        Scheme::Vitess { shards, starts }
+    }
+
     /// MongoDB's hashed sharding over `chunks` initial chunks.
     pub fn mongo(chunks: u32) -> Scheme {
         Scheme::Mongo { chunks, points: mongo_split_points(chunks) }
@@ -103,10 +181,10 @@ impl Scheme {
                 Err("range split points must be strictly ascending".into())
             }
             Scheme::Range { splits } if splits.len() > 4095 => Err("at most 4096 ranges".into()),
-            Scheme::Vitess { shards } if shards.len() > 4096 => {
+            Scheme::Vitess { shards, .. } if shards.len() > 4096 => {
                 Err(format!("at most 4096 Vitess shards, not {}", shards.len()))
             }
-            Scheme::Vitess { shards } => {
+            Scheme::Vitess { shards, .. } => {
                 // Every shard but the last ends where the next begins, so the ranges tile in order.
                 let tiles = shards.first().is_some_and(|r| r.start.is_empty())
                     && shards.last().is_some_and(|r| r.end.is_empty())
@@ -127,41 +205,45 @@ impl Scheme {
         match self {
             Scheme::HashMod { shards } => *shards as usize,
             Scheme::Range { splits } => splits.len() + 1,
-            Scheme::Vitess { shards } => shards.len(),
+            Scheme::Vitess { shards, .. } => shards.len(),
             Scheme::Mongo { chunks, .. } => *chunks as usize,
             Scheme::Citus { shard_count } => *shard_count as usize,
             Scheme::Consistent { shards, .. } => *shards as usize,
         }
     }
 
+    /// The hash this scheme places.
+    pub fn family(&self) -> HashFamily {
+        match self {
+            Scheme::HashMod { .. } => HashFamily::XxHash64,
+            Scheme::Range { .. } => HashFamily::Key,
+            Scheme::Vitess { .. } => HashFamily::Vitess,
+            Scheme::Mongo { .. } => HashFamily::Mongo,
+            Scheme::Citus { .. } => HashFamily::Postgres,
+            Scheme::Consistent { .. } => HashFamily::Ketama,
+        }
+    }
+
     /// The shard a row with shard key `key` lives on.
     pub fn route(&self, key: u64) -> usize {
+        self.route_hashed(self.family().hash(key))
+    }
+
+    /// The shard that holds hash `h` of [`Scheme::family`].
+    pub fn route_hashed(&self, h: u64) -> usize {
         match self {
-            Scheme::HashMod { shards } => (xxh64(&key.to_le_bytes(), 0) % u64::from((*shards).max(1))) as usize,
-            Scheme::Range { splits } => splits.partition_point(|&s| s <= key),
-            Scheme::Vitess { shards } => {
+            Scheme::HashMod { shards } => (h % u64::from((*shards).max(1))) as usize,
+            Scheme::Range { splits } => splits.partition_point(|&s| s <= h),
+            Scheme::Vitess { starts, .. } => {
                 // The ranges tile in order: the last whose start is at or below the id holds it.
-                let id = vitess_keyspace_id(key);
-                shards.partition_point(|r| r.start.as_slice() <= id.as_slice()).saturating_sub(1)
+                starts.partition_point(|&s| s <= h).saturating_sub(1)
             }
             Scheme::Mongo { points, .. } => {
-                let h = mongo_hashed(key as i64);
+                let h = h as i64;
                 points.partition_point(|&p| p <= h)
             }
-            Scheme::Citus { shard_count } => citus_shard(hashint8(key as i64), *shard_count) as usize,
-            Scheme::Consistent { ring, .. } => {
-                // The key's decimal digits, written without allocating.
-                let (mut digits, mut at, mut k) = ([0u8; 20], 20, key);
-                loop {
-                    at -= 1;
-                    digits[at] = b'0' + (k % 10) as u8;
-                    k /= 10;
-                    if k == 0 {
-                        break;
-                    }
-                }
-                ring.locate(&digits[at..])
-            }
+            Scheme::Citus { shard_count } => citus_shard(h as u32 as i32, *shard_count) as usize,
+            Scheme::Consistent { ring, .. } => ring.point_for(h as u32).map_or(0, |p| p.node as usize),
         }
     }
 

@@ -1,10 +1,12 @@
 //! A workload through a sharding scheme: where its rows land, which shards
 //! its range queries ask, and what a re-shard moves.
 
-use super::router::Scheme;
+use super::router::{HashFamily, Scheme};
 use super::KeyRange;
 use crate::sim::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
 
 /// Most rows a workload may write.
 pub const MAX_ROWS: usize = 2_000_000;
@@ -82,6 +84,102 @@ impl Workload {
     }
 }
 
+/// A workload's traffic: the keys written, in order, and its range queries,
+/// with every key's hash in each [`HashFamily`] computed on first use and
+/// kept, so that schemes of one family (and one scheme at any shard count)
+/// hash the workload once.
+#[derive(Clone, Debug, Default)]
+pub struct Traffic {
+    pub keys: Vec<u64>,
+    pub queries: Vec<(u64, u64)>,
+    hashes: [OnceLock<Vec<u64>>; 6],
+    sorted: OnceLock<Vec<u64>>,
+    distinct: OnceLock<Arc<Distinct>>,
+}
+
+/// A workload's distinct keys, ascending, with where each first appears:
+/// a directory's table becomes arrays read mostly in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Distinct {
+    pub keys: Vec<u64>,
+    /// For each row in write order, the index of its key in `keys`.
+    pub ids: Vec<u32>,
+    /// For each row, the row that first wrote its key (itself, for a new key).
+    pub first_row: Vec<u32>,
+    /// For each distinct key, the row that first wrote it, and its rows.
+    pub first_of: Vec<u32>,
+    pub rows: Vec<u32>,
+}
+
+impl PartialEq for Traffic {
+    fn eq(&self, other: &Traffic) -> bool {
+        self.keys == other.keys && self.queries == other.queries
+    }
+}
+
+impl Traffic {
+    /// The workload's keys, then its range queries, drawn from `rng` in that order.
+    pub fn new(workload: &Workload, rng: &mut Rng) -> Traffic {
+        let keys = workload.keys(rng);
+        let queries = range_queries(&keys, workload.range_queries, workload.range_width, rng);
+        Traffic::of(keys, queries)
+    }
+
+    /// Traffic of the given keys and queries.
+    pub fn of(keys: Vec<u64>, queries: Vec<(u64, u64)>) -> Traffic {
+        Traffic { keys, queries, ..Traffic::default() }
+    }
+
+    /// Every key's hash in `family`, in write order.
+    pub fn hashes(&self, family: HashFamily) -> &[u64] {
+        if family == HashFamily::Key {
+            return &self.keys;
+        }
+        let at = HashFamily::ALL.iter().position(|&f| f == family).unwrap_or(0);
+        self.hashes[at].get_or_init(|| family.hash_all(&self.keys))
+    }
+
+    /// The keys in ascending order, repeats kept.
+    pub fn sorted_keys(&self) -> &[u64] {
+        self.sorted.get_or_init(|| {
+            let mut k = self.keys.clone();
+            k.sort_unstable();
+            k
+        })
+    }
+
+    /// The distinct keys and each row's index among them.
+    pub fn distinct(&self) -> &Arc<Distinct> {
+        self.distinct.get_or_init(|| {
+            // Rows sorted by key and then by row: each key's first row leads its run.
+            let mut order: Vec<(u64, u32)> = self.keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+            order.sort_unstable();
+            let n = self.keys.len();
+            let mut d = Distinct { ids: vec![0; n], first_row: vec![0; n], ..Distinct::default() };
+            for &(k, row) in &order {
+                if d.keys.last() != Some(&k) {
+                    d.keys.push(k);
+                    d.first_of.push(row);
+                    d.rows.push(0);
+                }
+                let id = d.keys.len() - 1;
+                d.ids[row as usize] = id as u32;
+                d.first_row[row as usize] = d.first_of[id];
+                d.rows[id] += 1;
+            }
+            Arc::new(d)
+        })
+    }
+
+    /// The keys written in `lo..=hi`, ascending, repeats kept.
+    pub fn keys_in(&self, lo: u64, hi: u64) -> &[u64] {
+        let sorted = self.sorted_keys();
+        let from = sorted.partition_point(|&k| k < lo);
+        let to = sorted.partition_point(|&k| k <= hi);
+        &sorted[from..to.max(from)]
+    }
+}
+
 /// A scheme as scenarios write it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -143,7 +241,7 @@ impl SchemeConfig {
             SchemeConfig::HashMod { shards } => Scheme::HashMod { shards: *shards },
             SchemeConfig::Range { splits } => Scheme::Range { splits: splits.clone() },
             SchemeConfig::Vitess { shards } => {
-                Scheme::Vitess { shards: shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()? }
+                Scheme::vitess(shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()?)
             }
             SchemeConfig::Mongo { chunks, .. } => Scheme::mongo(*chunks),
             SchemeConfig::Citus { shard_count, .. } => Scheme::Citus { shard_count: *shard_count },
@@ -186,7 +284,7 @@ impl SchemeConfig {
 
 /// Shards (or chunks) and the servers that hold them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Layout {
+pub(crate) struct Layout {
     servers: usize,
     /// The server of each shard.
     of: Vec<usize>,
@@ -270,6 +368,80 @@ impl Placement {
     }
 }
 
+/// Where a scheme puts keys and which servers a query asks, as the run
+/// leaves it (after the re-shard, if one applied): what the query
+/// inspector reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Router(RouterKind);
+
+#[derive(Clone, Debug, PartialEq)]
+enum RouterKind {
+    Scheme {
+        scheme: Scheme,
+        layout: Layout,
+    },
+    /// The directory's table: the server of each row, read through the row
+    /// that first wrote each distinct key.
+    Directory {
+        distinct: Arc<Distinct>,
+        routed: Vec<u32>,
+        servers: usize,
+    },
+}
+
+impl Router {
+    /// Number of servers.
+    pub fn servers(&self) -> usize {
+        match &self.0 {
+            RouterKind::Scheme { layout, .. } => layout.servers,
+            RouterKind::Directory { servers, .. } => *servers,
+        }
+    }
+
+    /// The server holding rows of `key`; `None` for a key the directory has never seen.
+    pub fn locate(&self, key: u64) -> Option<usize> {
+        match &self.0 {
+            RouterKind::Scheme { scheme, layout } => Some(layout.of[scheme.route(key)]),
+            RouterKind::Directory { distinct: d, routed, .. } => {
+                d.keys.binary_search(&key).ok().map(|i| routed[d.first_of[i] as usize] as usize)
+            }
+        }
+    }
+
+    /// The servers a query for keys `lo..=hi` asks, ascending: those whose
+    /// ranges overlap it under range partitioning, one for a point query,
+    /// every server for a range under a hashing scheme, and for a directory
+    /// the servers its entries in the range name (none when it has none).
+    pub fn asks(&self, lo: u64, hi: u64) -> Vec<usize> {
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        match &self.0 {
+            RouterKind::Scheme { scheme, layout } => {
+                let mut servers: Vec<usize> =
+                    scheme.shards_for_range(lo, hi).into_iter().map(|s| layout.of[s]).collect();
+                servers.sort_unstable();
+                servers.dedup();
+                servers
+            }
+            RouterKind::Directory { distinct: d, routed, servers } => {
+                // Distinct servers among the entries in range, stopping once every server is seen.
+                let mut seen = vec![false; *servers];
+                let mut count = 0;
+                let from = d.keys.partition_point(|&k| k < lo);
+                for (&k, &first) in d.keys[from..].iter().zip(&d.first_of[from..]) {
+                    let s = routed[first as usize];
+                    if k > hi || count == *servers {
+                        break;
+                    }
+                    if !std::mem::replace(&mut seen[s as usize], true) {
+                        count += 1;
+                    }
+                }
+                (0..*servers).filter(|&s| seen[s]).collect()
+            }
+        }
+    }
+}
+
 /// One scheme's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SchemeRun {
@@ -284,22 +456,34 @@ pub struct SchemeRun {
     /// Shards that lost rows (numbered as before) and shards that gained them (as after).
     pub shards_losing: usize,
     pub shards_gaining: usize,
+    /// The scheme as the run leaves it.
+    #[serde(skip)]
+    pub router: Arc<Router>,
 }
 
-/// Where `keys` land (server indices) and how rows and queries spread over the servers.
-fn place(scheme: &Scheme, layout: &Layout, keys: &[u64], queries: &[(u64, u64)]) -> (Vec<usize>, Placement) {
-    let routed: Vec<usize> = keys.iter().map(|&k| layout.of[scheme.route(k)]).collect();
-    let touched: Vec<usize> = queries
-        .iter()
-        .map(|&(lo, hi)| {
-            let mut servers: Vec<usize> = scheme.shards_for_range(lo, hi).into_iter().map(|s| layout.of[s]).collect();
-            servers.sort_unstable();
-            servers.dedup();
-            servers.len()
-        })
-        .collect();
+impl SchemeRun {
+    /// A run before any re-shard.
+    fn unchanged(scheme: &SchemeConfig, before: Placement, router: Router) -> SchemeRun {
+        SchemeRun {
+            scheme: scheme.clone(),
+            before,
+            after: None,
+            rows_moved: 0,
+            shards_losing: 0,
+            shards_gaining: 0,
+            router: Arc::new(router),
+        }
+    }
+}
+
+/// Where the traffic's keys land (server indices) and how rows and queries spread over the servers.
+fn place(scheme: &Scheme, layout: &Layout, traffic: &Traffic) -> (Vec<usize>, Placement, Router) {
+    let routed: Vec<usize> =
+        traffic.hashes(scheme.family()).iter().map(|&h| layout.of[scheme.route_hashed(h)]).collect();
+    let router = Router(RouterKind::Scheme { scheme: scheme.clone(), layout: layout.clone() });
+    let touched: Vec<usize> = traffic.queries.iter().map(|&(lo, hi)| router.asks(lo, hi).len()).collect();
     let placement = Placement::of(&routed, layout.servers, &touched);
-    (routed, placement)
+    (routed, placement, router)
 }
 
 /// The scheme and layout after `reshard`, given where the rows are; `None`
@@ -344,7 +528,7 @@ fn reshard(
             let at = if median <= lower { median.saturating_add(1) } else { median };
             scheme.split_at(at).map(one_each)
         }
-        (Reshard::SplitHottest, Scheme::Vitess { shards }) => {
+        (Reshard::SplitHottest, Scheme::Vitess { shards, .. }) => {
             let r = &shards[hottest];
             // The midpoint of [start, end) as one more byte of precision.
             let widen = |b: &[u8], open_high: bool| -> u32 {
@@ -369,33 +553,27 @@ fn reshard(
             let mut next = shards.clone();
             next[hottest] = KeyRange { start: r.start.clone(), end: mid.clone() };
             next.insert(hottest + 1, KeyRange { start: mid, end: r.end.clone() });
-            Some(one_each(Scheme::Vitess { shards: next }))
+            Some(one_each(Scheme::vitess(next)))
         }
         _ => None,
     }
 }
 
-/// Runs `workload` through `config`, and through the re-shard if it applies.
-pub fn run_scheme(
-    config: &SchemeConfig,
-    keys: &[u64],
-    queries: &[(u64, u64)],
-    change: Option<&Reshard>,
-) -> Result<SchemeRun, String> {
+/// Runs the traffic through `config`, and through the re-shard if it applies.
+pub fn run_scheme(config: &SchemeConfig, traffic: &Traffic, change: Option<&Reshard>) -> Result<SchemeRun, String> {
     let scheme = config.scheme()?;
     if let SchemeConfig::Directory { shards } = config {
-        return Ok(run_directory(config, *shards as usize, keys, queries, change));
+        return Ok(run_directory(config, *shards as usize, traffic, change));
     }
     let layout = config.layout(scheme.shard_count());
-    let (routed, before) = place(&scheme, &layout, keys, queries);
-    let mut run =
-        SchemeRun { scheme: config.clone(), before, after: None, rows_moved: 0, shards_losing: 0, shards_gaining: 0 };
-    let next = change.and_then(|c| reshard(config, &scheme, &layout, c, keys, &routed, &run.before.rows));
+    let (routed, before, router) = place(&scheme, &layout, traffic);
+    let mut run = SchemeRun::unchanged(config, before, router);
+    let next = change.and_then(|c| reshard(config, &scheme, &layout, c, &traffic.keys, &routed, &run.before.rows));
     if let Some((next, next_layout)) = next {
-        let (routed_after, after) = place(&next, &next_layout, keys, queries);
+        let (routed_after, after, router) = place(&next, &next_layout, traffic);
         let split = matches!(change, Some(Reshard::SplitHottest));
         let hottest = hottest_shard(&run.before.rows);
-        let (mut losing, mut gaining) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        let (mut losing, mut gaining) = (BTreeSet::new(), BTreeSet::new());
         for (&b, &a) in routed.iter().zip(&routed_after) {
             let stayed = if split && b > hottest { a == b + 1 } else { a == b };
             if !stayed {
@@ -407,6 +585,7 @@ pub fn run_scheme(
         run.shards_losing = losing.len();
         run.shards_gaining = gaining.len();
         run.after = Some(after);
+        run.router = Arc::new(router);
     }
     Ok(run)
 }
@@ -415,98 +594,96 @@ pub fn run_scheme(
 /// the shard with the fewest rows. Adding a shard moves, from the fullest
 /// shards, just enough keys to even the rows out, and updates their entries:
 /// the fewest moves of any scheme, paid for by the table and its lookup.
-fn run_directory(
-    config: &SchemeConfig,
-    shards: usize,
-    keys: &[u64],
-    queries: &[(u64, u64)],
-    change: Option<&Reshard>,
-) -> SchemeRun {
-    use std::collections::BTreeMap;
-    let mut table: BTreeMap<u64, usize> = BTreeMap::new();
-    let mut rows = vec![0u64; shards];
-    // Shards by (rows, index): the first is the emptiest.
-    let mut by_load: std::collections::BTreeSet<(u64, usize)> = (0..shards).map(|s| (0, s)).collect();
-    let mut routed = Vec::with_capacity(keys.len());
-    for &k in keys {
-        let s = match table.get(&k) {
-            Some(&s) => s,
-            None => {
-                let least = by_load.first().map_or(0, |&(_, s)| s);
-                table.insert(k, least);
-                least
-            }
-        };
-        by_load.remove(&(rows[s], s));
-        rows[s] += 1;
-        by_load.insert((rows[s], s));
+fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change: Option<&Reshard>) -> SchemeRun {
+    let d = traffic.distinct();
+    let mut least = Fewest::new(shards);
+    // A new key goes to the emptiest shard; a key seen before, where its first row went.
+    let mut routed: Vec<u32> = Vec::with_capacity(d.first_row.len());
+    for (row, &first) in d.first_row.iter().enumerate() {
+        let s = if first as usize == row { least.first() as u32 } else { routed[first as usize] };
+        least.add_row(s as usize);
         routed.push(s);
     }
-    let summarise = |table: &BTreeMap<u64, usize>, routed: &[usize], n: usize| {
-        let touched: Vec<usize> = queries
-            .iter()
-            .map(|&(lo, hi)| {
-                // Distinct shards among the keys in range, stopping once every shard is seen.
-                let mut seen = vec![false; n];
-                let mut count = 0;
-                for (_, &s) in table.range(lo..=hi) {
-                    if !seen[s] {
-                        seen[s] = true;
-                        count += 1;
-                        if count == n {
-                            break;
-                        }
-                    }
-                }
-                // A range holding no key still asks the directory and one shard.
-                count.max(1)
-            })
-            .collect();
-        Placement::of(routed, n, &touched)
+    let summarise = |router: &Router, routed: &[u32]| {
+        // A range holding no key still asks the directory and one shard.
+        let touched: Vec<usize> = traffic.queries.iter().map(|&(lo, hi)| router.asks(lo, hi).len().max(1)).collect();
+        let routed: Vec<usize> = routed.iter().map(|&s| s as usize).collect();
+        Placement::of(&routed, router.servers(), &touched)
     };
-    let before = summarise(&table, &routed, shards);
-    let mut run =
-        SchemeRun { scheme: config.clone(), before, after: None, rows_moved: 0, shards_losing: 0, shards_gaining: 0 };
+    let directory = |routed: Vec<u32>, servers| Router(RouterKind::Directory { distinct: d.clone(), routed, servers });
+    let before_router = directory(routed.clone(), shards);
+    let before = summarise(&before_router, &routed);
+    let mut run = SchemeRun::unchanged(config, before, before_router);
     if matches!(change, Some(Reshard::AddShard)) {
-        // Rows per key, to move whole keys.
-        let mut per_key: BTreeMap<u64, u64> = BTreeMap::new();
-        for &k in keys {
-            *per_key.entry(k).or_insert(0) += 1;
-        }
         let mut rows = run.before.rows.clone();
         rows.push(0);
-        let target = keys.len() as u64 / (shards as u64 + 1);
-        let mut moved_keys = std::collections::BTreeSet::new();
-        let mut losing = std::collections::BTreeSet::new();
+        let target = d.ids.len() as u64 / (shards as u64 + 1);
+        let mut losing = BTreeSet::new();
+        let mut moved = vec![false; d.keys.len()];
         // Shards by (rows, index), the fullest last (the lowest index on a tie).
-        let mut by_load: std::collections::BTreeSet<(u64, std::cmp::Reverse<usize>)> =
+        let mut by_load: BTreeSet<(u64, std::cmp::Reverse<usize>)> =
             (0..shards).map(|x| (rows[x], std::cmp::Reverse(x))).collect();
         // From the fullest shard, the highest keys first, until the new shard holds its share.
-        for (&k, &n) in per_key.iter().rev() {
+        for id in (0..d.keys.len()).rev() {
             if rows[shards] >= target {
                 break;
             }
-            let s = table[&k];
+            let (s, n) = (routed[d.first_of[id] as usize] as usize, u64::from(d.rows[id]));
             let fullest = by_load.last().map_or(0, |&(_, std::cmp::Reverse(x))| x);
             if s == fullest && rows[s] > target {
                 by_load.remove(&(rows[s], std::cmp::Reverse(s)));
                 rows[s] -= n;
                 by_load.insert((rows[s], std::cmp::Reverse(s)));
                 rows[shards] += n;
-                moved_keys.insert(k);
                 losing.insert(s);
+                moved[id] = true;
             }
         }
-        for k in &moved_keys {
-            table.insert(*k, shards);
-        }
-        let routed_after: Vec<usize> = keys.iter().map(|k| table[k]).collect();
+        let routed_after: Vec<u32> =
+            d.ids.iter().zip(&routed).map(|(&id, &s)| if moved[id as usize] { shards as u32 } else { s }).collect();
         run.rows_moved = routed.iter().zip(&routed_after).filter(|(a, b)| a != b).count() as u64;
         run.shards_losing = losing.len();
         run.shards_gaining = usize::from(run.rows_moved > 0);
-        run.after = Some(summarise(&table, &routed_after, shards + 1));
+        let after_router = directory(routed_after.clone(), shards + 1);
+        run.after = Some(summarise(&after_router, &routed_after));
+        run.router = Arc::new(after_router);
     }
     run
+}
+
+/// The shard with the fewest rows (the lowest-numbered on a tie), kept in a
+/// tournament tree as rows arrive: O(log n) per row.
+struct Fewest {
+    /// `tree[1]` is the root; leaves from `width` hold each shard's (rows, index).
+    tree: Vec<(u64, usize)>,
+    width: usize,
+}
+
+impl Fewest {
+    fn new(shards: usize) -> Fewest {
+        let width = shards.max(1).next_power_of_two();
+        let mut tree = vec![(u64::MAX, usize::MAX); 2 * width];
+        for s in 0..shards.max(1) {
+            tree[width + s] = (0, s);
+        }
+        for i in (1..width).rev() {
+            tree[i] = tree[2 * i].min(tree[2 * i + 1]);
+        }
+        Fewest { tree, width }
+    }
+
+    fn first(&self) -> usize {
+        self.tree[1].1
+    }
+
+    fn add_row(&mut self, shard: usize) {
+        let mut i = self.width + shard;
+        self.tree[i].0 += 1;
+        while i > 1 {
+            i /= 2;
+            self.tree[i] = self.tree[2 * i].min(self.tree[2 * i + 1]);
+        }
+    }
 }
 
 /// The shard with the most rows (the first, on a tie).

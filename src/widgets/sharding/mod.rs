@@ -8,8 +8,8 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, Scenario, ShardTraffic, ShardingScenario};
-use crate::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Workload};
+use crate::scenario::{presets, Scenario, ShardingScenario};
+use crate::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Traffic, Workload};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::share::{self, LaneDownloads, ShareBar};
@@ -59,7 +59,7 @@ fn check(s: &ShardingScenario) -> Result<(), String> {
 }
 
 /// The keys written and the range queries asked, drawn once per workload.
-type Traffic = Shared<ShardTraffic>;
+type SharedTraffic = Shared<Traffic>;
 type Computed = Shared<Result<Vec<SchemeRun>, String>>;
 
 /// The sharding widget.
@@ -82,18 +82,18 @@ pub fn ShardingWidget(
     let status = RwSignal::new(notice);
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
-    let traffic: Memo<Traffic> = Memo::new(move |_| {
+    let traffic: Memo<SharedTraffic> = Memo::new(move |_| {
         workload.track();
         Shared(Arc::new(scenario.with_untracked(ShardingScenario::traffic)))
     });
     // Each scheme is routed again only when it, the re-shard or the traffic changed.
-    let cache: LaneCache<(SchemeConfig, Option<Reshard>), ShardTraffic, SchemeRun> = StoredValue::new(Vec::new());
+    let cache: LaneCache<(SchemeConfig, Option<Reshard>), Traffic, SchemeRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = traffic.get();
         let result = scenario.with(|s| -> Result<Vec<SchemeRun>, String> {
             check(s)?;
             let lanes = s.schemes.iter().map(|c| (c.clone(), s.reshard.clone())).collect();
-            rerun_changed(cache, &t, lanes, |(c, reshard)| run_scheme(c, &t.0.keys, &t.0.queries, reshard.as_ref()))
+            rerun_changed(cache, &t, lanes, |(c, reshard)| run_scheme(c, &t.0, reshard.as_ref()))
         });
         Shared(Arc::new(result))
     });
