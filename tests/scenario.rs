@@ -205,6 +205,31 @@ proptest! {
         }
     }
 
+    /// The same for sharding blocks; small workloads are also run.
+    #[test]
+    fn sharding_block_parser_never_panics(
+        lines in prop::collection::vec((
+            prop::sample::select(block::SHARDING_KEYS.to_vec()),
+            prop_oneof![".{0,12}", "[0-9]{1,5}", "[0-9]{16,20}", "(range|vitess|mongo|citus)(, (hash-mod|consistent|directory))?", "(sequential|timestamps|uniform|zipf|add-shard|split-hottest|none)"],
+        ), 0..8)
+    ) {
+        let text: String = std::iter::once("kind: sharding".to_string())
+            .chain(lines.into_iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        match block::parse(&text) {
+            Ok(b) => {
+                let Scenario::Sharding(mut s) = b.scenario else { panic!("not a sharding scenario") };
+                prop_assert!(s.validate().is_ok());
+                s.workload.rows = s.workload.rows.min(2_000);
+                if s.validate().is_ok() {
+                    prop_assert!(s.run().is_ok());
+                }
+            }
+            Err(e) => prop_assert!(!e.is_empty()),
+        }
+    }
+
     /// Damaged hash-ring documents (cut short, one character changed, or a
     /// number made huge) give a message or a scenario that runs.
     #[test]

@@ -476,6 +476,54 @@ async fn changing_a_scheme_changes_the_shard_histogram() {
         "{text}"
     );
 
+    // The query inspector: keys 24,951 to 25,050 straddle the first split point (25,000), so
+    // under ranges exactly the first two bars are marked; hash modulo asks all four.
+    let query: HtmlInputElement = el.query_selector(".inspector input[type=number]").unwrap().unwrap().unchecked_into();
+    set_input(&query, "24951", "change");
+    settle().await;
+    let asked = |lane: &Element| -> Vec<usize> {
+        all(lane, "svg.bars rect.bar")
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.class_list().contains("asked"))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    assert_eq!(asked(&lanes()[0]), [0, 1]);
+    assert_eq!(asked(&lanes()[1]), [0, 1, 2, 3]);
+    let text = |lane: &Element| lane.query_selector(".query-text").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(
+        text(&lanes()[0]),
+        "Keys 24,951 to 25,050: 100 rows, on shards 1 and 2; the router asks shards 1 and 2 of 5."
+    );
+    // Vitess's hash vindex scatters those keys: all five shards (after its split) asked, and
+    // the text names the shards the engine puts them on.
+    assert_eq!(asked(&lanes()[2]), [0, 1, 2, 3, 4]);
+    let vitess = &start.run().unwrap()[2];
+    let mut holding: Vec<usize> = (24_951..=25_050).filter_map(|k| vitess.router.locate(k)).collect();
+    holding.sort_unstable();
+    holding.dedup();
+    let names: Vec<String> = holding.iter().map(|s| (s + 1).to_string()).collect();
+    let (last, rest) = names.split_last().unwrap();
+    assert!(
+        text(&lanes()[2]).contains(&format!("100 rows, on shards {} and {last};", rest.join(", "))),
+        "{}",
+        text(&lanes()[2])
+    );
+    // A point query asks one shard under every scheme.
+    let width: HtmlInputElement = all(&el, ".controls input[type=number]")
+        .into_iter()
+        .find(|i| i.get_attribute("aria-label").as_deref() == Some("Range query width"))
+        .unwrap()
+        .unchecked_into();
+    set_input(&width, "1", "change");
+    settle().await;
+    for lane in lanes() {
+        assert_eq!(asked(&lane).len(), 1, "{}", text(&lane));
+    }
+    set_input(&width, "100", "change");
+    settle().await;
+
     // The first scheme becomes hash modulo over its 4 shards: four even bars instead of five
     // (hash modulo has no range to split).
     let before = heights(&lanes()[0]);

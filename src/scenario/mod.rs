@@ -335,6 +335,10 @@ pub struct ShardingScenario {
     pub schemes: Vec<SchemeConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reshard: Option<Reshard>,
+    /// The first key of the range query the inspector shows (it covers
+    /// `range_width` keys); absent, the workload's first range query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspect: Option<u64>,
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
@@ -363,6 +367,12 @@ impl ShardingScenario {
     /// widget draws it once per workload.
     pub fn traffic(&self) -> ShardTraffic {
         ShardTraffic::new(&self.workload, &mut Rng::new(self.seed))
+    }
+
+    /// The keys `lo..=hi` of the query the inspector shows, given the traffic.
+    pub fn inspected(&self, traffic: &ShardTraffic) -> (u64, u64) {
+        let lo = self.inspect.or(traffic.queries.first().map(|q| q.0)).unwrap_or(self.workload.key_span().0);
+        (lo, lo.saturating_add(self.workload.range_width.saturating_sub(1)))
     }
 }
 

@@ -320,6 +320,7 @@ fn sharding_scenario(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Res
         workload: Workload { keys, rows: 100_000, range_queries: 1_000, range_width: 100 },
         schemes,
         reshard,
+        inspect: None,
         view: View::default(),
     }
 }

@@ -33,8 +33,8 @@ pub fn try_edit<S: Clone + Send + Sync + 'static>(
 pub fn NumberControl(
     #[prop(into)] label: String,
     #[prop(into)] value: Signal<f64>,
-    min: f64,
-    max: f64,
+    #[prop(into)] min: Signal<f64>,
+    #[prop(into)] max: Signal<f64>,
     step: f64,
     #[prop(optional, into)] unit: Option<String>,
     on_change: Callback<f64>,
@@ -45,7 +45,7 @@ pub fn NumberControl(
         }
     };
     let unit = unit.unwrap_or_default();
-    let (min, max, step) = (decimal(min, 3), decimal(max, 3), decimal(step, 3));
+    let (min, max, step) = (move || decimal(min.get(), 3), move || decimal(max.get(), 3), decimal(step, 3));
     let text = move || decimal(value.get(), 3);
     // The label names the slider's box too: a label names only its first control.
     let box_label = label.clone();
@@ -55,8 +55,8 @@ pub fn NumberControl(
             <span class="control-inputs">
                 <input
                     type="range"
-                    min=min.clone()
-                    max=max.clone()
+                    min=min
+                    max=max
                     step=step.clone()
                     prop:value=text
                     on:input=move |ev| parse(event_target_value(&ev))

@@ -69,6 +69,19 @@ impl Workload {
         }
     }
 
+    /// The lowest and highest key the workload writes.
+    pub fn key_span(&self) -> (u64, u64) {
+        let n = self.rows.max(1) as u64;
+        match self.keys {
+            Keys::Sequential => (1, n),
+            Keys::Timestamps { start_ms, step_ms } => {
+                (start_ms, start_ms.saturating_add(step_ms.saturating_mul(n - 1)))
+            }
+            Keys::Uniform { max } => (0, max.saturating_sub(1)),
+            Keys::Zipf { distinct } => (1, distinct as u64),
+        }
+    }
+
     /// The keys written, in order.
     pub fn keys(&self, rng: &mut Rng) -> Vec<u64> {
         let n = self.rows as u64;
@@ -221,7 +234,38 @@ pub enum SchemeConfig {
     },
 }
 
+/// The schemes' names in scenarios, in menu order.
+pub const SCHEME_NAMES: [&str; 7] = ["hash-mod", "range", "vitess", "mongo", "citus", "consistent", "directory"];
+
 impl SchemeConfig {
+    /// The scheme `name` (one of [`SCHEME_NAMES`]; anything else is a
+    /// directory) with `n` shards, from 2 to 64, over the workload's keys:
+    /// ranges split evenly over its key span, Vitess key ranges of equal
+    /// width. MongoDB's and Citus's servers stay as `previous` had them.
+    pub fn named(name: &str, n: u32, previous: &SchemeConfig, w: &Workload) -> SchemeConfig {
+        let n = n.clamp(2, 64);
+        let servers = match previous {
+            SchemeConfig::Mongo { servers, .. } => *servers,
+            SchemeConfig::Citus { nodes, .. } => *nodes,
+            _ => None,
+        };
+        match name {
+            "hash-mod" => SchemeConfig::HashMod { shards: n },
+            "range" => {
+                let (lo, hi) = w.key_span();
+                let span = u128::from(hi - lo) + 1;
+                let mut splits: Vec<u64> = (1..n).map(|i| lo + (span * u128::from(i) / u128::from(n)) as u64).collect();
+                splits.dedup();
+                SchemeConfig::Range { splits }
+            }
+            "vitess" => SchemeConfig::Vitess { shards: super::vitess_even_shards(n) },
+            "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
+            "citus" => SchemeConfig::Citus { shard_count: n, nodes: servers.filter(|&m| m <= n) },
+            "consistent" => SchemeConfig::Consistent { shards: n },
+            _ => SchemeConfig::Directory { shards: n },
+        }
+    }
+
     /// The scheme's name in scenarios.
     pub fn name(&self) -> &'static str {
         match self {

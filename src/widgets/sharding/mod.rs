@@ -9,7 +9,7 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, Scenario, ShardingScenario};
-use crate::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Traffic, Workload};
+use crate::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::share::{self, LaneDownloads, ShareBar};
@@ -19,9 +19,6 @@ use std::sync::Arc;
 
 /// Most rows the widget routes (the engine and the CLI take up to 2,000,000).
 pub const MAX_WIDGET_ROWS: usize = 1_000_000;
-
-/// Schemes in menu order.
-const SCHEMES: [&str; 7] = ["hash-mod", "range", "vitess", "mongo", "citus", "consistent", "directory"];
 
 /// Row counts offered.
 const ROWS: [usize; 3] = [10_000, 100_000, 1_000_000];
@@ -98,6 +95,9 @@ pub fn ShardingWidget(
         Shared(Arc::new(result))
     });
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
+    // The inspected range query: keys lo..=hi.
+    let inspected = Memo::new(move |_| traffic.with(|t| scenario.with(|s| s.inspected(&t.0))));
+    let next_query = StoredValue::new(0usize);
     let lane_count = Memo::new(move |_| scenario.with(|s| s.schemes.len()));
     let lane_names =
         Memo::new(move |_| scenario.with(|s| s.schemes.iter().map(SchemeConfig::name).collect::<Vec<_>>()));
@@ -186,6 +186,39 @@ pub fn ShardingWidget(
                         on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
                     />
                 </div>
+                <div class="controls inspector" role="group" aria-label="Query inspector">
+                    <NumberControl
+                        label="Inspect the query from key"
+                        value=Signal::derive(move || inspected.get().0 as f64)
+                        min=Signal::derive(move || scenario.with(|s| s.workload.key_span().0 as f64))
+                        max=Signal::derive(move || scenario.with(|s| s.workload.key_span().1 as f64))
+                        step=1.0
+                        on_change=Callback::new(move |v: f64| {
+                            let (lo, hi) = scenario.with_untracked(|s| s.workload.key_span());
+                            let k = (v.max(0.0).round() as u64).clamp(lo, hi);
+                            edit(&|s| s.inspect = Some(k));
+                        })
+                    />
+                    <button
+                        type="button"
+                        class="next-query"
+                        on:click=move |_| {
+                            let start = traffic.with_untracked(|t| {
+                                let q = &t.0.queries;
+                                (!q.is_empty()).then(|| {
+                                    let i = (next_query.get_value() + 1) % q.len();
+                                    next_query.set_value(i);
+                                    q[i].0
+                                })
+                            });
+                            if let Some(k) = start {
+                                edit(&|s| s.inspect = Some(k));
+                            }
+                        }
+                    >
+                        "Next query from the workload"
+                    </button>
+                </div>
                 <div class="lanes-controls">
                     {move || {
                         lane_names
@@ -214,8 +247,8 @@ pub fn ShardingWidget(
                             class="add-lane"
                             on:click=move |_| {
                                 edit(&|s| {
-                                    let name = SCHEMES.iter().find(|n| !s.schemes.iter().any(|c| c.name() == **n)).copied().unwrap_or("hash-mod");
-                                    let c = render::with_shards(name, 4, &SchemeConfig::HashMod { shards: 4 }, &s.workload);
+                                    let name = SCHEME_NAMES.iter().find(|n| !s.schemes.iter().any(|c| c.name() == **n)).copied().unwrap_or("hash-mod");
+                                    let c = SchemeConfig::named(name, 4, &SchemeConfig::HashMod { shards: 4 }, &s.workload);
                                     s.schemes.push(c);
                                 });
                             }
@@ -231,11 +264,12 @@ pub fn ShardingWidget(
                     <span class="key hot">"over 1.5× the mean"</span>
                     <span class="key before">"rows before the re-shard"</span>
                     <span class="key mean">"mean"</span>
+                    <span class="key asked">"asked by the inspected query"</span>
                 </p>
                 <div class="lanes ring-lanes">
                     {move || {
                         (0..lane_count.get())
-                            .map(|i| view! { <LaneChart index=i runs=runs scenario=scenario /> })
+                            .map(|i| view! { <LaneChart index=i runs=runs scenario=scenario traffic=traffic inspected=inspected /> })
                             .collect_view()
                     }}
                 </div>
@@ -289,12 +323,12 @@ fn LaneControls(
             <legend>{format!("Scheme {}", index + 1)}</legend>
             <SelectControl
                 label="Scheme"
-                options=SCHEMES.iter().map(|n| (n.to_string(), render::menu_label(n).to_string())).collect()
+                options=SCHEME_NAMES.iter().map(|n| (n.to_string(), render::menu_label(n).to_string())).collect()
                 value=Signal::derive(move || name.to_string())
                 on_change=Callback::new(move |n: String| {
                     edit.run(LaneEdit(Arc::new(move |c, w| {
                         let count = render::shard_count(c);
-                        *c = render::with_shards(&n, count, c, w);
+                        *c = SchemeConfig::named(&n, count, c, w);
                     })));
                 })
             />
@@ -306,7 +340,7 @@ fn LaneControls(
                 step=1.0
                 on_change=Callback::new(move |v: f64| {
                     let n = v.round().clamp(2.0, 64.0) as u32;
-                    edit.run(LaneEdit(Arc::new(move |c, w| *c = render::with_shards(name, n, c, w))));
+                    edit.run(LaneEdit(Arc::new(move |c, w| *c = SchemeConfig::named(name, n, c, w))));
                 })
             />
             <Show when=move || scenario.with(|s| s.schemes.len() > 1)>
@@ -319,8 +353,18 @@ fn LaneControls(
 }
 
 #[component]
-fn LaneChart(index: usize, runs: Memo<Computed>, scenario: RwSignal<ShardingScenario>) -> impl IntoView {
+fn LaneChart(
+    index: usize,
+    runs: Memo<Computed>,
+    scenario: RwSignal<ShardingScenario>,
+    traffic: Memo<SharedTraffic>,
+    inspected: Memo<(u64, u64)>,
+) -> impl IntoView {
     let run = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().ok().and_then(|l| l.get(index).cloned())));
+    let asked = Memo::new(move |_| {
+        let (lo, hi) = inspected.get();
+        run.with(|r| r.as_ref().map(|r| r.router.asks(lo, hi)).unwrap_or_default())
+    });
     let part = move |f: &dyn Fn(&SchemeRun, &ShardingScenario) -> String| {
         run.with(|r| r.as_ref().map(|r| scenario.with_untracked(|s| f(r, s))).unwrap_or_default())
     };
@@ -331,9 +375,13 @@ fn LaneChart(index: usize, runs: Memo<Computed>, scenario: RwSignal<ShardingScen
             </figcaption>
             <svg class="chart bars" viewBox=render::BARS_VIEW_BOX preserveAspectRatio="none" role="img"
                 aria-label=move || part(&|r, s| format!("Rows per shard under {}: {}", render::scheme_label(&r.scheme), render::reshard_text(s.reshard.as_ref(), r, s.workload.rows)))>
-                <g inner_html=move || part(&|r, _| render::bars_svg(r))></g>
+                <g inner_html=move || asked.with(|a| part(&|r, _| render::bars_svg(r, a)))></g>
             </svg>
             <p class="moved-text">{move || part(&|r, s| render::reshard_text(s.reshard.as_ref(), r, s.workload.rows))}</p>
+            <p class="query-text">{move || {
+                let (lo, hi) = inspected.get();
+                traffic.with(|t| part(&|r, _| render::inspect_text(r, lo, hi, &t.0)))
+            }}</p>
             <details class="data-table" inner_html=move || part(&|r, _| render::rows_table(r))></details>
             <LaneDownloads />
         </figure>

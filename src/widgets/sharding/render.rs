@@ -1,8 +1,7 @@
 //! The sharding widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::shard::run::{Keys, Reshard, SchemeConfig, SchemeRun, Workload};
-use crate::sim::shard::vitess_even_shards;
+use crate::sim::shard::run::{Reshard, SchemeConfig, SchemeRun, Traffic};
 use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;
@@ -58,46 +57,10 @@ pub fn shard_count(c: &SchemeConfig) -> u32 {
     }
 }
 
-/// The lowest and highest key the workload writes.
-pub fn key_span(w: &Workload) -> (u64, u64) {
-    let n = w.rows.max(1) as u64;
-    match w.keys {
-        Keys::Sequential => (1, n),
-        Keys::Timestamps { start_ms, step_ms } => (start_ms, start_ms.saturating_add(step_ms.saturating_mul(n - 1))),
-        Keys::Uniform { max } => (0, max.saturating_sub(1)),
-        Keys::Zipf { distinct } => (1, distinct as u64),
-    }
-}
-
-/// The scheme `name` with `n` shards over the workload's keys (ranges split
-/// evenly over its key span); servers stay as they were where the scheme has them.
-pub fn with_shards(name: &str, n: u32, previous: &SchemeConfig, w: &Workload) -> SchemeConfig {
-    let n = n.clamp(2, 64);
-    let servers = match previous {
-        SchemeConfig::Mongo { servers, .. } => *servers,
-        SchemeConfig::Citus { nodes, .. } => *nodes,
-        _ => None,
-    };
-    match name {
-        "hash-mod" => SchemeConfig::HashMod { shards: n },
-        "range" => {
-            let (lo, hi) = key_span(w);
-            let span = u128::from(hi - lo) + 1;
-            let mut splits: Vec<u64> = (1..n).map(|i| lo + (span * u128::from(i) / u128::from(n)) as u64).collect();
-            splits.dedup();
-            SchemeConfig::Range { splits }
-        }
-        "vitess" => SchemeConfig::Vitess { shards: vitess_even_shards(n) },
-        "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
-        "citus" => SchemeConfig::Citus { shard_count: n, nodes: servers.filter(|&m| m <= n) },
-        "consistent" => SchemeConfig::Consistent { shards: n },
-        _ => SchemeConfig::Directory { shards: n },
-    }
-}
-
 /// The bars: rows per server now (after the re-shard, if any), with the rows
-/// before as an outline and the mean as a dashed line.
-pub fn bars_svg(run: &SchemeRun) -> String {
+/// before as an outline, the mean as a dashed line, and the servers the
+/// inspected query asks marked.
+pub fn bars_svg(run: &SchemeRun, asked: &[usize]) -> String {
     let now = run.after.as_ref().unwrap_or(&run.before);
     let servers = now.rows.len().max(run.before.rows.len()).max(1);
     let total: u64 = now.rows.iter().sum();
@@ -106,7 +69,11 @@ pub fn bars_svg(run: &SchemeRun) -> String {
     let rows = |p: &crate::sim::shard::run::Placement, i: usize| p.rows.get(i).copied().unwrap_or(0) as f64;
     let bars: Vec<Bar> = (0..servers)
         .map(|i| Bar {
-            class: if mean > 0.0 && rows(now, i) > 1.5 * mean { "bar hot".into() } else { "bar".into() },
+            class: format!(
+                "bar{}{}",
+                if mean > 0.0 && rows(now, i) > 1.5 * mean { " hot" } else { "" },
+                if asked.contains(&i) { " asked" } else { "" }
+            ),
             now: rows(now, i),
             before: run.after.as_ref().map(|_| rows(&run.before, i)),
             tick: None,
@@ -143,6 +110,57 @@ pub fn rows_table(run: &SchemeRun) -> String {
     }
     html.push_str("</tbody></table>");
     html
+}
+
+/// Shard numbers as a reader counts them, in words: "2", "2 and 3", "1, 2 and 4".
+fn shard_list(servers: &[usize]) -> String {
+    let names: Vec<String> = servers.iter().map(|s| (s + 1).to_string()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The inspected query in words: where its rows live and which shards the
+/// router asks for them.
+pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Traffic) -> String {
+    let router = &run.router;
+    let asked = router.asks(lo, hi);
+    let keys = traffic.keys_in(lo, hi);
+    let mut holding: Vec<usize> = keys.iter().filter_map(|&k| router.locate(k)).collect();
+    holding.sort_unstable();
+    holding.dedup();
+    let what = if lo == hi {
+        format!("Key {}", format::thousands(lo))
+    } else {
+        format!("Keys {} to {}", format::thousands(lo), format::thousands(hi))
+    };
+    let rows = match keys.len() {
+        0 => "no rows".to_string(),
+        1 => "1 row".to_string(),
+        n => format!("{} rows", format::thousands(n as u64)),
+    };
+    let shards = |n: usize| if n == 1 { "shard" } else { "shards" };
+    let live = if holding.is_empty() {
+        String::new()
+    } else {
+        format!(", on {} {}", shards(holding.len()), shard_list(&holding))
+    };
+    let n = router.servers();
+    let asks = match &run.scheme {
+        _ if asked.is_empty() => "the directory holds none of them, so no shard is asked".to_string(),
+        SchemeConfig::Range { .. } => format!("the router asks {} {} of {n}", shards(asked.len()), shard_list(&asked)),
+        SchemeConfig::Directory { .. } => format!(
+            "the directory names {} {}, and the router asks {}",
+            shards(asked.len()),
+            shard_list(&asked),
+            if asked.len() == 1 { "it" } else { "those" }
+        ),
+        _ if lo == hi || n == 1 => format!("the router asks {} {} of {n}", shards(asked.len()), shard_list(&asked)),
+        _ => format!("a hash scatters neighbouring keys, so the router asks all {n} shards (scatter-gather)"),
+    };
+    format!("{what}: {rows}{live}; {asks}.")
 }
 
 /// What the re-shard did, in words.
@@ -219,9 +237,11 @@ mod tests {
     #[test]
     fn ranges_split_the_key_span_evenly() {
         let s = presets::sharding("sequential-ids").unwrap();
-        let SchemeConfig::Range { splits } = with_shards("range", 4, &s.schemes[0], &s.workload) else { panic!() };
+        let SchemeConfig::Range { splits } = SchemeConfig::named("range", 4, &s.schemes[0], &s.workload) else {
+            panic!()
+        };
         assert_eq!(splits, [25_001, 50_001, 75_001]);
-        assert_eq!(shard_count(&with_shards("mongo", 8, &s.schemes[0], &s.workload)), 8);
+        assert_eq!(shard_count(&SchemeConfig::named("mongo", 8, &s.schemes[0], &s.workload)), 8);
     }
 
     #[test]
@@ -235,9 +255,10 @@ mod tests {
         assert!(text.starts_with("Splitting the fullest shard moved "), "{text}");
         assert!(text.contains(&format::thousands(runs[0].rows_moved)));
         // Ranges split their fullest shard: five bars now, four outlines of before.
-        let bars = bars_svg(&runs[0]);
+        let bars = bars_svg(&runs[0], &[1]);
         assert_eq!(bars.matches("class=\"bar").count(), 5);
         assert_eq!(bars.matches("class=\"before\"").count(), 5);
+        assert_eq!(bars.matches("class=\"bar asked\"").count(), 1);
         // Hash modulo has no shard to split.
         assert_eq!(
             reshard_text(s.reshard.as_ref(), &runs[1], s.workload.rows),
@@ -245,5 +266,33 @@ mod tests {
         );
         let table = rows_table(&runs[0]);
         assert!(table.contains("<th scope=\"col\">Rows after</th>"));
+    }
+
+    #[test]
+    fn the_inspector_names_where_rows_live_and_whom_the_router_asks() {
+        let s = presets::sharding("sequential-ids").unwrap();
+        let traffic = s.traffic();
+        let runs = s.run().unwrap();
+        // Ranges split at 25,000, 50,000 and 75,000, then the fullest (the last) at its median.
+        assert_eq!(
+            inspect_text(&runs[0], 24_951, 25_050, &traffic),
+            "Keys 24,951 to 25,050: 100 rows, on shards 1 and 2; the router asks shards 1 and 2 of 5."
+        );
+        assert_eq!(
+            inspect_text(&runs[1], 24_951, 25_050, &traffic),
+            "Keys 24,951 to 25,050: 100 rows, on shards 1, 2, 3 and 4; a hash scatters neighbouring keys, so the router asks all 4 shards (scatter-gather)."
+        );
+        assert_eq!(
+            inspect_text(&runs[1], 7, 7, &traffic),
+            format!(
+                "Key 7: 1 row, on shard {}; the router asks shard {} of 4.",
+                runs[1].router.locate(7).unwrap() + 1,
+                runs[1].router.locate(7).unwrap() + 1
+            )
+        );
+        assert_eq!(
+            inspect_text(&runs[0], 200_000, 200_009, &traffic),
+            "Keys 200,000 to 200,009: no rows; the router asks shard 5 of 5."
+        );
     }
 }
