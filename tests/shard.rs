@@ -157,6 +157,11 @@ mod routing {
         assert_eq!(mongo_split_points(3), [-3074457345618258602, 3074457345618258602]);
         assert!(mongo_split_points(1).is_empty());
         assert_eq!(mongo_split_points(5).len(), 4);
+        for n in (2..=300).chain([4095, 4096]) {
+            let p = mongo_split_points(n);
+            assert_eq!(p.len(), n as usize - 1, "{n} chunks");
+            assert!(p.windows(2).all(|w| w[0] < w[1]), "{n} chunks: ascending");
+        }
         // Overlapping Vitess lists are refused: an open end must be the last.
         assert!(vitess(&["-80", "80-", "-"]).validate().is_err());
         assert!(vitess(&["-", "-"]).validate().is_err());

@@ -10,5 +10,6 @@ pub mod ratelimit;
 pub mod ring;
 pub mod rng;
 pub mod shard;
+pub mod sort;
 pub mod time;
 pub mod traffic;

@@ -20,7 +20,7 @@ use super::Node;
 use md5::{Digest, Md5};
 
 /// One point on the ring: where it sits and whose it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Point {
     pub point: u32,
     pub node: u32,
@@ -82,7 +82,8 @@ impl Continuum {
                 }
             }
         }
-        points.sort_by_key(|p| p.point);
+        // Stable, as glibc's merge-sort qsort is for libketama.
+        crate::sim::sort::radix_sort_by_key(&mut points, |p| u64::from(p.point));
         Continuum { points }
     }
 

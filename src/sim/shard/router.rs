@@ -125,20 +125,15 @@ pub fn mongo_split_points(n: u32) -> Vec<i64> {
         return Vec::new();
     }
     let interval = (i64::MAX / n) * 2;
-    let mut points = Vec::with_capacity(n as usize);
-    let mut current = 0i64;
+    // The positive points, ascending: interval apart from 0 (n even) or half an interval (n odd).
+    let first = if n % 2 == 0 { interval } else { interval / 2 };
+    let positive: Vec<i64> = (0..(n - 1) / 2).map(|i| first.saturating_add(i.saturating_mul(interval))).collect();
+    // Mirrored below 0, ascending, then 0 itself when n is even.
+    let mut points: Vec<i64> = positive.iter().rev().map(|&p| -p).collect();
     if n % 2 == 0 {
         points.push(0);
-        current += interval;
-    } else {
-        current += interval / 2;
     }
-    for _ in 0..(n - 1) / 2 {
-        points.push(current);
-        points.push(-current);
-        current = current.saturating_add(interval);
-    }
-    points.sort_unstable();
+    points.extend_from_slice(&positive);
     points
 }
 

@@ -4,8 +4,8 @@
 use super::router::{HashFamily, Scheme};
 use super::KeyRange;
 use crate::sim::rng::{Rng, Zipf};
+use crate::sim::sort::radix_sort_by_key;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 /// Most rows a workload may write.
@@ -156,7 +156,7 @@ impl Traffic {
     pub fn sorted_keys(&self) -> &[u64] {
         self.sorted.get_or_init(|| {
             let mut k = self.keys.clone();
-            k.sort_unstable();
+            radix_sort_by_key(&mut k, |&k| k);
             k
         })
     }
@@ -166,7 +166,8 @@ impl Traffic {
         self.distinct.get_or_init(|| {
             // Rows sorted by key and then by row: each key's first row leads its run.
             let mut order: Vec<(u64, u32)> = self.keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
-            order.sort_unstable();
+            // Stable: rows of one key stay in write order.
+            radix_sort_by_key(&mut order, |e| e.0);
             let n = self.keys.len();
             let mut d = Distinct { ids: vec![0; n], first_row: vec![0; n], ..Distinct::default() };
             for &(k, row) in &order {
@@ -460,11 +461,11 @@ impl Router {
         let (lo, hi) = (lo.min(hi), lo.max(hi));
         match &self.0 {
             RouterKind::Scheme { scheme, layout } => {
-                let mut servers: Vec<usize> =
-                    scheme.shards_for_range(lo, hi).into_iter().map(|s| layout.of[s]).collect();
-                servers.sort_unstable();
-                servers.dedup();
-                servers
+                let mut seen = vec![false; layout.servers];
+                for s in scheme.shards_for_range(lo, hi) {
+                    seen[layout.of[s]] = true;
+                }
+                (0..layout.servers).filter(|&s| seen[s]).collect()
             }
             RouterKind::Directory { distinct: d, routed, servers } => {
                 // Distinct servers among the entries in range, stopping once every server is seen.
@@ -562,7 +563,7 @@ fn reshard(
         }
         (Reshard::SplitHottest, Scheme::Range { .. }) => {
             let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
-            held.sort_unstable();
+            radix_sort_by_key(&mut held, |&k| k);
             let median = *held.get(held.len() / 2)?;
             // Never split at the range's own lower bound: that would leave an empty range.
             let lower = match scheme {
@@ -617,17 +618,17 @@ pub fn run_scheme(config: &SchemeConfig, traffic: &Traffic, change: Option<&Resh
         let (routed_after, after, router) = place(&next, &next_layout, traffic);
         let split = matches!(change, Some(Reshard::SplitHottest));
         let hottest = hottest_shard(&run.before.rows);
-        let (mut losing, mut gaining) = (BTreeSet::new(), BTreeSet::new());
+        let (mut losing, mut gaining) = (vec![false; layout.servers], vec![false; next_layout.servers]);
         for (&b, &a) in routed.iter().zip(&routed_after) {
             let stayed = if split && b > hottest { a == b + 1 } else { a == b };
             if !stayed {
                 run.rows_moved += 1;
-                losing.insert(b);
-                gaining.insert(a);
+                losing[b] = true;
+                gaining[a] = true;
             }
         }
-        run.shards_losing = losing.len();
-        run.shards_gaining = gaining.len();
+        run.shards_losing = losing.iter().filter(|&&x| x).count();
+        run.shards_gaining = gaining.iter().filter(|&&x| x).count();
         run.after = Some(after);
         run.router = Arc::new(router);
     }
@@ -640,12 +641,12 @@ pub fn run_scheme(config: &SchemeConfig, traffic: &Traffic, change: Option<&Resh
 /// the fewest moves of any scheme, paid for by the table and its lookup.
 fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change: Option<&Reshard>) -> SchemeRun {
     let d = traffic.distinct();
-    let mut least = Fewest::new(shards);
+    let mut least = Least::new((0..shards).map(|_| 0));
     // A new key goes to the emptiest shard; a key seen before, where its first row went.
     let mut routed: Vec<u32> = Vec::with_capacity(d.first_row.len());
     for (row, &first) in d.first_row.iter().enumerate() {
         let s = if first as usize == row { least.first() as u32 } else { routed[first as usize] };
-        least.add_row(s as usize);
+        least.add(s as usize, 1);
         routed.push(s);
     }
     let summarise = |router: &Router, routed: &[u32]| {
@@ -662,31 +663,28 @@ fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change
         let mut rows = run.before.rows.clone();
         rows.push(0);
         let target = d.ids.len() as u64 / (shards as u64 + 1);
-        let mut losing = BTreeSet::new();
+        let mut losing = vec![false; shards];
         let mut moved = vec![false; d.keys.len()];
-        // Shards by (rows, index), the fullest last (the lowest index on a tie).
-        let mut by_load: BTreeSet<(u64, std::cmp::Reverse<usize>)> =
-            (0..shards).map(|x| (rows[x], std::cmp::Reverse(x))).collect();
+        // The fullest shard (the lowest-numbered on a tie) is the least of rows counted down from the top.
+        let mut fullest = Least::new((0..shards).map(|x| u64::MAX - rows[x]));
         // From the fullest shard, the highest keys first, until the new shard holds its share.
         for id in (0..d.keys.len()).rev() {
             if rows[shards] >= target {
                 break;
             }
             let (s, n) = (routed[d.first_of[id] as usize] as usize, u64::from(d.rows[id]));
-            let fullest = by_load.last().map_or(0, |&(_, std::cmp::Reverse(x))| x);
-            if s == fullest && rows[s] > target {
-                by_load.remove(&(rows[s], std::cmp::Reverse(s)));
+            if s == fullest.first() && rows[s] > target {
                 rows[s] -= n;
-                by_load.insert((rows[s], std::cmp::Reverse(s)));
+                fullest.set(s, u64::MAX - rows[s]);
                 rows[shards] += n;
-                losing.insert(s);
+                losing[s] = true;
                 moved[id] = true;
             }
         }
         let routed_after: Vec<u32> =
             d.ids.iter().zip(&routed).map(|(&id, &s)| if moved[id as usize] { shards as u32 } else { s }).collect();
         run.rows_moved = routed.iter().zip(&routed_after).filter(|(a, b)| a != b).count() as u64;
-        run.shards_losing = losing.len();
+        run.shards_losing = losing.iter().filter(|&&x| x).count();
         run.shards_gaining = usize::from(run.rows_moved > 0);
         let after_router = directory(routed_after.clone(), shards + 1);
         run.after = Some(summarise(&after_router, &routed_after));
@@ -695,38 +693,44 @@ fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change
     run
 }
 
-/// The shard with the fewest rows (the lowest-numbered on a tie), kept in a
-/// tournament tree as rows arrive: O(log n) per row.
-struct Fewest {
-    /// `tree[1]` is the root; leaves from `width` hold each shard's (rows, index).
+/// The shard with the least value (the lowest-numbered on a tie), kept in
+/// a tournament tree as values change: O(log n) per change.
+struct Least {
+    /// `tree[1]` is the root; leaves from `width` hold each shard's (value, index).
     tree: Vec<(u64, usize)>,
     width: usize,
 }
 
-impl Fewest {
-    fn new(shards: usize) -> Fewest {
-        let width = shards.max(1).next_power_of_two();
+impl Least {
+    fn new(values: impl ExactSizeIterator<Item = u64>) -> Least {
+        let width = values.len().max(1).next_power_of_two();
         let mut tree = vec![(u64::MAX, usize::MAX); 2 * width];
-        for s in 0..shards.max(1) {
-            tree[width + s] = (0, s);
+        for (s, v) in values.enumerate() {
+            tree[width + s] = (v, s);
         }
         for i in (1..width).rev() {
             tree[i] = tree[2 * i].min(tree[2 * i + 1]);
         }
-        Fewest { tree, width }
+        Least { tree, width }
     }
 
     fn first(&self) -> usize {
-        self.tree[1].1
+        // With no shards at all, shard 0 (callers always have one).
+        self.tree[1].1.min(self.width - 1)
     }
 
-    fn add_row(&mut self, shard: usize) {
+    fn set(&mut self, shard: usize, value: u64) {
         let mut i = self.width + shard;
-        self.tree[i].0 += 1;
+        self.tree[i].0 = value;
         while i > 1 {
             i /= 2;
             self.tree[i] = self.tree[2 * i].min(self.tree[2 * i + 1]);
         }
+    }
+
+    fn add(&mut self, shard: usize, n: u64) {
+        let v = self.tree[self.width + shard].0;
+        self.set(shard, v + n);
     }
 }
 

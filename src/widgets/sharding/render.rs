@@ -128,9 +128,11 @@ pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Traffic) -> Str
     let router = &run.router;
     let asked = router.asks(lo, hi);
     let keys = traffic.keys_in(lo, hi);
-    let mut holding: Vec<usize> = keys.iter().filter_map(|&k| router.locate(k)).collect();
-    holding.sort_unstable();
-    holding.dedup();
+    let mut held = vec![false; router.servers()];
+    for s in keys.iter().filter_map(|&k| router.locate(k)) {
+        held[s] = true;
+    }
+    let holding: Vec<usize> = (0..held.len()).filter(|&s| held[s]).collect();
     let what = if lo == hi {
         format!("Key {}", format::thousands(lo))
     } else {
