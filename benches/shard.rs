@@ -23,7 +23,13 @@ fn schemes() -> Vec<SchemeConfig> {
 }
 
 fn workload(rows: usize) -> Traffic {
-    let w = Workload { keys: Keys::Uniform { max: 1 << 40 }, rows, range_queries: rows / 1000, range_width: 100 };
+    let w = Workload {
+        keys: Keys::Uniform { max: 1 << 40 },
+        rows,
+        range_queries: rows / 1000,
+        range_width: 100,
+        countries: Vec::new(),
+    };
     Traffic::new(&w, &mut Rng::new(1))
 }
 

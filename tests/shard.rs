@@ -252,7 +252,13 @@ mod resharding {
     use proptest::prelude::*;
 
     fn keys(n: usize, seed: u64) -> Traffic {
-        let w = Workload { keys: Keys::Uniform { max: 1 << 40 }, rows: n, range_queries: 0, range_width: 1 };
+        let w = Workload {
+            keys: Keys::Uniform { max: 1 << 40 },
+            rows: n,
+            range_queries: 0,
+            range_width: 1,
+            countries: Vec::new(),
+        };
         Traffic::new(&w, &mut Rng::new(seed))
     }
 
@@ -281,6 +287,7 @@ mod resharding {
             rows: 3,
             range_queries: 0,
             range_width: 1,
+            countries: Vec::new(),
         };
         assert!(w.validate().unwrap_err().contains("overflow"));
     }
@@ -340,4 +347,98 @@ fn even_vitess_shards_are_named_as_vitess_names_them() {
     // Every name parses, and the ranges tile the keyspace.
     let ranges: Vec<KeyRange> = vitess_even_shards(16).iter().map(|n| KeyRange::parse(n).unwrap()).collect();
     assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+}
+
+/// Vitess's region vindexes: `region_experimental_test.go`'s vectors (the
+/// region cut to 16 bits, then to its low byte for one byte) and the
+/// region-sharding guide's `region_json` table for ids 1 to 16 with its
+/// `countries.json` (provenance in `tests/golden/shard/README.md`).
+mod region {
+    use super::hex;
+    use playground::sim::shard::region::{region_keyspace_id, region_keyspace_prefix, EXAMPLE_REGIONS};
+    use playground::sim::shard::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::shard::vitess_keyspace_id;
+
+    #[test]
+    fn keyspace_ids_match_region_experimental_test_go() {
+        let h1 = "166b40b44aba4bd6";
+        for (region, bytes, want) in [
+            (1, 1, "01"),
+            (255, 1, "ff"),
+            (256, 1, "00"),
+            (1, 2, "0001"),
+            (255, 2, "00ff"),
+            (256, 2, "0100"),
+            (0x10000, 2, "0000"),
+        ] {
+            assert_eq!(
+                hex(&region_keyspace_id(region, 1, bytes)),
+                format!("{want}{h1}"),
+                "region {region}, {bytes} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn keyspace_ids_match_the_region_sharding_guide() {
+        let want = [
+            "01166b40b44aba4bd6",
+            "0106e7ea22ce92708f",
+            "024eb190c9a2fa169c",
+            "02d2fd8867d50d2dfe",
+            "4070bb023c810ca87a",
+            "40f098480ac4c4be71",
+            "41fb8baaad918119b8",
+            "41cc083f1e6d9e85f6",
+            "80692bb9bf752b0f58",
+            "80594764e1a2b2d98e",
+            "81aefc44491cfe474c",
+            "81d3748269b7058a0e",
+            "c062dce203c602f358",
+            "c0acbfda0d70613fc4",
+            "c16a8b56ed414942b8",
+            "c15b711bc4ceebf2ee",
+        ];
+        // Ids 1 and 2 are in the United States, 3 and 4 in Canada, and so on in the map's order.
+        for (i, w) in want.iter().enumerate() {
+            let id = i as u64 + 1;
+            let region = u64::from(EXAMPLE_REGIONS[i / 2].1);
+            let ksid = region_keyspace_id(region, id, 1);
+            assert_eq!(hex(&ksid), *w, "id {id}");
+            let prefix = region_keyspace_prefix(region, u64::from_be_bytes(vitess_keyspace_id(id)), 1);
+            assert_eq!(prefix.to_be_bytes(), ksid[..8], "id {id}: the first eight bytes");
+        }
+    }
+
+    /// Each country's rows land on the one shard whose key range holds its
+    /// region byte: two countries per shard in Vitess's example layout.
+    #[test]
+    fn each_country_lives_on_the_shard_holding_its_region() {
+        let w = Workload {
+            keys: Keys::Sequential,
+            rows: 20_000,
+            range_queries: 0,
+            range_width: 1,
+            countries: playground::sim::shard::region::example_countries(),
+        };
+        let traffic = Traffic::new(&w, &mut playground::sim::rng::Rng::new(3));
+        let region = SchemeConfig::named("region", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
+        let run = run_scheme(&region, &traffic, None).unwrap();
+        assert_eq!(run.before.shards_per_country, Some(1.0));
+        for (&k, &c) in traffic.keys.iter().zip(&traffic.country) {
+            let byte = EXAMPLE_REGIONS[usize::from(c)].1 as usize;
+            assert_eq!(run.router.locate(k), Some(byte / 64), "key {k} from {}", EXAMPLE_REGIONS[usize::from(c)].0);
+        }
+        // The rows per shard follow the countries' shares (United States 30 + Canada 5 of 100, …).
+        let share = |i: usize| run.before.rows[i] as f64 / 20_000.0;
+        assert!((share(0) - 0.35).abs() < 0.02 && (share(3) - 0.20).abs() < 0.02, "{:?}", run.before.rows);
+        // Hashing spreads every country over all four shards.
+        let hashed = run_scheme(&SchemeConfig::HashMod { shards: 4 }, &traffic, None).unwrap();
+        assert_eq!(hashed.before.shards_per_country, Some(4.0));
+        // A country missing from the map cannot be routed.
+        let SchemeConfig::Region { mut regions, shards, region_bytes } = region else { panic!() };
+        regions.retain(|r| r.country != "Japan");
+        let err = run_scheme(&SchemeConfig::Region { regions, shards, region_bytes }, &traffic, None).unwrap_err();
+        assert_eq!(err, "the region map has no entry for `Japan`, so Vitess cannot route its rows");
+    }
 }

@@ -169,8 +169,13 @@ fn sharding_a_million_keys_under_every_scheme() {
     use playground::sim::rng::Rng;
     use playground::sim::shard::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
     let perf = web_sys::window().unwrap().performance().unwrap();
-    let workload =
-        Workload { keys: Keys::Uniform { max: 1 << 40 }, rows: 1_000_000, range_queries: 1_000, range_width: 100 };
+    let workload = Workload {
+        keys: Keys::Uniform { max: 1 << 40 },
+        rows: 1_000_000,
+        range_queries: 1_000,
+        range_width: 100,
+        countries: Vec::new(),
+    };
     let span = 1u64 << 40;
     let schemes = [
         SchemeConfig::HashMod { shards: 4 },

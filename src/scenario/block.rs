@@ -576,10 +576,11 @@ fn hash_ring(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
 }
 
 /// Keys a sharding block accepts.
-pub const SHARDING_KEYS: [&str; 13] = [
+pub const SHARDING_KEYS: [&str; 14] = [
     "kind",
     "preset",
     "title",
+    "countries",
     "schemes",
     "shards",
     "servers",
@@ -593,7 +594,7 @@ pub const SHARDING_KEYS: [&str; 13] = [
 ];
 
 /// A sharding block: a preset, then the workload (`keys`, `rows`,
-/// `distinct` for Zipf, `range_width`), the schemes (`schemes:` names,
+/// `distinct` for Zipf, `range_width`, `countries`), the schemes (`schemes:` names,
 /// `shards:` for each, `servers:` for MongoDB and Citus), `reshard:`
 /// (`none`, `add-shard`, `split-hottest`) and the inspected query's first key.
 #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
@@ -627,6 +628,13 @@ fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
             Keys::Zipf { distinct } => *distinct = number(line, "distinct", v)?,
             _ => return Err(format!("line {line}: `distinct` applies to `keys: zipf`")),
         }
+    }
+    if let Some((line, v)) = get("countries") {
+        s.workload.countries = match v {
+            "none" => Vec::new(),
+            "example" => crate::sim::shard::region::example_countries(),
+            _ => return Err(format!("line {line}: `countries` is none or example, not `{v}`")),
+        };
     }
     if let Some((line, v)) = get("rows") {
         s.workload.rows = number(line, "rows", v)?;
@@ -902,7 +910,7 @@ mod tests {
         let err = |text: &str| parse(text).unwrap_err();
         assert_eq!(
             err("kind: sharding\nschemes: range, sharded"),
-            "line 2: unknown scheme `sharded`; schemes: hash-mod, range, vitess, mongo, citus, consistent, directory"
+            "line 2: unknown scheme `sharded`; schemes: hash-mod, range, vitess, mongo, citus, consistent, directory, region"
         );
         assert_eq!(err("kind: sharding\nshards: 65"), "line 2: shards must be between 2 and 64, not 65");
         assert_eq!(
@@ -919,6 +927,15 @@ mod tests {
         );
         assert!(err("kind: sharding\nrows: 0").contains("rows must be between 1"));
         assert!(err("kind: sharding\ncolour: red").starts_with("line 2: unknown key `colour`"));
+        assert_eq!(err("kind: sharding\ncountries: mars"), "line 2: `countries` is none or example, not `mars`");
+        // A region scheme without countries has nothing to route by.
+        assert_eq!(err("kind: sharding\nschemes: region, vitess"), "a region scheme needs a workload with countries");
+        let Scenario::Sharding(s) =
+            parse("kind: sharding\ncountries: example\nschemes: region, vitess").unwrap().scenario
+        else {
+            panic!()
+        };
+        assert_eq!(s.workload.countries.len(), 8);
     }
 
     #[test]

@@ -305,11 +305,12 @@ pub fn hash_ring(name: &str) -> Option<HashRingScenario> {
 }
 
 /// Sharding preset names with a one-line description, in menu order.
-pub const SHARDING: [(&str, &str); 4] = [
+pub const SHARDING: [(&str, &str); 5] = [
     ("sequential-ids", "100,000 auto-increment ids: ranges, hash modulo 4 and Vitess; the hottest shard splits"),
     ("timestamps", "Rows keyed by creation time: the last range takes every write; hashing spreads them"),
     ("celebrity", "Zipf writers: one user's rows pile onto one shard under every scheme"),
     ("add-shard", "A fifth server joins four: hash modulo moves 4 rows in 5; MongoDB and Citus move whole chunks"),
+    ("regions", "Users in eight countries: Vitess's region vindex keeps each country on one shard; hashing spreads it"),
 ];
 
 fn sharding_scenario(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Reshard>) -> ShardingScenario {
@@ -317,7 +318,7 @@ fn sharding_scenario(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Res
         widget: ShardingTag::Sharding,
         version: VERSION,
         seed: 1,
-        workload: Workload { keys, rows: 100_000, range_queries: 1_000, range_width: 100 },
+        workload: Workload { keys, rows: 100_000, range_queries: 1_000, range_width: 100, countries: Vec::new() },
         schemes,
         reshard,
         inspect: None,
@@ -368,6 +369,12 @@ pub fn sharding(name: &str) -> Option<ShardingScenario> {
             ],
             Some(Reshard::AddShard),
         ),
+        "regions" => {
+            let mut s = sharding_scenario(Keys::Sequential, vec![vitess, SchemeConfig::HashMod { shards: 4 }], None);
+            s.workload.countries = crate::sim::shard::region::example_countries();
+            s.schemes.insert(0, SchemeConfig::named("region", 4, &s.schemes[1], &s.workload));
+            s
+        }
         _ => return None,
     })
 }

@@ -16,6 +16,7 @@
 //! `tests/shard.rs` checks each against its system's own test vectors.
 
 pub mod des;
+pub mod region;
 pub mod router;
 pub mod run;
 

@@ -92,7 +92,7 @@ pub fn country_of(key: u64, countries: &[Country]) -> usize {
         return 0;
     }
     // A seed of its own, so a user's country is independent of where any hash scheme puts it.
-    let mut pick = xxh64(&key.to_le_bytes(), 0x636f_756e_7472_79) % total;
+    let mut pick = xxh64(&key.to_le_bytes(), 0x0063_6f75_6e74_7279) % total;
     for (i, c) in countries.iter().enumerate() {
         if pick < u64::from(c.share) {
             return i;

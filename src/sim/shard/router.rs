@@ -113,6 +113,24 @@ pub enum Scheme {
         ring: Continuum,
         shards: u32,
     },
+    /// Vitess's `region_json`: Vitess key ranges over keyspace IDs prefixed
+    /// by the row's region number, `by_country[i]` for the workload's
+    /// country `i` (see [`super::region`]).
+    Region {
+        shards: Vec<KeyRange>,
+        starts: Vec<u64>,
+        region_bytes: u8,
+        by_country: Vec<u64>,
+        countries: Vec<super::region::Country>,
+    },
+}
+
+/// Each key range's lower bound, zero-padded to a `u64`.
+pub fn key_range_starts(shards: &[KeyRange]) -> Vec<u64> {
+    shards
+        .iter()
+        .map(|r| r.start.iter().chain(std::iter::repeat(&0)).take(8).fold(0u64, |x, &b| (x << 8) | u64::from(b)))
+        .collect()
 }
 
 /// The split points MongoDB gives a hashed collection of `n` initial chunks
@@ -142,11 +160,7 @@ impl Scheme {
     /// eight bytes ([`KeyRange::parse`]), so a bound zero-padded to a `u64`
     /// compares with an eight-byte keyspace ID exactly as bytes compare.
     pub fn vitess(shards: Vec<KeyRange>) -> Scheme {
-        let starts = shards
-            .iter()
-            .map(|r| r.start.iter().chain(std::iter::repeat(&0)).take(8).fold(0u64, |x, &b| (x << 8) | u64::from(b)))
-            .collect();
-        Scheme::Vitess { shards, starts }
+        Scheme::Vitess { starts: key_range_starts(&shards), shards }
     }
 
     /// MongoDB's hashed sharding over `chunks` initial chunks.
@@ -176,10 +190,10 @@ impl Scheme {
                 Err("range split points must be strictly ascending".into())
             }
             Scheme::Range { splits } if splits.len() > 4095 => Err("at most 4096 ranges".into()),
-            Scheme::Vitess { shards, .. } if shards.len() > 4096 => {
+            Scheme::Vitess { shards, .. } | Scheme::Region { shards, .. } if shards.len() > 4096 => {
                 Err(format!("at most 4096 Vitess shards, not {}", shards.len()))
             }
-            Scheme::Vitess { shards, .. } => {
+            Scheme::Vitess { shards, .. } | Scheme::Region { shards, .. } => {
                 // Every shard but the last ends where the next begins, so the ranges tile in order.
                 let tiles = shards.first().is_some_and(|r| r.start.is_empty())
                     && shards.last().is_some_and(|r| r.end.is_empty())
@@ -200,7 +214,7 @@ impl Scheme {
         match self {
             Scheme::HashMod { shards } => *shards as usize,
             Scheme::Range { splits } => splits.len() + 1,
-            Scheme::Vitess { shards, .. } => shards.len(),
+            Scheme::Vitess { shards, .. } | Scheme::Region { shards, .. } => shards.len(),
             Scheme::Mongo { chunks, .. } => *chunks as usize,
             Scheme::Citus { shard_count } => *shard_count as usize,
             Scheme::Consistent { shards, .. } => *shards as usize,
@@ -212,7 +226,7 @@ impl Scheme {
         match self {
             Scheme::HashMod { .. } => HashFamily::XxHash64,
             Scheme::Range { .. } => HashFamily::Key,
-            Scheme::Vitess { .. } => HashFamily::Vitess,
+            Scheme::Vitess { .. } | Scheme::Region { .. } => HashFamily::Vitess,
             Scheme::Mongo { .. } => HashFamily::Mongo,
             Scheme::Citus { .. } => HashFamily::Postgres,
             Scheme::Consistent { .. } => HashFamily::Ketama,
@@ -221,7 +235,39 @@ impl Scheme {
 
     /// The shard a row with shard key `key` lives on.
     pub fn route(&self, key: u64) -> usize {
-        self.route_hashed(self.family().hash(key))
+        let country = match self {
+            Scheme::Region { countries, .. } => super::region::country_of(key, countries),
+            _ => 0,
+        };
+        self.route_in(self.family().hash(key), country)
+    }
+
+    /// The shard that holds hash `h` of a row from the workload's country
+    /// `country` (only a region scheme reads it).
+    pub fn route_in(&self, h: u64, country: usize) -> usize {
+        match self {
+            Scheme::Region { starts, region_bytes, by_country, .. } => {
+                let region = by_country.get(country).copied().unwrap_or(0);
+                let id = super::region::region_keyspace_prefix(region, h, *region_bytes);
+                starts.partition_point(|&s| s <= id).saturating_sub(1)
+            }
+            _ => self.route_hashed(h),
+        }
+    }
+
+    /// The same scheme over other Vitess key ranges (for Vitess and region schemes).
+    pub fn with_key_ranges(&self, shards: Vec<KeyRange>) -> Scheme {
+        let starts = key_range_starts(&shards);
+        match self {
+            Scheme::Region { region_bytes, by_country, countries, .. } => Scheme::Region {
+                shards,
+                starts,
+                region_bytes: *region_bytes,
+                by_country: by_country.clone(),
+                countries: countries.clone(),
+            },
+            _ => Scheme::Vitess { shards, starts },
+        }
     }
 
     /// The shard that holds hash `h` of [`Scheme::family`].
@@ -229,8 +275,13 @@ impl Scheme {
         match self {
             Scheme::HashMod { shards } => (h % u64::from((*shards).max(1))) as usize,
             Scheme::Range { splits } => splits.partition_point(|&s| s <= h),
-            Scheme::Vitess { starts, .. } => {
+            Scheme::Vitess { starts, .. } | Scheme::Region { starts, .. } => {
                 // The ranges tile in order: the last whose start is at or below the id holds it.
+                // (A region scheme routes through `route_in`; without a country it is region 0.)
+                let h = match self {
+                    Scheme::Region { region_bytes, .. } => super::region::region_keyspace_prefix(0, h, *region_bytes),
+                    _ => h,
+                };
                 starts.partition_point(|&s| s <= h).saturating_sub(1)
             }
             Scheme::Mongo { points, .. } => {

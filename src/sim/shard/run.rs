@@ -1,6 +1,7 @@
 //! A workload through a sharding scheme: where its rows land, which shards
 //! its range queries ask, and what a re-shard moves.
 
+use super::region::{country_of, validate_countries, Country};
 use super::router::{HashFamily, Scheme};
 use super::KeyRange;
 use crate::sim::rng::{Rng, Zipf};
@@ -37,6 +38,10 @@ pub struct Workload {
     pub range_queries: usize,
     #[serde(default = "default_width")]
     pub range_width: u64,
+    /// Where the users behind the keys live: each key's country is fixed by
+    /// its hash, weighted by share (see [`super::region::country_of`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<Country>,
 }
 
 fn default_width() -> u64 {
@@ -55,6 +60,7 @@ impl Workload {
         if self.range_width == 0 {
             return Err("range_width must be at least 1".into());
         }
+        validate_countries(&self.countries)?;
         match self.keys {
             Keys::Uniform { max: 0 } => Err("uniform keys need max of at least 1".into()),
             Keys::Zipf { distinct } if distinct == 0 || distinct > MAX_ROWS => {
@@ -105,6 +111,10 @@ impl Workload {
 pub struct Traffic {
     pub keys: Vec<u64>,
     pub queries: Vec<(u64, u64)>,
+    /// The workload's countries, and each row's (an index into them); both
+    /// empty when the workload has none.
+    pub countries: Vec<Country>,
+    pub country: Vec<u8>,
     hashes: [OnceLock<Vec<u64>>; 6],
     sorted: OnceLock<Vec<u64>>,
     distinct: OnceLock<Arc<Distinct>>,
@@ -126,7 +136,7 @@ pub struct Distinct {
 
 impl PartialEq for Traffic {
     fn eq(&self, other: &Traffic) -> bool {
-        self.keys == other.keys && self.queries == other.queries
+        self.keys == other.keys && self.queries == other.queries && self.countries == other.countries
     }
 }
 
@@ -135,7 +145,13 @@ impl Traffic {
     pub fn new(workload: &Workload, rng: &mut Rng) -> Traffic {
         let keys = workload.keys(rng);
         let queries = range_queries(&keys, workload.range_queries, workload.range_width, rng);
-        Traffic::of(keys, queries)
+        let countries = workload.countries.clone();
+        let country = if countries.is_empty() {
+            Vec::new()
+        } else {
+            keys.iter().map(|&k| country_of(k, &countries) as u8).collect()
+        };
+        Traffic { countries, country, ..Traffic::of(keys, queries) }
     }
 
     /// Traffic of the given keys and queries.
@@ -233,10 +249,32 @@ pub enum SchemeConfig {
     Directory {
         shards: u32,
     },
+    /// Vitess's `region_json` vindex: each row's country mapped to a region
+    /// number, which prefixes the `hash` vindex's keyspace ID in
+    /// `region_bytes` (1 or 2) bytes, over Vitess key ranges.
+    Region {
+        regions: Vec<RegionEntry>,
+        shards: Vec<String>,
+        #[serde(default = "one_byte")]
+        region_bytes: u8,
+    },
+}
+
+/// A country's region number in a `region_json` map.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEntry {
+    pub country: String,
+    pub region: u64,
+}
+
+fn one_byte() -> u8 {
+    1
 }
 
 /// The schemes' names in scenarios, in menu order.
-pub const SCHEME_NAMES: [&str; 7] = ["hash-mod", "range", "vitess", "mongo", "citus", "consistent", "directory"];
+pub const SCHEME_NAMES: [&str; 8] =
+    ["hash-mod", "range", "vitess", "mongo", "citus", "consistent", "directory", "region"];
 
 impl SchemeConfig {
     /// The scheme `name` (one of [`SCHEME_NAMES`]; anything else is a
@@ -263,6 +301,14 @@ impl SchemeConfig {
             "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
             "citus" => SchemeConfig::Citus { shard_count: n, nodes: servers.filter(|&m| m <= n) },
             "consistent" => SchemeConfig::Consistent { shards: n },
+            "region" => SchemeConfig::Region {
+                regions: super::region::EXAMPLE_REGIONS
+                    .iter()
+                    .map(|&(country, region)| RegionEntry { country: country.into(), region: u64::from(region) })
+                    .collect(),
+                shards: super::vitess_even_shards(n),
+                region_bytes: 1,
+            },
             _ => SchemeConfig::Directory { shards: n },
         }
     }
@@ -277,7 +323,27 @@ impl SchemeConfig {
             SchemeConfig::Citus { .. } => "citus",
             SchemeConfig::Consistent { .. } => "consistent",
             SchemeConfig::Directory { .. } => "directory",
+            SchemeConfig::Region { .. } => "region",
         }
+    }
+
+    /// The scheme for a workload whose users live in `countries` (only a
+    /// region scheme reads them: every country must be in its map).
+    pub fn scheme_for(&self, countries: &[Country]) -> Result<Scheme, String> {
+        let SchemeConfig::Region { regions, .. } = self else { return self.scheme() };
+        let Scheme::Region { shards, starts, region_bytes, .. } = self.scheme()? else { return self.scheme() };
+        let by_country = countries
+            .iter()
+            .map(|c| {
+                regions.iter().find(|r| r.country == c.name).map(|r| r.region).ok_or_else(|| {
+                    format!("the region map has no entry for `{}`, so Vitess cannot route its rows", c.name)
+                })
+            })
+            .collect::<Result<Vec<u64>, String>>()?;
+        if by_country.is_empty() {
+            return Err("a region scheme needs a workload with countries".into());
+        }
+        Ok(Scheme::Region { shards, starts, region_bytes, by_country, countries: countries.to_vec() })
     }
 
     /// The scheme, or why it is not one.
@@ -298,6 +364,22 @@ impl SchemeConfig {
             }
             // Routed by its table (see `run_directory`); as a scheme it only carries the count.
             SchemeConfig::Directory { shards } => Scheme::HashMod { shards: *shards },
+            SchemeConfig::Region { regions, shards, region_bytes } => {
+                if !matches!(region_bytes, 1 | 2) {
+                    return Err(format!("region_bytes must be 1 or 2, not {region_bytes}"));
+                }
+                if regions.is_empty() || regions.len() > 256 {
+                    return Err(format!("a region map has 1 to 256 countries, not {}", regions.len()));
+                }
+                let shards: Vec<KeyRange> = shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()?;
+                Scheme::Region {
+                    starts: super::router::key_range_starts(&shards),
+                    shards,
+                    region_bytes: *region_bytes,
+                    by_country: Vec::new(),
+                    countries: Vec::new(),
+                }
+            }
         };
         s.validate()?;
         if let SchemeConfig::Mongo { chunks: n, servers: Some(m) }
@@ -385,12 +467,16 @@ pub struct Placement {
     /// Mean number of shards a range query asks, and the share that ask one.
     pub shards_per_query: f64,
     pub single_shard_queries: f64,
+    /// When the workload has countries: the mean number of servers holding a
+    /// country's rows (1 when each country lives in one place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards_per_country: Option<f64>,
 }
 
 impl Placement {
-    /// The spread of rows placed on `routed` servers (of `servers`) and of
-    /// queries that asked `touched` servers each.
-    fn of(routed: &[usize], servers: usize, touched: &[usize]) -> Placement {
+    /// The spread of rows placed on `routed` servers (of `servers`), of
+    /// queries that asked `touched` servers each, and of the traffic's countries.
+    fn of(routed: &[usize], servers: usize, touched: &[usize], traffic: &Traffic) -> Placement {
         let spread = |placed: &[usize]| {
             let mut rows = vec![0u64; servers];
             for &s in placed {
@@ -409,8 +495,24 @@ impl Placement {
             recent_hottest_over_mean,
             shards_per_query: touched.iter().sum::<usize>() as f64 / q,
             single_shard_queries: touched.iter().filter(|&&t| t == 1).count() as f64 / q,
+            shards_per_country: shards_per_country(routed, servers, traffic),
         }
     }
+}
+
+/// The mean number of servers holding each country's rows (of the countries with any).
+fn shards_per_country(routed: &[usize], servers: usize, traffic: &Traffic) -> Option<f64> {
+    if traffic.countries.is_empty() || traffic.country.len() != routed.len() {
+        return None;
+    }
+    let n = traffic.countries.len();
+    let mut seen = vec![false; n * servers];
+    for (&c, &s) in traffic.country.iter().zip(routed) {
+        seen[usize::from(c) * servers + s] = true;
+    }
+    let per: Vec<usize> = (0..n).map(|c| seen[c * servers..(c + 1) * servers].iter().filter(|&&x| x).count()).collect();
+    let present: Vec<usize> = per.into_iter().filter(|&k| k > 0).collect();
+    Some(present.iter().sum::<usize>() as f64 / present.len().max(1) as f64)
 }
 
 /// Where a scheme puts keys and which servers a query asks, as the run
@@ -523,11 +625,15 @@ impl SchemeRun {
 
 /// Where the traffic's keys land (server indices) and how rows and queries spread over the servers.
 fn place(scheme: &Scheme, layout: &Layout, traffic: &Traffic) -> (Vec<usize>, Placement, Router) {
-    let routed: Vec<usize> =
-        traffic.hashes(scheme.family()).iter().map(|&h| layout.of[scheme.route_hashed(h)]).collect();
+    let hashes = traffic.hashes(scheme.family());
+    let routed: Vec<usize> = if traffic.country.len() == hashes.len() {
+        hashes.iter().zip(&traffic.country).map(|(&h, &c)| layout.of[scheme.route_in(h, usize::from(c))]).collect()
+    } else {
+        hashes.iter().map(|&h| layout.of[scheme.route_hashed(h)]).collect()
+    };
     let router = Router(RouterKind::Scheme { scheme: scheme.clone(), layout: layout.clone() });
     let touched: Vec<usize> = traffic.queries.iter().map(|&(lo, hi)| router.asks(lo, hi).len()).collect();
-    let placement = Placement::of(&routed, layout.servers, &touched);
+    let placement = Placement::of(&routed, layout.servers, &touched, traffic);
     (routed, placement, router)
 }
 
@@ -573,7 +679,7 @@ fn reshard(
             let at = if median <= lower { median.saturating_add(1) } else { median };
             scheme.split_at(at).map(one_each)
         }
-        (Reshard::SplitHottest, Scheme::Vitess { shards, .. }) => {
+        (Reshard::SplitHottest, Scheme::Vitess { shards, .. } | Scheme::Region { shards, .. }) => {
             let r = &shards[hottest];
             // The midpoint of [start, end) as one more byte of precision.
             let widen = |b: &[u8], open_high: bool| -> u32 {
@@ -598,7 +704,7 @@ fn reshard(
             let mut next = shards.clone();
             next[hottest] = KeyRange { start: r.start.clone(), end: mid.clone() };
             next.insert(hottest + 1, KeyRange { start: mid, end: r.end.clone() });
-            Some(one_each(Scheme::vitess(next)))
+            Some(one_each(scheme.with_key_ranges(next)))
         }
         _ => None,
     }
@@ -606,7 +712,7 @@ fn reshard(
 
 /// Runs the traffic through `config`, and through the re-shard if it applies.
 pub fn run_scheme(config: &SchemeConfig, traffic: &Traffic, change: Option<&Reshard>) -> Result<SchemeRun, String> {
-    let scheme = config.scheme()?;
+    let scheme = config.scheme_for(&traffic.countries)?;
     if let SchemeConfig::Directory { shards } = config {
         return Ok(run_directory(config, *shards as usize, traffic, change));
     }
@@ -653,7 +759,7 @@ fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change
         // A range holding no key still asks the directory and one shard.
         let touched: Vec<usize> = traffic.queries.iter().map(|&(lo, hi)| router.asks(lo, hi).len().max(1)).collect();
         let routed: Vec<usize> = routed.iter().map(|&s| s as usize).collect();
-        Placement::of(&routed, router.servers(), &touched)
+        Placement::of(&routed, router.servers(), &touched, traffic)
     };
     let directory = |routed: Vec<u32>, servers| Router(RouterKind::Directory { distinct: d.clone(), routed, servers });
     let before_router = directory(routed.clone(), shards);

@@ -139,6 +139,18 @@ pub fn ShardingWidget(
                         on_change=Callback::new(move |k: String| { edit(&|s| s.workload.keys = keys_of(&k)); })
                     />
                     <SelectControl
+                        label="Users' countries"
+                        options=vec![
+                            ("none".into(), "not modelled".into()),
+                            ("example".into(), "eight countries (Vitess's example)".into()),
+                        ]
+                        value=Signal::derive(move || scenario.with(|s| if s.workload.countries.is_empty() { "none" } else { "example" }.to_string()))
+                        on_change=Callback::new(move |v: String| {
+                            let countries = if v == "example" { crate::sim::shard::region::example_countries() } else { Vec::new() };
+                            edit(&|s| s.workload.countries = countries.clone());
+                        })
+                    />
+                    <SelectControl
                         label="Rows"
                         options=ROWS.iter().map(|n| (n.to_string(), format::thousands(*n as u64))).collect()
                         value=Signal::derive(move || scenario.with(|s| s.workload.rows.to_string()))
@@ -230,6 +242,10 @@ pub fn ShardingWidget(
                                     let w = s.workload.clone();
                                     if let Some(c) = s.schemes.get_mut(i) {
                                         (f.0)(c, &w)
+                                    }
+                                    // A region scheme routes by country: give the users the example's.
+                                    if s.workload.countries.is_empty() && s.schemes.iter().any(|c| c.name() == "region") {
+                                        s.workload.countries = crate::sim::shard::region::example_countries();
                                     }
                                 });
                             }) remove=Callback::new(move |_| {
@@ -336,7 +352,7 @@ fn LaneControls(
                 label=if name == "mongo" { "Chunks" } else { "Shards" }
                 value=Signal::derive(move || f64::from(shards()))
                 min=2.0
-                max=if name == "vitess" { 32.0 } else { 64.0 }
+                max=if matches!(name, "vitess" | "region") { 32.0 } else { 64.0 }
                 step=1.0
                 on_change=Callback::new(move |v: f64| {
                     let n = v.round().clamp(2.0, 64.0) as u32;

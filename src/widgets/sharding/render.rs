@@ -28,6 +28,7 @@ pub fn scheme_label(c: &SchemeConfig) -> String {
         },
         SchemeConfig::Consistent { shards } => format!("Consistent hashing (libketama's ring), {shards} shards"),
         SchemeConfig::Directory { shards } => format!("Directory (a lookup table), {shards} shards"),
+        SchemeConfig::Region { shards, .. } => format!("Vitess region_json vindex, {} key ranges", shards.len()),
     }
 }
 
@@ -40,6 +41,7 @@ pub fn menu_label(name: &str) -> &'static str {
         "mongo" => "MongoDB hashed shard key",
         "citus" => "Citus hash distribution",
         "consistent" => "Consistent hashing",
+        "region" => "Vitess region vindex (by country)",
         _ => "Directory (lookup table)",
     }
 }
@@ -51,7 +53,7 @@ pub fn shard_count(c: &SchemeConfig) -> u32 {
             *shards
         }
         SchemeConfig::Range { splits } => splits.len() as u32 + 1,
-        SchemeConfig::Vitess { shards } => shards.len() as u32,
+        SchemeConfig::Vitess { shards } | SchemeConfig::Region { shards, .. } => shards.len() as u32,
         SchemeConfig::Mongo { chunks, .. } => *chunks,
         SchemeConfig::Citus { shard_count, .. } => *shard_count,
     }
@@ -201,6 +203,10 @@ pub fn summary_table(runs: &[SchemeRun], reshard: bool) -> String {
          <th scope=\"col\">Newest writes: busiest ÷ mean</th><th scope=\"col\">Shards per range query</th>\
          <th scope=\"col\">Single-shard queries</th>",
     );
+    let countries = runs.iter().any(|r| r.before.shards_per_country.is_some());
+    if countries {
+        html.push_str("<th scope=\"col\">Shards per country</th>");
+    }
     if reshard {
         html.push_str("<th scope=\"col\">Rows moved</th><th scope=\"col\">Shards losing / gaining</th>");
     }
@@ -216,6 +222,9 @@ pub fn summary_table(runs: &[SchemeRun], reshard: bool) -> String {
             format::number(p.shards_per_query),
             format::number(p.single_shard_queries * 100.0)
         );
+        if countries {
+            let _ = write!(html, "<td>{}</td>", p.shards_per_country.map_or("–".to_string(), format::number));
+        }
         if reshard {
             let _ = write!(
                 html,
