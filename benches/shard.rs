@@ -29,6 +29,7 @@ fn workload(rows: usize) -> Traffic {
         range_queries: rows / 1000,
         range_width: 100,
         countries: Vec::new(),
+        ..Workload::new(Keys::Sequential, 0)
     };
     Traffic::new(&w, &mut Rng::new(1))
 }

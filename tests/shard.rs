@@ -258,6 +258,7 @@ mod resharding {
             range_queries: 0,
             range_width: 1,
             countries: Vec::new(),
+            ..Workload::new(Keys::Sequential, 0)
         };
         Traffic::new(&w, &mut Rng::new(seed))
     }
@@ -288,6 +289,7 @@ mod resharding {
             range_queries: 0,
             range_width: 1,
             countries: Vec::new(),
+            ..Workload::new(Keys::Sequential, 0)
         };
         assert!(w.validate().unwrap_err().contains("overflow"));
     }
@@ -420,6 +422,7 @@ mod region {
             range_queries: 0,
             range_width: 1,
             countries: playground::sim::shard::region::example_countries(),
+            ..Workload::new(Keys::Sequential, 0)
         };
         let traffic = Traffic::new(&w, &mut playground::sim::rng::Rng::new(3));
         let region = SchemeConfig::named("region", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
@@ -441,4 +444,44 @@ mod region {
         let err = run_scheme(&SchemeConfig::Region { regions, shards, region_bytes }, &traffic, None).unwrap_err();
         assert_eq!(err, "the region map has no entry for `Japan`, so Vitess cannot route its rows");
     }
+}
+
+/// A read/write mix: point reads land where their rows live. Reads of the
+/// newest rows all go to the last range of a time-keyed table, and spread
+/// evenly under a hash.
+#[test]
+fn reads_follow_the_rows_they_ask_for() {
+    use playground::sim::shard::run::{run_scheme, Keys, Reads, SchemeConfig, Traffic, Workload};
+    let w = Workload {
+        reads_per_write: 5,
+        reads: Reads::Recent,
+        ..Workload::new(Keys::Timestamps { start_ms: 0, step_ms: 1_000 }, 10_000)
+    };
+    let traffic = Traffic::new(&w, &mut playground::sim::rng::Rng::new(1));
+    let ranges = SchemeConfig::named("range", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
+    let run = run_scheme(&ranges, &traffic, None).unwrap();
+    assert_eq!(run.before.rows, [2_500; 4]);
+    assert_eq!(run.before.reads.as_deref(), Some(&[0, 0, 0, 50_000][..]));
+    // (2,500 writes + 50,000 reads) against a mean of 15,000 operations.
+    assert_eq!(run.before.busiest_load_over_mean, Some(3.5));
+    let hashed = run_scheme(&SchemeConfig::HashMod { shards: 4 }, &traffic, None).unwrap();
+    let reads = hashed.before.reads.unwrap();
+    assert!(
+        reads.iter().sum::<u64>() > 50_000 - 4 && reads.iter().all(|&r| (10_500..14_500).contains(&r)),
+        "{reads:?}"
+    );
+    // Reads of any row follow the data: five per row on every shard.
+    let uniform =
+        Traffic::new(&Workload { reads: Reads::Uniform, ..w.clone() }, &mut playground::sim::rng::Rng::new(1));
+    let run = run_scheme(&ranges, &uniform, None).unwrap();
+    assert_eq!(run.before.reads.as_deref(), Some(&[12_500; 4][..]));
+    assert_eq!(run.before.busiest_load_over_mean, Some(1.0));
+    // Without reads, no read figures.
+    let none = run_scheme(
+        &ranges,
+        &Traffic::new(&Workload::new(Keys::Sequential, 100), &mut playground::sim::rng::Rng::new(1)),
+        None,
+    )
+    .unwrap();
+    assert_eq!((none.before.reads, none.before.busiest_load_over_mean), (None, None));
 }

@@ -175,6 +175,7 @@ fn sharding_a_million_keys_under_every_scheme() {
         range_queries: 1_000,
         range_width: 100,
         countries: Vec::new(),
+        ..Workload::new(Keys::Sequential, 0)
     };
     let span = 1u64 << 40;
     let schemes = [

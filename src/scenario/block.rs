@@ -576,11 +576,13 @@ fn hash_ring(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
 }
 
 /// Keys a sharding block accepts.
-pub const SHARDING_KEYS: [&str; 14] = [
+pub const SHARDING_KEYS: [&str; 16] = [
     "kind",
     "preset",
     "title",
     "countries",
+    "reads_per_write",
+    "reads",
     "schemes",
     "shards",
     "servers",
@@ -638,6 +640,16 @@ fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     }
     if let Some((line, v)) = get("rows") {
         s.workload.rows = number(line, "rows", v)?;
+    }
+    if let Some((line, v)) = get("reads_per_write") {
+        s.workload.reads_per_write = number(line, "reads_per_write", v)?;
+    }
+    if let Some((line, v)) = get("reads") {
+        s.workload.reads = match v {
+            "uniform" => crate::sim::shard::run::Reads::Uniform,
+            "recent" => crate::sim::shard::run::Reads::Recent,
+            _ => return Err(format!("line {line}: `reads` is uniform or recent, not `{v}`")),
+        };
     }
     if let Some((line, v)) = get("range_width") {
         s.workload.range_width = number(line, "range_width", v)?;
@@ -928,6 +940,8 @@ mod tests {
         assert!(err("kind: sharding\nrows: 0").contains("rows must be between 1"));
         assert!(err("kind: sharding\ncolour: red").starts_with("line 2: unknown key `colour`"));
         assert_eq!(err("kind: sharding\ncountries: mars"), "line 2: `countries` is none or example, not `mars`");
+        assert_eq!(err("kind: sharding\nreads: hot"), "line 2: `reads` is uniform or recent, not `hot`");
+        assert!(err("kind: sharding\nreads_per_write: 5000").contains("at most 1000 reads per write"));
         // A region scheme without countries has nothing to route by.
         assert_eq!(err("kind: sharding\nschemes: region, vitess"), "a region scheme needs a workload with countries");
         let Scenario::Sharding(s) =

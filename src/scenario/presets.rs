@@ -318,7 +318,7 @@ fn sharding_scenario(keys: Keys, schemes: Vec<SchemeConfig>, reshard: Option<Res
         widget: ShardingTag::Sharding,
         version: VERSION,
         seed: 1,
-        workload: Workload { keys, rows: 100_000, range_queries: 1_000, range_width: 100, countries: Vec::new() },
+        workload: Workload { range_queries: 1_000, ..Workload::new(keys, 100_000) },
         schemes,
         reshard,
         inspect: None,

@@ -42,6 +42,33 @@ pub struct Workload {
     /// its hash, weighted by share (see [`super::region::country_of`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<Country>,
+    /// Point reads per row written, and which rows they read.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reads_per_write: u32,
+    #[serde(default, skip_serializing_if = "Reads::is_default")]
+    pub reads: Reads,
+}
+
+/// Which rows a workload's point reads ask for. A read goes to the shard
+/// holding its row, under every scheme (a directory looks the key up first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reads {
+    /// Every row equally often: reads follow the data.
+    #[default]
+    Uniform,
+    /// Only the newest tenth of the rows, as a feed or a timeline reads.
+    Recent,
+}
+
+impl Reads {
+    fn is_default(&self) -> bool {
+        *self == Reads::Uniform
+    }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn default_width() -> u64 {
@@ -49,6 +76,19 @@ fn default_width() -> u64 {
 }
 
 impl Workload {
+    /// `rows` writes of `keys`, with no queries, reads or countries.
+    pub fn new(keys: Keys, rows: usize) -> Workload {
+        Workload {
+            keys,
+            rows,
+            range_queries: 0,
+            range_width: default_width(),
+            countries: Vec::new(),
+            reads_per_write: 0,
+            reads: Reads::Uniform,
+        }
+    }
+
     /// Checks sizes.
     pub fn validate(&self) -> Result<(), String> {
         if self.rows == 0 || self.rows > MAX_ROWS {
@@ -61,6 +101,9 @@ impl Workload {
             return Err("range_width must be at least 1".into());
         }
         validate_countries(&self.countries)?;
+        if self.reads_per_write > 1000 {
+            return Err(format!("at most 1000 reads per write, not {}", self.reads_per_write));
+        }
         match self.keys {
             Keys::Uniform { max: 0 } => Err("uniform keys need max of at least 1".into()),
             Keys::Zipf { distinct } if distinct == 0 || distinct > MAX_ROWS => {
@@ -115,6 +158,9 @@ pub struct Traffic {
     /// empty when the workload has none.
     pub countries: Vec<Country>,
     pub country: Vec<u8>,
+    /// The workload's point reads per row written, and which rows they read.
+    pub reads_per_write: u32,
+    pub reads: Reads,
     hashes: [OnceLock<Vec<u64>>; 6],
     sorted: OnceLock<Vec<u64>>,
     distinct: OnceLock<Arc<Distinct>>,
@@ -136,7 +182,10 @@ pub struct Distinct {
 
 impl PartialEq for Traffic {
     fn eq(&self, other: &Traffic) -> bool {
-        self.keys == other.keys && self.queries == other.queries && self.countries == other.countries
+        self.keys == other.keys
+            && self.queries == other.queries
+            && self.countries == other.countries
+            && (self.reads_per_write, self.reads) == (other.reads_per_write, other.reads)
     }
 }
 
@@ -151,7 +200,13 @@ impl Traffic {
         } else {
             keys.iter().map(|&k| country_of(k, &countries) as u8).collect()
         };
-        Traffic { countries, country, ..Traffic::of(keys, queries) }
+        Traffic {
+            countries,
+            country,
+            reads_per_write: workload.reads_per_write,
+            reads: workload.reads,
+            ..Traffic::of(keys, queries)
+        }
     }
 
     /// Traffic of the given keys and queries.
@@ -471,6 +526,13 @@ pub struct Placement {
     /// country's rows (1 when each country lives in one place).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shards_per_country: Option<f64>,
+    /// When the workload reads: the point reads each server answers (in
+    /// expectation: reads per write × rows, spread as the read rows are),
+    /// and the busiest server's writes and reads together over the mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reads: Option<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub busiest_load_over_mean: Option<f64>,
 }
 
 impl Placement {
@@ -487,7 +549,25 @@ impl Placement {
             (rows, if mean > 0.0 { hottest / mean } else { 0.0 })
         };
         let (rows, hottest_over_mean) = spread(routed);
-        let (_, recent_hottest_over_mean) = spread(&routed[routed.len() - routed.len().div_ceil(10)..]);
+        let newest = &routed[routed.len() - routed.len().div_ceil(10)..];
+        let (recent_rows, recent_hottest_over_mean) = spread(newest);
+        let (reads, busiest_load_over_mean) = match traffic.reads_per_write {
+            0 => (None, None),
+            r => {
+                // r reads per row written, over every row or over the newest tenth.
+                let total = u128::from(r) * routed.len() as u128;
+                let (target, targets) = match traffic.reads {
+                    Reads::Uniform => (&rows, routed.len()),
+                    Reads::Recent => (&recent_rows, newest.len()),
+                };
+                let reads: Vec<u64> =
+                    target.iter().map(|&n| (total * u128::from(n) / targets.max(1) as u128) as u64).collect();
+                let load: Vec<u64> = rows.iter().zip(&reads).map(|(w, r)| w + r).collect();
+                let mean = load.iter().sum::<u64>() as f64 / servers.max(1) as f64;
+                let busiest = load.iter().copied().max().unwrap_or(0) as f64;
+                (Some(reads), Some(if mean > 0.0 { busiest / mean } else { 0.0 }))
+            }
+        };
         let q = touched.len().max(1) as f64;
         Placement {
             rows,
@@ -496,6 +576,8 @@ impl Placement {
             shards_per_query: touched.iter().sum::<usize>() as f64 / q,
             single_shard_queries: touched.iter().filter(|&&t| t == 1).count() as f64 / q,
             shards_per_country: shards_per_country(routed, servers, traffic),
+            reads,
+            busiest_load_over_mean,
         }
     }
 }

@@ -9,7 +9,9 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, Scenario, ShardingScenario};
-use crate::sim::shard::run::{run_scheme, Keys, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES};
+use crate::sim::shard::run::{
+    run_scheme, Keys, Reads, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES,
+};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::share::{self, LaneDownloads, ShareBar};
@@ -172,6 +174,29 @@ pub fn ShardingWidget(
                             edit(&|s| s.workload.range_width = w);
                         })
                     />
+                    <NumberControl
+                        label="Reads per write"
+                        value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.reads_per_write)))
+                        min=0.0
+                        max=20.0
+                        step=1.0
+                        on_change=Callback::new(move |v: f64| {
+                            let r = v.round().clamp(0.0, 20.0) as u32;
+                            edit(&|s| s.workload.reads_per_write = r);
+                        })
+                    />
+                    <SelectControl
+                        label="Reads ask for"
+                        options=vec![
+                            ("uniform".into(), "any row, equally".into()),
+                            ("recent".into(), "the newest tenth of the rows".into()),
+                        ]
+                        value=Signal::derive(move || scenario.with(|s| match s.workload.reads { Reads::Uniform => "uniform", Reads::Recent => "recent" }.to_string()))
+                        on_change=Callback::new(move |v: String| {
+                            let r = if v == "recent" { Reads::Recent } else { Reads::Uniform };
+                            edit(&|s| s.workload.reads = r);
+                        })
+                    />
                     <SelectControl
                         label="Re-shard"
                         options=vec![
@@ -277,7 +302,7 @@ pub fn ShardingWidget(
                 {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                 <p class="legend" aria-hidden="true">
                     <span class="key rows">"rows on a shard"</span>
-                    <span class="key hot">"over 1.5× the mean"</span>
+                    <span class="key hot">"over 1.5× the mean load (rows, plus reads when there are any)"</span>
                     <span class="key before">"rows before the re-shard"</span>
                     <span class="key mean">"mean"</span>
                     <span class="key asked">"asked by the inspected query"</span>

@@ -69,11 +69,14 @@ pub fn bars_svg(run: &SchemeRun, asked: &[usize]) -> String {
     let mean = total as f64 / now.rows.len().max(1) as f64;
     let max = nice_max(now.rows.iter().chain(&run.before.rows).copied().max().unwrap_or(0) as f64);
     let rows = |p: &crate::sim::shard::run::Placement, i: usize| p.rows.get(i).copied().unwrap_or(0) as f64;
+    // A shard glows when its load, its rows and the reads it answers, is over 1.5× the mean load.
+    let load = |i: usize| rows(now, i) + now.reads.as_ref().and_then(|r| r.get(i)).copied().unwrap_or(0) as f64;
+    let mean_load = (0..now.rows.len()).map(load).sum::<f64>() / now.rows.len().max(1) as f64;
     let bars: Vec<Bar> = (0..servers)
         .map(|i| Bar {
             class: format!(
                 "bar{}{}",
-                if mean > 0.0 && rows(now, i) > 1.5 * mean { " hot" } else { "" },
+                if mean_load > 0.0 && load(i) > 1.5 * mean_load { " hot" } else { "" },
                 if asked.contains(&i) { " asked" } else { "" }
             ),
             now: rows(now, i),
@@ -94,10 +97,15 @@ pub fn rows_table(run: &SchemeRun) -> String {
     let mut html =
         String::from("<summary>Table: rows per shard</summary><table><thead><tr><th scope=\"col\">Shard</th>");
     html.push_str(if run.after.is_some() {
-        "<th scope=\"col\">Rows before</th><th scope=\"col\">Rows after</th></tr></thead><tbody>"
+        "<th scope=\"col\">Rows before</th><th scope=\"col\">Rows after</th>"
     } else {
-        "<th scope=\"col\">Rows</th></tr></thead><tbody>"
+        "<th scope=\"col\">Rows</th>"
     });
+    let reads = run.after.as_ref().unwrap_or(&run.before).reads.as_ref();
+    if reads.is_some() {
+        html.push_str("<th scope=\"col\">Reads</th>");
+    }
+    html.push_str("</tr></thead><tbody>");
     for i in 0..servers {
         let _ = write!(
             html,
@@ -107,6 +115,9 @@ pub fn rows_table(run: &SchemeRun) -> String {
         );
         if let Some(a) = &run.after {
             let _ = write!(html, "<td>{}</td>", a.rows.get(i).copied().unwrap_or(0));
+        }
+        if let Some(r) = reads {
+            let _ = write!(html, "<td>{}</td>", r.get(i).copied().unwrap_or(0));
         }
         html.push_str("</tr>");
     }
@@ -207,6 +218,10 @@ pub fn summary_table(runs: &[SchemeRun], reshard: bool) -> String {
     if countries {
         html.push_str("<th scope=\"col\">Shards per country</th>");
     }
+    let reads = runs.iter().any(|r| r.before.busiest_load_over_mean.is_some());
+    if reads {
+        html.push_str("<th scope=\"col\">Busiest load (writes and reads) ÷ mean</th>");
+    }
     if reshard {
         html.push_str("<th scope=\"col\">Rows moved</th><th scope=\"col\">Shards losing / gaining</th>");
     }
@@ -224,6 +239,9 @@ pub fn summary_table(runs: &[SchemeRun], reshard: bool) -> String {
         );
         if countries {
             let _ = write!(html, "<td>{}</td>", p.shards_per_country.map_or("–".to_string(), format::number));
+        }
+        if reads {
+            let _ = write!(html, "<td>{}</td>", p.busiest_load_over_mean.map_or("–".to_string(), format::number));
         }
         if reshard {
             let _ = write!(
