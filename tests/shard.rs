@@ -294,6 +294,25 @@ mod resharding {
         assert!(w.validate().unwrap_err().contains("overflow"));
     }
 
+    /// Moving one chunk moves exactly that chunk's rows, from one server to
+    /// one: MongoDB's 16 chunks on 4 servers leave 3 and 5.
+    #[test]
+    fn moving_a_chunk_moves_only_its_rows() {
+        let ks = keys(64_000, 5);
+        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4) };
+        let run = run_scheme(&mongo, &ks, Some(&Reshard::MoveChunk)).unwrap();
+        let after = run.after.as_ref().unwrap();
+        assert_eq!((run.shards_losing, run.shards_gaining), (1, 1));
+        // All four servers hold four chunks: server 1 gives its last, chunk 4, to server 2.
+        let chunk4 = ks.keys.iter().filter(|&&k| mongo.scheme().unwrap().route(k) == 3).count() as u64;
+        assert_eq!(run.rows_moved, chunk4);
+        assert_eq!(after.rows[0], run.before.rows[0] - chunk4);
+        assert_eq!(after.rows.iter().sum::<u64>(), 64_000);
+        // Not for schemes without servers to move between.
+        let hashed = run_scheme(&SchemeConfig::HashMod { shards: 4 }, &ks, Some(&Reshard::MoveChunk)).unwrap();
+        assert!(hashed.after.is_none());
+    }
+
     /// A directory places new keys on the emptiest shard, and a new shard
     /// takes exactly its share of keys from the fullest ones: the ideal 1/5.
     #[test]

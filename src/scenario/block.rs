@@ -705,7 +705,12 @@ fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
             "none" => None,
             "add-shard" => Some(Reshard::AddShard),
             "split-hottest" => Some(Reshard::SplitHottest),
-            _ => return Err(format!("line {line}: `reshard` is none, add-shard or split-hottest, not `{v}`")),
+            "move-chunk" => Some(Reshard::MoveChunk),
+            _ => {
+                return Err(format!(
+                    "line {line}: `reshard` is none, add-shard, split-hottest or move-chunk, not `{v}`"
+                ))
+            }
         };
     }
     if let Some((line, v)) = get("inspect") {
@@ -935,7 +940,7 @@ mod tests {
         );
         assert_eq!(
             err("kind: sharding\nreshard: merge"),
-            "line 2: `reshard` is none, add-shard or split-hottest, not `merge`"
+            "line 2: `reshard` is none, add-shard, split-hottest or move-chunk, not `merge`"
         );
         assert!(err("kind: sharding\nrows: 0").contains("rows must be between 1"));
         assert!(err("kind: sharding\ncolour: red").starts_with("line 2: unknown key `colour`"));

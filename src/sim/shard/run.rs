@@ -473,6 +473,22 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
+    /// The layout with the highest-numbered chunk of the server holding the
+    /// most chunks moved to the other server holding the fewest (the
+    /// lowest-numbered server on a tie, both ways); `None` with a single server.
+    fn with_one_moved(&self) -> Option<Layout> {
+        let mut counts = vec![0usize; self.servers];
+        for &s in &self.of {
+            counts[s] += 1;
+        }
+        let busiest = (0..self.servers).max_by_key(|&s| (counts[s], usize::MAX - s))?;
+        let least = (0..self.servers).filter(|&s| s != busiest).min_by_key(|&s| (counts[s], s))?;
+        let chunk = (0..self.of.len()).rev().find(|&i| self.of[i] == busiest)?;
+        let mut next = self.clone();
+        next.of[chunk] = least;
+        Some(next)
+    }
+
     /// The layout with one more, empty server that then takes shards, one at
     /// a time, from the server holding the most (its highest-numbered one),
     /// until no server holds more than one shard above the newcomer: how
@@ -509,6 +525,10 @@ pub enum Reshard {
     /// Split the shard holding the most rows: a range at its median row,
     /// a Vitess key range at its midpoint.
     SplitHottest,
+    /// Move one chunk (MongoDB, with `servers`) or shard (Citus, with
+    /// `nodes`) from the server holding the most to the one holding the
+    /// fewest: one migration, the balancer's unit of work. No key re-hashes.
+    MoveChunk,
 }
 
 /// Rows and queries per shard under one scheme.
@@ -748,6 +768,14 @@ fn reshard(
             ) =>
         {
             Some((scheme.clone(), layout.with_new_server()))
+        }
+        (Reshard::MoveChunk, Scheme::Mongo { .. } | Scheme::Citus { .. })
+            if matches!(
+                config,
+                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. }
+            ) =>
+        {
+            layout.with_one_moved().map(|l| (scheme.clone(), l))
         }
         (Reshard::SplitHottest, Scheme::Range { .. }) => {
             let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();

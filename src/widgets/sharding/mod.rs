@@ -203,16 +203,19 @@ pub fn ShardingWidget(
                             ("none".into(), "none".into()),
                             ("add-shard".into(), "add a shard".into()),
                             ("split-hottest".into(), "split the fullest shard".into()),
+                            ("move-chunk".into(), "move one chunk (MongoDB, Citus)".into()),
                         ]
                         value=Signal::derive(move || scenario.with(|s| match s.reshard {
                             None => "none".to_string(),
                             Some(Reshard::AddShard) => "add-shard".to_string(),
                             Some(Reshard::SplitHottest) => "split-hottest".to_string(),
+                            Some(Reshard::MoveChunk) => "move-chunk".to_string(),
                         }))
                         on_change=Callback::new(move |v: String| {
                             let r = match v.as_str() {
                                 "add-shard" => Some(Reshard::AddShard),
                                 "split-hottest" => Some(Reshard::SplitHottest),
+                                "move-chunk" => Some(Reshard::MoveChunk),
                                 _ => None,
                             };
                             edit(&|s| s.reshard = r.clone());

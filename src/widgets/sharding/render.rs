@@ -190,6 +190,7 @@ pub fn reshard_text(reshard: Option<&Reshard>, run: &SchemeRun, rows: usize) -> 
     let what = match change {
         Reshard::AddShard => "Adding a shard",
         Reshard::SplitHottest => "Splitting the fullest shard",
+        Reshard::MoveChunk => "Moving one chunk",
     };
     if run.after.is_none() {
         return format!("{what} does not apply to this scheme.");
