@@ -350,7 +350,7 @@ impl ShardingScenario {
         self.workload.validate()?;
         check_count(self.schemes.len(), MAX_VARIANTS, "schemes")?;
         for s in &self.schemes {
-            s.scheme_for(&self.workload.countries)?;
+            s.validate(&self.workload.countries)?;
         }
         self.view.validate()
     }

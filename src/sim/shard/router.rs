@@ -47,16 +47,6 @@ pub enum HashFamily {
 }
 
 impl HashFamily {
-    /// Every family, in a fixed order.
-    pub const ALL: [HashFamily; 6] = [
-        HashFamily::Key,
-        HashFamily::XxHash64,
-        HashFamily::Vitess,
-        HashFamily::Mongo,
-        HashFamily::Postgres,
-        HashFamily::Ketama,
-    ];
-
     /// Every key's hash, in order.
     pub fn hash_all(self, keys: &[u64]) -> Vec<u64> {
         keys.iter().map(|&k| self.hash(k)).collect()
@@ -249,6 +239,7 @@ impl Scheme {
             Scheme::Region { starts, region_bytes, by_country, .. } => {
                 let region = by_country.get(country).copied().unwrap_or(0);
                 let id = super::region::region_keyspace_prefix(region, h, *region_bytes);
+                // As for Vitess: the last range whose start is at or below the id.
                 starts.partition_point(|&s| s <= id).saturating_sub(1)
             }
             _ => self.route_hashed(h),
@@ -275,15 +266,12 @@ impl Scheme {
         match self {
             Scheme::HashMod { shards } => (h % u64::from((*shards).max(1))) as usize,
             Scheme::Range { splits } => splits.partition_point(|&s| s <= h),
-            Scheme::Vitess { starts, .. } | Scheme::Region { starts, .. } => {
+            Scheme::Vitess { starts, .. } => {
                 // The ranges tile in order: the last whose start is at or below the id holds it.
-                // (A region scheme routes through `route_in`; without a country it is region 0.)
-                let h = match self {
-                    Scheme::Region { region_bytes, .. } => super::region::region_keyspace_prefix(0, h, *region_bytes),
-                    _ => h,
-                };
                 starts.partition_point(|&s| s <= h).saturating_sub(1)
             }
+            // A region scheme needs the row's country: without one, the workload's first.
+            Scheme::Region { .. } => self.route_in(h, 0),
             Scheme::Mongo { points, .. } => {
                 let h = h as i64;
                 points.partition_point(|&p| p <= h)

@@ -162,7 +162,6 @@ pub struct Traffic {
     pub reads_per_write: u32,
     pub reads: Reads,
     hashes: [OnceLock<Vec<u64>>; 6],
-    sorted: OnceLock<Vec<u64>>,
     distinct: OnceLock<Arc<Distinct>>,
 }
 
@@ -219,17 +218,7 @@ impl Traffic {
         if family == HashFamily::Key {
             return &self.keys;
         }
-        let at = HashFamily::ALL.iter().position(|&f| f == family).unwrap_or(0);
-        self.hashes[at].get_or_init(|| family.hash_all(&self.keys))
-    }
-
-    /// The keys in ascending order, repeats kept.
-    pub fn sorted_keys(&self) -> &[u64] {
-        self.sorted.get_or_init(|| {
-            let mut k = self.keys.clone();
-            radix_sort_by_key(&mut k, |&k| k);
-            k
-        })
+        self.hashes[family as usize].get_or_init(|| family.hash_all(&self.keys))
     }
 
     /// The distinct keys and each row's index among them.
@@ -256,12 +245,12 @@ impl Traffic {
         })
     }
 
-    /// The keys written in `lo..=hi`, ascending, repeats kept.
-    pub fn keys_in(&self, lo: u64, hi: u64) -> &[u64] {
-        let sorted = self.sorted_keys();
-        let from = sorted.partition_point(|&k| k < lo);
-        let to = sorted.partition_point(|&k| k <= hi);
-        &sorted[from..to.max(from)]
+    /// The distinct keys written in `lo..=hi`, ascending, and the rows they hold.
+    pub fn keys_in(&self, lo: u64, hi: u64) -> (&[u64], u64) {
+        let d = self.distinct();
+        let from = d.keys.partition_point(|&k| k < lo);
+        let to = d.keys.partition_point(|&k| k <= hi).max(from);
+        (&d.keys[from..to], d.rows[from..to].iter().map(|&n| u64::from(n)).sum())
     }
 }
 
@@ -382,11 +371,24 @@ impl SchemeConfig {
         }
     }
 
+    /// Checks the scheme for a workload whose users live in `countries`,
+    /// without building a ring (which a widget's every edit would pay for).
+    pub fn validate(&self, countries: &[Country]) -> Result<(), String> {
+        match self {
+            SchemeConfig::Consistent { shards } if (1..=4096).contains(shards) => Ok(()),
+            _ => self.scheme_for(countries).map(drop),
+        }
+    }
+
     /// The scheme for a workload whose users live in `countries` (only a
     /// region scheme reads them: every country must be in its map).
     pub fn scheme_for(&self, countries: &[Country]) -> Result<Scheme, String> {
-        let SchemeConfig::Region { regions, .. } = self else { return self.scheme() };
-        let Scheme::Region { shards, starts, region_bytes, .. } = self.scheme()? else { return self.scheme() };
+        let (regions, (shards, starts, region_bytes)) = match (self, self.scheme()?) {
+            (SchemeConfig::Region { regions, .. }, Scheme::Region { shards, starts, region_bytes, .. }) => {
+                (regions, (shards, starts, region_bytes))
+            }
+            (_, other) => return Ok(other),
+        };
         let by_country = countries
             .iter()
             .map(|c| {
@@ -633,7 +635,7 @@ enum RouterKind {
     /// that first wrote each distinct key.
     Directory {
         distinct: Arc<Distinct>,
-        routed: Vec<u32>,
+        routed: Vec<usize>,
         servers: usize,
     },
 }
@@ -652,7 +654,7 @@ impl Router {
         match &self.0 {
             RouterKind::Scheme { scheme, layout } => Some(layout.of[scheme.route(key)]),
             RouterKind::Directory { distinct: d, routed, .. } => {
-                d.keys.binary_search(&key).ok().map(|i| routed[d.first_of[i] as usize] as usize)
+                d.keys.binary_search(&key).ok().map(|i| routed[d.first_of[i] as usize])
             }
         }
     }
@@ -681,7 +683,7 @@ impl Router {
                     if k > hi || count == *servers {
                         break;
                     }
-                    if !std::mem::replace(&mut seen[s as usize], true) {
+                    if !std::mem::replace(&mut seen[s], true) {
                         count += 1;
                     }
                 }
@@ -727,12 +729,14 @@ impl SchemeRun {
 
 /// Where the traffic's keys land (server indices) and how rows and queries spread over the servers.
 fn place(scheme: &Scheme, layout: &Layout, traffic: &Traffic) -> (Vec<usize>, Placement, Router) {
-    let hashes = traffic.hashes(scheme.family());
-    let routed: Vec<usize> = if traffic.country.len() == hashes.len() {
-        hashes.iter().zip(&traffic.country).map(|(&h, &c)| layout.of[scheme.route_in(h, usize::from(c))]).collect()
-    } else {
-        hashes.iter().map(|&h| layout.of[scheme.route_hashed(h)]).collect()
-    };
+    // Each row's country, when the workload has them (only a region scheme reads it).
+    let country = |row: usize| traffic.country.get(row).map_or(0, |&c| usize::from(c));
+    let routed: Vec<usize> = traffic
+        .hashes(scheme.family())
+        .iter()
+        .enumerate()
+        .map(|(row, &h)| layout.of[scheme.route_in(h, country(row))])
+        .collect();
     let router = Router(RouterKind::Scheme { scheme: scheme.clone(), layout: layout.clone() });
     let touched: Vec<usize> = traffic.queries.iter().map(|&(lo, hi)| router.asks(lo, hi).len()).collect();
     let placement = Placement::of(&routed, layout.servers, &touched, traffic);
@@ -859,19 +863,19 @@ fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change
     let d = traffic.distinct();
     let mut least = Least::new((0..shards).map(|_| 0));
     // A new key goes to the emptiest shard; a key seen before, where its first row went.
-    let mut routed: Vec<u32> = Vec::with_capacity(d.first_row.len());
+    let mut routed: Vec<usize> = Vec::with_capacity(d.first_row.len());
     for (row, &first) in d.first_row.iter().enumerate() {
-        let s = if first as usize == row { least.first() as u32 } else { routed[first as usize] };
-        least.add(s as usize, 1);
+        let s = if first as usize == row { least.first() } else { routed[first as usize] };
+        least.add(s, 1);
         routed.push(s);
     }
-    let summarise = |router: &Router, routed: &[u32]| {
+    let summarise = |router: &Router, routed: &[usize]| {
         // A range holding no key still asks the directory and one shard.
         let touched: Vec<usize> = traffic.queries.iter().map(|&(lo, hi)| router.asks(lo, hi).len().max(1)).collect();
-        let routed: Vec<usize> = routed.iter().map(|&s| s as usize).collect();
-        Placement::of(&routed, router.servers(), &touched, traffic)
+        Placement::of(routed, router.servers(), &touched, traffic)
     };
-    let directory = |routed: Vec<u32>, servers| Router(RouterKind::Directory { distinct: d.clone(), routed, servers });
+    let directory =
+        |routed: Vec<usize>, servers| Router(RouterKind::Directory { distinct: d.clone(), routed, servers });
     let before_router = directory(routed.clone(), shards);
     let before = summarise(&before_router, &routed);
     let mut run = SchemeRun::unchanged(config, before, before_router);
@@ -888,7 +892,7 @@ fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change
             if rows[shards] >= target {
                 break;
             }
-            let (s, n) = (routed[d.first_of[id] as usize] as usize, u64::from(d.rows[id]));
+            let (s, n) = (routed[d.first_of[id] as usize], u64::from(d.rows[id]));
             if s == fullest.first() && rows[s] > target {
                 rows[s] -= n;
                 fullest.set(s, u64::MAX - rows[s]);
@@ -897,8 +901,8 @@ fn run_directory(config: &SchemeConfig, shards: usize, traffic: &Traffic, change
                 moved[id] = true;
             }
         }
-        let routed_after: Vec<u32> =
-            d.ids.iter().zip(&routed).map(|(&id, &s)| if moved[id as usize] { shards as u32 } else { s }).collect();
+        let routed_after: Vec<usize> =
+            d.ids.iter().zip(&routed).map(|(&id, &s)| if moved[id as usize] { shards } else { s }).collect();
         run.rows_moved = routed.iter().zip(&routed_after).filter(|(a, b)| a != b).count() as u64;
         run.shards_losing = losing.iter().filter(|&&x| x).count();
         run.shards_gaining = usize::from(run.rows_moved > 0);

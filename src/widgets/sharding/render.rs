@@ -140,7 +140,7 @@ fn shard_list(servers: &[usize]) -> String {
 pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Traffic) -> String {
     let router = &run.router;
     let asked = router.asks(lo, hi);
-    let keys = traffic.keys_in(lo, hi);
+    let (keys, rows) = traffic.keys_in(lo, hi);
     let mut held = vec![false; router.servers()];
     for s in keys.iter().filter_map(|&k| router.locate(k)) {
         held[s] = true;
@@ -151,10 +151,10 @@ pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Traffic) -> Str
     } else {
         format!("Keys {} to {}", format::thousands(lo), format::thousands(hi))
     };
-    let rows = match keys.len() {
+    let rows = match rows {
         0 => "no rows".to_string(),
         1 => "1 row".to_string(),
-        n => format!("{} rows", format::thousands(n as u64)),
+        n => format!("{} rows", format::thousands(n)),
     };
     let shards = |n: usize| if n == 1 { "shard" } else { "shards" };
     let live = if holding.is_empty() {
