@@ -51,6 +51,59 @@ mod zero_key_des {
         fn agrees_with_a_general_des(block in any::<u64>()) {
             prop_assert_eq!(encrypt_zero_key(block), general_des(block));
         }
+
+        #[test]
+        fn a_batch_encrypts_as_one_block_at_a_time(blocks in proptest::collection::vec(any::<u64>(), 0..40)) {
+            let one: Vec<u64> = blocks.iter().map(|&b| encrypt_zero_key(b)).collect();
+            prop_assert_eq!(playground::sim::shard::des::encrypt_all_zero_key(&blocks), one);
+        }
+    }
+}
+
+/// The engines' MD5, which libketama's points and MongoDB's hashed values come from.
+mod md5_digest {
+    use md5::{Digest, Md5};
+    use playground::sim::md5::md5;
+    use proptest::prelude::*;
+
+    fn hex(d: [u8; 16]) -> String {
+        super::hex(&d)
+    }
+
+    #[test]
+    fn rfc_1321_test_suite() {
+        // RFC 1321, appendix A.5.
+        let suite = [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("a", "0cc175b9c0f1b6a831c399e269772661"),
+            ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+            ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+            ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "d174ab98d277d9f5a5611c2c9f419d9f"),
+            (
+                "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+                "57edf4a22be3c955ac49da2e2107b67a",
+            ),
+        ];
+        for (msg, want) in suite {
+            assert_eq!(hex(md5(msg.as_bytes())), want, "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn every_length_across_the_padding_cases() {
+        // 55 bytes pad in one block, 56 to 63 need a second; 64 and 119/120 repeat that a block on.
+        let data: Vec<u8> = (0..200u32).map(|i| (i * 37 + 11) as u8).collect();
+        for n in 0..=200 {
+            assert_eq!(md5(&data[..n]), <[u8; 16]>::from(Md5::digest(&data[..n])), "length {n}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_general_md5(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+            prop_assert_eq!(md5(&data), <[u8; 16]>::from(Md5::digest(&data)));
+        }
     }
 }
 
@@ -195,6 +248,30 @@ mod routing {
             (1u32..64).prop_map(|shard_count| Scheme::Citus { shard_count }),
             Just(vitess(&["-40", "40-80", "80-c0", "c0-"])),
         ]
+    }
+
+    /// A workload's hashes, kept per family, are each key's own hash, whether
+    /// hashed key by key (wide keys) or per value of a narrow span (Zipf's few users).
+    #[test]
+    fn a_workloads_hashes_are_its_keys_hashes() {
+        use playground::sim::rng::Rng;
+        use playground::sim::shard::router::HashFamily;
+        use playground::sim::shard::run::{Keys, Traffic, Workload};
+        let families = [
+            HashFamily::Key,
+            HashFamily::XxHash64,
+            HashFamily::Vitess,
+            HashFamily::Mongo,
+            HashFamily::Postgres,
+            HashFamily::Ketama,
+        ];
+        for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: 7 }] {
+            let t = Traffic::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
+            for f in families {
+                let want: Vec<u64> = t.keys.iter().map(|&k| f.hash(k)).collect();
+                assert_eq!(t.hashes(f), want, "{keys:?} under {f:?}");
+            }
+        }
     }
 
     proptest! {
@@ -503,4 +580,23 @@ fn reads_follow_the_rows_they_ask_for() {
     )
     .unwrap();
     assert_eq!((none.before.reads, none.before.busiest_load_over_mean), (None, None));
+}
+
+proptest::proptest! {
+    /// The engines' radix sort orders as the standard library's stable sort
+    /// does, for keys of narrow and full width, offset anywhere (it sorts
+    /// the keys less their minimum).
+    #[test]
+    fn radix_sort_agrees_with_a_stable_sort(
+        keys in proptest::collection::vec(0u64..1 << 40, 0..600),
+        offset: u64,
+        narrow: bool,
+    ) {
+        let keys = keys.iter().map(|&k| if narrow { k % 50 } else { k.wrapping_mul(0x9e37_79b9_7f4a_7c15) });
+        let mut v: Vec<(u64, u32)> = keys.enumerate().map(|(i, k)| (k.saturating_add(offset), i as u32)).collect();
+        let mut want = v.clone();
+        want.sort_by_key(|e| e.0);
+        playground::sim::sort::radix_sort_by_key(&mut v, |e| e.0);
+        proptest::prop_assert_eq!(v, want);
+    }
 }

@@ -6,6 +6,7 @@
 //! results natively, in wasm32 and in the CLI.
 
 pub mod breaker;
+pub mod md5;
 pub mod ratelimit;
 pub mod ring;
 pub mod rng;

@@ -2,16 +2,27 @@
 //! whose code is large in a wasm bundle: every sort the engines need orders
 //! by an unsigned integer key, which a radix sort does in linear time.
 
-/// Sorts `v` by `key`, stably: a least-significant-digit radix sort over
-/// 16-bit digits, skipping digits every element shares. O(n), and it keeps
-/// the standard library's generic sorts out of the wasm.
+/// Sorts `v` by `key`, stably: a least-significant-digit radix sort of
+/// the keys less their minimum, in 11-bit digits (2,048 buckets, whose
+/// write positions stay in cache), over only the digits the keys span and
+/// skipping any digit every element shares. One pass counts every digit;
+/// each needed digit then costs one scatter. O(n), and it keeps the
+/// standard library's generic sorts out of the wasm.
 pub fn radix_sort_by_key<T: Copy + Default>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    let mut buf = vec![T::default(); v.len()];
-    for shift in [0u32, 16, 32, 48] {
-        let mut counts = vec![0usize; 1 << 16];
-        for x in v.iter() {
-            counts[((key(x) >> shift) & 0xffff) as usize] += 1;
+    const BITS: u32 = 11;
+    const BUCKETS: usize = 1 << BITS;
+    let Some(first) = v.first() else { return };
+    let (min, max) = v.iter().fold((key(first), key(first)), |(lo, hi), x| (lo.min(key(x)), hi.max(key(x))));
+    let digits = (64 - (max - min).leading_zeros()).div_ceil(BITS) as usize;
+    let digit = |x: &T, d: usize| (((key(x) - min) >> (BITS as usize * d)) & (BUCKETS as u64 - 1)) as usize;
+    let mut counts = vec![0usize; BUCKETS * digits];
+    for x in v.iter() {
+        for d in 0..digits {
+            counts[d * BUCKETS + digit(x, d)] += 1;
         }
+    }
+    let mut buf = vec![T::default(); v.len()];
+    for (d, counts) in counts.chunks_exact_mut(BUCKETS).enumerate() {
         if counts.contains(&v.len()) {
             continue;
         }
@@ -22,9 +33,9 @@ pub fn radix_sort_by_key<T: Copy + Default>(v: &mut Vec<T>, key: impl Fn(&T) -> 
             at += n;
         }
         for x in v.iter() {
-            let d = ((key(x) >> shift) & 0xffff) as usize;
-            buf[counts[d]] = *x;
-            counts[d] += 1;
+            let b = digit(x, d);
+            buf[counts[b]] = *x;
+            counts[b] += 1;
         }
         std::mem::swap(v, &mut buf);
     }

@@ -17,7 +17,7 @@
 //! is reproduced byte for byte in `tests/ring.rs`.
 
 use super::Node;
-use md5::{Digest, Md5};
+use crate::sim::md5::md5;
 
 /// One point on the ring: where it sits and whose it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct Point {
 
 /// `ketama_hashi`: the first four bytes of the MD5 of `key`, little-endian.
 pub fn key_hash(key: &[u8]) -> u32 {
-    let d = Md5::digest(key);
+    let d = md5(key);
     u32::from_le_bytes([d[0], d[1], d[2], d[3]])
 }
 
@@ -75,7 +75,7 @@ impl Continuum {
                 text.extend_from_slice(node.name.as_bytes());
                 text.push(b'-');
                 text.extend_from_slice(k.to_string().as_bytes());
-                let d = Md5::digest(&text);
+                let d = md5(&text);
                 for h in 0..4 {
                     let b = &d[h * 4..h * 4 + 4];
                     points.push(Point { point: u32::from_le_bytes([b[0], b[1], b[2], b[3]]), node: i as u32 });

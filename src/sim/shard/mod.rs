@@ -20,7 +20,7 @@ pub mod region;
 pub mod router;
 pub mod run;
 
-use md5::{Digest, Md5};
+use crate::sim::md5::md5;
 
 /// Vitess's keyspace ID for a `uint64` shard key (`hash` vindex): DES under
 /// the all-zero key of the key's big-endian bytes.
@@ -95,18 +95,14 @@ pub fn mongo_hashed_str(value: &str) -> i64 {
 }
 
 fn mongo_hash(canonical_type: i32, value: &[u8]) -> i64 {
-    let d = if value.len() <= 8 {
-        // Numbers: the whole message on the stack, hashed in one call.
-        let mut msg = [0u8; 16];
+    // The seed, the type and the value, on the stack when they fit (numbers always do).
+    let mut msg = [0u8; 64];
+    let d = if value.len() <= 56 {
         msg[4..8].copy_from_slice(&canonical_type.to_le_bytes());
         msg[8..8 + value.len()].copy_from_slice(value);
-        Md5::digest(&msg[..8 + value.len()])
+        md5(&msg[..8 + value.len()])
     } else {
-        let mut h = Md5::new();
-        h.update(0i32.to_le_bytes());
-        h.update(canonical_type.to_le_bytes());
-        h.update(value);
-        h.finalize()
+        md5(&[&0i32.to_le_bytes()[..], &canonical_type.to_le_bytes(), value].concat())
     };
     i64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }

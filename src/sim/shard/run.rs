@@ -218,7 +218,7 @@ impl Traffic {
         if family == HashFamily::Key {
             return &self.keys;
         }
-        self.hashes[family as usize].get_or_init(|| family.hash_all(&self.keys))
+        self.hashes[family as usize].get_or_init(|| hash_keys(family, &self.keys))
     }
 
     /// The distinct keys and each row's index among them.
@@ -251,6 +251,20 @@ impl Traffic {
         let from = d.keys.partition_point(|&k| k < lo);
         let to = d.keys.partition_point(|&k| k <= hi).max(from);
         (&d.keys[from..to], d.rows[from..to].iter().map(|&n| u64::from(n)).sum())
+    }
+}
+
+/// Every key's hash in `family`, in order. Keys within a span much smaller
+/// than their number (a Zipf workload's few users, uniform keys below a
+/// small maximum) are hashed once per value in the span and looked up.
+fn hash_keys(family: HashFamily, keys: &[u64]) -> Vec<u64> {
+    let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    match hi.checked_sub(lo) {
+        Some(span) if span < keys.len() as u64 / 2 => {
+            let table: Vec<u64> = (lo..=hi).map(|k| family.hash(k)).collect();
+            keys.iter().map(|&k| table[(k - lo) as usize]).collect()
+        }
+        _ => family.hash_all(keys),
     }
 }
 
