@@ -366,3 +366,19 @@ fn a_run_keeps_where_its_first_keys_went() {
     let moved = run.sample.iter().filter(|(b, a)| Some(*b) != *a).count() as u64;
     assert!(moved <= run.moved && moved > 0);
 }
+
+/// Hashing a key list at once, the MD5s four keys at a time, gives each key's own hashes,
+/// for lists of any length and keys of any length (past one MD5 block too).
+#[test]
+fn hashing_keys_together_gives_each_keys_own_hashes() {
+    use playground::sim::ring::KeyHash;
+    let mut names = keys(1_001);
+    names.push("k".repeat(55));
+    names.push("k".repeat(56));
+    names.push("k".repeat(200));
+    names.push(String::new());
+    for n in [0, 1, 3, 4, 5, names.len()] {
+        let want: Vec<KeyHash> = names[..n].iter().map(|k| KeyHash::of(k.as_bytes())).collect();
+        assert_eq!(KeyHash::all(&names[..n]), want, "{n} keys");
+    }
+}

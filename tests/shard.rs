@@ -104,6 +104,14 @@ mod md5_digest {
         fn agrees_with_a_general_md5(data in proptest::collection::vec(any::<u8>(), 0..300)) {
             prop_assert_eq!(md5(&data), <[u8; 16]>::from(Md5::digest(&data)));
         }
+
+        /// Four messages digested side by side: each lane is its own message's digest
+        /// (up to 55 bytes, one block; longer ones are digested alone).
+        #[test]
+        fn four_at_once_are_each_their_own(msgs in proptest::array::uniform4(proptest::collection::vec(any::<u8>(), 0..70))) {
+            let got = playground::sim::md5::md5_short_x4([&msgs[0], &msgs[1], &msgs[2], &msgs[3]]);
+            prop_assert_eq!(got, [0, 1, 2, 3].map(|i| md5(&msgs[i])));
+        }
     }
 }
 
@@ -130,6 +138,18 @@ fn mongo_hashed_keys_match_hasher_test_cpp() {
     assert_eq!(mongo_hashed(42), -944302157085130861);
     assert_eq!(mongo_hashed(-1), 1140205862565771219);
     assert_eq!(mongo_hashed_str("abc"), 8478485326885698097);
+    // Four at a time, from the words of the message: the same values.
+    assert_eq!(
+        mongo_hashed_x4([0, 1, 42, -1]),
+        [4854801880128277513, 5902408780260971510, -944302157085130861, 1140205862565771219]
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn mongo_hashes_four_at_a_time_as_one_at_a_time(values: [i64; 4]) {
+        proptest::prop_assert_eq!(mongo_hashed_x4(values), values.map(mongo_hashed));
+    }
 }
 
 #[test]
@@ -257,21 +277,44 @@ mod routing {
         use playground::sim::rng::Rng;
         use playground::sim::shard::router::HashFamily;
         use playground::sim::shard::run::{Keys, Traffic, Workload};
-        let families = [
-            HashFamily::Key,
-            HashFamily::XxHash64,
-            HashFamily::Vitess,
-            HashFamily::Mongo,
-            HashFamily::Postgres,
-            HashFamily::Ketama,
-        ];
+        // Every family is listed once, in the order its index gives.
+        assert!(HashFamily::ALL.iter().enumerate().all(|(i, &f)| f as usize == i));
         for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: 7 }] {
             let t = Traffic::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
-            for f in families {
+            for f in HashFamily::ALL {
                 let want: Vec<u64> = t.keys.iter().map(|&k| f.hash(k)).collect();
                 assert_eq!(t.hashes(f), want, "{keys:?} under {f:?}");
             }
         }
+    }
+
+    /// A workload grown or shrunk by rows keeps the hashes of its first rows
+    /// and hashes the rest: the same hashes as computed afresh.
+    #[test]
+    fn a_workload_of_more_or_fewer_rows_reuses_the_hashes_of_its_first() {
+        use playground::sim::rng::Rng;
+        use playground::sim::shard::router::HashFamily;
+        use playground::sim::shard::run::{Keys, Traffic, Workload};
+        let draw = |keys: &Keys, rows| Traffic::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
+        for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
+            let before = draw(&keys, 3_000);
+            before.hashes(HashFamily::Vitess);
+            before.hashes(HashFamily::Ketama);
+            before.distinct();
+            for rows in [1_000, 3_000, 7_000] {
+                let after = draw(&keys, rows).reusing(&before);
+                assert_eq!(after, draw(&keys, rows));
+                assert_eq!(after.distinct(), draw(&keys, rows).distinct(), "{keys:?}, {rows} rows");
+                for f in [HashFamily::Vitess, HashFamily::Ketama, HashFamily::Mongo] {
+                    let want: Vec<u64> = after.keys.iter().map(|&k| f.hash(k)).collect();
+                    assert_eq!(after.hashes(f), want, "{keys:?}, {rows} rows, {f:?}");
+                }
+            }
+        }
+        // Other keys share no prefix: nothing is carried over, and the hashes are still right.
+        let other = draw(&Keys::Uniform { max: 1 << 40 }, 2_000);
+        let t = Traffic::new(&Workload::new(Keys::Uniform { max: 1 << 40 }, 2_000), &mut Rng::new(10)).reusing(&other);
+        assert_eq!(t.hashes(HashFamily::Vitess)[0], HashFamily::Vitess.hash(t.keys[0]));
     }
 
     proptest! {
@@ -433,6 +476,20 @@ fn consistent_routing_hashes_the_keys_decimal_text() {
     let scheme = playground::sim::shard::router::Scheme::consistent(5);
     for key in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
         assert_eq!(scheme.route(key), ring.locate(key.to_string().as_bytes()), "key {key}");
+    }
+}
+
+proptest::proptest! {
+    /// The consistent-hashing family hashes a key's decimal text, written
+    /// eight digits at a time: zeros inside a group and at its edges included.
+    #[test]
+    fn ketama_hashes_the_decimal_text(key: u64, digits in 0u32..20, edge in 0u64..3) {
+        use playground::sim::ring::ketama::key_hash;
+        use playground::sim::shard::router::HashFamily;
+        let round = 10u64.checked_pow(digits).map_or(key, |p| p.saturating_add(edge).saturating_sub(1));
+        for k in [key, round, key % 1_000_000_000] {
+            proptest::prop_assert_eq!(HashFamily::Ketama.hash(k), u64::from(key_hash(k.to_string().as_bytes())), "key {}", k);
+        }
     }
 }
 
@@ -598,5 +655,29 @@ proptest::proptest! {
         want.sort_by_key(|e| e.0);
         playground::sim::sort::radix_sort_by_key(&mut v, |e| e.0);
         proptest::prop_assert_eq!(v, want);
+    }
+}
+
+proptest::proptest! {
+    /// A workload's distinct keys, each row's index among them and the row
+    /// that first wrote its key, as a plain map computes them: for keys that
+    /// pack beside their row in one word and for keys that span all 64 bits.
+    #[test]
+    fn distinct_keys_are_a_maps(keys in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..400), narrow: bool) {
+        use playground::sim::shard::run::Traffic;
+        let keys: Vec<u64> = keys.iter().map(|&k| if narrow { 1_000 + k % 37 } else { k }).collect();
+        let mut first: std::collections::BTreeMap<u64, (u32, u32)> = std::collections::BTreeMap::new();
+        for (row, &k) in keys.iter().enumerate() {
+            first.entry(k).or_insert((row as u32, 0)).1 += 1;
+        }
+        let sorted: Vec<u64> = first.keys().copied().collect();
+        let traffic = Traffic::of(keys.clone(), Vec::new());
+        let d = traffic.distinct();
+        proptest::prop_assert_eq!(&d.keys, &sorted);
+        proptest::prop_assert_eq!(&d.first_of, &first.values().map(|v| v.0).collect::<Vec<_>>());
+        proptest::prop_assert_eq!(&d.rows, &first.values().map(|v| v.1).collect::<Vec<_>>());
+        let ids: Vec<u32> = keys.iter().map(|k| sorted.binary_search(k).unwrap() as u32).collect();
+        proptest::prop_assert_eq!(&d.first_row, &keys.iter().map(|k| first[k].0).collect::<Vec<_>>());
+        proptest::prop_assert_eq!(&d.ids, &ids);
     }
 }

@@ -131,9 +131,10 @@ async fn breaker_widget_with_100_000_calls() {
 fn ring_node_change_with_a_million_keys() {
     use playground::sim::ring::{Algorithm, KeyHash, Node, Placement};
     let perf = web_sys::window().unwrap().performance().unwrap();
+    let texts: Vec<String> = (0..1_000_000).map(|i| format!("key:{i}")).collect();
     let t0 = perf.now();
-    let keys: Vec<KeyHash> = (0..1_000_000).map(|i| KeyHash::of(format!("key:{i}").as_bytes())).collect();
-    console_log!("hashing 1,000,000 keys once (MD5 and xxHash64): {:.0} ms", perf.now() - t0);
+    let keys = KeyHash::all(&texts);
+    console_log!("hashing 1,000,000 keys once (MD5, four at a time, and xxHash64): {:.0} ms", perf.now() - t0);
     let before_nodes: Vec<Node> = (1..=10).map(|i| Node::new(format!("cache-{i}:11211"))).collect();
     let mut after_nodes = before_nodes.clone();
     after_nodes.push(Node::new("cache-11:11211"));
@@ -187,14 +188,23 @@ fn sharding_a_million_keys_under_every_scheme() {
         SchemeConfig::Consistent { shards: 4 },
         SchemeConfig::Directory { shards: 4 },
     ];
-    let drawn = Traffic::new(&workload, &mut Rng::new(1));
     let p50 = |times: &mut Vec<f64>| {
         times.sort_by(f64::total_cmp);
         (times[times.len() / 2], times[times.len() - 1])
     };
+    let mut draws = Vec::new();
+    for _ in 0..5 {
+        let t0 = perf.now();
+        assert_eq!(Traffic::new(&workload, &mut Rng::new(1)).keys.len(), 1_000_000);
+        draws.push(perf.now() - t0);
+    }
+    let (d50, dmax) = p50(&mut draws);
+    console_log!("drawing 1,000,000 uniform keys and 1,000 range queries: p50 {d50:.1} ms (max {dmax:.1})");
+    let drawn = Traffic::new(&workload, &mut Rng::new(1));
+    let wider = Workload { range_width: 200, ..workload.clone() };
     for scheme in &schemes {
         // A new workload: its keys hashed as the scheme's system hashes them, then routed.
-        let (mut first, mut again) = (Vec::new(), Vec::new());
+        let (mut first, mut again, mut queries) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..5 {
             let fresh = Traffic::of(drawn.keys.clone(), drawn.queries.clone());
             let t0 = perf.now();
@@ -206,16 +216,18 @@ fn sharding_a_million_keys_under_every_scheme() {
             let run = run_scheme(scheme, &fresh, None).unwrap();
             again.push(perf.now() - t0);
             assert_eq!(run.before.rows.iter().sum::<u64>(), 1_000_000);
+            // The range-width slider: the keys drawn again with other queries, their hashes carried over.
+            let t0 = perf.now();
+            let next = Traffic::new(&wider, &mut Rng::new(1)).reusing(&fresh);
+            let run = run_scheme(scheme, &next, None).unwrap();
+            queries.push(perf.now() - t0);
+            assert_eq!(run.before.rows.iter().sum::<u64>(), 1_000_000);
         }
-        let ((f50, fmax), (a50, amax)) = (p50(&mut first), p50(&mut again));
+        let ((f50, fmax), (a50, amax), (q50, qmax)) = (p50(&mut first), p50(&mut again), p50(&mut queries));
         console_log!(
-            "{}: 1,000,000 keys routed and summarised: new workload p50 {:.1} ms (max {:.1}); \
-             re-routed p50 {:.1} ms (max {:.1})",
+            "{}: 1,000,000 keys routed and summarised: new workload p50 {f50:.1} ms (max {fmax:.1}); \
+             re-routed p50 {a50:.1} ms (max {amax:.1}); other queries, keys drawn again p50 {q50:.1} ms (max {qmax:.1})",
             scheme.name(),
-            f50,
-            fmax,
-            a50,
-            amax
         );
     }
 }

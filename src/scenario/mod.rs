@@ -296,7 +296,7 @@ impl HashRingScenario {
 
     /// The key set, generated from the seed and hashed once (see [`KeyHash`]).
     pub fn hash_keys(&self) -> Vec<KeyHash> {
-        self.keys.generate(&mut Rng::new(self.seed)).iter().map(|k| KeyHash::of(k.as_bytes())).collect()
+        KeyHash::all(&self.keys.generate(&mut Rng::new(self.seed)))
     }
 
     /// [`run`](Self::run) on keys hashed by [`hash_keys`](Self::hash_keys)

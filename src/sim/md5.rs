@@ -3,8 +3,12 @@
 //!
 //! The engines hash short messages (a key's decimal text, a 16-byte BSON
 //! value) millions of times per workload, so the digest is one function
-//! over stack buffers: no streaming state, no allocation, the 64 steps
-//! written out. `tests/shard.rs` checks it against RFC 1321's test suite and
+//! over stack buffers, with no streaming state or allocation, and
+//! [`md5_short_x4`] digests four short messages at once: the steps are
+//! written once over a [`Word`], which is one `u32` or four lanes of them
+//! (a wasm SIMD vector where the build has SIMD; four `u32`s, which native
+//! compilers vectorise, elsewhere). Lanes never mix, so each lane's digest
+//! is that message's own. `tests/shard.rs` checks it against RFC 1321's test suite and
 //! against a general MD5 implementation on random messages of every length
 //! that matters (0 to 200 bytes, across the one- and two-block padding cases).
 
@@ -22,56 +26,187 @@ const K: [u32; 64] = [
 
 const INIT: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
 
-/// One step: `a ← b + ((a + f(b, c, d) + M[g] + K[i]) <<< s)`.
+/// The 32-bit operations MD5 is made of, on one word or on lanes of words.
+trait Word: Copy {
+    fn splat(x: u32) -> Self;
+    fn add(self, o: Self) -> Self;
+    fn xor(self, o: Self) -> Self;
+    fn and(self, o: Self) -> Self;
+    fn or_not(self, o: Self) -> Self;
+    fn rotl<const S: u32>(self) -> Self;
+}
+
+impl Word for u32 {
+    #[inline(always)]
+    fn splat(x: u32) -> u32 {
+        x
+    }
+    #[inline(always)]
+    fn add(self, o: u32) -> u32 {
+        self.wrapping_add(o)
+    }
+    #[inline(always)]
+    fn xor(self, o: u32) -> u32 {
+        self ^ o
+    }
+    #[inline(always)]
+    fn and(self, o: u32) -> u32 {
+        self & o
+    }
+    #[inline(always)]
+    fn or_not(self, o: u32) -> u32 {
+        self | !o
+    }
+    #[inline(always)]
+    fn rotl<const S: u32>(self) -> u32 {
+        self.rotate_left(S)
+    }
+}
+
+/// Four lanes of words, one per message.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+type X4 = core::arch::wasm32::v128;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl Word for X4 {
+    #[inline(always)]
+    fn splat(x: u32) -> X4 {
+        core::arch::wasm32::u32x4_splat(x)
+    }
+    #[inline(always)]
+    fn add(self, o: X4) -> X4 {
+        core::arch::wasm32::u32x4_add(self, o)
+    }
+    #[inline(always)]
+    fn xor(self, o: X4) -> X4 {
+        core::arch::wasm32::v128_xor(self, o)
+    }
+    #[inline(always)]
+    fn and(self, o: X4) -> X4 {
+        core::arch::wasm32::v128_and(self, o)
+    }
+    #[inline(always)]
+    fn or_not(self, o: X4) -> X4 {
+        core::arch::wasm32::v128_or(self, core::arch::wasm32::v128_not(o))
+    }
+    #[inline(always)]
+    fn rotl<const S: u32>(self) -> X4 {
+        use core::arch::wasm32::{u32x4_shl, u32x4_shr, v128_or};
+        v128_or(u32x4_shl(self, S), u32x4_shr(self, 32 - S))
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn lanes(w: [u32; 4]) -> X4 {
+    core::arch::wasm32::u32x4(w[0], w[1], w[2], w[3])
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn unlanes(x: X4) -> [u32; 4] {
+    use core::arch::wasm32::u32x4_extract_lane;
+    [u32x4_extract_lane::<0>(x), u32x4_extract_lane::<1>(x), u32x4_extract_lane::<2>(x), u32x4_extract_lane::<3>(x)]
+}
+
+/// Four lanes of words, one per message.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[derive(Clone, Copy)]
+struct X4([u32; 4]);
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+impl Word for X4 {
+    #[inline(always)]
+    fn splat(x: u32) -> X4 {
+        X4([x; 4])
+    }
+    #[inline(always)]
+    fn add(self, o: X4) -> X4 {
+        X4(std::array::from_fn(|i| self.0[i].wrapping_add(o.0[i])))
+    }
+    #[inline(always)]
+    fn xor(self, o: X4) -> X4 {
+        X4(std::array::from_fn(|i| self.0[i] ^ o.0[i]))
+    }
+    #[inline(always)]
+    fn and(self, o: X4) -> X4 {
+        X4(std::array::from_fn(|i| self.0[i] & o.0[i]))
+    }
+    #[inline(always)]
+    fn or_not(self, o: X4) -> X4 {
+        X4(std::array::from_fn(|i| self.0[i] | !o.0[i]))
+    }
+    #[inline(always)]
+    fn rotl<const S: u32>(self) -> X4 {
+        X4(self.0.map(|x| x.rotate_left(S)))
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn lanes(w: [u32; 4]) -> X4 {
+    X4(w)
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn unlanes(x: X4) -> [u32; 4] {
+    x.0
+}
+
+/// One step: `a ← b + ((a + fun(b, c, d) + M[g] + K[i]) <<< s)`.
 macro_rules! step {
-    ($f:expr, $a:ident, $b:ident, $c:ident, $d:ident, $m:expr, $k:expr, $s:expr) => {
-        $a = $b.wrapping_add($a.wrapping_add($f).wrapping_add($m).wrapping_add($k).rotate_left($s))
+    ($fun:ident, $a:ident, $b:ident, $c:ident, $d:ident, $m:expr, $i:expr, $s:literal) => {
+        $a = $b.add($a.add($fun($b, $c, $d)).add($m).add(W::splat(K[$i])).rotl::<$s>())
     };
 }
 
-/// Sixteen steps of one round: `$g(i)` picks the message word, `$s` are the round's four shifts.
+/// Sixteen steps of one round, written out: four groups of four message
+/// indices, each group at its offset into the round, and the round's shifts.
 macro_rules! round {
-    ($fun:ident, $m:ident, $state:ident, $base:expr, $g:expr, $s:expr) => {{
+    ($fun:ident, $m:ident, $state:ident, $base:literal;
+     $([$g0:literal, $g1:literal, $g2:literal, $g3:literal] @ $at:literal),*;
+     $s0:literal, $s1:literal, $s2:literal, $s3:literal) => {{
         let [mut a, mut b, mut c, mut d] = $state;
-        let mut i = 0;
-        while i < 16 {
-            step!($fun(b, c, d), a, b, c, d, $m[$g(i)], K[$base + i], $s[0]);
-            step!($fun(a, b, c), d, a, b, c, $m[$g(i + 1)], K[$base + i + 1], $s[1]);
-            step!($fun(d, a, b), c, d, a, b, $m[$g(i + 2)], K[$base + i + 2], $s[2]);
-            step!($fun(c, d, a), b, c, d, a, $m[$g(i + 3)], K[$base + i + 3], $s[3]);
-            i += 4;
-        }
+        $(
+            step!($fun, a, b, c, d, $m[$g0], $base + $at, $s0);
+            step!($fun, d, a, b, c, $m[$g1], $base + $at + 1, $s1);
+            step!($fun, c, d, a, b, $m[$g2], $base + $at + 2, $s2);
+            step!($fun, b, c, d, a, $m[$g3], $base + $at + 3, $s3);
+        )*
         $state = [a, b, c, d];
     }};
 }
 
 #[inline(always)]
-fn f(b: u32, c: u32, d: u32) -> u32 {
-    d ^ (b & (c ^ d))
+fn f<W: Word>(b: W, c: W, d: W) -> W {
+    d.xor(b.and(c.xor(d)))
 }
 #[inline(always)]
-fn g(b: u32, c: u32, d: u32) -> u32 {
-    c ^ (d & (b ^ c))
+fn g<W: Word>(b: W, c: W, d: W) -> W {
+    c.xor(d.and(b.xor(c)))
 }
 #[inline(always)]
-fn h(b: u32, c: u32, d: u32) -> u32 {
-    b ^ c ^ d
+fn h<W: Word>(b: W, c: W, d: W) -> W {
+    b.xor(c).xor(d)
 }
 #[inline(always)]
-fn i(b: u32, c: u32, d: u32) -> u32 {
-    c ^ (b | !d)
+fn i<W: Word>(b: W, c: W, d: W) -> W {
+    c.xor(b.or_not(d))
 }
 
 /// The compression function over one 64-byte block, as sixteen little-endian words.
-fn compress(state: &mut [u32; 4], m: &[u32; 16]) {
+#[inline(always)]
+fn compress<W: Word>(state: &mut [W; 4], m: &[W; 16]) {
     let mut s = *state;
-    round!(f, m, s, 0, |j: usize| j, [7, 12, 17, 22]);
-    round!(g, m, s, 16, |j: usize| (5 * j + 1) % 16, [5, 9, 14, 20]);
-    round!(h, m, s, 32, |j: usize| (3 * j + 5) % 16, [4, 11, 16, 23]);
-    round!(i, m, s, 48, |j: usize| (7 * j) % 16, [6, 10, 15, 21]);
+    // Round i reads word g(i): i, 5i + 1, 3i + 5 and 7i, modulo 16.
+    round!(f, m, s, 0; [0, 1, 2, 3] @ 0, [4, 5, 6, 7] @ 4, [8, 9, 10, 11] @ 8, [12, 13, 14, 15] @ 12; 7, 12, 17, 22);
+    round!(g, m, s, 16; [1, 6, 11, 0] @ 0, [5, 10, 15, 4] @ 4, [9, 14, 3, 8] @ 8, [13, 2, 7, 12] @ 12; 5, 9, 14, 20);
+    round!(h, m, s, 32; [5, 8, 11, 14] @ 0, [1, 4, 7, 10] @ 4, [13, 0, 3, 6] @ 8, [9, 12, 15, 2] @ 12; 4, 11, 16, 23);
+    round!(i, m, s, 48; [0, 7, 14, 5] @ 0, [12, 3, 10, 1] @ 4, [8, 15, 6, 13] @ 8, [4, 11, 2, 9] @ 12; 6, 10, 15, 21);
     for (x, y) in state.iter_mut().zip(s) {
-        *x = x.wrapping_add(y);
+        *x = x.add(y);
     }
+}
+
+fn compress1(state: &mut [u32; 4], m: &[u32; 16]) {
+    compress(state, m)
 }
 
 /// The words of a 64-byte block.
@@ -83,12 +218,20 @@ fn words(block: &[u8]) -> [u32; 16] {
     m
 }
 
+fn digest_bytes(state: [u32; 4]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
 /// The MD5 digest of `data`.
 pub fn md5(data: &[u8]) -> [u8; 16] {
     let mut state = INIT;
     let mut blocks = data.chunks_exact(64);
     for block in &mut blocks {
-        compress(&mut state, &words(block));
+        compress1(&mut state, &words(block));
     }
     // The tail, a 1 bit, zeros, and the length in bits: one block, or two when the tail is 56 bytes or more.
     let tail = blocks.remainder();
@@ -98,11 +241,39 @@ pub fn md5(data: &[u8]) -> [u8; 16] {
     let end = if tail.len() < 56 { 64 } else { 128 };
     last[end - 8..end].copy_from_slice(&((data.len() as u64).wrapping_mul(8)).to_le_bytes());
     for block in last[..end].chunks_exact(64) {
-        compress(&mut state, &words(block));
+        compress1(&mut state, &words(block));
     }
-    let mut out = [0u8; 16];
-    for (o, w) in out.chunks_exact_mut(4).zip(state) {
-        o.copy_from_slice(&w.to_le_bytes());
+    digest_bytes(state)
+}
+
+/// The longest message [`md5_short_x4`] takes: one block less its padding.
+pub const SHORT: usize = 55;
+
+/// The padded block of a message of at most [`SHORT`] bytes, as words.
+fn short_block(msg: &[u8]) -> [u32; 16] {
+    let mut block = [0u8; 64];
+    block[..msg.len()].copy_from_slice(msg);
+    block[msg.len()] = 0x80;
+    block[56..].copy_from_slice(&(msg.len() as u64 * 8).to_le_bytes());
+    words(&block)
+}
+
+/// The MD5 digests of four messages of at most [`SHORT`] bytes each
+/// (a longer one is digested on its own), computed side by side.
+pub fn md5_short_x4(msgs: [&[u8]; 4]) -> [[u8; 16]; 4] {
+    if msgs.iter().any(|m| m.len() > SHORT) {
+        return msgs.map(md5);
     }
-    out
+    md5_blocks_x4(&msgs.map(short_block)).map(digest_bytes)
+}
+
+/// The MD5 states (`A`, `B`, `C`, `D`; the digest is their little-endian
+/// bytes) of four one-block messages, each given as its padded block's
+/// sixteen words: callers that know a message's words build them directly.
+pub fn md5_blocks_x4(blocks: &[[u32; 16]; 4]) -> [[u32; 4]; 4] {
+    let m: [X4; 16] = std::array::from_fn(|j| lanes([blocks[0][j], blocks[1][j], blocks[2][j], blocks[3][j]]));
+    let mut state = INIT.map(X4::splat);
+    compress(&mut state, &m);
+    let words = state.map(unlanes);
+    std::array::from_fn(|lane| [words[0][lane], words[1][lane], words[2][lane], words[3][lane]])
 }

@@ -3,13 +3,13 @@
 //! by an unsigned integer key, which a radix sort does in linear time.
 
 /// Sorts `v` by `key`, stably: a least-significant-digit radix sort of
-/// the keys less their minimum, in 11-bit digits (2,048 buckets, whose
+/// the keys less their minimum, in 10-bit digits (1,024 buckets, whose
 /// write positions stay in cache), over only the digits the keys span and
 /// skipping any digit every element shares. One pass counts every digit;
 /// each needed digit then costs one scatter. O(n), and it keeps the
 /// standard library's generic sorts out of the wasm.
 pub fn radix_sort_by_key<T: Copy + Default>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    const BITS: u32 = 11;
+    const BITS: u32 = 10;
     const BUCKETS: usize = 1 << BITS;
     let Some(first) = v.first() else { return };
     let (min, max) = v.iter().fold((key(first), key(first)), |(lo, hi), x| (lo.min(key(x)), hi.max(key(x))));

@@ -17,7 +17,7 @@
 //! is reproduced byte for byte in `tests/ring.rs`.
 
 use super::Node;
-use crate::sim::md5::md5;
+use crate::sim::md5::{md5, md5_short_x4};
 
 /// One point on the ring: where it sits and whose it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,6 +30,11 @@ pub struct Point {
 pub fn key_hash(key: &[u8]) -> u32 {
     let d = md5(key);
     u32::from_le_bytes([d[0], d[1], d[2], d[3]])
+}
+
+/// [`key_hash`] of four keys, digested side by side.
+pub fn key_hash_x4(keys: [&[u8]; 4]) -> [u32; 4] {
+    md5_short_x4(keys).map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
 }
 
 /// libketama's digests per server of average weight: 40, or 160 points.

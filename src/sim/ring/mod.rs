@@ -103,6 +103,18 @@ impl KeyHash {
     pub fn of(key: &[u8]) -> KeyHash {
         KeyHash { md5: ketama::key_hash(key), xxh: key_hash64(key) }
     }
+
+    /// Both hashes of every key, in order, the MD5s four keys at a time.
+    pub fn all<K: AsRef<[u8]>>(keys: &[K]) -> Vec<KeyHash> {
+        let mut out = Vec::with_capacity(keys.len());
+        let mut fours = keys.chunks_exact(4);
+        for k in &mut fours {
+            let md5 = ketama::key_hash_x4([k[0].as_ref(), k[1].as_ref(), k[2].as_ref(), k[3].as_ref()]);
+            out.extend(k.iter().zip(md5).map(|(k, md5)| KeyHash { md5, xxh: key_hash64(k.as_ref()) }));
+        }
+        out.extend(fours.remainder().iter().map(|k| KeyHash::of(k.as_ref())));
+        out
+    }
 }
 
 /// Checks a node list: at least one node, at most `max`, non-empty distinct

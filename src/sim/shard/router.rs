@@ -24,8 +24,8 @@
 //! the second step.
 
 use super::des::encrypt_zero_key;
-use super::{citus_shard, hashint8, mongo_hashed, KeyRange};
-use crate::sim::ring::ketama::{key_hash, Continuum};
+use super::{citus_shard, hashint8, mongo_hashed, mongo_hashed_x4, KeyRange};
+use crate::sim::ring::ketama::{key_hash, key_hash_x4, Continuum};
 use crate::sim::ring::Node;
 use xxhash_rust::xxh64::xxh64;
 
@@ -47,11 +47,44 @@ pub enum HashFamily {
 }
 
 impl HashFamily {
-    /// Every key's hash, in order.
+    /// Every family, in declaration order (the order [`HashFamily`] `as usize` gives).
+    pub const ALL: [HashFamily; 6] = [
+        HashFamily::Key,
+        HashFamily::XxHash64,
+        HashFamily::Vitess,
+        HashFamily::Mongo,
+        HashFamily::Postgres,
+        HashFamily::Ketama,
+    ];
+
+    /// Every key's hash, in order; MD5's families digest four keys at a time.
     pub fn hash_all(self, keys: &[u64]) -> Vec<u64> {
         match self {
             HashFamily::Vitess => super::des::encrypt_all_zero_key(keys),
+            HashFamily::Mongo | HashFamily::Ketama => {
+                let mut out = Vec::with_capacity(keys.len());
+                let mut fours = keys.chunks_exact(4);
+                for k in &mut fours {
+                    out.extend(self.hash_x4([k[0], k[1], k[2], k[3]]));
+                }
+                out.extend(fours.remainder().iter().map(|&k| self.hash(k)));
+                out
+            }
             _ => keys.iter().map(|&k| self.hash(k)).collect(),
+        }
+    }
+
+    /// Four keys' hashes, side by side where the family digests with MD5.
+    fn hash_x4(self, keys: [u64; 4]) -> [u64; 4] {
+        match self {
+            HashFamily::Mongo => mongo_hashed_x4(keys.map(|k| k as i64)).map(|h| h as u64),
+            HashFamily::Ketama => {
+                let mut bufs = [[0u8; 20]; 4];
+                let [a, b, c, d] = &mut bufs;
+                let texts = [decimal(keys[0], a), decimal(keys[1], b), decimal(keys[2], c), decimal(keys[3], d)];
+                key_hash_x4(texts).map(u64::from)
+            }
+            _ => keys.map(|k| self.hash(k)),
         }
     }
 
@@ -63,21 +96,31 @@ impl HashFamily {
             HashFamily::Vitess => encrypt_zero_key(key),
             HashFamily::Mongo => mongo_hashed(key as i64) as u64,
             HashFamily::Postgres => u64::from(hashint8(key as i64) as u32),
-            HashFamily::Ketama => {
-                // The key's decimal digits, written without allocating.
-                let (mut digits, mut at, mut k) = ([0u8; 20], 20, key);
-                loop {
-                    at -= 1;
-                    digits[at] = b'0' + (k % 10) as u8;
-                    k /= 10;
-                    if k == 0 {
-                        break;
-                    }
-                }
-                u64::from(key_hash(&digits[at..]))
-            }
+            HashFamily::Ketama => u64::from(key_hash(decimal(key, &mut [0u8; 20]))),
         }
     }
+}
+
+/// `key`'s decimal digits, written into `buf` without allocating. Eight
+/// digits at a time are split off in 64-bit arithmetic and written in
+/// 32-bit arithmetic: wasm has no 64-bit multiply-high, so dividing a
+/// `u64` by 10 costs a real division, and a 40-bit key has 13 digits.
+fn decimal(key: u64, buf: &mut [u8; 20]) -> &[u8] {
+    fn digits(mut x: u32, buf: &mut [u8; 20], at: &mut usize, min: usize) {
+        let start = *at;
+        while x > 0 || start - *at < min {
+            *at -= 1;
+            buf[*at] = b'0' + (x % 10) as u8;
+            x /= 10;
+        }
+    }
+    let (mut at, mut k) = (20, key);
+    while k >= 100_000_000 {
+        digits((k % 100_000_000) as u32, buf, &mut at, 8);
+        k /= 100_000_000;
+    }
+    digits(k as u32, buf, &mut at, 1);
+    &buf[at..]
 }
 
 /// A partitioning scheme over a fixed set of shards.

@@ -179,6 +179,51 @@ pub struct Distinct {
     pub rows: Vec<u32>,
 }
 
+impl Distinct {
+    /// The distinct keys of rows `keys`, in two radix sorts: the rows by key
+    /// (each key's first row leads its run, the sort being stable), then
+    /// each row's key index and first row back into row order, which moves
+    /// them in cache-sized buckets instead of writing each row at random.
+    fn of(keys: &[u64]) -> Distinct {
+        let mut d = Distinct::default();
+        let Some(&first) = keys.first() else { return d };
+        // Each row's (row, key index, first row), in key order.
+        let mut back: Vec<(u32, u32, u32)> = Vec::with_capacity(keys.len());
+        let mut visit = |k: u64, row: u32| {
+            if d.keys.last() != Some(&k) {
+                d.keys.push(k);
+                d.first_of.push(row);
+                d.rows.push(0);
+            }
+            let id = d.keys.len() - 1;
+            d.rows[id] += 1;
+            back.push((row, id as u32, d.first_of[id]));
+        };
+        let (lo, hi) = keys.iter().fold((first, first), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+        let row_bits = 64 - (keys.len() as u64).leading_zeros();
+        if (64 - (hi - lo).leading_zeros()) + row_bits <= 64 {
+            // The key less the least and the row in one word: half the bytes to move.
+            let mut packed: Vec<u64> =
+                keys.iter().enumerate().map(|(row, &k)| ((k - lo) << row_bits) | row as u64).collect();
+            radix_sort_by_key(&mut packed, |&p| p >> row_bits);
+            let mask = (1u64 << row_bits) - 1;
+            for p in packed {
+                visit((p >> row_bits) + lo, (p & mask) as u32);
+            }
+        } else {
+            let mut order: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+            radix_sort_by_key(&mut order, |e| e.0);
+            for (k, row) in order {
+                visit(k, row);
+            }
+        }
+        radix_sort_by_key(&mut back, |e| u64::from(e.0));
+        d.ids = back.iter().map(|e| e.1).collect();
+        d.first_row = back.iter().map(|e| e.2).collect();
+        d
+    }
+}
+
 impl PartialEq for Traffic {
     fn eq(&self, other: &Traffic) -> bool {
         self.keys == other.keys
@@ -213,6 +258,32 @@ impl Traffic {
         Traffic { keys, queries, ..Traffic::default() }
     }
 
+    /// This traffic with the hashes `previous` had computed carried over for
+    /// the keys both write first: a workload changed only in its queries,
+    /// reads or countries hashes nothing again, and one grown or shrunk by
+    /// rows (the same seed draws the same first keys) hashes only its new
+    /// rows. The results are those computed afresh; only the work differs.
+    pub fn reusing(self, previous: &Traffic) -> Traffic {
+        let common = self.keys.iter().zip(&previous.keys).take_while(|(a, b)| a == b).count();
+        if common == 0 {
+            return self;
+        }
+        if common == self.keys.len() && common == previous.keys.len() {
+            if let Some(d) = previous.distinct.get() {
+                let _ = self.distinct.set(d.clone());
+            }
+        }
+        for family in HashFamily::ALL {
+            if let Some(old) = previous.hashes[family as usize].get() {
+                let mut h = Vec::with_capacity(self.keys.len());
+                h.extend_from_slice(&old[..common]);
+                h.extend(hash_keys(family, &self.keys[common..]));
+                let _ = self.hashes[family as usize].set(h);
+            }
+        }
+        self
+    }
+
     /// Every key's hash in `family`, in write order.
     pub fn hashes(&self, family: HashFamily) -> &[u64] {
         if family == HashFamily::Key {
@@ -223,26 +294,7 @@ impl Traffic {
 
     /// The distinct keys and each row's index among them.
     pub fn distinct(&self) -> &Arc<Distinct> {
-        self.distinct.get_or_init(|| {
-            // Rows sorted by key and then by row: each key's first row leads its run.
-            let mut order: Vec<(u64, u32)> = self.keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
-            // Stable: rows of one key stay in write order.
-            radix_sort_by_key(&mut order, |e| e.0);
-            let n = self.keys.len();
-            let mut d = Distinct { ids: vec![0; n], first_row: vec![0; n], ..Distinct::default() };
-            for &(k, row) in &order {
-                if d.keys.last() != Some(&k) {
-                    d.keys.push(k);
-                    d.first_of.push(row);
-                    d.rows.push(0);
-                }
-                let id = d.keys.len() - 1;
-                d.ids[row as usize] = id as u32;
-                d.first_row[row as usize] = d.first_of[id];
-                d.rows[id] += 1;
-            }
-            Arc::new(d)
-        })
+        self.distinct.get_or_init(|| Arc::new(Distinct::of(&self.keys)))
     }
 
     /// The distinct keys written in `lo..=hi`, ascending, and the rows they hold.

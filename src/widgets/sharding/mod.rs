@@ -81,9 +81,14 @@ pub fn ShardingWidget(
     let status = RwSignal::new(notice);
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
-    let traffic: Memo<SharedTraffic> = Memo::new(move |_| {
+    // A workload changed only in its rows keeps the hashes of the rows it still writes first.
+    let traffic: Memo<SharedTraffic> = Memo::new(move |previous: Option<&SharedTraffic>| {
         workload.track();
-        Shared(Arc::new(scenario.with_untracked(ShardingScenario::traffic)))
+        let fresh = scenario.with_untracked(ShardingScenario::traffic);
+        Shared(Arc::new(match previous {
+            Some(p) => fresh.reusing(&p.0),
+            None => fresh,
+        }))
     });
     // Each scheme is routed again only when it, the re-shard or the traffic changed.
     let cache: LaneCache<(SchemeConfig, Option<Reshard>), Traffic, SchemeRun> = StoredValue::new(Vec::new());
