@@ -210,12 +210,8 @@ fn compress1(state: &mut [u32; 4], m: &[u32; 16]) {
 }
 
 /// The words of a 64-byte block.
-fn words(block: &[u8]) -> [u32; 16] {
-    let mut m = [0u32; 16];
-    for (w, b) in m.iter_mut().zip(block.chunks_exact(4)) {
-        *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    m
+fn words(block: &[u8; 64]) -> [u32; 16] {
+    std::array::from_fn(|j| u32::from_le_bytes([block[4 * j], block[4 * j + 1], block[4 * j + 2], block[4 * j + 3]]))
 }
 
 fn digest_bytes(state: [u32; 4]) -> [u8; 16] {
@@ -229,18 +225,18 @@ fn digest_bytes(state: [u32; 4]) -> [u8; 16] {
 /// The MD5 digest of `data`.
 pub fn md5(data: &[u8]) -> [u8; 16] {
     let mut state = INIT;
-    let mut blocks = data.chunks_exact(64);
-    for block in &mut blocks {
+    let (blocks, tail) = data.as_chunks::<64>();
+    for block in blocks {
         compress1(&mut state, &words(block));
     }
     // The tail, a 1 bit, zeros, and the length in bits: one block, or two when the tail is 56 bytes or more.
-    let tail = blocks.remainder();
-    let mut last = [0u8; 128];
-    last[..tail.len()].copy_from_slice(tail);
-    last[tail.len()] = 0x80;
+    let mut last = [[0u8; 64]; 2];
+    let flat = last.as_flattened_mut();
+    flat[..tail.len()].copy_from_slice(tail);
+    flat[tail.len()] = 0x80;
     let end = if tail.len() < 56 { 64 } else { 128 };
-    last[end - 8..end].copy_from_slice(&((data.len() as u64).wrapping_mul(8)).to_le_bytes());
-    for block in last[..end].chunks_exact(64) {
+    flat[end - 8..end].copy_from_slice(&((data.len() as u64).wrapping_mul(8)).to_le_bytes());
+    for block in &last[..end / 64] {
         compress1(&mut state, &words(block));
     }
     digest_bytes(state)

@@ -25,7 +25,8 @@
 
 use super::des::encrypt_zero_key;
 use super::{citus_shard, hashint8, mongo_hashed, mongo_hashed_x4, KeyRange};
-use crate::sim::ring::ketama::{key_hash, key_hash_x4, Continuum};
+use crate::sim::md5::md5_blocks_x4;
+use crate::sim::ring::ketama::{key_hash, Continuum};
 use crate::sim::ring::Node;
 use xxhash_rust::xxh64::xxh64;
 
@@ -78,12 +79,8 @@ impl HashFamily {
     fn hash_x4(self, keys: [u64; 4]) -> [u64; 4] {
         match self {
             HashFamily::Mongo => mongo_hashed_x4(keys.map(|k| k as i64)).map(|h| h as u64),
-            HashFamily::Ketama => {
-                let mut bufs = [[0u8; 20]; 4];
-                let [a, b, c, d] = &mut bufs;
-                let texts = [decimal(keys[0], a), decimal(keys[1], b), decimal(keys[2], c), decimal(keys[3], d)];
-                key_hash_x4(texts).map(u64::from)
-            }
+            // libketama's hash is the digest's first four bytes, little-endian: the state's A.
+            HashFamily::Ketama => md5_blocks_x4(&keys.map(decimal_block)).map(|s| u64::from(s[0])),
             _ => keys.map(|k| self.hash(k)),
         }
     }
@@ -101,26 +98,59 @@ impl HashFamily {
     }
 }
 
-/// `key`'s decimal digits, written into `buf` without allocating. Eight
-/// digits at a time are split off in 64-bit arithmetic and written in
-/// 32-bit arithmetic: wasm has no 64-bit multiply-high, so dividing a
-/// `u64` by 10 costs a real division, and a 40-bit key has 13 digits.
+/// `key`'s decimal digits, written into `buf` without allocating.
 fn decimal(key: u64, buf: &mut [u8; 20]) -> &[u8] {
-    fn digits(mut x: u32, buf: &mut [u8; 20], at: &mut usize, min: usize) {
-        let start = *at;
-        while x > 0 || start - *at < min {
-            *at -= 1;
-            buf[*at] = b'0' + (x % 10) as u8;
-            x /= 10;
+    let n = decimal_len(key);
+    write_decimal(key, &mut buf[..n]);
+    &buf[..n]
+}
+
+/// How many decimal digits `key` has.
+fn decimal_len(key: u64) -> usize {
+    let (mut n, mut power) = (1, 10u64);
+    while n < 20 && key >= power {
+        n += 1;
+        power = power.wrapping_mul(10);
+    }
+    n
+}
+
+/// Writes `key`'s decimal digits into all of `out`, which is exactly as
+/// long as they are. Eight digits at a time are split off in 64-bit
+/// arithmetic and written in 32-bit arithmetic: wasm has no 64-bit
+/// multiply-high, so dividing a `u64` by 10 costs a real division.
+fn write_decimal(key: u64, out: &mut [u8]) {
+    let (mut at, mut k) = (out.len(), key);
+    while k >= 100_000_000 {
+        let mut low = (k % 100_000_000) as u32;
+        k /= 100_000_000;
+        for _ in 0..8 {
+            at -= 1;
+            out[at] = b'0' + (low % 10) as u8;
+            low /= 10;
         }
     }
-    let (mut at, mut k) = (20, key);
-    while k >= 100_000_000 {
-        digits((k % 100_000_000) as u32, buf, &mut at, 8);
-        k /= 100_000_000;
+    let mut x = k as u32;
+    while at > 0 {
+        at -= 1;
+        out[at] = b'0' + (x % 10) as u8;
+        x /= 10;
     }
-    digits(k as u32, buf, &mut at, 1);
-    &buf[at..]
+}
+
+/// The MD5 block of `key`'s decimal text, as words: at most 20 digits and
+/// the padding bit fill the first six, and the length in bits is word 14.
+fn decimal_block(key: u64) -> [u32; 16] {
+    let n = decimal_len(key);
+    let mut bytes = [0u8; 24];
+    write_decimal(key, &mut bytes[..n]);
+    bytes[n] = 0x80;
+    let mut m = [0u32; 16];
+    for (j, w) in m[..6].iter_mut().enumerate() {
+        *w = u32::from_le_bytes([bytes[4 * j], bytes[4 * j + 1], bytes[4 * j + 2], bytes[4 * j + 3]]);
+    }
+    m[14] = n as u32 * 8;
+    m
 }
 
 /// A partitioning scheme over a fixed set of shards.
