@@ -382,3 +382,16 @@ fn hashing_keys_together_gives_each_keys_own_hashes() {
         assert_eq!(KeyHash::all(&names[..n]), want, "{n} keys");
     }
 }
+
+proptest::proptest! {
+    /// A lookup through the ring's slices finds the point a search of the whole ring finds.
+    #[test]
+    fn a_sliced_lookup_is_a_whole_ring_search(nodes in 0usize..40, hashes in proptest::collection::vec(proptest::prelude::any::<u32>(), 1..50)) {
+        let ring = Continuum::new(&(0..nodes).map(|i| Node::new(format!("n{i}"))).collect::<Vec<_>>());
+        let points = ring.points();
+        for h in hashes.into_iter().chain([0, u32::MAX]).chain(points.iter().take(5).map(|p| p.point)) {
+            let i = points.partition_point(|p| p.point < h);
+            proptest::prop_assert_eq!(ring.point_for(h), points.get(i).or_else(|| points.first()));
+        }
+    }
+}

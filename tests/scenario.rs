@@ -70,7 +70,9 @@ fn same_scenario_and_seed_give_identical_json() {
 #[test]
 fn cross_platform_fixtures_match() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for name in ["poisson-three-lanes", "nginx-modes", "breaker-outage", "ring-remove"] {
+    for name in
+        ["poisson-three-lanes", "nginx-modes", "breaker-outage", "ring-remove", "shard-hashes", "shard-zipf-regions"]
+    {
         let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
         let s = Scenario::from_json(&input).unwrap();
         for (ext, out) in [("json", scenario::run_to_json(&s).unwrap()), ("csv", scenario::run_to_csv(&s).unwrap())] {

@@ -234,6 +234,10 @@ fn runs_are_byte_identical_to_native() {
         (include_str!("fixtures/nginx-modes.json"), include_str!("fixtures/nginx-modes.out.json")),
         (include_str!("fixtures/breaker-outage.json"), include_str!("fixtures/breaker-outage.out.json")),
         (include_str!("fixtures/ring-remove.json"), include_str!("fixtures/ring-remove.out.json")),
+        // Every sharding hash (DES, MD5 eight keys at a time in SIMD, lookup3, xxHash64), a
+        // directory, regions and re-shards.
+        (include_str!("fixtures/shard-hashes.json"), include_str!("fixtures/shard-hashes.out.json")),
+        (include_str!("fixtures/shard-zipf-regions.json"), include_str!("fixtures/shard-zipf-regions.out.json")),
     ] {
         let s = Scenario::from_json(input).unwrap();
         assert_eq!(scenario::run_to_json(&s).unwrap(), expected);
@@ -243,6 +247,7 @@ fn runs_are_byte_identical_to_native() {
         (include_str!("fixtures/nginx-modes.json"), include_str!("fixtures/nginx-modes.out.csv")),
         (include_str!("fixtures/breaker-outage.json"), include_str!("fixtures/breaker-outage.out.csv")),
         (include_str!("fixtures/ring-remove.json"), include_str!("fixtures/ring-remove.out.csv")),
+        (include_str!("fixtures/shard-hashes.json"), include_str!("fixtures/shard-hashes.out.csv")),
     ] {
         assert_eq!(scenario::run_to_csv(&Scenario::from_json(input).unwrap()).unwrap(), expected);
     }

@@ -134,7 +134,7 @@ fn ring_node_change_with_a_million_keys() {
     let texts: Vec<String> = (0..1_000_000).map(|i| format!("key:{i}")).collect();
     let t0 = perf.now();
     let keys = KeyHash::all(&texts);
-    console_log!("hashing 1,000,000 keys once (MD5, four at a time, and xxHash64): {:.0} ms", perf.now() - t0);
+    console_log!("hashing 1,000,000 keys once (MD5, eight at a time, and xxHash64): {:.0} ms", perf.now() - t0);
     let before_nodes: Vec<Node> = (1..=10).map(|i| Node::new(format!("cache-{i}:11211"))).collect();
     let mut after_nodes = before_nodes.clone();
     after_nodes.push(Node::new("cache-11:11211"));
@@ -201,6 +201,25 @@ fn sharding_a_million_keys_under_every_scheme() {
     let (d50, dmax) = p50(&mut draws);
     console_log!("drawing 1,000,000 uniform keys and 1,000 range queries: p50 {d50:.1} ms (max {dmax:.1})");
     let drawn = Traffic::new(&workload, &mut Rng::new(1));
+    // The parts of a new workload's cost: each system's hash of every key, and a directory's distinct keys.
+    let best_of_5 = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let t0 = perf.now();
+                f();
+                perf.now() - t0
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    use playground::sim::shard::router::HashFamily;
+    for family in
+        [HashFamily::Vitess, HashFamily::Mongo, HashFamily::Ketama, HashFamily::Postgres, HashFamily::XxHash64]
+    {
+        let ms = best_of_5(&|| assert_eq!(family.hash_all(&drawn.keys).len(), 1_000_000));
+        console_log!("hashing 1,000,000 keys as {family:?}: best of 5 {ms:.1} ms");
+    }
+    let ms = best_of_5(&|| assert!(Traffic::of(drawn.keys.clone(), Vec::new()).distinct().keys.len() > 999_000));
+    console_log!("a directory's distinct keys of 1,000,000 rows (with a copy of the keys): best of 5 {ms:.1} ms");
     let wider = Workload { range_width: 200, ..workload.clone() };
     for scheme in &schemes {
         // A new workload: its keys hashed as the scheme's system hashes them, then routed.

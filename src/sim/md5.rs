@@ -4,13 +4,13 @@
 //! The engines hash short messages (a key's decimal text, a 16-byte BSON
 //! value) millions of times per workload, so the digest is one function
 //! over stack buffers, with no streaming state or allocation, and
-//! [`md5_short_x4`] digests four short messages at once: the steps are
-//! written once over a [`Word`], which is one `u32` or four lanes of them
-//! (a wasm SIMD vector where the build has SIMD; four `u32`s, which native
-//! compilers vectorise, elsewhere). Lanes never mix, so each lane's digest
-//! is that message's own. `tests/shard.rs` checks it against RFC 1321's test suite and
-//! against a general MD5 implementation on random messages of every length
-//! that matters (0 to 200 bytes, across the one- and two-block padding cases).
+//! [`md5_short_x8`] digests eight short messages at once. The steps are
+//! written once, over eight lanes of words (two wasm SIMD vectors where the
+//! build has SIMD, their step chains interleaved so that one's latency
+//! hides the other's; eight `u32`s, which native compilers vectorise,
+//! elsewhere). Lanes never mix, so each lane's digest is that message's
+//! own. A single message runs in one `u32` natively and, in the wasm, in
+//! all eight lanes, which keeps one copy of the steps in the bundle.
 
 /// `K[i]`: the integer part of `2³² · |sin(i + 1)|` (RFC 1321, section 3.4).
 const K: [u32; 64] = [
@@ -36,6 +36,7 @@ trait Word: Copy {
     fn rotl<const S: u32>(self) -> Self;
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Word for u32 {
     #[inline(always)]
     fn splat(x: u32) -> u32 {
@@ -150,6 +151,37 @@ fn unlanes(x: X4) -> [u32; 4] {
     x.0
 }
 
+/// Eight lanes: two groups of four, stepped together.
+#[derive(Clone, Copy)]
+struct X8(X4, X4);
+
+impl Word for X8 {
+    #[inline(always)]
+    fn splat(x: u32) -> X8 {
+        X8(X4::splat(x), X4::splat(x))
+    }
+    #[inline(always)]
+    fn add(self, o: X8) -> X8 {
+        X8(self.0.add(o.0), self.1.add(o.1))
+    }
+    #[inline(always)]
+    fn xor(self, o: X8) -> X8 {
+        X8(self.0.xor(o.0), self.1.xor(o.1))
+    }
+    #[inline(always)]
+    fn and(self, o: X8) -> X8 {
+        X8(self.0.and(o.0), self.1.and(o.1))
+    }
+    #[inline(always)]
+    fn or_not(self, o: X8) -> X8 {
+        X8(self.0.or_not(o.0), self.1.or_not(o.1))
+    }
+    #[inline(always)]
+    fn rotl<const S: u32>(self) -> X8 {
+        X8(self.0.rotl::<S>(), self.1.rotl::<S>())
+    }
+}
+
 /// One step: `a ← b + ((a + fun(b, c, d) + M[g] + K[i]) <<< s)`.
 macro_rules! step {
     ($fun:ident, $a:ident, $b:ident, $c:ident, $d:ident, $m:expr, $i:expr, $s:literal) => {
@@ -157,19 +189,20 @@ macro_rules! step {
     };
 }
 
-/// Sixteen steps of one round, written out: four groups of four message
-/// indices, each group at its offset into the round, and the round's shifts.
+/// Sixteen steps of one round: `$g(i)` picks the message word of step
+/// `i`, the four literals are the round's shifts. Four steps per turn of
+/// the loop, so the variables' roles rotate back each turn.
 macro_rules! round {
-    ($fun:ident, $m:ident, $state:ident, $base:literal;
-     $([$g0:literal, $g1:literal, $g2:literal, $g3:literal] @ $at:literal),*;
-     $s0:literal, $s1:literal, $s2:literal, $s3:literal) => {{
+    ($fun:ident, $m:ident, $state:ident, $base:literal, $g:expr, $s0:literal, $s1:literal, $s2:literal, $s3:literal) => {{
         let [mut a, mut b, mut c, mut d] = $state;
-        $(
-            step!($fun, a, b, c, d, $m[$g0], $base + $at, $s0);
-            step!($fun, d, a, b, c, $m[$g1], $base + $at + 1, $s1);
-            step!($fun, c, d, a, b, $m[$g2], $base + $at + 2, $s2);
-            step!($fun, b, c, d, a, $m[$g3], $base + $at + 3, $s3);
-        )*
+        let mut i = 0;
+        while i < 16 {
+            step!($fun, a, b, c, d, $m[$g(i)], $base + i, $s0);
+            step!($fun, d, a, b, c, $m[$g(i + 1)], $base + i + 1, $s1);
+            step!($fun, c, d, a, b, $m[$g(i + 2)], $base + i + 2, $s2);
+            step!($fun, b, c, d, a, $m[$g(i + 3)], $base + i + 3, $s3);
+            i += 4;
+        }
         $state = [a, b, c, d];
     }};
 }
@@ -195,18 +228,35 @@ fn i<W: Word>(b: W, c: W, d: W) -> W {
 #[inline(always)]
 fn compress<W: Word>(state: &mut [W; 4], m: &[W; 16]) {
     let mut s = *state;
-    // Round i reads word g(i): i, 5i + 1, 3i + 5 and 7i, modulo 16.
-    round!(f, m, s, 0; [0, 1, 2, 3] @ 0, [4, 5, 6, 7] @ 4, [8, 9, 10, 11] @ 8, [12, 13, 14, 15] @ 12; 7, 12, 17, 22);
-    round!(g, m, s, 16; [1, 6, 11, 0] @ 0, [5, 10, 15, 4] @ 4, [9, 14, 3, 8] @ 8, [13, 2, 7, 12] @ 12; 5, 9, 14, 20);
-    round!(h, m, s, 32; [5, 8, 11, 14] @ 0, [1, 4, 7, 10] @ 4, [13, 0, 3, 6] @ 8, [9, 12, 15, 2] @ 12; 4, 11, 16, 23);
-    round!(i, m, s, 48; [0, 7, 14, 5] @ 0, [12, 3, 10, 1] @ 4, [8, 15, 6, 13] @ 8, [4, 11, 2, 9] @ 12; 6, 10, 15, 21);
+    round!(f, m, s, 0, |j: usize| j, 7, 12, 17, 22);
+    round!(g, m, s, 16, |j: usize| (5 * j + 1) % 16, 5, 9, 14, 20);
+    round!(h, m, s, 32, |j: usize| (3 * j + 5) % 16, 4, 11, 16, 23);
+    round!(i, m, s, 48, |j: usize| (7 * j) % 16, 6, 10, 15, 21);
     for (x, y) in state.iter_mut().zip(s) {
         *x = x.add(y);
     }
 }
 
+/// Eight messages' compression: the one copy of the steps over
+/// [`X8`], which the single-message path shares in the wasm.
+#[inline(never)]
+fn compress8(state: &mut [X8; 4], m: &[X8; 16]) {
+    compress(state, m)
+}
+
+/// One message's compression.
+#[cfg(not(target_arch = "wasm32"))]
 fn compress1(state: &mut [u32; 4], m: &[u32; 16]) {
     compress(state, m)
+}
+
+/// One message's compression, in the lanes of [`X8`] (all eight computing
+/// the same): one copy of the steps in the wasm, not two.
+#[cfg(target_arch = "wasm32")]
+fn compress1(state: &mut [u32; 4], m: &[u32; 16]) {
+    let mut lanes = state.map(X8::splat);
+    compress8(&mut lanes, &m.map(X8::splat));
+    *state = lanes.map(|w| unlanes(w.0)[0]);
 }
 
 /// The words of a 64-byte block.
@@ -242,7 +292,7 @@ pub fn md5(data: &[u8]) -> [u8; 16] {
     digest_bytes(state)
 }
 
-/// The longest message [`md5_short_x4`] takes: one block less its padding.
+/// The longest message [`md5_short_x8`] takes: one block less its padding.
 pub const SHORT: usize = 55;
 
 /// The padded block of a message of at most [`SHORT`] bytes, as words.
@@ -254,22 +304,23 @@ fn short_block(msg: &[u8]) -> [u32; 16] {
     words(&block)
 }
 
-/// The MD5 digests of four messages of at most [`SHORT`] bytes each
+/// The MD5 digests of eight messages of at most [`SHORT`] bytes each
 /// (a longer one is digested on its own), computed side by side.
-pub fn md5_short_x4(msgs: [&[u8]; 4]) -> [[u8; 16]; 4] {
+pub fn md5_short_x8(msgs: [&[u8]; 8]) -> [[u8; 16]; 8] {
     if msgs.iter().any(|m| m.len() > SHORT) {
         return msgs.map(md5);
     }
-    md5_blocks_x4(&msgs.map(short_block)).map(digest_bytes)
+    md5_blocks_x8(&msgs.map(short_block)).map(digest_bytes)
 }
 
 /// The MD5 states (`A`, `B`, `C`, `D`; the digest is their little-endian
-/// bytes) of four one-block messages, each given as its padded block's
+/// bytes) of eight one-block messages, each given as its padded block's
 /// sixteen words: callers that know a message's words build them directly.
-pub fn md5_blocks_x4(blocks: &[[u32; 16]; 4]) -> [[u32; 4]; 4] {
-    let m: [X4; 16] = std::array::from_fn(|j| lanes([blocks[0][j], blocks[1][j], blocks[2][j], blocks[3][j]]));
-    let mut state = INIT.map(X4::splat);
-    compress(&mut state, &m);
-    let words = state.map(unlanes);
-    std::array::from_fn(|lane| [words[0][lane], words[1][lane], words[2][lane], words[3][lane]])
+pub fn md5_blocks_x8(blocks: &[[u32; 16]; 8]) -> [[u32; 4]; 8] {
+    let group = |g: usize, j: usize| lanes([blocks[g][j], blocks[g + 1][j], blocks[g + 2][j], blocks[g + 3][j]]);
+    let m: [X8; 16] = std::array::from_fn(|j| X8(group(0, j), group(4, j)));
+    let mut state = INIT.map(X8::splat);
+    compress8(&mut state, &m);
+    let words = state.map(|w| [unlanes(w.0), unlanes(w.1)]);
+    std::array::from_fn(|lane| std::array::from_fn(|i| words[i][lane / 4][lane % 4]))
 }

@@ -17,7 +17,7 @@
 //! is reproduced byte for byte in `tests/ring.rs`.
 
 use super::Node;
-use crate::sim::md5::{md5, md5_short_x4};
+use crate::sim::md5::{md5, md5_short_x8};
 
 /// One point on the ring: where it sits and whose it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,9 +32,9 @@ pub fn key_hash(key: &[u8]) -> u32 {
     u32::from_le_bytes([d[0], d[1], d[2], d[3]])
 }
 
-/// [`key_hash`] of four keys, digested side by side.
-pub fn key_hash_x4(keys: [&[u8]; 4]) -> [u32; 4] {
-    md5_short_x4(keys).map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
+/// [`key_hash`] of eight keys, digested side by side.
+pub fn key_hash_x8(keys: [&[u8]; 8]) -> [u32; 8] {
+    md5_short_x8(keys).map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
 }
 
 /// libketama's digests per server of average weight: 40, or 160 points.
@@ -59,7 +59,15 @@ pub fn digests_scaled(weight: u32, total: u64, n: usize, per_server: u32) -> u32
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Continuum {
     points: Vec<Point>,
+    /// `starts[b]`: how many points lie below `b · 2²⁰`, for the 4,096
+    /// slices of the hash space and its end. A lookup searches only its
+    /// slice's points (usually none or one): the same answer as a search
+    /// of the whole ring, in a few steps instead of a dozen.
+    starts: Vec<u32>,
 }
+
+/// Bits of a hash that choose its slice of the ring.
+const SLICE_BITS: u32 = 12;
 
 impl Continuum {
     /// The continuum of `nodes`, weighted as libketama weights servers by memory.
@@ -89,7 +97,10 @@ impl Continuum {
         }
         // Stable, as glibc's merge-sort qsort is for libketama.
         crate::sim::sort::radix_sort_by_key(&mut points, |p| u64::from(p.point));
-        Continuum { points }
+        let starts = (0..=1u64 << SLICE_BITS)
+            .map(|b| points.partition_point(|p| u64::from(p.point) < b << (32 - SLICE_BITS)) as u32)
+            .collect();
+        Continuum { points, starts }
     }
 
     /// Every point, in ring order.
@@ -100,7 +111,9 @@ impl Continuum {
     /// The point a key hash `h` goes to: the first at or above it, wrapping
     /// to the first (`ketama_get_server`). `None` for an empty ring.
     pub fn point_for(&self, h: u32) -> Option<&Point> {
-        let i = self.points.partition_point(|p| p.point < h);
+        let b = (h >> (32 - SLICE_BITS)) as usize;
+        let (lo, hi) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+        let i = lo + self.points[lo..hi].partition_point(|p| p.point < h);
         self.points.get(i).or_else(|| self.points.first())
     }
 

@@ -104,15 +104,15 @@ impl KeyHash {
         KeyHash { md5: ketama::key_hash(key), xxh: key_hash64(key) }
     }
 
-    /// Both hashes of every key, in order, the MD5s four keys at a time.
+    /// Both hashes of every key, in order, the MD5s eight keys at a time.
     pub fn all<K: AsRef<[u8]>>(keys: &[K]) -> Vec<KeyHash> {
         let mut out = Vec::with_capacity(keys.len());
-        let mut fours = keys.chunks_exact(4);
-        for k in &mut fours {
-            let md5 = ketama::key_hash_x4([k[0].as_ref(), k[1].as_ref(), k[2].as_ref(), k[3].as_ref()]);
+        let (eights, rest) = keys.as_chunks::<8>();
+        for k in eights {
+            let md5 = ketama::key_hash_x8(std::array::from_fn(|i| k[i].as_ref()));
             out.extend(k.iter().zip(md5).map(|(k, md5)| KeyHash { md5, xxh: key_hash64(k.as_ref()) }));
         }
-        out.extend(fours.remainder().iter().map(|k| KeyHash::of(k.as_ref())));
+        out.extend(rest.iter().map(|k| KeyHash::of(k.as_ref())));
         out
     }
 }

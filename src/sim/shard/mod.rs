@@ -20,7 +20,7 @@ pub mod region;
 pub mod router;
 pub mod run;
 
-use crate::sim::md5::{md5, md5_blocks_x4};
+use crate::sim::md5::{md5, md5_blocks_x8};
 
 /// Vitess's keyspace ID for a `uint64` shard key (`hash` vindex): DES under
 /// the all-zero key of the key's big-endian bytes.
@@ -84,16 +84,16 @@ pub fn mongo_hashed(value: i64) -> i64 {
     mongo_hash(10, &value.to_le_bytes())
 }
 
-/// [`mongo_hashed`] of four values, digested side by side. Each message is
+/// [`mongo_hashed`] of eight values, digested side by side. Each message is
 /// one block whose words are known: the seed (0), the type (10), the value's
 /// two halves, the padding bit and the length, 128 bits.
-pub fn mongo_hashed_x4(values: [i64; 4]) -> [i64; 4] {
+pub fn mongo_hashed_x8(values: [i64; 8]) -> [i64; 8] {
     let blocks = values.map(|v| {
         let mut m = [0u32; 16];
         (m[1], m[2], m[3], m[4], m[14]) = (10, v as u32, (v >> 32) as u32, 0x80, 128);
         m
     });
-    md5_blocks_x4(&blocks).map(|s| i64::from(s[0]) | (i64::from(s[1]) << 32))
+    md5_blocks_x8(&blocks).map(|s| i64::from(s[0]) | (i64::from(s[1]) << 32))
 }
 
 /// MongoDB's hash of a string shard-key value (canonical type 15, hashed as

@@ -24,8 +24,8 @@
 //! the second step.
 
 use super::des::encrypt_zero_key;
-use super::{citus_shard, hashint8, mongo_hashed, mongo_hashed_x4, KeyRange};
-use crate::sim::md5::md5_blocks_x4;
+use super::{citus_shard, hashint8, mongo_hashed, mongo_hashed_x8, KeyRange};
+use crate::sim::md5::md5_blocks_x8;
 use crate::sim::ring::ketama::{key_hash, Continuum};
 use crate::sim::ring::Node;
 use xxhash_rust::xxh64::xxh64;
@@ -58,29 +58,29 @@ impl HashFamily {
         HashFamily::Ketama,
     ];
 
-    /// Every key's hash, in order; MD5's families digest four keys at a time.
+    /// Every key's hash, in order; MD5's families digest eight keys at a time.
     pub fn hash_all(self, keys: &[u64]) -> Vec<u64> {
         match self {
             HashFamily::Vitess => super::des::encrypt_all_zero_key(keys),
             HashFamily::Mongo | HashFamily::Ketama => {
                 let mut out = Vec::with_capacity(keys.len());
-                let mut fours = keys.chunks_exact(4);
-                for k in &mut fours {
-                    out.extend(self.hash_x4([k[0], k[1], k[2], k[3]]));
+                let (eights, rest) = keys.as_chunks::<8>();
+                for k in eights {
+                    out.extend(self.hash_x8(*k));
                 }
-                out.extend(fours.remainder().iter().map(|&k| self.hash(k)));
+                out.extend(rest.iter().map(|&k| self.hash(k)));
                 out
             }
             _ => keys.iter().map(|&k| self.hash(k)).collect(),
         }
     }
 
-    /// Four keys' hashes, side by side where the family digests with MD5.
-    fn hash_x4(self, keys: [u64; 4]) -> [u64; 4] {
+    /// Eight keys' hashes, side by side where the family digests with MD5.
+    fn hash_x8(self, keys: [u64; 8]) -> [u64; 8] {
         match self {
-            HashFamily::Mongo => mongo_hashed_x4(keys.map(|k| k as i64)).map(|h| h as u64),
+            HashFamily::Mongo => mongo_hashed_x8(keys.map(|k| k as i64)).map(|h| h as u64),
             // libketama's hash is the digest's first four bytes, little-endian: the state's A.
-            HashFamily::Ketama => md5_blocks_x4(&keys.map(decimal_block)).map(|s| u64::from(s[0])),
+            HashFamily::Ketama => md5_blocks_x8(&keys.map(decimal_block)).map(|s| u64::from(s[0])),
             _ => keys.map(|k| self.hash(k)),
         }
     }
@@ -117,24 +117,31 @@ fn decimal_len(key: u64) -> usize {
 
 /// Writes `key`'s decimal digits into all of `out`, which is exactly as
 /// long as they are. Eight digits at a time are split off in 64-bit
-/// arithmetic and written in 32-bit arithmetic: wasm has no 64-bit
-/// multiply-high, so dividing a `u64` by 10 costs a real division.
+/// arithmetic and written two at a time in 32-bit arithmetic: wasm has no
+/// 64-bit multiply-high, so dividing a `u64` by 10 costs a real division.
 fn write_decimal(key: u64, out: &mut [u8]) {
     let (mut at, mut k) = (out.len(), key);
     while k >= 100_000_000 {
-        let mut low = (k % 100_000_000) as u32;
-        k /= 100_000_000;
-        for _ in 0..8 {
-            at -= 1;
-            out[at] = b'0' + (low % 10) as u8;
-            low /= 10;
-        }
+        let high = k / 100_000_000;
+        write_u32(k.wrapping_sub(high.wrapping_mul(100_000_000)) as u32, &mut out[at - 8..at]);
+        (at, k) = (at - 8, high);
     }
-    let mut x = k as u32;
-    while at > 0 {
-        at -= 1;
-        out[at] = b'0' + (x % 10) as u8;
-        x /= 10;
+    write_u32(k as u32, &mut out[..at]);
+}
+
+/// Writes the last `out.len()` decimal digits of `x` into `out` (leading
+/// zeros included), two digits per division.
+fn write_u32(mut x: u32, out: &mut [u8]) {
+    const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let mut at = out.len();
+    while at >= 2 {
+        let p = (x % 100) as usize * 2;
+        x /= 100;
+        (out[at - 2], out[at - 1]) = (PAIRS[p], PAIRS[p + 1]);
+        at -= 2;
+    }
+    if at == 1 {
+        out[0] = b'0' + (x % 10) as u8;
     }
 }
 

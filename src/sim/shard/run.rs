@@ -185,10 +185,16 @@ impl Distinct {
     /// each row's key index and first row back into row order, which moves
     /// them in cache-sized buckets instead of writing each row at random.
     fn of(keys: &[u64]) -> Distinct {
-        let mut d = Distinct::default();
-        let Some(&first) = keys.first() else { return d };
+        let Some(&first) = keys.first() else { return Distinct::default() };
+        let n = keys.len();
+        let mut d = Distinct {
+            keys: Vec::with_capacity(n),
+            first_of: Vec::with_capacity(n),
+            rows: Vec::with_capacity(n),
+            ..Distinct::default()
+        };
         // Each row's (row, key index, first row), in key order.
-        let mut back: Vec<(u32, u32, u32)> = Vec::with_capacity(keys.len());
+        let mut back: Vec<(u32, u32, u32)> = Vec::with_capacity(n);
         let mut visit = |k: u64, row: u32| {
             if d.keys.last() != Some(&k) {
                 d.keys.push(k);
@@ -200,7 +206,7 @@ impl Distinct {
             back.push((row, id as u32, d.first_of[id]));
         };
         let (lo, hi) = keys.iter().fold((first, first), |(lo, hi), &k| (lo.min(k), hi.max(k)));
-        let row_bits = 64 - (keys.len() as u64).leading_zeros();
+        let row_bits = 64 - (n as u64).leading_zeros();
         if (64 - (hi - lo).leading_zeros()) + row_bits <= 64 {
             // The key less the least and the row in one word: half the bytes to move.
             let mut packed: Vec<u64> =
