@@ -441,6 +441,15 @@ mod resharding {
         assert_eq!(run.before.rows, [25_000; 4]);
         assert_eq!(run.after.as_ref().unwrap().rows, [20_000; 5]);
         assert_eq!((run.rows_moved, run.shards_gaining), (20_000, 1));
+        // A workload's range queries start at keys it wrote, so the directory names a shard for each.
+        let zipf =
+            Workload { range_queries: 500, range_width: 3, ..Workload::new(Keys::Zipf { distinct: 2_000 }, 5_000) };
+        let traffic = Traffic::new(&zipf, &mut Rng::new(5));
+        let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &traffic, None).unwrap();
+        assert!(traffic.queries.iter().all(|&(lo, hi)| !run.router.asks(lo, hi).is_empty()));
+        assert!(run.before.shards_per_query >= 1.0);
+        // A range past every key asks no shard: the directory holds none of it.
+        assert!(run.router.asks(2_001, 3_000).is_empty());
     }
 
     proptest! {
