@@ -42,6 +42,11 @@
     if (!Object.prototype.hasOwnProperty.call(BUNDLES, kind)) {
       return Promise.reject(new Error("no widget kind \"" + kind + "\"; kinds: " + Object.keys(BUNDLES).join(", ")));
     }
+    // A module whose one function returns i8x16.splat(0): the simulations need WebAssembly SIMD.
+    var simd = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11];
+    if (typeof WebAssembly !== "object" || !WebAssembly.validate(new Uint8Array(simd))) {
+      return Promise.reject(new Error("this browser lacks WebAssembly SIMD, which the simulations need (Chrome or Edge 91, Firefox 89, Safari 16.4 or later)"));
+    }
     var files = BUNDLES[kind];
     if (!loading[kind]) {
       loading[kind] = import(site + "/" + files.js)
