@@ -278,7 +278,9 @@ mod routing {
         use playground::sim::shard::run::{Keys, Traffic, Workload};
         // Every family is listed once, in the order its index gives.
         assert!(HashFamily::ALL.iter().enumerate().all(|(i, &f)| f as usize == i));
-        for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: 7 }] {
+        // Keys of up to 20 decimal digits too: libketama's text fills its MD5 block's first six words.
+        let wide = [Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: u64::MAX }];
+        for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 7 }].into_iter().chain(wide) {
             let t = Traffic::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
             for f in HashFamily::ALL {
                 let want: Vec<u64> = t.keys.iter().map(|&k| f.hash(k)).collect();
@@ -298,6 +300,7 @@ mod routing {
         for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
             let before = draw(&keys, 3_000);
             before.hashes(HashFamily::Vitess);
+            before.hashes(HashFamily::Mongo);
             before.hashes(HashFamily::Ketama);
             before.distinct();
             for rows in [1_000, 3_000, 7_000] {

@@ -61,8 +61,8 @@ pub struct Continuum {
     points: Vec<Point>,
     /// `starts[b]`: how many points lie below `b · 2²⁰`, for the 4,096
     /// slices of the hash space and its end. A lookup searches only its
-    /// slice's points (usually none or one): the same answer as a search
-    /// of the whole ring, in a few steps instead of a dozen.
+    /// slice's points (about one per 25 servers of 160 points): the same
+    /// answer as a search of the whole ring, in fewer steps.
     starts: Vec<u32>,
 }
 

@@ -312,8 +312,8 @@ impl Traffic {
     }
 }
 
-/// Every key's hash in `family`, in order. Keys within a span much smaller
-/// than their number (a Zipf workload's few users, uniform keys below a
+/// Every key's hash in `family`, in order. Keys within a span smaller than
+/// half their number (a Zipf workload's few users, uniform keys below a
 /// small maximum) are hashed once per value in the span and looked up.
 fn hash_keys(family: HashFamily, keys: &[u64]) -> Vec<u64> {
     let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
