@@ -279,17 +279,24 @@ pub fn md5(data: &[u8]) -> [u8; 16] {
     for block in blocks {
         compress1(&mut state, &words(block));
     }
-    // The tail, a 1 bit, zeros, and the length in bits: one block, or two when the tail is 56 bytes or more.
+    let (last, n) = padded(tail, data.len() as u64);
+    for block in &last[..n] {
+        compress1(&mut state, &words(block));
+    }
+    digest_bytes(state)
+}
+
+/// The last blocks of a message of `len` bytes whose final `tail` bytes
+/// (fewer than 64) are given: the tail, a 1 bit, zeros and the length in
+/// bits, in one block, or two when the tail is 56 bytes or more.
+fn padded(tail: &[u8], len: u64) -> ([[u8; 64]; 2], usize) {
     let mut last = [[0u8; 64]; 2];
     let flat = last.as_flattened_mut();
     flat[..tail.len()].copy_from_slice(tail);
     flat[tail.len()] = 0x80;
     let end = if tail.len() < 56 { 64 } else { 128 };
-    flat[end - 8..end].copy_from_slice(&((data.len() as u64).wrapping_mul(8)).to_le_bytes());
-    for block in &last[..end / 64] {
-        compress1(&mut state, &words(block));
-    }
-    digest_bytes(state)
+    flat[end - 8..end].copy_from_slice(&len.wrapping_mul(8).to_le_bytes());
+    (last, end / 64)
 }
 
 /// The longest message [`md5_short_x8`] takes: one block less its padding.
@@ -297,11 +304,7 @@ pub const SHORT: usize = 55;
 
 /// The padded block of a message of at most [`SHORT`] bytes, as words.
 fn short_block(msg: &[u8]) -> [u32; 16] {
-    let mut block = [0u8; 64];
-    block[..msg.len()].copy_from_slice(msg);
-    block[msg.len()] = 0x80;
-    block[56..].copy_from_slice(&(msg.len() as u64 * 8).to_le_bytes());
-    words(&block)
+    words(&padded(msg, msg.len() as u64).0[0])
 }
 
 /// The MD5 digests of eight messages of at most [`SHORT`] bytes each

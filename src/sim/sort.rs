@@ -2,6 +2,13 @@
 //! whose code is large in a wasm bundle: every sort the engines need orders
 //! by an unsigned integer key, which a radix sort does in linear time.
 
+/// The least and greatest of `values`; `None` when there are none.
+pub fn min_max(values: impl IntoIterator<Item = u64>) -> Option<(u64, u64)> {
+    let mut values = values.into_iter();
+    let first = values.next()?;
+    Some(values.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x))))
+}
+
 /// Sorts `v` by `key`, stably: a least-significant-digit radix sort of
 /// the keys less their minimum, in 10-bit digits (1,024 buckets, whose
 /// write positions stay in cache), over only the digits the keys span and
@@ -11,8 +18,7 @@
 pub fn radix_sort_by_key<T: Copy + Default>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
     const BITS: u32 = 10;
     const BUCKETS: usize = 1 << BITS;
-    let Some(first) = v.first() else { return };
-    let (min, max) = v.iter().fold((key(first), key(first)), |(lo, hi), x| (lo.min(key(x)), hi.max(key(x))));
+    let Some((min, max)) = min_max(v.iter().map(&key)) else { return };
     let digits = (64 - (max - min).leading_zeros()).div_ceil(BITS) as usize;
     let digit = |x: &T, d: usize| (((key(x) - min) >> (BITS as usize * d)) & (BUCKETS as u64 - 1)) as usize;
     let mut counts = vec![0usize; BUCKETS * digits];

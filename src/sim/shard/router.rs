@@ -62,26 +62,14 @@ impl HashFamily {
     pub fn hash_all(self, keys: &[u64]) -> Vec<u64> {
         match self {
             HashFamily::Vitess => super::des::encrypt_all_zero_key(keys),
-            HashFamily::Mongo | HashFamily::Ketama => {
-                let mut out = Vec::with_capacity(keys.len());
-                let (eights, rest) = keys.as_chunks::<8>();
-                for k in eights {
-                    out.extend(self.hash_x8(*k));
-                }
-                out.extend(rest.iter().map(|&k| self.hash(k)));
-                out
+            HashFamily::Mongo => {
+                in_eights(keys, |k| mongo_hashed_x8(k.map(|k| k as i64)).map(|h| h as u64), |k| self.hash(k))
+            }
+            // libketama's hash is the digest's first four bytes, little-endian: the state's A.
+            HashFamily::Ketama => {
+                in_eights(keys, |k| md5_blocks_x8(&k.map(decimal_block)).map(|s| u64::from(s[0])), |k| self.hash(k))
             }
             _ => keys.iter().map(|&k| self.hash(k)).collect(),
-        }
-    }
-
-    /// Eight keys' hashes, side by side where the family digests with MD5.
-    fn hash_x8(self, keys: [u64; 8]) -> [u64; 8] {
-        match self {
-            HashFamily::Mongo => mongo_hashed_x8(keys.map(|k| k as i64)).map(|h| h as u64),
-            // libketama's hash is the digest's first four bytes, little-endian: the state's A.
-            HashFamily::Ketama => md5_blocks_x8(&keys.map(decimal_block)).map(|s| u64::from(s[0])),
-            _ => keys.map(|k| self.hash(k)),
         }
     }
 
@@ -96,6 +84,17 @@ impl HashFamily {
             HashFamily::Ketama => u64::from(key_hash(decimal(key, &mut [0u8; 20]))),
         }
     }
+}
+
+/// `eight` of each eight keys in turn, then `one` of each key left over.
+fn in_eights(keys: &[u64], eight: impl Fn([u64; 8]) -> [u64; 8], one: impl Fn(u64) -> u64) -> Vec<u64> {
+    let mut out = Vec::with_capacity(keys.len());
+    let (eights, rest) = keys.as_chunks::<8>();
+    for k in eights {
+        out.extend(eight(*k));
+    }
+    out.extend(rest.iter().map(|&k| one(k)));
+    out
 }
 
 /// `key`'s decimal digits, written into `buf` without allocating.

@@ -5,7 +5,7 @@ use super::region::{country_of, validate_countries, Country};
 use super::router::{HashFamily, Scheme};
 use super::KeyRange;
 use crate::sim::rng::{Rng, Zipf};
-use crate::sim::sort::radix_sort_by_key;
+use crate::sim::sort::{min_max, radix_sort_by_key};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
 
@@ -161,7 +161,7 @@ pub struct Traffic {
     /// The workload's point reads per row written, and which rows they read.
     pub reads_per_write: u32,
     pub reads: Reads,
-    hashes: [OnceLock<Vec<u64>>; 6],
+    hashes: [OnceLock<Arc<Vec<u64>>>; 6],
     distinct: OnceLock<Arc<Distinct>>,
 }
 
@@ -185,7 +185,7 @@ impl Distinct {
     /// each row's key index and first row back into row order, which moves
     /// them in cache-sized buckets instead of writing each row at random.
     fn of(keys: &[u64]) -> Distinct {
-        let Some(&first) = keys.first() else { return Distinct::default() };
+        let Some((lo, hi)) = min_max(keys.iter().copied()) else { return Distinct::default() };
         let n = keys.len();
         let mut d = Distinct {
             keys: Vec::with_capacity(n),
@@ -205,7 +205,6 @@ impl Distinct {
             d.rows[id] += 1;
             back.push((row, id as u32, d.first_of[id]));
         };
-        let (lo, hi) = keys.iter().fold((first, first), |(lo, hi), &k| (lo.min(k), hi.max(k)));
         let row_bits = 64 - (n as u64).leading_zeros();
         if (64 - (hi - lo).leading_zeros()) + row_bits <= 64 {
             // The key less the least and the row in one word: half the bytes to move.
@@ -274,16 +273,18 @@ impl Traffic {
         if common == 0 {
             return self;
         }
-        if common == self.keys.len() && common == previous.keys.len() {
-            if let Some(d) = previous.distinct.get() {
-                let _ = self.distinct.set(d.clone());
-            }
+        // The same keys share the distinct keys and the hashes; others copy the common hashes and hash the rest.
+        let same = common == self.keys.len() && common == previous.keys.len();
+        if let (true, Some(d)) = (same, previous.distinct.get()) {
+            let _ = self.distinct.set(d.clone());
         }
         for family in HashFamily::ALL {
             if let Some(old) = previous.hashes[family as usize].get() {
-                let mut h = Vec::with_capacity(self.keys.len());
-                h.extend_from_slice(&old[..common]);
-                h.extend(hash_keys(family, &self.keys[common..]));
+                let h = if same {
+                    old.clone()
+                } else {
+                    Arc::new(old[..common].iter().copied().chain(hash_keys(family, &self.keys[common..])).collect())
+                };
                 let _ = self.hashes[family as usize].set(h);
             }
         }
@@ -295,7 +296,7 @@ impl Traffic {
         if family == HashFamily::Key {
             return &self.keys;
         }
-        self.hashes[family as usize].get_or_init(|| hash_keys(family, &self.keys))
+        self.hashes[family as usize].get_or_init(|| Arc::new(hash_keys(family, &self.keys)))
     }
 
     /// The distinct keys and each row's index among them.
@@ -316,9 +317,8 @@ impl Traffic {
 /// half their number (a Zipf workload's few users, uniform keys below a
 /// small maximum) are hashed once per value in the span and looked up.
 fn hash_keys(family: HashFamily, keys: &[u64]) -> Vec<u64> {
-    let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
-    match hi.checked_sub(lo) {
-        Some(span) if span < keys.len() as u64 / 2 => {
+    match min_max(keys.iter().copied()) {
+        Some((lo, hi)) if hi - lo < keys.len() as u64 / 2 => {
             let table: Vec<u64> = (lo..=hi).map(|k| family.hash(k)).collect();
             keys.iter().map(|&k| table[(k - lo) as usize]).collect()
         }

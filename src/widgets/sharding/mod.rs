@@ -81,7 +81,8 @@ pub fn ShardingWidget(
     let status = RwSignal::new(notice);
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
-    // A workload changed only in its rows keeps the hashes of the rows it still writes first.
+    // A workload that writes the same first keys (another range width, reads, countries or row
+    // count) keeps their hashes (Traffic::reusing).
     let traffic: Memo<SharedTraffic> = Memo::new(move |previous: Option<&SharedTraffic>| {
         workload.track();
         let fresh = scenario.with_untracked(ShardingScenario::traffic);
