@@ -488,3 +488,35 @@ fn resizing_a_hash_ring_keeps_its_change_meaningful() {
     assert_eq!((r.nodes.len(), r.change.clone()), (2, None));
     assert_eq!(r.next_name(), "cache-3:11211");
 }
+
+#[path = "support/presets.rs"]
+mod support;
+
+/// Every preset of every family validates, round-trips through JSON and a
+/// link, and runs to the committed bytes (`tests/web.rs` checks the same
+/// lines in wasm32); every article block parses to the committed scenario.
+/// Regenerate with `UPDATE_FIXTURES=1 cargo test --test scenario`.
+#[test]
+fn every_preset_and_block_matches_its_digest() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/presets.digest");
+    let cli = |args: &[&str]| {
+        let out = sdp(args);
+        assert!(out.status.success(), "sdp {args:?}");
+        format!("sdp {} {:016x}", args.join(" "), xxhash_rust::xxh64::xxh64(&out.stdout, 0))
+    };
+    let lines = support::preset_lines()
+        .into_iter()
+        .chain(support::block_lines())
+        .chain([cli(&["presets"]), cli(&["widgets"])])
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &lines).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    for (got, want) in lines.lines().zip(expected.lines()) {
+        assert_eq!(got, want);
+    }
+    assert_eq!(lines.lines().count(), expected.lines().count(), "presets and blocks listed");
+}

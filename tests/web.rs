@@ -253,6 +253,22 @@ fn runs_are_byte_identical_to_native() {
     }
 }
 
+#[path = "support/presets.rs"]
+mod support;
+
+/// Every preset of every family and every article block gives in wasm32 the
+/// bytes the native run committed in tests/fixtures/presets.digest.
+#[wasm_bindgen_test]
+fn every_preset_and_block_matches_the_native_digest() {
+    let expected = include_str!("fixtures/presets.digest");
+    let lines: Vec<String> = support::preset_lines().into_iter().chain(support::block_lines()).collect();
+    for (got, want) in lines.iter().zip(expected.lines()) {
+        assert_eq!(got, want);
+    }
+    // The digest's last lines are the CLI's, which only the native test runs.
+    assert_eq!(lines.len(), expected.lines().filter(|l| !l.starts_with("sdp ")).count());
+}
+
 fn button(root: &Element, text: &str) -> HtmlElement {
     all(root, "button")
         .into_iter()

@@ -31,6 +31,21 @@ pub fn named(widget: &str, name: &str) -> Option<Scenario> {
     }
 }
 
+/// Every preset of every family in this build, as `(kind, name, scenario)`,
+/// family by family and each in menu order.
+pub fn all() -> Vec<(&'static str, &'static str, Scenario)> {
+    let lists: [(&str, &[(&str, &str)]); 4] = [
+        ("rate-limiter", &RATE_LIMITER),
+        ("circuit-breaker", &CIRCUIT_BREAKER),
+        ("hash-ring", &HASH_RING),
+        ("sharding", &SHARDING),
+    ];
+    lists
+        .into_iter()
+        .flat_map(|(kind, list)| list.iter().filter_map(move |(name, _)| Some((kind, *name, named(kind, name)?))))
+        .collect()
+}
+
 /// Preset names with a one-line description, in menu order.
 pub const RATE_LIMITER: [(&str, &str); 6] = [
     ("default", "10,000 bursty requests against GCRA, token bucket and sliding counter"),
