@@ -9,9 +9,6 @@
 mod front_matter;
 // The scenario code the app uses, compiled into the build script too.
 #[allow(dead_code)]
-#[path = "src/num.rs"]
-mod num;
-#[allow(dead_code)]
 #[path = "src/scenario/mod.rs"]
 mod scenario;
 #[allow(dead_code)]
@@ -118,7 +115,6 @@ fn main() {
     println!("cargo:rerun-if-changed=src/content/front_matter.rs");
     println!("cargo:rerun-if-changed=src/scenario");
     println!("cargo:rerun-if-changed=src/sim");
-    println!("cargo:rerun-if-changed=src/num.rs");
     let dir = Path::new("articles");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("articles/ exists")

@@ -4,7 +4,6 @@
 //! * [`sim`] — the engines: pure, deterministic, browser-free.
 //! * [`scenario`] — the one versioned format shared by URLs, export, the CLI and tests.
 //! * [`content`] — the article catalog, rendered from Markdown at build time.
-//! * [`num`] — decimal text without the platform's float printer.
 //! * [`ui`] — shared UI parts (charts, controls, theme) and their pure geometry.
 //! * [`widgets`] — one Leptos component family per engine.
 //! * [`router`] — the app's small router (History API, link interception).
@@ -13,7 +12,6 @@
 pub mod app;
 pub mod content;
 pub mod element;
-pub mod num;
 pub mod router;
 pub mod scenario;
 pub mod sim;

@@ -237,7 +237,7 @@ proptest! {
     #[test]
     fn damaged_hash_ring_documents_never_panic(cut in 0usize..600, at in 0usize..600, c in proptest::char::range(' ', '~'), huge in any::<bool>()) {
         let mut s = presets::hash_ring("remove-node").unwrap();
-        s.keys = playground::sim::ring::run::KeySet::Uniform { count: 50 };
+        s.keys = playground::sim::hash_ring::run::KeySet::Uniform { count: 50 };
         let mut text = Scenario::HashRing(s).to_json();
         if huge {
             text = text.replacen("65537", "18446744073709551615", 1);
@@ -324,7 +324,7 @@ fn cli_runs_a_circuit_breaker_scenario() {
 #[test]
 fn cli_runs_a_hash_ring_scenario() {
     let mut s = presets::hash_ring("add-node").unwrap();
-    s.keys = playground::sim::ring::run::KeySet::Uniform { count: 10_000 };
+    s.keys = playground::sim::hash_ring::run::KeySet::Uniform { count: 10_000 };
     let dir = std::env::temp_dir().join(format!("sdp-ring-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("ring.json");
@@ -472,13 +472,13 @@ proptest! {
 
 #[test]
 fn resizing_a_hash_ring_keeps_its_change_meaningful() {
-    use playground::sim::ring::run::Change;
+    use playground::sim::hash_ring::run::Change;
     let mut s = presets::hash_ring("add-node").unwrap();
     s.resize(12);
     let names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
     assert_eq!(names[10..], ["cache-11:11211", "cache-12:11211"]);
     // The node the change adds had to make way: it takes the next free name.
-    assert_eq!(s.change, Some(Change::Add(playground::sim::ring::Node::new("cache-13:11211"))));
+    assert_eq!(s.change, Some(Change::Add(playground::sim::hash_ring::Node::new("cache-13:11211"))));
     let mut r = presets::hash_ring("remove-node").unwrap();
     r.resize(3);
     assert_eq!(r.change, Some(Change::Remove("cache-3:11211".into())));

@@ -181,7 +181,7 @@ async fn a_breaker_link_reopens_the_same_run() {
         let runs = s.run_on(&trial, 200).unwrap();
         runs.iter().map(|r| r.summary_until(&trial.attempts, at, s.duration_ms * 1_000_000)).collect::<Vec<_>>()
     };
-    let check = |el: &HtmlElement, want: &[playground::sim::breaker::run::BreakerSummary]| {
+    let check = |el: &HtmlElement, want: &[playground::sim::circuit_breaker::run::BreakerSummary]| {
         let rows = summary_rows(el);
         for (row, w) in rows.iter().zip(want) {
             assert_eq!(row[1..5], [w.calls, w.reached, w.dependency_failures, w.failed_fast].map(|n| n.to_string()));
@@ -198,7 +198,7 @@ async fn a_breaker_link_reopens_the_same_run() {
         panic!("the link is not a circuit-breaker scenario")
     };
     let mut changed = s.clone();
-    changed.dependency.set_from(playground::sim::breaker::run::Phase::down(20_000));
+    changed.dependency.set_from(playground::sim::circuit_breaker::run::Phase::down(20_000));
     assert_eq!(linked, changed);
     drop(handle);
 
@@ -343,7 +343,7 @@ async fn a_broken_widget_block_shows_an_error_box() {
 /// numbers the engine gives for the same change.
 #[wasm_bindgen_test]
 async fn breaking_the_dependency_opens_the_breaker() {
-    use playground::sim::breaker::run::Phase;
+    use playground::sim::circuit_breaker::run::Phase;
     let el = container();
     let b = block::parse("kind: circuit-breaker\nbreakers: count\ndependency: healthy\ntitle: Break it").unwrap();
     let Scenario::CircuitBreaker(mut expected) = b.scenario.clone() else { panic!("not a breaker block") };
@@ -374,7 +374,8 @@ async fn breaking_the_dependency_opens_the_breaker() {
     assert_eq!(phases, "from 0 s: 2% fail, 40 ms; from 10 s: down, 1000 ms");
     expected.dependency.set_from(Phase::down(10_000));
     let run = expected.run(200).unwrap().remove(0);
-    let opened = run.transitions.iter().find(|t| t.to == playground::sim::breaker::State::Open).expect("it opens").at;
+    let opened =
+        run.transitions.iter().find(|t| t.to == playground::sim::circuit_breaker::State::Open).expect("it opens").at;
 
     // At the moment it opens, the diagram lights OPEN and the edge into it.
     set_input(&scrub, &opened.div_ceil(1_000_000).to_string(), "input");
@@ -398,8 +399,8 @@ async fn breaking_the_dependency_opens_the_breaker() {
 
 #[wasm_bindgen_test]
 async fn adding_a_node_updates_the_histogram_and_the_moved_keys() {
-    use playground::sim::ring::run::Change;
-    use playground::sim::ring::Node;
+    use playground::sim::hash_ring::run::Change;
+    use playground::sim::hash_ring::Node;
     let el = container();
     let start = presets::hash_ring("add-node").unwrap();
     let scenario = Scenario::HashRing(start.clone());
@@ -560,7 +561,7 @@ async fn changing_a_scheme_changes_the_shard_histogram() {
     let rows = summary_rows(&el);
     assert_eq!(rows[0][0], "Hash modulo 4");
     let mut expected = start.clone();
-    expected.schemes[0] = playground::sim::shard::run::SchemeConfig::HashMod { shards: 4 };
+    expected.schemes[0] = playground::sim::sharding::run::SchemeConfig::HashMod { shards: 4 };
     let p = &expected.run().unwrap()[0].before;
     assert_eq!(rows[0][1], playground::ui::format::number(p.hottest_over_mean));
 }

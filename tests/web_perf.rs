@@ -129,7 +129,7 @@ async fn breaker_widget_with_100_000_calls() {
 /// node change in a hash-ring widget costs). Target: within 150 ms.
 #[wasm_bindgen_test]
 fn ring_node_change_with_a_million_keys() {
-    use playground::sim::ring::{Algorithm, KeyHash, Node, Placement};
+    use playground::sim::hash_ring::{Algorithm, KeyHash, Node, Placement};
     let perf = web_sys::window().unwrap().performance().unwrap();
     let texts: Vec<String> = (0..1_000_000).map(|i| format!("key:{i}")).collect();
     let t0 = perf.now();
@@ -167,8 +167,8 @@ fn ring_node_change_with_a_million_keys() {
 /// Target: within 100 ms for every scheme.
 #[wasm_bindgen_test]
 fn sharding_a_million_keys_under_every_scheme() {
-    use playground::sim::rng::Rng;
-    use playground::sim::shard::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::kernel::rng::Rng;
+    use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
     let perf = web_sys::window().unwrap().performance().unwrap();
     let workload = Workload {
         keys: Keys::Uniform { max: 1 << 40 },
@@ -211,7 +211,7 @@ fn sharding_a_million_keys_under_every_scheme() {
             })
             .fold(f64::MAX, f64::min)
     };
-    use playground::sim::shard::router::HashFamily;
+    use playground::sim::sharding::router::HashFamily;
     for family in
         [HashFamily::Vitess, HashFamily::Mongo, HashFamily::Ketama, HashFamily::Postgres, HashFamily::XxHash64]
     {

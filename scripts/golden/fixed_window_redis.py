@@ -14,7 +14,7 @@ old windows on Redis's own clock; its ttl is W (rounded up to whole seconds)
 plus 60 s so that no key can expire in real time while a case runs, which
 therefore never changes a decision.
 
-Usage: python3 scripts/golden/fixed_window_redis.py > tests/golden/ratelimit/fixed_window_redis.json
+Usage: python3 scripts/golden/fixed_window_redis.py > tests/golden/rate_limiter/fixed_window_redis.json
 """
 
 import os
@@ -116,7 +116,7 @@ def main():
     ref = ("redis-server %s (Debian redis-server %s) running INCRBY key:<floor(now/W)> cost + EXPIRE "
            "in MULTI/EXEC; clock = trace instant supplied by the client" % version)
     sys.stdout.write(render(
-        ref, "python3 scripts/golden/fixed_window_redis.py > tests/golden/ratelimit/fixed_window_redis.json",
+        ref, "python3 scripts/golden/fixed_window_redis.py > tests/golden/rate_limiter/fixed_window_redis.json",
         cases))
 
 

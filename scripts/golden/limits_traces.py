@@ -26,7 +26,7 @@ exact answer, "reference_differs_at" lists the indices and
 first such difference (the states differ from there on), so every other
 expectation is limits' own answer.
 
-Usage: python3 scripts/golden/limits_traces.py > tests/golden/ratelimit/limits.json
+Usage: python3 scripts/golden/limits_traces.py > tests/golden/rate_limiter/limits.json
 """
 
 import datetime as dt
@@ -209,7 +209,7 @@ def main():
            "clock frozen by time-machine %s (travel(2024-01-01T00:00:00Z, tick=False), move_to)"
            % (limits.__version__, time_machine_version()))
     sys.stdout.write(render(
-        ref, "python3 scripts/golden/limits_traces.py > tests/golden/ratelimit/limits.json",
+        ref, "python3 scripts/golden/limits_traces.py > tests/golden/rate_limiter/limits.json",
         cases))
 
 

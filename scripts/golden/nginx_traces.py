@@ -19,7 +19,7 @@ is computed from it as nginx does in ngx_http_limit_req_account():
 nodelay cases are additionally replayed without dry run and the HTTP status
 (200 / 429) must agree with the dry-run decision, else the script aborts.
 
-Usage: python3 scripts/golden/nginx_traces.py > tests/golden/ratelimit/nginx.json
+Usage: python3 scripts/golden/nginx_traces.py > tests/golden/rate_limiter/nginx.json
 """
 
 import http.client
@@ -371,7 +371,7 @@ def main():
            "+ $limit_req_status, excess read from the error log"
            % (ver.replace("nginx version: ", ""), deb("nginx-light"), deb("libfaketime")))
     sys.stdout.write(render(
-        ref, "bash scripts/golden/nginx_traces.sh > tests/golden/ratelimit/nginx.json", out))
+        ref, "bash scripts/golden/nginx_traces.sh > tests/golden/rate_limiter/nginx.json", out))
 
 
 if __name__ == "__main__":

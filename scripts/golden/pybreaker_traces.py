@@ -6,7 +6,7 @@ breaker's state afterwards. Calls are sequential, as pybreaker's lock makes
 them.
 
     python3 -m venv /tmp/pyb-venv && /tmp/pyb-venv/bin/pip install pybreaker==1.4.1 time-machine==3.6.0
-    /tmp/pyb-venv/bin/python scripts/golden/pybreaker_traces.py > tests/golden/breaker/pybreaker.json
+    /tmp/pyb-venv/bin/python scripts/golden/pybreaker_traces.py > tests/golden/circuit_breaker/pybreaker.json
 """
 
 import json
@@ -83,7 +83,7 @@ def main():
     print(json.dumps({
         "reference": f"pybreaker {pybreaker.__version__ if hasattr(pybreaker, '__version__') else '1.4.1'} "
                      "CircuitBreaker, clock frozen with time-machine 3.6.0 (tick=False); sequential calls",
-        "regenerate": "/tmp/pyb-venv/bin/python scripts/golden/pybreaker_traces.py > tests/golden/breaker/pybreaker.json",
+        "regenerate": "/tmp/pyb-venv/bin/python scripts/golden/pybreaker_traces.py > tests/golden/circuit_breaker/pybreaker.json",
         "cases": cases,
     }, indent=1))
 

@@ -9,7 +9,7 @@ every hit counted, allow iff count <= limit); a difference aborts the run.
 Traces with sub-millisecond instants are skipped (Date.now() has whole-ms
 resolution).
 
-Usage: bash scripts/golden/rate_limiter_flexible_traces.sh > tests/golden/ratelimit/rate_limiter_flexible.json
+Usage: bash scripts/golden/rate_limiter_flexible_traces.sh > tests/golden/rate_limiter/rate_limiter_flexible.json
 (the .sh installs the npm packages into a temporary directory and runs this
 with NODE_PATH pointing there).
 """
@@ -69,7 +69,7 @@ def main():
            % (v["rate-limiter-flexible"], v["@sinonjs/fake-timers"], v["node"]))
     sys.stdout.write(render(
         ref, "bash scripts/golden/rate_limiter_flexible_traces.sh > "
-             "tests/golden/ratelimit/rate_limiter_flexible.json", cases))
+             "tests/golden/rate_limiter/rate_limiter_flexible.json", cases))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Regenerate every rate-limiter golden file in tests/golden/ratelimit/.
+# Regenerate every rate-limiter golden file in tests/golden/rate_limiter/.
 # Prerequisites (fresh Debian 12):
 #   apt-get update && apt-get install -y nginx-light faketime redis-server nodejs npm python3 python3-venv
 #   python3 -m venv /tmp/golden-venv && . /tmp/golden-venv/bin/activate && pip install limits==5.8.0 time-machine==3.6.0
-# Run from anywhere; writes into the repository's tests/golden/ratelimit/.
+# Run from anywhere; writes into the repository's tests/golden/rate_limiter/.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="$root/tests/golden/ratelimit"
+out="$root/tests/golden/rate_limiter"
 mkdir -p "$out"
 cd "$root"
 bash scripts/golden/nginx_traces.sh > "$out/nginx.json.tmp" && mv "$out/nginx.json.tmp" "$out/nginx.json"

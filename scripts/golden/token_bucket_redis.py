@@ -25,7 +25,7 @@ engine's). Where they differ, "expect" holds the exact answer,
 the trace is cut right after that request. "tokens_after" is the token count
 the script stored after each request (Lua double, 17 significant digits).
 
-Usage: python3 scripts/golden/token_bucket_redis.py > tests/golden/ratelimit/token_bucket_redis.json
+Usage: python3 scripts/golden/token_bucket_redis.py > tests/golden/rate_limiter/token_bucket_redis.json
 """
 
 import os
@@ -198,7 +198,7 @@ def main():
            "(Stripe-style continuous refill, scripts/golden/token_bucket_redis.py); "
            "clock = `now` argument in seconds supplied by the client" % version)
     sys.stdout.write(render(
-        ref, "python3 scripts/golden/token_bucket_redis.py > tests/golden/ratelimit/token_bucket_redis.json",
+        ref, "python3 scripts/golden/token_bucket_redis.py > tests/golden/rate_limiter/token_bucket_redis.json",
         cases))
 
 

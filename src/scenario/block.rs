@@ -17,10 +17,10 @@
 
 use super::presets;
 use super::{CircuitBreakerScenario, RateLimiterScenario, Scenario, View};
-use crate::sim::breaker::run::{BreakerConfig, Dependency, SCRIPTS};
-use crate::sim::breaker::WindowType;
-use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
-use crate::sim::traffic::{Traffic, MAX_DURATION_MS};
+use crate::sim::circuit_breaker::run::{BreakerConfig, Dependency, SCRIPTS};
+use crate::sim::circuit_breaker::WindowType;
+use crate::sim::kernel::traffic::{Traffic, MAX_DURATION_MS};
+use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
 
 /// A parsed widget block: the starting scenario and an optional caption.
 #[derive(Clone, Debug, PartialEq)]
@@ -447,8 +447,8 @@ pub const PLACEMENT_NAMES: [&str; 7] = ["modulo", "ketama", "ring", "jump", "ren
 /// re-weighted node's weight.
 #[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
 fn hash_ring(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
-    use crate::sim::ring::run::{Change, KeySet, Variant};
-    use crate::sim::ring::Node;
+    use crate::sim::hash_ring::run::{Change, KeySet, Variant};
+    use crate::sim::hash_ring::Node;
     for (line, key, _) in pairs {
         if !HASH_RING_KEYS.contains(key) {
             return Err(format!(
@@ -507,10 +507,10 @@ fn hash_ring(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     }
     if let Some((line, v)) = get("nodes") {
         let n: usize = number(line, "nodes", v)?;
-        if n == 0 || n > crate::sim::ring::run::MAX_NODES {
+        if n == 0 || n > crate::sim::hash_ring::run::MAX_NODES {
             return Err(format!(
                 "line {line}: nodes must be between 1 and {}, not {n}",
-                crate::sim::ring::run::MAX_NODES
+                crate::sim::hash_ring::run::MAX_NODES
             ));
         }
         s.resize(n);
@@ -601,7 +601,7 @@ pub const SHARDING_KEYS: [&str; 16] = [
 /// (`none`, `add-shard`, `split-hottest`) and the inspected query's first key.
 #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
 fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
-    use crate::sim::shard::run::{Keys, Reshard, SchemeConfig, SCHEME_NAMES};
+    use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig, SCHEME_NAMES};
     for (line, key, _) in pairs {
         if !SHARDING_KEYS.contains(key) {
             return Err(format!(
@@ -634,7 +634,7 @@ fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     if let Some((line, v)) = get("countries") {
         s.workload.countries = match v {
             "none" => Vec::new(),
-            "example" => crate::sim::shard::region::example_countries(),
+            "example" => crate::sim::sharding::region::example_countries(),
             _ => return Err(format!("line {line}: `countries` is none or example, not `{v}`")),
         };
     }
@@ -646,8 +646,8 @@ fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     }
     if let Some((line, v)) = get("reads") {
         s.workload.reads = match v {
-            "uniform" => crate::sim::shard::run::Reads::Uniform,
-            "recent" => crate::sim::shard::run::Reads::Recent,
+            "uniform" => crate::sim::sharding::run::Reads::Uniform,
+            "recent" => crate::sim::sharding::run::Reads::Recent,
             _ => return Err(format!("line {line}: `reads` is uniform or recent, not `{v}`")),
         };
     }
@@ -850,8 +850,8 @@ mod tests {
 
     #[test]
     fn hash_ring_blocks_set_placements_nodes_keys_and_the_change() {
-        use crate::sim::ring::run::{Change, KeySet, Variant};
-        use crate::sim::ring::Node;
+        use crate::sim::hash_ring::run::{Change, KeySet, Variant};
+        use crate::sim::hash_ring::Node;
         let s = hr("kind: hash-ring\nplacements: ring, bounded-loads\npoints: 8\nfactor: 150\nnodes: 5\nkeys: zipf\ncount: 1000\ndistinct: 100\nchange: remove 2\nseed: 7");
         assert_eq!(s.variants, [Variant::Ring { points: 8 }, Variant::BoundedLoads { factor: 150 }]);
         assert_eq!(s.nodes.len(), 5);
@@ -901,7 +901,7 @@ mod tests {
 
     #[test]
     fn sharding_blocks_set_the_workload_the_schemes_and_the_reshard() {
-        use crate::sim::shard::run::{Keys, Reshard, SchemeConfig};
+        use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig};
         assert_eq!(sh("kind: sharding"), presets::sharding("default").unwrap());
         let s = sh("kind: sharding\nkeys: zipf\ndistinct: 500\nrows: 20000\nschemes: range, mongo, directory\n\
                     shards: 5\nservers: 2\nreshard: add-shard\nrange_width: 10\ninspect: 42\nseed: 9");

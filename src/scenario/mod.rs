@@ -10,16 +10,16 @@ pub mod lz;
 pub mod presets;
 pub mod url;
 
-use crate::sim::breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial};
-use crate::sim::breaker::State;
-use crate::sim::ratelimit::run::{run_lane, LaneRun};
-use crate::sim::ratelimit::LimiterConfig;
-use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES, MAX_RING_POINTS};
-use crate::sim::ring::{maglev, validate_nodes, KeyHash, Node};
-use crate::sim::rng::Rng;
-use crate::sim::shard::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
-use crate::sim::time::{ms_to_ns, MS};
-use crate::sim::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
+use crate::sim::circuit_breaker::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial};
+use crate::sim::circuit_breaker::State;
+use crate::sim::hash_ring::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES, MAX_RING_POINTS};
+use crate::sim::hash_ring::{maglev, validate_nodes, KeyHash, Node};
+use crate::sim::kernel::rng::Rng;
+use crate::sim::kernel::time::{ms_to_ns, MS};
+use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
+use crate::sim::rate_limiter::run::{run_lane, LaneRun};
+use crate::sim::rate_limiter::LimiterConfig;
+use crate::sim::sharding::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
 use serde::{Deserialize, Serialize};
 
 /// The format version this build writes and reads. Older versions are
@@ -402,7 +402,7 @@ impl View {
     pub fn validate(&self) -> Result<(), String> {
         match self.time_ms {
             Some(t) if !t.is_finite() || t < 0.0 => {
-                Err(format!("view.time_ms must be a time ≥ 0, not {}", crate::num::decimal(t, 3)))
+                Err(format!("view.time_ms must be a time ≥ 0, not {}", crate::sim::kernel::num::decimal(t, 3)))
             }
             _ => Ok(()),
         }
@@ -570,7 +570,7 @@ pub struct RunReport<'a> {
 #[derive(Serialize)]
 pub struct LaneReport<'a> {
     pub limiter: &'a LimiterConfig,
-    pub summary: crate::sim::ratelimit::run::Summary,
+    pub summary: crate::sim::rate_limiter::run::Summary,
     pub decisions: Vec<DecisionReport>,
 }
 
@@ -600,7 +600,7 @@ pub fn run_to_csv(scenario: &Scenario) -> Result<String, String> {
             for (i, lane) in s.run(1)?.iter().enumerate() {
                 for d in &lane.decisions {
                     let delay = match d.outcome {
-                        crate::sim::ratelimit::Outcome::Delayed(w) => w.to_string(),
+                        crate::sim::rate_limiter::Outcome::Delayed(w) => w.to_string(),
                         _ => String::new(),
                     };
                     let _ = writeln!(
@@ -611,7 +611,7 @@ pub fn run_to_csv(scenario: &Scenario) -> Result<String, String> {
                         d.at,
                         d.cost,
                         d.outcome.name(),
-                        crate::num::decimal(d.level, 6)
+                        crate::sim::kernel::num::decimal(d.level, 6)
                     );
                 }
             }
@@ -639,7 +639,7 @@ pub fn run_to_csv(scenario: &Scenario) -> Result<String, String> {
             csv.push_str("placement,algorithm,node,weight_before,weight_after,keys_before,keys_after\n");
             let after = s.change.as_ref().map(|c| c.apply(&s.nodes)).transpose()?;
             let now = after.as_deref().unwrap_or(&s.nodes);
-            let lines = crate::sim::ring::run::node_lines(&s.nodes, s.change.as_ref(), now);
+            let lines = crate::sim::hash_ring::run::node_lines(&s.nodes, s.change.as_ref(), now);
             let field = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
             for (i, run) in s.run()?.iter().enumerate() {
                 for line in &lines {
@@ -709,7 +709,7 @@ pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
                                 cost: d.cost,
                                 outcome: d.outcome.name(),
                                 delay_ns: match d.outcome {
-                                    crate::sim::ratelimit::Outcome::Delayed(w) => Some(w),
+                                    crate::sim::rate_limiter::Outcome::Delayed(w) => Some(w),
                                     _ => None,
                                 },
                                 state: d.level,
@@ -804,7 +804,7 @@ pub struct BreakerReport<'a> {
 #[derive(Serialize)]
 pub struct BreakerLaneReport<'a> {
     pub breaker: &'a BreakerConfig,
-    pub summary: crate::sim::breaker::run::BreakerSummary,
+    pub summary: crate::sim::circuit_breaker::run::BreakerSummary,
     pub transitions: Vec<TransitionReport>,
     pub calls: Vec<CallReport>,
 }

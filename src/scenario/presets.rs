@@ -5,14 +5,14 @@ use super::{
     CircuitBreakerScenario, HashRingScenario, HashRingTag, RateLimiterScenario, ShardingScenario, ShardingTag, View,
     VERSION,
 };
-use crate::sim::breaker::consecutive::ConsecutiveConfig;
-use crate::sim::breaker::run::{BreakerConfig, Dependency, Phase};
-use crate::sim::breaker::{Config, WindowType};
-use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
-use crate::sim::ring::run::{Change, KeySet, Variant};
-use crate::sim::ring::Node;
-use crate::sim::shard::run::{Keys, Reshard, SchemeConfig, Workload};
-use crate::sim::traffic::{Arrival, Traffic};
+use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
+use crate::sim::circuit_breaker::run::{BreakerConfig, Dependency, Phase};
+use crate::sim::circuit_breaker::{Config, WindowType};
+use crate::sim::hash_ring::run::{Change, KeySet, Variant};
+use crate::sim::hash_ring::Node;
+use crate::sim::kernel::traffic::{Arrival, Traffic};
+use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
+use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig, Workload};
 
 use super::Scenario;
 
@@ -386,7 +386,7 @@ pub fn sharding(name: &str) -> Option<ShardingScenario> {
         ),
         "regions" => {
             let mut s = sharding_scenario(Keys::Sequential, vec![vitess, SchemeConfig::HashMod { shards: 4 }], None);
-            s.workload.countries = crate::sim::shard::region::example_countries();
+            s.workload.countries = crate::sim::sharding::region::example_countries();
             s.schemes.insert(0, SchemeConfig::named("region", 4, &s.schemes[1], &s.workload));
             s
         }

@@ -1,16 +1,13 @@
-//! The engines: pure, deterministic simulations of real algorithms.
+//! The engines: pure, deterministic simulations of real algorithms, one
+//! folder per widget family, over the shared parts in [`kernel`].
 //!
 //! Nothing here touches the browser or the wall clock. Time is simulated in
-//! integer nanoseconds ([`time::Nanos`]) and all randomness comes from one
-//! seeded [`rng::Rng`] per run, so the same scenario gives byte-identical
+//! integer nanoseconds ([`kernel::time::Nanos`]) and all randomness comes from one
+//! seeded [`kernel::rng::Rng`] per run, so the same scenario gives byte-identical
 //! results natively, in wasm32 and in the CLI.
 
-pub mod breaker;
-pub mod md5;
-pub mod ratelimit;
-pub mod ring;
-pub mod rng;
-pub mod shard;
-pub mod sort;
-pub mod time;
-pub mod traffic;
+pub mod circuit_breaker;
+pub mod hash_ring;
+pub mod kernel;
+pub mod rate_limiter;
+pub mod sharding;

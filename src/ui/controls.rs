@@ -1,6 +1,6 @@
 //! Labelled, keyboard-operable form controls shared by every widget.
 
-use crate::num::decimal;
+use crate::sim::kernel::num::decimal;
 use leptos::prelude::*;
 
 /// Applies edit `f` to a copy of the scenario in `scenario` and keeps it only
@@ -40,7 +40,7 @@ pub fn NumberControl(
     on_change: Callback<f64>,
 ) -> impl IntoView {
     let parse = move |text: String| {
-        if let Some(v) = crate::num::parse(&text) {
+        if let Some(v) = crate::sim::kernel::num::parse(&text) {
             on_change.run(v);
         }
     };

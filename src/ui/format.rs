@@ -1,6 +1,6 @@
 //! Number and time formatting for labels and summaries.
 
-use crate::sim::time::Nanos;
+use crate::sim::kernel::time::Nanos;
 
 /// A simulated time as seconds with up to three decimals: `12.5 s`.
 pub fn seconds(ns: Nanos) -> String {
@@ -33,7 +33,7 @@ pub fn number(x: f64) -> String {
         2
     };
     if x.is_finite() {
-        crate::num::decimal(x, decimals)
+        crate::sim::kernel::num::decimal(x, decimals)
     } else {
         "–".into()
     }

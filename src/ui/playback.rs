@@ -3,7 +3,7 @@
 //! ([`PlaybackBar`]). The run never depends on playback: it only chooses
 //! which part of an already computed run is shown.
 
-use crate::sim::time::{Nanos, MS};
+use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::chart::r;
 use crate::ui::{browser, format};
 use leptos::prelude::*;
@@ -153,7 +153,7 @@ pub fn PlaybackBar(playback: Playback, duration: Signal<Nanos>) -> impl IntoView
             <output class="time">{move || format!("{} / {}", format::seconds(position()), format::seconds(duration.get()))}</output>
             <label class="speed">
                 "Speed "
-                <select on:change=move |ev| speed.set(crate::num::parse(&event_target_value(&ev)).unwrap_or(1.0))>
+                <select on:change=move |ev| speed.set(crate::sim::kernel::num::parse(&event_target_value(&ev)).unwrap_or(1.0))>
                     {[("0.25", 0.25), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("5", 5.0), ("10", 10.0), ("20", 20.0)]
                         .into_iter()
                         .map(|(label, s)| view! { <option value=label selected=move || speed.get() == s>{label}"×"</option> })

@@ -12,11 +12,11 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, CircuitBreakerScenario, Scenario};
-use crate::sim::breaker::consecutive::ConsecutiveConfig;
-use crate::sim::breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
-use crate::sim::breaker::{Config, WindowType};
-use crate::sim::time::{ms_to_ns, Nanos, MS};
-use crate::sim::traffic::Traffic;
+use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
+use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
+use crate::sim::circuit_breaker::{Config, WindowType};
+use crate::sim::kernel::time::{ms_to_ns, Nanos, MS};
+use crate::sim::kernel::traffic::Traffic;
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};

@@ -1,10 +1,10 @@
 //! The circuit-breaker widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run and the playhead, tested natively.
 
-use crate::sim::breaker::consecutive::ConsecutiveConfig;
-use crate::sim::breaker::run::{Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency, Unprotected};
-use crate::sim::breaker::{Config, State, Transition, WindowType};
-use crate::sim::time::{Nanos, MS};
+use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
+use crate::sim::circuit_breaker::run::{Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency, Unprotected};
+use crate::sim::circuit_breaker::{Config, State, Transition, WindowType};
+use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::chart::{line_with_gaps, nice_max, r, spans, stacked_bars};
 use crate::ui::format;
 use crate::ui::html::escape;
@@ -491,7 +491,7 @@ pub fn summary_table(
 mod tests {
     use super::*;
     use crate::scenario::presets;
-    use crate::sim::breaker::run::Trial;
+    use crate::sim::circuit_breaker::run::Trial;
 
     fn outage() -> (Vec<BreakerRun>, Vec<BreakerConfig>, Trial) {
         let s = presets::circuit_breaker("outage").unwrap();

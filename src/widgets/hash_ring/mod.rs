@@ -14,9 +14,9 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, HashRingScenario, Scenario};
-use crate::sim::ring::bounded::FACTOR_RANGE;
-use crate::sim::ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
-use crate::sim::ring::{KeyHash, Node};
+use crate::sim::hash_ring::bounded::FACTOR_RANGE;
+use crate::sim::hash_ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
+use crate::sim::hash_ring::{KeyHash, Node};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::share::{self, LaneDownloads, ShareBar};
 use crate::ui::{rerun_changed, LaneCache, Shared};

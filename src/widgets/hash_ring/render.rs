@@ -1,8 +1,8 @@
 //! The hash-ring widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::ring::run::{node_lines, Change, Variant, VariantRun};
-use crate::sim::ring::Node;
+use crate::sim::hash_ring::run::{node_lines, Change, Variant, VariantRun};
+use crate::sim::hash_ring::Node;
 use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;

@@ -11,10 +11,10 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, RateLimiterScenario, Scenario};
-use crate::sim::ratelimit::run::{LaneRun, Summary};
-use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
-use crate::sim::time::{ms_to_ns, Nanos, MS};
-use crate::sim::traffic::{Arrival, Traffic};
+use crate::sim::kernel::time::{ms_to_ns, Nanos, MS};
+use crate::sim::kernel::traffic::{Arrival, Traffic};
+use crate::sim::rate_limiter::run::{LaneRun, Summary};
+use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};

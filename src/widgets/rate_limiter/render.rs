@@ -1,9 +1,9 @@
 //! The rate-limiter widget's charts and tables as HTML/SVG text: pure
 //! functions of a run, redrawn only when the run changes.
 
-use crate::sim::ratelimit::run::{LaneRun, Summary};
-use crate::sim::ratelimit::{Algorithm, LimiterConfig, NginxDelay};
-use crate::sim::time::{Nanos, MS};
+use crate::sim::kernel::time::{Nanos, MS};
+use crate::sim::rate_limiter::run::{LaneRun, Summary};
+use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
 use crate::ui::chart::{band, line, nice_max, r, stacked_bars};
 use crate::ui::format;
 use crate::ui::html::escape;
@@ -101,7 +101,7 @@ pub fn data_table(lane: &LaneRun, bin_ns: Nanos) -> String {
     for (i, chunk) in lane.bins.chunks(per_row).enumerate() {
         let lo = chunk.iter().map(|b| b.level_min).fold(f64::INFINITY, f64::min);
         let hi = chunk.iter().map(|b| b.level_max).fold(0.0, f64::max);
-        let sum = |f: fn(&crate::sim::ratelimit::run::Bin) -> u32| chunk.iter().map(f).sum::<u32>();
+        let sum = |f: fn(&crate::sim::rate_limiter::run::Bin) -> u32| chunk.iter().map(f).sum::<u32>();
         let _ = write!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}–{}</td></tr>",

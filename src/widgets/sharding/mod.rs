@@ -9,7 +9,7 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, Scenario, ShardingScenario};
-use crate::sim::shard::run::{
+use crate::sim::sharding::run::{
     run_scheme, Keys, Reads, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES,
 };
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
@@ -154,7 +154,7 @@ pub fn ShardingWidget(
                         ]
                         value=Signal::derive(move || scenario.with(|s| if s.workload.countries.is_empty() { "none" } else { "example" }.to_string()))
                         on_change=Callback::new(move |v: String| {
-                            let countries = if v == "example" { crate::sim::shard::region::example_countries() } else { Vec::new() };
+                            let countries = if v == "example" { crate::sim::sharding::region::example_countries() } else { Vec::new() };
                             edit(&|s| s.workload.countries = countries.clone());
                         })
                     />
@@ -279,7 +279,7 @@ pub fn ShardingWidget(
                                     }
                                     // A region scheme routes by country: give the users the example's.
                                     if s.workload.countries.is_empty() && s.schemes.iter().any(|c| c.name() == "region") {
-                                        s.workload.countries = crate::sim::shard::region::example_countries();
+                                        s.workload.countries = crate::sim::sharding::region::example_countries();
                                     }
                                 });
                             }) remove=Callback::new(move |_| {

@@ -1,7 +1,7 @@
 //! The sharding widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::shard::run::{Reshard, SchemeConfig, SchemeRun, Traffic};
+use crate::sim::sharding::run::{Reshard, SchemeConfig, SchemeRun, Traffic};
 use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;
@@ -68,7 +68,7 @@ pub fn bars_svg(run: &SchemeRun, asked: &[usize]) -> String {
     let total: u64 = now.rows.iter().sum();
     let mean = total as f64 / now.rows.len().max(1) as f64;
     let max = nice_max(now.rows.iter().chain(&run.before.rows).copied().max().unwrap_or(0) as f64);
-    let rows = |p: &crate::sim::shard::run::Placement, i: usize| p.rows.get(i).copied().unwrap_or(0) as f64;
+    let rows = |p: &crate::sim::sharding::run::Placement, i: usize| p.rows.get(i).copied().unwrap_or(0) as f64;
     // A shard glows when its load, its rows and the reads it answers, is over 1.5× the mean load.
     let load = |i: usize| rows(now, i) + now.reads.as_ref().and_then(|r| r.get(i)).copied().unwrap_or(0) as f64;
     let mean_load = (0..now.rows.len()).map(load).sum::<f64>() / now.rows.len().max(1) as f64;

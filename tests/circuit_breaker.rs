@@ -1,0 +1,795 @@
+//! The Resilience4j circuit breaker: boundary cases of its state machine and
+//! scenarios ported from Resilience4j's own tests (see
+//! `tests/golden/circuit_breaker/SCENARIOS.md` for their source), plus property tests
+//! of the state machine's guarantees.
+
+use playground::sim::circuit_breaker::{CircuitBreaker, Config, State, WindowType};
+use playground::sim::kernel::time::{Nanos, MS, SEC};
+use proptest::prelude::*;
+
+fn count_based(size: u32, min: u32) -> Config {
+    Config {
+        sliding_window_size: size,
+        minimum_number_of_calls: min,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 2,
+        ..Config::default()
+    }
+}
+
+/// Makes a call at `at` that takes `took` and fails or succeeds; returns whether it was permitted.
+fn call(cb: &mut CircuitBreaker, at: Nanos, took: Nanos, failed: bool) -> bool {
+    if !cb.try_acquire(at) {
+        return false;
+    }
+    let changed_before = cb.transitions().len();
+    let changed = if failed { cb.on_error(at + took, took) } else { cb.on_success(at + took, took) };
+    // A result reports a change exactly when it made one.
+    assert_eq!(changed, cb.transitions().len() > changed_before, "at {at}");
+    true
+}
+
+#[test]
+fn opens_when_the_failure_rate_reaches_the_threshold_exactly() {
+    // 50 % threshold, window 4, minimum 4: f s f s is exactly 50 % and trips (≥, not >).
+    let mut cb = CircuitBreaker::new(count_based(4, 4), 0);
+    for (i, failed) in [true, false, true].into_iter().enumerate() {
+        assert!(call(&mut cb, i as u64 * MS, 0, failed));
+        assert_eq!(cb.state(i as u64 * MS), State::Closed);
+        assert_eq!(cb.failure_rate(i as u64 * MS), -1.0, "below the minimum number of calls");
+    }
+    assert!(call(&mut cb, 3 * MS, 0, false));
+    assert_eq!(cb.state(3 * MS), State::Open);
+    assert_eq!(cb.failure_rate(3 * MS), 50.0);
+    assert_eq!(cb.totals(3 * MS).calls, 4);
+}
+
+#[test]
+fn stays_closed_below_the_minimum_and_below_the_threshold() {
+    // Four failures: 100 %, but fewer than the minimum of five calls.
+    let mut cb = CircuitBreaker::new(count_based(10, 5), 0);
+    for i in 0..4 {
+        assert!(call(&mut cb, i * MS, 0, true));
+    }
+    assert_eq!(cb.state(4 * MS), State::Closed);
+    assert_eq!(cb.failure_rate(4 * MS), -1.0);
+    // The fifth call makes 4 failures in 5 calls, 80 %: it opens.
+    assert!(call(&mut cb, 4 * MS, 0, false));
+    assert_eq!(cb.state(4 * MS), State::Open);
+
+    // Five successes, then four failures: at most 4 in 9, 44.4 %, below 50 %.
+    let mut cb = CircuitBreaker::new(count_based(10, 5), 0);
+    for (i, failed) in [false, false, false, false, false, true, true, true, true].into_iter().enumerate() {
+        assert!(call(&mut cb, i as u64 * MS, 0, failed));
+    }
+    assert_eq!(cb.state(9 * MS), State::Closed);
+    assert_eq!(cb.failure_rate(9 * MS), 400.0 / 9.0);
+}
+
+#[test]
+fn count_window_minimum_is_capped_by_the_window_size() {
+    // minimumNumberOfCalls 100 (the default) with a window of 3: three failures trip it.
+    let mut cb = CircuitBreaker::new(Config { sliding_window_size: 3, ..count_based(3, 100) }, 0);
+    for i in 0..3 {
+        call(&mut cb, i * MS, 0, true);
+    }
+    assert_eq!(cb.state(3 * MS), State::Open);
+}
+
+#[test]
+fn rates_are_f32_as_in_resilience4j() {
+    // 1 failure in 3 calls is 33.333332 in f32; a threshold of 33.333332 trips where f64 maths would not.
+    let config = Config { failure_rate_threshold: 100.0 / 3.0, ..count_based(3, 3) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    for (i, failed) in [true, false, false].into_iter().enumerate() {
+        call(&mut cb, i as u64 * MS, 0, failed);
+    }
+    assert_eq!(cb.state(3 * MS), State::Open);
+}
+
+#[test]
+fn slow_means_strictly_longer_than_the_threshold() {
+    let config = Config { slow_call_duration_threshold_ms: 100, slow_call_rate_threshold: 50.0, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config.clone(), 0);
+    call(&mut cb, 0, 100 * MS, false);
+    call(&mut cb, SEC, 100 * MS, false);
+    assert_eq!(cb.totals(2 * SEC).slow, 0, "exactly at the threshold is not slow");
+    assert_eq!(cb.state(2 * SEC), State::Closed);
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 100 * MS + 1, false);
+    call(&mut cb, SEC, 0, false);
+    assert_eq!(cb.slow_call_rate(2 * SEC), 50.0);
+    assert_eq!(cb.state(2 * SEC), State::Open, "slow successes trip the breaker too");
+}
+
+#[test]
+fn open_waits_until_strictly_after_the_wait_duration() {
+    let mut cb = CircuitBreaker::new(count_based(2, 2), 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert_eq!(cb.state(0), State::Open);
+    assert!(!cb.try_acquire(5 * SEC), "exactly at openedAt + wait is still OPEN");
+    assert_eq!(cb.not_permitted(), 1);
+    assert_eq!(cb.state(5 * SEC), State::Open);
+    assert!(cb.try_acquire(5 * SEC + 1), "one nanosecond later the call is the first trial");
+    assert_eq!(cb.state(5 * SEC + 1), State::HalfOpen);
+}
+
+#[test]
+fn half_open_permits_its_trial_calls_and_decides_on_them() {
+    let mut cb = CircuitBreaker::new(count_based(2, 2), 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    let t = 6 * SEC;
+    assert!(cb.try_acquire(t));
+    assert!(cb.try_acquire(t));
+    assert!(!cb.try_acquire(t), "only two trial calls");
+    assert_eq!(cb.not_permitted(), 1);
+    cb.on_success(t, 0);
+    assert_eq!(cb.state(t), State::HalfOpen, "one result of two: no decision yet");
+    cb.on_success(t, 0);
+    assert_eq!(cb.state(t), State::Closed);
+    assert_eq!(cb.totals(t).calls, 0, "CLOSED starts with fresh metrics");
+    let states: Vec<(State, State)> = cb.transitions().iter().map(|x| (x.from, x.to)).collect();
+    assert_eq!(
+        states,
+        [(State::Closed, State::Open), (State::Open, State::HalfOpen), (State::HalfOpen, State::Closed)]
+    );
+}
+
+#[test]
+fn a_failed_trial_reopens_for_another_wait() {
+    let mut cb = CircuitBreaker::new(count_based(2, 2), 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    let t = 6 * SEC;
+    call(&mut cb, t, 0, true);
+    call(&mut cb, t, 0, false);
+    assert_eq!(cb.state(t), State::Open, "50 % of the trial failed");
+    assert!(!cb.try_acquire(t + 5 * SEC));
+    assert!(cb.try_acquire(t + 5 * SEC + 1));
+}
+
+#[test]
+fn open_keeps_recording_calls_that_were_in_flight() {
+    let mut cb = CircuitBreaker::new(count_based(4, 2), 0);
+    assert!(cb.try_acquire(0)); // a slow call, still running
+    call(&mut cb, MS, 0, true);
+    call(&mut cb, 2 * MS, 0, true);
+    assert_eq!(cb.state(2 * MS), State::Open);
+    cb.on_success(3 * SEC, 3 * SEC);
+    assert_eq!(cb.totals(3 * SEC).calls, 3, "the late success is recorded in OPEN's metrics");
+    assert_eq!(cb.state(3 * SEC), State::Open);
+}
+
+#[test]
+fn a_call_permitted_while_closed_counts_in_the_half_open_trial() {
+    let config = Config { permitted_number_of_calls_in_half_open_state: 1, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    assert!(cb.try_acquire(0)); // permitted while CLOSED; finishes much later
+    call(&mut cb, MS, 0, true);
+    call(&mut cb, 2 * MS, 0, true);
+    assert!(cb.try_acquire(6 * SEC)); // HALF_OPEN's one trial
+    cb.on_success(7 * SEC, 7 * SEC); // the old call finishes first and decides the trial
+    assert_eq!(cb.state(7 * SEC), State::Closed);
+}
+
+#[test]
+fn automatic_transition_happens_at_exactly_the_wait() {
+    let config = Config { automatic_transition_from_open_to_half_open: true, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert_eq!(cb.state(5 * SEC - 1), State::Open);
+    assert_eq!(cb.state(5 * SEC), State::HalfOpen);
+    assert_eq!(cb.transitions()[1].at, 5 * SEC);
+}
+
+#[test]
+fn max_wait_in_half_open_reopens_without_a_decision() {
+    let config = Config { max_wait_duration_in_half_open_state_ms: 2_000, ..count_based(2, 2) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert!(cb.try_acquire(6 * SEC));
+    assert_eq!(cb.state(8 * SEC - 1), State::HalfOpen);
+    assert_eq!(cb.state(8 * SEC), State::Open);
+    // The new OPEN period counts from the automatic transition at 8 s.
+    assert!(!cb.try_acquire(13 * SEC));
+    assert!(cb.try_acquire(13 * SEC + 1));
+}
+
+#[test]
+fn time_window_forgets_failures_from_idle_seconds() {
+    let config = Config { sliding_window_type: WindowType::TimeBased, sliding_window_size: 10, ..count_based(10, 3) };
+    let mut cb = CircuitBreaker::new(config, 0);
+    call(&mut cb, 0, 0, true);
+    call(&mut cb, 0, 0, true);
+    assert_eq!(cb.totals(9 * SEC + 999 * MS).calls, 2);
+    // Ten seconds later the two failures have rolled out; a third failure alone is below the minimum.
+    call(&mut cb, 10 * SEC, 0, true);
+    assert_eq!(cb.totals(10 * SEC).calls, 1);
+    assert_eq!(cb.state(10 * SEC), State::Closed);
+    assert_eq!(cb.failure_rate(10 * SEC), -1.0);
+}
+
+#[test]
+fn forced_transitions() {
+    let mut cb = CircuitBreaker::new(count_based(4, 4), 0);
+    cb.transition_to_open(SEC);
+    assert!(!cb.try_acquire(2 * SEC));
+    cb.transition_to_half_open(3 * SEC);
+    assert!(cb.try_acquire(3 * SEC));
+    cb.transition_to_closed(4 * SEC);
+    assert_eq!(cb.state(4 * SEC), State::Closed);
+    assert_eq!(cb.transitions().len(), 3);
+}
+
+#[test]
+fn config_validation_names_the_field() {
+    assert!(Config::default().validate().is_ok());
+    let bad = Config { failure_rate_threshold: 0.0, ..Config::default() };
+    assert!(bad.validate().unwrap_err().starts_with("failure_rate_threshold must be greater than 0"));
+    let bad = Config { sliding_window_size: 0, ..Config::default() };
+    assert!(bad.validate().unwrap_err().starts_with("sliding_window_size must be between 1"));
+    let parsed: Config =
+        serde_json::from_str(r#"{"sliding_window_type":"time-based","sliding_window_size":5}"#).unwrap();
+    assert_eq!((parsed.sliding_window_type, parsed.minimum_number_of_calls), (WindowType::TimeBased, 100));
+    assert!(serde_json::from_str::<Config>(r#"{"sliding_window_sise":5}"#).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// On random call sequences: transitions follow only the legal edges, OPEN
+    /// never permits a call before its wait has passed, and HALF_OPEN never
+    /// permits more than its trial calls.
+    #[test]
+    fn state_machine_invariants(
+        size in 1u32..8, min in 1u32..8, permitted in 1u32..4, auto in any::<bool>(), time_based in any::<bool>(),
+        calls in prop::collection::vec((0u64..2_000, 0u64..300, any::<bool>()), 1..150),
+    ) {
+        let config = Config {
+            sliding_window_type: if time_based { WindowType::TimeBased } else { WindowType::CountBased },
+            sliding_window_size: size,
+            minimum_number_of_calls: min,
+            permitted_number_of_calls_in_half_open_state: permitted,
+            wait_duration_in_open_state_ms: 1_000,
+            slow_call_duration_threshold_ms: 200,
+            automatic_transition_from_open_to_half_open: auto,
+            ..Config::default()
+        };
+        let mut cb = CircuitBreaker::new(config, 0);
+        let mut t = 0;
+        // Trial calls per HALF_OPEN period, the period named by the transition count that began it.
+        let mut trials = std::collections::BTreeMap::new();
+        for (gap, took, failed) in calls {
+            t += gap * MS;
+            let before = cb.state(t);
+            let opened_at = cb.transitions().last().map_or(0, |x| x.at);
+            let permitted_now = cb.try_acquire(t);
+            if before == State::Open && permitted_now {
+                prop_assert!(t > opened_at + SEC, "OPEN permitted a call at {t} after opening at {opened_at}");
+            }
+            if permitted_now && cb.state(t) == State::HalfOpen {
+                let n = trials.entry(cb.transitions().len()).or_insert(0u32);
+                *n += 1;
+                prop_assert!(*n <= permitted, "{n} trial calls in one HALF_OPEN period");
+            }
+            if permitted_now {
+                let _ = if failed { cb.on_error(t, took * MS) } else { cb.on_success(t, took * MS) };
+            }
+        }
+        for x in cb.transitions() {
+            let legal = matches!((x.from, x.to),
+                (State::Closed, State::Open) | (State::Open, State::HalfOpen) | (State::HalfOpen, State::Open) | (State::HalfOpen, State::Closed));
+            prop_assert!(legal, "illegal edge {:?} -> {:?}", x.from, x.to);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios from Resilience4j's CircuitBreakerStateMachineTest, as recorded in
+// tests/golden/circuit_breaker/SCENARIOS.md (test names cited on each). Its setUp:
+// time-based window of 20 s, minimum 5 calls, failure and slow-call
+// thresholds 50 %, slow above 4 s, wait 5 s in OPEN, 4 calls in HALF_OPEN,
+// at most 1 s in HALF_OPEN. The mock clock starts on a whole second, as our
+// time 0 does.
+
+fn r4j_setup() -> CircuitBreaker {
+    CircuitBreaker::new(
+        Config {
+            sliding_window_type: WindowType::TimeBased,
+            sliding_window_size: 20,
+            minimum_number_of_calls: 5,
+            failure_rate_threshold: 50.0,
+            slow_call_rate_threshold: 50.0,
+            slow_call_duration_threshold_ms: 4_000,
+            wait_duration_in_open_state_ms: 5_000,
+            permitted_number_of_calls_in_half_open_state: 4,
+            max_wait_duration_in_half_open_state_ms: 1_000,
+            ..Config::default()
+        },
+        0,
+    )
+}
+
+/// The test's `M(failureRate, successful, buffered, failed, notPermitted)` assertion.
+fn m(cb: &mut CircuitBreaker, now: Nanos) -> (f32, u32, u32, u32, u64) {
+    let t = cb.totals(now);
+    (cb.failure_rate(now), t.calls - t.failed, t.calls, t.failed, cb.not_permitted())
+}
+
+#[test]
+fn r4j_should_open_after_failure_rate_threshold_exceeded() {
+    let mut cb = r4j_setup();
+    assert!(cb.try_acquire(0));
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 0, 0, 0));
+    cb.on_error(0, 0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 1, 1, 0));
+    assert!(cb.try_acquire(0));
+    cb.on_error(0, 0);
+    assert!(cb.try_acquire(0));
+    cb.on_error(0, 0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 3, 3, 0));
+    assert!(cb.try_acquire(0));
+    cb.on_success(0, 0);
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Closed, (-1.0, 1, 4, 3, 0)));
+    cb.on_success(0, 0);
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Open, (60.0, 2, 5, 3, 0)));
+    assert!(!cb.try_acquire(0));
+    assert_eq!(m(&mut cb, 0), (60.0, 2, 5, 3, 1), "OPEN keeps CLOSED's metrics and counts the refusal there");
+}
+
+#[test]
+fn r4j_should_open_after_failure_rate_threshold_exceeded_2() {
+    let mut cb = r4j_setup();
+    for (s, failed) in [(0, false), (1, false), (2, false), (3, true), (4, true)] {
+        if failed {
+            cb.on_error(s * SEC, 0);
+        } else {
+            cb.on_success(s * SEC, 0);
+        }
+    }
+    assert_eq!(cb.state(5 * SEC), State::Closed, "2 of 5 is 40 %");
+    cb.on_error(5 * SEC, 0);
+    assert_eq!(cb.state(5 * SEC), State::Open, "3 of 6 is exactly 50 %");
+}
+
+#[test]
+fn r4j_should_open_after_slow_call_rate_threshold_exceeded() {
+    let mut cb = r4j_setup();
+    for (took, failed) in [(5 * SEC, true), (5 * SEC, false), (100 * MS, true), (100 * MS, false)] {
+        assert!(cb.try_acquire(0));
+        if failed {
+            cb.on_error(0, took);
+        } else {
+            cb.on_success(0, took);
+        }
+        assert_eq!(cb.state(0), State::Closed);
+    }
+    cb.on_success(0, 5 * SEC);
+    assert_eq!(cb.state(0), State::Open);
+    assert_eq!((cb.totals(0).calls, cb.totals(0).slow, cb.slow_call_rate(0), cb.failure_rate(0)), (5, 3, 60.0, 40.0));
+}
+
+#[test]
+fn r4j_should_open_after_slow_call_rate_threshold_exceeded_using_mock_clock() {
+    let mut cb = r4j_setup();
+    let mut t = 0;
+    for (took_s, state, buffered, slow) in [
+        (5, State::Closed, 1, 1),
+        (5, State::Closed, 2, 2),
+        (1, State::Closed, 3, 2),
+        (1, State::Closed, 4, 2),
+        (5, State::Open, 5, 3),
+    ] {
+        assert!(cb.try_acquire(t));
+        t += took_s * SEC;
+        cb.on_success(t, took_s * SEC);
+        assert_eq!((cb.state(t), cb.totals(t).calls, cb.totals(t).slow), (state, buffered, slow), "at {t}");
+    }
+    assert_eq!(cb.slow_call_rate(t), 60.0);
+}
+
+#[test]
+fn r4j_should_transition_to_half_open_after_wait_duration() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 0, 0, 0));
+    assert!(!cb.try_acquire(0));
+    assert!(!cb.try_acquire(3 * SEC));
+    assert_eq!((cb.state(3 * SEC), m(&mut cb, 3 * SEC)), (State::Open, (-1.0, 0, 0, 0, 2)));
+    assert!(cb.try_acquire(6 * SEC));
+    assert_eq!((cb.state(6 * SEC), m(&mut cb, 6 * SEC)), (State::HalfOpen, (-1.0, 0, 0, 0, 0)));
+}
+
+#[test]
+fn r4j_should_only_permit_four_calls_in_half_open_state() {
+    let mut cb = r4j_setup();
+    for _ in 0..2 {
+        cb.transition_to_open(0);
+        cb.transition_to_half_open(0);
+        let got: Vec<bool> = (0..6).map(|_| cb.try_acquire(0)).collect();
+        assert_eq!(got, [true, true, true, true, false, false]);
+    }
+    assert_eq!(cb.not_permitted(), 2, "refusals in HALF_OPEN count in its metrics");
+}
+
+#[test]
+fn r4j_should_transition_back_to_open_state_when_failure_rate_is_above_threshold() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    cb.transition_to_half_open(0);
+    for failed in [true, true, false] {
+        assert!(cb.try_acquire(0));
+        if failed {
+            cb.on_error(0, 0);
+        } else {
+            cb.on_success(0, 0);
+        }
+        assert_eq!(cb.state(0), State::HalfOpen);
+    }
+    assert!(cb.try_acquire(0));
+    cb.on_error(0, 0);
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Open, (75.0, 1, 4, 3, 0)));
+}
+
+#[test]
+fn r4j_should_transition_back_to_open_state_when_slow_call_rate_is_above_threshold() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    cb.transition_to_half_open(0);
+    for took in [5 * SEC, 5 * SEC, 5 * SEC, SEC] {
+        assert!(cb.try_acquire(0));
+        cb.on_success(0, took);
+    }
+    assert_eq!((cb.state(0), cb.totals(0).slow, cb.slow_call_rate(0), cb.failure_rate(0)), (State::Open, 3, 75.0, 0.0));
+}
+
+#[test]
+fn r4j_should_transition_back_to_closed_state_when_failure_is_below_threshold() {
+    let mut cb = r4j_setup();
+    cb.transition_to_open(0);
+    cb.transition_to_half_open(0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 0, 0, 0, 0));
+    for failed in [true, false, false, false] {
+        assert!(cb.try_acquire(0));
+        if failed {
+            cb.on_error(0, 0);
+        } else {
+            cb.on_success(0, 0);
+        }
+    }
+    assert!(cb.try_acquire(0));
+    assert_eq!((cb.state(0), m(&mut cb, 0)), (State::Closed, (-1.0, 0, 0, 0, 0)));
+    cb.on_success(0, 0);
+    assert_eq!(m(&mut cb, 0), (-1.0, 1, 1, 0, 0));
+}
+
+/// SlidingTimeWindowMetricsTest: a call at 0.8 s is still counted at 4.8 s
+/// and gone at 5.8 s with a 5 s window (whole epoch seconds).
+#[test]
+fn r4j_time_window_counts_whole_epoch_seconds() {
+    let mut w = playground::sim::circuit_breaker::window::Window::time(5, 0);
+    w.record(800 * MS, playground::sim::circuit_breaker::window::Totals::one(false, false));
+    assert_eq!(w.totals(4800 * MS).calls, 1);
+    assert_eq!(w.totals(5800 * MS).calls, 0);
+}
+
+// ---------------------------------------------------------------------------
+// The consecutive-failures breaker against pybreaker 1.4.1 itself:
+// tests/golden/circuit_breaker/pybreaker.json, made by scripts/golden/pybreaker_traces.py.
+
+#[derive(serde::Deserialize)]
+struct PyGolden {
+    reference: String,
+    regenerate: String,
+    cases: Vec<PyCase>,
+}
+
+#[derive(serde::Deserialize)]
+struct PyCase {
+    name: String,
+    breaker: playground::sim::circuit_breaker::consecutive::ConsecutiveConfig,
+    calls: Vec<(u64, bool)>,
+    expect: Vec<PyExpect>,
+}
+
+#[derive(serde::Deserialize)]
+struct PyExpect {
+    reached: bool,
+    state: String,
+}
+
+#[test]
+fn consecutive_breaker_matches_pybreaker() {
+    use playground::sim::circuit_breaker::consecutive::ConsecutiveBreaker;
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/circuit_breaker/pybreaker.json"))
+            .unwrap();
+    let golden: PyGolden = serde_json::from_str(&text).unwrap();
+    assert!(golden.reference.starts_with("pybreaker 1.4.1") && !golden.regenerate.is_empty());
+    assert!(golden.cases.len() >= 10);
+    for case in &golden.cases {
+        let mut cb = ConsecutiveBreaker::new(case.breaker.clone());
+        for (i, ((at_ms, fails), want)) in case.calls.iter().zip(&case.expect).enumerate() {
+            let now = at_ms * MS;
+            let reached = cb.try_acquire(now);
+            if reached {
+                if *fails {
+                    cb.on_error(now)
+                } else {
+                    cb.on_success(now)
+                }
+            }
+            let state = match cb.state() {
+                State::Closed => "closed",
+                State::Open => "open",
+                State::HalfOpen => "half-open",
+            };
+            assert_eq!((reached, state), (want.reached, want.state.as_str()), "{} — call {i} at {at_ms} ms", case.name);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Runs: a caller's traffic through a breaker to a dependency that changes.
+
+use playground::sim::circuit_breaker::consecutive::ConsecutiveConfig;
+use playground::sim::circuit_breaker::run::{draw, run_breaker, BreakerConfig, Dependency, Phase};
+use playground::sim::kernel::rng::Rng;
+use playground::sim::kernel::traffic::Traffic;
+
+/// 10 calls a second for 60 s; the dependency answers in 20 ms, fails every
+/// call from 10 s to 30 s, then recovers.
+fn outage() -> (Vec<playground::sim::kernel::traffic::Request>, Vec<playground::sim::circuit_breaker::run::Attempt>) {
+    let requests = Traffic::Steady { rps: 10.0, cost: 1 }.generate(60 * SEC, &mut Rng::new(1));
+    let phase = |at_ms, failure_rate| Phase { at_ms, failure_rate, latency_ms: 20, slow_rate: 0.0, slow_latency_ms: 0 };
+    let dependency = Dependency { phases: vec![phase(0, 0.0), phase(10_000, 1.0), phase(30_000, 0.0)] };
+    dependency.validate().unwrap();
+    let attempts = draw(&requests, &dependency, &mut Rng::new(7));
+    (requests, attempts)
+}
+
+/// The Resilience4j breaker the outage runs use: a 10-call window deciding
+/// from 10 calls, 5 s open, 3 trial calls.
+fn outage_breaker() -> BreakerConfig {
+    BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 10,
+        minimum_number_of_calls: 10,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 3,
+        ..Config::default()
+    })
+}
+
+fn edges(run: &playground::sim::circuit_breaker::run::BreakerRun) -> Vec<(u64, State, State)> {
+    run.transitions.iter().map(|t| (t.at / MS, t.from, t.to)).collect()
+}
+
+#[test]
+fn resilience4j_through_a_hard_outage() {
+    use State::*;
+    let (requests, attempts) = outage();
+    let config = outage_breaker();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    // Five failures (10.0–10.4 s) make the last ten calls 50 % failed when the
+    // fifth returns at 10.42 s. Each wait ends strictly after 5 s; three trials
+    // decide each HALF_OPEN; the trials after 30 s succeed.
+    assert_eq!(
+        edges(&run),
+        [
+            (10_420, Closed, Open),
+            (15_500, Open, HalfOpen),
+            (15_720, HalfOpen, Open),
+            (20_800, Open, HalfOpen),
+            (21_020, HalfOpen, Open),
+            (26_100, Open, HalfOpen),
+            (26_320, HalfOpen, Open),
+            (31_400, Open, HalfOpen),
+            (31_620, HalfOpen, Closed),
+        ]
+    );
+    let s = run.summary;
+    assert_eq!((s.calls, s.reached, s.failed_fast, s.dependency_failures), (600, 400, 200, 14));
+    assert_eq!(s.time_in_state_ns.iter().sum::<u64>(), 60 * SEC);
+    assert_eq!(s.time_in_state_ns[2], 4 * 220 * MS, "four half-open trials of 220 ms each");
+    assert_eq!(s.mean_latency_without_breaker_ns, 20 * MS);
+    assert_eq!(s.mean_latency_ns, 20 * MS * 400 / 600);
+}
+
+#[test]
+fn consecutive_breaker_through_the_same_outage() {
+    use State::*;
+    let (requests, attempts) = outage();
+    let config =
+        BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    // pybreaker's timeout is inclusive and its half-open state decides on the first result.
+    assert_eq!(
+        edges(&run),
+        [
+            (10_420, Closed, Open),
+            (15_500, Open, HalfOpen),
+            (15_520, HalfOpen, Open),
+            (20_600, Open, HalfOpen),
+            (20_620, HalfOpen, Open),
+            (25_700, Open, HalfOpen),
+            (25_720, HalfOpen, Open),
+            (30_800, Open, HalfOpen),
+            (30_820, HalfOpen, Closed),
+        ]
+    );
+    assert_eq!(run.summary.dependency_failures, 5 + 3);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Every call either reaches the dependency or fails fast; a call fails
+    /// fast only while the breaker is not closed; the same inputs give the
+    /// same run; the time in each state adds up to the run.
+    #[test]
+    fn runs_account_for_every_call(seed in any::<u64>(), rate in 0.0f64..1.0, rps in 1.0f64..40.0) {
+        let requests = Traffic::Poisson { rps, cost: 1 }.generate(30 * SEC, &mut Rng::new(seed));
+        let dependency = Dependency { phases: vec![Phase { at_ms: 0, failure_rate: rate, latency_ms: 50, slow_rate: 0.2, slow_latency_ms: 2_000 }] };
+        let attempts = draw(&requests, &dependency, &mut Rng::new(seed ^ 1));
+        let config = BreakerConfig::Resilience4j(Config {
+            sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_000,
+            permitted_number_of_calls_in_half_open_state: 2, slow_call_duration_threshold_ms: 1_000, ..Config::default()
+        });
+        let a = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
+        let b = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
+        prop_assert_eq!(&a.calls, &b.calls);
+        prop_assert_eq!(a.summary.reached + a.summary.failed_fast, requests.len() as u64);
+        prop_assert!(a.calls.iter().all(|c| c.reached || c.state != State::Closed));
+        prop_assert_eq!(a.summary.time_in_state_ns.iter().sum::<u64>(), 30 * SEC);
+    }
+}
+
+#[test]
+fn transitions_name_the_rates_that_decided_them() {
+    let (requests, attempts) = outage();
+    let config = outage_breaker();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    assert_eq!(run.decided_by.len(), run.transitions.len());
+    // Five failures in ten calls open it; each failed trial is 3 of 3; the
+    // passing trial is 0 of 3. Waits that end are time's doing, not a result's.
+    assert_eq!(run.decided_by[0], Some((50.0, 0.0)));
+    assert_eq!(run.decided_by[1], None);
+    assert_eq!(run.decided_by[2], Some((100.0, 0.0)));
+    assert_eq!(run.decided_by[8], Some((0.0, 0.0)));
+    let consecutive = BreakerConfig::Consecutive(ConsecutiveConfig::default());
+    let run = run_breaker(&consecutive, &requests, &attempts, 60 * SEC, 0).unwrap();
+    assert!(run.decided_by.iter().all(Option::is_none));
+}
+
+#[test]
+fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
+    use playground::sim::circuit_breaker::run::Bin;
+    let (requests, attempts) = outage();
+    let config = outage_breaker();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60).unwrap();
+    assert_eq!(run.bins.len(), 60);
+    // Second 9: ten healthy calls; the ten calls of the last second fill the window, all succeeded.
+    assert_eq!(run.bins[9], Bin { ok: 10, slow: 0, failed: 0, rejected: 0, gauge: [0.0, 0.0] });
+    // Second 10: five calls fail before it opens at 10.42 s; the rest fail fast;
+    // OPEN keeps CLOSED's window, which stands at 50 %.
+    assert_eq!(run.bins[10], Bin { ok: 0, slow: 0, failed: 5, rejected: 5, gauge: [50.0, 0.0] });
+    // Second 15: the wait ends at 15.4 s; three trials fail, the rest fail fast;
+    // back in OPEN with the trial's window of three failures.
+    assert_eq!(run.bins[15], Bin { ok: 0, slow: 0, failed: 3, rejected: 7, gauge: [100.0, 0.0] });
+    // Ten calls have finished by 1 s; at 0.5 s only five had, too few for a rate (−1).
+    assert_eq!(run.bins[0].gauge, [0.0, 0.0]);
+    let halves = run_breaker(&config, &requests, &attempts, 60 * SEC, 120).unwrap();
+    assert_eq!(halves.bins[0].gauge, [-1.0, -1.0]);
+    assert_eq!(halves.bins[1].gauge, [0.0, 0.0]);
+    let total: u32 = run.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
+    assert_eq!(total as usize, requests.len());
+    let rejected: u32 = run.bins.iter().map(|b| b.rejected).sum();
+    assert_eq!(u64::from(rejected), run.summary.failed_fast);
+}
+
+#[test]
+fn summaries_and_states_up_to_the_playhead() {
+    use State::*;
+    let (requests, attempts) = outage();
+    let config =
+        BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    assert_eq!(run.summary_until(&attempts, None, 60 * SEC), run.summary);
+    let s = run.summary_until(&attempts, Some(12 * SEC), 60 * SEC);
+    // 121 calls by 12.0 s (0.0 s to 12.0 s inclusive); opened at 10.42 s after five failures.
+    assert_eq!((s.calls, s.reached, s.failed_fast, s.dependency_failures), (121, 105, 16, 5));
+    assert_eq!(s.time_in_state_ns, [10_420 * MS, 1_580 * MS, 0]);
+    assert_eq!(run.state_at(Some(10_419 * MS)), Closed);
+    assert_eq!(run.state_at(Some(10_420 * MS)), Open);
+    assert_eq!(run.state_at(Some(15_510 * MS)), HalfOpen);
+    assert_eq!(run.state_at(None), Closed);
+}
+
+#[test]
+fn dependency_scripts_and_changes_at_the_playhead() {
+    let outage = Dependency::script("outage", 60_000).unwrap();
+    assert_eq!(outage.phases, [Phase::healthy(0), Phase::down(15_000), Phase::healthy(35_000)]);
+    assert_eq!(outage.script_name(60_000), Some("outage"));
+    assert_eq!(outage.script_name(30_000), None);
+    let flapping = Dependency::script("flapping", 60_000).unwrap();
+    let times: Vec<u64> = flapping.phases.iter().map(|p| p.at_ms).collect();
+    assert_eq!(times, [0, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000]);
+    for (name, _) in playground::sim::circuit_breaker::run::SCRIPTS {
+        Dependency::script(name, 60_000).unwrap().validate().unwrap();
+    }
+    assert!(Dependency::script("nope", 1).is_none());
+
+    // Breaking at 5 s runs into the scripted outage at 15 s, which is no
+    // change, so the dependency is next different at the recovery at 35 s.
+    let mut d = Dependency::script("outage", 60_000).unwrap();
+    d.set_from(Phase::down(5_000));
+    assert_eq!(d.next_change_after(5_000), Some(35_000));
+    // Healing at the instant of a change replaces it; the scripted recovery
+    // at 35 s then repeats the healthy phase, so nothing changes after 15 s.
+    d.set_from(Phase::healthy(15_000));
+    assert_eq!(d.phases, [Phase::healthy(0), Phase::down(5_000), Phase::healthy(15_000), Phase::healthy(35_000)]);
+    assert_eq!(d.at(14_999 * MS).failure_rate, 1.0);
+    assert_eq!(d.next_change_after(15_000), None);
+    assert_eq!(d.next_change_after(4_000), Some(5_000));
+    d.validate().unwrap();
+    // Phases beyond the longest run are refused before any arithmetic on them.
+    let far = Dependency { phases: vec![Phase::healthy(0), Phase::down(u64::MAX)] };
+    assert_eq!(far.validate().unwrap_err(), "phase 1: at_ms must be at most 3600000, not 18446744073709551615");
+    assert!(Dependency::script("outage", u64::MAX).is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Sampling the gauges at slice ends never changes what the breaker does:
+    /// a binned run makes the same calls and transitions as an unbinned one.
+    #[test]
+    fn binning_does_not_change_the_run(seed in any::<u64>(), bins in 1usize..300, time_based in any::<bool>(), automatic in any::<bool>()) {
+        let requests = Traffic::Poisson { rps: 25.0, cost: 1 }.generate(30 * SEC, &mut Rng::new(seed));
+        let dependency = Dependency::script("flapping", 30_000).unwrap();
+        let attempts = draw(&requests, &dependency, &mut Rng::new(seed ^ 2));
+        let config = BreakerConfig::Resilience4j(Config {
+            sliding_window_type: if time_based { WindowType::TimeBased } else { WindowType::CountBased },
+            sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_500,
+            permitted_number_of_calls_in_half_open_state: 2, automatic_transition_from_open_to_half_open: automatic,
+            max_wait_duration_in_half_open_state_ms: 700, ..Config::default()
+        });
+        let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
+        let binned = run_breaker(&config, &requests, &attempts, 30 * SEC, bins).unwrap();
+        prop_assert_eq!(&plain.calls, &binned.calls);
+        prop_assert_eq!(&plain.transitions, &binned.transitions);
+        prop_assert_eq!(&plain.decided_by, &binned.decided_by);
+        prop_assert_eq!(binned.bins.len(), bins);
+        let counted: u32 = binned.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
+        prop_assert_eq!(counted as usize, requests.len());
+    }
+}
+
+/// A slice that ends after an automatic OPEN → HALF_OPEN shows the trial's
+/// fresh window (no rate yet), not the rate CLOSED left behind.
+#[test]
+fn gauges_follow_automatic_transitions_within_a_slice() {
+    use playground::sim::circuit_breaker::run::Bin;
+    use playground::sim::kernel::traffic::Arrival;
+    // Ten calls at 0.0–0.9 s all fail after 10 ms, then nothing arrives.
+    let requests = Traffic::List { requests: (0..10).map(|i| Arrival(f64::from(i) * 100.0, 1)).collect() }
+        .generate(10 * SEC, &mut Rng::new(1));
+    let phase = Phase { at_ms: 0, failure_rate: 1.0, latency_ms: 10, slow_rate: 0.0, slow_latency_ms: 0 };
+    let attempts = draw(&requests, &Dependency { phases: vec![phase] }, &mut Rng::new(1));
+    let config = BreakerConfig::Resilience4j(Config {
+        sliding_window_size: 5,
+        minimum_number_of_calls: 5,
+        wait_duration_in_open_state_ms: 2_000,
+        automatic_transition_from_open_to_half_open: true,
+        ..Config::default()
+    });
+    let run = run_breaker(&config, &requests, &attempts, 10 * SEC, 10).unwrap();
+    // Opens at 0.41 s on the fifth failure; the timer moves it to HALF_OPEN at 2.41 s.
+    assert_eq!(edges(&run), [(410, State::Closed, State::Open), (2_410, State::Open, State::HalfOpen)]);
+    assert_eq!(run.bins[1], Bin { gauge: [100.0, 0.0], ..Default::default() }, "OPEN keeps CLOSED's window");
+    assert_eq!(run.bins[2].gauge, [-1.0, -1.0], "the trial's window has no results yet");
+}

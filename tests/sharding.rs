@@ -1,0 +1,694 @@
+//! Shard placement against each system's own vectors: Vitess's
+//! `hash_test.go`, MongoDB's `hasher_test.cpp` and PostgreSQL 15's
+//! `hashint8` and `hashtext` as Citus uses them (provenance in
+//! `tests/golden/sharding/README.md`).
+
+use playground::sim::sharding::*;
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn vitess_hash_vindex_matches_hash_test_go() {
+    let want = [
+        "166b40b44aba4bd6",
+        "06e7ea22ce92708f",
+        "4eb190c9a2fa169c",
+        "d2fd8867d50d2dfe",
+        "70bb023c810ca87a",
+        "f098480ac4c4be71",
+    ];
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(hex(&vitess_keyspace_id(i as u64 + 1)), *w, "key {}", i + 1);
+    }
+}
+
+mod zero_key_des {
+    use des::cipher::generic_array::GenericArray;
+    use des::cipher::{BlockEncrypt, KeyInit};
+    use playground::sim::sharding::des::encrypt_zero_key;
+    use proptest::prelude::*;
+
+    fn general_des(block: u64) -> u64 {
+        let cipher = des::Des::new(GenericArray::from_slice(&[0u8; 8]));
+        let mut b = GenericArray::clone_from_slice(&block.to_be_bytes());
+        cipher.encrypt_block(&mut b);
+        u64::from_be_bytes(b.into())
+    }
+
+    #[test]
+    fn agrees_with_a_general_des_at_the_edges() {
+        for block in [0, 1, u64::MAX, 1 << 63, 0x0123_4567_89ab_cdef, 0x8000_0000, u64::from(u32::MAX)] {
+            assert_eq!(encrypt_zero_key(block), general_des(block), "block {block:#x}");
+        }
+        // The all-zero key's best-known test: encrypting zero gives 8ca64de9c1b123a7.
+        assert_eq!(encrypt_zero_key(0), 0x8ca6_4de9_c1b1_23a7);
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_general_des(block in any::<u64>()) {
+            prop_assert_eq!(encrypt_zero_key(block), general_des(block));
+        }
+
+        #[test]
+        fn a_batch_encrypts_as_one_block_at_a_time(blocks in proptest::collection::vec(any::<u64>(), 0..40)) {
+            let one: Vec<u64> = blocks.iter().map(|&b| encrypt_zero_key(b)).collect();
+            prop_assert_eq!(playground::sim::sharding::des::encrypt_all_zero_key(&blocks), one);
+        }
+    }
+}
+
+/// The engines' MD5, which libketama's points and MongoDB's hashed values come from.
+mod md5_digest {
+    use md5::{Digest, Md5};
+    use playground::sim::kernel::md5::md5;
+    use proptest::prelude::*;
+
+    fn hex(d: [u8; 16]) -> String {
+        super::hex(&d)
+    }
+
+    #[test]
+    fn rfc_1321_test_suite() {
+        // RFC 1321, appendix A.5.
+        let suite = [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("a", "0cc175b9c0f1b6a831c399e269772661"),
+            ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+            ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+            ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "d174ab98d277d9f5a5611c2c9f419d9f"),
+            (
+                "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+                "57edf4a22be3c955ac49da2e2107b67a",
+            ),
+        ];
+        for (msg, want) in suite {
+            assert_eq!(hex(md5(msg.as_bytes())), want, "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn every_length_across_the_padding_cases() {
+        // 55 bytes pad in one block, 56 to 63 need a second; 64 and 119/120 repeat that a block on.
+        let data: Vec<u8> = (0..200u32).map(|i| (i * 37 + 11) as u8).collect();
+        for n in 0..=200 {
+            assert_eq!(md5(&data[..n]), <[u8; 16]>::from(Md5::digest(&data[..n])), "length {n}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_general_md5(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+            prop_assert_eq!(md5(&data), <[u8; 16]>::from(Md5::digest(&data)));
+        }
+
+        /// Eight messages digested side by side: each lane is its own message's digest
+        /// (up to 55 bytes, one block; longer ones are digested alone).
+        #[test]
+        fn eight_at_once_are_each_their_own(msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..70), 8)) {
+            let got = playground::sim::kernel::md5::md5_short_x8(std::array::from_fn(|i| msgs[i].as_slice()));
+            prop_assert_eq!(got, std::array::from_fn(|i| md5(&msgs[i])));
+        }
+    }
+}
+
+#[test]
+fn vitess_shards_are_half_open_hex_ranges() {
+    let (low, high) = (KeyRange::parse("-80").unwrap(), KeyRange::parse("80-").unwrap());
+    // 1 → 16…: the lower half; 4 → d2…: the upper half.
+    assert!(low.contains(&vitess_keyspace_id(1)) && !high.contains(&vitess_keyspace_id(1)));
+    assert!(high.contains(&vitess_keyspace_id(4)) && !low.contains(&vitess_keyspace_id(4)));
+    // Exactly 0x80 belongs to 80-, not to -80; 40-80 splits -80.
+    assert!(high.contains(&[0x80]) && !low.contains(&[0x80]));
+    let mid = KeyRange::parse("40-80").unwrap();
+    assert!(mid.contains(&[0x40, 0, 0]) && !mid.contains(&[0x3f, 0xff]) && !mid.contains(&[0x80]));
+    assert!(KeyRange::parse("-").unwrap().contains(&[0xff; 8]));
+    assert!(KeyRange::parse("80").is_err());
+    assert!(KeyRange::parse("8-").is_err());
+    assert!(KeyRange::parse("80-40").unwrap_err().contains("empty"));
+}
+
+#[test]
+fn mongo_hashed_keys_match_hasher_test_cpp() {
+    assert_eq!(mongo_hashed(0), 4854801880128277513);
+    assert_eq!(mongo_hashed(1), 5902408780260971510);
+    assert_eq!(mongo_hashed(42), -944302157085130861);
+    assert_eq!(mongo_hashed(-1), 1140205862565771219);
+    assert_eq!(mongo_hashed_str("abc"), 8478485326885698097);
+    // Eight at a time, from the words of the message: the same values.
+    let want = [4854801880128277513, 5902408780260971510, -944302157085130861, 1140205862565771219];
+    let eight = mongo_hashed_x8([0, 1, 42, -1, 0, 1, 42, -1]);
+    assert_eq!((&eight[..4], &eight[4..]), (&want[..], &want[..]));
+}
+
+proptest::proptest! {
+    #[test]
+    fn mongo_hashes_eight_at_a_time_as_one_at_a_time(values: [i64; 8]) {
+        proptest::prop_assert_eq!(mongo_hashed_x8(values), values.map(mongo_hashed));
+    }
+}
+
+#[test]
+fn postgres_hashes_match_postgres_15() {
+    let cases = [(0, -272711505), (1, -1905060026), (2, 1134484726), (42, 1509752520), (-1, 385747274)];
+    for (v, h) in cases {
+        assert_eq!(hashint8(v), h, "hashint8({v})");
+        // Within int4 range, hashint8 equals hashint4.
+        assert_eq!(hashint4(v as i32), h, "hashint4({v})");
+    }
+    assert_eq!(hashtext("abc"), -785388649);
+}
+
+#[test]
+fn citus_splits_the_hash_space_into_equal_intervals() {
+    // With the default 32 shards, as Citus routes the same values.
+    let shards: Vec<u32> = [0, 1, 2, 42, -1].iter().map(|&v| citus_shard(hashint8(v), 32)).collect();
+    assert_eq!(shards, [13, 1, 24, 27, 18]);
+    assert_eq!(citus_shard(i32::MIN, 32), 0);
+    assert_eq!(citus_shard(i32::MAX, 32), 31);
+    // Three shards: the last interval takes the remainder.
+    assert_eq!(citus_shard(i32::MAX, 3), 2);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn shards(names: &[&str]) -> Vec<KeyRange> {
+        names.iter().map(|n| KeyRange::parse(n).unwrap()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Shards that tile the keyspace take every key exactly once; splitting
+        /// `-80` into `-40` and `40-80` moves only keys of `-80`.
+        #[test]
+        fn every_key_routes_to_exactly_one_shard(key in any::<u64>()) {
+            let id = vitess_keyspace_id(key);
+            let before = shards(&["-80", "80-c0", "c0-"]);
+            let after = shards(&["-40", "40-80", "80-c0", "c0-"]);
+            let owners = |set: &[KeyRange]| set.iter().enumerate().filter(|(_, r)| r.contains(&id)).map(|(i, _)| i).collect::<Vec<_>>();
+            let (b, a) = (owners(&before), owners(&after));
+            prop_assert_eq!(b.len(), 1);
+            prop_assert_eq!(a.len(), 1);
+            if b[0] != 0 {
+                // Not in the split shard: the same shard, one index further along.
+                prop_assert_eq!(a[0], b[0] + 1);
+            }
+        }
+
+        /// Citus shard indices are in range and follow the hash's order.
+        #[test]
+        fn citus_shards_are_ordered_intervals(h1 in any::<i32>(), h2 in any::<i32>(), count in 1u32..256) {
+            let (s1, s2) = (citus_shard(h1, count), citus_shard(h2, count));
+            prop_assert!(s1 < count && s2 < count);
+            if h1 <= h2 { prop_assert!(s1 <= s2); }
+        }
+    }
+}
+
+mod routing {
+    use playground::sim::sharding::router::Scheme;
+    use playground::sim::sharding::KeyRange;
+    use proptest::prelude::*;
+
+    fn vitess(names: &[&str]) -> Scheme {
+        Scheme::vitess(names.iter().map(|n| KeyRange::parse(n).unwrap()).collect())
+    }
+
+    /// MongoDB's own split points: N = 4 splits at 0 and ±(2^62 − 2); N = 3 at
+    /// ±⌊(⌊(2^63 − 1) / 3⌋ · 2) / 2⌋.
+    #[test]
+    fn mongo_chunks_split_where_mongodb_splits_them() {
+        use playground::sim::sharding::router::mongo_split_points;
+        assert_eq!(mongo_split_points(4), [-(1i64 << 62) + 2, 0, (1i64 << 62) - 2]);
+        assert_eq!(mongo_split_points(3), [-3074457345618258602, 3074457345618258602]);
+        assert!(mongo_split_points(1).is_empty());
+        assert_eq!(mongo_split_points(5).len(), 4);
+        for n in (2..=300).chain([4095, 4096]) {
+            let p = mongo_split_points(n);
+            assert_eq!(p.len(), n as usize - 1, "{n} chunks");
+            assert!(p.windows(2).all(|w| w[0] < w[1]), "{n} chunks: ascending");
+        }
+        // Overlapping Vitess lists are refused: an open end must be the last.
+        assert!(vitess(&["-80", "80-", "-"]).validate().is_err());
+        assert!(vitess(&["-", "-"]).validate().is_err());
+    }
+
+    #[test]
+    fn schemes_route_known_keys() {
+        // Vitess: key 1 → 16… in -80, key 4 → d2… in 80-.
+        let v = vitess(&["-80", "80-"]);
+        v.validate().unwrap();
+        assert_eq!((v.route(1), v.route(4)), (0, 1));
+        // Citus with its default 32 shards, as in the vectors above.
+        let c = Scheme::Citus { shard_count: 32 };
+        assert_eq!([0, 1, 2, 42].map(|k| c.route(k)), [13, 1, 24, 27]);
+        // Ranges: split points 100 and 200 make three shards.
+        let r = Scheme::Range { splits: vec![100, 200] };
+        assert_eq!([0, 99, 100, 199, 200, u64::MAX].map(|k| r.route(k)), [0, 0, 1, 1, 2, 2]);
+        assert_eq!(r.shards_for_range(150, 250), [1, 2]);
+        assert_eq!(Scheme::HashMod { shards: 4 }.shards_for_range(1, 2), [0, 1, 2, 3], "a hash scheme scatters");
+        assert_eq!(r.split_at(150), Some(Scheme::Range { splits: vec![100, 150, 200] }));
+        assert!(vitess(&["-80", "90-"]).validate().is_err());
+        assert!(Scheme::Range { splits: vec![5, 5] }.validate().is_err());
+    }
+
+    fn scheme() -> impl Strategy<Value = Scheme> {
+        prop_oneof![
+            (1u32..64).prop_map(|shards| Scheme::HashMod { shards }),
+            prop::collection::btree_set(any::<u64>(), 0..20)
+                .prop_map(|s| Scheme::Range { splits: s.into_iter().collect() }),
+            (1u32..64).prop_map(Scheme::mongo),
+            (1u32..64).prop_map(|shard_count| Scheme::Citus { shard_count }),
+            Just(vitess(&["-40", "40-80", "80-c0", "c0-"])),
+        ]
+    }
+
+    /// A workload's hashes, kept per family, are each key's own hash, whether
+    /// hashed key by key (wide keys) or per value of a narrow span (Zipf's few users).
+    #[test]
+    fn a_workloads_hashes_are_its_keys_hashes() {
+        use playground::sim::kernel::rng::Rng;
+        use playground::sim::sharding::router::HashFamily;
+        use playground::sim::sharding::run::{Keys, Traffic, Workload};
+        // Every family is listed once, in the order its index gives.
+        assert!(HashFamily::ALL.iter().enumerate().all(|(i, &f)| f as usize == i));
+        // Keys of up to 20 decimal digits too: libketama's text fills its MD5 block's first six words.
+        let wide = [Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: u64::MAX }];
+        for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 7 }].into_iter().chain(wide) {
+            let t = Traffic::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
+            for f in HashFamily::ALL {
+                let want: Vec<u64> = t.keys.iter().map(|&k| f.hash(k)).collect();
+                assert_eq!(t.hashes(f), want, "{keys:?} under {f:?}");
+            }
+        }
+    }
+
+    /// A workload grown or shrunk by rows keeps the hashes of its first rows
+    /// and hashes the rest: the same hashes as computed afresh.
+    #[test]
+    fn a_workload_of_more_or_fewer_rows_reuses_the_hashes_of_its_first() {
+        use playground::sim::kernel::rng::Rng;
+        use playground::sim::sharding::router::HashFamily;
+        use playground::sim::sharding::run::{Keys, Traffic, Workload};
+        let draw = |keys: &Keys, rows| Traffic::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
+        for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
+            let before = draw(&keys, 3_000);
+            before.hashes(HashFamily::Vitess);
+            before.hashes(HashFamily::Mongo);
+            before.hashes(HashFamily::Ketama);
+            before.distinct();
+            for rows in [1_000, 3_000, 7_000] {
+                let after = draw(&keys, rows).reusing(&before);
+                assert_eq!(after, draw(&keys, rows));
+                assert_eq!(after.distinct(), draw(&keys, rows).distinct(), "{keys:?}, {rows} rows");
+                for f in [HashFamily::Vitess, HashFamily::Ketama, HashFamily::Mongo] {
+                    let want: Vec<u64> = after.keys.iter().map(|&k| f.hash(k)).collect();
+                    assert_eq!(after.hashes(f), want, "{keys:?}, {rows} rows, {f:?}");
+                }
+            }
+        }
+        // Other keys share no prefix: nothing is carried over, and the hashes are still right.
+        let other = draw(&Keys::Uniform { max: 1 << 40 }, 2_000);
+        let t = Traffic::new(&Workload::new(Keys::Uniform { max: 1 << 40 }, 2_000), &mut Rng::new(10)).reusing(&other);
+        assert_eq!(t.hashes(HashFamily::Vitess)[0], HashFamily::Vitess.hash(t.keys[0]));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Every key routes to one shard in range, and a point query asks exactly that shard.
+        #[test]
+        fn every_key_routes_to_one_shard(s in scheme(), key in any::<u64>()) {
+            prop_assert!(s.validate().is_ok());
+            let shard = s.route(key);
+            prop_assert!(shard < s.shard_count());
+            prop_assert_eq!(s.shards_for_range(key, key), vec![shard]);
+        }
+
+        /// Range partitioning asks exactly the shards whose ranges overlap the query.
+        #[test]
+        fn range_queries_touch_exactly_the_overlapping_shards(
+            splits in prop::collection::btree_set(0u64..1_000, 1..10), a in 0u64..1_100, b in 0u64..1_100
+        ) {
+            let splits: Vec<u64> = splits.into_iter().collect();
+            let s = Scheme::Range { splits: splits.clone() };
+            let (lo, hi) = (a.min(b), a.max(b));
+            let bounds: Vec<(u64, u64)> = (0..=splits.len()).map(|i| {
+                let start = if i == 0 { 0 } else { splits[i - 1] };
+                let end = splits.get(i).copied().unwrap_or(u64::MAX);
+                (start, end)
+            }).collect();
+            let overlapping: Vec<usize> = bounds.iter().enumerate().filter(|(_, (start, end))| *start <= hi && lo < *end).map(|(i, _)| i).collect();
+            prop_assert_eq!(s.shards_for_range(lo, hi), overlapping);
+        }
+
+        /// Splitting a range moves only rows of that range: every other key
+        /// keeps its range (its index shifts by one past the split).
+        #[test]
+        fn a_split_moves_only_rows_of_the_split_range(
+            splits in prop::collection::btree_set(0u64..1_000_000, 1..10), at in 0u64..1_000_000, key in 0u64..1_000_000
+        ) {
+            let s = Scheme::Range { splits: splits.into_iter().collect() };
+            if let Some(after) = s.split_at(at) {
+                let split_shard = s.route(at);
+                let (b, a) = (s.route(key), after.route(key));
+                if b != split_shard {
+                    prop_assert_eq!(a, if b > split_shard { b + 1 } else { b });
+                } else {
+                    prop_assert!(a == b || a == b + 1);
+                }
+            }
+        }
+    }
+}
+
+mod resharding {
+    use playground::sim::kernel::rng::Rng;
+    use playground::sim::sharding::run::{run_scheme, Keys, Reshard, SchemeConfig, Traffic, Workload};
+    use proptest::prelude::*;
+
+    fn keys(n: usize, seed: u64) -> Traffic {
+        let w = Workload {
+            keys: Keys::Uniform { max: 1 << 40 },
+            rows: n,
+            range_queries: 0,
+            range_width: 1,
+            countries: Vec::new(),
+            ..Workload::new(Keys::Sequential, 0)
+        };
+        Traffic::new(&w, &mut Rng::new(seed))
+    }
+
+    /// A new server takes whole chunks: 16 MongoDB chunks on 4 servers, then
+    /// 5, leave 4, 3, 3, 3 and 3 on the servers, so the newcomer holds 3/16 of the
+    /// rows, all of them taken from the others, and no key re-hashes.
+    #[test]
+    fn a_new_server_takes_whole_chunks() {
+        let ks = keys(64_000, 3);
+        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4) };
+        let run = run_scheme(&mongo, &ks, Some(&Reshard::AddShard)).unwrap();
+        let after = run.after.unwrap();
+        assert_eq!(after.rows.len(), 5);
+        assert_eq!(run.rows_moved, after.rows[4], "every moved row went to the new server");
+        assert_eq!(run.shards_gaining, 1);
+        let share = run.rows_moved as f64 / 64_000.0;
+        assert!((share - 3.0 / 16.0).abs() < 0.02, "moved {share}");
+        // Without servers to add, MongoDB's chunks have nowhere to go: the change does not apply.
+        let alone =
+            run_scheme(&SchemeConfig::Mongo { chunks: 4, servers: None }, &ks, Some(&Reshard::AddShard)).unwrap();
+        assert!(alone.after.is_none());
+        assert!(run_scheme(&SchemeConfig::Citus { shard_count: 4, nodes: Some(5) }, &ks, None).is_err());
+        // Timestamps that would overflow are refused, even from 0.
+        let w = Workload {
+            keys: Keys::Timestamps { start_ms: 0, step_ms: 1 << 63 },
+            rows: 3,
+            range_queries: 0,
+            range_width: 1,
+            countries: Vec::new(),
+            ..Workload::new(Keys::Sequential, 0)
+        };
+        assert!(w.validate().unwrap_err().contains("overflow"));
+    }
+
+    /// Moving one chunk moves exactly that chunk's rows, from one server to
+    /// one: MongoDB's 16 chunks on 4 servers leave 3 and 5.
+    #[test]
+    fn moving_a_chunk_moves_only_its_rows() {
+        let ks = keys(64_000, 5);
+        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4) };
+        let run = run_scheme(&mongo, &ks, Some(&Reshard::MoveChunk)).unwrap();
+        let after = run.after.as_ref().unwrap();
+        assert_eq!((run.shards_losing, run.shards_gaining), (1, 1));
+        // All four servers hold four chunks: server 1 gives its last, chunk 4, to server 2.
+        let chunk4 = ks.keys.iter().filter(|&&k| mongo.scheme().unwrap().route(k) == 3).count() as u64;
+        assert_eq!(run.rows_moved, chunk4);
+        assert_eq!(after.rows[0], run.before.rows[0] - chunk4);
+        assert_eq!(after.rows.iter().sum::<u64>(), 64_000);
+        // Not for schemes without servers to move between.
+        let hashed = run_scheme(&SchemeConfig::HashMod { shards: 4 }, &ks, Some(&Reshard::MoveChunk)).unwrap();
+        assert!(hashed.after.is_none());
+    }
+
+    /// A directory places new keys on the emptiest shard, and a new shard
+    /// takes exactly its share of keys from the fullest ones: the ideal 1/5.
+    #[test]
+    fn a_directory_moves_only_the_newcomers_share() {
+        let ks = Traffic::of((1..=100_000).collect(), Vec::new());
+        let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &ks, Some(&Reshard::AddShard)).unwrap();
+        assert_eq!(run.before.rows, [25_000; 4]);
+        assert_eq!(run.after.as_ref().unwrap().rows, [20_000; 5]);
+        assert_eq!((run.rows_moved, run.shards_gaining), (20_000, 1));
+        // A workload's range queries start at keys it wrote, so the directory names a shard for each.
+        let zipf =
+            Workload { range_queries: 500, range_width: 3, ..Workload::new(Keys::Zipf { distinct: 2_000 }, 5_000) };
+        let traffic = Traffic::new(&zipf, &mut Rng::new(5));
+        let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &traffic, None).unwrap();
+        assert!(traffic.queries.iter().all(|&(lo, hi)| !run.router.asks(lo, hi).is_empty()));
+        assert!(run.before.shards_per_query >= 1.0);
+        // A range past every key asks no shard: the directory holds none of it.
+        assert!(run.router.asks(2_001, 3_000).is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// Adding a server (Citus, MongoDB) or a ring shard moves rows only onto
+        /// the newcomer; hash modulo moves rows between old shards too.
+        #[test]
+        fn growing_moves_rows_only_to_the_new_server(seed in any::<u64>(), n in 2u32..8, per in 1u32..6) {
+            let ks = keys(5_000, seed);
+            for config in [
+                SchemeConfig::Citus { shard_count: n * per, nodes: Some(n) },
+                SchemeConfig::Mongo { chunks: n * per, servers: Some(n) },
+                SchemeConfig::Consistent { shards: n },
+                SchemeConfig::Directory { shards: n },
+            ] {
+                let run = run_scheme(&config, &ks, Some(&Reshard::AddShard)).unwrap();
+                let after = run.after.unwrap();
+                prop_assert_eq!(run.rows_moved, after.rows[n as usize], "{:?}", config);
+                prop_assert!(run.shards_gaining <= 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn consistent_routing_hashes_the_keys_decimal_text() {
+    use playground::sim::hash_ring::ketama::Continuum;
+    use playground::sim::hash_ring::Node;
+    let shards: Vec<Node> = (0..5).map(|i| Node::new(format!("shard-{i}"))).collect();
+    let ring = Continuum::new(&shards);
+    let scheme = playground::sim::sharding::router::Scheme::consistent(5);
+    for key in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+        assert_eq!(scheme.route(key), ring.locate(key.to_string().as_bytes()), "key {key}");
+    }
+}
+
+proptest::proptest! {
+    /// The consistent-hashing family hashes a key's decimal text, written
+    /// eight digits at a time: zeros inside a group and at its edges included.
+    #[test]
+    fn ketama_hashes_the_decimal_text(key: u64, digits in 0u32..20, edge in 0u64..3) {
+        use playground::sim::hash_ring::ketama::key_hash;
+        use playground::sim::sharding::router::HashFamily;
+        let round = 10u64.checked_pow(digits).map_or(key, |p| p.saturating_add(edge).saturating_sub(1));
+        for k in [key, round, key % 1_000_000_000] {
+            proptest::prop_assert_eq!(HashFamily::Ketama.hash(k), u64::from(key_hash(k.to_string().as_bytes())), "key {}", k);
+        }
+    }
+}
+
+#[test]
+fn even_vitess_shards_are_named_as_vitess_names_them() {
+    assert_eq!(vitess_even_shards(2), ["-80", "80-"]);
+    assert_eq!(vitess_even_shards(4), ["-40", "40-80", "80-c0", "c0-"]);
+    assert_eq!(vitess_even_shards(6), ["-40", "40-80", "80-c0", "c0-"], "rounded down to a power of two");
+    assert_eq!(vitess_even_shards(32)[1], "08-10");
+    // Every name parses, and the ranges tile the keyspace.
+    let ranges: Vec<KeyRange> = vitess_even_shards(16).iter().map(|n| KeyRange::parse(n).unwrap()).collect();
+    assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+}
+
+/// Vitess's region vindexes: `region_experimental_test.go`'s vectors (the
+/// region cut to 16 bits, then to its low byte for one byte) and the
+/// region-sharding guide's `region_json` table for ids 1 to 16 with its
+/// `countries.json` (provenance in `tests/golden/sharding/README.md`).
+mod region {
+    use super::hex;
+    use playground::sim::sharding::region::{region_keyspace_id, region_keyspace_prefix, EXAMPLE_REGIONS};
+    use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::vitess_keyspace_id;
+
+    #[test]
+    fn keyspace_ids_match_region_experimental_test_go() {
+        let h1 = "166b40b44aba4bd6";
+        for (region, bytes, want) in [
+            (1, 1, "01"),
+            (255, 1, "ff"),
+            (256, 1, "00"),
+            (1, 2, "0001"),
+            (255, 2, "00ff"),
+            (256, 2, "0100"),
+            (0x10000, 2, "0000"),
+        ] {
+            assert_eq!(
+                hex(&region_keyspace_id(region, 1, bytes)),
+                format!("{want}{h1}"),
+                "region {region}, {bytes} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn keyspace_ids_match_the_region_sharding_guide() {
+        let want = [
+            "01166b40b44aba4bd6",
+            "0106e7ea22ce92708f",
+            "024eb190c9a2fa169c",
+            "02d2fd8867d50d2dfe",
+            "4070bb023c810ca87a",
+            "40f098480ac4c4be71",
+            "41fb8baaad918119b8",
+            "41cc083f1e6d9e85f6",
+            "80692bb9bf752b0f58",
+            "80594764e1a2b2d98e",
+            "81aefc44491cfe474c",
+            "81d3748269b7058a0e",
+            "c062dce203c602f358",
+            "c0acbfda0d70613fc4",
+            "c16a8b56ed414942b8",
+            "c15b711bc4ceebf2ee",
+        ];
+        // Ids 1 and 2 are in the United States, 3 and 4 in Canada, and so on in the map's order.
+        for (i, w) in want.iter().enumerate() {
+            let id = i as u64 + 1;
+            let region = u64::from(EXAMPLE_REGIONS[i / 2].1);
+            let ksid = region_keyspace_id(region, id, 1);
+            assert_eq!(hex(&ksid), *w, "id {id}");
+            let prefix = region_keyspace_prefix(region, u64::from_be_bytes(vitess_keyspace_id(id)), 1);
+            assert_eq!(prefix.to_be_bytes(), ksid[..8], "id {id}: the first eight bytes");
+        }
+    }
+
+    /// Each country's rows land on the one shard whose key range holds its
+    /// region byte: two countries per shard in Vitess's example layout.
+    #[test]
+    fn each_country_lives_on_the_shard_holding_its_region() {
+        let w = Workload {
+            keys: Keys::Sequential,
+            rows: 20_000,
+            range_queries: 0,
+            range_width: 1,
+            countries: playground::sim::sharding::region::example_countries(),
+            ..Workload::new(Keys::Sequential, 0)
+        };
+        let traffic = Traffic::new(&w, &mut playground::sim::kernel::rng::Rng::new(3));
+        let region = SchemeConfig::named("region", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
+        let run = run_scheme(&region, &traffic, None).unwrap();
+        assert_eq!(run.before.shards_per_country, Some(1.0));
+        for (&k, &c) in traffic.keys.iter().zip(&traffic.country) {
+            let byte = EXAMPLE_REGIONS[usize::from(c)].1 as usize;
+            assert_eq!(run.router.locate(k), Some(byte / 64), "key {k} from {}", EXAMPLE_REGIONS[usize::from(c)].0);
+        }
+        // The rows per shard follow the countries' shares (United States 30 + Canada 5 of 100, …).
+        let share = |i: usize| run.before.rows[i] as f64 / 20_000.0;
+        assert!((share(0) - 0.35).abs() < 0.02 && (share(3) - 0.20).abs() < 0.02, "{:?}", run.before.rows);
+        // Hashing spreads every country over all four shards.
+        let hashed = run_scheme(&SchemeConfig::HashMod { shards: 4 }, &traffic, None).unwrap();
+        assert_eq!(hashed.before.shards_per_country, Some(4.0));
+        // A country missing from the map cannot be routed.
+        let SchemeConfig::Region { mut regions, shards, region_bytes } = region else { panic!() };
+        regions.retain(|r| r.country != "Japan");
+        let err = run_scheme(&SchemeConfig::Region { regions, shards, region_bytes }, &traffic, None).unwrap_err();
+        assert_eq!(err, "the region map has no entry for `Japan`, so Vitess cannot route its rows");
+    }
+}
+
+/// A read/write mix: point reads land where their rows live. Reads of the
+/// newest rows all go to the last range of a time-keyed table, and spread
+/// evenly under a hash.
+#[test]
+fn reads_follow_the_rows_they_ask_for() {
+    use playground::sim::sharding::run::{run_scheme, Keys, Reads, SchemeConfig, Traffic, Workload};
+    let w = Workload {
+        reads_per_write: 5,
+        reads: Reads::Recent,
+        ..Workload::new(Keys::Timestamps { start_ms: 0, step_ms: 1_000 }, 10_000)
+    };
+    let traffic = Traffic::new(&w, &mut playground::sim::kernel::rng::Rng::new(1));
+    let ranges = SchemeConfig::named("range", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
+    let run = run_scheme(&ranges, &traffic, None).unwrap();
+    assert_eq!(run.before.rows, [2_500; 4]);
+    assert_eq!(run.before.reads.as_deref(), Some(&[0, 0, 0, 50_000][..]));
+    // (2,500 writes + 50,000 reads) against a mean of 15,000 operations.
+    assert_eq!(run.before.busiest_load_over_mean, Some(3.5));
+    let hashed = run_scheme(&SchemeConfig::HashMod { shards: 4 }, &traffic, None).unwrap();
+    let reads = hashed.before.reads.unwrap();
+    assert!(
+        reads.iter().sum::<u64>() > 50_000 - 4 && reads.iter().all(|&r| (10_500..14_500).contains(&r)),
+        "{reads:?}"
+    );
+    // Reads of any row follow the data: five per row on every shard.
+    let uniform =
+        Traffic::new(&Workload { reads: Reads::Uniform, ..w.clone() }, &mut playground::sim::kernel::rng::Rng::new(1));
+    let run = run_scheme(&ranges, &uniform, None).unwrap();
+    assert_eq!(run.before.reads.as_deref(), Some(&[12_500; 4][..]));
+    assert_eq!(run.before.busiest_load_over_mean, Some(1.0));
+    // Without reads, no read figures.
+    let none = run_scheme(
+        &ranges,
+        &Traffic::new(&Workload::new(Keys::Sequential, 100), &mut playground::sim::kernel::rng::Rng::new(1)),
+        None,
+    )
+    .unwrap();
+    assert_eq!((none.before.reads, none.before.busiest_load_over_mean), (None, None));
+}
+
+proptest::proptest! {
+    /// The engines' radix sort orders as the standard library's stable sort
+    /// does, for keys of narrow and full width, offset anywhere (it sorts
+    /// the keys less their minimum).
+    #[test]
+    fn radix_sort_agrees_with_a_stable_sort(
+        keys in proptest::collection::vec(0u64..1 << 40, 0..600),
+        offset: u64,
+        narrow: bool,
+    ) {
+        let keys = keys.iter().map(|&k| if narrow { k % 50 } else { k.wrapping_mul(0x9e37_79b9_7f4a_7c15) });
+        let mut v: Vec<(u64, u32)> = keys.enumerate().map(|(i, k)| (k.saturating_add(offset), i as u32)).collect();
+        let mut want = v.clone();
+        want.sort_by_key(|e| e.0);
+        playground::sim::kernel::sort::radix_sort_by_key(&mut v, |e| e.0);
+        proptest::prop_assert_eq!(v, want);
+    }
+}
+
+proptest::proptest! {
+    /// A workload's distinct keys, each row's index among them and the row
+    /// that first wrote its key, as a plain map computes them: for keys that
+    /// pack beside their row in one word and for keys that span all 64 bits.
+    #[test]
+    fn distinct_keys_are_a_maps(keys in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..400), narrow: bool) {
+        use playground::sim::sharding::run::Traffic;
+        let keys: Vec<u64> = keys.iter().map(|&k| if narrow { 1_000 + k % 37 } else { k }).collect();
+        let mut first: std::collections::BTreeMap<u64, (u32, u32)> = std::collections::BTreeMap::new();
+        for (row, &k) in keys.iter().enumerate() {
+            first.entry(k).or_insert((row as u32, 0)).1 += 1;
+        }
+        let sorted: Vec<u64> = first.keys().copied().collect();
+        let traffic = Traffic::of(keys.clone(), Vec::new());
+        let d = traffic.distinct();
+        proptest::prop_assert_eq!(&d.keys, &sorted);
+        proptest::prop_assert_eq!(&d.first_of, &first.values().map(|v| v.0).collect::<Vec<_>>());
+        proptest::prop_assert_eq!(&d.rows, &first.values().map(|v| v.1).collect::<Vec<_>>());
+        let ids: Vec<u32> = keys.iter().map(|k| sorted.binary_search(k).unwrap() as u32).collect();
+        proptest::prop_assert_eq!(&d.first_row, &keys.iter().map(|k| first[k].0).collect::<Vec<_>>());
+        proptest::prop_assert_eq!(&d.ids, &ids);
+    }
+}
