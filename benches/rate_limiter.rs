@@ -74,7 +74,7 @@ fn governor_gcra(bencher: Bencher) {
 /// A whole widget run: three lanes, binned, summarised (what a slider drag costs).
 #[divan::bench]
 fn default_scenario_run(bencher: Bencher) {
-    let s = playground::scenario::presets::rate_limiter("default").unwrap();
+    let s = playground::sim::rate_limiter::presets::preset("default").unwrap();
     bencher.counter(ItemsCount::new(3 * s.requests().len())).bench_local(|| s.run(200).unwrap().len());
 }
 

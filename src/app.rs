@@ -43,7 +43,9 @@ pub fn App() -> impl IntoView {
 pub fn shows(path: &str) -> bool {
     match router::route(path) {
         Route::Article(slug) => content::find(&slug).is_none_or(|a| a.widgets.iter().all(|k| widgets::in_bundle(k))),
-        Route::Widget(kind) | Route::Embed(kind) => widgets::info(&kind).is_none() || widgets::in_bundle(&kind),
+        Route::Widget(kind) | Route::Embed(kind) => {
+            crate::scenario::family(&kind).is_none() || widgets::in_bundle(&kind)
+        }
         Route::Home | Route::NotFound => true,
     }
 }
@@ -121,7 +123,7 @@ fn Home() -> impl IntoView {
         <section class="category">
             <h2>"Widgets"</h2>
             <ul class="cards">
-                {widgets::WIDGETS.iter().map(|w| view! {
+                {crate::scenario::FAMILIES.iter().map(|w| view! {
                     <li class="card">
                         <h3><a href=format!("/widgets/{}", w.kind)>{w.title}</a></h3>
                         <p>{w.summary}</p>
@@ -220,7 +222,7 @@ fn scenario_from_query(kind: &str, encoded: Option<String>) -> Option<(Scenario,
 }
 
 fn widget_page(kind: &str, encoded: Option<String>) -> AnyView {
-    match (widgets::info(kind), scenario_from_query(kind, encoded)) {
+    match (crate::scenario::family(kind), scenario_from_query(kind, encoded)) {
         (Some(info), Some((scenario, notice))) => {
             set_title(info.title);
             view! {

@@ -23,8 +23,8 @@ thread_local! {
 /// value of a link), else its `preset`, else the widget's default; or why
 /// none of them can start this widget.
 pub fn element_scenario(kind: &str, preset: &str, scenario: &str) -> Result<Scenario, String> {
-    if widgets::info(kind).is_none() {
-        let kinds: Vec<&str> = widgets::WIDGETS.iter().map(|w| w.kind).collect();
+    if crate::scenario::family(kind).is_none() {
+        let kinds: Vec<&str> = crate::scenario::FAMILIES.iter().map(|w| w.kind).collect();
         return Err(format!("no widget kind \"{kind}\"; kinds: {}", kinds.join(", ")));
     }
     if !scenario.is_empty() {

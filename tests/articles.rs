@@ -3,7 +3,6 @@
 
 use playground::content::{self, Segment, ARTICLES};
 use playground::scenario::{block, Scenario};
-use playground::widgets;
 
 #[test]
 fn there_are_articles() {
@@ -43,7 +42,7 @@ fn every_widget_block_parses_and_is_declared() {
         }
         for w in a.widgets {
             assert!(kinds.contains(w), "{}: lists widget `{w}` but has no block for it", a.slug);
-            assert!(widgets::info(w).is_some(), "{}: unknown widget `{w}`", a.slug);
+            assert!(playground::scenario::family(w).is_some(), "{}: unknown widget `{w}`", a.slug);
         }
     }
 }
@@ -58,7 +57,7 @@ fn links_resolve() {
                 let ok = match path.split('/').collect::<Vec<_>>().as_slice() {
                     [""] => true,
                     ["articles", slug] => content::find(slug).is_some(),
-                    ["widgets" | "embed", kind] => widgets::info(kind).is_some(),
+                    ["widgets" | "embed", kind] => playground::scenario::family(kind).is_some(),
                     _ => false,
                 };
                 assert!(ok, "{}: link `{link}` goes nowhere", a.slug);

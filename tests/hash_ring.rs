@@ -297,9 +297,9 @@ proptest! {
 /// a huge prime table size, rendezvous over too many nodes × keys.
 #[test]
 fn absurd_placements_are_refused_before_any_work() {
-    use playground::scenario::{presets, Scenario};
+    use playground::scenario::Scenario;
     use playground::sim::hash_ring::run::{KeySet, Variant};
-    let mut s = presets::hash_ring("remove-node").unwrap();
+    let mut s = playground::sim::hash_ring::presets::preset("remove-node").unwrap();
     s.variants = vec![Variant::Maglev { table_size: 18446744073709551557 }];
     let t0 = std::time::Instant::now();
     assert!(Scenario::HashRing(s.clone()).validate().unwrap_err().contains("table_size must be a prime of at most"));

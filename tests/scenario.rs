@@ -6,26 +6,7 @@ use proptest::prelude::*;
 use std::process::Command;
 
 fn preset(name: &str) -> Scenario {
-    Scenario::RateLimiter(presets::rate_limiter(name).unwrap())
-}
-
-#[test]
-fn json_and_url_round_trip() {
-    for (name, _) in presets::RATE_LIMITER {
-        let s = preset(name);
-        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
-        assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
-        assert_eq!(url::decode(&url::encode(&s)).unwrap(), s);
-    }
-    for (name, _) in presets::CIRCUIT_BREAKER {
-        let s = Scenario::CircuitBreaker(presets::circuit_breaker(name).unwrap());
-        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{name}");
-        assert_eq!(url::decode(&url::encode(&s)).unwrap(), s, "{name}");
-    }
-    for (name, _) in presets::HASH_RING {
-        let s = Scenario::HashRing(presets::hash_ring(name).unwrap());
-        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{name}");
-    }
+    presets::named("rate-limiter", name).unwrap()
 }
 
 #[test]
@@ -56,11 +37,10 @@ fn unknown_fields_and_absurd_numbers_are_refused() {
 
 #[test]
 fn same_scenario_and_seed_give_identical_json() {
-    for (name, _) in presets::RATE_LIMITER {
-        let s = preset(name);
+    for (kind, name, s) in presets::all() {
         let a = scenario::run_to_json(&s).unwrap();
         let b = scenario::run_to_json(&Scenario::from_json(&s.to_json()).unwrap()).unwrap();
-        assert_eq!(a, b, "{name}");
+        assert_eq!(a, b, "{kind} {name}");
     }
 }
 
@@ -149,7 +129,7 @@ proptest! {
 
     /// Random widget blocks give a message or a valid scenario, never a panic.
     #[test]
-    fn block_parser_never_panics(lines in prop::collection::vec((prop::sample::select(block::RATE_LIMITER_KEYS.to_vec()), ".{0,12}"), 0..8)) {
+    fn block_parser_never_panics(lines in prop::collection::vec((prop::sample::select(playground::sim::rate_limiter::block::KEYS.to_vec()), ".{0,12}"), 0..8)) {
         let text: String = std::iter::once("kind: rate-limiter".to_string())
             .chain(lines.into_iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")))
             .collect::<Vec<_>>()
@@ -164,7 +144,7 @@ proptest! {
     #[test]
     fn breaker_block_parser_never_panics(
         lines in prop::collection::vec((
-            prop::sample::select(block::CIRCUIT_BREAKER_KEYS.to_vec()),
+            prop::sample::select(playground::sim::circuit_breaker::block::KEYS.to_vec()),
             prop_oneof![".{0,12}", "[0-9]{1,6}", "[0-9]{16,20}", "(count|time|consecutive)(, (count|time|consecutive))?", "(outage|slow|flapping|yes|no)"],
         ), 0..8)
     ) {
@@ -187,7 +167,7 @@ proptest! {
     #[test]
     fn hash_ring_block_parser_never_panics(
         lines in prop::collection::vec((
-            prop::sample::select(block::HASH_RING_KEYS.to_vec()),
+            prop::sample::select(playground::sim::hash_ring::block::KEYS.to_vec()),
             prop_oneof![".{0,12}", "[0-9]{1,5}", "[0-9]{16,20}", "(ring|maglev|jump|bounded-loads)(, (ketama|modulo|rendezvous))?", "(add|none|remove [0-9]{1,2}|reweight [0-9]|uniform|zipf)"],
         ), 0..8)
     ) {
@@ -211,7 +191,7 @@ proptest! {
     #[test]
     fn sharding_block_parser_never_panics(
         lines in prop::collection::vec((
-            prop::sample::select(block::SHARDING_KEYS.to_vec()),
+            prop::sample::select(playground::sim::sharding::block::KEYS.to_vec()),
             prop_oneof![".{0,12}", "[0-9]{1,5}", "[0-9]{16,20}", "(range|vitess|mongo|citus)(, (hash-mod|consistent|directory))?", "(sequential|timestamps|uniform|zipf|add-shard|split-hottest|none)"],
         ), 0..8)
     ) {
@@ -236,7 +216,7 @@ proptest! {
     /// number made huge) give a message or a scenario that runs.
     #[test]
     fn damaged_hash_ring_documents_never_panic(cut in 0usize..600, at in 0usize..600, c in proptest::char::range(' ', '~'), huge in any::<bool>()) {
-        let mut s = presets::hash_ring("remove-node").unwrap();
+        let mut s = playground::sim::hash_ring::presets::preset("remove-node").unwrap();
         s.keys = playground::sim::hash_ring::run::KeySet::Uniform { count: 50 };
         let mut text = Scenario::HashRing(s).to_json();
         if huge {
@@ -323,7 +303,7 @@ fn cli_runs_a_circuit_breaker_scenario() {
 /// new cache, about 1/11 of them.
 #[test]
 fn cli_runs_a_hash_ring_scenario() {
-    let mut s = presets::hash_ring("add-node").unwrap();
+    let mut s = playground::sim::hash_ring::presets::preset("add-node").unwrap();
     s.keys = playground::sim::hash_ring::run::KeySet::Uniform { count: 10_000 };
     let dir = std::env::temp_dir().join(format!("sdp-ring-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -473,13 +453,13 @@ proptest! {
 #[test]
 fn resizing_a_hash_ring_keeps_its_change_meaningful() {
     use playground::sim::hash_ring::run::Change;
-    let mut s = presets::hash_ring("add-node").unwrap();
+    let mut s = playground::sim::hash_ring::presets::preset("add-node").unwrap();
     s.resize(12);
     let names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
     assert_eq!(names[10..], ["cache-11:11211", "cache-12:11211"]);
     // The node the change adds had to make way: it takes the next free name.
     assert_eq!(s.change, Some(Change::Add(playground::sim::hash_ring::Node::new("cache-13:11211"))));
-    let mut r = presets::hash_ring("remove-node").unwrap();
+    let mut r = playground::sim::hash_ring::presets::preset("remove-node").unwrap();
     r.resize(3);
     assert_eq!(r.change, Some(Change::Remove("cache-3:11211".into())));
     assert!(r.validate().is_ok());

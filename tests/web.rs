@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use playground::app::App;
-use playground::scenario::{self, block, presets, url, Scenario};
+use playground::scenario::{self, block, url, Scenario};
 use playground::widgets::{Mode, Widget};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -102,7 +102,7 @@ async fn widget_mounts_from_an_article_block() {
 #[wasm_bindgen_test]
 async fn changing_a_control_changes_the_summary() {
     let el = container();
-    let s = presets::rate_limiter("gcra-vs-token-bucket").unwrap();
+    let s = playground::sim::rate_limiter::presets::preset("gcra-vs-token-bucket").unwrap();
     let expected_before = s.run(1).unwrap()[0].summary.allowed;
     let _handle = leptos::mount::mount_to(
         el.clone(),
@@ -120,7 +120,7 @@ async fn changing_a_control_changes_the_summary() {
         .unchecked_into();
     set_input(&burst, "50", "change");
     settle().await;
-    let mut changed = presets::rate_limiter("gcra-vs-token-bucket").unwrap();
+    let mut changed = playground::sim::rate_limiter::presets::preset("gcra-vs-token-bucket").unwrap();
     changed.limiters[0].burst = Some(50);
     let expected_after = changed.run(1).unwrap()[0].summary.allowed;
     assert_ne!(expected_before, expected_after);
@@ -138,7 +138,7 @@ async fn changing_a_control_changes_the_summary() {
 
 #[wasm_bindgen_test]
 async fn a_shared_url_reproduces_the_run() {
-    let mut s = presets::rate_limiter("nginx-modes").unwrap();
+    let mut s = playground::sim::rate_limiter::presets::preset("nginx-modes").unwrap();
     s.seed = 77;
     s.view.time_ms = Some(4000.0);
     let encoded = url::encode(&Scenario::RateLimiter(s.clone()));
@@ -168,7 +168,7 @@ async fn a_shared_url_reproduces_the_run() {
 /// same state and numbers.
 #[wasm_bindgen_test]
 async fn a_breaker_link_reopens_the_same_run() {
-    let mut s = presets::circuit_breaker("flapping").unwrap();
+    let mut s = playground::sim::circuit_breaker::presets::preset("flapping").unwrap();
     s.seed = 11;
     s.view.time_ms = Some(20_000.0);
     go(&format!("/widgets/circuit-breaker?s={}", url::encode(&Scenario::CircuitBreaker(s.clone()))));
@@ -284,7 +284,7 @@ fn caption(root: &Element) -> String {
 #[wasm_bindgen_test]
 async fn playback_and_hand_fired_requests() {
     let el = container();
-    let s = presets::rate_limiter("boundary-burst").unwrap();
+    let s = playground::sim::rate_limiter::presets::preset("boundary-burst").unwrap();
     let _handle = leptos::mount::mount_to(
         el.clone(),
         move || view! { <Widget scenario=Scenario::RateLimiter(s) mode=Mode::Inline title=None notice=None /> },
@@ -402,7 +402,7 @@ async fn adding_a_node_updates_the_histogram_and_the_moved_keys() {
     use playground::sim::hash_ring::run::Change;
     use playground::sim::hash_ring::Node;
     let el = container();
-    let start = presets::hash_ring("add-node").unwrap();
+    let start = playground::sim::hash_ring::presets::preset("add-node").unwrap();
     let scenario = Scenario::HashRing(start.clone());
     let _handle = leptos::mount::mount_to(
         el.clone(),
@@ -477,7 +477,7 @@ fn group(n: u64) -> String {
 #[wasm_bindgen_test]
 async fn changing_a_scheme_changes_the_shard_histogram() {
     let el = container();
-    let start = presets::sharding("sequential-ids").unwrap();
+    let start = playground::sim::sharding::presets::preset("sequential-ids").unwrap();
     let scenario = Scenario::Sharding(start.clone());
     let _handle = leptos::mount::mount_to(
         el.clone(),

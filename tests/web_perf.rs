@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use playground::scenario::{presets, Scenario};
+use playground::scenario::Scenario;
 use playground::widgets::{Mode, Widget};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -18,7 +18,7 @@ async fn microtask() {
 }
 
 async fn measure(mode: Mode, name: &str) {
-    let s = presets::rate_limiter("default").unwrap();
+    let s = playground::sim::rate_limiter::presets::preset("default").unwrap();
     assert!(s.requests().len() >= 10_000);
     let what = format!("control change, {name}, default scenario (10,000 requests × 3 limiters)");
     measure_change(Scenario::RateLimiter(s), mode, ("fieldset.lane-controls input[type=range]", 0), [90, 110], &what)
@@ -74,7 +74,7 @@ async fn measure_change(scenario: Scenario, mode: Mode, (selector, n): (&str, u3
 #[wasm_bindgen_test]
 async fn control_change_rerun_and_redraw() {
     let perf = web_sys::window().unwrap().performance().unwrap();
-    let s = presets::rate_limiter("default").unwrap();
+    let s = playground::sim::rate_limiter::presets::preset("default").unwrap();
     let mut sim = Vec::new();
     for _ in 0..40 {
         let t0 = perf.now();
@@ -95,7 +95,7 @@ async fn control_change_rerun_and_redraw() {
 #[wasm_bindgen_test]
 async fn breaker_widget_with_100_000_calls() {
     let perf = web_sys::window().unwrap().performance().unwrap();
-    let s = presets::circuit_breaker("stress").unwrap();
+    let s = playground::sim::circuit_breaker::presets::preset("stress").unwrap();
     let trial = s.trial();
     assert_eq!(trial.requests.len(), 100_000);
     let mut times = Vec::new();

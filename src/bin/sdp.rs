@@ -23,7 +23,7 @@ const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
   sdp run <scenario.json | -> --csv
                                  print the run's trace as CSV instead (one row per decision)
-  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: rate-limiter, circuit-breaker, hash-ring, sharding)
+  sdp preset <widget> <name>     print a preset scenario as JSON (widgets: {widgets})
   sdp presets                    list the presets
   sdp widgets                    list the widget kinds the site shows (one bundle each)
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
@@ -76,16 +76,15 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["site", dir, bundles @ ..] if !bundles.is_empty() => site(Path::new(dir), bundles),
         ["content", dir] => content(Path::new(dir)),
         ["offline", dir] => offline(Path::new(dir)),
-        ["widgets"] => Ok(playground::widgets::WIDGETS.iter().map(|w| w.kind).collect::<Vec<_>>().join("\n")),
-        ["presets"] => Ok(presets::RATE_LIMITER
+        ["widgets"] => Ok(playground::scenario::FAMILIES.iter().map(|w| w.kind).collect::<Vec<_>>().join("\n")),
+        ["presets"] => Ok(scenario::KINDS
             .iter()
-            .map(|(n, d)| format!("rate-limiter    {n:<22} {d}"))
-            .chain(presets::CIRCUIT_BREAKER.iter().map(|(n, d)| format!("circuit-breaker {n:<22} {d}")))
-            .chain(presets::HASH_RING.iter().map(|(n, d)| format!("hash-ring       {n:<22} {d}")))
-            .chain(presets::SHARDING.iter().map(|(n, d)| format!("sharding        {n:<22} {d}")))
+            .flat_map(|kind| {
+                presets::list(kind).unwrap_or_default().iter().map(move |(n, d)| format!("{kind:<15} {n:<22} {d}"))
+            })
             .collect::<Vec<_>>()
             .join("\n")),
-        _ => Err(USAGE.into()),
+        _ => Err(USAGE.replace("{widgets}", &scenario::KINDS.join(", "))),
     }
 }
 
@@ -147,7 +146,7 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
     let mut shells: Vec<(&str, Vec<u8>)> = Vec::new();
     for arg in bundles {
         let (kind, dir) = arg.split_once('=').ok_or_else(|| format!("`{arg}`: expected <kind>=<dir>"))?;
-        if playground::widgets::info(kind).is_none() {
+        if playground::scenario::family(kind).is_none() {
             return Err(format!("`{arg}`: no widget `{kind}`"));
         }
         let dir = Path::new(dir);

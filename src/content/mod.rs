@@ -73,7 +73,7 @@ pub fn pages() -> Vec<(String, Option<&'static str>)> {
     for a in ARTICLES {
         pages.push((format!("articles/{}/index.html", a.slug), a.widgets.first().copied()));
     }
-    for w in crate::widgets::WIDGETS {
+    for w in crate::scenario::FAMILIES {
         pages.push((format!("widgets/{}/index.html", w.kind), Some(w.kind)));
         pages.push((format!("embed/{}/index.html", w.kind), Some(w.kind)));
     }
@@ -114,7 +114,7 @@ mod tests {
         assert!(paths.contains(&"embed/circuit-breaker/index.html"));
         for (path, kind) in &pages {
             if let Some(k) = kind {
-                assert!(crate::widgets::info(k).is_some(), "{path} needs unknown widget {k}");
+                assert!(crate::scenario::family(k).is_some(), "{path} needs unknown widget {k}");
             }
         }
         let of = |p: &str| pages.iter().find(|(q, _)| q == p).map(|(_, k)| *k);

@@ -26,9 +26,16 @@
 //!
 //! Transitions scheduled for an instant (the automatic ones) happen before
 //! calls arriving at that same instant.
+//!
+//! [`scenario::CircuitBreakerScenario`] is the widget's scenario, with its
+//! presets, widget-block keys and reports beside it.
 
+pub mod block;
 pub mod consecutive;
+pub mod presets;
+pub mod report;
 pub mod run;
+pub mod scenario;
 pub mod window;
 
 use crate::sim::kernel::time::{Nanos, MS};

@@ -12,14 +12,20 @@
 //! Every algorithm takes the same [`Node`] list and answers, for a key, the
 //! index of its node in that list. Building a placement is the expensive
 //! part (a ring or a table); a lookup is a hash and a search or an index.
+//! [`scenario::HashRingScenario`] is the widget's scenario, with its
+//! presets, widget-block keys and reports beside it.
 
+pub mod block;
 pub mod bounded;
 pub mod jump;
 pub mod ketama;
 pub mod maglev;
 pub mod modulo;
+pub mod presets;
 pub mod rendezvous;
+pub mod report;
 pub mod run;
+pub mod scenario;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;

@@ -12,10 +12,16 @@
 //!
 //! A [`LimiterConfig`] describes one limiter; [`Limiter`] runs it one request
 //! at a time; [`run::run_lane`] runs a whole trace and summarises it.
+//! [`scenario::RateLimiterScenario`] is the widget's scenario, with its
+//! presets, widget-block keys and reports beside it.
 
+pub mod block;
 mod gcra;
 mod nginx;
+pub mod presets;
+pub mod report;
 pub mod run;
+pub mod scenario;
 mod token_bucket;
 mod window;
 

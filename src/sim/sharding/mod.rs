@@ -15,10 +15,14 @@
 //!
 //! `tests/sharding.rs` checks each against its system's own test vectors.
 
+pub mod block;
 pub mod des;
+pub mod presets;
 pub mod region;
+pub mod report;
 pub mod router;
 pub mod run;
+pub mod scenario;
 
 use crate::sim::kernel::md5::{md5, md5_blocks_x8};
 

@@ -11,7 +11,8 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, CircuitBreakerScenario, Scenario};
+use crate::scenario::{CircuitBreakerScenario, Scenario};
+use crate::sim::circuit_breaker::presets;
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
 use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
 use crate::sim::circuit_breaker::{Config, WindowType};
@@ -163,10 +164,10 @@ pub fn CircuitBreakerWidget(
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Traffic and dependency">
                     <PresetSelect
-                        presets=&presets::CIRCUIT_BREAKER
+                        presets=&presets::PRESETS
                         status=status
                         on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::circuit_breaker(&name) else { return false };
+                            let Some(p) = presets::preset(&name) else { return false };
                             scenario.set(p);
                             playback.seek(Nanos::MAX);
                             error.set(None);
@@ -563,4 +564,9 @@ fn SummaryTable(
         })
     };
     view! { <table class="summary" inner_html=html></table> }
+}
+
+/// The widget, as the registry (`src/widgets/mod.rs`) places it.
+pub fn widget(initial: CircuitBreakerScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
+    view! { <CircuitBreakerWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

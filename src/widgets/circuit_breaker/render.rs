@@ -490,11 +490,11 @@ pub fn summary_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::presets;
+    use crate::sim::circuit_breaker::presets;
     use crate::sim::circuit_breaker::run::Trial;
 
     fn outage() -> (Vec<BreakerRun>, Vec<BreakerConfig>, Trial) {
-        let s = presets::circuit_breaker("outage").unwrap();
+        let s = presets::preset("outage").unwrap();
         let trial = s.trial();
         (s.run_on(&trial, 60).unwrap(), s.breakers, trial)
     }
@@ -509,7 +509,7 @@ mod tests {
         let (_, configs, _) = outage();
         assert_eq!(describe(&configs[0]), "window 20 calls, min 10 calls, failures ≥ 50%, open 5000 ms, 5 trial calls");
         assert_eq!(describe(&configs[1]), "fail_max=5, reset_timeout=5000 ms");
-        let slow = presets::circuit_breaker("slow-calls").unwrap();
+        let slow = presets::preset("slow-calls").unwrap();
         assert_eq!(
             describe(&slow.breakers[0]),
             "window 20 calls, min 10 calls, failures ≥ 50%, slow (> 1000 ms) ≥ 50%, open 5000 ms, 5 trial calls"

@@ -13,7 +13,8 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, HashRingScenario, Scenario};
+use crate::scenario::{HashRingScenario, Scenario};
+use crate::sim::hash_ring::presets;
 use crate::sim::hash_ring::bounded::FACTOR_RANGE;
 use crate::sim::hash_ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
 use crate::sim::hash_ring::{KeyHash, Node};
@@ -100,7 +101,7 @@ pub fn HashRingWidget(
     let (initial, notice) = match check(&initial) {
         Ok(()) => (initial, notice),
         Err(e) => (
-            presets::hash_ring("default").unwrap_or(initial),
+            presets::preset("default").unwrap_or(initial),
             Some(format!("This scenario could not be shown ({e}); showing the default.")),
         ),
     };
@@ -194,10 +195,10 @@ pub fn HashRingWidget(
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Keys and nodes">
                     <PresetSelect
-                        presets=&presets::HASH_RING
+                        presets=&presets::PRESETS
                         status=status
                         on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::hash_ring(&name) else { return false };
+                            let Some(p) = presets::preset(&name) else { return false };
                             error.set(None);
                             scenario.set(p);
                             true
@@ -376,7 +377,7 @@ pub fn HashRingWidget(
                             }) /> })
                             .collect_view()
                     }}
-                    <Show when=move || scenario.with(|s| s.variants.len() < crate::scenario::MAX_VARIANTS)>
+                    <Show when=move || scenario.with(|s| s.variants.len() < crate::scenario::MAX_LANES)>
                         <button
                             type="button"
                             class="add-lane"
@@ -586,4 +587,9 @@ struct Drawn {
     bars: String,
     table: String,
     moved: String,
+}
+
+/// The widget, as the registry (`src/widgets/mod.rs`) places it.
+pub fn widget(initial: HashRingScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
+    view! { <HashRingWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

@@ -321,10 +321,10 @@ pub fn summary_table(runs: &[VariantRun], change: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::presets;
+    use crate::sim::hash_ring::presets;
 
     fn add_node_run() -> (crate::scenario::HashRingScenario, Vec<VariantRun>, Vec<u32>) {
-        let s = presets::hash_ring("add-node").unwrap();
+        let s = presets::preset("add-node").unwrap();
         let keys = s.hash_keys();
         let runs = s.run_on(&keys, 240).unwrap();
         (s, runs, keys.iter().take(240).map(|k| k.md5).collect())
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn rows_keep_a_removed_node_with_no_keys_after() {
-        let s = presets::hash_ring("remove-node").unwrap();
+        let s = presets::preset("remove-node").unwrap();
         let runs = s.run().unwrap();
         let after = s.change.as_ref().unwrap().apply(&s.nodes).unwrap();
         let rows = node_rows(&s.nodes, s.change.as_ref(), Some(&after), &runs[0], 100_000);

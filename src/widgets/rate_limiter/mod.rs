@@ -10,7 +10,8 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, RateLimiterScenario, Scenario};
+use crate::scenario::{RateLimiterScenario, Scenario};
+use crate::sim::rate_limiter::presets;
 use crate::sim::kernel::time::{ms_to_ns, Nanos, MS};
 use crate::sim::kernel::traffic::{Arrival, Traffic};
 use crate::sim::rate_limiter::run::{LaneRun, Summary};
@@ -133,10 +134,10 @@ pub fn RateLimiterWidget(
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Traffic">
                     <PresetSelect
-                        presets=&presets::RATE_LIMITER
+                        presets=&presets::PRESETS
                         status=status
                         on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::rate_limiter(&name) else { return false };
+                            let Some(p) = presets::preset(&name) else { return false };
                             playback.seek(Nanos::MAX);
                             error.set(None);
                             scenario.set(p);
@@ -449,4 +450,9 @@ fn SummaryTable(runs: Memo<Computed>, playhead: RwSignal<Option<Nanos>>, duratio
         })
     };
     view! { <table class="summary" inner_html=html></table> }
+}
+
+/// The widget, as the registry (`src/widgets/mod.rs`) places it.
+pub fn widget(initial: RateLimiterScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
+    view! { <RateLimiterWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

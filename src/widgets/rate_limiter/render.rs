@@ -175,10 +175,10 @@ pub fn describe(c: &LimiterConfig) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::presets;
+    use crate::sim::rate_limiter::presets;
 
     fn boundary() -> Vec<LaneRun> {
-        presets::rate_limiter("boundary-burst").unwrap().run(30).unwrap()
+        presets::preset("boundary-burst").unwrap().run(30).unwrap()
     }
 
     #[test]
@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn parameters_read_like_their_reference() {
-        let lanes = presets::rate_limiter("nginx-modes").unwrap().limiters;
+        let lanes = presets::preset("nginx-modes").unwrap().limiters;
         let d: Vec<String> = lanes.iter().map(describe).collect();
         assert_eq!(d, ["rate=2r/s burst=5 nodelay", "rate=2r/s burst=5 delay=2", "rate=2r/s burst=5"]);
         assert_eq!(describe(&LimiterConfig::new(Algorithm::SlidingLog, 5, 10_000)), "5 per 10 s window");

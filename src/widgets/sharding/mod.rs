@@ -8,7 +8,8 @@
 mod render;
 
 use super::Mode;
-use crate::scenario::{presets, Scenario, ShardingScenario};
+use crate::scenario::{Scenario, ShardingScenario};
+use crate::sim::sharding::presets;
 use crate::sim::sharding::run::{
     run_scheme, Keys, Reads, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES,
 };
@@ -72,7 +73,7 @@ pub fn ShardingWidget(
     let (initial, notice) = match check(&initial) {
         Ok(()) => (initial, notice),
         Err(e) => (
-            presets::sharding("default").unwrap_or(initial),
+            presets::preset("default").unwrap_or(initial),
             Some(format!("This scenario could not be shown ({e}); showing the default.")),
         ),
     };
@@ -126,10 +127,10 @@ pub fn ShardingWidget(
             <div class="widget-body">
                 <div class="controls" role="group" aria-label="Workload">
                     <PresetSelect
-                        presets=&presets::SHARDING
+                        presets=&presets::PRESETS
                         status=status
                         on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::sharding(&name) else { return false };
+                            let Some(p) = presets::preset(&name) else { return false };
                             error.set(None);
                             scenario.set(p);
                             true
@@ -291,7 +292,7 @@ pub fn ShardingWidget(
                             }) /> })
                             .collect_view()
                     }}
-                    <Show when=move || scenario.with(|s| s.schemes.len() < crate::scenario::MAX_VARIANTS)>
+                    <Show when=move || scenario.with(|s| s.schemes.len() < crate::scenario::MAX_LANES)>
                         <button
                             type="button"
                             class="add-lane"
@@ -436,4 +437,9 @@ fn LaneChart(
             <LaneDownloads />
         </figure>
     }
+}
+
+/// The widget, as the registry (`src/widgets/mod.rs`) places it.
+pub fn widget(initial: ShardingScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
+    view! { <ShardingWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

@@ -262,11 +262,11 @@ pub fn summary_table(runs: &[SchemeRun], reshard: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::presets;
+    use crate::sim::sharding::presets;
 
     #[test]
     fn ranges_split_the_key_span_evenly() {
-        let s = presets::sharding("sequential-ids").unwrap();
+        let s = presets::preset("sequential-ids").unwrap();
         let SchemeConfig::Range { splits } = SchemeConfig::named("range", 4, &s.schemes[0], &s.workload) else {
             panic!()
         };
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn the_summary_and_the_text_give_the_engines_numbers() {
-        let s = presets::sharding("sequential-ids").unwrap();
+        let s = presets::preset("sequential-ids").unwrap();
         let runs = s.run().unwrap();
         let html = summary_table(&runs, true);
         assert!(html.contains("<th scope=\"row\">Range partitioning, 4 ranges</th>"), "{html}");
@@ -300,7 +300,7 @@ mod tests {
 
     #[test]
     fn the_inspector_names_where_rows_live_and_whom_the_router_asks() {
-        let s = presets::sharding("sequential-ids").unwrap();
+        let s = presets::preset("sequential-ids").unwrap();
         let traffic = s.traffic();
         let runs = s.run().unwrap();
         // Ranges split at 25,000, 50,000 and 75,000, then the fullest (the last) at its median.

@@ -1,0 +1,226 @@
+//! The circuit breaker's widget-block keys: the breakers and their
+//! parameters, the duration, the dependency script and the traffic.
+
+use super::presets::{pybreaker, resilience4j};
+use super::run::{BreakerConfig, Dependency, SCRIPTS};
+use super::scenario::CircuitBreakerScenario;
+use super::WindowType;
+use crate::scenario::block::Block;
+use crate::sim::kernel::traffic::MAX_DURATION_MS;
+
+/// Keys a circuit-breaker block accepts: its own, then the traffic keys.
+pub const KEYS: [&str; 28] = [
+    "kind",
+    "preset",
+    "title",
+    "breakers",
+    "window_size",
+    "minimum_calls",
+    "failure_threshold",
+    "slow_threshold",
+    "slow_ms",
+    "wait_ms",
+    "half_open_calls",
+    "auto_half_open",
+    "max_half_open_ms",
+    "fail_max",
+    "success_threshold",
+    "duration_ms",
+    "dependency",
+    "seed",
+    "time_ms",
+    "traffic",
+    "rps",
+    "on_ms",
+    "off_ms",
+    "spike_rps",
+    "spike_at_ms",
+    "spike_ms",
+    "base_rps",
+    "cost",
+];
+
+/// Keys only Resilience4j breakers have.
+const R4J_ONLY_KEYS: [&str; 8] = [
+    "window_size",
+    "minimum_calls",
+    "failure_threshold",
+    "slow_threshold",
+    "slow_ms",
+    "half_open_calls",
+    "auto_half_open",
+    "max_half_open_ms",
+];
+
+/// Keys only pybreaker's breaker has.
+const CONSECUTIVE_ONLY_KEYS: [&str; 2] = ["fail_max", "success_threshold"];
+
+/// The names a block's `breakers:` line takes.
+pub const BREAKER_NAMES: [&str; 3] = ["count", "time", "consecutive"];
+
+/// Applies a block's breakers (each keeping the preset's breaker of its
+/// kind), each breaker's parameters, the duration, the dependency script and
+/// the traffic, in that order.
+pub fn apply(s: &mut CircuitBreakerScenario, block: &Block) -> Result<(), String> {
+    if let Some((line, v)) = block.get("breakers") {
+        let mut lanes = Vec::new();
+        for name in v.split(',').map(str::trim) {
+            let window = match name {
+                "count" => Some(WindowType::CountBased),
+                "time" => Some(WindowType::TimeBased),
+                "consecutive" => None,
+                _ => {
+                    return Err(format!(
+                        "line {line}: unknown breaker `{name}`; breakers: {}",
+                        BREAKER_NAMES.join(", ")
+                    ))
+                }
+            };
+            let lane = match window {
+                Some(w) => {
+                    let mut c = s
+                        .breakers
+                        .iter()
+                        .find_map(|b| match b {
+                            BreakerConfig::Resilience4j(c) if c.sliding_window_type == w => Some(c.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(resilience4j);
+                    if c.sliding_window_type != w {
+                        // A time window counts seconds: ten of them, as a starting point.
+                        c.sliding_window_type = w;
+                        c.sliding_window_size = 10;
+                    }
+                    BreakerConfig::Resilience4j(c)
+                }
+                None => s
+                    .breakers
+                    .iter()
+                    .find(|b| matches!(b, BreakerConfig::Consecutive(_)))
+                    .cloned()
+                    .unwrap_or(BreakerConfig::Consecutive(pybreaker())),
+            };
+            lanes.push(lane);
+        }
+        s.breakers = lanes;
+    }
+    for lane in &mut s.breakers {
+        match lane {
+            BreakerConfig::Resilience4j(c) => {
+                block.set("window_size", &mut c.sliding_window_size)?;
+                block.set("minimum_calls", &mut c.minimum_number_of_calls)?;
+                block.set("half_open_calls", &mut c.permitted_number_of_calls_in_half_open_state)?;
+                block.set("failure_threshold", &mut c.failure_rate_threshold)?;
+                block.set("slow_threshold", &mut c.slow_call_rate_threshold)?;
+                block.set("slow_ms", &mut c.slow_call_duration_threshold_ms)?;
+                block.set("wait_ms", &mut c.wait_duration_in_open_state_ms)?;
+                block.set("max_half_open_ms", &mut c.max_wait_duration_in_half_open_state_ms)?;
+                if let Some(on) = block.flag("auto_half_open")? {
+                    c.automatic_transition_from_open_to_half_open = on;
+                }
+            }
+            BreakerConfig::Consecutive(c) => {
+                block.set("fail_max", &mut c.fail_max)?;
+                block.set("success_threshold", &mut c.success_threshold)?;
+                block.set("wait_ms", &mut c.reset_timeout_ms)?;
+            }
+        }
+    }
+    // Keys of one breaker kind must fit at least one of the block's breakers.
+    for (line, key) in block.keys() {
+        let fits = |b: &BreakerConfig| match b {
+            BreakerConfig::Resilience4j(_) => !CONSECUTIVE_ONLY_KEYS.contains(&key),
+            BreakerConfig::Consecutive(_) => !R4J_ONLY_KEYS.contains(&key),
+        };
+        let per_breaker = R4J_ONLY_KEYS.contains(&key) || CONSECUTIVE_ONLY_KEYS.contains(&key);
+        if per_breaker && !s.breakers.iter().any(fits) {
+            return Err(format!("line {line}: `{key}` does not apply to any of this block's breakers"));
+        }
+    }
+    if let Some((line, v)) = block.get("duration_ms") {
+        let duration_ms = crate::scenario::block::number(line, "duration_ms", v)?;
+        if duration_ms == 0 || duration_ms > MAX_DURATION_MS {
+            return Err(format!("line {line}: duration_ms must be between 1 and {MAX_DURATION_MS}, not {v}"));
+        }
+        s.set_duration(duration_ms);
+    }
+    if let Some((line, v)) = block.get("dependency") {
+        s.dependency = Dependency::script(v, s.duration_ms).ok_or_else(|| {
+            let names: Vec<&str> = SCRIPTS.iter().map(|(n, _)| *n).collect();
+            format!("line {line}: unknown dependency `{v}`; dependencies: {}", names.join(", "))
+        })?;
+    }
+    block.traffic(&mut s.traffic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::presets::preset;
+    use super::*;
+    use crate::scenario::block::parse;
+    use crate::scenario::Scenario;
+    use crate::sim::kernel::traffic::Traffic;
+
+    fn cb(text: &str) -> CircuitBreakerScenario {
+        match parse(text).unwrap().scenario {
+            Scenario::CircuitBreaker(s) => s,
+            other => panic!("expected a circuit-breaker scenario, got {}", other.widget()),
+        }
+    }
+
+    #[test]
+    fn a_script_stretches_with_the_duration() {
+        let s = cb("kind: circuit-breaker\nduration_ms: 120000");
+        assert_eq!(s.dependency, Dependency::script("outage", 120_000).unwrap());
+        // A hand-laid dependency keeps its times.
+        let s = cb("kind: circuit-breaker\npreset: count-vs-time\nduration_ms: 120000");
+        assert_eq!(s.dependency, preset("count-vs-time").unwrap().dependency);
+    }
+
+    #[test]
+    fn a_bare_breaker_block_is_the_outage_preset() {
+        assert_eq!(cb("kind: circuit-breaker"), preset("outage").unwrap());
+    }
+
+    #[test]
+    fn breaker_overrides_apply_to_the_breakers_that_have_them() {
+        let s = cb("kind: circuit-breaker\nbreakers: time, consecutive\nwindow_size: 5\nwait_ms: 2000\nfail_max: 3\n\
+                    auto_half_open: yes\ndependency: slow\nduration_ms: 30000\nrps: 50");
+        let BreakerConfig::Resilience4j(r) = &s.breakers[0] else { panic!("first breaker is not Resilience4j") };
+        assert_eq!(
+            (r.sliding_window_type, r.sliding_window_size, r.wait_duration_in_open_state_ms),
+            (WindowType::TimeBased, 5, 2000)
+        );
+        assert!(r.automatic_transition_from_open_to_half_open);
+        assert_eq!(r.minimum_number_of_calls, 10, "the preset's value stays");
+        let BreakerConfig::Consecutive(c) = &s.breakers[1] else { panic!("second breaker is not consecutive") };
+        assert_eq!((c.fail_max, c.reset_timeout_ms, c.success_threshold), (3, 2000, 1));
+        assert_eq!(s.dependency, Dependency::script("slow", 30_000).unwrap());
+        assert_eq!(s.traffic, Traffic::Poisson { rps: 50.0, cost: 1 });
+    }
+
+    #[test]
+    fn breaker_block_errors_name_the_line() {
+        let e = |t: &str| parse(t).unwrap_err();
+        assert!(e("kind: circuit-breaker\nbreakers: count, hystrix").starts_with("line 2: unknown breaker `hystrix`"));
+        assert!(e("kind: circuit-breaker\ndependency: gone").starts_with("line 2: unknown dependency `gone`"));
+        assert!(e("kind: circuit-breaker\nauto_half_open: maybe").contains("must be true or false"));
+        assert!(e("kind: circuit-breaker\nlimit: 3").starts_with("line 2: unknown key `limit`"));
+        assert!(
+            e("kind: circuit-breaker\nfailure_threshold: 0").contains("failure_rate_threshold must be greater than 0")
+        );
+        assert!(e("kind: circuit-breaker\nbreakers: count, time, consecutive").contains("one or two breakers"));
+        assert_eq!(
+            e("kind: circuit-breaker\nbreakers: count\nfail_max: 3"),
+            "line 3: `fail_max` does not apply to any of this block's breakers"
+        );
+        assert!(e("kind: circuit-breaker\nbreakers: consecutive\nhalf_open_calls: 3")
+            .starts_with("line 3: `half_open_calls`"));
+        assert!(e("kind: circuit-breaker\npreset: nope").starts_with("line 2: unknown preset `nope`"));
+        // An absurd duration is refused with a message, not an overflow.
+        assert_eq!(
+            e("kind: circuit-breaker\nduration_ms: 18446744073709551615\ndependency: outage"),
+            "line 2: duration_ms must be between 1 and 3600000, not 18446744073709551615"
+        );
+    }
+}

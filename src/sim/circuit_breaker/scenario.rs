@@ -1,0 +1,116 @@
+//! The circuit-breaker widget's scenario: caller traffic, a dependency whose
+//! behaviour changes over time, and one or two breakers run side by side on it.
+
+use super::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial};
+use crate::scenario::block::Block;
+use crate::scenario::{check_version, Family, View};
+use crate::sim::kernel::rng::Rng;
+use crate::sim::kernel::time::MS;
+use crate::sim::kernel::traffic::{Traffic, MAX_DURATION_MS};
+use serde::{Deserialize, Serialize};
+
+/// The `widget` field of a circuit-breaker scenario: always `"circuit-breaker"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CircuitBreakerTag {
+    #[default]
+    #[serde(rename = "circuit-breaker")]
+    CircuitBreaker,
+}
+
+/// A circuit-breaker scenario: caller traffic, a dependency whose behaviour
+/// changes over time, and one or two breakers run side by side on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerScenario {
+    pub widget: CircuitBreakerTag,
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub traffic: Traffic,
+    pub dependency: Dependency,
+    pub breakers: Vec<BreakerConfig>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+impl CircuitBreakerScenario {
+    /// Checks traffic, dependency, breakers and duration.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
+            return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
+        }
+        if self.breakers.is_empty() || self.breakers.len() > 2 {
+            return Err(format!("compare one or two breakers, not {}", self.breakers.len()));
+        }
+        for b in &self.breakers {
+            b.validate()?;
+        }
+        self.dependency.validate()?;
+        self.traffic.validate(self.duration_ms)?;
+        self.view.validate()
+    }
+
+    /// Sets the run's length. A scripted dependency is laid over the run, so
+    /// it stretches with it; a hand-made one keeps its times.
+    pub fn set_duration(&mut self, duration_ms: u64) {
+        let script = self.dependency.script_name(self.duration_ms);
+        self.duration_ms = duration_ms;
+        if let Some(d) = script.and_then(|name| Dependency::script(name, duration_ms)) {
+            self.dependency = d;
+        }
+    }
+
+    /// The arrivals and the dependency's answers to them: one generator,
+    /// seeded once, draws the traffic and then the results. They depend only
+    /// on the seed, duration, traffic and dependency, not on the breakers.
+    pub fn trial(&self) -> Trial {
+        let mut rng = Rng::new(self.seed);
+        let requests = self.traffic.generate(self.duration_ms * MS, &mut rng);
+        let attempts = draw(&requests, &self.dependency, &mut rng);
+        Trial { requests, attempts }
+    }
+
+    /// Runs every breaker on `trial` (this scenario's [`trial`](Self::trial)),
+    /// binned into `bins` slices.
+    pub fn run_on(&self, trial: &Trial, bins: usize) -> Result<Vec<BreakerRun>, String> {
+        self.validate()?;
+        let duration = self.duration_ms * MS;
+        self.breakers.iter().map(|b| run_breaker(b, &trial.requests, &trial.attempts, duration, bins)).collect()
+    }
+
+    /// Runs every breaker on the same arrivals and the same dependency results.
+    pub fn run(&self, bins: usize) -> Result<Vec<BreakerRun>, String> {
+        self.validate()?;
+        self.run_on(&self.trial(), bins)
+    }
+}
+
+impl Family for CircuitBreakerScenario {
+    const KIND: &'static str = "circuit-breaker";
+    const TITLE: &'static str = "Circuit breaker";
+    const SUMMARY: &'static str =
+        "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.";
+    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
+    const BLOCK_PRESET: &'static str = "outage";
+    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
+
+    fn preset(name: &str) -> Option<Self> {
+        super::presets::preset(name)
+    }
+    fn validate(&self) -> Result<(), String> {
+        self.validate()
+    }
+    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
+        super::block::apply(self, block)
+    }
+    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
+        (&mut self.seed, &mut self.view)
+    }
+    fn run_json(&self) -> Result<String, String> {
+        super::report::run_json(self)
+    }
+    fn run_csv(&self) -> Result<String, String> {
+        super::report::run_csv(self)
+    }
+}

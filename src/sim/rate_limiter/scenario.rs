@@ -1,0 +1,107 @@
+//! The rate-limiter widget's scenario: up to three limiters on one trace.
+
+use super::run::{run_lane, LaneRun};
+use super::LimiterConfig;
+use crate::scenario::block::Block;
+use crate::scenario::{check_version, Family, View, MAX_EXTRA, MAX_LANES};
+use crate::sim::kernel::rng::Rng;
+use crate::sim::kernel::time::{ms_to_ns, MS};
+use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
+use serde::{Deserialize, Serialize};
+
+/// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RateLimiterTag {
+    #[default]
+    #[serde(rename = "rate-limiter")]
+    RateLimiter,
+}
+
+/// The rate-limiter widget's scenario: up to three limiters on one trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimiterScenario {
+    pub widget: RateLimiterTag,
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub traffic: Traffic,
+    pub limiters: Vec<LimiterConfig>,
+    /// Requests fired by hand, `[at_ms, cost]` in time order, merged into the generated traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<Arrival>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+impl RateLimiterScenario {
+    /// Checks lanes, traffic, duration and hand-fired requests.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
+            return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
+        }
+        if self.limiters.is_empty() || self.limiters.len() > MAX_LANES {
+            return Err(format!("compare between 1 and {MAX_LANES} limiters, not {}", self.limiters.len()));
+        }
+        for l in &self.limiters {
+            l.validate()?;
+        }
+        self.traffic.validate(self.duration_ms)?;
+        if self.extra.len() > MAX_EXTRA {
+            return Err(format!("at most {MAX_EXTRA} hand-fired requests, not {}", self.extra.len()));
+        }
+        validate_arrivals(&self.extra).map_err(|e| format!("hand-fired {e}"))?;
+        self.view.validate()
+    }
+
+    /// The run's arrivals: generated traffic plus hand-fired requests.
+    pub fn requests(&self) -> Vec<Request> {
+        let mut rng = Rng::new(self.seed);
+        let duration = self.duration_ms * MS;
+        let base = self.traffic.generate(duration, &mut rng);
+        let extra: Vec<Request> = self
+            .extra
+            .iter()
+            .map(|a| Request { at: ms_to_ns(a.0), cost: a.1.max(1) })
+            .filter(|r| r.at < duration)
+            .collect();
+        merge(base, &extra)
+    }
+
+    /// Runs every lane on the same arrivals.
+    pub fn run(&self, bins: usize) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        let requests = self.requests();
+        self.limiters.iter().map(|l| run_lane(l, &requests, self.duration_ms * MS, bins)).collect()
+    }
+}
+
+impl Family for RateLimiterScenario {
+    const KIND: &'static str = "rate-limiter";
+    const TITLE: &'static str = "Rate limiter";
+    const SUMMARY: &'static str =
+        "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.";
+    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
+    const BLOCK_PRESET: &'static str = "overview";
+    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
+
+    fn preset(name: &str) -> Option<Self> {
+        super::presets::preset(name)
+    }
+    fn validate(&self) -> Result<(), String> {
+        self.validate()
+    }
+    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
+        super::block::apply(self, block)
+    }
+    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
+        (&mut self.seed, &mut self.view)
+    }
+    fn run_json(&self) -> Result<String, String> {
+        super::report::run_json(self)
+    }
+    fn run_csv(&self) -> Result<String, String> {
+        super::report::run_csv(self)
+    }
+}

@@ -1,0 +1,98 @@
+//! The sharding widget's scenario: a workload, one to three partitioning
+//! schemes compared on it, and optionally a re-shard.
+
+use super::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
+use crate::scenario::block::Block;
+use crate::scenario::{check_count, check_version, Family, View, MAX_LANES};
+use crate::sim::kernel::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// The `widget` field of a sharding scenario: always `"sharding"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShardingTag {
+    #[default]
+    #[serde(rename = "sharding")]
+    Sharding,
+}
+
+/// A sharding scenario: a workload, one to three partitioning schemes
+/// compared on it, and optionally a re-shard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardingScenario {
+    pub widget: ShardingTag,
+    pub version: u32,
+    pub seed: u64,
+    pub workload: Workload,
+    pub schemes: Vec<SchemeConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reshard: Option<Reshard>,
+    /// The first key of the range query the inspector shows (it covers
+    /// `range_width` keys); absent, the workload's first range query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspect: Option<u64>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+impl ShardingScenario {
+    /// Checks the workload and the schemes.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        self.workload.validate()?;
+        check_count(self.schemes.len(), MAX_LANES, "schemes")?;
+        for s in &self.schemes {
+            s.validate(&self.workload.countries)?;
+        }
+        self.view.validate()
+    }
+
+    /// Routes the workload through every scheme, before and after the re-shard.
+    pub fn run(&self) -> Result<Vec<SchemeRun>, String> {
+        self.validate()?;
+        let traffic = self.traffic();
+        self.schemes.iter().map(|s| run_scheme(s, &traffic, self.reshard.as_ref())).collect()
+    }
+
+    /// The keys the workload writes and the range queries it asks, drawn from
+    /// the seed in that order: every scheme routes the same traffic, and the
+    /// widget draws it once per workload.
+    pub fn traffic(&self) -> ShardTraffic {
+        ShardTraffic::new(&self.workload, &mut Rng::new(self.seed))
+    }
+
+    /// The keys `lo..=hi` of the query the inspector shows, given the traffic.
+    pub fn inspected(&self, traffic: &ShardTraffic) -> (u64, u64) {
+        let lo = self.inspect.or(traffic.queries.first().map(|q| q.0)).unwrap_or(self.workload.key_span().0);
+        (lo, lo.saturating_add(self.workload.range_width.saturating_sub(1)))
+    }
+}
+
+impl Family for ShardingScenario {
+    const KIND: &'static str = "sharding";
+    const TITLE: &'static str = "Sharding";
+    const SUMMARY: &'static str =
+        "Rows routed by hash, range, a directory, and as Vitess, MongoDB and Citus compute it, with what a re-shard moves.";
+    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
+    const BLOCK_PRESET: &'static str = "default";
+    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
+
+    fn preset(name: &str) -> Option<Self> {
+        super::presets::preset(name)
+    }
+    fn validate(&self) -> Result<(), String> {
+        self.validate()
+    }
+    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
+        super::block::apply(self, block)
+    }
+    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
+        (&mut self.seed, &mut self.view)
+    }
+    fn run_json(&self) -> Result<String, String> {
+        super::report::run_json(self)
+    }
+    fn run_csv(&self) -> Result<String, String> {
+        super::report::run_csv(self)
+    }
+}
