@@ -28,8 +28,8 @@ pub const MAX_LANES: usize = 3;
 pub const MAX_EXTRA: usize = 10_000;
 
 /// What the registry needs of a family's scenario type: its names, its
-/// presets, its widget-block keys, its checks and its reports. Each family
-/// implements it in its folder (`src/sim/<family>/scenario.rs`).
+/// presets, its widget-block keys, its checks and its reports. The registry
+/// implements it for every family from the parts of the family's folder.
 pub trait Family: Sized + Clone + PartialEq + Serialize + DeserializeOwned {
     /// The family's kind: the `widget` field, Cargo feature and routes.
     const KIND: &'static str;
@@ -156,10 +156,39 @@ macro_rules! scenario_enum {
             FamilyInfo { kind: $kind, title: <$Type as Family>::TITLE, summary: <$Type as Family>::SUMMARY },
         )*];
 
-        // The registry's kinds are the families' own.
-        const _: () = {
-            $( assert!(const_str_eq($kind, <$Type as Family>::KIND)); )*
-        };
+        // A family folder's parts, by convention: `TITLE` and `SUMMARY` in
+        // its mod.rs, `presets::{PRESETS, preset}`, `block::{PRESET, KEYS,
+        // apply}`, `report::{run_json, run_csv}`, and a scenario type with
+        // `seed`, `view` and `validate`.
+        $(
+            impl Family for $Type {
+                const KIND: &'static str = $kind;
+                const TITLE: &'static str = crate::sim::$module::TITLE;
+                const SUMMARY: &'static str = crate::sim::$module::SUMMARY;
+                const PRESETS: &'static [(&'static str, &'static str)] = &crate::sim::$module::presets::PRESETS;
+                const BLOCK_PRESET: &'static str = crate::sim::$module::block::PRESET;
+                const BLOCK_KEYS: &'static [&'static str] = &crate::sim::$module::block::KEYS;
+
+                fn preset(name: &str) -> Option<Self> {
+                    crate::sim::$module::presets::preset(name)
+                }
+                fn validate(&self) -> Result<(), String> {
+                    $Type::validate(self)
+                }
+                fn apply_block(&mut self, block: &Block) -> Result<(), String> {
+                    crate::sim::$module::block::apply(self, block)
+                }
+                fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
+                    (&mut self.seed, &mut self.view)
+                }
+                fn run_json(&self) -> Result<String, String> {
+                    crate::sim::$module::report::run_json(self)
+                }
+                fn run_csv(&self) -> Result<String, String> {
+                    crate::sim::$module::report::run_csv(self)
+                }
+            }
+        )*
 
         $(
             #[cfg(any(feature = $kind, not(target_arch = "wasm32")))]
@@ -293,22 +322,6 @@ macro_rules! scenario_enum {
     };
 }
 registry::families!(scenario_enum);
-
-/// Whether two strings are equal, in a constant.
-const fn const_str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
 
 /// The index entry of the family `kind`.
 pub fn family(kind: &str) -> Option<&'static FamilyInfo> {

@@ -8,6 +8,9 @@ use super::WindowType;
 use crate::scenario::block::Block;
 use crate::sim::kernel::traffic::MAX_DURATION_MS;
 
+/// The preset a block starts from when it names none.
+pub const PRESET: &str = "outage";
+
 /// Keys a circuit-breaker block accepts: its own, then the traffic keys.
 pub const KEYS: [&str; 28] = [
     "kind",
@@ -162,10 +165,7 @@ mod tests {
     use crate::sim::kernel::traffic::Traffic;
 
     fn cb(text: &str) -> CircuitBreakerScenario {
-        match parse(text).unwrap().scenario {
-            Scenario::CircuitBreaker(s) => s,
-            other => panic!("expected a circuit-breaker scenario, got {}", other.widget()),
-        }
+        CircuitBreakerScenario::try_from(parse(text).unwrap().scenario).unwrap()
     }
 
     #[test]

@@ -38,6 +38,12 @@ pub mod run;
 pub mod scenario;
 pub mod window;
 
+/// The widget's name in the widget index.
+pub const TITLE: &str = "Circuit breaker";
+/// One sentence for the widget index.
+pub const SUMMARY: &str =
+    "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.";
+
 use crate::sim::kernel::time::{Nanos, MS};
 use serde::{Deserialize, Serialize};
 use window::{Totals, Window};

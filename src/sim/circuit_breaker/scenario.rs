@@ -2,8 +2,7 @@
 //! behaviour changes over time, and one or two breakers run side by side on it.
 
 use super::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial};
-use crate::scenario::block::Block;
-use crate::scenario::{check_version, Family, View};
+use crate::scenario::{check_version, View};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::MS;
 use crate::sim::kernel::traffic::{Traffic, MAX_DURATION_MS};
@@ -83,34 +82,5 @@ impl CircuitBreakerScenario {
     pub fn run(&self, bins: usize) -> Result<Vec<BreakerRun>, String> {
         self.validate()?;
         self.run_on(&self.trial(), bins)
-    }
-}
-
-impl Family for CircuitBreakerScenario {
-    const KIND: &'static str = "circuit-breaker";
-    const TITLE: &'static str = "Circuit breaker";
-    const SUMMARY: &'static str =
-        "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.";
-    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
-    const BLOCK_PRESET: &'static str = "outage";
-    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
-
-    fn preset(name: &str) -> Option<Self> {
-        super::presets::preset(name)
-    }
-    fn validate(&self) -> Result<(), String> {
-        self.validate()
-    }
-    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
-        super::block::apply(self, block)
-    }
-    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
-        (&mut self.seed, &mut self.view)
-    }
-    fn run_json(&self) -> Result<String, String> {
-        super::report::run_json(self)
-    }
-    fn run_csv(&self) -> Result<String, String> {
-        super::report::run_csv(self)
     }
 }

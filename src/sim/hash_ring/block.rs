@@ -6,6 +6,9 @@ use super::scenario::HashRingScenario;
 use super::Node;
 use crate::scenario::block::{number, Block};
 
+/// The preset a block starts from when it names none.
+pub const PRESET: &str = "add-node";
+
 /// Keys a hash-ring block accepts.
 pub const KEYS: [&str; 15] = [
     "kind",
@@ -149,10 +152,7 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn hr(text: &str) -> HashRingScenario {
-        match parse(text).unwrap().scenario {
-            Scenario::HashRing(s) => s,
-            other => panic!("not a hash-ring block: {other:?}"),
-        }
+        HashRingScenario::try_from(parse(text).unwrap().scenario).unwrap()
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 
+/// The widget's name in the widget index.
+pub const TITLE: &str = "Consistent hashing";
+/// One sentence for the widget index.
+pub const SUMMARY: &str =
+    "libketama's ring, jump hash, rendezvous, Envoy's Maglev and bounded loads placing the same keys as nodes come and go.";
+
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;
 

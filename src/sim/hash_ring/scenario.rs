@@ -3,8 +3,7 @@
 
 use super::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES, MAX_RING_POINTS};
 use super::{maglev, validate_nodes, KeyHash, Node};
-use crate::scenario::block::Block;
-use crate::scenario::{check_count, check_version, Family, View, MAX_LANES};
+use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -156,34 +155,5 @@ impl HashRingScenario {
             .iter()
             .map(|v| run_variant(v, &self.nodes, keys, after.as_ref().map(|(c, n)| (*c, n.as_slice())), sample))
             .collect())
-    }
-}
-
-impl Family for HashRingScenario {
-    const KIND: &'static str = "hash-ring";
-    const TITLE: &'static str = "Consistent hashing";
-    const SUMMARY: &'static str =
-        "libketama's ring, jump hash, rendezvous, Envoy's Maglev and bounded loads placing the same keys as nodes come and go.";
-    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
-    const BLOCK_PRESET: &'static str = "add-node";
-    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
-
-    fn preset(name: &str) -> Option<Self> {
-        super::presets::preset(name)
-    }
-    fn validate(&self) -> Result<(), String> {
-        self.validate()
-    }
-    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
-        super::block::apply(self, block)
-    }
-    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
-        (&mut self.seed, &mut self.view)
-    }
-    fn run_json(&self) -> Result<String, String> {
-        super::report::run_json(self)
-    }
-    fn run_csv(&self) -> Result<String, String> {
-        super::report::run_csv(self)
     }
 }

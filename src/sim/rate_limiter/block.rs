@@ -5,6 +5,9 @@ use super::scenario::RateLimiterScenario;
 use super::{Algorithm, LimiterConfig, NginxDelay};
 use crate::scenario::block::{number, Block};
 
+/// The preset a block starts from when it names none.
+pub const PRESET: &str = "overview";
+
 /// Keys a rate-limiter block accepts, in the order they are applied.
 pub const KEYS: [&str; 20] = [
     "kind",
@@ -79,10 +82,7 @@ mod tests {
     use crate::sim::kernel::traffic::Traffic;
 
     fn rl(text: &str) -> RateLimiterScenario {
-        match parse(text).unwrap().scenario {
-            Scenario::RateLimiter(s) => s,
-            other => panic!("expected a rate-limiter scenario, got {}", other.widget()),
-        }
+        RateLimiterScenario::try_from(parse(text).unwrap().scenario).unwrap()
     }
 
     #[test]

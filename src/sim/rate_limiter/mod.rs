@@ -30,6 +30,11 @@ pub use nginx::{Nginx, NginxDelay};
 pub use token_bucket::TokenBucket;
 pub use window::{FirstHitWindow, FixedWindow, SlidingCounter, SlidingLog};
 
+/// The widget's name in the widget index.
+pub const TITLE: &str = "Rate limiter";
+/// One sentence for the widget index.
+pub const SUMMARY: &str = "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.";
+
 use crate::sim::kernel::time::Nanos;
 use serde::{Deserialize, Serialize};
 

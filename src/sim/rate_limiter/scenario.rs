@@ -2,8 +2,7 @@
 
 use super::run::{run_lane, LaneRun};
 use super::LimiterConfig;
-use crate::scenario::block::Block;
-use crate::scenario::{check_version, Family, View, MAX_EXTRA, MAX_LANES};
+use crate::scenario::{check_version, View, MAX_EXTRA, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
@@ -74,34 +73,5 @@ impl RateLimiterScenario {
         self.validate()?;
         let requests = self.requests();
         self.limiters.iter().map(|l| run_lane(l, &requests, self.duration_ms * MS, bins)).collect()
-    }
-}
-
-impl Family for RateLimiterScenario {
-    const KIND: &'static str = "rate-limiter";
-    const TITLE: &'static str = "Rate limiter";
-    const SUMMARY: &'static str =
-        "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.";
-    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
-    const BLOCK_PRESET: &'static str = "overview";
-    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
-
-    fn preset(name: &str) -> Option<Self> {
-        super::presets::preset(name)
-    }
-    fn validate(&self) -> Result<(), String> {
-        self.validate()
-    }
-    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
-        super::block::apply(self, block)
-    }
-    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
-        (&mut self.seed, &mut self.view)
-    }
-    fn run_json(&self) -> Result<String, String> {
-        super::report::run_json(self)
-    }
-    fn run_csv(&self) -> Result<String, String> {
-        super::report::run_csv(self)
     }
 }

@@ -6,6 +6,9 @@ use super::run::{Keys, Reads, Reshard, SchemeConfig, SCHEME_NAMES};
 use super::scenario::ShardingScenario;
 use crate::scenario::block::{number, Block};
 
+/// The preset a block starts from when it names none.
+pub const PRESET: &str = "default";
+
 /// Keys a sharding block accepts.
 pub const KEYS: [&str; 16] = [
     "kind",
@@ -142,10 +145,7 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn sh(text: &str) -> ShardingScenario {
-        match parse(text).unwrap().scenario {
-            Scenario::Sharding(s) => s,
-            other => panic!("not a sharding block: {other:?}"),
-        }
+        ShardingScenario::try_from(parse(text).unwrap().scenario).unwrap()
     }
 
     #[test]

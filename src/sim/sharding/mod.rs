@@ -24,6 +24,12 @@ pub mod router;
 pub mod run;
 pub mod scenario;
 
+/// The widget's name in the widget index.
+pub const TITLE: &str = "Sharding";
+/// One sentence for the widget index.
+pub const SUMMARY: &str =
+    "Rows routed by hash, range, a directory, and as Vitess, MongoDB and Citus compute it, with what a re-shard moves.";
+
 use crate::sim::kernel::md5::{md5, md5_blocks_x8};
 
 /// Vitess's keyspace ID for a `uint64` shard key (`hash` vindex): DES under

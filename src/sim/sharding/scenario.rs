@@ -2,8 +2,7 @@
 //! schemes compared on it, and optionally a re-shard.
 
 use super::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
-use crate::scenario::block::Block;
-use crate::scenario::{check_count, check_version, Family, View, MAX_LANES};
+use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -65,34 +64,5 @@ impl ShardingScenario {
     pub fn inspected(&self, traffic: &ShardTraffic) -> (u64, u64) {
         let lo = self.inspect.or(traffic.queries.first().map(|q| q.0)).unwrap_or(self.workload.key_span().0);
         (lo, lo.saturating_add(self.workload.range_width.saturating_sub(1)))
-    }
-}
-
-impl Family for ShardingScenario {
-    const KIND: &'static str = "sharding";
-    const TITLE: &'static str = "Sharding";
-    const SUMMARY: &'static str =
-        "Rows routed by hash, range, a directory, and as Vitess, MongoDB and Citus compute it, with what a re-shard moves.";
-    const PRESETS: &'static [(&'static str, &'static str)] = &super::presets::PRESETS;
-    const BLOCK_PRESET: &'static str = "default";
-    const BLOCK_KEYS: &'static [&'static str] = &super::block::KEYS;
-
-    fn preset(name: &str) -> Option<Self> {
-        super::presets::preset(name)
-    }
-    fn validate(&self) -> Result<(), String> {
-        self.validate()
-    }
-    fn apply_block(&mut self, block: &Block) -> Result<(), String> {
-        super::block::apply(self, block)
-    }
-    fn seed_and_view(&mut self) -> (&mut u64, &mut View) {
-        (&mut self.seed, &mut self.view)
-    }
-    fn run_json(&self) -> Result<String, String> {
-        super::report::run_json(self)
-    }
-    fn run_csv(&self) -> Result<String, String> {
-        super::report::run_csv(self)
     }
 }
