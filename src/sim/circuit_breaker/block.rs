@@ -161,7 +161,6 @@ mod tests {
     use super::super::presets::preset;
     use super::*;
     use crate::scenario::block::parse;
-    use crate::scenario::Scenario;
     use crate::sim::kernel::traffic::Traffic;
 
     fn cb(text: &str) -> CircuitBreakerScenario {

@@ -149,7 +149,6 @@ mod tests {
     use super::super::presets::preset;
     use super::*;
     use crate::scenario::block::parse;
-    use crate::scenario::Scenario;
 
     fn hr(text: &str) -> HashRingScenario {
         HashRingScenario::try_from(parse(text).unwrap().scenario).unwrap()
