@@ -212,7 +212,7 @@ mod properties {
 }
 
 mod routing {
-    use playground::sim::sharding::router::Scheme;
+    use playground::sim::sharding::scheme::Scheme;
     use playground::sim::sharding::KeyRange;
     use proptest::prelude::*;
 
@@ -224,7 +224,7 @@ mod routing {
     /// ±⌊(⌊(2^63 − 1) / 3⌋ · 2) / 2⌋.
     #[test]
     fn mongo_chunks_split_where_mongodb_splits_them() {
-        use playground::sim::sharding::router::mongo_split_points;
+        use playground::sim::sharding::scheme::mongo_split_points;
         assert_eq!(mongo_split_points(4), [-(1i64 << 62) + 2, 0, (1i64 << 62) - 2]);
         assert_eq!(mongo_split_points(3), [-3074457345618258602, 3074457345618258602]);
         assert!(mongo_split_points(1).is_empty());
@@ -274,7 +274,7 @@ mod routing {
     #[test]
     fn a_workloads_hashes_are_its_keys_hashes() {
         use playground::sim::kernel::rng::Rng;
-        use playground::sim::sharding::router::HashFamily;
+        use playground::sim::sharding::scheme::HashFamily;
         use playground::sim::sharding::run::{Keys, Traffic, Workload};
         // Every family is listed once, in the order its index gives.
         assert!(HashFamily::ALL.iter().enumerate().all(|(i, &f)| f as usize == i));
@@ -294,7 +294,7 @@ mod routing {
     #[test]
     fn a_workload_of_more_or_fewer_rows_reuses_the_hashes_of_its_first() {
         use playground::sim::kernel::rng::Rng;
-        use playground::sim::sharding::router::HashFamily;
+        use playground::sim::sharding::scheme::HashFamily;
         use playground::sim::sharding::run::{Keys, Traffic, Workload};
         let draw = |keys: &Keys, rows| Traffic::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
         for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
@@ -484,7 +484,7 @@ fn consistent_routing_hashes_the_keys_decimal_text() {
     use playground::sim::hash_ring::Node;
     let shards: Vec<Node> = (0..5).map(|i| Node::new(format!("shard-{i}"))).collect();
     let ring = Continuum::new(&shards);
-    let scheme = playground::sim::sharding::router::Scheme::consistent(5);
+    let scheme = playground::sim::sharding::scheme::Scheme::consistent(5);
     for key in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
         assert_eq!(scheme.route(key), ring.locate(key.to_string().as_bytes()), "key {key}");
     }
@@ -496,7 +496,7 @@ proptest::proptest! {
     #[test]
     fn ketama_hashes_the_decimal_text(key: u64, digits in 0u32..20, edge in 0u64..3) {
         use playground::sim::hash_ring::ketama::key_hash;
-        use playground::sim::sharding::router::HashFamily;
+        use playground::sim::sharding::scheme::HashFamily;
         let round = 10u64.checked_pow(digits).map_or(key, |p| p.saturating_add(edge).saturating_sub(1));
         for k in [key, round, key % 1_000_000_000] {
             proptest::prop_assert_eq!(HashFamily::Ketama.hash(k), u64::from(key_hash(k.to_string().as_bytes())), "key {}", k);

@@ -211,7 +211,7 @@ fn sharding_a_million_keys_under_every_scheme() {
             })
             .fold(f64::MAX, f64::min)
     };
-    use playground::sim::sharding::router::HashFamily;
+    use playground::sim::sharding::scheme::HashFamily;
     for family in
         [HashFamily::Vitess, HashFamily::Mongo, HashFamily::Ketama, HashFamily::Postgres, HashFamily::XxHash64]
     {

@@ -17,8 +17,8 @@
 
 pub mod des;
 pub mod region;
-pub mod router;
 pub mod run;
+pub mod scheme;
 
 use crate::sim::kernel::md5::{md5, md5_blocks_x8};
 

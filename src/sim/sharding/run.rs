@@ -2,7 +2,7 @@
 //! its range queries ask, and what a re-shard moves.
 
 use super::region::{country_of, validate_countries, Country};
-use super::router::{HashFamily, Scheme};
+use super::scheme::{HashFamily, Scheme};
 use super::KeyRange;
 use crate::sim::kernel::rng::{Rng, Zipf};
 use crate::sim::kernel::sort::{min_max, radix_sort_by_key};
@@ -502,7 +502,7 @@ impl SchemeConfig {
                 }
                 let shards: Vec<KeyRange> = shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()?;
                 Scheme::Region {
-                    starts: super::router::key_range_starts(&shards),
+                    starts: super::scheme::key_range_starts(&shards),
                     shards,
                     region_bytes: *region_bytes,
                     by_country: Vec::new(),
