@@ -5,7 +5,10 @@
 use divan::counter::ItemsCount;
 use divan::{black_box, Bencher};
 use playground::sim::kernel::rng::Rng;
-use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+use playground::sim::sharding::config::SchemeConfig;
+use playground::sim::sharding::drawn::Traffic;
+use playground::sim::sharding::run::run_scheme;
+use playground::sim::sharding::workload::{Keys, Workload};
 
 const KEYS: usize = 100_000;
 

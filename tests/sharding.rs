@@ -274,8 +274,9 @@ mod routing {
     #[test]
     fn a_workloads_hashes_are_its_keys_hashes() {
         use playground::sim::kernel::rng::Rng;
+        use playground::sim::sharding::drawn::Traffic;
         use playground::sim::sharding::scheme::HashFamily;
-        use playground::sim::sharding::run::{Keys, Traffic, Workload};
+        use playground::sim::sharding::workload::{Keys, Workload};
         // Every family is listed once, in the order its index gives.
         assert!(HashFamily::ALL.iter().enumerate().all(|(i, &f)| f as usize == i));
         // Keys of up to 20 decimal digits too: libketama's text fills its MD5 block's first six words.
@@ -294,8 +295,9 @@ mod routing {
     #[test]
     fn a_workload_of_more_or_fewer_rows_reuses_the_hashes_of_its_first() {
         use playground::sim::kernel::rng::Rng;
+        use playground::sim::sharding::drawn::Traffic;
         use playground::sim::sharding::scheme::HashFamily;
-        use playground::sim::sharding::run::{Keys, Traffic, Workload};
+        use playground::sim::sharding::workload::{Keys, Workload};
         let draw = |keys: &Keys, rows| Traffic::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
         for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
             let before = draw(&keys, 3_000);
@@ -370,7 +372,11 @@ mod routing {
 
 mod resharding {
     use playground::sim::kernel::rng::Rng;
-    use playground::sim::sharding::run::{run_scheme, Keys, Reshard, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Traffic;
+    use playground::sim::sharding::reshard::Reshard;
+    use playground::sim::sharding::run::run_scheme;
+    use playground::sim::sharding::workload::{Keys, Workload};
     use proptest::prelude::*;
 
     fn keys(n: usize, seed: u64) -> Traffic {
@@ -521,9 +527,12 @@ fn even_vitess_shards_are_named_as_vitess_names_them() {
 /// `countries.json` (provenance in `tests/golden/sharding/README.md`).
 mod region {
     use super::hex;
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Traffic;
     use playground::sim::sharding::region::{region_keyspace_id, region_keyspace_prefix, EXAMPLE_REGIONS};
-    use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::run::run_scheme;
     use playground::sim::sharding::vitess_keyspace_id;
+    use playground::sim::sharding::workload::{Keys, Workload};
 
     #[test]
     fn keyspace_ids_match_region_experimental_test_go() {
@@ -615,7 +624,10 @@ mod region {
 /// evenly under a hash.
 #[test]
 fn reads_follow_the_rows_they_ask_for() {
-    use playground::sim::sharding::run::{run_scheme, Keys, Reads, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Traffic;
+    use playground::sim::sharding::run::run_scheme;
+    use playground::sim::sharding::workload::{Keys, Reads, Workload};
     let w = Workload {
         reads_per_write: 5,
         reads: Reads::Recent,
@@ -675,7 +687,7 @@ proptest::proptest! {
     /// pack beside their row in one word and for keys that span all 64 bits.
     #[test]
     fn distinct_keys_are_a_maps(keys in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..400), narrow: bool) {
-        use playground::sim::sharding::run::Traffic;
+        use playground::sim::sharding::drawn::Traffic;
         let keys: Vec<u64> = keys.iter().map(|&k| if narrow { 1_000 + k % 37 } else { k }).collect();
         let mut first: std::collections::BTreeMap<u64, (u32, u32)> = std::collections::BTreeMap::new();
         for (row, &k) in keys.iter().enumerate() {

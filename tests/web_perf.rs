@@ -168,7 +168,10 @@ fn ring_node_change_with_a_million_keys() {
 #[wasm_bindgen_test]
 fn sharding_a_million_keys_under_every_scheme() {
     use playground::sim::kernel::rng::Rng;
-    use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Traffic;
+    use playground::sim::sharding::run::run_scheme;
+    use playground::sim::sharding::workload::{Keys, Workload};
     let perf = web_sys::window().unwrap().performance().unwrap();
     let workload = Workload {
         keys: Keys::Uniform { max: 1 << 40 },

@@ -601,7 +601,9 @@ pub const SHARDING_KEYS: [&str; 16] = [
 /// (`none`, `add-shard`, `split-hottest`) and the inspected query's first key.
 #[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
 fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
-    use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig, SCHEME_NAMES};
+    use crate::sim::sharding::config::{SchemeConfig, SCHEME_NAMES};
+    use crate::sim::sharding::reshard::Reshard;
+    use crate::sim::sharding::workload::Keys;
     for (line, key, _) in pairs {
         if !SHARDING_KEYS.contains(key) {
             return Err(format!(
@@ -646,8 +648,8 @@ fn sharding(pairs: &[(usize, &str, &str)]) -> Result<WidgetBlock, String> {
     }
     if let Some((line, v)) = get("reads") {
         s.workload.reads = match v {
-            "uniform" => crate::sim::sharding::run::Reads::Uniform,
-            "recent" => crate::sim::sharding::run::Reads::Recent,
+            "uniform" => crate::sim::sharding::workload::Reads::Uniform,
+            "recent" => crate::sim::sharding::workload::Reads::Recent,
             _ => return Err(format!("line {line}: `reads` is uniform or recent, not `{v}`")),
         };
     }
@@ -901,7 +903,9 @@ mod tests {
 
     #[test]
     fn sharding_blocks_set_the_workload_the_schemes_and_the_reshard() {
-        use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig};
+        use crate::sim::sharding::config::SchemeConfig;
+        use crate::sim::sharding::reshard::Reshard;
+        use crate::sim::sharding::workload::Keys;
         assert_eq!(sh("kind: sharding"), presets::sharding("default").unwrap());
         let s = sh("kind: sharding\nkeys: zipf\ndistinct: 500\nrows: 20000\nschemes: range, mongo, directory\n\
                     shards: 5\nservers: 2\nreshard: add-shard\nrange_width: 10\ninspect: 42\nseed: 9");

@@ -19,7 +19,11 @@ use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
 use crate::sim::rate_limiter::run::{run_lane, LaneRun};
 use crate::sim::rate_limiter::LimiterConfig;
-use crate::sim::sharding::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
+use crate::sim::sharding::config::SchemeConfig;
+use crate::sim::sharding::drawn::Traffic as ShardTraffic;
+use crate::sim::sharding::reshard::Reshard;
+use crate::sim::sharding::run::{run_scheme, SchemeRun};
+use crate::sim::sharding::workload::Workload;
 use serde::{Deserialize, Serialize};
 
 /// The format version this build writes and reads. Older versions are

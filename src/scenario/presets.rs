@@ -12,7 +12,9 @@ use crate::sim::hash_ring::run::{Change, KeySet, Variant};
 use crate::sim::hash_ring::Node;
 use crate::sim::kernel::traffic::{Arrival, Traffic};
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
-use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig, Workload};
+use crate::sim::sharding::config::SchemeConfig;
+use crate::sim::sharding::reshard::Reshard;
+use crate::sim::sharding::workload::{Keys, Workload};
 
 use super::Scenario;
 

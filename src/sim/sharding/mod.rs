@@ -15,10 +15,16 @@
 //!
 //! `tests/sharding.rs` checks each against its system's own test vectors.
 
+pub mod config;
 pub mod des;
+pub mod directory;
+pub mod drawn;
+pub mod query;
 pub mod region;
+pub mod reshard;
 pub mod run;
 pub mod scheme;
+pub mod workload;
 
 use crate::sim::kernel::md5::{md5, md5_blocks_x8};
 

@@ -9,9 +9,11 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{presets, Scenario, ShardingScenario};
-use crate::sim::sharding::run::{
-    run_scheme, Keys, Reads, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES,
-};
+use crate::sim::sharding::config::{SchemeConfig, SCHEME_NAMES};
+use crate::sim::sharding::drawn::Traffic;
+use crate::sim::sharding::reshard::Reshard;
+use crate::sim::sharding::run::{run_scheme, SchemeRun};
+use crate::sim::sharding::workload::{Keys, Reads, Workload};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::share::{self, LaneDownloads, ShareBar};

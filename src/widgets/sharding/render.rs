@@ -1,7 +1,10 @@
 //! The sharding widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::sharding::run::{Reshard, SchemeConfig, SchemeRun, Traffic};
+use crate::sim::sharding::config::SchemeConfig;
+use crate::sim::sharding::drawn::Traffic;
+use crate::sim::sharding::reshard::Reshard;
+use crate::sim::sharding::run::SchemeRun;
 use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;
