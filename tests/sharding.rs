@@ -274,7 +274,7 @@ mod routing {
     #[test]
     fn a_workloads_hashes_are_its_keys_hashes() {
         use playground::sim::kernel::rng::Rng;
-        use playground::sim::sharding::drawn::Traffic;
+        use playground::sim::sharding::drawn::Drawn;
         use playground::sim::sharding::scheme::HashFamily;
         use playground::sim::sharding::workload::{Keys, Workload};
         // Every family is listed once, in the order its index gives.
@@ -282,7 +282,7 @@ mod routing {
         // Keys of up to 20 decimal digits too: libketama's text fills its MD5 block's first six words.
         let wide = [Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: u64::MAX }];
         for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 7 }].into_iter().chain(wide) {
-            let t = Traffic::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
+            let t = Drawn::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
             for f in HashFamily::ALL {
                 let want: Vec<u64> = t.keys.iter().map(|&k| f.hash(k)).collect();
                 assert_eq!(t.hashes(f), want, "{keys:?} under {f:?}");
@@ -295,10 +295,10 @@ mod routing {
     #[test]
     fn a_workload_of_more_or_fewer_rows_reuses_the_hashes_of_its_first() {
         use playground::sim::kernel::rng::Rng;
-        use playground::sim::sharding::drawn::Traffic;
+        use playground::sim::sharding::drawn::Drawn;
         use playground::sim::sharding::scheme::HashFamily;
         use playground::sim::sharding::workload::{Keys, Workload};
-        let draw = |keys: &Keys, rows| Traffic::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
+        let draw = |keys: &Keys, rows| Drawn::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
         for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
             let before = draw(&keys, 3_000);
             before.hashes(HashFamily::Vitess);
@@ -317,7 +317,7 @@ mod routing {
         }
         // Other keys share no prefix: nothing is carried over, and the hashes are still right.
         let other = draw(&Keys::Uniform { max: 1 << 40 }, 2_000);
-        let t = Traffic::new(&Workload::new(Keys::Uniform { max: 1 << 40 }, 2_000), &mut Rng::new(10)).reusing(&other);
+        let t = Drawn::new(&Workload::new(Keys::Uniform { max: 1 << 40 }, 2_000), &mut Rng::new(10)).reusing(&other);
         assert_eq!(t.hashes(HashFamily::Vitess)[0], HashFamily::Vitess.hash(t.keys[0]));
     }
 
@@ -373,13 +373,13 @@ mod routing {
 mod resharding {
     use playground::sim::kernel::rng::Rng;
     use playground::sim::sharding::config::SchemeConfig;
-    use playground::sim::sharding::drawn::Traffic;
+    use playground::sim::sharding::drawn::Drawn;
     use playground::sim::sharding::reshard::Reshard;
     use playground::sim::sharding::run::run_scheme;
     use playground::sim::sharding::workload::{Keys, Workload};
     use proptest::prelude::*;
 
-    fn keys(n: usize, seed: u64) -> Traffic {
+    fn keys(n: usize, seed: u64) -> Drawn {
         let w = Workload {
             keys: Keys::Uniform { max: 1 << 40 },
             rows: n,
@@ -388,7 +388,7 @@ mod resharding {
             countries: Vec::new(),
             ..Workload::new(Keys::Sequential, 0)
         };
-        Traffic::new(&w, &mut Rng::new(seed))
+        Drawn::new(&w, &mut Rng::new(seed))
     }
 
     /// A new server takes whole chunks: 16 MongoDB chunks on 4 servers, then
@@ -445,7 +445,7 @@ mod resharding {
     /// takes exactly its share of keys from the fullest ones: the ideal 1/5.
     #[test]
     fn a_directory_moves_only_the_newcomers_share() {
-        let ks = Traffic::of((1..=100_000).collect(), Vec::new());
+        let ks = Drawn::of((1..=100_000).collect(), Vec::new());
         let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &ks, Some(&Reshard::AddShard)).unwrap();
         assert_eq!(run.before.rows, [25_000; 4]);
         assert_eq!(run.after.as_ref().unwrap().rows, [20_000; 5]);
@@ -453,7 +453,7 @@ mod resharding {
         // A workload's range queries start at keys it wrote, so the directory names a shard for each.
         let zipf =
             Workload { range_queries: 500, range_width: 3, ..Workload::new(Keys::Zipf { distinct: 2_000 }, 5_000) };
-        let traffic = Traffic::new(&zipf, &mut Rng::new(5));
+        let traffic = Drawn::new(&zipf, &mut Rng::new(5));
         let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &traffic, None).unwrap();
         assert!(traffic.queries.iter().all(|&(lo, hi)| !run.router.asks(lo, hi).is_empty()));
         assert!(run.before.shards_per_query >= 1.0);
@@ -528,7 +528,7 @@ fn even_vitess_shards_are_named_as_vitess_names_them() {
 mod region {
     use super::hex;
     use playground::sim::sharding::config::SchemeConfig;
-    use playground::sim::sharding::drawn::Traffic;
+    use playground::sim::sharding::drawn::Drawn;
     use playground::sim::sharding::region::{region_keyspace_id, region_keyspace_prefix, EXAMPLE_REGIONS};
     use playground::sim::sharding::run::run_scheme;
     use playground::sim::sharding::vitess_keyspace_id;
@@ -597,7 +597,7 @@ mod region {
             countries: playground::sim::sharding::region::example_countries(),
             ..Workload::new(Keys::Sequential, 0)
         };
-        let traffic = Traffic::new(&w, &mut playground::sim::kernel::rng::Rng::new(3));
+        let traffic = Drawn::new(&w, &mut playground::sim::kernel::rng::Rng::new(3));
         let region = SchemeConfig::named("region", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
         let run = run_scheme(&region, &traffic, None).unwrap();
         assert_eq!(run.before.shards_per_country, Some(1.0));
@@ -625,7 +625,7 @@ mod region {
 #[test]
 fn reads_follow_the_rows_they_ask_for() {
     use playground::sim::sharding::config::SchemeConfig;
-    use playground::sim::sharding::drawn::Traffic;
+    use playground::sim::sharding::drawn::Drawn;
     use playground::sim::sharding::run::run_scheme;
     use playground::sim::sharding::workload::{Keys, Reads, Workload};
     let w = Workload {
@@ -633,7 +633,7 @@ fn reads_follow_the_rows_they_ask_for() {
         reads: Reads::Recent,
         ..Workload::new(Keys::Timestamps { start_ms: 0, step_ms: 1_000 }, 10_000)
     };
-    let traffic = Traffic::new(&w, &mut playground::sim::kernel::rng::Rng::new(1));
+    let traffic = Drawn::new(&w, &mut playground::sim::kernel::rng::Rng::new(1));
     let ranges = SchemeConfig::named("range", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
     let run = run_scheme(&ranges, &traffic, None).unwrap();
     assert_eq!(run.before.rows, [2_500; 4]);
@@ -648,14 +648,14 @@ fn reads_follow_the_rows_they_ask_for() {
     );
     // Reads of any row follow the data: five per row on every shard.
     let uniform =
-        Traffic::new(&Workload { reads: Reads::Uniform, ..w.clone() }, &mut playground::sim::kernel::rng::Rng::new(1));
+        Drawn::new(&Workload { reads: Reads::Uniform, ..w.clone() }, &mut playground::sim::kernel::rng::Rng::new(1));
     let run = run_scheme(&ranges, &uniform, None).unwrap();
     assert_eq!(run.before.reads.as_deref(), Some(&[12_500; 4][..]));
     assert_eq!(run.before.busiest_load_over_mean, Some(1.0));
     // Without reads, no read figures.
     let none = run_scheme(
         &ranges,
-        &Traffic::new(&Workload::new(Keys::Sequential, 100), &mut playground::sim::kernel::rng::Rng::new(1)),
+        &Drawn::new(&Workload::new(Keys::Sequential, 100), &mut playground::sim::kernel::rng::Rng::new(1)),
         None,
     )
     .unwrap();
@@ -687,14 +687,14 @@ proptest::proptest! {
     /// pack beside their row in one word and for keys that span all 64 bits.
     #[test]
     fn distinct_keys_are_a_maps(keys in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..400), narrow: bool) {
-        use playground::sim::sharding::drawn::Traffic;
+        use playground::sim::sharding::drawn::Drawn;
         let keys: Vec<u64> = keys.iter().map(|&k| if narrow { 1_000 + k % 37 } else { k }).collect();
         let mut first: std::collections::BTreeMap<u64, (u32, u32)> = std::collections::BTreeMap::new();
         for (row, &k) in keys.iter().enumerate() {
             first.entry(k).or_insert((row as u32, 0)).1 += 1;
         }
         let sorted: Vec<u64> = first.keys().copied().collect();
-        let traffic = Traffic::of(keys.clone(), Vec::new());
+        let traffic = Drawn::of(keys.clone(), Vec::new());
         let d = traffic.distinct();
         proptest::prop_assert_eq!(&d.keys, &sorted);
         proptest::prop_assert_eq!(&d.first_of, &first.values().map(|v| v.0).collect::<Vec<_>>());

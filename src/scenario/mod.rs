@@ -20,7 +20,7 @@ use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Tr
 use crate::sim::rate_limiter::run::{run_lane, LaneRun};
 use crate::sim::rate_limiter::LimiterConfig;
 use crate::sim::sharding::config::SchemeConfig;
-use crate::sim::sharding::drawn::Traffic as ShardTraffic;
+use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::{run_scheme, SchemeRun};
 use crate::sim::sharding::workload::Workload;
@@ -369,12 +369,12 @@ impl ShardingScenario {
     /// The keys the workload writes and the range queries it asks, drawn from
     /// the seed in that order: every scheme routes the same traffic, and the
     /// widget draws it once per workload.
-    pub fn traffic(&self) -> ShardTraffic {
-        ShardTraffic::new(&self.workload, &mut Rng::new(self.seed))
+    pub fn traffic(&self) -> Drawn {
+        Drawn::new(&self.workload, &mut Rng::new(self.seed))
     }
 
     /// The keys `lo..=hi` of the query the inspector shows, given the traffic.
-    pub fn inspected(&self, traffic: &ShardTraffic) -> (u64, u64) {
+    pub fn inspected(&self, traffic: &Drawn) -> (u64, u64) {
         let lo = self.inspect.or(traffic.queries.first().map(|q| q.0)).unwrap_or(self.workload.key_span().0);
         (lo, lo.saturating_add(self.workload.range_width.saturating_sub(1)))
     }

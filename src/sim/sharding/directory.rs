@@ -3,7 +3,7 @@
 //! evened out when a shard is added.
 
 use super::config::SchemeConfig;
-use super::drawn::Traffic;
+use super::drawn::Drawn;
 use super::query::{Router, RouterKind};
 use super::reshard::Reshard;
 use super::run::{Placement, SchemeRun};
@@ -81,7 +81,7 @@ impl Distinct {
 pub(super) fn run_directory(
     config: &SchemeConfig,
     shards: usize,
-    traffic: &Traffic,
+    traffic: &Drawn,
     change: Option<&Reshard>,
 ) -> SchemeRun {
     let d = traffic.distinct();

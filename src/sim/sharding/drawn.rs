@@ -1,6 +1,7 @@
-//! A workload's traffic as drawn from its seed: its keys and range queries,
-//! each key's hash per hash family computed once and kept, and those hashes
-//! carried over to the next workload that writes the same first keys.
+//! A workload drawn from its seed: the keys it writes and the range queries
+//! it asks, each key's hash per hash family computed once and kept, and
+//! those hashes carried over to the next workload that writes the same
+//! first keys.
 
 use super::directory::Distinct;
 use super::region::{country_of, Country};
@@ -10,12 +11,12 @@ use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::sort::min_max;
 use std::sync::{Arc, OnceLock};
 
-/// A workload's traffic: the keys written, in order, and its range queries,
-/// with every key's hash in each [`HashFamily`] computed on first use and
-/// kept, so that schemes of one family (and one scheme at any shard count)
-/// hash the workload once.
+/// A workload as drawn from its seed: the keys written, in order, and its
+/// range queries, with every key's hash in each [`HashFamily`] computed on
+/// first use and kept, so that schemes of one family (and one scheme at any
+/// shard count) hash the workload once.
 #[derive(Clone, Debug, Default)]
-pub struct Traffic {
+pub struct Drawn {
     pub keys: Vec<u64>,
     pub queries: Vec<(u64, u64)>,
     /// The workload's countries, and each row's (an index into them); both
@@ -29,8 +30,8 @@ pub struct Traffic {
     distinct: OnceLock<Arc<Distinct>>,
 }
 
-impl PartialEq for Traffic {
-    fn eq(&self, other: &Traffic) -> bool {
+impl PartialEq for Drawn {
+    fn eq(&self, other: &Drawn) -> bool {
         self.keys == other.keys
             && self.queries == other.queries
             && self.countries == other.countries
@@ -38,9 +39,9 @@ impl PartialEq for Traffic {
     }
 }
 
-impl Traffic {
+impl Drawn {
     /// The workload's keys, then its range queries, drawn from `rng` in that order.
-    pub fn new(workload: &Workload, rng: &mut Rng) -> Traffic {
+    pub fn new(workload: &Workload, rng: &mut Rng) -> Drawn {
         let keys = workload.keys(rng);
         let queries = range_queries(&keys, workload.range_queries, workload.range_width, rng);
         let countries = workload.countries.clone();
@@ -49,26 +50,26 @@ impl Traffic {
         } else {
             keys.iter().map(|&k| country_of(k, &countries) as u8).collect()
         };
-        Traffic {
+        Drawn {
             countries,
             country,
             reads_per_write: workload.reads_per_write,
             reads: workload.reads,
-            ..Traffic::of(keys, queries)
+            ..Drawn::of(keys, queries)
         }
     }
 
-    /// Traffic of the given keys and queries.
-    pub fn of(keys: Vec<u64>, queries: Vec<(u64, u64)>) -> Traffic {
-        Traffic { keys, queries, ..Traffic::default() }
+    /// The given keys and queries, with no countries or reads.
+    pub fn of(keys: Vec<u64>, queries: Vec<(u64, u64)>) -> Drawn {
+        Drawn { keys, queries, ..Drawn::default() }
     }
 
-    /// This traffic with the hashes `previous` had computed carried over for
+    /// This draw with the hashes `previous` had computed carried over for
     /// the keys both write first: a workload changed only in its queries,
     /// reads or countries hashes nothing again, and one grown or shrunk by
     /// rows (the same seed draws the same first keys) hashes only its new
     /// rows. The results are those computed afresh; only the work differs.
-    pub fn reusing(self, previous: &Traffic) -> Traffic {
+    pub fn reusing(self, previous: &Drawn) -> Drawn {
         let common = self.keys.iter().zip(&previous.keys).take_while(|(a, b)| a == b).count();
         if common == 0 {
             return self;

@@ -1,10 +1,10 @@
-//! A workload's traffic through one sharding scheme, and through a re-shard:
+//! A drawn workload through one sharding scheme, and through a re-shard:
 //! where its rows land, and how its rows, queries, countries and reads
 //! spread over the servers.
 
 use super::config::{Layout, SchemeConfig};
 use super::directory::run_directory;
-use super::drawn::Traffic;
+use super::drawn::Drawn;
 use super::query::{Router, RouterKind};
 use super::reshard::{hottest_shard, reshard, Reshard};
 use super::scheme::Scheme;
@@ -39,7 +39,7 @@ pub struct Placement {
 impl Placement {
     /// The spread of rows placed on `routed` servers (of `servers`), of
     /// queries that asked `touched` servers each, and of the traffic's countries.
-    pub(super) fn of(routed: &[usize], servers: usize, touched: &[usize], traffic: &Traffic) -> Placement {
+    pub(super) fn of(routed: &[usize], servers: usize, touched: &[usize], traffic: &Drawn) -> Placement {
         let spread = |placed: &[usize]| {
             let mut rows = vec![0u64; servers];
             for &s in placed {
@@ -84,7 +84,7 @@ impl Placement {
 }
 
 /// The mean number of servers holding each country's rows (of the countries with any).
-fn shards_per_country(routed: &[usize], servers: usize, traffic: &Traffic) -> Option<f64> {
+fn shards_per_country(routed: &[usize], servers: usize, traffic: &Drawn) -> Option<f64> {
     if traffic.countries.is_empty() || traffic.country.len() != routed.len() {
         return None;
     }
@@ -133,7 +133,7 @@ impl SchemeRun {
 }
 
 /// Where the traffic's keys land (server indices) and how rows and queries spread over the servers.
-fn place(scheme: &Scheme, layout: &Layout, traffic: &Traffic) -> (Vec<usize>, Placement, Router) {
+fn place(scheme: &Scheme, layout: &Layout, traffic: &Drawn) -> (Vec<usize>, Placement, Router) {
     // Each row's country, when the workload has them (only a region scheme reads it).
     let country = |row: usize| traffic.country.get(row).map_or(0, |&c| usize::from(c));
     let routed: Vec<usize> = traffic
@@ -149,7 +149,7 @@ fn place(scheme: &Scheme, layout: &Layout, traffic: &Traffic) -> (Vec<usize>, Pl
 }
 
 /// Runs the traffic through `config`, and through the re-shard if it applies.
-pub fn run_scheme(config: &SchemeConfig, traffic: &Traffic, change: Option<&Reshard>) -> Result<SchemeRun, String> {
+pub fn run_scheme(config: &SchemeConfig, traffic: &Drawn, change: Option<&Reshard>) -> Result<SchemeRun, String> {
     let scheme = config.scheme_for(&traffic.countries)?;
     if let SchemeConfig::Directory { shards } = config {
         return Ok(run_directory(config, *shards as usize, traffic, change));

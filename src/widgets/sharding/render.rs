@@ -2,7 +2,7 @@
 //! functions of a run, tested natively.
 
 use crate::sim::sharding::config::SchemeConfig;
-use crate::sim::sharding::drawn::Traffic;
+use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::SchemeRun;
 use crate::ui::chart::{self, nice_max, r, Bar};
@@ -140,7 +140,7 @@ fn shard_list(servers: &[usize]) -> String {
 
 /// The inspected query in words: where its rows live and which shards the
 /// router asks for them.
-pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Traffic) -> String {
+pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Drawn) -> String {
     let router = &run.router;
     let asked = router.asks(lo, hi);
     let (keys, rows) = traffic.keys_in(lo, hi);
