@@ -5,7 +5,10 @@
 use divan::counter::ItemsCount;
 use divan::{black_box, Bencher};
 use playground::sim::kernel::rng::Rng;
-use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+use playground::sim::sharding::config::SchemeConfig;
+use playground::sim::sharding::drawn::Drawn;
+use playground::sim::sharding::run::run_scheme;
+use playground::sim::sharding::workload::{Keys, Workload};
 
 const KEYS: usize = 100_000;
 
@@ -22,7 +25,7 @@ fn schemes() -> Vec<SchemeConfig> {
     ]
 }
 
-fn workload(rows: usize) -> Traffic {
+fn workload(rows: usize) -> Drawn {
     let w = Workload {
         keys: Keys::Uniform { max: 1 << 40 },
         rows,
@@ -31,7 +34,7 @@ fn workload(rows: usize) -> Traffic {
         countries: Vec::new(),
         ..Workload::new(Keys::Sequential, 0)
     };
-    Traffic::new(&w, &mut Rng::new(1))
+    Drawn::new(&w, &mut Rng::new(1))
 }
 
 fn names() -> Vec<&'static str> {

@@ -212,7 +212,7 @@ mod properties {
 }
 
 mod routing {
-    use playground::sim::sharding::router::Scheme;
+    use playground::sim::sharding::scheme::Scheme;
     use playground::sim::sharding::KeyRange;
     use proptest::prelude::*;
 
@@ -224,7 +224,7 @@ mod routing {
     /// ±⌊(⌊(2^63 − 1) / 3⌋ · 2) / 2⌋.
     #[test]
     fn mongo_chunks_split_where_mongodb_splits_them() {
-        use playground::sim::sharding::router::mongo_split_points;
+        use playground::sim::sharding::scheme::mongo_split_points;
         assert_eq!(mongo_split_points(4), [-(1i64 << 62) + 2, 0, (1i64 << 62) - 2]);
         assert_eq!(mongo_split_points(3), [-3074457345618258602, 3074457345618258602]);
         assert!(mongo_split_points(1).is_empty());
@@ -274,14 +274,15 @@ mod routing {
     #[test]
     fn a_workloads_hashes_are_its_keys_hashes() {
         use playground::sim::kernel::rng::Rng;
-        use playground::sim::sharding::router::HashFamily;
-        use playground::sim::sharding::run::{Keys, Traffic, Workload};
+        use playground::sim::sharding::drawn::Drawn;
+        use playground::sim::sharding::scheme::HashFamily;
+        use playground::sim::sharding::workload::{Keys, Workload};
         // Every family is listed once, in the order its index gives.
         assert!(HashFamily::ALL.iter().enumerate().all(|(i, &f)| f as usize == i));
         // Keys of up to 20 decimal digits too: libketama's text fills its MD5 block's first six words.
         let wide = [Keys::Uniform { max: 1 << 40 }, Keys::Uniform { max: u64::MAX }];
         for keys in [Keys::Zipf { distinct: 300 }, Keys::Uniform { max: 7 }].into_iter().chain(wide) {
-            let t = Traffic::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
+            let t = Drawn::new(&Workload::new(keys.clone(), 5_000), &mut Rng::new(3));
             for f in HashFamily::ALL {
                 let want: Vec<u64> = t.keys.iter().map(|&k| f.hash(k)).collect();
                 assert_eq!(t.hashes(f), want, "{keys:?} under {f:?}");
@@ -294,9 +295,10 @@ mod routing {
     #[test]
     fn a_workload_of_more_or_fewer_rows_reuses_the_hashes_of_its_first() {
         use playground::sim::kernel::rng::Rng;
-        use playground::sim::sharding::router::HashFamily;
-        use playground::sim::sharding::run::{Keys, Traffic, Workload};
-        let draw = |keys: &Keys, rows| Traffic::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
+        use playground::sim::sharding::drawn::Drawn;
+        use playground::sim::sharding::scheme::HashFamily;
+        use playground::sim::sharding::workload::{Keys, Workload};
+        let draw = |keys: &Keys, rows| Drawn::new(&Workload::new(keys.clone(), rows), &mut Rng::new(9));
         for keys in [Keys::Uniform { max: 1 << 40 }, Keys::Zipf { distinct: 50 }, Keys::Sequential] {
             let before = draw(&keys, 3_000);
             before.hashes(HashFamily::Vitess);
@@ -315,7 +317,7 @@ mod routing {
         }
         // Other keys share no prefix: nothing is carried over, and the hashes are still right.
         let other = draw(&Keys::Uniform { max: 1 << 40 }, 2_000);
-        let t = Traffic::new(&Workload::new(Keys::Uniform { max: 1 << 40 }, 2_000), &mut Rng::new(10)).reusing(&other);
+        let t = Drawn::new(&Workload::new(Keys::Uniform { max: 1 << 40 }, 2_000), &mut Rng::new(10)).reusing(&other);
         assert_eq!(t.hashes(HashFamily::Vitess)[0], HashFamily::Vitess.hash(t.keys[0]));
     }
 
@@ -370,10 +372,14 @@ mod routing {
 
 mod resharding {
     use playground::sim::kernel::rng::Rng;
-    use playground::sim::sharding::run::{run_scheme, Keys, Reshard, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Drawn;
+    use playground::sim::sharding::reshard::Reshard;
+    use playground::sim::sharding::run::run_scheme;
+    use playground::sim::sharding::workload::{Keys, Workload};
     use proptest::prelude::*;
 
-    fn keys(n: usize, seed: u64) -> Traffic {
+    fn keys(n: usize, seed: u64) -> Drawn {
         let w = Workload {
             keys: Keys::Uniform { max: 1 << 40 },
             rows: n,
@@ -382,7 +388,7 @@ mod resharding {
             countries: Vec::new(),
             ..Workload::new(Keys::Sequential, 0)
         };
-        Traffic::new(&w, &mut Rng::new(seed))
+        Drawn::new(&w, &mut Rng::new(seed))
     }
 
     /// A new server takes whole chunks: 16 MongoDB chunks on 4 servers, then
@@ -439,7 +445,7 @@ mod resharding {
     /// takes exactly its share of keys from the fullest ones: the ideal 1/5.
     #[test]
     fn a_directory_moves_only_the_newcomers_share() {
-        let ks = Traffic::of((1..=100_000).collect(), Vec::new());
+        let ks = Drawn::of((1..=100_000).collect(), Vec::new());
         let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &ks, Some(&Reshard::AddShard)).unwrap();
         assert_eq!(run.before.rows, [25_000; 4]);
         assert_eq!(run.after.as_ref().unwrap().rows, [20_000; 5]);
@@ -447,7 +453,7 @@ mod resharding {
         // A workload's range queries start at keys it wrote, so the directory names a shard for each.
         let zipf =
             Workload { range_queries: 500, range_width: 3, ..Workload::new(Keys::Zipf { distinct: 2_000 }, 5_000) };
-        let traffic = Traffic::new(&zipf, &mut Rng::new(5));
+        let traffic = Drawn::new(&zipf, &mut Rng::new(5));
         let run = run_scheme(&SchemeConfig::Directory { shards: 4 }, &traffic, None).unwrap();
         assert!(traffic.queries.iter().all(|&(lo, hi)| !run.router.asks(lo, hi).is_empty()));
         assert!(run.before.shards_per_query >= 1.0);
@@ -484,7 +490,7 @@ fn consistent_routing_hashes_the_keys_decimal_text() {
     use playground::sim::hash_ring::Node;
     let shards: Vec<Node> = (0..5).map(|i| Node::new(format!("shard-{i}"))).collect();
     let ring = Continuum::new(&shards);
-    let scheme = playground::sim::sharding::router::Scheme::consistent(5);
+    let scheme = playground::sim::sharding::scheme::Scheme::consistent(5);
     for key in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
         assert_eq!(scheme.route(key), ring.locate(key.to_string().as_bytes()), "key {key}");
     }
@@ -496,7 +502,7 @@ proptest::proptest! {
     #[test]
     fn ketama_hashes_the_decimal_text(key: u64, digits in 0u32..20, edge in 0u64..3) {
         use playground::sim::hash_ring::ketama::key_hash;
-        use playground::sim::sharding::router::HashFamily;
+        use playground::sim::sharding::scheme::HashFamily;
         let round = 10u64.checked_pow(digits).map_or(key, |p| p.saturating_add(edge).saturating_sub(1));
         for k in [key, round, key % 1_000_000_000] {
             proptest::prop_assert_eq!(HashFamily::Ketama.hash(k), u64::from(key_hash(k.to_string().as_bytes())), "key {}", k);
@@ -521,9 +527,12 @@ fn even_vitess_shards_are_named_as_vitess_names_them() {
 /// `countries.json` (provenance in `tests/golden/sharding/README.md`).
 mod region {
     use super::hex;
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Drawn;
     use playground::sim::sharding::region::{region_keyspace_id, region_keyspace_prefix, EXAMPLE_REGIONS};
-    use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::run::run_scheme;
     use playground::sim::sharding::vitess_keyspace_id;
+    use playground::sim::sharding::workload::{Keys, Workload};
 
     #[test]
     fn keyspace_ids_match_region_experimental_test_go() {
@@ -588,7 +597,7 @@ mod region {
             countries: playground::sim::sharding::region::example_countries(),
             ..Workload::new(Keys::Sequential, 0)
         };
-        let traffic = Traffic::new(&w, &mut playground::sim::kernel::rng::Rng::new(3));
+        let traffic = Drawn::new(&w, &mut playground::sim::kernel::rng::Rng::new(3));
         let region = SchemeConfig::named("region", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
         let run = run_scheme(&region, &traffic, None).unwrap();
         assert_eq!(run.before.shards_per_country, Some(1.0));
@@ -615,13 +624,16 @@ mod region {
 /// evenly under a hash.
 #[test]
 fn reads_follow_the_rows_they_ask_for() {
-    use playground::sim::sharding::run::{run_scheme, Keys, Reads, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Drawn;
+    use playground::sim::sharding::run::run_scheme;
+    use playground::sim::sharding::workload::{Keys, Reads, Workload};
     let w = Workload {
         reads_per_write: 5,
         reads: Reads::Recent,
         ..Workload::new(Keys::Timestamps { start_ms: 0, step_ms: 1_000 }, 10_000)
     };
-    let traffic = Traffic::new(&w, &mut playground::sim::kernel::rng::Rng::new(1));
+    let traffic = Drawn::new(&w, &mut playground::sim::kernel::rng::Rng::new(1));
     let ranges = SchemeConfig::named("range", 4, &SchemeConfig::HashMod { shards: 4 }, &w);
     let run = run_scheme(&ranges, &traffic, None).unwrap();
     assert_eq!(run.before.rows, [2_500; 4]);
@@ -636,14 +648,14 @@ fn reads_follow_the_rows_they_ask_for() {
     );
     // Reads of any row follow the data: five per row on every shard.
     let uniform =
-        Traffic::new(&Workload { reads: Reads::Uniform, ..w.clone() }, &mut playground::sim::kernel::rng::Rng::new(1));
+        Drawn::new(&Workload { reads: Reads::Uniform, ..w.clone() }, &mut playground::sim::kernel::rng::Rng::new(1));
     let run = run_scheme(&ranges, &uniform, None).unwrap();
     assert_eq!(run.before.reads.as_deref(), Some(&[12_500; 4][..]));
     assert_eq!(run.before.busiest_load_over_mean, Some(1.0));
     // Without reads, no read figures.
     let none = run_scheme(
         &ranges,
-        &Traffic::new(&Workload::new(Keys::Sequential, 100), &mut playground::sim::kernel::rng::Rng::new(1)),
+        &Drawn::new(&Workload::new(Keys::Sequential, 100), &mut playground::sim::kernel::rng::Rng::new(1)),
         None,
     )
     .unwrap();
@@ -675,14 +687,14 @@ proptest::proptest! {
     /// pack beside their row in one word and for keys that span all 64 bits.
     #[test]
     fn distinct_keys_are_a_maps(keys in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..400), narrow: bool) {
-        use playground::sim::sharding::run::Traffic;
+        use playground::sim::sharding::drawn::Drawn;
         let keys: Vec<u64> = keys.iter().map(|&k| if narrow { 1_000 + k % 37 } else { k }).collect();
         let mut first: std::collections::BTreeMap<u64, (u32, u32)> = std::collections::BTreeMap::new();
         for (row, &k) in keys.iter().enumerate() {
             first.entry(k).or_insert((row as u32, 0)).1 += 1;
         }
         let sorted: Vec<u64> = first.keys().copied().collect();
-        let traffic = Traffic::of(keys.clone(), Vec::new());
+        let traffic = Drawn::of(keys.clone(), Vec::new());
         let d = traffic.distinct();
         proptest::prop_assert_eq!(&d.keys, &sorted);
         proptest::prop_assert_eq!(&d.first_of, &first.values().map(|v| v.0).collect::<Vec<_>>());

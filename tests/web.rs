@@ -561,7 +561,7 @@ async fn changing_a_scheme_changes_the_shard_histogram() {
     let rows = summary_rows(&el);
     assert_eq!(rows[0][0], "Hash modulo 4");
     let mut expected = start.clone();
-    expected.schemes[0] = playground::sim::sharding::run::SchemeConfig::HashMod { shards: 4 };
+    expected.schemes[0] = playground::sim::sharding::config::SchemeConfig::HashMod { shards: 4 };
     let p = &expected.run().unwrap()[0].before;
     assert_eq!(rows[0][1], playground::ui::format::number(p.hottest_over_mean));
 }

@@ -168,7 +168,10 @@ fn ring_node_change_with_a_million_keys() {
 #[wasm_bindgen_test]
 fn sharding_a_million_keys_under_every_scheme() {
     use playground::sim::kernel::rng::Rng;
-    use playground::sim::sharding::run::{run_scheme, Keys, SchemeConfig, Traffic, Workload};
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::drawn::Drawn;
+    use playground::sim::sharding::run::run_scheme;
+    use playground::sim::sharding::workload::{Keys, Workload};
     let perf = web_sys::window().unwrap().performance().unwrap();
     let workload = Workload {
         keys: Keys::Uniform { max: 1 << 40 },
@@ -195,12 +198,12 @@ fn sharding_a_million_keys_under_every_scheme() {
     let mut draws = Vec::new();
     for _ in 0..5 {
         let t0 = perf.now();
-        assert_eq!(Traffic::new(&workload, &mut Rng::new(1)).keys.len(), 1_000_000);
+        assert_eq!(Drawn::new(&workload, &mut Rng::new(1)).keys.len(), 1_000_000);
         draws.push(perf.now() - t0);
     }
     let (d50, dmax) = p50(&mut draws);
     console_log!("drawing 1,000,000 uniform keys and 1,000 range queries: p50 {d50:.1} ms (max {dmax:.1})");
-    let drawn = Traffic::new(&workload, &mut Rng::new(1));
+    let drawn = Drawn::new(&workload, &mut Rng::new(1));
     // The parts of a new workload's cost: each system's hash of every key, and a directory's distinct keys.
     let best_of_5 = |f: &dyn Fn()| {
         (0..5)
@@ -211,21 +214,21 @@ fn sharding_a_million_keys_under_every_scheme() {
             })
             .fold(f64::MAX, f64::min)
     };
-    use playground::sim::sharding::router::HashFamily;
+    use playground::sim::sharding::scheme::HashFamily;
     for family in
         [HashFamily::Vitess, HashFamily::Mongo, HashFamily::Ketama, HashFamily::Postgres, HashFamily::XxHash64]
     {
         let ms = best_of_5(&|| assert_eq!(family.hash_all(&drawn.keys).len(), 1_000_000));
         console_log!("hashing 1,000,000 keys as {family:?}: best of 5 {ms:.1} ms");
     }
-    let ms = best_of_5(&|| assert!(Traffic::of(drawn.keys.clone(), Vec::new()).distinct().keys.len() > 999_000));
+    let ms = best_of_5(&|| assert!(Drawn::of(drawn.keys.clone(), Vec::new()).distinct().keys.len() > 999_000));
     console_log!("a directory's distinct keys of 1,000,000 rows (with a copy of the keys): best of 5 {ms:.1} ms");
     let wider = Workload { range_width: 200, ..workload.clone() };
     for scheme in &schemes {
         // A new workload: its keys hashed as the scheme's system hashes them, then routed.
         let (mut first, mut again, mut queries) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..5 {
-            let fresh = Traffic::of(drawn.keys.clone(), drawn.queries.clone());
+            let fresh = Drawn::of(drawn.keys.clone(), drawn.queries.clone());
             let t0 = perf.now();
             let run = run_scheme(scheme, &fresh, None).unwrap();
             first.push(perf.now() - t0);
@@ -237,7 +240,7 @@ fn sharding_a_million_keys_under_every_scheme() {
             assert_eq!(run.before.rows.iter().sum::<u64>(), 1_000_000);
             // The range-width slider: the keys drawn again with other queries, their hashes carried over.
             let t0 = perf.now();
-            let next = Traffic::new(&wider, &mut Rng::new(1)).reusing(&fresh);
+            let next = Drawn::new(&wider, &mut Rng::new(1)).reusing(&fresh);
             let run = run_scheme(scheme, &next, None).unwrap();
             queries.push(perf.now() - t0);
             assert_eq!(run.before.rows.iter().sum::<u64>(), 1_000_000);

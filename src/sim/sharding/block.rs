@@ -1,9 +1,11 @@
 //! Sharding's widget-block keys: the workload, the schemes, the re-shard and
 //! the inspected query.
 
+use super::config::{SchemeConfig, SCHEME_NAMES};
 use super::region::example_countries;
-use super::run::{Keys, Reads, Reshard, SchemeConfig, SCHEME_NAMES};
+use super::reshard::Reshard;
 use super::scenario::ShardingScenario;
+use super::workload::{Keys, Reads};
 use crate::scenario::block::{number, Block};
 
 /// The preset a block starts from when it names none.
@@ -150,7 +152,9 @@ mod tests {
 
     #[test]
     fn sharding_blocks_set_the_workload_the_schemes_and_the_reshard() {
-        use crate::sim::sharding::run::{Keys, Reshard, SchemeConfig};
+        use crate::sim::sharding::config::SchemeConfig;
+        use crate::sim::sharding::reshard::Reshard;
+        use crate::sim::sharding::workload::Keys;
         assert_eq!(sh("kind: sharding"), preset("default").unwrap());
         let s = sh("kind: sharding\nkeys: zipf\ndistinct: 500\nrows: 20000\nschemes: range, mongo, directory\n\
                     shards: 5\nservers: 2\nreshard: add-shard\nrange_width: 10\ninspect: 42\nseed: 9");

@@ -16,13 +16,19 @@
 //! `tests/sharding.rs` checks each against its system's own test vectors.
 
 pub mod block;
+pub mod config;
 pub mod des;
+pub mod directory;
+pub mod drawn;
 pub mod presets;
+pub mod query;
 pub mod region;
 pub mod report;
-pub mod router;
+pub mod reshard;
 pub mod run;
 pub mod scenario;
+pub mod scheme;
+pub mod workload;
 
 /// The widget's name in the widget index.
 pub const TITLE: &str = "Sharding";

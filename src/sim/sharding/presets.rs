@@ -1,8 +1,10 @@
 //! Sharding's named starting scenarios, for the preset menu and article
 //! blocks (`preset:`).
 
-use super::run::{Keys, Reshard, SchemeConfig, Workload};
+use super::config::SchemeConfig;
+use super::reshard::Reshard;
 use super::scenario::ShardingScenario;
+use super::workload::{Keys, Workload};
 use crate::scenario::{View, VERSION};
 
 /// Sharding preset names with a one-line description, in menu order.

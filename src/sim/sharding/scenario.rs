@@ -1,7 +1,11 @@
 //! The sharding widget's scenario: a workload, one to three partitioning
 //! schemes compared on it, and optionally a re-shard.
 
-use super::run::{run_scheme, Reshard, SchemeConfig, SchemeRun, Traffic as ShardTraffic, Workload};
+use super::config::SchemeConfig;
+use super::drawn::Drawn;
+use super::reshard::Reshard;
+use super::run::{run_scheme, SchemeRun};
+use super::workload::Workload;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -56,12 +60,12 @@ impl ShardingScenario {
     /// The keys the workload writes and the range queries it asks, drawn from
     /// the seed in that order: every scheme routes the same traffic, and the
     /// widget draws it once per workload.
-    pub fn traffic(&self) -> ShardTraffic {
-        ShardTraffic::new(&self.workload, &mut Rng::new(self.seed))
+    pub fn traffic(&self) -> Drawn {
+        Drawn::new(&self.workload, &mut Rng::new(self.seed))
     }
 
     /// The keys `lo..=hi` of the query the inspector shows, given the traffic.
-    pub fn inspected(&self, traffic: &ShardTraffic) -> (u64, u64) {
+    pub fn inspected(&self, traffic: &Drawn) -> (u64, u64) {
         let lo = self.inspect.or(traffic.queries.first().map(|q| q.0)).unwrap_or(self.workload.key_span().0);
         (lo, lo.saturating_add(self.workload.range_width.saturating_sub(1)))
     }

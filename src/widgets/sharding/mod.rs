@@ -9,10 +9,12 @@ mod render;
 
 use super::Mode;
 use crate::scenario::{Scenario, ShardingScenario};
+use crate::sim::sharding::config::{SchemeConfig, SCHEME_NAMES};
+use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::presets;
-use crate::sim::sharding::run::{
-    run_scheme, Keys, Reads, Reshard, SchemeConfig, SchemeRun, Traffic, Workload, SCHEME_NAMES,
-};
+use crate::sim::sharding::reshard::Reshard;
+use crate::sim::sharding::run::{run_scheme, SchemeRun};
+use crate::sim::sharding::workload::{Keys, Reads, Workload};
 use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::share::{self, LaneDownloads, ShareBar};
@@ -59,7 +61,7 @@ fn check(s: &ShardingScenario) -> Result<(), String> {
 }
 
 /// The keys written and the range queries asked, drawn once per workload.
-type SharedTraffic = Shared<Traffic>;
+type SharedDrawn = Shared<Drawn>;
 type Computed = Shared<Result<Vec<SchemeRun>, String>>;
 
 /// The sharding widget.
@@ -83,8 +85,8 @@ pub fn ShardingWidget(
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
     // A workload that writes the same first keys (another range width, reads, countries or row
-    // count) keeps their hashes (Traffic::reusing).
-    let traffic: Memo<SharedTraffic> = Memo::new(move |previous: Option<&SharedTraffic>| {
+    // count) keeps their hashes (Drawn::reusing).
+    let traffic: Memo<SharedDrawn> = Memo::new(move |previous: Option<&SharedDrawn>| {
         workload.track();
         let fresh = scenario.with_untracked(ShardingScenario::traffic);
         Shared(Arc::new(match previous {
@@ -93,7 +95,7 @@ pub fn ShardingWidget(
         }))
     });
     // Each scheme is routed again only when it, the re-shard or the traffic changed.
-    let cache: LaneCache<(SchemeConfig, Option<Reshard>), Traffic, SchemeRun> = StoredValue::new(Vec::new());
+    let cache: LaneCache<(SchemeConfig, Option<Reshard>), Drawn, SchemeRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = traffic.get();
         let result = scenario.with(|s| -> Result<Vec<SchemeRun>, String> {
@@ -408,7 +410,7 @@ fn LaneChart(
     index: usize,
     runs: Memo<Computed>,
     scenario: RwSignal<ShardingScenario>,
-    traffic: Memo<SharedTraffic>,
+    traffic: Memo<SharedDrawn>,
     inspected: Memo<(u64, u64)>,
 ) -> impl IntoView {
     let run = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().ok().and_then(|l| l.get(index).cloned())));

@@ -1,7 +1,10 @@
 //! The sharding widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::sharding::run::{Reshard, SchemeConfig, SchemeRun, Traffic};
+use crate::sim::sharding::config::SchemeConfig;
+use crate::sim::sharding::drawn::Drawn;
+use crate::sim::sharding::reshard::Reshard;
+use crate::sim::sharding::run::SchemeRun;
 use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
 use crate::ui::html::escape;
@@ -137,7 +140,7 @@ fn shard_list(servers: &[usize]) -> String {
 
 /// The inspected query in words: where its rows live and which shards the
 /// router asks for them.
-pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Traffic) -> String {
+pub fn inspect_text(run: &SchemeRun, lo: u64, hi: u64, traffic: &Drawn) -> String {
     let router = &run.router;
     let asked = router.asks(lo, hi);
     let (keys, rows) = traffic.keys_in(lo, hi);

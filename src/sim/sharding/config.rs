@@ -1,0 +1,269 @@
+//! A sharding scheme as scenarios write it: its names, its checks, the
+//! [`Scheme`] it builds for a workload, and the servers that hold its shards.
+
+use super::region::Country;
+use super::scheme::Scheme;
+use super::workload::Workload;
+use super::KeyRange;
+use serde::{Deserialize, Serialize};
+
+/// A scheme as scenarios write it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum SchemeConfig {
+    HashMod {
+        shards: u32,
+    },
+    /// Ranges between ascending split points.
+    Range {
+        #[serde(default)]
+        splits: Vec<u64>,
+    },
+    Vitess {
+        shards: Vec<String>,
+    },
+    /// A hashed collection in `chunks` equal chunks, spread in contiguous
+    /// runs over `servers` shard servers (one chunk each when absent).
+    Mongo {
+        chunks: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        servers: Option<u32>,
+    },
+    /// `shard_count` shards placed round-robin on `nodes` workers (one shard
+    /// each when absent), as Citus places them.
+    Citus {
+        shard_count: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nodes: Option<u32>,
+    },
+    /// libketama's ring over `shards` shards.
+    Consistent {
+        shards: u32,
+    },
+    /// A lookup table from each key to its shard, filled as keys first
+    /// arrive (to the shard with the fewest rows); every operation asks the
+    /// directory first, one extra lookup.
+    Directory {
+        shards: u32,
+    },
+    /// Vitess's `region_json` vindex: each row's country mapped to a region
+    /// number, which prefixes the `hash` vindex's keyspace ID in
+    /// `region_bytes` (1 or 2) bytes, over Vitess key ranges.
+    Region {
+        regions: Vec<RegionEntry>,
+        shards: Vec<String>,
+        #[serde(default = "one_byte")]
+        region_bytes: u8,
+    },
+}
+
+/// A country's region number in a `region_json` map.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEntry {
+    pub country: String,
+    pub region: u64,
+}
+
+fn one_byte() -> u8 {
+    1
+}
+
+/// The schemes' names in scenarios, in menu order.
+pub const SCHEME_NAMES: [&str; 8] =
+    ["hash-mod", "range", "vitess", "mongo", "citus", "consistent", "directory", "region"];
+
+impl SchemeConfig {
+    /// The scheme `name` (one of [`SCHEME_NAMES`]; anything else is a
+    /// directory) with `n` shards, from 2 to 64, over the workload's keys:
+    /// ranges split evenly over its key span, Vitess key ranges of equal
+    /// width. MongoDB's and Citus's servers stay as `previous` had them.
+    pub fn named(name: &str, n: u32, previous: &SchemeConfig, w: &Workload) -> SchemeConfig {
+        let n = n.clamp(2, 64);
+        let servers = match previous {
+            SchemeConfig::Mongo { servers, .. } => *servers,
+            SchemeConfig::Citus { nodes, .. } => *nodes,
+            _ => None,
+        };
+        match name {
+            "hash-mod" => SchemeConfig::HashMod { shards: n },
+            "range" => {
+                let (lo, hi) = w.key_span();
+                let span = u128::from(hi - lo) + 1;
+                let mut splits: Vec<u64> = (1..n).map(|i| lo + (span * u128::from(i) / u128::from(n)) as u64).collect();
+                splits.dedup();
+                SchemeConfig::Range { splits }
+            }
+            "vitess" => SchemeConfig::Vitess { shards: super::vitess_even_shards(n) },
+            "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
+            "citus" => SchemeConfig::Citus { shard_count: n, nodes: servers.filter(|&m| m <= n) },
+            "consistent" => SchemeConfig::Consistent { shards: n },
+            "region" => SchemeConfig::Region {
+                regions: super::region::EXAMPLE_REGIONS
+                    .iter()
+                    .map(|&(country, region)| RegionEntry { country: country.into(), region: u64::from(region) })
+                    .collect(),
+                shards: super::vitess_even_shards(n),
+                region_bytes: 1,
+            },
+            _ => SchemeConfig::Directory { shards: n },
+        }
+    }
+
+    /// The scheme's name in scenarios.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SchemeConfig::HashMod { .. } => "hash-mod",
+            SchemeConfig::Range { .. } => "range",
+            SchemeConfig::Vitess { .. } => "vitess",
+            SchemeConfig::Mongo { .. } => "mongo",
+            SchemeConfig::Citus { .. } => "citus",
+            SchemeConfig::Consistent { .. } => "consistent",
+            SchemeConfig::Directory { .. } => "directory",
+            SchemeConfig::Region { .. } => "region",
+        }
+    }
+
+    /// Checks the scheme for a workload whose users live in `countries`,
+    /// without building a ring (which a widget's every edit would pay for).
+    pub fn validate(&self, countries: &[Country]) -> Result<(), String> {
+        match self {
+            SchemeConfig::Consistent { shards } if (1..=4096).contains(shards) => Ok(()),
+            _ => self.scheme_for(countries).map(drop),
+        }
+    }
+
+    /// The scheme for a workload whose users live in `countries` (only a
+    /// region scheme reads them: every country must be in its map).
+    pub fn scheme_for(&self, countries: &[Country]) -> Result<Scheme, String> {
+        let (regions, (shards, starts, region_bytes)) = match (self, self.scheme()?) {
+            (SchemeConfig::Region { regions, .. }, Scheme::Region { shards, starts, region_bytes, .. }) => {
+                (regions, (shards, starts, region_bytes))
+            }
+            (_, other) => return Ok(other),
+        };
+        let by_country = countries
+            .iter()
+            .map(|c| {
+                regions.iter().find(|r| r.country == c.name).map(|r| r.region).ok_or_else(|| {
+                    format!("the region map has no entry for `{}`, so Vitess cannot route its rows", c.name)
+                })
+            })
+            .collect::<Result<Vec<u64>, String>>()?;
+        if by_country.is_empty() {
+            return Err("a region scheme needs a workload with countries".into());
+        }
+        Ok(Scheme::Region { shards, starts, region_bytes, by_country, countries: countries.to_vec() })
+    }
+
+    /// The scheme, or why it is not one.
+    pub fn scheme(&self) -> Result<Scheme, String> {
+        let s = match self {
+            SchemeConfig::HashMod { shards } => Scheme::HashMod { shards: *shards },
+            SchemeConfig::Range { splits } => Scheme::Range { splits: splits.clone() },
+            SchemeConfig::Vitess { shards } => {
+                Scheme::vitess(shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()?)
+            }
+            SchemeConfig::Mongo { chunks, .. } => Scheme::mongo(*chunks),
+            SchemeConfig::Citus { shard_count, .. } => Scheme::Citus { shard_count: *shard_count },
+            SchemeConfig::Consistent { shards } => {
+                if !(1..=4096).contains(shards) {
+                    return Err(format!("the number of shards must be between 1 and 4096, not {shards}"));
+                }
+                Scheme::consistent(*shards)
+            }
+            // Routed by its table (see `run_directory`); as a scheme it only carries the count.
+            SchemeConfig::Directory { shards } => Scheme::HashMod { shards: *shards },
+            SchemeConfig::Region { regions, shards, region_bytes } => {
+                if !matches!(region_bytes, 1 | 2) {
+                    return Err(format!("region_bytes must be 1 or 2, not {region_bytes}"));
+                }
+                if regions.is_empty() || regions.len() > 256 {
+                    return Err(format!("a region map has 1 to 256 countries, not {}", regions.len()));
+                }
+                let shards: Vec<KeyRange> = shards.iter().map(|n| KeyRange::parse(n)).collect::<Result<_, _>>()?;
+                Scheme::Region {
+                    starts: super::scheme::key_range_starts(&shards),
+                    shards,
+                    region_bytes: *region_bytes,
+                    by_country: Vec::new(),
+                    countries: Vec::new(),
+                }
+            }
+        };
+        s.validate()?;
+        if let SchemeConfig::Mongo { chunks: n, servers: Some(m) }
+        | SchemeConfig::Citus { shard_count: n, nodes: Some(m) } = self
+        {
+            if *m == 0 || m > n {
+                return Err(format!("place {n} chunks or shards on 1 to {n} servers, not {m}"));
+            }
+        }
+        Ok(s)
+    }
+
+    /// Which server holds each shard (or chunk): every shard its own server,
+    /// except MongoDB chunks (contiguous runs per server) and Citus shards
+    /// (round-robin over the nodes).
+    pub(super) fn layout(&self, shards: usize) -> Layout {
+        match *self {
+            SchemeConfig::Mongo { chunks, servers: Some(m) } => {
+                let (n, m) = (chunks as usize, m as usize);
+                Layout { servers: m, of: (0..n).map(|i| i * m / n).collect() }
+            }
+            SchemeConfig::Citus { nodes: Some(m), .. } => {
+                Layout { servers: m as usize, of: (0..shards).map(|i| i % m as usize).collect() }
+            }
+            _ => Layout { servers: shards, of: (0..shards).collect() },
+        }
+    }
+}
+
+/// Shards (or chunks) and the servers that hold them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub(super) servers: usize,
+    /// The server of each shard.
+    pub(super) of: Vec<usize>,
+}
+
+impl Layout {
+    /// The layout with the highest-numbered chunk of the server holding the
+    /// most chunks moved to the other server holding the fewest (the
+    /// lowest-numbered server on a tie, both ways); `None` with a single server.
+    pub(super) fn with_one_moved(&self) -> Option<Layout> {
+        let mut counts = vec![0usize; self.servers];
+        for &s in &self.of {
+            counts[s] += 1;
+        }
+        let busiest = (0..self.servers).max_by_key(|&s| (counts[s], usize::MAX - s))?;
+        let least = (0..self.servers).filter(|&s| s != busiest).min_by_key(|&s| (counts[s], s))?;
+        let chunk = (0..self.of.len()).rev().find(|&i| self.of[i] == busiest)?;
+        let mut next = self.clone();
+        next.of[chunk] = least;
+        Some(next)
+    }
+
+    /// The layout with one more, empty server that then takes shards, one at
+    /// a time, from the server holding the most (its highest-numbered one),
+    /// until no server holds more than one shard above the newcomer: how
+    /// MongoDB's balancer (by chunk count, as before 6.0.3) and Citus's
+    /// `rebalance_table_shards` (`by_shard_count`) even out a new server.
+    pub(super) fn with_new_server(&self) -> Layout {
+        let mut next = Layout { servers: self.servers + 1, of: self.of.clone() };
+        let new = self.servers;
+        loop {
+            let mut counts = vec![0usize; next.servers];
+            for &s in &next.of {
+                counts[s] += 1;
+            }
+            let busiest = (0..next.servers).max_by_key(|&s| (counts[s], usize::MAX - s)).unwrap_or(0);
+            if counts[busiest] <= counts[new] + 1 {
+                return next;
+            }
+            if let Some(shard) = (0..next.of.len()).rev().find(|&i| next.of[i] == busiest) {
+                next.of[shard] = new;
+            }
+        }
+    }
+}

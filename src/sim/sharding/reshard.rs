@@ -1,0 +1,112 @@
+//! Re-shards: a shard or server added, the hottest shard split, one chunk
+//! moved; the scheme and layout each leaves.
+
+use super::config::{Layout, SchemeConfig};
+use super::scheme::Scheme;
+use super::KeyRange;
+use crate::sim::kernel::sort::radix_sort_by_key;
+use serde::{Deserialize, Serialize};
+
+/// A re-shard, applied to every scheme it fits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Reshard {
+    /// One more shard: hash modulo N + 1 and a ring with one more shard
+    /// re-hash; for MongoDB (with `servers`) and Citus (with `nodes`) a new
+    /// server takes whole chunks or shards from the others, and no key
+    /// re-hashes.
+    AddShard,
+    /// Split the shard holding the most rows: a range at its median row,
+    /// a Vitess key range at its midpoint.
+    SplitHottest,
+    /// Move one chunk (MongoDB, with `servers`) or shard (Citus, with
+    /// `nodes`) from the server holding the most to the one holding the
+    /// fewest: one migration, the balancer's unit of work. No key re-hashes.
+    MoveChunk,
+}
+
+/// The scheme and layout after `reshard`, given where the rows are; `None`
+/// when it does not apply.
+pub(super) fn reshard(
+    config: &SchemeConfig,
+    scheme: &Scheme,
+    layout: &Layout,
+    reshard: &Reshard,
+    keys: &[u64],
+    routed: &[usize],
+    rows: &[u64],
+) -> Option<(Scheme, Layout)> {
+    if rows.is_empty() {
+        return None;
+    }
+    let hottest = hottest_shard(rows);
+    let one_each = |s: Scheme| {
+        let n = s.shard_count();
+        (s, Layout { servers: n, of: (0..n).collect() })
+    };
+    match (reshard, scheme) {
+        (Reshard::AddShard, Scheme::HashMod { shards }) => Some(one_each(Scheme::HashMod { shards: shards + 1 })),
+        (Reshard::AddShard, Scheme::Consistent { shards, .. }) => Some(one_each(Scheme::consistent(shards + 1))),
+        (Reshard::AddShard, Scheme::Mongo { .. } | Scheme::Citus { .. })
+            if matches!(
+                config,
+                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. }
+            ) =>
+        {
+            Some((scheme.clone(), layout.with_new_server()))
+        }
+        (Reshard::MoveChunk, Scheme::Mongo { .. } | Scheme::Citus { .. })
+            if matches!(
+                config,
+                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. }
+            ) =>
+        {
+            layout.with_one_moved().map(|l| (scheme.clone(), l))
+        }
+        (Reshard::SplitHottest, Scheme::Range { .. }) => {
+            let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
+            radix_sort_by_key(&mut held, |&k| k);
+            let median = *held.get(held.len() / 2)?;
+            // Never split at the range's own lower bound: that would leave an empty range.
+            let lower = match scheme {
+                Scheme::Range { splits } if hottest > 0 => splits[hottest - 1],
+                _ => 0,
+            };
+            let at = if median <= lower { median.saturating_add(1) } else { median };
+            scheme.split_at(at).map(one_each)
+        }
+        (Reshard::SplitHottest, Scheme::Vitess { shards, .. } | Scheme::Region { shards, .. }) => {
+            let r = &shards[hottest];
+            // The midpoint of [start, end) as one more byte of precision.
+            let widen = |b: &[u8], open_high: bool| -> u32 {
+                let first = if b.is_empty() {
+                    if open_high {
+                        0x100
+                    } else {
+                        0
+                    }
+                } else {
+                    u32::from(b[0])
+                };
+                first * 256 + if b.len() > 1 { u32::from(b[1]) } else { 0 }
+            };
+            let (lo, hi) = (widen(&r.start, false), widen(&r.end, true));
+            if hi - lo < 2 {
+                return None;
+            }
+            let mid = (lo + hi) / 2;
+            let mid = vec![(mid >> 8) as u8, (mid & 0xff) as u8];
+            let mid = if mid[1] == 0 { vec![mid[0]] } else { mid };
+            let mut next = shards.clone();
+            next[hottest] = KeyRange { start: r.start.clone(), end: mid.clone() };
+            next.insert(hottest + 1, KeyRange { start: mid, end: r.end.clone() });
+            Some(one_each(scheme.with_key_ranges(next)))
+        }
+        _ => None,
+    }
+}
+
+/// The shard with the most rows (the first, on a tie).
+pub(super) fn hottest_shard(rows: &[u64]) -> usize {
+    rows.iter().enumerate().max_by_key(|(i, &r)| (r, usize::MAX - i)).map_or(0, |(i, _)| i)
+}
