@@ -827,3 +827,87 @@ pub struct CallReport {
     pub failed: bool,
     pub latency_ns: u64,
 }
+
+#[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
+impl From<RateLimiterScenario> for Scenario {
+    fn from(s: RateLimiterScenario) -> Scenario {
+        Scenario::RateLimiter(s)
+    }
+}
+
+#[cfg(any(feature = "rate-limiter", not(target_arch = "wasm32")))]
+impl TryFrom<Scenario> for RateLimiterScenario {
+    /// The scenario of another family, given back.
+    type Error = Scenario;
+    fn try_from(s: Scenario) -> Result<RateLimiterScenario, Scenario> {
+        match s {
+            Scenario::RateLimiter(s) => Ok(s),
+            // Unreachable in a bundle of this family alone.
+            #[allow(unreachable_patterns)]
+            other => Err(other),
+        }
+    }
+}
+
+#[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
+impl From<CircuitBreakerScenario> for Scenario {
+    fn from(s: CircuitBreakerScenario) -> Scenario {
+        Scenario::CircuitBreaker(s)
+    }
+}
+
+#[cfg(any(feature = "circuit-breaker", not(target_arch = "wasm32")))]
+impl TryFrom<Scenario> for CircuitBreakerScenario {
+    /// The scenario of another family, given back.
+    type Error = Scenario;
+    fn try_from(s: Scenario) -> Result<CircuitBreakerScenario, Scenario> {
+        match s {
+            Scenario::CircuitBreaker(s) => Ok(s),
+            // Unreachable in a bundle of this family alone.
+            #[allow(unreachable_patterns)]
+            other => Err(other),
+        }
+    }
+}
+
+#[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
+impl From<HashRingScenario> for Scenario {
+    fn from(s: HashRingScenario) -> Scenario {
+        Scenario::HashRing(s)
+    }
+}
+
+#[cfg(any(feature = "hash-ring", not(target_arch = "wasm32")))]
+impl TryFrom<Scenario> for HashRingScenario {
+    /// The scenario of another family, given back.
+    type Error = Scenario;
+    fn try_from(s: Scenario) -> Result<HashRingScenario, Scenario> {
+        match s {
+            Scenario::HashRing(s) => Ok(s),
+            // Unreachable in a bundle of this family alone.
+            #[allow(unreachable_patterns)]
+            other => Err(other),
+        }
+    }
+}
+
+#[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
+impl From<ShardingScenario> for Scenario {
+    fn from(s: ShardingScenario) -> Scenario {
+        Scenario::Sharding(s)
+    }
+}
+
+#[cfg(any(feature = "sharding", not(target_arch = "wasm32")))]
+impl TryFrom<Scenario> for ShardingScenario {
+    /// The scenario of another family, given back.
+    type Error = Scenario;
+    fn try_from(s: Scenario) -> Result<ShardingScenario, Scenario> {
+        match s {
+            Scenario::Sharding(s) => Ok(s),
+            // Unreachable in a bundle of this family alone.
+            #[allow(unreachable_patterns)]
+            other => Err(other),
+        }
+    }
+}
