@@ -13,6 +13,7 @@ pub mod hash_ring;
 pub mod rate_limiter;
 #[cfg(feature = "sharding")]
 pub mod sharding;
+pub mod shell;
 
 #[allow(unused_imports)] // a bundle without widgets has no presets to start from
 use crate::scenario::{presets, Scenario};
