@@ -100,22 +100,13 @@ pub fn default_scenario(kind: &str) -> Option<Scenario> {
 pub fn Widget(scenario: Scenario, mode: Mode, title: Option<String>, notice: Option<String>) -> impl IntoView {
     match scenario {
         #[cfg(feature = "rate-limiter")]
-        Scenario::RateLimiter(s) => {
-            view! { <rate_limiter::RateLimiterWidget initial=s mode=mode title=title notice=notice /> }.into_any()
-        }
+        Scenario::RateLimiter(s) => rate_limiter::widget(s, mode, title, notice),
         #[cfg(feature = "circuit-breaker")]
-        Scenario::CircuitBreaker(s) => view! {
-            <circuit_breaker::CircuitBreakerWidget initial=s mode=mode title=title notice=notice />
-        }
-        .into_any(),
+        Scenario::CircuitBreaker(s) => circuit_breaker::widget(s, mode, title, notice),
         #[cfg(feature = "hash-ring")]
-        Scenario::HashRing(s) => {
-            view! { <hash_ring::HashRingWidget initial=s mode=mode title=title notice=notice /> }.into_any()
-        }
+        Scenario::HashRing(s) => hash_ring::widget(s, mode, title, notice),
         #[cfg(feature = "sharding")]
-        Scenario::Sharding(s) => {
-            view! { <sharding::ShardingWidget initial=s mode=mode title=title notice=notice /> }.into_any()
-        }
+        Scenario::Sharding(s) => sharding::widget(s, mode, title, notice),
         // A scenario of a family this bundle leaves out.
         #[allow(unreachable_patterns)]
         other => view! {
