@@ -1,9 +1,11 @@
 //! The widget registry: one component family per engine, each usable inline
 //! in an article, as a full page and as a compact embed.
 //!
-//! Adding a widget: a scenario variant in `scenario`, a module here, a line
-//! in [`WIDGETS`], an arm in [`Widget`] and [`default_scenario`], and a Cargo
-//! feature of the same name, which `scripts/build-site` builds as its own bundle.
+//! Adding a widget: a scenario variant in `scenario`, a module here (its
+//! component wrapped in [`shell::WidgetShell`], its entry point `widget` made
+//! by `shell::family!`), a line in [`WIDGETS`], an arm in [`Widget`] and
+//! [`default_scenario`], and a Cargo feature of the same name, which
+//! `scripts/build-site` builds as its own bundle.
 
 #[cfg(feature = "circuit-breaker")]
 pub mod circuit_breaker;
