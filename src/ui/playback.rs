@@ -108,6 +108,11 @@ impl Playback {
         self.playhead.set(if t >= self.duration.get_untracked() { None } else { Some(t) });
     }
 
+    /// The length of the run played.
+    pub fn duration(self) -> Signal<Nanos> {
+        self.duration
+    }
+
     /// The playhead as the scenario's `view.time_ms` stores it.
     pub fn time_ms(self) -> Option<f64> {
         self.playhead.get_untracked().map(|t| t as f64 / MS as f64)

@@ -5,6 +5,8 @@
 //! the registry in `src/scenario/registry.rs`: each module is compiled in
 //! only with its feature, and exposes `widget(initial, mode, title, notice)`.
 
+pub mod shell;
+
 use crate::scenario::Scenario;
 use leptos::prelude::*;
 

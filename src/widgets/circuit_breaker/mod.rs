@@ -10,18 +10,19 @@
 
 mod render;
 
+use super::shell::{Outputs, Shell, WidgetShell};
 use super::Mode;
-use crate::scenario::{CircuitBreakerScenario, Scenario};
+use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
 use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
 use crate::sim::circuit_breaker::{Config, WindowType};
-use crate::sim::kernel::time::{ms_to_ns, Nanos, MS};
+use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::Traffic;
-use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
+use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
-use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};
-use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::playback::{Playback, PlayheadMarks};
+use crate::ui::share::LaneDownloads;
 use crate::ui::Shared;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -82,6 +83,8 @@ fn traffic_rate(t: &Traffic) -> f64 {
     }
 }
 
+super::shell::widget_entry!(CircuitBreakerScenario, CircuitBreakerWidget);
+
 /// The circuit-breaker widget.
 #[component]
 pub fn CircuitBreakerWidget(
@@ -90,10 +93,8 @@ pub fn CircuitBreakerWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let initial_playhead = initial.view.time_ms.map(ms_to_ns);
-    let scenario = RwSignal::new(CircuitBreakerScenario { view: Default::default(), ..initial });
-    let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(notice);
+    let shell = Shell::new(initial, notice, CircuitBreakerScenario::validate);
+    let Shell { scenario, status, .. } = shell;
 
     // What the draws depend on; the trial is redrawn only when this changes.
     let inputs =
@@ -108,7 +109,8 @@ pub fn CircuitBreakerWidget(
         Shared(Arc::new(scenario.with(|s| s.run_on(&t.0, BINS))))
     });
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms * MS));
-    let playback = Playback::new(initial_playhead, duration.into(), BINS);
+    let playback = Playback::new(shell.opened_at, duration.into(), BINS);
+    let shell = shell.with_playback(playback);
     let playhead = playback.playhead;
     let lane_variants = Memo::new(move |_| scenario.with(|s| s.breakers.iter().map(variant_name).collect::<Vec<_>>()));
     let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
@@ -116,21 +118,10 @@ pub fn CircuitBreakerWidget(
 
     // Applies an edit only if the result is valid, otherwise explains why;
     // says whether it applied.
-    let try_edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
-        controls::try_edit(scenario, error, CircuitBreakerScenario::validate, f)
-    };
+    let try_edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| shell.edit(f);
     let edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
         try_edit(f);
     };
-
-    let current = move || {
-        let mut s = scenario.get();
-        s.view.time_ms = playback.time_ms();
-        Scenario::CircuitBreaker(s)
-    };
-    if mode != Mode::Inline {
-        share::keep_in_url(Some(playback), current);
-    }
 
     // Changes the dependency from the playhead on, until its next scripted change.
     let change_dependency = move |phase: fn(u64) -> Phase, what: &str| {
@@ -152,134 +143,97 @@ pub fn CircuitBreakerWidget(
         }));
     };
 
-    let heading = title.clone();
-    let aria = title.unwrap_or_else(|| "Circuit breaker".to_string());
-    let compact = mode == Mode::Embed;
     let script = Memo::new(move |_| scenario.with(|s| s.dependency.script_name(s.duration_ms).unwrap_or("custom")));
 
     view! {
-        <section class="widget circuit-breaker" class:compact=compact aria-label=aria>
-            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
-            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
-            <div class="widget-body">
-                <div class="controls" role="group" aria-label="Traffic and dependency">
-                    <PresetSelect
-                        presets=&presets::PRESETS
-                        status=status
-                        on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::preset(&name) else { return false };
-                            scenario.set(p);
-                            playback.seek(Nanos::MAX);
-                            error.set(None);
-                            true
-                        })
-                    />
-                    <SelectControl
-                        label="Traffic"
-                        options=["steady", "poisson", "bursty", "spike"].into_iter().map(|p| (p.to_string(), p.to_string())).collect()
-                        value=Signal::derive(move || scenario.with(|s| s.traffic.pattern().to_string()))
-                        on_change=Callback::new(move |p: String| {
-                            if let Some(mut t) = Traffic::example(&p) {
-                                if let Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } = &mut t {
-                                    *rps = 20.0;
-                                }
-                                edit(&|s| s.traffic = t.clone());
+        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
+            ("ok", "succeeded"), ("slow", "slow"), ("failed", "failed at the dependency"),
+            ("rejected", "failed fast"), ("band-open", "open"), ("band-half-open", "half-open"),
+            ("failure-rate", "failure rate"), ("slow-rate", "slow-call rate"), ("capacity", "threshold"),
+        ]>
+            <div class="controls" role="group" aria-label="Traffic and dependency">
+                {shell.preset_select(&presets::PRESETS, presets::preset)}
+                <SelectControl
+                    label="Traffic"
+                    options=["steady", "poisson", "bursty", "spike"].into_iter().map(|p| (p.to_string(), p.to_string())).collect()
+                    value=Signal::derive(move || scenario.with(|s| s.traffic.pattern().to_string()))
+                    on_change=Callback::new(move |p: String| {
+                        if let Some(mut t) = Traffic::example(&p) {
+                            if let Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } = &mut t {
+                                *rps = 20.0;
                             }
-                        })
-                    />
-                    <NumberControl
-                        label="Calls per second"
-                        value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic)))
-                        min=1.0
-                        max=1000.0
-                        step=1.0
-                        unit="/s"
-                        on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                            Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
-                            Traffic::Spike { spike_rps, .. } => *spike_rps = v,
-                            Traffic::List { .. } => {}
-                        }))
-                    />
-                    <NumberControl
-                        label="Duration"
-                        value=Signal::derive(move || scenario.with(|s| s.duration_ms as f64 / 1000.0))
-                        min=5.0
-                        max=300.0
-                        step=1.0
-                        unit="s"
-                        on_change=Callback::new(move |v: f64| edit(&|s| s.set_duration((v * 1000.0).round().max(0.0) as u64)))
-                    />
-                    <SeedControl
-                        value=Signal::derive(move || scenario.with(|s| s.seed))
-                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
-                    />
-                    <SelectControl
-                        label="Dependency"
-                        options={
-                            let mut o: Vec<(String, String)> = SCRIPTS.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect();
-                            o.push(("custom".into(), "Changed by hand (choose a script to reset)".into()));
-                            o
+                            edit(&|s| s.traffic = t.clone());
                         }
-                        value=Signal::derive(move || script.get().to_string())
-                        on_change=Callback::new(move |name: String| {
-                            edit(&|s| if let Some(d) = Dependency::script(&name, s.duration_ms) { s.dependency = d; });
-                        })
+                    })
+                />
+                <NumberControl
+                    label="Calls per second"
+                    value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic)))
+                    min=1.0
+                    max=1000.0
+                    step=1.0
+                    unit="/s"
+                    on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
+                        Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
+                        Traffic::Spike { spike_rps, .. } => *spike_rps = v,
+                        Traffic::List { .. } => {}
+                    }))
+                />
+                <NumberControl
+                    label="Duration"
+                    value=Signal::derive(move || scenario.with(|s| s.duration_ms as f64 / 1000.0))
+                    min=5.0
+                    max=300.0
+                    step=1.0
+                    unit="s"
+                    on_change=Callback::new(move |v: f64| edit(&|s| s.set_duration((v * 1000.0).round().max(0.0) as u64)))
+                />
+                <SeedControl
+                    value=Signal::derive(move || scenario.with(|s| s.seed))
+                    on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                />
+                <SelectControl
+                    label="Dependency"
+                    options={
+                        let mut o: Vec<(String, String)> = SCRIPTS.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect();
+                        o.push(("custom".into(), "Changed by hand (choose a script to reset)".into()));
+                        o
+                    }
+                    value=Signal::derive(move || script.get().to_string())
+                    on_change=Callback::new(move |name: String| {
+                        edit(&|s| if let Some(d) = Dependency::script(&name, s.duration_ms) { s.dependency = d; });
+                    })
+                />
+                <div class="fire" role="group" aria-label="Change the dependency at the playhead">
+                    <button type="button" class="break" on:click=move |_| change_dependency(Phase::down, "broken")>"Break it now"</button>
+                    <button type="button" class="heal" on:click=move |_| change_dependency(Phase::healthy, "healed")>"Heal it now"</button>
+                </div>
+                <p class="dependency-phases">{move || scenario.with(|s| render::describe_dependency(&s.dependency))}</p>
+            </div>
+            {shell.lanes_controls(
+                lane_variants,
+                move |i, variant| view! {
+                    <BreakerControls
+                        index=i
+                        variant=variant
+                        open=mode == Mode::Page
+                        scenario=scenario
+                        edit=Callback::new(move |f: BreakerEdit| edit(&|s| if let Some(b) = s.breakers.get_mut(i) { (f.0)(b) }))
+                        remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.breakers))
                     />
-                    <div class="fire" role="group" aria-label="Change the dependency at the playhead">
-                        <button type="button" class="break" on:click=move |_| change_dependency(Phase::down, "broken")>"Break it now"</button>
-                        <button type="button" class="heal" on:click=move |_| change_dependency(Phase::healthy, "healed")>"Heal it now"</button>
-                    </div>
-                    <p class="dependency-phases">{move || scenario.with(|s| render::describe_dependency(&s.dependency))}</p>
-                </div>
-                <div class="lanes-controls">
-                    {move || {
-                        lane_variants
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, variant)| view! {
-                                <BreakerControls
-                                    index=i
-                                    variant=variant
-                                    open=mode == Mode::Page
-                                    scenario=scenario
-                                    edit=Callback::new(move |f: BreakerEdit| edit(&|s| if let Some(b) = s.breakers.get_mut(i) { (f.0)(b) }))
-                                    remove=Callback::new(move |_| edit(&|s| if s.breakers.len() > 1 { s.breakers.remove(i); }))
-                                />
-                            })
-                            .collect_view()
-                    }}
-                    <Show when=move || scenario.with(|s| s.breakers.len() < MAX_BREAKERS)>
-                        <button
-                            type="button"
-                            class="add-lane"
-                            on:click=move |_| edit(&|s| {
-                                let next = if matches!(s.breakers[0], BreakerConfig::Consecutive(_)) {
-                                    BreakerConfig::Resilience4j(presets::resilience4j())
-                                } else {
-                                    BreakerConfig::Consecutive(presets::pybreaker())
-                                };
-                                s.breakers.push(next);
-                            })
-                        >
-                            "+ Compare another breaker"
-                        </button>
-                    </Show>
-                </div>
-                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <PlaybackBar playback=playback duration=duration.into() />
-                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <p class="legend" aria-hidden="true">
-                    <span class="key ok">"succeeded"</span>
-                    <span class="key slow">"slow"</span>
-                    <span class="key failed">"failed at the dependency"</span>
-                    <span class="key rejected">"failed fast"</span>
-                    <span class="key band-open">"open"</span>
-                    <span class="key band-half-open">"half-open"</span>
-                    <span class="key failure-rate">"failure rate"</span>
-                    <span class="key slow-rate">"slow-call rate"</span>
-                    <span class="key capacity">"threshold"</span>
-                </p>
+                },
+                |s| s.breakers.len() < MAX_BREAKERS,
+                |s| {
+                    let next = if matches!(s.breakers[0], BreakerConfig::Consecutive(_)) {
+                        BreakerConfig::Resilience4j(presets::resilience4j())
+                    } else {
+                        BreakerConfig::Consecutive(presets::pybreaker())
+                    };
+                    s.breakers.push(next);
+                },
+                "+ Compare another breaker",
+            )}
+            <Outputs slot>
                 <div class="lanes">
                     {move || {
                         (0..lane_count.get())
@@ -288,29 +242,8 @@ pub fn CircuitBreakerWidget(
                     }}
                 </div>
                 <SummaryTable runs=runs trial=trial scenario=scenario playhead=playhead duration=duration.into() />
-                <ShareBar
-                    title="Circuit breaker"
-                    inline=mode == Mode::Inline
-                    current=Callback::new(move |_| current())
-                    on_import=Callback::new(move |imported: Scenario| match imported {
-                        Scenario::CircuitBreaker(s) => {
-                            let at = s.view.time_ms.map_or(Nanos::MAX, ms_to_ns);
-                            scenario.set(CircuitBreakerScenario { view: Default::default(), ..s });
-                            playback.seek(at);
-                            error.set(None);
-                            Ok(())
-                        }
-                        // Unreachable in a bundle of this family alone.
-                        #[allow(unreachable_patterns)]
-                        other => Err(format!(
-                            "This is a {} scenario; the circuit-breaker widget imports circuit-breaker scenarios",
-                            other.widget()
-                        )),
-                    })
-                    status=status
-                />
-            </div>
-        </section>
+            </Outputs>
+        </WidgetShell>
     }
 }
 
@@ -564,9 +497,4 @@ fn SummaryTable(
         })
     };
     view! { <table class="summary" inner_html=html></table> }
-}
-
-/// The widget, as the registry (`src/widgets/mod.rs`) places it.
-pub fn widget(initial: CircuitBreakerScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
-    view! { <CircuitBreakerWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

@@ -12,14 +12,15 @@
 
 mod render;
 
+use super::shell::{Outputs, Shell, WidgetShell};
 use super::Mode;
-use crate::scenario::{HashRingScenario, Scenario};
+use crate::scenario::{HashRingScenario};
 use crate::sim::hash_ring::presets;
 use crate::sim::hash_ring::bounded::FACTOR_RANGE;
 use crate::sim::hash_ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
 use crate::sim::hash_ring::{KeyHash, Node};
-use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
-use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
+use crate::ui::share::LaneDownloads;
 use crate::ui::{rerun_changed, LaneCache, Shared};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -89,6 +90,8 @@ fn check(s: &HashRingScenario) -> Result<(), String> {
     Ok(())
 }
 
+super::shell::widget_entry!(HashRingScenario, HashRingWidget);
+
 /// The hash-ring widget.
 #[component]
 pub fn HashRingWidget(
@@ -97,17 +100,8 @@ pub fn HashRingWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    // A scenario the widget cannot draw (from a link or a host page) gives way to the default.
-    let (initial, notice) = match check(&initial) {
-        Ok(()) => (initial, notice),
-        Err(e) => (
-            presets::preset("default").unwrap_or(initial),
-            Some(format!("This scenario could not be shown ({e}); showing the default.")),
-        ),
-    };
-    let scenario = RwSignal::new(HashRingScenario { view: Default::default(), ..initial });
-    let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(notice);
+    let shell = Shell::new_or_default(initial, notice, check);
+    let Shell { scenario, status, .. } = shell;
 
     // What the hashed keys depend on: the key set, and the seed only where it draws them.
     let key_input = Memo::new(move |_| {
@@ -137,12 +131,7 @@ pub fn HashRingWidget(
     let lane_variants = Memo::new(move |_| scenario.with(|s| s.variants.iter().map(Variant::name).collect::<Vec<_>>()));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
 
-    let edit = move |f: &dyn Fn(&mut HashRingScenario)| controls::try_edit(scenario, error, check, f);
-
-    let current = move || Scenario::HashRing(scenario.get());
-    if mode != Mode::Inline {
-        share::keep_in_url(None, current);
-    }
+    let edit = move |f: &dyn Fn(&mut HashRingScenario)| shell.edit(f);
 
     // "Add another node" and "Remove another node": the present nodes become
     // the starting point, and the status line says what the new change moved.
@@ -180,228 +169,188 @@ pub fn HashRingWidget(
         }
     };
 
-    let heading = title.clone();
-    let aria = title.unwrap_or_else(|| "Consistent hashing".to_string());
-    let compact = mode == Mode::Embed;
     let change = Memo::new(move |_| scenario.with(|s| s.change.clone()));
     let names_a_node = Memo::new(move |_| change.with(|c| change_node(c.as_ref()).is_some()));
     let keys_of = Memo::new(move |_| scenario.with(|s| keys_kind(&s.keys)));
     let node_names = Memo::new(move |_| scenario.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()));
 
     view! {
-        <section class="widget hash-ring" class:compact=compact aria-label=aria>
-            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
-            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
-            <div class="widget-body">
-                <div class="controls" role="group" aria-label="Keys and nodes">
-                    <PresetSelect
-                        presets=&presets::PRESETS
-                        status=status
-                        on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::preset(&name) else { return false };
-                            error.set(None);
-                            scenario.set(p);
-                            true
+        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
+            ("point", "a node's points on the ring"), ("sample", "a key, in its node's colour"),
+            ("moved", "a key the change moved"), ("touched", "the node the change touches"),
+            ("before", "keys before the change"), ("fair", "fair share"),
+        ]>
+            <div class="controls" role="group" aria-label="Keys and nodes">
+                {shell.preset_select(&presets::PRESETS, presets::preset)}
+                {move || {
+                    // Rebuilt only when a listed key set comes or goes, so the select keeps focus.
+                    let kind = keys_of.get();
+                    let mut options = vec![
+                        ("uniform".to_string(), "distinct keys, each once".to_string()),
+                        ("zipf".to_string(), "requests for hot keys (Zipf)".to_string()),
+                    ];
+                    if kind == "list" {
+                        options.push(("list".into(), "the listed keys".into()));
+                    }
+                    view! {
+                        <SelectControl
+                            label="Keys"
+                            options=options
+                            value=Signal::derive(move || keys_of.get().to_string())
+                            on_change=Callback::new(move |k: String| {
+                                edit(&|s| {
+                                    let count = s.keys.len().clamp(1, 1_000_000);
+                                    s.keys = match k.as_str() {
+                                        "zipf" => KeySet::Zipf { count, distinct: 1_000 },
+                                        _ => KeySet::Uniform { count },
+                                    };
+                                });
+                            })
+                        />
+                    }
+                }}
+                <Show when=move || scenario.with(|s| !matches!(s.keys, KeySet::List { .. }))>
+                    <SelectControl
+                        label="How many"
+                        options=COUNTS.iter().map(|c| (c.to_string(), render::thousands(*c as u64))).collect()
+                        value=Signal::derive(move || scenario.with(|s| s.keys.len().to_string()))
+                        on_change=Callback::new(move |v: String| {
+                            if let Ok(n) = v.parse::<usize>() {
+                                edit(&|s| match &mut s.keys {
+                                    KeySet::Uniform { count } | KeySet::Zipf { count, .. } => *count = n,
+                                    KeySet::List { .. } => {}
+                                });
+                            }
                         })
                     />
-                    {move || {
-                        // Rebuilt only when a listed key set comes or goes, so the select keeps focus.
-                        let kind = keys_of.get();
-                        let mut options = vec![
-                            ("uniform".to_string(), "distinct keys, each once".to_string()),
-                            ("zipf".to_string(), "requests for hot keys (Zipf)".to_string()),
-                        ];
-                        if kind == "list" {
-                            options.push(("list".into(), "the listed keys".into()));
-                        }
+                </Show>
+                <Show when=move || scenario.with(|s| matches!(s.keys, KeySet::Zipf { .. }))>
+                    <SelectControl
+                        label="Distinct keys"
+                        options=[100usize, 1_000, 10_000].iter().map(|c| (c.to_string(), render::thousands(*c as u64))).collect()
+                        value=Signal::derive(move || scenario.with(|s| match s.keys {
+                            KeySet::Zipf { distinct, .. } => distinct.to_string(),
+                            _ => String::new(),
+                        }))
+                        on_change=Callback::new(move |v: String| {
+                            if let Ok(n) = v.parse::<usize>() {
+                                edit(&|s| {
+                                    if let KeySet::Zipf { distinct, .. } = &mut s.keys {
+                                        *distinct = n;
+                                    }
+                                });
+                            }
+                        })
+                    />
+                </Show>
+                <NumberControl
+                    label="Nodes"
+                    value=Signal::derive(move || scenario.with(|s| s.nodes.len() as f64))
+                    min=1.0
+                    max=MAX_WIDGET_NODES as f64
+                    step=1.0
+                    on_change=Callback::new(move |v: f64| {
+                        let n = (v.round() as usize).clamp(1, MAX_WIDGET_NODES);
+                        edit(&|s| s.resize(n));
+                    })
+                />
+                <SeedControl
+                    value=Signal::derive(move || scenario.with(|s| s.seed))
+                    on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                />
+            </div>
+            <div class="controls change-controls" role="group" aria-label="The change to the nodes">
+                <SelectControl
+                    label="Change"
+                    options=vec![
+                        ("none".into(), "none".into()),
+                        ("add".into(), "add a node".into()),
+                        ("remove".into(), "remove a node".into()),
+                        ("reweight".into(), "re-weight a node".into()),
+                    ]
+                    value=Signal::derive(move || change_kind(change.get().as_ref()).to_string())
+                    on_change=Callback::new(move |k: String| {
+                        edit(&|s| {
+                            let last = s.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
+                            s.change = match k.as_str() {
+                                "add" => Some(Change::Add(Node::new(s.next_name()))),
+                                "remove" => Some(Change::Remove(last)),
+                                "reweight" => Some(Change::Reweight { name: last, weight: 2 }),
+                                _ => None,
+                            };
+                        });
+                    })
+                />
+                {move || {
+                    // Rebuilt when the nodes change or the select appears, not on each pick.
+                    let names = node_names.get();
+                    names_a_node.get().then(|| {
                         view! {
                             <SelectControl
-                                label="Keys"
-                                options=options
-                                value=Signal::derive(move || keys_of.get().to_string())
-                                on_change=Callback::new(move |k: String| {
+                                label="Node"
+                                options=names.iter().map(|n| (n.clone(), n.clone())).collect()
+                                value=Signal::derive(move || change.with(|c| change_node(c.as_ref()).unwrap_or_default().to_string()))
+                                on_change=Callback::new(move |name: String| {
                                     edit(&|s| {
-                                        let count = s.keys.len().clamp(1, 1_000_000);
-                                        s.keys = match k.as_str() {
-                                            "zipf" => KeySet::Zipf { count, distinct: 1_000 },
-                                            _ => KeySet::Uniform { count },
-                                        };
+                                        if let Some(Change::Remove(n) | Change::Reweight { name: n, .. }) = &mut s.change {
+                                            *n = name.clone();
+                                        }
                                     });
                                 })
                             />
                         }
-                    }}
-                    <Show when=move || scenario.with(|s| !matches!(s.keys, KeySet::List { .. }))>
-                        <SelectControl
-                            label="How many"
-                            options=COUNTS.iter().map(|c| (c.to_string(), render::thousands(*c as u64))).collect()
-                            value=Signal::derive(move || scenario.with(|s| s.keys.len().to_string()))
-                            on_change=Callback::new(move |v: String| {
-                                if let Ok(n) = v.parse::<usize>() {
-                                    edit(&|s| match &mut s.keys {
-                                        KeySet::Uniform { count } | KeySet::Zipf { count, .. } => *count = n,
-                                        KeySet::List { .. } => {}
-                                    });
-                                }
-                            })
-                        />
-                    </Show>
-                    <Show when=move || scenario.with(|s| matches!(s.keys, KeySet::Zipf { .. }))>
-                        <SelectControl
-                            label="Distinct keys"
-                            options=[100usize, 1_000, 10_000].iter().map(|c| (c.to_string(), render::thousands(*c as u64))).collect()
-                            value=Signal::derive(move || scenario.with(|s| match s.keys {
-                                KeySet::Zipf { distinct, .. } => distinct.to_string(),
-                                _ => String::new(),
-                            }))
-                            on_change=Callback::new(move |v: String| {
-                                if let Ok(n) = v.parse::<usize>() {
-                                    edit(&|s| {
-                                        if let KeySet::Zipf { distinct, .. } = &mut s.keys {
-                                            *distinct = n;
-                                        }
-                                    });
-                                }
-                            })
-                        />
-                    </Show>
+                    })
+                }}
+                <Show when=move || matches!(change.get(), Some(Change::Add(_) | Change::Reweight { .. }))>
                     <NumberControl
-                        label="Nodes"
-                        value=Signal::derive(move || scenario.with(|s| s.nodes.len() as f64))
+                        label="Weight"
+                        value=Signal::derive(move || match change.get() {
+                            Some(Change::Add(n)) => f64::from(n.weight),
+                            Some(Change::Reweight { weight, .. }) => f64::from(weight),
+                            _ => 1.0,
+                        })
                         min=1.0
-                        max=MAX_WIDGET_NODES as f64
+                        max=10.0
                         step=1.0
                         on_change=Callback::new(move |v: f64| {
-                            let n = (v.round() as usize).clamp(1, MAX_WIDGET_NODES);
-                            edit(&|s| s.resize(n));
-                        })
-                    />
-                    <SeedControl
-                        value=Signal::derive(move || scenario.with(|s| s.seed))
-                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
-                    />
-                </div>
-                <div class="controls change-controls" role="group" aria-label="The change to the nodes">
-                    <SelectControl
-                        label="Change"
-                        options=vec![
-                            ("none".into(), "none".into()),
-                            ("add".into(), "add a node".into()),
-                            ("remove".into(), "remove a node".into()),
-                            ("reweight".into(), "re-weight a node".into()),
-                        ]
-                        value=Signal::derive(move || change_kind(change.get().as_ref()).to_string())
-                        on_change=Callback::new(move |k: String| {
-                            edit(&|s| {
-                                let last = s.nodes.last().map(|n| n.name.clone()).unwrap_or_default();
-                                s.change = match k.as_str() {
-                                    "add" => Some(Change::Add(Node::new(s.next_name()))),
-                                    "remove" => Some(Change::Remove(last)),
-                                    "reweight" => Some(Change::Reweight { name: last, weight: 2 }),
-                                    _ => None,
-                                };
+                            let w = (v.round() as u32).clamp(1, 10);
+                            edit(&|s| match &mut s.change {
+                                Some(Change::Add(n)) => n.weight = w,
+                                Some(Change::Reweight { weight, .. }) => *weight = w,
+                                _ => {}
                             });
                         })
                     />
-                    {move || {
-                        // Rebuilt when the nodes change or the select appears, not on each pick.
-                        let names = node_names.get();
-                        names_a_node.get().then(|| {
-                            view! {
-                                <SelectControl
-                                    label="Node"
-                                    options=names.iter().map(|n| (n.clone(), n.clone())).collect()
-                                    value=Signal::derive(move || change.with(|c| change_node(c.as_ref()).unwrap_or_default().to_string()))
-                                    on_change=Callback::new(move |name: String| {
-                                        edit(&|s| {
-                                            if let Some(Change::Remove(n) | Change::Reweight { name: n, .. }) = &mut s.change {
-                                                *n = name.clone();
-                                            }
-                                        });
-                                    })
-                                />
-                            }
-                        })
-                    }}
-                    <Show when=move || matches!(change.get(), Some(Change::Add(_) | Change::Reweight { .. }))>
-                        <NumberControl
-                            label="Weight"
-                            value=Signal::derive(move || match change.get() {
-                                Some(Change::Add(n)) => f64::from(n.weight),
-                                Some(Change::Reweight { weight, .. }) => f64::from(weight),
-                                _ => 1.0,
-                            })
-                            min=1.0
-                            max=10.0
-                            step=1.0
-                            on_change=Callback::new(move |v: f64| {
-                                let w = (v.round() as u32).clamp(1, 10);
-                                edit(&|s| match &mut s.change {
-                                    Some(Change::Add(n)) => n.weight = w,
-                                    Some(Change::Reweight { weight, .. }) => *weight = w,
-                                    _ => {}
-                                });
-                            })
-                        />
-                    </Show>
-                    <div class="fire" role="group" aria-label="Change the nodes again">
-                        <button type="button" data-action="add-node" on:click=move |_| add_node()>"Add another node"</button>
-                        <button
-                            type="button"
-                            data-action="remove-node"
-                            disabled=move || scenario.with(|s| s.nodes_now().len() < 2)
-                            on:click=move |_| remove_node()
-                        >
-                            "Remove another node"
-                        </button>
-                    </div>
+                </Show>
+                <div class="fire" role="group" aria-label="Change the nodes again">
+                    <button type="button" data-action="add-node" on:click=move |_| add_node()>"Add another node"</button>
+                    <button
+                        type="button"
+                        data-action="remove-node"
+                        disabled=move || scenario.with(|s| s.nodes_now().len() < 2)
+                        on:click=move |_| remove_node()
+                    >
+                        "Remove another node"
+                    </button>
                 </div>
-                <div class="lanes-controls">
-                    {move || {
-                        lane_variants
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, name)| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
-                                edit(&|s| {
-                                    if let Some(v) = s.variants.get_mut(i) {
-                                        (f.0)(v)
-                                    }
-                                });
-                            }) remove=Callback::new(move |_| {
-                                edit(&|s| {
-                                    if s.variants.len() > 1 {
-                                        s.variants.remove(i);
-                                    }
-                                });
-                            }) /> })
-                            .collect_view()
-                    }}
-                    <Show when=move || scenario.with(|s| s.variants.len() < crate::scenario::MAX_LANES)>
-                        <button
-                            type="button"
-                            class="add-lane"
-                            on:click=move |_| {
-                                edit(&|s| {
-                                    let next = VARIANTS.iter().find(|v| !s.variants.iter().any(|w| w.name() == v.name())).cloned().unwrap_or(Variant::Ketama);
-                                    s.variants.push(next);
-                                });
-                            }
-                        >
-                            "+ Compare another placement"
-                        </button>
-                    </Show>
-                </div>
-                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <p class="legend" aria-hidden="true">
-                    <span class="key point">"a node's points on the ring"</span>
-                    <span class="key sample">"a key, in its node's colour"</span>
-                    <span class="key moved">"a key the change moved"</span>
-                    <span class="key touched">"the node the change touches"</span>
-                    <span class="key before">"keys before the change"</span>
-                    <span class="key fair">"fair share"</span>
-                </p>
+            </div>
+            {shell.lanes_controls(
+                lane_variants,
+                move |i, name| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
+                    edit(&|s| {
+                        if let Some(v) = s.variants.get_mut(i) {
+                            (f.0)(v)
+                        }
+                    });
+                }) remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.variants)) /> },
+                |s| s.variants.len() < crate::scenario::MAX_LANES,
+                |s| {
+                    let next = VARIANTS.iter().find(|v| !s.variants.iter().any(|w| w.name() == v.name())).cloned().unwrap_or(Variant::Ketama);
+                    s.variants.push(next);
+                },
+                "+ Compare another placement",
+            )}
+            <Outputs slot>
                 <div class="lanes ring-lanes">
                     {move || {
                         (0..lane_count.get())
@@ -413,28 +362,8 @@ pub fn HashRingWidget(
                     let has_change = change.with(Option::is_some);
                     runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, has_change)).unwrap_or_default())
                 }></table>
-                <ShareBar
-                    title="Consistent hashing"
-                    inline=mode == Mode::Inline
-                    current=Callback::new(move |_| current())
-                    on_import=Callback::new(move |imported: Scenario| match imported {
-                        Scenario::HashRing(s) => {
-                            check(&s)?;
-                            scenario.set(HashRingScenario { view: Default::default(), ..s });
-                            error.set(None);
-                            Ok(())
-                        }
-                        // Unreachable in a bundle of this family alone.
-                        #[allow(unreachable_patterns)]
-                        other => Err(format!(
-                            "This is a {} scenario; the hash-ring widget imports hash-ring scenarios",
-                            other.widget()
-                        )),
-                    })
-                    status=status
-                />
-            </div>
-        </section>
+            </Outputs>
+        </WidgetShell>
     }
 }
 
@@ -587,9 +516,4 @@ struct Drawn {
     bars: String,
     table: String,
     moved: String,
-}
-
-/// The widget, as the registry (`src/widgets/mod.rs`) places it.
-pub fn widget(initial: HashRingScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
-    view! { <HashRingWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

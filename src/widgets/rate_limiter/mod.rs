@@ -9,17 +9,18 @@
 
 mod render;
 
+use super::shell::{Outputs, Shell, WidgetShell};
 use super::Mode;
-use crate::scenario::{RateLimiterScenario, Scenario};
+use crate::scenario::{RateLimiterScenario};
 use crate::sim::rate_limiter::presets;
-use crate::sim::kernel::time::{ms_to_ns, Nanos, MS};
+use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::{Arrival, Traffic};
 use crate::sim::rate_limiter::run::{LaneRun, Summary};
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
-use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
+use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
-use crate::ui::playback::{Playback, PlaybackBar, PlayheadMarks};
-use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::playback::{Playback, PlayheadMarks};
+use crate::ui::share::LaneDownloads;
 use crate::ui::Shared;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -60,6 +61,8 @@ fn traffic_cost(t: &Traffic) -> Option<u32> {
     }
 }
 
+super::shell::widget_entry!(RateLimiterScenario, RateLimiterWidget);
+
 /// The rate-limiter widget.
 #[component]
 pub fn RateLimiterWidget(
@@ -68,17 +71,16 @@ pub fn RateLimiterWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let initial_playhead = initial.view.time_ms.map(ms_to_ns);
-    let scenario = RwSignal::new(RateLimiterScenario { view: Default::default(), ..initial });
-    let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(notice);
+    let shell = Shell::new(initial, notice, RateLimiterScenario::validate);
+    let Shell { scenario, status, .. } = shell;
 
     let runs = Memo::new(move |_| Shared(Arc::new(scenario.with(|s| s.run(BINS)))));
     // The lanes' DOM persists across runs; only their drawings update.
     let lane_count = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().map_or(0, Vec::len)));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms * MS));
-    let playback = Playback::new(initial_playhead, duration.into(), BINS);
+    let playback = Playback::new(shell.opened_at, duration.into(), BINS);
+    let shell = shell.with_playback(playback);
     let playhead = playback.playhead;
     // What decides the controls' shape; they are rebuilt only when these change,
     // so a slider keeps its focus and drag while the run updates.
@@ -88,19 +90,8 @@ pub fn RateLimiterWidget(
 
     // Applies an edit only if the result is valid; otherwise explains why.
     let edit = move |f: &dyn Fn(&mut RateLimiterScenario)| {
-        controls::try_edit(scenario, error, RateLimiterScenario::validate, f);
+        shell.edit(f);
     };
-
-    // The scenario with its playhead, as links and the URL carry it.
-    let current = move || {
-        let mut s = scenario.get();
-        s.view.time_ms = playback.time_ms();
-        Scenario::RateLimiter(s)
-    };
-    // The page and embed routes keep the scenario in the URL.
-    if mode != Mode::Inline {
-        share::keep_in_url(Some(playback), current);
-    }
 
     let fire = move |count: u32| {
         let at = playback.now_or_mid();
@@ -117,167 +108,120 @@ pub fn RateLimiterWidget(
         )));
     };
 
-    let heading = title.clone();
-    let aria = title.unwrap_or_else(|| "Rate limiter".to_string());
-    let compact = mode == Mode::Embed;
-
     view! {
-        <section
-            class="widget rate-limiter"
-            class:compact=compact
-            aria-label=aria
-        >
-            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
-            <p class="widget-status" role="status" aria-live="polite">
-                {move || status.get()}
-            </p>
-            <div class="widget-body">
-                <div class="controls" role="group" aria-label="Traffic">
-                    <PresetSelect
-                        presets=&presets::PRESETS
-                        status=status
-                        on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::preset(&name) else { return false };
-                            playback.seek(Nanos::MAX);
-                            error.set(None);
-                            scenario.set(p);
-                            true
-                        })
-                    />
-                    {move || {
-                        // A listed trace comes from a preset or an import; it is offered only when present.
-                        let current = pattern.get();
-                        let options = ["steady", "bursty", "poisson", "spike", "list"]
-                            .into_iter()
-                            .filter(|p| *p != "list" || current == "list")
-                            .map(|p| (p.to_string(), p.to_string()))
-                            .collect();
-                        view! {
-                            <SelectControl
-                                label="Traffic"
-                                options=options
-                                value=Signal::derive(move || pattern.get().to_string())
-                                on_change=Callback::new(move |p: String| {
-                                    if let Some(t) = Traffic::example(&p) {
-                                        edit(&|s| s.traffic = t.clone());
-                                    }
-                                })
-                            />
-                        }
-                    }}
-                    {move || {
-                        let p = pattern.get();
-                        (p != "list").then(|| view! {
-                            <NumberControl
-                                label=if p == "spike" { "Spike rate" } else { "Rate" }
-                                value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic).unwrap_or(0.0)))
-                                min=0.0
-                                max=1000.0
-                                step=1.0
-                                unit="req/s"
-                                on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                                    Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
-                                    Traffic::Spike { spike_rps, .. } => *spike_rps = v,
-                                    Traffic::List { .. } => {}
-                                }))
-                            />
-                            <NumberControl
-                                label="Cost per request"
-                                value=Signal::derive(move || scenario.with(|s| f64::from(traffic_cost(&s.traffic).unwrap_or(1))))
-                                min=1.0
-                                max=200.0
-                                step=1.0
-                                on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                                    Traffic::Steady { cost, .. } | Traffic::Poisson { cost, .. } | Traffic::Bursty { cost, .. } | Traffic::Spike { cost, .. } => *cost = v as u32,
-                                    Traffic::List { .. } => {}
-                                }))
-                            />
-                        })
-                    }}
-                    <NumberControl
-                        label="Duration"
-                        value=Signal::derive(move || scenario.with(|s| s.duration_ms as f64 / 1000.0))
-                        min=1.0
-                        max=300.0
-                        step=1.0
-                        unit="s"
-                        on_change=Callback::new(move |v: f64| edit(&|s| s.duration_ms = (v * 1000.0).round().max(0.0) as u64))
-                    />
-                    <SeedControl
-                        value=Signal::derive(move || scenario.with(|s| s.seed))
-                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
-                    />
-                    <div class="fire" role="group" aria-label="Fire requests by hand at the playhead">
-                        <button type="button" on:click=move |_| fire(1)>"Fire 1 request"</button>
-                        <button type="button" on:click=move |_| fire(10)>"Fire a burst of 10"</button>
-                        <button
-                            type="button"
-                            disabled=move || scenario.with(|s| s.extra.is_empty())
-                            on:click=move |_| {
-                                edit(&|s| s.extra.clear());
-                                status.set(Some("Cleared requests fired by hand".into()));
-                            }
-                        >
-                            "Clear fired"
-                        </button>
-                    </div>
-                </div>
-                <div class="lanes-controls">
-                    {move || {
-                        lane_algorithms
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, algorithm)| {
-                                view! {
-                                    <LaneControls
-                                        index=i
-                                        algorithm=algorithm
-                                        scenario=scenario
-                                        edit=Callback::new(move |f: LaneEdit| {
-                                            edit(&|s| {
-                                                if let Some(l) = s.limiters.get_mut(i) {
-                                                    (f.0)(l)
-                                                }
-                                            })
-                                        })
-                                        remove=Callback::new(move |_| {
-                                            edit(&|s| {
-                                                if s.limiters.len() > 1 {
-                                                    s.limiters.remove(i);
-                                                }
-                                            })
-                                        })
-                                    />
+        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
+            ("allowed", "allowed"), ("delayed", "delayed"), ("rejected", "rejected"), ("state", "limiter state"),
+            ("capacity", "limit"),
+        ]>
+            <div class="controls" role="group" aria-label="Traffic">
+                {shell.preset_select(&presets::PRESETS, presets::preset)}
+                {move || {
+                    // A listed trace comes from a preset or an import; it is offered only when present.
+                    let current = pattern.get();
+                    let options = ["steady", "bursty", "poisson", "spike", "list"]
+                        .into_iter()
+                        .filter(|p| *p != "list" || current == "list")
+                        .map(|p| (p.to_string(), p.to_string()))
+                        .collect();
+                    view! {
+                        <SelectControl
+                            label="Traffic"
+                            options=options
+                            value=Signal::derive(move || pattern.get().to_string())
+                            on_change=Callback::new(move |p: String| {
+                                if let Some(t) = Traffic::example(&p) {
+                                    edit(&|s| s.traffic = t.clone());
                                 }
                             })
-                            .collect_view()
-                    }}
-                    <Show when=move || scenario.with(|s| s.limiters.len() < crate::scenario::MAX_LANES)>
-                        <button
-                            type="button"
-                            class="add-lane"
-                            on:click=move |_| edit(&|s| {
-                                let mut next = s.limiters[s.limiters.len() - 1].clone();
-                                next.algorithm = Algorithm::ALL.into_iter().find(|a| !s.limiters.iter().any(|l| l.algorithm == *a)).unwrap_or(Algorithm::Gcra);
-                                if next.algorithm == Algorithm::Nginx { next.period_ms = 1000; }
-                                s.limiters.push(next);
-                            })
-                        >
-                            "+ Compare another algorithm"
-                        </button>
-                    </Show>
+                        />
+                    }
+                }}
+                {move || {
+                    let p = pattern.get();
+                    (p != "list").then(|| view! {
+                        <NumberControl
+                            label=if p == "spike" { "Spike rate" } else { "Rate" }
+                            value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic).unwrap_or(0.0)))
+                            min=0.0
+                            max=1000.0
+                            step=1.0
+                            unit="req/s"
+                            on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
+                                Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
+                                Traffic::Spike { spike_rps, .. } => *spike_rps = v,
+                                Traffic::List { .. } => {}
+                            }))
+                        />
+                        <NumberControl
+                            label="Cost per request"
+                            value=Signal::derive(move || scenario.with(|s| f64::from(traffic_cost(&s.traffic).unwrap_or(1))))
+                            min=1.0
+                            max=200.0
+                            step=1.0
+                            on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
+                                Traffic::Steady { cost, .. } | Traffic::Poisson { cost, .. } | Traffic::Bursty { cost, .. } | Traffic::Spike { cost, .. } => *cost = v as u32,
+                                Traffic::List { .. } => {}
+                            }))
+                        />
+                    })
+                }}
+                <NumberControl
+                    label="Duration"
+                    value=Signal::derive(move || scenario.with(|s| s.duration_ms as f64 / 1000.0))
+                    min=1.0
+                    max=300.0
+                    step=1.0
+                    unit="s"
+                    on_change=Callback::new(move |v: f64| edit(&|s| s.duration_ms = (v * 1000.0).round().max(0.0) as u64))
+                />
+                <SeedControl
+                    value=Signal::derive(move || scenario.with(|s| s.seed))
+                    on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                />
+                <div class="fire" role="group" aria-label="Fire requests by hand at the playhead">
+                    <button type="button" on:click=move |_| fire(1)>"Fire 1 request"</button>
+                    <button type="button" on:click=move |_| fire(10)>"Fire a burst of 10"</button>
+                    <button
+                        type="button"
+                        disabled=move || scenario.with(|s| s.extra.is_empty())
+                        on:click=move |_| {
+                            edit(&|s| s.extra.clear());
+                            status.set(Some("Cleared requests fired by hand".into()));
+                        }
+                    >
+                        "Clear fired"
+                    </button>
                 </div>
-                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <PlaybackBar playback=playback duration=duration.into() />
-                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <p class="legend" aria-hidden="true">
-                    <span class="key allowed">"allowed"</span>
-                    <span class="key delayed">"delayed"</span>
-                    <span class="key rejected">"rejected"</span>
-                    <span class="key state">"limiter state"</span>
-                    <span class="key capacity">"limit"</span>
-                </p>
+            </div>
+            {shell.lanes_controls(
+                lane_algorithms,
+                move |i, algorithm| {
+                    view! {
+                        <LaneControls
+                            index=i
+                            algorithm=algorithm
+                            scenario=scenario
+                            edit=Callback::new(move |f: LaneEdit| {
+                                edit(&|s| {
+                                    if let Some(l) = s.limiters.get_mut(i) {
+                                        (f.0)(l)
+                                    }
+                                })
+                            })
+                            remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.limiters))
+                        />
+                    }
+                },
+                |s| s.limiters.len() < crate::scenario::MAX_LANES,
+                |s| {
+                    let mut next = s.limiters[s.limiters.len() - 1].clone();
+                    next.algorithm = Algorithm::ALL.into_iter().find(|a| !s.limiters.iter().any(|l| l.algorithm == *a)).unwrap_or(Algorithm::Gcra);
+                    if next.algorithm == Algorithm::Nginx { next.period_ms = 1000; }
+                    s.limiters.push(next);
+                },
+                "+ Compare another algorithm",
+            )}
+            <Outputs slot>
                 <div class="lanes">
                     {move || {
                         (0..lane_count.get())
@@ -286,29 +230,8 @@ pub fn RateLimiterWidget(
                     }}
                 </div>
                 <SummaryTable runs=runs playhead=playhead duration=duration.into() />
-                <ShareBar
-                    title="Rate limiter"
-                    inline=mode == Mode::Inline
-                    current=Callback::new(move |_| current())
-                    on_import=Callback::new(move |imported: Scenario| match imported {
-                        Scenario::RateLimiter(s) => {
-                            let at = s.view.time_ms.map_or(Nanos::MAX, ms_to_ns);
-                            scenario.set(RateLimiterScenario { view: Default::default(), ..s });
-                            playback.seek(at);
-                            error.set(None);
-                            Ok(())
-                        }
-                        // Unreachable in a bundle of this family alone.
-                        #[allow(unreachable_patterns)]
-                        other => Err(format!(
-                            "This is a {} scenario; the rate-limiter widget imports rate-limiter scenarios",
-                            other.widget()
-                        )),
-                    })
-                    status=status
-                />
-            </div>
-        </section>
+            </Outputs>
+        </WidgetShell>
     }
 }
 
@@ -450,9 +373,4 @@ fn SummaryTable(runs: Memo<Computed>, playhead: RwSignal<Option<Nanos>>, duratio
         })
     };
     view! { <table class="summary" inner_html=html></table> }
-}
-
-/// The widget, as the registry (`src/widgets/mod.rs`) places it.
-pub fn widget(initial: RateLimiterScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
-    view! { <RateLimiterWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

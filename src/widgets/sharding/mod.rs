@@ -7,17 +7,18 @@
 
 mod render;
 
+use super::shell::{Outputs, Shell, WidgetShell};
 use super::Mode;
-use crate::scenario::{Scenario, ShardingScenario};
+use crate::scenario::{ShardingScenario};
+use crate::sim::sharding::presets;
 use crate::sim::sharding::config::{SchemeConfig, SCHEME_NAMES};
 use crate::sim::sharding::drawn::Drawn;
-use crate::sim::sharding::presets;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::{run_scheme, SchemeRun};
 use crate::sim::sharding::workload::{Keys, Reads, Workload};
-use crate::ui::controls::{self, NumberControl, PresetSelect, SeedControl, SelectControl};
+use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
-use crate::ui::share::{self, LaneDownloads, ShareBar};
+use crate::ui::share::LaneDownloads;
 use crate::ui::{rerun_changed, LaneCache, Shared};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -64,6 +65,8 @@ fn check(s: &ShardingScenario) -> Result<(), String> {
 type SharedDrawn = Shared<Drawn>;
 type Computed = Shared<Result<Vec<SchemeRun>, String>>;
 
+super::shell::widget_entry!(ShardingScenario, ShardingWidget);
+
 /// The sharding widget.
 #[component]
 pub fn ShardingWidget(
@@ -72,16 +75,8 @@ pub fn ShardingWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let (initial, notice) = match check(&initial) {
-        Ok(()) => (initial, notice),
-        Err(e) => (
-            presets::preset("default").unwrap_or(initial),
-            Some(format!("This scenario could not be shown ({e}); showing the default.")),
-        ),
-    };
-    let scenario = RwSignal::new(ShardingScenario { view: Default::default(), ..initial });
-    let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(notice);
+    let shell = Shell::new_or_default(initial, notice, check);
+    let scenario = shell.scenario;
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
     // A workload that writes the same first keys (another range width, reads, countries or row
@@ -112,213 +107,168 @@ pub fn ShardingWidget(
     let lane_count = Memo::new(move |_| scenario.with(|s| s.schemes.len()));
     let lane_names =
         Memo::new(move |_| scenario.with(|s| s.schemes.iter().map(SchemeConfig::name).collect::<Vec<_>>()));
-    let edit = move |f: &dyn Fn(&mut ShardingScenario)| controls::try_edit(scenario, error, check, f);
-
-    let current = move || Scenario::Sharding(scenario.get());
-    if mode != Mode::Inline {
-        share::keep_in_url(None, current);
-    }
-    let heading = title.clone();
-    let aria = title.unwrap_or_else(|| "Sharding".to_string());
-    let compact = mode == Mode::Embed;
+    let edit = move |f: &dyn Fn(&mut ShardingScenario)| shell.edit(f);
 
     view! {
-        <section class="widget sharding" class:compact=compact aria-label=aria>
-            {heading.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
-            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
-            <div class="widget-body">
-                <div class="controls" role="group" aria-label="Workload">
-                    <PresetSelect
-                        presets=&presets::PRESETS
-                        status=status
-                        on_pick=Callback::new(move |name: String| {
-                            let Some(p) = presets::preset(&name) else { return false };
-                            error.set(None);
-                            scenario.set(p);
-                            true
-                        })
-                    />
-                    <SelectControl
-                        label="Shard keys"
-                        options=vec![
-                            ("sequential".into(), "sequential ids".into()),
-                            ("timestamps".into(), "creation timestamps".into()),
-                            ("uniform".into(), "random 40-bit values".into()),
-                            ("zipf".into(), "user ids, some users far busier (Zipf)".into()),
-                        ]
-                        value=Signal::derive(move || scenario.with(|s| keys_name(&s.workload.keys).to_string()))
-                        on_change=Callback::new(move |k: String| { edit(&|s| s.workload.keys = keys_of(&k)); })
-                    />
-                    <SelectControl
-                        label="Users' countries"
-                        options=vec![
-                            ("none".into(), "not modelled".into()),
-                            ("example".into(), "eight countries (Vitess's example)".into()),
-                        ]
-                        value=Signal::derive(move || scenario.with(|s| if s.workload.countries.is_empty() { "none" } else { "example" }.to_string()))
-                        on_change=Callback::new(move |v: String| {
-                            let countries = if v == "example" { crate::sim::sharding::region::example_countries() } else { Vec::new() };
-                            edit(&|s| s.workload.countries = countries.clone());
-                        })
-                    />
-                    <SelectControl
-                        label="Rows"
-                        options=ROWS.iter().map(|n| (n.to_string(), format::thousands(*n as u64))).collect()
-                        value=Signal::derive(move || scenario.with(|s| s.workload.rows.to_string()))
-                        on_change=Callback::new(move |v: String| {
-                            if let Ok(n) = v.parse::<usize>() {
-                                edit(&|s| s.workload.rows = n);
-                            }
-                        })
-                    />
-                    <NumberControl
-                        label="Range query width"
-                        value=Signal::derive(move || scenario.with(|s| s.workload.range_width as f64))
-                        min=1.0
-                        max=10_000.0
-                        step=1.0
-                        unit="keys"
-                        on_change=Callback::new(move |v: f64| {
-                            let w = (v.round() as u64).clamp(1, 10_000);
-                            edit(&|s| s.workload.range_width = w);
-                        })
-                    />
-                    <NumberControl
-                        label="Reads per write"
-                        value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.reads_per_write)))
-                        min=0.0
-                        max=20.0
-                        step=1.0
-                        on_change=Callback::new(move |v: f64| {
-                            let r = v.round().clamp(0.0, 20.0) as u32;
-                            edit(&|s| s.workload.reads_per_write = r);
-                        })
-                    />
-                    <SelectControl
-                        label="Reads ask for"
-                        options=vec![
-                            ("uniform".into(), "any row, equally".into()),
-                            ("recent".into(), "the newest tenth of the rows".into()),
-                        ]
-                        value=Signal::derive(move || scenario.with(|s| match s.workload.reads { Reads::Uniform => "uniform", Reads::Recent => "recent" }.to_string()))
-                        on_change=Callback::new(move |v: String| {
-                            let r = if v == "recent" { Reads::Recent } else { Reads::Uniform };
-                            edit(&|s| s.workload.reads = r);
-                        })
-                    />
-                    <SelectControl
-                        label="Re-shard"
-                        options=vec![
-                            ("none".into(), "none".into()),
-                            ("add-shard".into(), "add a shard".into()),
-                            ("split-hottest".into(), "split the fullest shard".into()),
-                            ("move-chunk".into(), "move one chunk (MongoDB, Citus)".into()),
-                        ]
-                        value=Signal::derive(move || scenario.with(|s| match s.reshard {
-                            None => "none".to_string(),
-                            Some(Reshard::AddShard) => "add-shard".to_string(),
-                            Some(Reshard::SplitHottest) => "split-hottest".to_string(),
-                            Some(Reshard::MoveChunk) => "move-chunk".to_string(),
-                        }))
-                        on_change=Callback::new(move |v: String| {
-                            let r = match v.as_str() {
-                                "add-shard" => Some(Reshard::AddShard),
-                                "split-hottest" => Some(Reshard::SplitHottest),
-                                "move-chunk" => Some(Reshard::MoveChunk),
-                                _ => None,
-                            };
-                            edit(&|s| s.reshard = r.clone());
-                        })
-                    />
-                    <SeedControl
-                        value=Signal::derive(move || scenario.with(|s| s.seed))
-                        on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
-                    />
-                </div>
-                <div class="controls inspector" role="group" aria-label="Query inspector">
-                    <NumberControl
-                        label="Inspect the query from key"
-                        value=Signal::derive(move || inspected.get().0 as f64)
-                        min=Signal::derive(move || scenario.with(|s| s.workload.key_span().0 as f64))
-                        max=Signal::derive(move || scenario.with(|s| s.workload.key_span().1 as f64))
-                        step=1.0
-                        on_change=Callback::new(move |v: f64| {
-                            let (lo, hi) = scenario.with_untracked(|s| s.workload.key_span());
-                            let k = (v.max(0.0).round() as u64).clamp(lo, hi);
-                            edit(&|s| s.inspect = Some(k));
-                        })
-                    />
-                    <button
-                        type="button"
-                        class="next-query"
-                        on:click=move |_| {
-                            let start = traffic.with_untracked(|t| {
-                                let q = &t.0.queries;
-                                (!q.is_empty()).then(|| {
-                                    let i = (next_query.get_value() + 1) % q.len();
-                                    next_query.set_value(i);
-                                    q[i].0
-                                })
-                            });
-                            if let Some(k) = start {
-                                edit(&|s| s.inspect = Some(k));
-                            }
+        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
+            ("rows", "rows on a shard"), ("hot", "over 1.5× the mean load (rows, plus reads when there are any)"),
+            ("before", "rows before the re-shard"), ("mean", "mean"), ("asked", "asked by the inspected query"),
+        ]>
+            <div class="controls" role="group" aria-label="Workload">
+                {shell.preset_select(&presets::PRESETS, presets::preset)}
+                <SelectControl
+                    label="Shard keys"
+                    options=vec![
+                        ("sequential".into(), "sequential ids".into()),
+                        ("timestamps".into(), "creation timestamps".into()),
+                        ("uniform".into(), "random 40-bit values".into()),
+                        ("zipf".into(), "user ids, some users far busier (Zipf)".into()),
+                    ]
+                    value=Signal::derive(move || scenario.with(|s| keys_name(&s.workload.keys).to_string()))
+                    on_change=Callback::new(move |k: String| { edit(&|s| s.workload.keys = keys_of(&k)); })
+                />
+                <SelectControl
+                    label="Users' countries"
+                    options=vec![
+                        ("none".into(), "not modelled".into()),
+                        ("example".into(), "eight countries (Vitess's example)".into()),
+                    ]
+                    value=Signal::derive(move || scenario.with(|s| if s.workload.countries.is_empty() { "none" } else { "example" }.to_string()))
+                    on_change=Callback::new(move |v: String| {
+                        let countries = if v == "example" { crate::sim::sharding::region::example_countries() } else { Vec::new() };
+                        edit(&|s| s.workload.countries = countries.clone());
+                    })
+                />
+                <SelectControl
+                    label="Rows"
+                    options=ROWS.iter().map(|n| (n.to_string(), format::thousands(*n as u64))).collect()
+                    value=Signal::derive(move || scenario.with(|s| s.workload.rows.to_string()))
+                    on_change=Callback::new(move |v: String| {
+                        if let Ok(n) = v.parse::<usize>() {
+                            edit(&|s| s.workload.rows = n);
                         }
-                    >
-                        "Next query from the workload"
-                    </button>
-                </div>
-                <div class="lanes-controls">
-                    {move || {
-                        lane_names
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, name)| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
-                                edit(&|s| {
-                                    let w = s.workload.clone();
-                                    if let Some(c) = s.schemes.get_mut(i) {
-                                        (f.0)(c, &w)
-                                    }
-                                    // A region scheme routes by country: give the users the example's.
-                                    if s.workload.countries.is_empty() && s.schemes.iter().any(|c| c.name() == "region") {
-                                        s.workload.countries = crate::sim::sharding::region::example_countries();
-                                    }
-                                });
-                            }) remove=Callback::new(move |_| {
-                                edit(&|s| {
-                                    if s.schemes.len() > 1 {
-                                        s.schemes.remove(i);
-                                    }
-                                });
-                            }) /> })
-                            .collect_view()
-                    }}
-                    <Show when=move || scenario.with(|s| s.schemes.len() < crate::scenario::MAX_LANES)>
-                        <button
-                            type="button"
-                            class="add-lane"
-                            on:click=move |_| {
-                                edit(&|s| {
-                                    let name = SCHEME_NAMES.iter().find(|n| !s.schemes.iter().any(|c| c.name() == **n)).copied().unwrap_or("hash-mod");
-                                    let c = SchemeConfig::named(name, 4, &SchemeConfig::HashMod { shards: 4 }, &s.workload);
-                                    s.schemes.push(c);
-                                });
-                            }
-                        >
-                            "+ Compare another scheme"
-                        </button>
-                    </Show>
-                </div>
-                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <p class="legend" aria-hidden="true">
-                    <span class="key rows">"rows on a shard"</span>
-                    <span class="key hot">"over 1.5× the mean load (rows, plus reads when there are any)"</span>
-                    <span class="key before">"rows before the re-shard"</span>
-                    <span class="key mean">"mean"</span>
-                    <span class="key asked">"asked by the inspected query"</span>
-                </p>
+                    })
+                />
+                <NumberControl
+                    label="Range query width"
+                    value=Signal::derive(move || scenario.with(|s| s.workload.range_width as f64))
+                    min=1.0
+                    max=10_000.0
+                    step=1.0
+                    unit="keys"
+                    on_change=Callback::new(move |v: f64| {
+                        let w = (v.round() as u64).clamp(1, 10_000);
+                        edit(&|s| s.workload.range_width = w);
+                    })
+                />
+                <NumberControl
+                    label="Reads per write"
+                    value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.reads_per_write)))
+                    min=0.0
+                    max=20.0
+                    step=1.0
+                    on_change=Callback::new(move |v: f64| {
+                        let r = v.round().clamp(0.0, 20.0) as u32;
+                        edit(&|s| s.workload.reads_per_write = r);
+                    })
+                />
+                <SelectControl
+                    label="Reads ask for"
+                    options=vec![
+                        ("uniform".into(), "any row, equally".into()),
+                        ("recent".into(), "the newest tenth of the rows".into()),
+                    ]
+                    value=Signal::derive(move || scenario.with(|s| match s.workload.reads { Reads::Uniform => "uniform", Reads::Recent => "recent" }.to_string()))
+                    on_change=Callback::new(move |v: String| {
+                        let r = if v == "recent" { Reads::Recent } else { Reads::Uniform };
+                        edit(&|s| s.workload.reads = r);
+                    })
+                />
+                <SelectControl
+                    label="Re-shard"
+                    options=vec![
+                        ("none".into(), "none".into()),
+                        ("add-shard".into(), "add a shard".into()),
+                        ("split-hottest".into(), "split the fullest shard".into()),
+                        ("move-chunk".into(), "move one chunk (MongoDB, Citus)".into()),
+                    ]
+                    value=Signal::derive(move || scenario.with(|s| match s.reshard {
+                        None => "none".to_string(),
+                        Some(Reshard::AddShard) => "add-shard".to_string(),
+                        Some(Reshard::SplitHottest) => "split-hottest".to_string(),
+                        Some(Reshard::MoveChunk) => "move-chunk".to_string(),
+                    }))
+                    on_change=Callback::new(move |v: String| {
+                        let r = match v.as_str() {
+                            "add-shard" => Some(Reshard::AddShard),
+                            "split-hottest" => Some(Reshard::SplitHottest),
+                            "move-chunk" => Some(Reshard::MoveChunk),
+                            _ => None,
+                        };
+                        edit(&|s| s.reshard = r.clone());
+                    })
+                />
+                <SeedControl
+                    value=Signal::derive(move || scenario.with(|s| s.seed))
+                    on_change=Callback::new(move |seed: u64| { edit(&|s| s.seed = seed); })
+                />
+            </div>
+            <div class="controls inspector" role="group" aria-label="Query inspector">
+                <NumberControl
+                    label="Inspect the query from key"
+                    value=Signal::derive(move || inspected.get().0 as f64)
+                    min=Signal::derive(move || scenario.with(|s| s.workload.key_span().0 as f64))
+                    max=Signal::derive(move || scenario.with(|s| s.workload.key_span().1 as f64))
+                    step=1.0
+                    on_change=Callback::new(move |v: f64| {
+                        let (lo, hi) = scenario.with_untracked(|s| s.workload.key_span());
+                        let k = (v.max(0.0).round() as u64).clamp(lo, hi);
+                        edit(&|s| s.inspect = Some(k));
+                    })
+                />
+                <button
+                    type="button"
+                    class="next-query"
+                    on:click=move |_| {
+                        let start = traffic.with_untracked(|t| {
+                            let q = &t.0.queries;
+                            (!q.is_empty()).then(|| {
+                                let i = (next_query.get_value() + 1) % q.len();
+                                next_query.set_value(i);
+                                q[i].0
+                            })
+                        });
+                        if let Some(k) = start {
+                            edit(&|s| s.inspect = Some(k));
+                        }
+                    }
+                >
+                    "Next query from the workload"
+                </button>
+            </div>
+            {shell.lanes_controls(
+                lane_names,
+                move |i, name| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
+                    edit(&|s| {
+                        let w = s.workload.clone();
+                        if let Some(c) = s.schemes.get_mut(i) {
+                            (f.0)(c, &w)
+                        }
+                        // A region scheme routes by country: give the users the example's.
+                        if s.workload.countries.is_empty() && s.schemes.iter().any(|c| c.name() == "region") {
+                            s.workload.countries = crate::sim::sharding::region::example_countries();
+                        }
+                    });
+                }) remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.schemes)) /> },
+                |s| s.schemes.len() < crate::scenario::MAX_LANES,
+                |s| {
+                    let name = SCHEME_NAMES.iter().find(|n| !s.schemes.iter().any(|c| c.name() == **n)).copied().unwrap_or("hash-mod");
+                    let c = SchemeConfig::named(name, 4, &SchemeConfig::HashMod { shards: 4 }, &s.workload);
+                    s.schemes.push(c);
+                },
+                "+ Compare another scheme",
+            )}
+            <Outputs slot>
                 <div class="lanes ring-lanes">
                     {move || {
                         (0..lane_count.get())
@@ -330,28 +280,8 @@ pub fn ShardingWidget(
                     let reshard = scenario.with(|s| s.reshard.is_some());
                     runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, reshard)).unwrap_or_default())
                 }></table>
-                <ShareBar
-                    title="Sharding"
-                    inline=mode == Mode::Inline
-                    current=Callback::new(move |_| current())
-                    on_import=Callback::new(move |imported: Scenario| match imported {
-                        Scenario::Sharding(s) => {
-                            check(&s)?;
-                            scenario.set(ShardingScenario { view: Default::default(), ..s });
-                            error.set(None);
-                            Ok(())
-                        }
-                        // Unreachable in a bundle of this family alone.
-                        #[allow(unreachable_patterns)]
-                        other => Err(format!(
-                            "This is a {} scenario; the sharding widget imports sharding scenarios",
-                            other.widget()
-                        )),
-                    })
-                    status=status
-                />
-            </div>
-        </section>
+            </Outputs>
+        </WidgetShell>
     }
 }
 
@@ -439,9 +369,4 @@ fn LaneChart(
             <LaneDownloads />
         </figure>
     }
-}
-
-/// The widget, as the registry (`src/widgets/mod.rs`) places it.
-pub fn widget(initial: ShardingScenario, mode: Mode, title: Option<String>, notice: Option<String>) -> AnyView {
-    view! { <ShardingWidget initial=initial mode=mode title=title notice=notice /> }.into_any()
 }

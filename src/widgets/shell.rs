@@ -1,0 +1,249 @@
+//! The chrome every widget shares, written once: its section, title and
+//! status line, the edit and run errors, the playback bar, the legend, the
+//! share bar with its import, and the scenario kept in the URL.
+//!
+//! A widget makes a [`Shell`] from the scenario it opens with, edits the
+//! scenario through it, and wraps its controls and drawings in
+//! [`WidgetShell`]; everything else here is the same for every family.
+
+use super::Mode;
+use crate::scenario::{Scenario, View};
+use crate::sim::kernel::time::{ms_to_ns, Nanos};
+use crate::ui::controls::{self, PresetSelect};
+use crate::ui::html::escape;
+use crate::ui::playback::{Playback, PlaybackBar};
+use crate::ui::share::{self, ShareBar};
+use leptos::prelude::*;
+
+/// A family's scenario as the shell reads and writes it: a registered
+/// [`Family`](crate::scenario::Family) held in a signal and converted to
+/// and from [`Scenario`].
+pub trait Family:
+    crate::scenario::Family + Send + Sync + 'static + Into<Scenario> + TryFrom<Scenario, Error = Scenario>
+{
+    /// The scenario's view state.
+    fn view_mut(&mut self) -> &mut View {
+        self.seed_and_view().1
+    }
+}
+
+impl<S> Family for S where
+    S: crate::scenario::Family + Send + Sync + 'static + Into<Scenario> + TryFrom<Scenario, Error = Scenario>
+{
+}
+
+/// Defines a widget module's `widget`, the entry point the registry calls,
+/// showing `$scenario` in the component `$component`.
+macro_rules! widget_entry {
+    ($scenario:ty, $component:ident) => {
+        /// This family's widget, as the registry shows it.
+        pub fn widget(
+            initial: $scenario,
+            mode: $crate::widgets::Mode,
+            title: Option<String>,
+            notice: Option<String>,
+        ) -> ::leptos::prelude::AnyView {
+            use ::leptos::prelude::*;
+            view! { <$component initial=initial mode=mode title=title notice=notice /> }.into_any()
+        }
+    };
+}
+pub(crate) use widget_entry;
+
+/// A widget's state that its chrome reads and writes: the scenario (held
+/// without its view state, which the playhead holds instead), why the last
+/// edit was refused, the status line, and the playback of a run over time.
+pub struct Shell<S: 'static> {
+    pub scenario: RwSignal<S>,
+    pub error: RwSignal<Option<String>>,
+    pub status: RwSignal<Option<String>>,
+    /// Where the opening scenario's view put the playhead (`None`: the end).
+    pub opened_at: Option<Nanos>,
+    playback: Option<Playback>,
+    /// What an edit or an import must pass.
+    check: fn(&S) -> Result<(), String>,
+}
+
+impl<S> Clone for Shell<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Shell<S> {}
+
+impl<S: Family> Shell<S> {
+    /// A widget opening `initial` with `notice` on its status line; `check`
+    /// judges every edit and import.
+    pub fn new(mut initial: S, notice: Option<String>, check: fn(&S) -> Result<(), String>) -> Shell<S> {
+        let opened_at = std::mem::take(initial.view_mut()).time_ms.map(ms_to_ns);
+        Shell {
+            scenario: RwSignal::new(initial),
+            error: RwSignal::new(None),
+            status: RwSignal::new(notice),
+            opened_at,
+            playback: None,
+            check,
+        }
+    }
+
+    /// As [`Shell::new`], but a scenario `check` refuses (from a link or a
+    /// host page) gives way to the family's default, and the notice says why.
+    pub fn new_or_default(initial: S, notice: Option<String>, check: fn(&S) -> Result<(), String>) -> Shell<S> {
+        let (initial, notice) = match check(&initial) {
+            Ok(()) => (initial, notice),
+            Err(e) => (
+                super::default_scenario(S::KIND).and_then(|d| S::try_from(d).ok()).unwrap_or(initial),
+                Some(format!("This scenario could not be shown ({e}); showing the default.")),
+            ),
+        };
+        Shell::new(initial, notice, check)
+    }
+
+    /// The shell of a widget played over time by `playback`: the playhead
+    /// goes into links and the URL, and moves on a preset or an import.
+    pub fn with_playback(self, playback: Playback) -> Shell<S> {
+        Shell { playback: Some(playback), ..self }
+    }
+
+    /// Applies edit `f` if the result passes the check, otherwise says why;
+    /// returns whether it applied.
+    pub fn edit(self, f: &dyn Fn(&mut S)) -> bool {
+        controls::try_edit(self.scenario, self.error, self.check, f)
+    }
+
+    /// Replaces the scenario with preset `s`, the playhead at the end.
+    pub fn load(self, s: S) {
+        if let Some(p) = self.playback {
+            p.seek(Nanos::MAX);
+        }
+        self.error.set(None);
+        self.scenario.set(s);
+    }
+
+    /// The scenario with its playhead, as links and the URL carry it.
+    pub fn current(self) -> Scenario {
+        let mut s = self.scenario.get();
+        if let Some(p) = self.playback {
+            s.view_mut().time_ms = p.time_ms();
+        }
+        s.into()
+    }
+
+    /// Takes an imported scenario of this family that passes the check, with
+    /// the playhead where its view puts it, or says why it cannot.
+    pub fn import(self, imported: Scenario) -> Result<(), String> {
+        let mut s = S::try_from(imported).map_err(|other| {
+            format!("This is a {} scenario; the {k} widget imports {k} scenarios", other.widget(), k = S::KIND)
+        })?;
+        (self.check)(&s)?;
+        let at = std::mem::take(s.view_mut()).time_ms.map_or(Nanos::MAX, ms_to_ns);
+        self.scenario.set(s);
+        if let Some(p) = self.playback {
+            p.seek(at);
+        }
+        self.error.set(None);
+        Ok(())
+    }
+
+    /// Removes lane `index` of the lanes `lanes` picks out, unless it is the last.
+    pub fn remove_lane<L>(self, index: usize, lanes: fn(&mut S) -> &mut Vec<L>) {
+        self.edit(&|s| {
+            let lanes = lanes(s);
+            if lanes.len() > 1 {
+                lanes.remove(index);
+            }
+        });
+    }
+
+    /// The lanes' controls: `lane(index, shape)` for each lane's shape in
+    /// `shapes` (rebuilt only when the shapes change, so a slider keeps its
+    /// focus and drag while the run updates), then the button `label` that
+    /// adds a lane by edit `add`, shown while `room` holds.
+    pub fn lanes_controls<T, V>(
+        self,
+        shapes: Memo<Vec<T>>,
+        lane: impl Fn(usize, T) -> V + Copy + Send + Sync + 'static,
+        room: fn(&S) -> bool,
+        add: fn(&mut S),
+        label: &'static str,
+    ) -> impl IntoView
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
+        V: IntoView + 'static,
+    {
+        view! {
+            <div class="lanes-controls">
+                {move || shapes.get().into_iter().enumerate().map(|(i, shape)| lane(i, shape)).collect_view()}
+                <Show when=move || self.scenario.with(room)>
+                    <button type="button" class="add-lane" on:click=move |_| { self.edit(&add); }>{label}</button>
+                </Show>
+            </div>
+        }
+    }
+
+    /// The "Preset" drop-down over `presets`, each loaded by `named`.
+    pub fn preset_select(
+        self,
+        presets: &'static [(&'static str, &'static str)],
+        named: fn(&str) -> Option<S>,
+    ) -> impl IntoView {
+        let on_pick = Callback::new(move |name: String| named(&name).map(|p| self.load(p)).is_some());
+        view! { <PresetSelect presets=presets status=self.status on_pick=on_pick /> }
+    }
+}
+
+/// What a widget shows after its legend: its lanes and summary.
+#[slot]
+pub struct Outputs {
+    children: Children,
+}
+
+/// A widget's section around its controls (the children) and its
+/// [`Outputs`]: the title (when given), the status line, the edit
+/// error, the playback bar, the run's error, the `legend` (each key's class
+/// and text) and the share bar. Off an article (`mode` not inline), the
+/// scenario is kept in the URL.
+#[component]
+pub fn WidgetShell<S: Family>(
+    shell: Shell<S>,
+    mode: Mode,
+    title: Option<String>,
+    run_error: Memo<Option<String>>,
+    legend: &'static [(&'static str, &'static str)],
+    outputs: Outputs,
+    children: Children,
+) -> impl IntoView {
+    if mode != Mode::Inline {
+        share::keep_in_url(shell.playback, move || shell.current());
+    }
+    let name = S::TITLE;
+    let aria = title.clone().unwrap_or_else(|| name.to_string());
+    let Shell { status, error, playback, .. } = shell;
+    view! {
+        <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
+            {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
+            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
+            <div class="widget-body">
+                {children()}
+                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                {playback.map(|p| view! { <PlaybackBar playback=p duration=p.duration() /> })}
+                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
+                {(outputs.children)()}
+                <ShareBar
+                    title=name
+                    inline=mode == Mode::Inline
+                    current=Callback::new(move |_| shell.current())
+                    on_import=Callback::new(move |s| shell.import(s))
+                    status=status
+                />
+            </div>
+        </section>
+    }
+}
+
+/// A legend's keys, each a span of class `key <class>` holding its text.
+fn legend_html(legend: &[(&str, &str)]) -> String {
+    legend.iter().map(|(class, text)| format!("<span class=\"key {class}\">{}</span>", escape(text))).collect()
+}
