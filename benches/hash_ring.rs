@@ -6,7 +6,7 @@ use divan::counter::ItemsCount;
 use divan::{black_box, Bencher};
 use playground::sim::hash_ring::ketama::{key_hash, Continuum};
 use playground::sim::hash_ring::maglev::Table;
-use playground::sim::hash_ring::{bounded, jump, key_hash64, Algorithm, KeyHash, Node, Placement};
+use playground::sim::hash_ring::{bounded, jump, key_hash64, Algorithm, KeyHash, Lookup, Node};
 
 const NODES: [usize; 4] = [10, 100, 1000, 10_000];
 const LOOKUPS: usize = 100_000;
@@ -63,7 +63,7 @@ fn maglev_lookup(bencher: Bencher, n: usize) {
 /// Weighted rendezvous of pre-hashed keys: a score per node per key.
 #[divan::bench(args = NODES)]
 fn rendezvous_lookup(bencher: Bencher, n: usize) {
-    let p = Placement::build(Algorithm::Rendezvous, &nodes(n), 0);
+    let p = Lookup::build(Algorithm::Rendezvous, &nodes(n), 0);
     let hashes: Vec<KeyHash> = keys().iter().map(|k| KeyHash::of(k.as_bytes())).collect();
     // A thousandth of the keys at 10,000 nodes: each lookup scores every node.
     let count = (LOOKUPS * 10 / n).min(LOOKUPS);
@@ -91,7 +91,7 @@ fn bounded_loads_assign(bencher: Bencher, n: usize) {
 #[divan::bench(args = ["modulo", "ketama", "jump", "rendezvous", "maglev"])]
 fn locate_from_key(bencher: Bencher, algorithm: &str) {
     let algorithm = Algorithm::from_name(algorithm).unwrap();
-    let p = Placement::build(algorithm, &nodes(100), 65537);
+    let p = Lookup::build(algorithm, &nodes(100), 65537);
     let ks = keys();
     bencher.counter(ItemsCount::new(LOOKUPS)).bench_local(|| {
         let mut acc = 0usize;

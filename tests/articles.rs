@@ -114,7 +114,7 @@ fn the_consistent_hashing_article_shows_every_placement() {
     let mut names: Vec<&str> = blocks
         .iter()
         .flat_map(|s| match s {
-            Scenario::HashRing(h) => h.variants.iter().map(|v| v.name()).collect::<Vec<_>>(),
+            Scenario::HashRing(h) => h.placements.iter().map(|v| v.name()).collect::<Vec<_>>(),
             _ => vec![],
         })
         .collect();

@@ -8,7 +8,7 @@ use playground::sim::hash_ring::bounded::{self, Capacity};
 use playground::sim::hash_ring::jump::bucket;
 use playground::sim::hash_ring::ketama::{self, Continuum};
 use playground::sim::hash_ring::maglev::Table;
-use playground::sim::hash_ring::{Algorithm, Node, Placement};
+use playground::sim::hash_ring::{Algorithm, Lookup, Node};
 use proptest::prelude::*;
 use std::fmt::Write as _;
 
@@ -154,7 +154,7 @@ fn keys(n: usize) -> Vec<String> {
 }
 
 fn assign(algorithm: Algorithm, nodes: &[Node], keys: &[String]) -> Vec<String> {
-    let p = Placement::build(algorithm, nodes, 65537);
+    let p = Lookup::build(algorithm, nodes, 65537);
     keys.iter().map(|k| nodes[p.locate(k.as_bytes())].name.clone()).collect()
 }
 
@@ -261,7 +261,7 @@ proptest! {
     #[test]
     fn every_key_lands_on_a_node(nodes in node_set(), key in ".{0,40}") {
         for algorithm in Algorithm::ALL {
-            let p = Placement::build(algorithm, &nodes, 251);
+            let p = Lookup::build(algorithm, &nodes, 251);
             prop_assert!(p.locate(key.as_bytes()) < nodes.len());
         }
     }
@@ -298,13 +298,13 @@ proptest! {
 #[test]
 fn absurd_placements_are_refused_before_any_work() {
     use playground::scenario::Scenario;
-    use playground::sim::hash_ring::run::{KeySet, Variant};
+    use playground::sim::hash_ring::run::{KeySet, Placement};
     let mut s = playground::sim::hash_ring::presets::preset("remove-node").unwrap();
-    s.variants = vec![Variant::Maglev { table_size: 18446744073709551557 }];
+    s.placements = vec![Placement::Maglev { table_size: 18446744073709551557 }];
     let t0 = std::time::Instant::now();
     assert!(Scenario::HashRing(s.clone()).validate().unwrap_err().contains("table_size must be a prime of at most"));
     assert!(t0.elapsed().as_secs() < 1, "the bound is checked before primality");
-    s.variants = vec![Variant::Rendezvous];
+    s.placements = vec![Placement::Rendezvous];
     s.nodes = (0..10_000).map(|i| Node::new(format!("n{i}"))).collect();
     s.keys = KeySet::Uniform { count: 2_000_000 };
     s.change = None;
@@ -328,35 +328,35 @@ fn bounded_loads_ignore_nodes_without_points() {
 
 #[test]
 fn a_ring_of_160_points_is_ketama_and_fewer_points_spread_worse() {
-    use playground::sim::hash_ring::run::{run_variant, Variant};
+    use playground::sim::hash_ring::run::{run_placement, Placement};
     use playground::sim::hash_ring::KeyHash;
     let nodes: Vec<Node> = (1..=10).map(|i| Node::new(format!("cache-{i}:11211"))).collect();
     let ks: Vec<KeyHash> = keys(20_000).iter().map(|k| KeyHash::of(k.as_bytes())).collect();
-    let ketama = run_variant(&Variant::Ketama, &nodes, &ks, None, 0);
-    let ring160 = run_variant(&Variant::Ring { points: 160 }, &nodes, &ks, None, 0);
+    let ketama = run_placement(&Placement::Ketama, &nodes, &ks, None, 0);
+    let ring160 = run_placement(&Placement::Ring { points: 160 }, &nodes, &ks, None, 0);
     assert_eq!(ketama.before, ring160.before);
     assert_eq!(ketama.memory_bytes, ring160.memory_bytes);
     // Equal servers get exactly `points` each: 10 × 4 digests × 4 points.
     assert_eq!(Continuum::with_digests(&nodes, 4).points().len(), 160);
     // One digest (4 points) per server spreads far worse than 160 or 1,000 points.
-    let spread = |points| run_variant(&Variant::Ring { points }, &nodes, &ks, None, 0).before.max_over_fair;
+    let spread = |points| run_placement(&Placement::Ring { points }, &nodes, &ks, None, 0).before.max_over_fair;
     let (few, many) = (spread(4), spread(1000));
     assert!(few > 1.5 && many < ketama.before.max_over_fair.max(1.1), "4 points: {few}, 1000 points: {many}");
 }
 
 #[test]
 fn a_run_keeps_where_its_first_keys_went() {
-    use playground::sim::hash_ring::run::{run_variant, Change, Variant};
+    use playground::sim::hash_ring::run::{run_placement, Change, Placement};
     use playground::sim::hash_ring::KeyHash;
     let nodes: Vec<Node> = (1..=4).map(|i| Node::new(format!("n{i}"))).collect();
     let change = Change::Add(Node::new("n5"));
     let grown = change.apply(&nodes).unwrap();
     let names = keys(500);
     let ks: Vec<KeyHash> = names.iter().map(|k| KeyHash::of(k.as_bytes())).collect();
-    let run = run_variant(&Variant::Jump, &nodes, &ks, Some((&change, &grown)), 50);
+    let run = run_placement(&Placement::Jump, &nodes, &ks, Some((&change, &grown)), 50);
     assert_eq!(run.sample.len(), 50);
-    let before = Placement::build(Algorithm::Jump, &nodes, 0);
-    let after = Placement::build(Algorithm::Jump, &grown, 0);
+    let before = Lookup::build(Algorithm::Jump, &nodes, 0);
+    let after = Lookup::build(Algorithm::Jump, &grown, 0);
     for (k, &(b, a)) in names.iter().zip(&run.sample) {
         assert_eq!(
             (b as usize, a.map(|a| a as usize)),

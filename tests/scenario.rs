@@ -19,7 +19,7 @@ fn versions_are_checked_first() {
     let widget = s.replace("rate-limiter", "load-balancer");
     assert_eq!(
         Scenario::from_json(&widget).unwrap_err(),
-        "unknown widget \"load-balancer\"; known widgets: rate-limiter, circuit-breaker, hash-ring, sharding"
+        "unknown widget \"load-balancer\"; known widgets: rate-limiter, circuit-breaker, hash-ring, sharding, caching"
     );
 }
 

@@ -129,7 +129,7 @@ async fn breaker_widget_with_100_000_calls() {
 /// node change in a hash-ring widget costs). Target: within 150 ms.
 #[wasm_bindgen_test]
 fn ring_node_change_with_a_million_keys() {
-    use playground::sim::hash_ring::{Algorithm, KeyHash, Node, Placement};
+    use playground::sim::hash_ring::{Algorithm, KeyHash, Lookup, Node};
     let perf = web_sys::window().unwrap().performance().unwrap();
     let texts: Vec<String> = (0..1_000_000).map(|i| format!("key:{i}")).collect();
     let t0 = perf.now();
@@ -139,13 +139,13 @@ fn ring_node_change_with_a_million_keys() {
     let mut after_nodes = before_nodes.clone();
     after_nodes.push(Node::new("cache-11:11211"));
     for algorithm in Algorithm::ALL {
-        let before = Placement::build(algorithm, &before_nodes, 65537);
+        let before = Lookup::build(algorithm, &before_nodes, 65537);
         let placed: Vec<u32> = keys.iter().map(|&k| before.locate_hashed(k) as u32).collect();
         let mut times = Vec::new();
         let mut moved = 0;
         for _ in 0..7 {
             let t0 = perf.now();
-            let after = Placement::build(algorithm, &after_nodes, 65537);
+            let after = Lookup::build(algorithm, &after_nodes, 65537);
             moved = keys.iter().zip(&placed).filter(|(k, &p)| after.locate_hashed(**k) as u32 != p).count();
             times.push(perf.now() - t0);
         }

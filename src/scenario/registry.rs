@@ -18,6 +18,7 @@ macro_rules! families {
             circuit_breaker "circuit-breaker" CircuitBreaker CircuitBreakerScenario,
             hash_ring       "hash-ring"       HashRing       HashRingScenario,
             sharding        "sharding"        Sharding       ShardingScenario,
+            caching         "caching"         Caching        CachingScenario,
         }
     };
 }

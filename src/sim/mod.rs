@@ -6,6 +6,7 @@
 //! seeded [`kernel::rng::Rng`] per run, so the same scenario gives byte-identical
 //! results natively, in wasm32 and in the CLI.
 
+pub mod caching;
 pub mod circuit_breaker;
 pub mod hash_ring;
 pub mod kernel;

@@ -163,3 +163,15 @@ pub fn SeedControl(#[prop(into)] value: Signal<u64>, on_change: Callback<u64>) -
         </div>
     }
 }
+
+/// The options of a traffic or workload pattern menu: `patterns`, each its
+/// own label, and `list` only when it is `current` (a listed trace comes
+/// from a preset or an import; it cannot be picked from nothing).
+pub fn pattern_options(patterns: &[&str], current: &str) -> Vec<(String, String)> {
+    patterns
+        .iter()
+        .copied()
+        .chain((current == "list").then_some("list"))
+        .map(|p| (p.to_string(), p.to_string()))
+        .collect()
+}

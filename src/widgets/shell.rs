@@ -60,6 +60,9 @@ pub struct Shell<S: 'static> {
     /// Where the opening scenario's view put the playhead (`None`: the end).
     pub opened_at: Option<Nanos>,
     playback: Option<Playback>,
+    /// Draws the playback bar; set with the playback, so a bundle whose
+    /// widget has none leaves the bar's code out.
+    bar: Option<fn(Playback) -> AnyView>,
     /// What an edit or an import must pass.
     check: fn(&S) -> Result<(), String>,
 }
@@ -83,6 +86,7 @@ impl<S: Family> Shell<S> {
             status: RwSignal::new(notice),
             opened_at,
             playback: None,
+            bar: None,
             check,
         }
     }
@@ -103,7 +107,7 @@ impl<S: Family> Shell<S> {
     /// The shell of a widget played over time by `playback`: the playhead
     /// goes into links and the URL, and moves on a preset or an import.
     pub fn with_playback(self, playback: Playback) -> Shell<S> {
-        Shell { playback: Some(playback), ..self }
+        Shell { playback: Some(playback), bar: Some(playback_bar), ..self }
     }
 
     /// Applies edit `f` if the result passes the check, otherwise says why;
@@ -219,7 +223,7 @@ pub fn WidgetShell<S: Family>(
     }
     let name = S::TITLE;
     let aria = title.clone().unwrap_or_else(|| name.to_string());
-    let Shell { status, error, playback, .. } = shell;
+    let Shell { status, error, playback, bar, .. } = shell;
     view! {
         <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
             {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
@@ -227,7 +231,7 @@ pub fn WidgetShell<S: Family>(
             <div class="widget-body">
                 {children()}
                 {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                {playback.map(|p| view! { <PlaybackBar playback=p duration=p.duration() /> })}
+                {playback.zip(bar).map(|(p, bar)| bar(p))}
                 {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                 <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
                 {(outputs.children)()}
@@ -241,6 +245,11 @@ pub fn WidgetShell<S: Family>(
             </div>
         </section>
     }
+}
+
+/// The playback bar over `p`'s run.
+fn playback_bar(p: Playback) -> AnyView {
+    view! { <PlaybackBar playback=p duration=p.duration() /> }.into_any()
 }
 
 /// A legend's keys, each a span of class `key <class>` holding its text.

@@ -1,7 +1,7 @@
 //! The hash ring's widget-block keys: the placements and their parameters,
 //! the nodes, the keys and the change.
 
-use super::run::{Change, KeySet, Variant, MAX_NODES};
+use super::run::{Change, KeySet, Placement, MAX_NODES};
 use super::scenario::HashRingScenario;
 use super::Node;
 use crate::scenario::block::{number, Block};
@@ -38,17 +38,17 @@ pub const PLACEMENT_NAMES: [&str; 7] = ["modulo", "ketama", "ring", "jump", "ren
 /// re-weighted node's weight.
 pub fn apply(s: &mut HashRingScenario, block: &Block) -> Result<(), String> {
     if let Some((line, v)) = block.get("placements") {
-        s.variants = v
+        s.placements = v
             .split(',')
             .map(str::trim)
             .map(|name| match name {
-                "modulo" => Ok(Variant::Modulo),
-                "ketama" => Ok(Variant::Ketama),
-                "ring" => Ok(Variant::Ring { points: 40 }),
-                "jump" => Ok(Variant::Jump),
-                "rendezvous" => Ok(Variant::Rendezvous),
-                "maglev" => Ok(Variant::Maglev { table_size: 65537 }),
-                "bounded-loads" => Ok(Variant::BoundedLoads { factor: 125 }),
+                "modulo" => Ok(Placement::Modulo),
+                "ketama" => Ok(Placement::Ketama),
+                "ring" => Ok(Placement::Ring { points: 40 }),
+                "jump" => Ok(Placement::Jump),
+                "rendezvous" => Ok(Placement::Rendezvous),
+                "maglev" => Ok(Placement::Maglev { table_size: 65537 }),
+                "bounded-loads" => Ok(Placement::BoundedLoads { factor: 125 }),
                 _ => {
                     Err(format!("line {line}: unknown placement `{name}`; placements: {}", PLACEMENT_NAMES.join(", ")))
                 }
@@ -57,14 +57,14 @@ pub fn apply(s: &mut HashRingScenario, block: &Block) -> Result<(), String> {
     }
     for (key, placement) in [("points", "ring"), ("table_size", "maglev"), ("factor", "bounded-loads")] {
         let Some((line, v)) = block.get(key) else { continue };
-        if !s.variants.iter().any(|p| p.name() == placement) {
+        if !s.placements.iter().any(|p| p.name() == placement) {
             return Err(format!("line {line}: `{key}` applies to a {placement} placement, and this block has none"));
         }
-        for p in &mut s.variants {
+        for p in &mut s.placements {
             match p {
-                Variant::Ring { points } if key == "points" => *points = number(line, key, v)?,
-                Variant::Maglev { table_size } if key == "table_size" => *table_size = number(line, key, v)?,
-                Variant::BoundedLoads { factor } if key == "factor" => *factor = number(line, key, v)?,
+                Placement::Ring { points } if key == "points" => *points = number(line, key, v)?,
+                Placement::Maglev { table_size } if key == "table_size" => *table_size = number(line, key, v)?,
+                Placement::BoundedLoads { factor } if key == "factor" => *factor = number(line, key, v)?,
                 _ => {}
             }
         }
@@ -161,10 +161,10 @@ mod tests {
 
     #[test]
     fn hash_ring_blocks_set_placements_nodes_keys_and_the_change() {
-        use crate::sim::hash_ring::run::{Change, KeySet, Variant};
+        use crate::sim::hash_ring::run::{Change, KeySet, Placement};
         use crate::sim::hash_ring::Node;
         let s = hr("kind: hash-ring\nplacements: ring, bounded-loads\npoints: 8\nfactor: 150\nnodes: 5\nkeys: zipf\ncount: 1000\ndistinct: 100\nchange: remove 2\nseed: 7");
-        assert_eq!(s.variants, [Variant::Ring { points: 8 }, Variant::BoundedLoads { factor: 150 }]);
+        assert_eq!(s.placements, [Placement::Ring { points: 8 }, Placement::BoundedLoads { factor: 150 }]);
         assert_eq!(s.nodes.len(), 5);
         assert_eq!(s.keys, KeySet::Zipf { count: 1000, distinct: 100 });
         assert_eq!(s.change, Some(Change::Remove("cache-2:11211".into())));

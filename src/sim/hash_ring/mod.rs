@@ -151,7 +151,7 @@ pub fn validate_nodes(nodes: &[Node], max: usize) -> Result<(), String> {
 
 /// A built placement for one algorithm over one node list.
 #[derive(Clone, Debug)]
-pub enum Placement {
+pub enum Lookup {
     Modulo(modulo::Modulo),
     Ketama(ketama::Continuum),
     Jump(jump::Jump),
@@ -159,16 +159,16 @@ pub enum Placement {
     Maglev(maglev::Table),
 }
 
-impl Placement {
+impl Lookup {
     /// Builds `algorithm`'s structure for `nodes` (validated by the caller).
     /// `maglev_table_size` must be prime (Envoy's default is 65537).
-    pub fn build(algorithm: Algorithm, nodes: &[Node], maglev_table_size: u64) -> Placement {
+    pub fn build(algorithm: Algorithm, nodes: &[Node], maglev_table_size: u64) -> Lookup {
         match algorithm {
-            Algorithm::Modulo => Placement::Modulo(modulo::Modulo::new(nodes.len())),
-            Algorithm::Ketama => Placement::Ketama(ketama::Continuum::new(nodes)),
-            Algorithm::Jump => Placement::Jump(jump::Jump::new(nodes.len())),
-            Algorithm::Rendezvous => Placement::Rendezvous(rendezvous::Rendezvous::new(nodes)),
-            Algorithm::Maglev => Placement::Maglev(maglev::Table::new(nodes, maglev_table_size)),
+            Algorithm::Modulo => Lookup::Modulo(modulo::Modulo::new(nodes.len())),
+            Algorithm::Ketama => Lookup::Ketama(ketama::Continuum::new(nodes)),
+            Algorithm::Jump => Lookup::Jump(jump::Jump::new(nodes.len())),
+            Algorithm::Rendezvous => Lookup::Rendezvous(rendezvous::Rendezvous::new(nodes)),
+            Algorithm::Maglev => Lookup::Maglev(maglev::Table::new(nodes, maglev_table_size)),
         }
     }
 
@@ -182,21 +182,21 @@ impl Placement {
     /// once and re-placed after every change).
     pub fn locate_hashed(&self, h: KeyHash) -> usize {
         match self {
-            Placement::Modulo(p) => p.locate_hash(h.md5),
-            Placement::Ketama(p) => p.point_for(h.md5).map_or(0, |p| p.node as usize),
-            Placement::Jump(p) => p.locate_hash(h.xxh),
-            Placement::Rendezvous(p) => p.locate_hash(h.xxh),
-            Placement::Maglev(p) => p.choose(h.xxh),
+            Lookup::Modulo(p) => p.locate_hash(h.md5),
+            Lookup::Ketama(p) => p.point_for(h.md5).map_or(0, |p| p.node as usize),
+            Lookup::Jump(p) => p.locate_hash(h.xxh),
+            Lookup::Rendezvous(p) => p.locate_hash(h.xxh),
+            Lookup::Maglev(p) => p.choose(h.xxh),
         }
     }
 
     /// Bytes the lookup structure holds (points, table entries, node scores).
     pub fn memory_bytes(&self) -> usize {
         match self {
-            Placement::Modulo(_) | Placement::Jump(_) => 0,
-            Placement::Ketama(p) => std::mem::size_of_val(p.points()),
-            Placement::Rendezvous(p) => p.len() * 16,
-            Placement::Maglev(p) => std::mem::size_of_val(p.entries()),
+            Lookup::Modulo(_) | Lookup::Jump(_) => 0,
+            Lookup::Ketama(p) => std::mem::size_of_val(p.points()),
+            Lookup::Rendezvous(p) => p.len() * 16,
+            Lookup::Maglev(p) => std::mem::size_of_val(p.entries()),
         }
     }
 }

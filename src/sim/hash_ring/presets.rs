@@ -1,7 +1,7 @@
 //! The hash ring's named starting scenarios, for the preset menu and
 //! article blocks (`preset:`).
 
-use super::run::{Change, KeySet, Variant};
+use super::run::{Change, KeySet, Placement};
 use super::scenario::HashRingScenario;
 use super::Node;
 use crate::scenario::{View, VERSION};
@@ -18,14 +18,19 @@ fn caches(n: usize) -> Vec<Node> {
     (1..=n).map(|i| Node::new(format!("cache-{i}:11211"))).collect()
 }
 
-fn ring_scenario(nodes: Vec<Node>, keys: KeySet, variants: Vec<Variant>, change: Option<Change>) -> HashRingScenario {
+fn ring_scenario(
+    nodes: Vec<Node>,
+    keys: KeySet,
+    placements: Vec<Placement>,
+    change: Option<Change>,
+) -> HashRingScenario {
     HashRingScenario {
         widget: Default::default(),
         version: VERSION,
         seed: 1,
         nodes,
         keys,
-        variants,
+        placements,
         change,
         view: View::default(),
     }
@@ -34,30 +39,30 @@ fn ring_scenario(nodes: Vec<Node>, keys: KeySet, variants: Vec<Variant>, change:
 /// The hash-ring preset called `name` (`default` is `add-node`).
 pub fn preset(name: &str) -> Option<HashRingScenario> {
     let uniform = KeySet::Uniform { count: 100_000 };
-    let maglev = Variant::Maglev { table_size: 65537 };
+    let maglev = Placement::Maglev { table_size: 65537 };
     Some(match name {
         "default" | "add-node" => ring_scenario(
             caches(10),
             uniform,
-            vec![Variant::Modulo, Variant::Ketama, Variant::Jump],
+            vec![Placement::Modulo, Placement::Ketama, Placement::Jump],
             Some(Change::Add(Node::new("cache-11:11211"))),
         ),
         "remove-node" => ring_scenario(
             caches(10),
             uniform,
-            vec![Variant::Ketama, Variant::Rendezvous, maglev],
+            vec![Placement::Ketama, Placement::Rendezvous, maglev],
             Some(Change::Remove("cache-4:11211".into())),
         ),
         "hot-keys" => ring_scenario(
             caches(10),
             KeySet::Zipf { count: 100_000, distinct: 1_000 },
-            vec![Variant::Ketama, Variant::BoundedLoads { factor: 125 }],
+            vec![Placement::Ketama, Placement::BoundedLoads { factor: 125 }],
             Some(Change::Add(Node::new("cache-11:11211"))),
         ),
         "weighted" => ring_scenario(
             (1..=8).map(|i| Node::weighted(format!("cache-{i}:11211"), (i as u32 - 1) % 4 + 1)).collect(),
             uniform,
-            vec![Variant::Ketama, Variant::Rendezvous, maglev],
+            vec![Placement::Ketama, Placement::Rendezvous, maglev],
             Some(Change::Reweight { name: "cache-1:11211".into(), weight: 4 }),
         ),
         _ => return None,

@@ -2,7 +2,7 @@
 //! every placement's spread and movement as JSON, or each node's keys
 //! before and after the change as CSV rows.
 
-use super::run::{node_lines, Change, VariantRun};
+use super::run::{node_lines, Change, PlacementRun};
 use super::scenario::HashRingScenario;
 use crate::scenario::csv_field;
 use serde::Serialize;
@@ -16,7 +16,8 @@ pub struct HashRingReport<'a> {
     pub nodes: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<&'a Change>,
-    pub variants: Vec<VariantRun>,
+    #[serde(rename = "variants")]
+    pub placements: Vec<PlacementRun>,
 }
 
 /// Every placement's run as compact JSON.
@@ -26,7 +27,7 @@ pub fn run_json(s: &HashRingScenario) -> Result<String, String> {
         seed: s.seed,
         nodes: s.nodes.iter().map(|n| n.name.as_str()).collect(),
         change: s.change.as_ref(),
-        variants: s.run()?,
+        placements: s.run()?,
     };
     Ok(serde_json::to_string(&report).expect("reports always serialise"))
 }
@@ -46,7 +47,7 @@ pub fn run_csv(s: &HashRingScenario) -> Result<String, String> {
                 csv,
                 "{},{},{},{},{},{keys_before},{}",
                 i + 1,
-                run.variant.name(),
+                run.placement.name(),
                 csv_field(line.name),
                 field(line.before.map(|b| u64::from(s.nodes[b].weight))),
                 field(after.as_ref().and(line.after).map(|a| u64::from(now[a].weight))),

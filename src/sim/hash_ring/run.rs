@@ -4,7 +4,7 @@
 use super::bounded;
 use super::ketama::Continuum;
 use super::maglev::MAX_TABLE_SIZE;
-use super::{is_prime, validate_nodes, Algorithm, KeyHash, Node, Placement};
+use super::{is_prime, validate_nodes, Algorithm, KeyHash, Lookup, Node};
 use crate::sim::kernel::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +77,7 @@ impl KeySet {
 /// (`{"maglev": {"table_size": 65537}}`, `{"bounded-loads": {"factor": 125}}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Variant {
+pub enum Placement {
     Modulo,
     Ketama,
     /// libketama's ring with `points` virtual nodes (a multiple of 4) for a
@@ -101,23 +101,23 @@ fn default_table_size() -> u64 {
     65537
 }
 
-/// The most virtual nodes per server a [`Variant::Ring`] may ask for.
+/// The most virtual nodes per server a [`Placement::Ring`] may ask for.
 pub const MAX_POINTS: u32 = 4_000;
 /// The most points a ring may hold in all (32 MB of them).
 pub const MAX_RING_POINTS: u64 = 4_000_000;
 
-impl Variant {
+impl Placement {
     /// Checks the parameters.
     pub fn validate(&self) -> Result<(), String> {
         match self {
             // The bound first: trial division of a huge number would take forever.
-            Variant::Maglev { table_size } if *table_size > MAX_TABLE_SIZE || !is_prime(*table_size) => {
+            Placement::Maglev { table_size } if *table_size > MAX_TABLE_SIZE || !is_prime(*table_size) => {
                 Err(format!("maglev table_size must be a prime of at most {MAX_TABLE_SIZE}, not {table_size}"))
             }
-            Variant::Ring { points } if *points == 0 || *points > MAX_POINTS || points % 4 != 0 => {
+            Placement::Ring { points } if *points == 0 || *points > MAX_POINTS || points % 4 != 0 => {
                 Err(format!("ring points must be a multiple of 4 from 4 to {MAX_POINTS}, not {points}"))
             }
-            Variant::BoundedLoads { factor }
+            Placement::BoundedLoads { factor }
                 if !(bounded::FACTOR_RANGE.0..=bounded::FACTOR_RANGE.1).contains(factor) =>
             {
                 Err(format!(
@@ -133,21 +133,21 @@ impl Variant {
     /// A short name for reports.
     pub fn name(&self) -> &'static str {
         match self {
-            Variant::Modulo => "modulo",
-            Variant::Ketama => "ketama",
-            Variant::Ring { .. } => "ring",
-            Variant::Jump => "jump",
-            Variant::Rendezvous => "rendezvous",
-            Variant::Maglev { .. } => "maglev",
-            Variant::BoundedLoads { .. } => "bounded-loads",
+            Placement::Modulo => "modulo",
+            Placement::Ketama => "ketama",
+            Placement::Ring { .. } => "ring",
+            Placement::Jump => "jump",
+            Placement::Rendezvous => "rendezvous",
+            Placement::Maglev { .. } => "maglev",
+            Placement::BoundedLoads { .. } => "bounded-loads",
         }
     }
 
     /// The ring the placement keeps over `nodes`, for the placements that keep one.
     pub fn ring(&self, nodes: &[Node]) -> Option<Continuum> {
         match self {
-            Variant::Ketama | Variant::BoundedLoads { .. } => Some(Continuum::new(nodes)),
-            Variant::Ring { points } => Some(Continuum::with_digests(nodes, points / 4)),
+            Placement::Ketama | Placement::BoundedLoads { .. } => Some(Continuum::new(nodes)),
+            Placement::Ring { points } => Some(Continuum::with_digests(nodes, points / 4)),
             _ => None,
         }
     }
@@ -156,23 +156,23 @@ impl Variant {
     /// bytes, and the ring, for the placements that keep one.
     pub fn place(&self, nodes: &[Node], keys: &[KeyHash]) -> (Vec<u32>, usize, Option<Continuum>) {
         let simple = |a: Algorithm, m: u64| {
-            let p = Placement::build(a, nodes, m);
+            let p = Lookup::build(a, nodes, m);
             (keys.iter().map(|&k| p.locate_hashed(k) as u32).collect(), p.memory_bytes(), None)
         };
         match (self, self.ring(nodes)) {
-            (Variant::BoundedLoads { factor }, Some(ring)) => {
+            (Placement::BoundedLoads { factor }, Some(ring)) => {
                 let bytes = std::mem::size_of_val(ring.points()) + nodes.len() * 16;
                 let md5: Vec<u32> = keys.iter().map(|k| k.md5).collect();
                 (bounded::assign_hashed(&ring, nodes, &md5, *factor), bytes, Some(ring))
             }
-            // libketama's lookup (as Placement::Ketama does it) on the placement's own ring.
+            // libketama's lookup (as Lookup::Ketama does it) on the placement's own ring.
             (_, Some(ring)) => {
                 let placed = keys.iter().map(|k| ring.point_for(k.md5).map_or(0, |p| p.node)).collect();
                 (placed, std::mem::size_of_val(ring.points()), Some(ring))
             }
-            (Variant::Maglev { table_size }, None) => simple(Algorithm::Maglev, *table_size),
-            (Variant::Jump, None) => simple(Algorithm::Jump, 0),
-            (Variant::Rendezvous, None) => simple(Algorithm::Rendezvous, 0),
+            (Placement::Maglev { table_size }, None) => simple(Algorithm::Maglev, *table_size),
+            (Placement::Jump, None) => simple(Algorithm::Jump, 0),
+            (Placement::Rendezvous, None) => simple(Algorithm::Rendezvous, 0),
             // Modulo (the ring placements always come with their ring).
             _ => simple(Algorithm::Modulo, 0),
         }
@@ -291,10 +291,11 @@ impl Spread {
     }
 }
 
-/// One variant's result: the spread before and after the change, and what moved.
+/// One placement's result: the spread before and after the change, and what moved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct VariantRun {
-    pub variant: Variant,
+pub struct PlacementRun {
+    #[serde(rename = "variant")]
+    pub placement: Placement,
     pub before: Spread,
     pub memory_bytes: usize,
     /// Present when the scenario has a change.
@@ -316,7 +317,7 @@ pub struct VariantRun {
     pub ring: Option<std::sync::Arc<Continuum>>,
 }
 
-impl VariantRun {
+impl PlacementRun {
     /// The keys a node held before the change, and after it (`None` without
     /// a change; 0 once the node is gone).
     pub fn keys_of(&self, line: &NodeLine) -> (u64, Option<u64>) {
@@ -327,19 +328,19 @@ impl VariantRun {
     }
 }
 
-/// Places `keys` (hashed once, see [`KeyHash`]) on `nodes` with `variant`,
+/// Places `keys` (hashed once, see [`KeyHash`]) on `nodes` with `placement`,
 /// and again after `change`, keeping where the first `sample` keys went.
-pub fn run_variant(
-    variant: &Variant,
+pub fn run_placement(
+    placement: &Placement,
     nodes: &[Node],
     keys: &[KeyHash],
     change: Option<(&Change, &[Node])>,
     sample: usize,
-) -> VariantRun {
-    let (placed, memory_bytes, ring) = variant.place(nodes, keys);
+) -> PlacementRun {
+    let (placed, memory_bytes, ring) = placement.place(nodes, keys);
     let before = Spread::of(&placed, nodes);
-    let mut run = VariantRun {
-        variant: variant.clone(),
+    let mut run = PlacementRun {
+        placement: placement.clone(),
         before,
         memory_bytes,
         after: None,
@@ -351,7 +352,7 @@ pub fn run_variant(
         ring: ring.map(std::sync::Arc::new),
     };
     if let Some((change, after_nodes)) = change {
-        let (placed_after, _, ring_after) = variant.place(after_nodes, keys);
+        let (placed_after, _, ring_after) = placement.place(after_nodes, keys);
         run.ring = ring_after.map(std::sync::Arc::new);
         let touched = match change {
             Change::Add(n) => n.name.as_str(),

@@ -1,7 +1,7 @@
 //! The hash-ring widget's scenario: nodes, a key set, up to three placements
 //! compared on it, and optionally a change to the nodes.
 
-use super::run::{run_variant, Change, KeySet, Variant, VariantRun, MAX_NODES, MAX_RING_POINTS};
+use super::run::{run_placement, Change, KeySet, Placement, PlacementRun, MAX_NODES, MAX_RING_POINTS};
 use super::{maglev, validate_nodes, KeyHash, Node};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
@@ -25,7 +25,9 @@ pub struct HashRingScenario {
     pub seed: u64,
     pub nodes: Vec<Node>,
     pub keys: KeySet,
-    pub variants: Vec<Variant>,
+    /// In JSON `variants`, the field's first name, so old links open.
+    #[serde(rename = "variants")]
+    pub placements: Vec<Placement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
     #[serde(default, skip_serializing_if = "View::is_default")]
@@ -38,18 +40,18 @@ impl HashRingScenario {
         check_version(self.version)?;
         validate_nodes(&self.nodes, MAX_NODES)?;
         self.keys.validate()?;
-        check_count(self.variants.len(), MAX_LANES, "placements")?;
+        check_count(self.placements.len(), MAX_LANES, "placements")?;
         let keys = self.keys.len() as f64;
         let after = match &self.change {
             Some(c) => Some(c.apply(&self.nodes).map_err(|e| format!("change: {e}"))?),
             None => None,
         };
-        for v in &self.variants {
+        for v in &self.placements {
             v.validate()?;
             // Keep a run to seconds: rendezvous scores every node for every key,
             // and a Maglev fill visits every node in every round.
             for nodes in std::iter::once(&self.nodes).chain(after.as_ref()) {
-                if let Variant::Ring { points } = v {
+                if let Placement::Ring { points } = v {
                     if u64::from(*points) * nodes.len() as u64 > MAX_RING_POINTS {
                         return Err(format!(
                             "a ring of {points} points per node over {} nodes holds more than {MAX_RING_POINTS} points; use fewer",
@@ -58,15 +60,15 @@ impl HashRingScenario {
                     }
                 }
                 let steps = match v {
-                    Variant::Rendezvous => nodes.len() as f64 * keys,
+                    Placement::Rendezvous => nodes.len() as f64 * keys,
                     // A request whose node is full walks on round the ring. Near a
                     // factor of 100% few nodes have room and walks grow towards
                     // every node; this bounds a walk by the nodes and by 100/(f − 100).
-                    Variant::BoundedLoads { factor } => {
+                    Placement::BoundedLoads { factor } => {
                         let walk = if *factor > 100 { (100.0 / f64::from(factor - 100)).ceil() } else { f64::INFINITY };
                         walk.min(nodes.len() as f64) * keys
                     }
-                    Variant::Maglev { table_size } => maglev::build_steps(nodes, *table_size),
+                    Placement::Maglev { table_size } => maglev::build_steps(nodes, *table_size),
                     _ => 0.0,
                 };
                 if steps > maglev::MAX_BUILD_STEPS {
@@ -82,8 +84,8 @@ impl HashRingScenario {
         self.view.validate()
     }
 
-    /// Places the keys with every variant, before and after the change.
-    pub fn run(&self) -> Result<Vec<VariantRun>, String> {
+    /// Places the keys with every placement, before and after the change.
+    pub fn run(&self) -> Result<Vec<PlacementRun>, String> {
         self.validate()?;
         self.run_on(&self.hash_keys(), 0)
     }
@@ -145,15 +147,15 @@ impl HashRingScenario {
     /// [`run`](Self::run) on keys hashed by [`hash_keys`](Self::hash_keys)
     /// (of a validated scenario), keeping where the first `sample` keys go:
     /// the widget hashes a key set once and re-places it after every edit.
-    pub fn run_on(&self, keys: &[KeyHash], sample: usize) -> Result<Vec<VariantRun>, String> {
+    pub fn run_on(&self, keys: &[KeyHash], sample: usize) -> Result<Vec<PlacementRun>, String> {
         let after = match &self.change {
             Some(c) => Some((c, c.apply(&self.nodes)?)),
             None => None,
         };
         Ok(self
-            .variants
+            .placements
             .iter()
-            .map(|v| run_variant(v, &self.nodes, keys, after.as_ref().map(|(c, n)| (*c, n.as_slice())), sample))
+            .map(|v| run_placement(v, &self.nodes, keys, after.as_ref().map(|(c, n)| (*c, n.as_slice())), sample))
             .collect())
     }
 }

@@ -77,6 +77,35 @@ pub fn ln(x: f64) -> f64 {
     2.0 * s * sum + e as f64 * LN2
 }
 
+/// `e^x` for finite `x` in about ±700, with IEEE-exact operations only (as
+/// [`ln`]), so native and wasm32 agree bit for bit; accurate to a few units
+/// in the last place.
+///
+/// Method: x = k·ln 2 + r with |r| ≤ ½ ln 2, e^r by its Taylor series to
+/// the 20th power (the next term is < 1e-22), then scaled by 2^k exactly.
+pub fn exp(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let x = x.clamp(-700.0, 700.0);
+    const LN2: f64 = std::f64::consts::LN_2;
+    let k = (x / LN2 + if x < 0.0 { -0.5 } else { 0.5 }) as i64;
+    let r = x - k as f64 * LN2;
+    let mut sum = 1.0;
+    let mut n = 20.0;
+    while n >= 1.0 {
+        sum = 1.0 + sum * r / n;
+        n -= 1.0;
+    }
+    // 2^k as a float, exact for |k| ≤ 1010.
+    sum * f64::from_bits(((k + 1023) as u64) << 52)
+}
+
+/// `base` to the power `p`, for a positive `base`, by [`exp`] and [`ln`].
+pub fn powf(base: f64, p: f64) -> f64 {
+    exp(p * ln(base))
+}
+
 /// Zipf's law with exponent 1 over ranks `0..n`: rank k is drawn in
 /// proportion to 1/(k + 1). Built once (the cumulative weights), then each
 /// draw is one uniform number from the run's generator and a binary search.
@@ -98,6 +127,22 @@ impl Zipf {
         Zipf { cumulative }
     }
 
+    /// Zipf's law with exponent `s` over ranks `0..n`: rank k is drawn in
+    /// proportion to 1/(k + 1)^s (the same draws as [`Zipf::new`] when s is 1).
+    pub fn with_exponent(n: usize, s: f64) -> Zipf {
+        if s == 1.0 {
+            return Zipf::new(n);
+        }
+        let mut total = 0.0;
+        let cumulative = (1..=n.max(1))
+            .map(|k| {
+                total += 1.0 / powf(k as f64, s);
+                total
+            })
+            .collect();
+        Zipf { cumulative }
+    }
+
     /// A rank drawn from `rng`.
     pub fn sample(&self, rng: &mut Rng) -> usize {
         let total = self.cumulative[self.cumulative.len() - 1];
@@ -109,6 +154,33 @@ impl Zipf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exp_is_accurate_and_inverts_ln() {
+        for x in [-20.0, -1.0, -0.3, 0.0, 1e-9, 0.5, 1.0, std::f64::consts::LN_10, 10.0, 50.0] {
+            let want = f64::exp(x);
+            assert!(((exp(x) - want) / want).abs() < 1e-14, "exp({x}) = {} not {want}", exp(x));
+        }
+        assert_eq!(exp(0.0), 1.0);
+        for x in [0.001, 0.5, 3.0, 1000.0] {
+            assert!((exp(ln(x)) - x).abs() / x < 1e-14);
+        }
+        assert!((powf(10.0, 0.8) - 6.309573444801933).abs() < 1e-13);
+    }
+
+    #[test]
+    fn zipf_with_exponent_one_is_zipf() {
+        let (a, b) = (Zipf::new(1000), Zipf::with_exponent(1000, 1.0));
+        let (mut r1, mut r2) = (Rng::new(3), Rng::new(3));
+        for _ in 0..100 {
+            assert_eq!(a.sample(&mut r1), b.sample(&mut r2));
+        }
+        // Steeper skew puts more draws on rank 0: 1/ζ-sum of the first weight.
+        let steep = Zipf::with_exponent(1000, 1.5);
+        let mut r = Rng::new(9);
+        let top = (0..10_000).filter(|_| steep.sample(&mut r) == 0).count();
+        assert!((3_600..4_000).contains(&top), "{top}");
+    }
 
     #[test]
     fn splitmix_matches_published_sequence() {

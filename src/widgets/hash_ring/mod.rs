@@ -17,7 +17,7 @@ use super::Mode;
 use crate::scenario::{HashRingScenario};
 use crate::sim::hash_ring::presets;
 use crate::sim::hash_ring::bounded::FACTOR_RANGE;
-use crate::sim::hash_ring::run::{run_variant, Change, KeySet, Variant, VariantRun};
+use crate::sim::hash_ring::run::{run_placement, Change, KeySet, Placement, PlacementRun};
 use crate::sim::hash_ring::{KeyHash, Node};
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::share::LaneDownloads;
@@ -31,14 +31,14 @@ pub const SAMPLE: usize = 240;
 pub const MAX_WIDGET_NODES: usize = 64;
 
 /// Every placement, in menu order, with the parameters a new lane starts from.
-const VARIANTS: [Variant; 7] = [
-    Variant::Modulo,
-    Variant::Ketama,
-    Variant::Ring { points: 40 },
-    Variant::Jump,
-    Variant::Rendezvous,
-    Variant::Maglev { table_size: 65537 },
-    Variant::BoundedLoads { factor: 125 },
+const PLACEMENTS: [Placement; 7] = [
+    Placement::Modulo,
+    Placement::Ketama,
+    Placement::Ring { points: 40 },
+    Placement::Jump,
+    Placement::Rendezvous,
+    Placement::Maglev { table_size: 65537 },
+    Placement::BoundedLoads { factor: 125 },
 ];
 
 /// Maglev table sizes offered: primes, Envoy's default 65,537 among them.
@@ -73,10 +73,10 @@ fn keys_kind(k: &KeySet) -> &'static str {
 }
 
 /// What one lane's placement depends on besides the hashed keys.
-type LaneKey = (Variant, Vec<Node>, Option<Change>);
+type LaneKey = (Placement, Vec<Node>, Option<Change>);
 
 /// The run every view of the widget reads: one result per placement.
-type Computed = Shared<Result<Vec<VariantRun>, String>>;
+type Computed = Shared<Result<Vec<PlacementRun>, String>>;
 
 /// The scenario's checks, and the widget's own bound on the nodes it draws.
 fn check(s: &HashRingScenario) -> Result<(), String> {
@@ -113,22 +113,22 @@ pub fn HashRingWidget(
     });
     // Each lane is placed again only when its own inputs or the keys changed:
     // dragging one lane's slider re-runs that lane alone.
-    let lane_cache: LaneCache<LaneKey, Vec<KeyHash>, VariantRun> = StoredValue::new(Vec::new());
+    let lane_cache: LaneCache<LaneKey, Vec<KeyHash>, PlacementRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let keys = hashed.get();
-        let result = scenario.with(|s| -> Result<Vec<VariantRun>, String> {
+        let result = scenario.with(|s| -> Result<Vec<PlacementRun>, String> {
             check(s)?;
             let after = s.change.as_ref().map(|c| c.apply(&s.nodes)).transpose()?;
             let change = s.change.as_ref().zip(after.as_deref());
-            let lanes = s.variants.iter().map(|v| (v.clone(), s.nodes.clone(), s.change.clone())).collect();
-            rerun_changed(lane_cache, &keys, lanes, |(v, _, _)| Ok(run_variant(v, &s.nodes, &keys.0, change, SAMPLE)))
+            let lanes = s.placements.iter().map(|v| (v.clone(), s.nodes.clone(), s.change.clone())).collect();
+            rerun_changed(lane_cache, &keys, lanes, |(v, _, _)| Ok(run_placement(v, &s.nodes, &keys.0, change, SAMPLE)))
         });
         Shared(Arc::new(result))
     });
     let sample_hashes =
         Memo::new(move |_| hashed.with(|k| k.0.iter().take(SAMPLE).map(|h| h.md5).collect::<Vec<u32>>()));
-    let lane_count = Memo::new(move |_| scenario.with(|s| s.variants.len()));
-    let lane_variants = Memo::new(move |_| scenario.with(|s| s.variants.iter().map(Variant::name).collect::<Vec<_>>()));
+    let lane_count = Memo::new(move |_| scenario.with(|s| s.placements.len()));
+    let lane_placements = Memo::new(move |_| scenario.with(|s| s.placements.iter().map(Placement::name).collect::<Vec<_>>()));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
 
     let edit = move |f: &dyn Fn(&mut HashRingScenario)| shell.edit(f);
@@ -140,7 +140,7 @@ pub fn HashRingWidget(
             runs.with_untracked(|r| match (r.0.as_ref(), &s.change) {
                 (Ok(lanes), Some(c)) => lanes
                     .iter()
-                    .map(|l| format!("{} moves {}", l.variant.name(), render::thousands(l.moved)))
+                    .map(|l| format!("{} moves {}", l.placement.name(), render::thousands(l.moved)))
                     .fold(render::change_words(c), |acc, part| format!("{acc}; {part}")),
                 _ => String::new(),
             })
@@ -335,18 +335,18 @@ pub fn HashRingWidget(
                 </div>
             </div>
             {shell.lanes_controls(
-                lane_variants,
+                lane_placements,
                 move |i, name| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
                     edit(&|s| {
-                        if let Some(v) = s.variants.get_mut(i) {
+                        if let Some(v) = s.placements.get_mut(i) {
                             (f.0)(v)
                         }
                     });
-                }) remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.variants)) /> },
-                |s| s.variants.len() < crate::scenario::MAX_LANES,
+                }) remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.placements)) /> },
+                |s| s.placements.len() < crate::scenario::MAX_LANES,
                 |s| {
-                    let next = VARIANTS.iter().find(|v| !s.variants.iter().any(|w| w.name() == v.name())).cloned().unwrap_or(Variant::Ketama);
-                    s.variants.push(next);
+                    let next = PLACEMENTS.iter().find(|v| !s.placements.iter().any(|w| w.name() == v.name())).cloned().unwrap_or(Placement::Ketama);
+                    s.placements.push(next);
                 },
                 "+ Compare another placement",
             )}
@@ -369,9 +369,9 @@ pub fn HashRingWidget(
 
 /// An edit to one lane's placement.
 #[derive(Clone)]
-pub struct LaneEdit(pub Arc<dyn Fn(&mut Variant) + Send + Sync>);
+pub struct LaneEdit(pub Arc<dyn Fn(&mut Placement) + Send + Sync>);
 
-fn lane_edit(f: impl Fn(&mut Variant) + Send + Sync + 'static) -> LaneEdit {
+fn lane_edit(f: impl Fn(&mut Placement) + Send + Sync + 'static) -> LaneEdit {
     LaneEdit(Arc::new(f))
 }
 
@@ -383,16 +383,16 @@ fn LaneControls(
     edit: Callback<LaneEdit>,
     remove: Callback<()>,
 ) -> impl IntoView {
-    let variant = move || scenario.with(|s| s.variants.get(index).cloned());
+    let placement = move || scenario.with(|s| s.placements.get(index).cloned());
     view! {
         <fieldset class="lane-controls">
             <legend>{format!("Placement {}", index + 1)}</legend>
             <SelectControl
                 label="Algorithm"
-                options=VARIANTS.iter().map(|v| (v.name().to_string(), render::menu_label(v).to_string())).collect()
+                options=PLACEMENTS.iter().map(|v| (v.name().to_string(), render::menu_label(v).to_string())).collect()
                 value=Signal::derive(move || name.to_string())
                 on_change=Callback::new(move |n: String| {
-                    if let Some(v) = VARIANTS.iter().find(|v| v.name() == n).cloned() {
+                    if let Some(v) = PLACEMENTS.iter().find(|v| v.name() == n).cloned() {
                         edit.run(lane_edit(move |l| *l = v.clone()));
                     }
                 })
@@ -400,8 +400,8 @@ fn LaneControls(
             <Show when=move || name == "ring">
                 <NumberControl
                     label="Virtual nodes per server"
-                    value=Signal::derive(move || match variant() {
-                        Some(Variant::Ring { points }) => f64::from(points),
+                    value=Signal::derive(move || match placement() {
+                        Some(Placement::Ring { points }) => f64::from(points),
                         _ => 0.0,
                     })
                     min=4.0
@@ -409,7 +409,7 @@ fn LaneControls(
                     step=4.0
                     on_change=Callback::new(move |v: f64| {
                         let p = ((v / 4.0).round().clamp(1.0, 250.0) as u32) * 4;
-                        edit.run(lane_edit(move |l| *l = Variant::Ring { points: p }));
+                        edit.run(lane_edit(move |l| *l = Placement::Ring { points: p }));
                     })
                 />
             </Show>
@@ -417,13 +417,13 @@ fn LaneControls(
                 <SelectControl
                     label="Table size"
                     options=TABLE_SIZES.iter().map(|m| (m.to_string(), format!("{} slots", render::thousands(*m)))).collect()
-                    value=Signal::derive(move || match variant() {
-                        Some(Variant::Maglev { table_size }) => table_size.to_string(),
+                    value=Signal::derive(move || match placement() {
+                        Some(Placement::Maglev { table_size }) => table_size.to_string(),
                         _ => String::new(),
                     })
                     on_change=Callback::new(move |v: String| {
                         if let Ok(m) = v.parse::<u64>() {
-                            edit.run(lane_edit(move |l| *l = Variant::Maglev { table_size: m }));
+                            edit.run(lane_edit(move |l| *l = Placement::Maglev { table_size: m }));
                         }
                     })
                 />
@@ -431,8 +431,8 @@ fn LaneControls(
             <Show when=move || name == "bounded-loads">
                 <NumberControl
                     label="Load factor"
-                    value=Signal::derive(move || match variant() {
-                        Some(Variant::BoundedLoads { factor }) => f64::from(factor),
+                    value=Signal::derive(move || match placement() {
+                        Some(Placement::BoundedLoads { factor }) => f64::from(factor),
                         _ => 0.0,
                     })
                     min=f64::from(FACTOR_RANGE.0.max(101))
@@ -441,11 +441,11 @@ fn LaneControls(
                     unit="%"
                     on_change=Callback::new(move |v: f64| {
                         let f = (v.round() as u32).clamp(FACTOR_RANGE.0, FACTOR_RANGE.1);
-                        edit.run(lane_edit(move |l| *l = Variant::BoundedLoads { factor: f }));
+                        edit.run(lane_edit(move |l| *l = Placement::BoundedLoads { factor: f }));
                     })
                 />
             </Show>
-            <Show when=move || scenario.with(|s| s.variants.len() > 1)>
+            <Show when=move || scenario.with(|s| s.placements.len() > 1)>
                 <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
                     {format!("Remove placement {}", index + 1)}
                 </button>
@@ -473,9 +473,9 @@ fn LaneChart(
                 let rows = render::node_rows(&s.nodes, s.change.as_ref(), after.as_deref(), run, total);
                 let ring = sample.with(|h| render::ring_svg(&s.nodes, after.as_deref(), &rows, run, h));
                 Some(Shared(Arc::new(Drawn {
-                    label: render::variant_label(&run.variant),
-                    caption: render::ring_caption(&run.variant),
-                    aria: render::lane_label(&run.variant, &rows),
+                    label: render::placement_label(&run.placement),
+                    caption: render::ring_caption(&run.placement),
+                    aria: render::lane_label(&run.placement, &rows),
                     ring,
                     bars: render::histogram_svg(&rows),
                     table: render::node_table(&rows),

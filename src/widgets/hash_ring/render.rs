@@ -1,7 +1,7 @@
 //! The hash-ring widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::hash_ring::run::{node_lines, Change, Variant, VariantRun};
+use crate::sim::hash_ring::run::{node_lines, Change, Placement, PlacementRun};
 use crate::sim::hash_ring::Node;
 use crate::ui::chart::{self, nice_max, r, Bar};
 use crate::ui::format;
@@ -40,39 +40,39 @@ fn row_colour(rows: &[NodeRow], i: usize) -> usize {
 pub const MAX_DRAWN_POINTS: usize = 2_400;
 
 /// The placement in a few words, in its reference's own terms.
-pub fn variant_label(v: &Variant) -> String {
+pub fn placement_label(v: &Placement) -> String {
     match v {
-        Variant::Modulo => "Modulo: hash mod n".into(),
-        Variant::Ketama => "ketama (libketama), 160 points per server".into(),
-        Variant::Ring { points } => format!("Ring with {points} virtual nodes per server"),
-        Variant::Jump => "Jump consistent hash".into(),
-        Variant::Rendezvous => "Weighted rendezvous (highest random weight)".into(),
-        Variant::Maglev { table_size } => format!("Maglev as Envoy builds it, {} slots", thousands(*table_size)),
-        Variant::BoundedLoads { factor } => format!("Bounded loads at {factor}% on the ketama ring (HAProxy)"),
+        Placement::Modulo => "Modulo: hash mod n".into(),
+        Placement::Ketama => "ketama (libketama), 160 points per server".into(),
+        Placement::Ring { points } => format!("Ring with {points} virtual nodes per server"),
+        Placement::Jump => "Jump consistent hash".into(),
+        Placement::Rendezvous => "Weighted rendezvous (highest random weight)".into(),
+        Placement::Maglev { table_size } => format!("Maglev as Envoy builds it, {} slots", thousands(*table_size)),
+        Placement::BoundedLoads { factor } => format!("Bounded loads at {factor}% on the ketama ring (HAProxy)"),
     }
 }
 
 /// The algorithm's name in the lane's menu, whatever its parameters.
-pub fn menu_label(v: &Variant) -> &'static str {
+pub fn menu_label(v: &Placement) -> &'static str {
     match v {
-        Variant::Modulo => "Modulo: hash mod n",
-        Variant::Ketama => "ketama (libketama)",
-        Variant::Ring { .. } => "Ring, virtual nodes of your choice",
-        Variant::Jump => "Jump consistent hash",
-        Variant::Rendezvous => "Weighted rendezvous",
-        Variant::Maglev { .. } => "Maglev (Envoy)",
-        Variant::BoundedLoads { .. } => "Bounded loads (HAProxy)",
+        Placement::Modulo => "Modulo: hash mod n",
+        Placement::Ketama => "ketama (libketama)",
+        Placement::Ring { .. } => "Ring, virtual nodes of your choice",
+        Placement::Jump => "Jump consistent hash",
+        Placement::Rendezvous => "Weighted rendezvous",
+        Placement::Maglev { .. } => "Maglev (Envoy)",
+        Placement::BoundedLoads { .. } => "Bounded loads (HAProxy)",
     }
 }
 
 /// Whether the placement is a ring of points that can be drawn.
-pub fn has_ring(v: &Variant) -> bool {
-    matches!(v, Variant::Ketama | Variant::Ring { .. } | Variant::BoundedLoads { .. })
+pub fn has_ring(v: &Placement) -> bool {
+    matches!(v, Placement::Ketama | Placement::Ring { .. } | Placement::BoundedLoads { .. })
 }
 
 /// How to read the ring for this placement.
-pub fn ring_caption(v: &Variant) -> &'static str {
-    if matches!(v, Variant::BoundedLoads { .. }) {
+pub fn ring_caption(v: &Placement) -> &'static str {
+    if matches!(v, Placement::BoundedLoads { .. }) {
         "Ticks are each node's points; a request goes to the first point clockwise from it whose node has room."
     } else if has_ring(v) {
         "Ticks are each node's points; a key belongs to the first point clockwise from it."
@@ -105,7 +105,7 @@ fn colours(rows: &[NodeRow], nodes: &[Node]) -> Vec<usize> {
 /// node that holds them now. Keys the last change moved are drawn larger
 /// with an outline (and, motion allowing, a pulse). `hashes` are the sample
 /// keys' ring hashes, in the order of `run.sample`.
-pub fn ring_svg(nodes: &[Node], after: Option<&[Node]>, rows: &[NodeRow], run: &VariantRun, hashes: &[u32]) -> String {
+pub fn ring_svg(nodes: &[Node], after: Option<&[Node]>, rows: &[NodeRow], run: &PlacementRun, hashes: &[u32]) -> String {
     let now = after.unwrap_or(nodes);
     let (colour_before, colour_now) = (colours(rows, nodes), colours(rows, now));
     let mut svg = String::from("<circle class=\"ring\" cx=\"100\" cy=\"100\" r=\"80\"></circle>");
@@ -156,7 +156,7 @@ pub fn node_rows(
     nodes: &[Node],
     change: Option<&Change>,
     after: Option<&[Node]>,
-    run: &VariantRun,
+    run: &PlacementRun,
     total: u64,
 ) -> Vec<NodeRow> {
     let now = after.unwrap_or(nodes);
@@ -236,7 +236,7 @@ pub fn change_words(c: &Change) -> String {
 
 /// What the last change moved under one placement, against the least any
 /// placement must move.
-pub fn moved_text(change: Option<&Change>, run: &VariantRun, total: u64) -> String {
+pub fn moved_text(change: Option<&Change>, run: &PlacementRun, total: u64) -> String {
     let Some(c) = change else {
         return format!("{} keys placed; no change to the nodes yet.", thousands(total));
     };
@@ -255,10 +255,10 @@ pub fn moved_text(change: Option<&Change>, run: &VariantRun, total: u64) -> Stri
 }
 
 /// A screen reader's summary of the ring and the histogram.
-pub fn lane_label(v: &Variant, rows: &[NodeRow]) -> String {
+pub fn lane_label(v: &Placement, rows: &[NodeRow]) -> String {
     let now = |r: &NodeRow| r.keys.1.unwrap_or(r.keys.0);
     let busiest = rows.iter().max_by_key(|r| now(r));
-    let mut text = format!("{} over {} nodes", variant_label(v), rows.iter().filter(|r| r.weight.1.is_some()).count());
+    let mut text = format!("{} over {} nodes", placement_label(v), rows.iter().filter(|r| r.weight.1.is_some()).count());
     if let Some(b) = busiest {
         let _ = write!(
             text,
@@ -283,7 +283,7 @@ pub fn bytes(n: usize) -> String {
 
 /// The summary: one row per placement, what the change moved and how even
 /// the load is now.
-pub fn summary_table(runs: &[VariantRun], change: bool) -> String {
+pub fn summary_table(runs: &[PlacementRun], change: bool) -> String {
     let mut html = String::from("<caption>");
     html.push_str(if change { "After the change" } else { "Placement of the keys" });
     html.push_str("</caption><thead><tr><th scope=\"col\">Placement</th>");
@@ -295,7 +295,7 @@ pub fn summary_table(runs: &[VariantRun], change: bool) -> String {
     );
     for run in runs {
         let spread = run.after.as_ref().unwrap_or(&run.before);
-        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&variant_label(&run.variant)));
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&placement_label(&run.placement)));
         if change {
             let _ = write!(
                 html,
@@ -323,7 +323,7 @@ mod tests {
     use super::*;
     use crate::sim::hash_ring::presets;
 
-    fn add_node_run() -> (crate::scenario::HashRingScenario, Vec<VariantRun>, Vec<u32>) {
+    fn add_node_run() -> (crate::scenario::HashRingScenario, Vec<PlacementRun>, Vec<u32>) {
         let s = presets::preset("add-node").unwrap();
         let keys = s.hash_keys();
         let runs = s.run_on(&keys, 240).unwrap();

@@ -17,7 +17,7 @@ use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::{Arrival, Traffic};
 use crate::sim::rate_limiter::run::{LaneRun, Summary};
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
-use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
@@ -116,13 +116,8 @@ pub fn RateLimiterWidget(
             <div class="controls" role="group" aria-label="Traffic">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 {move || {
-                    // A listed trace comes from a preset or an import; it is offered only when present.
                     let current = pattern.get();
-                    let options = ["steady", "bursty", "poisson", "spike", "list"]
-                        .into_iter()
-                        .filter(|p| *p != "list" || current == "list")
-                        .map(|p| (p.to_string(), p.to_string()))
-                        .collect();
+                    let options = controls::pattern_options(&["steady", "bursty", "poisson", "spike"], current);
                     view! {
                         <SelectControl
                             label="Traffic"

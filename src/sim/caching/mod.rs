@@ -1,0 +1,99 @@
+//! Cache eviction: which key a full cache gives up when a new one arrives,
+//! as exact textbook policies and as Redis computes it.
+//!
+//! | policy | reference |
+//! |---|---|
+//! | [`Policy::Fifo`] | first in, first out: a hit changes nothing |
+//! | [`Policy::Lru`] | exact least recently used |
+//! | [`Policy::Lfu`] | exact least frequently used (O(1) LFU, Shah, Mitra and Matani 2010), ties to the least recently used |
+//! | [`Policy::RedisLru`] | Redis 7.2 `allkeys-lru`: sampled keys through the 16-entry eviction pool, a 1-second LRU clock (`evict.c`) |
+//! | [`Policy::RedisLfu`] | Redis 7.2 `allkeys-lfu`: the 8-bit logarithmic counter with `lfu-log-factor` and `lfu-decay-time` (`evict.c`, `db.c`) |
+//!
+//! A cache holds `capacity` keys (Redis counts bytes against `maxmemory`;
+//! here every key weighs one). [`run::run_policy`] runs a workload's
+//! requests through a policy: a miss writes the key, as a cache-aside
+//! client does after reading the database.
+
+pub mod block;
+pub mod exact;
+pub mod presets;
+pub mod redis;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod workload;
+
+/// The widget's name in the widget index.
+pub const TITLE: &str = "Caching";
+/// One sentence for the widget index.
+pub const SUMMARY: &str =
+    "Exact LRU, FIFO and LFU beside Redis's sampled LRU and its logarithmic LFU, on the same requests against the same capacity.";
+
+use serde::{Deserialize, Serialize};
+
+/// The most keys a cache may hold.
+pub const MAX_CAPACITY: u32 = 1_000_000;
+
+/// An eviction policy and its parameters. In JSON the exact ones are names
+/// (`"lru"`) and Redis's objects (`{"redis-lru": {"samples": 5}}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    Fifo,
+    Lru,
+    Lfu,
+    /// Redis's approximated LRU: `samples` is `maxmemory-samples` (default 5).
+    RedisLru {
+        samples: u32,
+    },
+    /// Redis's LFU: `samples` as above, `log_factor` is `lfu-log-factor`
+    /// (default 10), `decay_minutes` is `lfu-decay-time` (default 1; 0 never decays).
+    RedisLfu {
+        samples: u32,
+        log_factor: u32,
+        decay_minutes: u32,
+    },
+}
+
+impl Policy {
+    /// Every policy with Redis's defaults, in the order the widget lists them.
+    pub fn all() -> [Policy; 5] {
+        [
+            Policy::Lru,
+            Policy::RedisLru { samples: 5 },
+            Policy::Lfu,
+            Policy::RedisLfu { samples: 5, log_factor: 10, decay_minutes: 1 },
+            Policy::Fifo,
+        ]
+    }
+
+    /// The policy's name in scenarios, blocks and reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Policy::Fifo => "fifo",
+            Policy::Lru => "lru",
+            Policy::Lfu => "lfu",
+            Policy::RedisLru { .. } => "redis-lru",
+            Policy::RedisLfu { .. } => "redis-lfu",
+        }
+    }
+
+    /// The policy called `name`, with Redis's defaults.
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::all().into_iter().find(|p| p.name() == name)
+    }
+
+    /// Checks the parameters: `maxmemory-samples` from Redis's minimum, 1,
+    /// to 64 (Redis allows more; a pool of 16 gains nothing from them).
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Policy::RedisLru { samples } | Policy::RedisLfu { samples, .. } if !(1..=64).contains(samples) => {
+                Err(format!("{} samples must be between 1 and 64, not {samples}", self.name()))
+            }
+            Policy::RedisLfu { log_factor, .. } if *log_factor > 1_000_000 => {
+                Err(format!("redis-lfu log_factor must be at most 1000000, not {log_factor}"))
+            }
+            _ => Ok(()),
+        }
+    }
+}

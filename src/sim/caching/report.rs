@@ -1,0 +1,40 @@
+//! Caching's run as the CLI prints it and as the widget downloads it: each
+//! policy's totals and hit ratio by slice as JSON, or every request's hit
+//! or miss and eviction as CSV rows.
+
+use super::run::PolicyRun;
+use super::scenario::CachingScenario;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The result of running a caching scenario, as the CLI prints it.
+#[derive(Serialize)]
+pub struct CachingReport<'a> {
+    pub widget: &'static str,
+    pub seed: u64,
+    /// The most requested keys, whose presence each slice's `hot_cached` marks.
+    pub hot: &'a [u32],
+    pub policies: Vec<PolicyRun>,
+}
+
+/// Every policy's totals and slices as compact JSON.
+pub fn run_json(s: &CachingScenario) -> Result<String, String> {
+    let trial = s.trial();
+    let report = CachingReport { widget: "caching", seed: s.seed, hot: &trial.hot, policies: s.run_on(&trial)? };
+    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+}
+
+/// One CSV row per request under each policy: when, which key, whether it
+/// hit, and the key evicted before its write.
+pub fn run_csv(s: &CachingScenario) -> Result<String, String> {
+    let trial = s.trial();
+    let mut csv = String::from("lane,policy,request,t_ms,key,hit,evicted\n");
+    for (i, run) in s.run_on(&trial)?.iter().enumerate() {
+        for (r, (o, key)) in run.outcomes.iter().zip(&trial.keys).enumerate() {
+            let evicted = o.evicted.map_or(String::new(), |k| k.to_string());
+            let t = s.workload.at_ms(r as u32);
+            let _ = writeln!(csv, "{},{},{},{t},{key},{},{evicted}", i + 1, run.policy.name(), r + 1, o.hit);
+        }
+    }
+    Ok(csv)
+}

@@ -1,0 +1,274 @@
+//! The caching widget: one workload against one capacity under up to three
+//! eviction policies side by side: the hit ratio of each over time, which
+//! of the most requested keys each holds at the playhead, and a summary.
+//!
+//! The workload is drawn once per seed and workload (a policy or capacity
+//! change re-runs only the policies); everything drawn is derived from the
+//! runs and the playhead's slice.
+
+mod render;
+
+use super::shell::{Outputs, Shell, WidgetShell};
+use super::Mode;
+use crate::scenario::CachingScenario;
+use crate::sim::caching::presets;
+use crate::sim::caching::run::{PolicyRun, BINS};
+use crate::sim::caching::workload::Pattern;
+use crate::sim::caching::Policy;
+use crate::sim::kernel::time::{Nanos, MS};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::playback::{Playback, PlayheadMarks};
+use crate::ui::share::LaneDownloads;
+use crate::ui::Shared;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The runs every view of the widget reads.
+type Computed = Shared<Result<Vec<PolicyRun>, String>>;
+
+super::shell::widget_entry!(CachingScenario, CachingWidget);
+
+/// The slice the playhead is in (`None` at the end of the run).
+fn slice(playhead: Option<Nanos>, duration: Nanos) -> Option<usize> {
+    playhead.map(|t| ((t as u128 * BINS as u128 / u128::from(duration.max(1))) as usize).min(BINS - 1))
+}
+
+/// The caching widget.
+#[component]
+pub fn CachingWidget(
+    initial: CachingScenario,
+    mode: Mode,
+    title: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let shell = Shell::new(initial, notice, CachingScenario::validate);
+    let Shell { scenario, .. } = shell;
+
+    // What the draws depend on; the trial is drawn again only when this changes.
+    let inputs = Memo::new(move |_| scenario.with(|s| (s.seed, s.workload.clone())));
+    let trial = Memo::new(move |_| {
+        inputs.with(|_| ());
+        Shared(Arc::new(scenario.with_untracked(CachingScenario::trial)))
+    });
+    let runs: Memo<Computed> = Memo::new(move |_| {
+        let t = trial.get();
+        Shared(Arc::new(scenario.with(|s| s.run_on(&t.0))))
+    });
+    let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
+    let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms() * MS));
+    let playback = Playback::new(shell.opened_at, duration.into(), BINS);
+    let shell = shell.with_playback(playback);
+    let playhead = playback.playhead;
+    let lane_policies = Memo::new(move |_| scenario.with(|s| s.policies.iter().map(Policy::name).collect::<Vec<_>>()));
+    let pattern = Memo::new(move |_| scenario.with(|s| s.workload.pattern.name()));
+    let edit = move |f: &dyn Fn(&mut CachingScenario)| {
+        shell.edit(f);
+    };
+    let ok_runs = move |f: &dyn Fn(&[PolicyRun]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
+
+    view! {
+        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
+            ("lane-1", "first policy"), ("lane-2", "second policy"), ("lane-3", "third policy"), ("cached", "key cached"),
+        ]>
+            <div class="controls" role="group" aria-label="Workload and cache">
+                {shell.preset_select(&presets::PRESETS, presets::preset)}
+                {move || {
+                    let current = pattern.get();
+                    let options = controls::pattern_options(&["zipf", "uniform", "scan", "loop", "shifting"], current);
+                    view! {
+                        <SelectControl
+                            label="Workload"
+                            options=options
+                            value=Signal::derive(move || pattern.get().to_string())
+                            on_change=Callback::new(move |p: String| edit(&|s| {
+                                let w = &mut s.workload.pattern;
+                                let (keys, skew) = (w.keys(), w.skew().unwrap_or(1.0));
+                                *w = match p.as_str() {
+                                    "zipf" => Pattern::Zipf { keys, skew },
+                                    "uniform" => Pattern::Uniform { keys },
+                                    "scan" => Pattern::Scan { keys, skew, every: 40_000, length: 20_000 },
+                                    "loop" => Pattern::Loop { keys },
+                                    "shifting" => Pattern::Shifting { keys, skew, every: 50_000 },
+                                    _ => return,
+                                };
+                            }))
+                        />
+                    }
+                }}
+                <Show when=move || pattern.get() != "list">
+                    <NumberControl
+                        label="Keys"
+                        value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.pattern.keys())))
+                        min=1.0
+                        max=1_000_000.0
+                        step=1.0
+                        on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.workload.pattern {
+                            Pattern::Zipf { keys, .. } | Pattern::Uniform { keys } | Pattern::Scan { keys, .. }
+                            | Pattern::Loop { keys } | Pattern::Shifting { keys, .. } => *keys = v as u32,
+                            Pattern::List { .. } => {}
+                        }))
+                    />
+                </Show>
+                <Show when=move || scenario.with(|s| s.workload.pattern.skew().is_some())>
+                    <NumberControl
+                        label="Skew (Zipf exponent)"
+                        value=Signal::derive(move || scenario.with(|s| s.workload.pattern.skew().unwrap_or(1.0)))
+                        min=0.0
+                        max=3.0
+                        step=0.05
+                        on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.workload.pattern {
+                            Pattern::Zipf { skew, .. } | Pattern::Scan { skew, .. } | Pattern::Shifting { skew, .. } => *skew = v,
+                            _ => {}
+                        }))
+                    />
+                </Show>
+                <NumberControl
+                    label="Capacity"
+                    value=Signal::derive(move || scenario.with(|s| f64::from(s.capacity)))
+                    min=1.0
+                    max=100_000.0
+                    step=1.0
+                    unit="keys"
+                    on_change=Callback::new(move |v: f64| edit(&|s| s.capacity = v as u32))
+                />
+                <NumberControl
+                    label="Requests"
+                    value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.requests)))
+                    min=1.0
+                    max=1_000_000.0
+                    step=1000.0
+                    on_change=Callback::new(move |v: f64| edit(&|s| s.workload.requests = v as u32))
+                />
+                <SeedControl
+                    value=Signal::derive(move || scenario.with(|s| s.seed))
+                    on_change=Callback::new(move |seed: u64| edit(&|s| s.seed = seed))
+                />
+            </div>
+            {shell.lanes_controls(
+                lane_policies,
+                move |i, name: &'static str| view! { <PolicyControls index=i name=name shell=shell /> },
+                |s| s.policies.len() < crate::scenario::MAX_LANES,
+                |s| {
+                    let next = Policy::all().into_iter().find(|p| !s.policies.iter().any(|q| q.name() == p.name())).unwrap_or(Policy::Lru);
+                    s.policies.push(next);
+                },
+                "+ Compare another policy",
+            )}
+            <Outputs slot>
+                <figure class="lane caching-chart">
+                    <figcaption><span class="lane-name">"Hit ratio over time"</span></figcaption>
+                    <svg class="chart" viewBox=render::VIEW_BOX preserveAspectRatio="none" role="img"
+                        aria-label=move || ok_runs(&render::chart_label)>
+                        <g inner_html=move || ok_runs(&render::chart_svg)></g>
+                        <PlayheadMarks playhead=playhead duration=duration.into() width=render::W height=render::H />
+                    </svg>
+                    <div class="axis-labels" aria-hidden="true"><span>"0%"</span><span>"100% of requests hit"</span></div>
+                    <details class="data-table" inner_html=move || {
+                        let d = duration.get() / MS;
+                        ok_runs(&|r| render::data_table(r, d))
+                    }></details>
+                    <LaneDownloads />
+                </figure>
+                <div class="hot-keys">
+                    <p class="hot-caption">{move || trial.with(|t| format!("The {} most requested keys, hottest first: filled where cached", t.0.hot.len()))}</p>
+                    <div inner_html=move || {
+                        let bin = slice(playhead.get(), duration.get()).unwrap_or(BINS - 1);
+                        let hot = trial.with(|t| t.0.hot.clone());
+                        ok_runs(&|r| render::hot_keys(r, &hot, bin))
+                    }></div>
+                </div>
+                <table class="summary" inner_html=move || {
+                    let upto = slice(playhead.get(), duration.get());
+                    ok_runs(&|r| {
+                        let rows: Vec<_> = r.iter().map(|run| (&run.policy, render::summary_until(run, upto))).collect();
+                        render::summary_table(&rows, upto.is_some())
+                    })
+                }></table>
+            </Outputs>
+        </WidgetShell>
+    }
+}
+
+/// One policy's controls: which policy, and Redis's settings for it.
+#[component]
+fn PolicyControls(index: usize, name: &'static str, shell: Shell<CachingScenario>) -> impl IntoView {
+    let scenario = shell.scenario;
+    let policy = move || scenario.with(|s| s.policies.get(index).cloned());
+    let set = move |f: &dyn Fn(&mut Policy)| {
+        shell.edit(&|s| {
+            if let Some(p) = s.policies.get_mut(index) {
+                f(p)
+            }
+        });
+    };
+    let samples = move || match policy() {
+        Some(Policy::RedisLru { samples } | Policy::RedisLfu { samples, .. }) => f64::from(samples),
+        _ => 5.0,
+    };
+    let lfu = move |f: fn(u32, u32) -> u32| match policy() {
+        Some(Policy::RedisLfu { log_factor, decay_minutes, .. }) => f64::from(f(log_factor, decay_minutes)),
+        _ => 0.0,
+    };
+    let redis = name.starts_with("redis");
+    view! {
+        <fieldset class="lane-controls">
+            <legend><span class=format!("swatch lane-{}", index + 1)></span>{format!("Policy {}", index + 1)}</legend>
+            <SelectControl
+                label="Policy"
+                options=Policy::all().iter().map(|p| (p.name().to_string(), render::policy_label(p))).collect()
+                value=Signal::derive(move || name.to_string())
+                on_change=Callback::new(move |n: String| {
+                    if let Some(p) = Policy::from_name(&n) {
+                        set(&|q| *q = p.clone());
+                    }
+                })
+            />
+            {redis.then(|| view! {
+                <NumberControl
+                    label="maxmemory-samples"
+                    value=Signal::derive(samples)
+                    min=1.0
+                    max=64.0
+                    step=1.0
+                    on_change=Callback::new(move |v: f64| set(&|p| {
+                        if let Policy::RedisLru { samples } | Policy::RedisLfu { samples, .. } = p {
+                            *samples = v as u32;
+                        }
+                    }))
+                />
+            })}
+            {(name == "redis-lfu").then(|| view! {
+                <NumberControl
+                    label="lfu-log-factor"
+                    value=Signal::derive(move || lfu(|f, _| f))
+                    min=0.0
+                    max=100.0
+                    step=1.0
+                    on_change=Callback::new(move |v: f64| set(&|p| {
+                        if let Policy::RedisLfu { log_factor, .. } = p {
+                            *log_factor = v as u32;
+                        }
+                    }))
+                />
+                <NumberControl
+                    label="lfu-decay-time"
+                    value=Signal::derive(move || lfu(|_, d| d))
+                    min=0.0
+                    max=60.0
+                    step=1.0
+                    unit="min"
+                    on_change=Callback::new(move |v: f64| set(&|p| {
+                        if let Policy::RedisLfu { decay_minutes, .. } = p {
+                            *decay_minutes = v as u32;
+                        }
+                    }))
+                />
+            })}
+            <Show when=move || scenario.with(|s| s.policies.len() > 1)>
+                <button type="button" class="remove-lane" on:click=move |_| shell.remove_lane(index, |s| &mut s.policies)>
+                    {format!("Remove policy {}", index + 1)}
+                </button>
+            </Show>
+        </fieldset>
+    }
+}

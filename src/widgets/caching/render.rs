@@ -1,0 +1,173 @@
+//! The caching widget's chart and tables as HTML/SVG text: pure functions
+//! of a run and the playhead's slice, redrawn only when they change.
+
+use crate::sim::caching::run::{PolicyRun, Summary, BINS};
+use crate::sim::caching::Policy;
+use crate::sim::kernel::num::decimal;
+use crate::ui::chart::{line, r};
+use crate::ui::format;
+use crate::ui::html::escape;
+use std::fmt::Write as _;
+
+/// Chart box width in SVG units (the SVG scales to its container).
+pub const W: f64 = 600.0;
+/// Chart height.
+pub const H: f64 = 140.0;
+/// The chart's `viewBox`.
+pub const VIEW_BOX: &str = "0 0 600 140";
+
+/// A policy's label with its settings.
+pub fn policy_label(p: &Policy) -> String {
+    match p {
+        Policy::Fifo => "FIFO".into(),
+        Policy::Lru => "LRU (exact)".into(),
+        Policy::Lfu => "LFU (exact)".into(),
+        Policy::RedisLru { samples } => format!("Redis allkeys-lru, {samples} samples"),
+        Policy::RedisLfu { samples, log_factor, decay_minutes } => {
+            format!("Redis allkeys-lfu, {samples} samples, log factor {log_factor}, decay {decay_minutes} min")
+        }
+    }
+}
+
+/// Each slice's hit ratio (0 for an empty slice).
+fn ratios(run: &PolicyRun) -> Vec<f64> {
+    run.bins.iter().map(|b| if b.requests == 0 { 0.0 } else { f64::from(b.hits) / f64::from(b.requests) }).collect()
+}
+
+/// The hit ratio of every policy per slice, one line each, over gridlines at
+/// 25 %, 50 % and 75 %.
+pub fn chart_svg(runs: &[PolicyRun]) -> String {
+    let mut svg = String::new();
+    for q in [0.25, 0.5, 0.75] {
+        let y = r(H - q * H);
+        let _ = write!(svg, "<line class=\"grid\" x1=\"0\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>", r(W));
+    }
+    for (i, run) in runs.iter().enumerate() {
+        let _ = write!(svg, "<path class=\"hit-line lane-{}\" d=\"{}\"/>", i + 1, line(&ratios(run), 1.0, W, H));
+    }
+    svg
+}
+
+/// What the chart shows, for screen readers: each policy's hit ratio.
+pub fn chart_label(runs: &[PolicyRun]) -> String {
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|run| format!("{} {}", policy_label(&run.policy), percent(run.summary.hit_ratio)))
+        .collect();
+    format!("Hit ratio over time: {}", parts.join("; "))
+}
+
+/// The chart's data as a table, one row per tenth of the run.
+pub fn data_table(runs: &[PolicyRun], duration_ms: u64) -> String {
+    let mut html = String::from("<summary>Hit ratio over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>");
+    for run in runs {
+        let _ = write!(html, "<th scope=\"col\">{}</th>", escape(&policy_label(&run.policy)));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for tenth in 0..10 {
+        let from = tenth * BINS / 10;
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", format::seconds(duration_ms * 1_000_000 * from as u64 / BINS as u64));
+        for run in runs {
+            let (h, n) = run.bins[from..from + BINS / 10].iter().fold((0, 0), |(h, n), b| (h + b.hits, n + b.requests));
+            let ratio = if n == 0 { 0.0 } else { f64::from(h) / f64::from(n) };
+            let _ = write!(html, "<td>{}</td>", percent(ratio));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+/// Totals up to and including slice `upto` (the whole run when `None`).
+pub fn summary_until(run: &PolicyRun, upto: Option<usize>) -> Summary {
+    let Some(last) = upto else { return run.summary };
+    let (hits, requests) =
+        run.bins[..=last.min(BINS - 1)].iter().fold((0, 0), |(h, n), b| (h + b.hits, n + b.requests));
+    let evictions = run.outcomes[..requests as usize].iter().filter(|o| o.evicted.is_some()).count() as u32;
+    Summary {
+        requests,
+        hits,
+        misses: requests - hits,
+        hit_ratio: if requests == 0 { 0.0 } else { f64::from(hits) / f64::from(requests) },
+        evictions,
+    }
+}
+
+/// The summary table: one row per policy.
+pub fn summary_table(rows: &[(&Policy, Summary)], partial: bool) -> String {
+    let mut html = format!(
+        "<caption>{}</caption><thead><tr><th scope=\"col\">Policy</th><th scope=\"col\">Hit ratio</th>\
+         <th scope=\"col\">Hits</th><th scope=\"col\">Misses</th><th scope=\"col\">Evictions</th></tr></thead><tbody>",
+        if partial { "So far" } else { "Whole run" }
+    );
+    for (i, (p, s)) in rows.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<tr><th scope=\"row\"><span class=\"swatch lane-{}\"></span>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            escape(&policy_label(p)),
+            percent(s.hit_ratio),
+            format::thousands(u64::from(s.hits)),
+            format::thousands(u64::from(s.misses)),
+            format::thousands(u64::from(s.evictions))
+        );
+    }
+    html.push_str("</tbody>");
+    html
+}
+
+/// Which of the most requested keys each policy holds at the end of slice
+/// `bin`: a row of cells per policy, filled when cached, each titled with
+/// its key.
+pub fn hot_keys(runs: &[PolicyRun], hot: &[u32], bin: usize) -> String {
+    let mut html = String::new();
+    for (i, run) in runs.iter().enumerate() {
+        let mask = run.bins[bin.min(BINS - 1)].hot_cached;
+        let held = mask.count_ones();
+        let _ = write!(
+            html,
+            "<div class=\"hot-row\"><span class=\"hot-name\">{}</span><span class=\"hot-cells lane-{}\" role=\"img\" aria-label=\"{held} of the {} most requested keys cached\">",
+            escape(&policy_label(&run.policy)),
+            i + 1,
+            hot.len()
+        );
+        for (b, key) in hot.iter().enumerate() {
+            let class = if mask & 1 << b != 0 { "cell cached" } else { "cell" };
+            let _ = write!(html, "<span class=\"{class}\" title=\"key {key}\"></span>");
+        }
+        let _ = write!(html, "</span><span class=\"hot-count\">{held}/{}</span></div>", hot.len());
+    }
+    html
+}
+
+/// The hit ratio as a percentage with one decimal, for labels.
+pub fn percent(x: f64) -> String {
+    format!("{}%", decimal(x * 100.0, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::caching::presets::preset;
+
+    #[test]
+    fn belady_in_the_table() {
+        let s = preset("belady").unwrap();
+        let runs = s.run().unwrap();
+        let rows: Vec<_> = runs.iter().map(|r| (&r.policy, summary_until(r, None))).collect();
+        let html = summary_table(&rows, false);
+        // FIFO and LRU fault 9 and 10 times on the twelve references through three frames.
+        assert!(html.contains("FIFO</th><td>25%</td><td>3</td><td>9</td><td>6</td>"), "{html}");
+        assert!(html.contains("LRU (exact)</th><td>16.7%</td><td>2</td><td>10</td><td>7</td>"), "{html}");
+    }
+
+    #[test]
+    fn partial_totals_stop_at_the_slice() {
+        let s = preset("loop").unwrap();
+        let runs = s.run().unwrap();
+        let half = summary_until(&runs[2], Some(BINS / 2 - 1));
+        assert_eq!(half.requests, s.workload.requests / 2);
+        assert!(half.hits <= runs[2].summary.hits);
+        assert_eq!(hot_keys(&runs, &s.trial().hot, 0).matches("hot-row").count(), 3);
+    }
+}
