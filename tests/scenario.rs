@@ -16,10 +16,10 @@ fn versions_are_checked_first() {
     assert!(Scenario::from_json(&newer).unwrap_err().contains("version 2, newer than"));
     let none = s.replace("\"version\":1,", "");
     assert_eq!(Scenario::from_json(&none).unwrap_err(), "the scenario has no \"version\"");
-    let widget = s.replace("rate-limiter", "load-balancer");
+    let widget = s.replace("rate-limiter", "tic-tac-toe");
     assert_eq!(
         Scenario::from_json(&widget).unwrap_err(),
-        "unknown widget \"load-balancer\"; known widgets: rate-limiter, circuit-breaker, hash-ring, sharding, caching"
+        format!("unknown widget \"tic-tac-toe\"; known widgets: {}", scenario::KINDS.join(", "))
     );
 }
 

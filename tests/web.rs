@@ -565,3 +565,35 @@ async fn changing_a_scheme_changes_the_shard_histogram() {
     let p = &expected.run().unwrap()[0].before;
     assert_eq!(rows[0][1], playground::ui::format::number(p.hottest_over_mean));
 }
+
+#[wasm_bindgen_test]
+async fn a_loop_defeats_lru_until_the_cache_holds_it() {
+    let el = container();
+    let start = playground::sim::caching::presets::preset("loop").unwrap();
+    let scenario = Scenario::Caching(start);
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let rows = || -> Vec<Vec<String>> {
+        all(&el, "table.summary tbody tr")
+            .iter()
+            .map(|tr| all(tr, "th, td").iter().map(|c| c.text_content().unwrap_or_default()).collect())
+            .collect()
+    };
+    // 1,050 keys in a loop through 1,000 slots: exact LRU and FIFO never hit; Redis's sampling does.
+    assert_eq!(rows()[0][..3], ["LRU (exact)", "0%", "0"]);
+    assert_eq!(rows()[1][..3], ["FIFO", "0%", "0"]);
+    assert_eq!(rows()[2][..2], ["Redis allkeys-lru, 5 samples", "87.3%"]);
+    assert_eq!(all(&el, ".hot-row").len(), 3);
+    assert_eq!(all(&el, "svg.chart path.hit-line").len(), 3);
+    // A cache the loop fits in hits on every request after the first lap.
+    let capacity: HtmlInputElement =
+        el.query_selector("input[type=number][aria-label=Capacity]").unwrap().unwrap().unchecked_into();
+    set_input(&capacity, "1050", "change");
+    settle().await;
+    assert_eq!(rows()[0][..4], ["LRU (exact)", "99%", "103,950", "1,050"]);
+    // Each cell of a policy's row is one of the 32 most requested keys; all are cached now.
+    assert_eq!(all(&el, ".hot-row")[0].query_selector_all(".cell.cached").unwrap().length(), 32);
+}

@@ -194,7 +194,7 @@ mod tests {
         assert!(parse("kind: rate-limiter\nlimit: 1\nlimit: 2").unwrap_err().contains("given twice"));
         assert_eq!(
             parse("kind: ring").unwrap_err(),
-            "line 1: unknown widget kind `ring`; known kinds: rate-limiter, circuit-breaker, hash-ring, sharding, caching"
+            format!("line 1: unknown widget kind `ring`; known kinds: {}", crate::scenario::KINDS.join(", "))
         );
     }
 

@@ -10,7 +10,6 @@ use super::Mode;
 use crate::scenario::{Scenario, View};
 use crate::sim::kernel::time::{ms_to_ns, Nanos};
 use crate::ui::controls::{self, PresetSelect};
-use crate::ui::html::escape;
 use crate::ui::playback::{Playback, PlaybackBar};
 use crate::ui::share::{self, ShareBar};
 use leptos::prelude::*;
@@ -60,9 +59,9 @@ pub struct Shell<S: 'static> {
     /// Where the opening scenario's view put the playhead (`None`: the end).
     pub opened_at: Option<Nanos>,
     playback: Option<Playback>,
-    /// Draws the playback bar; set with the playback, so a bundle whose
-    /// widget has none leaves the bar's code out.
-    bar: Option<fn(Playback) -> AnyView>,
+    /// What the shell does with the playback, set with it, so a bundle
+    /// whose widget has none links none of it.
+    ops: Option<&'static PlaybackOps>,
     /// What an edit or an import must pass.
     check: fn(&S) -> Result<(), String>,
 }
@@ -86,7 +85,7 @@ impl<S: Family> Shell<S> {
             status: RwSignal::new(notice),
             opened_at,
             playback: None,
-            bar: None,
+            ops: None,
             check,
         }
     }
@@ -107,7 +106,7 @@ impl<S: Family> Shell<S> {
     /// The shell of a widget played over time by `playback`: the playhead
     /// goes into links and the URL, and moves on a preset or an import.
     pub fn with_playback(self, playback: Playback) -> Shell<S> {
-        Shell { playback: Some(playback), bar: Some(playback_bar), ..self }
+        Shell { playback: Some(playback), ops: Some(&PLAYBACK_OPS), ..self }
     }
 
     /// Applies edit `f` if the result passes the check, otherwise says why;
@@ -118,8 +117,8 @@ impl<S: Family> Shell<S> {
 
     /// Replaces the scenario with preset `s`, the playhead at the end.
     pub fn load(self, s: S) {
-        if let Some(p) = self.playback {
-            p.seek(Nanos::MAX);
+        if let Some((p, ops)) = self.playback.zip(self.ops) {
+            (ops.seek)(p, Nanos::MAX);
         }
         self.error.set(None);
         self.scenario.set(s);
@@ -128,8 +127,8 @@ impl<S: Family> Shell<S> {
     /// The scenario with its playhead, as links and the URL carry it.
     pub fn current(self) -> Scenario {
         let mut s = self.scenario.get();
-        if let Some(p) = self.playback {
-            s.view_mut().time_ms = p.time_ms();
+        if let Some((p, ops)) = self.playback.zip(self.ops) {
+            s.view_mut().time_ms = (ops.time_ms)(p);
         }
         s.into()
     }
@@ -143,8 +142,8 @@ impl<S: Family> Shell<S> {
         (self.check)(&s)?;
         let at = std::mem::take(s.view_mut()).time_ms.map_or(Nanos::MAX, ms_to_ns);
         self.scenario.set(s);
-        if let Some(p) = self.playback {
-            p.seek(at);
+        if let Some((p, ops)) = self.playback.zip(self.ops) {
+            (ops.seek)(p, at);
         }
         self.error.set(None);
         Ok(())
@@ -223,7 +222,7 @@ pub fn WidgetShell<S: Family>(
     }
     let name = S::TITLE;
     let aria = title.clone().unwrap_or_else(|| name.to_string());
-    let Shell { status, error, playback, bar, .. } = shell;
+    let Shell { status, error, playback, ops, .. } = shell;
     view! {
         <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
             {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
@@ -231,7 +230,7 @@ pub fn WidgetShell<S: Family>(
             <div class="widget-body">
                 {children()}
                 {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                {playback.zip(bar).map(|(p, bar)| bar(p))}
+                {playback.zip(ops).map(|(p, ops)| (ops.bar)(p))}
                 {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                 <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
                 {(outputs.children)()}
@@ -247,12 +246,22 @@ pub fn WidgetShell<S: Family>(
     }
 }
 
-/// The playback bar over `p`'s run.
-fn playback_bar(p: Playback) -> AnyView {
-    view! { <PlaybackBar playback=p duration=p.duration() /> }.into_any()
+/// The shell's uses of a widget's playback.
+pub struct PlaybackOps {
+    bar: fn(Playback) -> AnyView,
+    seek: fn(Playback, Nanos),
+    time_ms: fn(Playback) -> Option<f64>,
 }
 
-/// A legend's keys, each a span of class `key <class>` holding its text.
+/// The playback bar, seeking and the playhead for links.
+static PLAYBACK_OPS: PlaybackOps = PlaybackOps {
+    bar: |p| view! { <PlaybackBar playback=p duration=p.duration() /> }.into_any(),
+    seek: Playback::seek,
+    time_ms: Playback::time_ms,
+};
+
+/// A legend's keys, each a span of class `key <class>` holding its text
+/// (the widgets' own static text, so nothing to escape).
 fn legend_html(legend: &[(&str, &str)]) -> String {
-    legend.iter().map(|(class, text)| format!("<span class=\"key {class}\">{}</span>", escape(text))).collect()
+    legend.iter().map(|(class, text)| format!("<span class=\"key {class}\">{text}</span>")).collect()
 }

@@ -123,6 +123,12 @@ try {
     const text = await session.exec("return document.querySelector('figure.shard-lane .moved-text').textContent");
     if (!text.startsWith("Splitting the fullest shard moved ")) throw new Error(`re-shard: ${text}`);
   });
+  await check("caching page: three policies' hit ratios, and the hottest keys each holds", async () => {
+    await session.go(`${origin}/widgets/caching`);
+    await session.waitFor("return document.querySelectorAll('.caching svg.chart path.hit-line').length === 3 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    const cells = await session.exec("return document.querySelectorAll('.hot-row .cell').length");
+    if (cells !== 96) throw new Error(`hot-key cells: ${cells}, not 3 × 32`);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.

@@ -1,0 +1,95 @@
+//! Caching: the exact policies against naive models on random traces, LRU's
+//! inclusion property, and Redis's sampled LRU nearing exact LRU as its
+//! samples grow (the comparison Redis's eviction documentation draws).
+
+use playground::sim::caching::exact::{Exact, Order};
+use playground::sim::caching::run::{run_policy, Trial};
+use playground::sim::caching::workload::{Pattern, Workload};
+use playground::sim::caching::Policy;
+use proptest::prelude::*;
+
+/// LRU as a list of keys, most recent first: the model the O(1) lists must match.
+fn naive_lru(capacity: usize, trace: &[u32]) -> Vec<(bool, Option<u32>)> {
+    let mut list: Vec<u32> = Vec::new();
+    trace
+        .iter()
+        .map(|&k| match list.iter().position(|&x| x == k) {
+            Some(i) => {
+                list.remove(i);
+                list.insert(0, k);
+                (true, None)
+            }
+            None => {
+                let evicted = (list.len() == capacity).then(|| list.pop().unwrap());
+                list.insert(0, k);
+                (false, evicted)
+            }
+        })
+        .collect()
+}
+
+/// LFU as (key, count, last use): the victim has the smallest count, then the oldest last use.
+fn naive_lfu(capacity: usize, trace: &[u32]) -> Vec<(bool, Option<u32>)> {
+    let mut cached: Vec<(u32, u32, usize)> = Vec::new();
+    trace
+        .iter()
+        .enumerate()
+        .map(|(t, &k)| match cached.iter_mut().find(|e| e.0 == k) {
+            Some(e) => {
+                e.1 += 1;
+                e.2 = t;
+                (true, None)
+            }
+            None => {
+                let evicted = (cached.len() == capacity).then(|| {
+                    let i = (0..cached.len()).min_by_key(|&i| (cached[i].1, cached[i].2)).unwrap();
+                    cached.remove(i).0
+                });
+                cached.push((k, 1, t));
+                (false, evicted)
+            }
+        })
+        .collect()
+}
+
+fn exact(order: Order, capacity: usize, trace: &[u32]) -> Vec<(bool, Option<u32>)> {
+    let mut c = Exact::new(order, capacity, 64);
+    trace.iter().map(|&k| c.access(k)).collect()
+}
+
+fn lru_hits(capacity: u32, keys: &[u32]) -> u32 {
+    let w = Workload { pattern: Pattern::List { keys: keys.to_vec() }, requests: keys.len() as u32, rate: 1000 };
+    run_policy(&Policy::Lru, &Trial::draw(&w, 1), &w, capacity).summary.hits
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn exact_lru_and_lfu_match_their_models(capacity in 1usize..8, trace in prop::collection::vec(0u32..12, 1..200)) {
+        prop_assert_eq!(exact(Order::Lru, capacity, &trace), naive_lru(capacity, &trace));
+        prop_assert_eq!(exact(Order::Lfu, capacity, &trace), naive_lfu(capacity, &trace));
+    }
+
+    /// LRU is a stack algorithm (Mattson et al., 1970): a larger cache
+    /// never has fewer hits on the same trace.
+    #[test]
+    fn a_larger_lru_cache_never_hits_less(capacity in 1u32..20, more in 1u32..10, trace in prop::collection::vec(0u32..40, 1..300)) {
+        prop_assert!(lru_hits(capacity + more, &trace) >= lru_hits(capacity, &trace));
+    }
+}
+
+/// Redis's sampled LRU approaches exact LRU as `maxmemory-samples` grows:
+/// one sample misses far more, ten are within half a point.
+#[test]
+fn sampled_lru_nears_exact_lru_as_samples_grow() {
+    let w = Workload { pattern: Pattern::Zipf { keys: 20_000, skew: 1.0 }, requests: 100_000, rate: 1000 };
+    let trial = Trial::draw(&w, 5);
+    let ratio = |p: Policy| run_policy(&p, &trial, &w, 1_000).summary.hit_ratio;
+    let exact = ratio(Policy::Lru);
+    let gap = |samples| (exact - ratio(Policy::RedisLru { samples })).abs();
+    let (one, five, ten) = (gap(1), gap(5), gap(10));
+    assert!(one > five && five >= ten, "gaps {one} {five} {ten}");
+    assert!(ten < 0.005, "ten samples: {ten} from exact LRU");
+    assert!(one > 0.01, "one sample: {one} from exact LRU");
+}
