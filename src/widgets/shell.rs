@@ -196,6 +196,19 @@ impl<S: Family> Shell<S> {
     }
 }
 
+/// The button that removes lane `index`, "Remove <noun> <index + 1>",
+/// shown while there are more lanes than one (`count`).
+#[component]
+pub fn RemoveLane(index: usize, noun: &'static str, count: Signal<usize>, remove: Callback<()>) -> impl IntoView {
+    view! {
+        <Show when=move || { count.get() > 1 }>
+            <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
+                {format!("Remove {noun} {}", index + 1)}
+            </button>
+        </Show>
+    }
+}
+
 /// What a widget shows after its legend: its lanes and summary.
 #[slot]
 pub struct Outputs {

@@ -210,6 +210,43 @@ impl Traffic {
         }
     }
 
+    /// The rate a widget's rate control sets, in requests a second: the
+    /// spike's own rate for a spike; none for a list.
+    pub fn rate_mut(&mut self) -> Option<&mut f64> {
+        match self {
+            Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => Some(rps),
+            Traffic::Spike { spike_rps, .. } => Some(spike_rps),
+            Traffic::List { .. } => None,
+        }
+    }
+
+    /// The rate [`rate_mut`](Self::rate_mut) sets.
+    pub fn rate(&self) -> Option<f64> {
+        // Every pattern but a list is a few numbers to copy.
+        self.without_list().and_then(|mut t| t.rate_mut().copied())
+    }
+
+    /// The cost [`cost_mut`](Self::cost_mut) sets.
+    pub fn cost(&self) -> Option<u32> {
+        self.without_list().and_then(|mut t| t.cost_mut().copied())
+    }
+
+    /// A copy of the pattern, unless it is a list.
+    fn without_list(&self) -> Option<Traffic> {
+        (!matches!(self, Traffic::List { .. })).then(|| self.clone())
+    }
+
+    /// Each request's cost; none for a list, whose requests carry their own.
+    pub fn cost_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Traffic::Steady { cost, .. }
+            | Traffic::Poisson { cost, .. }
+            | Traffic::Bursty { cost, .. }
+            | Traffic::Spike { cost, .. } => Some(cost),
+            Traffic::List { .. } => None,
+        }
+    }
+
     /// Checks every field and that a run of `duration_ms` stays within
     /// [`MAX_REQUESTS`]. The message names the offending field.
     pub fn validate(&self, duration_ms: u64) -> Result<(), String> {
@@ -372,6 +409,16 @@ pub fn merge(base: Vec<Request>, extra: &[Request]) -> Vec<Request> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_s_rate_and_cost() {
+        let mut spike = Traffic::Spike { base_rps: 1.0, spike_rps: 20.0, spike_at_ms: 0, spike_ms: 10, cost: 3 };
+        assert_eq!((spike.rate(), spike.cost()), (Some(20.0), Some(3)));
+        *spike.rate_mut().unwrap() = 40.0;
+        assert_eq!(spike, Traffic::Spike { base_rps: 1.0, spike_rps: 40.0, spike_at_ms: 0, spike_ms: 10, cost: 3 });
+        let list = Traffic::List { requests: vec![Arrival(1.0, 2)] };
+        assert_eq!((list.rate(), list.cost()), (None, None));
+    }
     use crate::sim::kernel::time::MS;
 
     fn times(t: &Traffic, dur_ms: u64) -> Vec<Nanos> {

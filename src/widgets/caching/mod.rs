@@ -8,7 +8,7 @@
 
 mod render;
 
-use super::shell::{Outputs, Shell, WidgetShell};
+use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
@@ -264,11 +264,12 @@ fn PolicyControls(index: usize, name: &'static str, shell: Shell<CachingScenario
                     }))
                 />
             })}
-            <Show when=move || scenario.with(|s| s.policies.len() > 1)>
-                <button type="button" class="remove-lane" on:click=move |_| shell.remove_lane(index, |s| &mut s.policies)>
-                    {format!("Remove policy {}", index + 1)}
-                </button>
-            </Show>
+            <RemoveLane
+                index=index
+                noun="policy"
+                count=Signal::derive(move || scenario.with(|s| s.policies.len()))
+                remove=Callback::new(move |_| shell.remove_lane(index, |s| &mut s.policies))
+            />
         </fieldset>
     }
 }

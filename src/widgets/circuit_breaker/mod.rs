@@ -10,7 +10,7 @@
 
 mod render;
 
-use super::shell::{Outputs, Shell, WidgetShell};
+use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
@@ -72,14 +72,6 @@ fn with_variant(c: &BreakerConfig, name: &str) -> BreakerConfig {
             BreakerConfig::Consecutive(ConsecutiveConfig { reset_timeout_ms: wait, ..presets::pybreaker() })
         }
         _ => r4j(WindowType::CountBased),
-    }
-}
-
-fn traffic_rate(t: &Traffic) -> f64 {
-    match t {
-        Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps,
-        Traffic::Spike { spike_rps, .. } => *spike_rps,
-        Traffic::List { .. } => 0.0,
     }
 }
 
@@ -168,16 +160,12 @@ pub fn CircuitBreakerWidget(
                 />
                 <NumberControl
                     label="Calls per second"
-                    value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic)))
+                    value=Signal::derive(move || scenario.with(|s| s.traffic.rate().unwrap_or(0.0)))
                     min=1.0
                     max=1000.0
                     step=1.0
                     unit="/s"
-                    on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                        Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
-                        Traffic::Spike { spike_rps, .. } => *spike_rps = v,
-                        Traffic::List { .. } => {}
-                    }))
+                    on_change=Callback::new(move |v: f64| edit(&|s| if let Some(r) = s.traffic.rate_mut() { *r = v }))
                 />
                 <NumberControl
                     label="Duration"
@@ -409,11 +397,7 @@ fn BreakerControls(
             })}
             </div>
             </details>
-            <Show when=move || { lanes() > 1 }>
-                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
-                    {format!("Remove breaker {}", index + 1)}
-                </button>
-            </Show>
+            <RemoveLane index=index noun="breaker" count=Signal::derive(lanes) remove=remove />
         </fieldset>
     }
 }

@@ -12,7 +12,7 @@
 
 mod render;
 
-use super::shell::{Outputs, Shell, WidgetShell};
+use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{HashRingScenario};
 use crate::sim::hash_ring::presets;
@@ -445,11 +445,12 @@ fn LaneControls(
                     })
                 />
             </Show>
-            <Show when=move || scenario.with(|s| s.placements.len() > 1)>
-                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
-                    {format!("Remove placement {}", index + 1)}
-                </button>
-            </Show>
+            <RemoveLane
+                index=index
+                noun="placement"
+                count=Signal::derive(move || scenario.with(|s| s.placements.len()))
+                remove=remove
+            />
         </fieldset>
     }
 }

@@ -9,7 +9,7 @@
 
 mod render;
 
-use super::shell::{Outputs, Shell, WidgetShell};
+use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{RateLimiterScenario};
 use crate::sim::rate_limiter::presets;
@@ -40,24 +40,6 @@ pub fn summary_until(lane: &LaneRun, playhead: Option<Nanos>, duration: Nanos) -
             // No elapsed time, no rate: Summary::of leaves it at 0.
             Summary::of(&lane.decisions[..n], t.min(duration))
         }
-    }
-}
-
-fn traffic_rate(t: &Traffic) -> Option<f64> {
-    match t {
-        Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => Some(*rps),
-        Traffic::Spike { spike_rps, .. } => Some(*spike_rps),
-        Traffic::List { .. } => None,
-    }
-}
-
-fn traffic_cost(t: &Traffic) -> Option<u32> {
-    match t {
-        Traffic::Steady { cost, .. }
-        | Traffic::Poisson { cost, .. }
-        | Traffic::Bursty { cost, .. }
-        | Traffic::Spike { cost, .. } => Some(*cost),
-        Traffic::List { .. } => None,
     }
 }
 
@@ -136,27 +118,20 @@ pub fn RateLimiterWidget(
                     (p != "list").then(|| view! {
                         <NumberControl
                             label=if p == "spike" { "Spike rate" } else { "Rate" }
-                            value=Signal::derive(move || scenario.with(|s| traffic_rate(&s.traffic).unwrap_or(0.0)))
+                            value=Signal::derive(move || scenario.with(|s| s.traffic.rate().unwrap_or(0.0)))
                             min=0.0
                             max=1000.0
                             step=1.0
                             unit="req/s"
-                            on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                                Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. } => *rps = v,
-                                Traffic::Spike { spike_rps, .. } => *spike_rps = v,
-                                Traffic::List { .. } => {}
-                            }))
+                            on_change=Callback::new(move |v: f64| edit(&|s| if let Some(r) = s.traffic.rate_mut() { *r = v }))
                         />
                         <NumberControl
                             label="Cost per request"
-                            value=Signal::derive(move || scenario.with(|s| f64::from(traffic_cost(&s.traffic).unwrap_or(1))))
+                            value=Signal::derive(move || scenario.with(|s| f64::from(s.traffic.cost().unwrap_or(1))))
                             min=1.0
                             max=200.0
                             step=1.0
-                            on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.traffic {
-                                Traffic::Steady { cost, .. } | Traffic::Poisson { cost, .. } | Traffic::Bursty { cost, .. } | Traffic::Spike { cost, .. } => *cost = v as u32,
-                                Traffic::List { .. } => {}
-                            }))
+                            on_change=Callback::new(move |v: f64| edit(&|s| if let Some(c) = s.traffic.cost_mut() { *c = v as u32 }))
                         />
                     })
                 }}
@@ -309,11 +284,7 @@ fn LaneControls(
                     })
                 />
             </Show>
-            <Show when=move || { lanes() > 1 }>
-                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
-                    {move || format!("Remove limiter {}", index + 1)}
-                </button>
-            </Show>
+            <RemoveLane index=index noun="limiter" count=Signal::derive(lanes) remove=remove />
         </fieldset>
     }
 }

@@ -7,7 +7,7 @@
 
 mod render;
 
-use super::shell::{Outputs, Shell, WidgetShell};
+use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{ShardingScenario};
 use crate::sim::sharding::presets;
@@ -326,11 +326,12 @@ fn LaneControls(
                     edit.run(LaneEdit(Arc::new(move |c, w| *c = SchemeConfig::named(name, n, c, w))));
                 })
             />
-            <Show when=move || scenario.with(|s| s.schemes.len() > 1)>
-                <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
-                    {format!("Remove scheme {}", index + 1)}
-                </button>
-            </Show>
+            <RemoveLane
+                index=index
+                noun="scheme"
+                count=Signal::derive(move || scenario.with(|s| s.schemes.len()))
+                remove=remove
+            />
         </fieldset>
     }
 }
