@@ -198,10 +198,14 @@ impl<S: Family> Shell<S> {
 
 /// The button that removes lane `index`, "Remove <noun> <index + 1>",
 /// shown while there are more lanes than one (`count`).
-#[component]
-pub fn RemoveLane(index: usize, noun: &'static str, count: Signal<usize>, remove: Callback<()>) -> impl IntoView {
+pub fn remove_lane_button(
+    index: usize,
+    noun: &'static str,
+    count: impl Fn() -> usize + Send + Sync + 'static,
+    remove: Callback<()>,
+) -> impl IntoView {
     view! {
-        <Show when=move || { count.get() > 1 }>
+        <Show when=move || { count() > 1 }>
             <button type="button" class="remove-lane" on:click=move |_| remove.run(())>
                 {format!("Remove {noun} {}", index + 1)}
             </button>

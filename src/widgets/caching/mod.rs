@@ -8,7 +8,7 @@
 
 mod render;
 
-use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
@@ -264,12 +264,7 @@ fn PolicyControls(index: usize, name: &'static str, shell: Shell<CachingScenario
                     }))
                 />
             })}
-            <RemoveLane
-                index=index
-                noun="policy"
-                count=Signal::derive(move || scenario.with(|s| s.policies.len()))
-                remove=Callback::new(move |_| shell.remove_lane(index, |s| &mut s.policies))
-            />
+            {remove_lane_button(index, "policy", move || scenario.with(|s| s.policies.len()), Callback::new(move |_| shell.remove_lane(index, |s| &mut s.policies)))}
         </fieldset>
     }
 }

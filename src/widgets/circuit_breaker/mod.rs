@@ -10,7 +10,7 @@
 
 mod render;
 
-use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
@@ -397,7 +397,7 @@ fn BreakerControls(
             })}
             </div>
             </details>
-            <RemoveLane index=index noun="breaker" count=Signal::derive(lanes) remove=remove />
+            {remove_lane_button(index, "breaker", lanes, remove)}
         </fieldset>
     }
 }

@@ -12,7 +12,7 @@
 
 mod render;
 
-use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{HashRingScenario};
 use crate::sim::hash_ring::presets;
@@ -445,12 +445,7 @@ fn LaneControls(
                     })
                 />
             </Show>
-            <RemoveLane
-                index=index
-                noun="placement"
-                count=Signal::derive(move || scenario.with(|s| s.placements.len()))
-                remove=remove
-            />
+            {remove_lane_button(index, "placement", move || scenario.with(|s| s.placements.len()), remove)}
         </fieldset>
     }
 }

@@ -9,7 +9,7 @@
 
 mod render;
 
-use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{RateLimiterScenario};
 use crate::sim::rate_limiter::presets;
@@ -284,7 +284,7 @@ fn LaneControls(
                     })
                 />
             </Show>
-            <RemoveLane index=index noun="limiter" count=Signal::derive(lanes) remove=remove />
+            {remove_lane_button(index, "limiter", lanes, remove)}
         </fieldset>
     }
 }

@@ -7,7 +7,7 @@
 
 mod render;
 
-use super::shell::{Outputs, RemoveLane, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
 use super::Mode;
 use crate::scenario::{ShardingScenario};
 use crate::sim::sharding::presets;
@@ -326,12 +326,7 @@ fn LaneControls(
                     edit.run(LaneEdit(Arc::new(move |c, w| *c = SchemeConfig::named(name, n, c, w))));
                 })
             />
-            <RemoveLane
-                index=index
-                noun="scheme"
-                count=Signal::derive(move || scenario.with(|s| s.schemes.len()))
-                remove=remove
-            />
+            {remove_lane_button(index, "scheme", move || scenario.with(|s| s.schemes.len()), remove)}
         </fieldset>
     }
 }
