@@ -14,7 +14,7 @@ fn workload(pattern: Pattern) -> Workload {
     Workload { pattern, requests: REQUESTS, rate: 10_000 }
 }
 
-#[divan::bench(args = ["fifo", "lru", "lfu", "redis-lru", "redis-lfu"])]
+#[divan::bench(args = ["fifo", "lru", "lfu", "redis-lru", "redis-lfu", "caffeine"])]
 fn zipf(bencher: Bencher, policy: &str) {
     let w = workload(Pattern::Zipf { keys: 100_000, skew: 1.0 });
     let trial = Trial::draw(&w, 1);
@@ -22,7 +22,7 @@ fn zipf(bencher: Bencher, policy: &str) {
     bencher.counter(ItemsCount::new(REQUESTS)).bench(|| black_box(run_policy(&policy, &trial, &w, 5_000).summary.hits));
 }
 
-#[divan::bench(args = ["lru", "redis-lfu"])]
+#[divan::bench(args = ["lru", "redis-lfu", "caffeine"])]
 fn scan(bencher: Bencher, policy: &str) {
     let w = workload(Pattern::Scan { keys: 100_000, skew: 1.0, every: 40_000, length: 20_000 });
     let trial = Trial::draw(&w, 1);

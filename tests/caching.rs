@@ -2,10 +2,12 @@
 //! inclusion property, and Redis's sampled LRU nearing exact LRU as its
 //! samples grow (the comparison Redis's eviction documentation draws).
 
+use playground::sim::caching::caffeine::Caffeine;
 use playground::sim::caching::exact::{Exact, Order};
 use playground::sim::caching::run::{run_policy, Trial};
 use playground::sim::caching::workload::{Pattern, Workload};
 use playground::sim::caching::Policy;
+use playground::sim::kernel::rng::Rng;
 use proptest::prelude::*;
 
 /// LRU as a list of keys, most recent first: the model the O(1) lists must match.
@@ -76,6 +78,33 @@ proptest! {
     #[test]
     fn a_larger_lru_cache_never_hits_less(capacity in 1u32..20, more in 1u32..10, trace in prop::collection::vec(0u32..40, 1..300)) {
         prop_assert!(lru_hits(capacity + more, &trace) >= lru_hits(capacity, &trace));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// W-TinyLFU never holds more than its maximum, holds every key it hit
+    /// or admitted, evicts only on a miss when full, and keeps each key in
+    /// exactly one queue, with or without the hill climber.
+    #[test]
+    fn w_tinylfu_keeps_its_bounds(capacity in 1usize..40, climb: bool, trace in prop::collection::vec(0u32..120, 1..3000)) {
+        let mut c = Caffeine::new(capacity, 120, climb);
+        let (mut rng, mut evicted) = (Rng::new(3), Vec::new());
+        for &k in &trace {
+            let before = c.order().len();
+            evicted.clear();
+            let hit = c.access(k, &mut rng, &mut evicted);
+            let order = c.order();
+            prop_assert!(order.len() <= capacity);
+            prop_assert!(!hit || evicted.is_empty());
+            prop_assert_eq!(order.len(), before + usize::from(!hit) - evicted.len());
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            prop_assert_eq!(sorted.len(), order.len());
+            prop_assert!(order.iter().all(|&x| c.contains(x)) && evicted.iter().all(|&x| !c.contains(x)));
+        }
     }
 }
 

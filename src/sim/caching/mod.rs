@@ -8,6 +8,8 @@
 //! | [`Policy::Lfu`] | exact least frequently used (O(1) LFU, Shah, Mitra and Matani 2010), ties to the least recently used |
 //! | [`Policy::RedisLru`] | Redis 7.2 `allkeys-lru`: sampled keys through the 16-entry eviction pool, a 1-second LRU clock (`evict.c`) |
 //! | [`Policy::RedisLfu`] | Redis 7.2 `allkeys-lfu`: the 8-bit logarithmic counter with `lfu-log-factor` and `lfu-decay-time` (`evict.c`, `db.c`) |
+//! | [`Policy::Caffeine`] | Caffeine 3.2.4's W-TinyLFU: admission window, segmented main space, 4-bit count-min sketch, hill climber (`BoundedLocalCache.java`, `FrequencySketch.java`) |
+//! | [`Policy::WTinyLfu`] | the same with the window fixed at 1 %, as the W-TinyLFU paper describes it |
 //!
 //! A cache holds `capacity` keys (Redis counts bytes against `maxmemory`;
 //! here every key weighs one). [`run::run_policy`] runs a workload's
@@ -15,6 +17,7 @@
 //! client does after reading the database.
 
 pub mod block;
+pub mod caffeine;
 pub mod exact;
 pub mod presets;
 pub mod redis;
@@ -27,15 +30,16 @@ pub mod workload;
 pub const TITLE: &str = "Caching";
 /// One sentence for the widget index.
 pub const SUMMARY: &str =
-    "Exact LRU, FIFO and LFU beside Redis's sampled LRU and its logarithmic LFU, on the same requests against the same capacity.";
+    "Exact LRU, FIFO and LFU beside Redis's sampled LRU and LFU and Caffeine's W-TinyLFU, on the same requests against the same capacity.";
 
 use serde::{Deserialize, Serialize};
 
 /// The most keys a cache may hold.
 pub const MAX_CAPACITY: u32 = 1_000_000;
 
-/// An eviction policy and its parameters. In JSON the exact ones are names
-/// (`"lru"`) and Redis's objects (`{"redis-lru": {"samples": 5}}`).
+/// An eviction policy and its parameters. In JSON the ones without
+/// parameters are names (`"lru"`, `"caffeine"`) and Redis's objects
+/// (`{"redis-lru": {"samples": 5}}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Policy {
@@ -53,16 +57,23 @@ pub enum Policy {
         log_factor: u32,
         decay_minutes: u32,
     },
+    /// Caffeine's W-TinyLFU with its hill climber sizing the window.
+    Caffeine,
+    /// W-TinyLFU with the window fixed at 1 % of the cache.
+    #[serde(rename = "w-tinylfu")]
+    WTinyLfu,
 }
 
 impl Policy {
     /// Every policy with Redis's defaults, in the order the widget lists them.
-    pub fn all() -> [Policy; 5] {
+    pub fn all() -> [Policy; 7] {
         [
             Policy::Lru,
             Policy::RedisLru { samples: 5 },
             Policy::Lfu,
             Policy::RedisLfu { samples: 5, log_factor: 10, decay_minutes: 1 },
+            Policy::Caffeine,
+            Policy::WTinyLfu,
             Policy::Fifo,
         ]
     }
@@ -75,6 +86,8 @@ impl Policy {
             Policy::Lfu => "lfu",
             Policy::RedisLru { .. } => "redis-lru",
             Policy::RedisLfu { .. } => "redis-lfu",
+            Policy::Caffeine => "caffeine",
+            Policy::WTinyLfu => "w-tinylfu",
         }
     }
 
@@ -94,6 +107,20 @@ impl Policy {
                 Err(format!("redis-lfu log_factor must be at most 1000000, not {log_factor}"))
             }
             _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Policy;
+
+    #[test]
+    fn every_policy_is_written_by_its_name() {
+        for p in Policy::all() {
+            let json = serde_json::to_string(&p).unwrap();
+            assert!(json.contains(&format!("\"{}\"", p.name())), "{json}");
+            assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), p);
         }
     }
 }

@@ -7,13 +7,14 @@ use super::Policy;
 use crate::scenario::{View, VERSION};
 
 /// Preset names with a one-line description, in menu order.
-pub const PRESETS: [(&str, &str); 6] = [
+pub const PRESETS: [(&str, &str); 7] = [
     ("zipf", "200,000 Zipf requests over 100,000 keys, 5,000 cached: exact LRU, Redis's sampled LRU and Redis's LFU"),
     ("scan", "Zipf traffic with a scan of 20,000 new keys every 40,000 requests: LRU flushed, LFU holds"),
     ("loop", "A loop of 1,050 keys through a cache of 1,000: exact LRU and FIFO never hit; sampling does"),
     ("shifting", "The popular keys move every 50 s: exact LFU clings to old counts; Redis's decay lets go"),
     ("samples", "Redis's LRU with maxmemory-samples 1, 5 and 10: the more samples, the nearer exact LRU"),
     ("belady", "Belady's anomaly: 1 2 3 4 1 2 5 1 2 3 4 5 through three frames"),
+    ("tinylfu", "Caffeine's W-TinyLFU admits a key only if it is seen more often than the key it would evict"),
 ];
 
 fn scenario(capacity: u32, pattern: Pattern, requests: u32, policies: Vec<Policy>) -> CachingScenario {
@@ -61,6 +62,12 @@ pub fn preset(name: &str) -> Option<CachingScenario> {
             let keys = vec![1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5];
             scenario(3, Pattern::List { keys }, 12, vec![Policy::Fifo, Policy::Lru, Policy::Lfu])
         }
+        "tinylfu" => scenario(
+            5_000,
+            Pattern::Scan { keys: 100_000, skew: 1.0, every: 40_000, length: 20_000 },
+            240_000,
+            vec![Policy::Lru, REDIS_LFU, Policy::Caffeine],
+        ),
         _ => return None,
     })
 }

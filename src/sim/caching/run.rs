@@ -2,6 +2,7 @@
 //! miss and eviction, the hit ratio over time, and which of the most
 //! requested keys are cached as the run goes.
 
+use super::caffeine::Caffeine;
 use super::exact::{Exact, Order};
 use super::redis::{Mode, Redis};
 use super::workload::Workload;
@@ -92,6 +93,7 @@ pub struct PolicyRun {
 enum Cache {
     Exact(Exact),
     Redis(Box<Redis>),
+    Caffeine(Box<Caffeine>),
 }
 
 /// Runs `trial` through a cache of `capacity` keys under `policy`.
@@ -105,7 +107,10 @@ pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity:
         Policy::RedisLfu { samples, log_factor, decay_minutes } => {
             Cache::Redis(Box::new(Redis::new(Mode::Lfu { log_factor, decay_minutes }, samples, cap, n)))
         }
+        Policy::Caffeine => Cache::Caffeine(Box::new(Caffeine::new(cap, n, true))),
+        Policy::WTinyLfu => Cache::Caffeine(Box::new(Caffeine::new(cap, n, false))),
     };
+    let mut gone = Vec::with_capacity(1);
     let mut rng = Rng::new(trial.policy_seed);
     let total = trial.keys.len();
     let mut outcomes = Vec::with_capacity(total);
@@ -117,6 +122,11 @@ pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity:
         let (hit, evicted) = match &mut cache {
             Cache::Exact(c) => c.access(key),
             Cache::Redis(r) => r.access(key, workload.at_ms(i as u32), &mut rng),
+            Cache::Caffeine(c) => {
+                // One key in, one out: a full cache evicts exactly one per miss.
+                gone.clear();
+                (c.access(key, &mut rng, &mut gone), gone.pop())
+            }
         };
         outcomes.push(Outcome { hit, evicted });
         summary.hits += u32::from(hit);
@@ -131,6 +141,7 @@ pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity:
             let cached = |k: u32| match &cache {
                 Cache::Exact(c) => c.contains(k),
                 Cache::Redis(r) => r.contains(k),
+                Cache::Caffeine(c) => c.contains(k),
             };
             bins[bin].hot_cached =
                 trial.hot.iter().enumerate().fold(0, |m, (b, &k)| if cached(k) { m | 1 << b } else { m });

@@ -26,6 +26,8 @@ pub fn policy_label(p: &Policy) -> String {
         Policy::RedisLfu { samples, log_factor, decay_minutes } => {
             format!("Redis allkeys-lfu, {samples} samples, log factor {log_factor}, decay {decay_minutes} min")
         }
+        Policy::Caffeine => "Caffeine W-TinyLFU (hill climber)".into(),
+        Policy::WTinyLfu => "W-TinyLFU, 1% window".into(),
     }
 }
 
