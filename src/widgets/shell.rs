@@ -3,8 +3,10 @@
 //! share bar with its import, and the scenario kept in the URL.
 //!
 //! A widget makes a [`Shell`] from the scenario it opens with, edits the
-//! scenario through it, and wraps its controls and drawings in
-//! [`WidgetShell`]; everything else here is the same for every family.
+//! scenario through it, and hands its controls and drawings to
+//! [`Shell::view`]; everything else here is the same for every family. The
+//! view takes them as values rather than as a component's children: boxed
+//! children cost every bundle about half a kilobyte.
 
 use super::Mode;
 use crate::scenario::{Scenario, View};
@@ -213,53 +215,48 @@ pub fn remove_lane_button(
     }
 }
 
-/// What a widget shows after its legend: its lanes and summary.
-#[slot]
-pub struct Outputs {
-    children: Children,
-}
-
-/// A widget's section around its controls (the children) and its
-/// [`Outputs`]: the title (when given), the status line, the edit
-/// error, the playback bar, the run's error, the `legend` (each key's class
-/// and text) and the share bar. Off an article (`mode` not inline), the
-/// scenario is kept in the URL.
-#[component]
-pub fn WidgetShell<S: Family>(
-    shell: Shell<S>,
-    mode: Mode,
-    title: Option<String>,
-    run_error: Memo<Option<String>>,
-    legend: &'static [(&'static str, &'static str)],
-    outputs: Outputs,
-    children: Children,
-) -> impl IntoView {
-    if mode != Mode::Inline {
-        share::keep_in_url(shell.playback, move || shell.current());
-    }
-    let name = S::TITLE;
-    let aria = title.clone().unwrap_or_else(|| name.to_string());
-    let Shell { status, error, playback, ops, .. } = shell;
-    view! {
-        <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
-            {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
-            <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
-            <div class="widget-body">
-                {children()}
-                {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                {playback.zip(ops).map(|(p, ops)| (ops.bar)(p))}
-                {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
-                {(outputs.children)()}
-                <ShareBar
-                    title=name
-                    inline=mode == Mode::Inline
-                    current=Callback::new(move |_| shell.current())
-                    on_import=Callback::new(move |s| shell.import(s))
-                    status=status
-                />
-            </div>
-        </section>
+impl<S: Family> Shell<S> {
+    /// The widget's section around its `controls` and its `outputs` (its
+    /// lanes and summary): the title (when given), the status line, the edit
+    /// error, the playback bar, the run's error, the `legend` (each key's
+    /// class and text) and the share bar. Off an article (`mode` not
+    /// inline), the scenario is kept in the URL.
+    pub fn view(
+        self,
+        mode: Mode,
+        title: Option<String>,
+        run_error: Memo<Option<String>>,
+        legend: &'static [(&'static str, &'static str)],
+        controls: impl IntoView + 'static,
+        outputs: impl IntoView + 'static,
+    ) -> impl IntoView {
+        if mode != Mode::Inline {
+            share::keep_in_url(self.playback, move || self.current());
+        }
+        let name = S::TITLE;
+        let aria = title.clone().unwrap_or_else(|| name.to_string());
+        let Shell { status, error, playback, ops, .. } = self;
+        view! {
+            <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
+                {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
+                <p class="widget-status" role="status" aria-live="polite">{move || status.get()}</p>
+                <div class="widget-body">
+                    {controls}
+                    {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                    {playback.zip(ops).map(|(p, ops)| (ops.bar)(p))}
+                    {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                    <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
+                    {outputs}
+                    <ShareBar
+                        title=name
+                        inline=mode == Mode::Inline
+                        current=Callback::new(move |_| self.current())
+                        on_import=Callback::new(move |s| self.import(s))
+                        status=status
+                    />
+                </div>
+            </section>
+        }
     }
 }
 

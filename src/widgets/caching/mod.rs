@@ -8,7 +8,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
@@ -66,10 +66,7 @@ pub fn CachingWidget(
     };
     let ok_runs = move |f: &dyn Fn(&[PolicyRun]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
 
-    view! {
-        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
-            ("lane-1", "first policy"), ("lane-2", "second policy"), ("lane-3", "third policy"), ("cached", "key cached"),
-        ]>
+    let controls = view! {
             <div class="controls" role="group" aria-label="Workload and cache">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 {move || {
@@ -154,7 +151,8 @@ pub fn CachingWidget(
                 },
                 "+ Compare another policy",
             )}
-            <Outputs slot>
+    };
+    let outputs = view! {
                 <figure class="lane caching-chart">
                     <figcaption><span class="lane-name">"Hit ratio over time"</span></figcaption>
                     <svg class="chart" viewBox=render::VIEW_BOX preserveAspectRatio="none" role="img"
@@ -184,9 +182,10 @@ pub fn CachingWidget(
                         render::summary_table(&rows, upto.is_some())
                     })
                 }></table>
-            </Outputs>
-        </WidgetShell>
-    }
+    };
+    shell.view(mode, title, run_error, &[
+            ("lane-1", "first policy"), ("lane-2", "second policy"), ("lane-3", "third policy"), ("cached", "key cached"),
+        ], controls, outputs)
 }
 
 /// One policy's controls: which policy, and Redis's settings for it.

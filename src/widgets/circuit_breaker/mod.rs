@@ -10,7 +10,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
@@ -137,12 +137,7 @@ pub fn CircuitBreakerWidget(
 
     let script = Memo::new(move |_| scenario.with(|s| s.dependency.script_name(s.duration_ms).unwrap_or("custom")));
 
-    view! {
-        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
-            ("ok", "succeeded"), ("slow", "slow"), ("failed", "failed at the dependency"),
-            ("rejected", "failed fast"), ("band-open", "open"), ("band-half-open", "half-open"),
-            ("failure-rate", "failure rate"), ("slow-rate", "slow-call rate"), ("capacity", "threshold"),
-        ]>
+    let controls = view! {
             <div class="controls" role="group" aria-label="Traffic and dependency">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 <SelectControl
@@ -221,7 +216,8 @@ pub fn CircuitBreakerWidget(
                 },
                 "+ Compare another breaker",
             )}
-            <Outputs slot>
+    };
+    let outputs = view! {
                 <div class="lanes">
                     {move || {
                         (0..lane_count.get())
@@ -230,9 +226,12 @@ pub fn CircuitBreakerWidget(
                     }}
                 </div>
                 <SummaryTable runs=runs trial=trial scenario=scenario playhead=playhead duration=duration.into() />
-            </Outputs>
-        </WidgetShell>
-    }
+    };
+    shell.view(mode, title, run_error, &[
+            ("ok", "succeeded"), ("slow", "slow"), ("failed", "failed at the dependency"),
+            ("rejected", "failed fast"), ("band-open", "open"), ("band-half-open", "half-open"),
+            ("failure-rate", "failure rate"), ("slow-rate", "slow-call rate"), ("capacity", "threshold"),
+        ], controls, outputs)
 }
 
 /// A breaker parameter the controls edit: its label, bounds and unit, and

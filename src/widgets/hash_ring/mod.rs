@@ -12,7 +12,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::{HashRingScenario};
 use crate::sim::hash_ring::presets;
@@ -174,12 +174,7 @@ pub fn HashRingWidget(
     let keys_of = Memo::new(move |_| scenario.with(|s| keys_kind(&s.keys)));
     let node_names = Memo::new(move |_| scenario.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()));
 
-    view! {
-        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
-            ("point", "a node's points on the ring"), ("sample", "a key, in its node's colour"),
-            ("moved", "a key the change moved"), ("touched", "the node the change touches"),
-            ("before", "keys before the change"), ("fair", "fair share"),
-        ]>
+    let controls = view! {
             <div class="controls" role="group" aria-label="Keys and nodes">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 {move || {
@@ -350,7 +345,8 @@ pub fn HashRingWidget(
                 },
                 "+ Compare another placement",
             )}
-            <Outputs slot>
+    };
+    let outputs = view! {
                 <div class="lanes ring-lanes">
                     {move || {
                         (0..lane_count.get())
@@ -362,9 +358,12 @@ pub fn HashRingWidget(
                     let has_change = change.with(Option::is_some);
                     runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, has_change)).unwrap_or_default())
                 }></table>
-            </Outputs>
-        </WidgetShell>
-    }
+    };
+    shell.view(mode, title, run_error, &[
+            ("point", "a node's points on the ring"), ("sample", "a key, in its node's colour"),
+            ("moved", "a key the change moved"), ("touched", "the node the change touches"),
+            ("before", "keys before the change"), ("fair", "fair share"),
+        ], controls, outputs)
 }
 
 /// An edit to one lane's placement.

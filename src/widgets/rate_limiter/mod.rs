@@ -9,7 +9,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::{RateLimiterScenario};
 use crate::sim::rate_limiter::presets;
@@ -90,11 +90,7 @@ pub fn RateLimiterWidget(
         )));
     };
 
-    view! {
-        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
-            ("allowed", "allowed"), ("delayed", "delayed"), ("rejected", "rejected"), ("state", "limiter state"),
-            ("capacity", "limit"),
-        ]>
+    let controls = view! {
             <div class="controls" role="group" aria-label="Traffic">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 {move || {
@@ -191,7 +187,8 @@ pub fn RateLimiterWidget(
                 },
                 "+ Compare another algorithm",
             )}
-            <Outputs slot>
+    };
+    let outputs = view! {
                 <div class="lanes">
                     {move || {
                         (0..lane_count.get())
@@ -200,9 +197,11 @@ pub fn RateLimiterWidget(
                     }}
                 </div>
                 <SummaryTable runs=runs playhead=playhead duration=duration.into() />
-            </Outputs>
-        </WidgetShell>
-    }
+    };
+    shell.view(mode, title, run_error, &[
+            ("allowed", "allowed"), ("delayed", "delayed"), ("rejected", "rejected"), ("state", "limiter state"),
+            ("capacity", "limit"),
+        ], controls, outputs)
 }
 
 /// An edit to one lane's config.

@@ -7,7 +7,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Outputs, Shell, WidgetShell};
+use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::{ShardingScenario};
 use crate::sim::sharding::presets;
@@ -109,11 +109,7 @@ pub fn ShardingWidget(
         Memo::new(move |_| scenario.with(|s| s.schemes.iter().map(SchemeConfig::name).collect::<Vec<_>>()));
     let edit = move |f: &dyn Fn(&mut ShardingScenario)| shell.edit(f);
 
-    view! {
-        <WidgetShell shell=shell mode=mode title=title run_error=run_error legend=&[
-            ("rows", "rows on a shard"), ("hot", "over 1.5× the mean load (rows, plus reads when there are any)"),
-            ("before", "rows before the re-shard"), ("mean", "mean"), ("asked", "asked by the inspected query"),
-        ]>
+    let controls = view! {
             <div class="controls" role="group" aria-label="Workload">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 <SelectControl
@@ -268,7 +264,8 @@ pub fn ShardingWidget(
                 },
                 "+ Compare another scheme",
             )}
-            <Outputs slot>
+    };
+    let outputs = view! {
                 <div class="lanes ring-lanes">
                     {move || {
                         (0..lane_count.get())
@@ -280,9 +277,11 @@ pub fn ShardingWidget(
                     let reshard = scenario.with(|s| s.reshard.is_some());
                     runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, reshard)).unwrap_or_default())
                 }></table>
-            </Outputs>
-        </WidgetShell>
-    }
+    };
+    shell.view(mode, title, run_error, &[
+            ("rows", "rows on a shard"), ("hot", "over 1.5× the mean load (rows, plus reads when there are any)"),
+            ("before", "rows before the re-shard"), ("mean", "mean"), ("asked", "asked by the inspected query"),
+        ], controls, outputs)
 }
 
 /// A change to one scheme, given the workload (ranges split over its keys).
