@@ -253,3 +253,33 @@ fn sharding_a_million_keys_under_every_scheme() {
         );
     }
 }
+
+/// The caching widget on its default preset (200,000 Zipf requests through
+/// exact LRU, Redis's LRU and Redis's LFU): a capacity change re-runs the
+/// three policies (the requests are drawn once) and re-draws; and a
+/// million requests through Caffeine's W-TinyLFU, the simulation alone.
+#[wasm_bindgen_test]
+async fn caching_capacity_change_and_a_million_through_w_tinylfu() {
+    use playground::sim::caching::run::{run_policy, Trial};
+    use playground::sim::caching::workload::{Pattern, Workload};
+    use playground::sim::caching::Policy;
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let w = Workload { pattern: Pattern::Zipf { keys: 100_000, skew: 1.0 }, requests: 1_000_000, rate: 10_000 };
+    let trial = Trial::draw(&w, 1);
+    let mut sim = Vec::new();
+    for _ in 0..10 {
+        let t0 = perf.now();
+        assert!(run_policy(&Policy::Caffeine, &trial, &w, 5_000).summary.hits > 0);
+        sim.push(perf.now() - t0);
+    }
+    sim.sort_by(f64::total_cmp);
+    console_log!(
+        "1,000,000 Zipf requests through W-TinyLFU (5,000 cached): p50 {:.1} ms, max {:.1} ms",
+        sim[4],
+        sim[9]
+    );
+    let s = playground::sim::caching::presets::preset("default").unwrap();
+    let what = "caching widget, the capacity slider, 200,000 requests × 3 policies";
+    measure_change(Scenario::Caching(s), Mode::Inline, ("input[aria-label='Capacity slider']", 0), [4000, 5000], what)
+        .await;
+}
