@@ -29,7 +29,7 @@ pub fn run_json(s: &CachingScenario) -> Result<String, String> {
 pub fn run_csv(s: &CachingScenario) -> Result<String, String> {
     let trial = s.trial();
     let mut csv = String::from("lane,policy,request,t_ms,key,hit,evicted\n");
-    for (i, run) in s.run_on(&trial)?.iter().enumerate() {
+    for (i, run) in s.trace_on(&trial)?.iter().enumerate() {
         for (r, (o, key)) in run.outcomes.iter().zip(&trial.keys).enumerate() {
             let evicted = o.evicted.map_or(String::new(), |k| k.to_string());
             let t = s.workload.at_ms(r as u32);

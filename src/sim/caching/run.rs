@@ -61,12 +61,13 @@ pub struct Summary {
     pub evictions: u32,
 }
 
-/// One slice of a run: its requests and hits, and which of the trial's hot
-/// keys were cached at its end (bit i for `hot[i]`).
+/// One slice of a run: its requests, hits and evictions, and which of the
+/// trial's hot keys were cached at its end (bit i for `hot[i]`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Bin {
     pub requests: u32,
     pub hits: u32,
+    pub evictions: u32,
     pub hot_cached: u32,
 }
 
@@ -84,7 +85,8 @@ pub struct PolicyRun {
     pub policy: Policy,
     pub summary: Summary,
     pub bins: Vec<Bin>,
-    /// Every request's outcome, for the trace; not reported in JSON.
+    /// Every request's outcome, kept by [`trace_policy`] for the CSV trace
+    /// (empty from [`run_policy`]); not reported in JSON.
     #[serde(skip)]
     pub outcomes: Vec<Outcome>,
 }
@@ -98,6 +100,15 @@ enum Cache {
 
 /// Runs `trial` through a cache of `capacity` keys under `policy`.
 pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32) -> PolicyRun {
+    run(policy, trial, workload, capacity, false)
+}
+
+/// [`run_policy`], keeping every request's outcome.
+pub fn trace_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32) -> PolicyRun {
+    run(policy, trial, workload, capacity, true)
+}
+
+fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace: bool) -> PolicyRun {
     let (cap, n) = (capacity as usize, trial.universe);
     let mut cache = match *policy {
         Policy::Fifo => Cache::Exact(Exact::new(Order::Fifo, cap, n)),
@@ -113,7 +124,7 @@ pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity:
     let mut gone = Vec::with_capacity(1);
     let mut rng = Rng::new(trial.policy_seed);
     let total = trial.keys.len();
-    let mut outcomes = Vec::with_capacity(total);
+    let mut outcomes = Vec::with_capacity(if trace { total } else { 0 });
     let mut bins = vec![Bin::default(); BINS];
     let mut summary = Summary { requests: total as u32, ..Summary::default() };
     let mut next_bin_end = 0;
@@ -128,7 +139,9 @@ pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity:
                 (c.access(key, &mut rng, &mut gone), gone.pop())
             }
         };
-        outcomes.push(Outcome { hit, evicted });
+        if trace {
+            outcomes.push(Outcome { hit, evicted });
+        }
         summary.hits += u32::from(hit);
         summary.evictions += u32::from(evicted.is_some());
         if i >= next_bin_end {
@@ -137,6 +150,7 @@ pub fn run_policy(policy: &Policy, trial: &Trial, workload: &Workload, capacity:
         }
         bins[bin].requests += 1;
         bins[bin].hits += u32::from(hit);
+        bins[bin].evictions += u32::from(evicted.is_some());
         if i + 1 == next_bin_end || i + 1 == total {
             let cached = |k: u32| match &cache {
                 Cache::Exact(c) => c.contains(k),
@@ -185,8 +199,10 @@ mod tests {
         let t = Trial::draw(&w, 3);
         assert_eq!(t.hot.len(), HOT);
         assert_eq!(t.hot[0], 0, "the first Zipf key is the most requested");
-        let r = run_policy(&Policy::Lru, &t, &w, 200);
+        let r = trace_policy(&Policy::Lru, &t, &w, 200);
         assert_eq!(r.bins.iter().map(|b| b.requests).sum::<u32>(), 12_345);
+        assert_eq!(r.bins.iter().map(|b| b.evictions).sum::<u32>(), r.summary.evictions);
+        assert_eq!(run_policy(&Policy::Lru, &t, &w, 200), PolicyRun { outcomes: Vec::new(), ..r.clone() });
         assert_eq!(r.bins.iter().map(|b| b.hits).sum::<u32>(), r.summary.hits);
         assert_eq!(r.outcomes.len(), 12_345);
         // The hottest key is cached once the run is under way.

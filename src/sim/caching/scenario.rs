@@ -1,7 +1,7 @@
 //! The caching widget's scenario: one workload against one capacity, under
 //! up to three eviction policies side by side.
 
-use super::run::{run_policy, PolicyRun, Trial};
+use super::run::{run_policy, trace_policy, PolicyRun, Trial};
 use super::workload::Workload;
 use super::{Policy, MAX_CAPACITY};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
@@ -53,6 +53,12 @@ impl CachingScenario {
     pub fn run_on(&self, trial: &Trial) -> Result<Vec<PolicyRun>, String> {
         self.validate()?;
         Ok(self.policies.iter().map(|p| run_policy(p, trial, &self.workload, self.capacity)).collect())
+    }
+
+    /// [`run_on`](Self::run_on), keeping every request's outcome for the trace.
+    pub fn trace_on(&self, trial: &Trial) -> Result<Vec<PolicyRun>, String> {
+        self.validate()?;
+        Ok(self.policies.iter().map(|p| trace_policy(p, trial, &self.workload, self.capacity)).collect())
     }
 
     /// Runs every policy on the same requests.

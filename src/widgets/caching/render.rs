@@ -83,9 +83,9 @@ pub fn data_table(runs: &[PolicyRun], duration_ms: u64) -> String {
 /// Totals up to and including slice `upto` (the whole run when `None`).
 pub fn summary_until(run: &PolicyRun, upto: Option<usize>) -> Summary {
     let Some(last) = upto else { return run.summary };
-    let (hits, requests) =
-        run.bins[..=last.min(BINS - 1)].iter().fold((0, 0), |(h, n), b| (h + b.hits, n + b.requests));
-    let evictions = run.outcomes[..requests as usize].iter().filter(|o| o.evicted.is_some()).count() as u32;
+    let (hits, requests, evictions) = run.bins[..=last.min(BINS - 1)]
+        .iter()
+        .fold((0, 0, 0), |(h, n, e), b| (h + b.hits, n + b.requests, e + b.evictions));
     Summary {
         requests,
         hits,
