@@ -38,8 +38,8 @@ fn unknown_fields_and_absurd_numbers_are_refused() {
 #[test]
 fn same_scenario_and_seed_give_identical_json() {
     for (kind, name, s) in presets::all() {
-        let a = scenario::run_to_json(&s).unwrap();
-        let b = scenario::run_to_json(&Scenario::from_json(&s.to_json()).unwrap()).unwrap();
+        let a = s.run_json().unwrap();
+        let b = Scenario::from_json(&s.to_json()).unwrap().run_json().unwrap();
         assert_eq!(a, b, "{kind} {name}");
     }
 }
@@ -55,7 +55,7 @@ fn cross_platform_fixtures_match() {
     {
         let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
         let s = Scenario::from_json(&input).unwrap();
-        for (ext, out) in [("json", scenario::run_to_json(&s).unwrap()), ("csv", scenario::run_to_csv(&s).unwrap())] {
+        for (ext, out) in [("json", s.run_json().unwrap()), ("csv", s.run_csv().unwrap())] {
             let path = dir.join(format!("{name}.out.{ext}"));
             if std::env::var_os("UPDATE_FIXTURES").is_some() {
                 std::fs::write(&path, &out).unwrap();
@@ -73,7 +73,7 @@ fn documented_examples_run() {
     for chunk in doc.split("```json").skip(1) {
         let json = chunk.split("```").next().unwrap();
         let s = Scenario::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
-        scenario::run_to_json(&s).unwrap();
+        s.run_json().unwrap();
         count += 1;
     }
     // One example per algorithm.
@@ -262,17 +262,17 @@ fn csv_traces_have_a_row_per_decision() {
     let s = Scenario::from_json(&input).unwrap();
     let Scenario::RateLimiter(r) = &s else { panic!("not a rate-limiter scenario") };
     let decisions: usize = r.run(1).unwrap().iter().map(|l| l.decisions.len()).sum();
-    let csv = scenario::run_to_csv(&s).unwrap();
+    let csv = s.run_csv().unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("lane,algorithm,t_ns,cost,outcome,delay_ns,state"));
     assert_eq!(lines.count(), decisions);
     let out = sdp(&["run", dir.join("nginx-modes.json").to_str().unwrap(), "--csv"]);
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), csv.trim_end());
     // Placements: a row per node and placement, the removed node with no keys after.
-    let ring = scenario::run_to_csv(
-        &Scenario::from_json(&std::fs::read_to_string(dir.join("ring-remove.json")).unwrap()).unwrap(),
-    )
-    .unwrap();
+    let ring = Scenario::from_json(&std::fs::read_to_string(dir.join("ring-remove.json")).unwrap())
+        .unwrap()
+        .run_csv()
+        .unwrap();
     assert_eq!(ring.lines().count(), 1 + 3 * 5);
     assert!(ring.lines().any(|l| l.starts_with("1,ketama,cache-4:11211,1,,") && l.ends_with(",0")), "{ring}");
 }

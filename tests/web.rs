@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use playground::app::App;
-use playground::scenario::{self, block, url, Scenario};
+use playground::scenario::{block, url, Scenario};
 use playground::widgets::{Mode, Widget};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -240,7 +240,7 @@ fn runs_are_byte_identical_to_native() {
         (include_str!("fixtures/shard-zipf-regions.json"), include_str!("fixtures/shard-zipf-regions.out.json")),
     ] {
         let s = Scenario::from_json(input).unwrap();
-        assert_eq!(scenario::run_to_json(&s).unwrap(), expected);
+        assert_eq!(s.run_json().unwrap(), expected);
     }
     // The CSV traces too.
     for (input, expected) in [
@@ -249,7 +249,7 @@ fn runs_are_byte_identical_to_native() {
         (include_str!("fixtures/ring-remove.json"), include_str!("fixtures/ring-remove.out.csv")),
         (include_str!("fixtures/shard-hashes.json"), include_str!("fixtures/shard-hashes.out.csv")),
     ] {
-        assert_eq!(scenario::run_to_csv(&Scenario::from_json(input).unwrap()).unwrap(), expected);
+        assert_eq!(Scenario::from_json(input).unwrap().run_csv().unwrap(), expected);
     }
 }
 

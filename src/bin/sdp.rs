@@ -64,11 +64,11 @@ fn run(args: &[&str]) -> Result<String, String> {
         }
         ["run", path] => {
             let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
-            scenario::run_to_json(&s)
+            s.run_json()
         }
         ["run", path, "--csv"] | ["run", "--csv", path] => {
             let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
-            scenario::run_to_csv(&s).map(|csv| csv.trim_end().to_string())
+            s.run_csv().map(|csv| csv.trim_end().to_string())
         }
         ["preset", widget, name] => presets::named(widget, name)
             .map(|s| s.to_json_pretty())

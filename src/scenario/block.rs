@@ -56,11 +56,6 @@ impl<'a> Block<'a> {
         self.pairs.iter().find(|(_, k, _)| *k == key).map(|(line, _, v)| (*line, *v))
     }
 
-    /// Whether the block gives `key`.
-    pub fn has(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
     /// Every key the block gives, with its line, in the block's order.
     pub fn keys(&self) -> impl Iterator<Item = (usize, &'a str)> + '_ {
         self.pairs.iter().map(|(line, k, _)| (*line, *k))

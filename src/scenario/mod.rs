@@ -283,28 +283,6 @@ macro_rules! scenario_enum {
             }
         }
 
-        /// The preset `name` of the family `kind`, if this build holds it.
-        pub fn preset(kind: &str, name: &str) -> Option<Scenario> {
-            match kind {
-                $(
-                    #[cfg(any(feature = $kind, not(target_arch = "wasm32")))]
-                    $kind => <$Type as Family>::preset(name).map(Scenario::$Variant),
-                )*
-                _ => None,
-            }
-        }
-
-        /// The preset list of the family `kind`, if this build holds it.
-        pub fn preset_list(kind: &str) -> Option<&'static [(&'static str, &'static str)]> {
-            match kind {
-                $(
-                    #[cfg(any(feature = $kind, not(target_arch = "wasm32")))]
-                    $kind => Some(<$Type as Family>::PRESETS),
-                )*
-                _ => None,
-            }
-        }
-
         /// Parses a widget block of the family `kind`.
         fn parse_block(kind: &str, block: &Block) -> Result<block::WidgetBlock, String> {
             match kind {
@@ -358,14 +336,4 @@ impl Scenario {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
-}
-
-/// Runs a scenario and returns its report as compact JSON (see [`Family::run_json`]).
-pub fn run_to_json(scenario: &Scenario) -> Result<String, String> {
-    scenario.run_json()
-}
-
-/// Runs a scenario and returns its trace as CSV (see [`Family::run_csv`]).
-pub fn run_to_csv(scenario: &Scenario) -> Result<String, String> {
-    scenario.run_csv()
 }

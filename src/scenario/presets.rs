@@ -2,8 +2,35 @@
 //! (`preset:`), the widgets' preset menus, `<sd-widget preset=…>` and the
 //! CLI. Each family's presets live in its folder (`src/sim/<family>/presets.rs`).
 
-pub use super::{preset as named, preset_list as list};
-use super::{Scenario, KINDS};
+use super::{Family, Scenario, KINDS};
+
+/// The presets by kind, from the registry.
+macro_rules! presets_by_kind {
+    ($($module:ident $kind:literal $Variant:ident $Type:ident,)*) => {
+        /// The preset `name` of the family `kind`, if this build holds it.
+        pub fn named(kind: &str, name: &str) -> Option<Scenario> {
+            match kind {
+                $(
+                    #[cfg(any(feature = $kind, not(target_arch = "wasm32")))]
+                    $kind => <super::$Type as Family>::preset(name).map(Scenario::$Variant),
+                )*
+                _ => None,
+            }
+        }
+
+        /// The preset list of the family `kind`, if this build holds it.
+        pub fn list(kind: &str) -> Option<&'static [(&'static str, &'static str)]> {
+            match kind {
+                $(
+                    #[cfg(any(feature = $kind, not(target_arch = "wasm32")))]
+                    $kind => Some(<super::$Type as Family>::PRESETS),
+                )*
+                _ => None,
+            }
+        }
+    };
+}
+super::registry::families!(presets_by_kind);
 
 /// Every preset of every family in this build, as `(kind, name, scenario)`,
 /// family by family and each in menu order.

@@ -39,6 +39,11 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// A fraction as a percentage with [`number`]'s precision: `0.1667` is `16.7%`.
+pub fn percent(fraction: f64) -> String {
+    format!("{}%", number(fraction * 100.0))
+}
+
 /// A count with thousands separators: `100,000`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

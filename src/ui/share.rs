@@ -59,11 +59,8 @@ pub fn embed_code(scenario: &Scenario, title: &str) -> String {
 /// Downloads the run of `scenario` as the CLI prints it (`sdp run`, or
 /// `sdp run --csv`): every decision, byte for byte the same.
 fn trace(scenario: &Scenario, csv: bool, status: RwSignal<Option<String>>) {
-    let (run, ext, mime) = if csv {
-        (crate::scenario::run_to_csv(scenario), "csv", "text/csv")
-    } else {
-        (crate::scenario::run_to_json(scenario), "json", "application/json")
-    };
+    let (run, ext, mime) =
+        if csv { (scenario.run_csv(), "csv", "text/csv") } else { (scenario.run_json(), "json", "application/json") };
     match run {
         Ok(text) => browser::download(&format!("{}-trace.{ext}", scenario.widget()), mime, &text),
         Err(e) => status.set(Some(format!("The trace could not be made: {e}"))),

@@ -65,7 +65,7 @@ crate::scenario::registry::families!(widget_registry);
 /// The scenario a widget starts from when nothing else is given.
 pub fn default_scenario(kind: &str) -> Option<Scenario> {
     if in_bundle(kind) {
-        crate::scenario::preset(kind, "default")
+        crate::scenario::presets::named(kind, "default")
     } else {
         None
     }

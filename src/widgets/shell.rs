@@ -60,10 +60,9 @@ pub struct Shell<S: 'static> {
     pub status: RwSignal<Option<String>>,
     /// Where the opening scenario's view put the playhead (`None`: the end).
     pub opened_at: Option<Nanos>,
-    playback: Option<Playback>,
-    /// What the shell does with the playback, set with it, so a bundle
-    /// whose widget has none links none of it.
-    ops: Option<&'static PlaybackOps>,
+    /// The playback of a run over time, with what the shell does with it
+    /// (set together, so a bundle whose widget has none links none of it).
+    playback: Option<(Playback, &'static PlaybackOps)>,
     /// What an edit or an import must pass.
     check: fn(&S) -> Result<(), String>,
 }
@@ -87,7 +86,6 @@ impl<S: Family> Shell<S> {
             status: RwSignal::new(notice),
             opened_at,
             playback: None,
-            ops: None,
             check,
         }
     }
@@ -108,7 +106,7 @@ impl<S: Family> Shell<S> {
     /// The shell of a widget played over time by `playback`: the playhead
     /// goes into links and the URL, and moves on a preset or an import.
     pub fn with_playback(self, playback: Playback) -> Shell<S> {
-        Shell { playback: Some(playback), ops: Some(&PLAYBACK_OPS), ..self }
+        Shell { playback: Some((playback, &PLAYBACK_OPS)), ..self }
     }
 
     /// Applies edit `f` if the result passes the check, otherwise says why;
@@ -119,7 +117,7 @@ impl<S: Family> Shell<S> {
 
     /// Replaces the scenario with preset `s`, the playhead at the end.
     pub fn load(self, s: S) {
-        if let Some((p, ops)) = self.playback.zip(self.ops) {
+        if let Some((p, ops)) = self.playback {
             (ops.seek)(p, Nanos::MAX);
         }
         self.error.set(None);
@@ -129,7 +127,7 @@ impl<S: Family> Shell<S> {
     /// The scenario with its playhead, as links and the URL carry it.
     pub fn current(self) -> Scenario {
         let mut s = self.scenario.get();
-        if let Some((p, ops)) = self.playback.zip(self.ops) {
+        if let Some((p, ops)) = self.playback {
             s.view_mut().time_ms = (ops.time_ms)(p);
         }
         s.into()
@@ -144,7 +142,7 @@ impl<S: Family> Shell<S> {
         (self.check)(&s)?;
         let at = std::mem::take(s.view_mut()).time_ms.map_or(Nanos::MAX, ms_to_ns);
         self.scenario.set(s);
-        if let Some((p, ops)) = self.playback.zip(self.ops) {
+        if let Some((p, ops)) = self.playback {
             (ops.seek)(p, at);
         }
         self.error.set(None);
@@ -231,11 +229,11 @@ impl<S: Family> Shell<S> {
         outputs: impl IntoView + 'static,
     ) -> impl IntoView {
         if mode != Mode::Inline {
-            share::keep_in_url(self.playback, move || self.current());
+            share::keep_in_url(self.playback.map(|(p, _)| p), move || self.current());
         }
         let name = S::TITLE;
         let aria = title.clone().unwrap_or_else(|| name.to_string());
-        let Shell { status, error, playback, ops, .. } = self;
+        let Shell { status, error, playback, .. } = self;
         view! {
             <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
                 {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
@@ -243,7 +241,7 @@ impl<S: Family> Shell<S> {
                 <div class="widget-body">
                     {controls}
                     {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                    {playback.zip(ops).map(|(p, ops)| (ops.bar)(p))}
+                    {playback.map(|(p, ops)| (ops.bar)(p))}
                     {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                     <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
                     {outputs}

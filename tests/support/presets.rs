@@ -5,7 +5,7 @@
 //! and one line per article block with the hash of what the build script
 //! parsed. `tests/fixtures/presets.digest` holds the committed lines.
 
-use playground::scenario::{self, presets, url, Scenario};
+use playground::scenario::{presets, url, Scenario};
 
 fn h(text: &str) -> String {
     format!("{:016x}", xxhash_rust::xxh64::xxh64(text.as_bytes(), 0))
@@ -19,8 +19,8 @@ pub fn preset_line(kind: &str, name: &str, s: &Scenario) -> String {
     assert_eq!(&Scenario::from_json(&s.to_json_pretty()).unwrap(), s, "{kind} {name}: indented JSON round trip");
     let link = url::encode(s);
     assert_eq!(&url::decode(&link).unwrap(), s, "{kind} {name}: link round trip");
-    let run = scenario::run_to_json(s).unwrap_or_else(|e| panic!("{kind} {name}: {e}"));
-    let csv = scenario::run_to_csv(s).unwrap_or_else(|e| panic!("{kind} {name}: {e}"));
+    let run = s.run_json().unwrap_or_else(|e| panic!("{kind} {name}: {e}"));
+    let csv = s.run_csv().unwrap_or_else(|e| panic!("{kind} {name}: {e}"));
     format!("{kind} {name} {} {} {} {} {}", h(&s.to_json()), h(&s.to_json_pretty()), h(&link), h(&run), h(&csv))
 }
 

@@ -2,7 +2,7 @@
 //! capacity and the workload.
 
 use super::scenario::CachingScenario;
-use super::workload::Pattern;
+use super::workload::{Pattern, NAMES};
 use super::Policy;
 use crate::scenario::block::{number, Block};
 
@@ -29,9 +29,6 @@ pub const KEYS: [&str; 17] = [
     "seed",
     "time_ms",
 ];
-
-/// The names a block's `workload:` line takes.
-pub const WORKLOADS: [&str; 5] = ["zipf", "uniform", "scan", "loop", "shifting"];
 
 /// Applies a block's policies (each keeping the preset's lane of that
 /// name), their Redis settings, the capacity and the workload, in that order.
@@ -69,38 +66,27 @@ pub fn apply(s: &mut CachingScenario, block: &Block) -> Result<(), String> {
     block.set("capacity", &mut s.capacity)?;
     let w = &mut s.workload;
     if let Some((line, v)) = block.get("workload") {
-        let (keys, skew) = (w.pattern.keys(), w.pattern.skew().unwrap_or(1.0));
-        w.pattern = match v {
-            "zipf" => Pattern::Zipf { keys, skew },
-            "uniform" => Pattern::Uniform { keys },
-            "scan" => Pattern::Scan { keys, skew, every: 40_000, length: 20_000 },
-            "loop" => Pattern::Loop { keys },
-            "shifting" => Pattern::Shifting { keys, skew, every: 50_000 },
-            _ => return Err(format!("line {line}: `workload` is {}, not `{v}`", WORKLOADS.join(", "))),
-        };
+        w.pattern = w
+            .pattern
+            .named(v)
+            .ok_or_else(|| format!("line {line}: `workload` is {}, not `{v}`", NAMES.join(", ")))?;
     }
     for key in ["keys", "skew", "every", "length"] {
         let Some((line, v)) = block.get(key) else { continue };
         let pattern = w.pattern.name();
-        match (&mut w.pattern, key) {
-            (Pattern::List { .. }, "keys") => {
-                return Err(format!("line {line}: `keys` does not apply to a listed workload"));
-            }
-            (
-                Pattern::Zipf { keys, .. }
-                | Pattern::Uniform { keys }
-                | Pattern::Scan { keys, .. }
-                | Pattern::Loop { keys }
-                | Pattern::Shifting { keys, .. },
-                "keys",
-            ) => *keys = number(line, key, v)?,
-            (Pattern::Zipf { skew, .. } | Pattern::Scan { skew, .. } | Pattern::Shifting { skew, .. }, "skew") => {
-                *skew = number(line, key, v)?
-            }
-            (Pattern::Scan { every, .. } | Pattern::Shifting { every, .. }, "every") => *every = number(line, key, v)?,
-            (Pattern::Scan { length, .. }, "length") => *length = number(line, key, v)?,
-            _ => return Err(format!("line {line}: `{key}` does not apply to a {pattern} workload")),
+        if let ("keys", Pattern::List { .. }) = (key, &w.pattern) {
+            return Err(format!("line {line}: `keys` does not apply to a listed workload"));
         }
+        match (key, &mut w.pattern) {
+            ("keys", p) => p.keys_mut().map(|k| number(line, key, v).map(|n| *k = n)),
+            ("skew", p) => p.skew_mut().map(|k| number(line, key, v).map(|n| *k = n)),
+            ("every", Pattern::Scan { every, .. } | Pattern::Shifting { every, .. }) => {
+                Some(number(line, key, v).map(|n| *every = n))
+            }
+            ("length", Pattern::Scan { length, .. }) => Some(number(line, key, v).map(|n| *length = n)),
+            _ => None,
+        }
+        .ok_or_else(|| format!("line {line}: `{key}` does not apply to a {pattern} workload"))??;
     }
     block.set("requests", &mut w.requests)?;
     block.set("rate", &mut w.rate)

@@ -73,7 +73,46 @@ impl Pattern {
             _ => None,
         }
     }
+
+    /// The pattern called `name` (one of [`NAMES`]) over this one's keys and
+    /// skew (1 when it has none), a scan every 40,000 requests of 20,000 keys
+    /// and a hot set moving every 50,000.
+    pub fn named(&self, name: &str) -> Option<Pattern> {
+        let (keys, skew) = (self.keys(), self.skew().unwrap_or(1.0));
+        Some(match name {
+            "zipf" => Pattern::Zipf { keys, skew },
+            "uniform" => Pattern::Uniform { keys },
+            "scan" => Pattern::Scan { keys, skew, every: 40_000, length: 20_000 },
+            "loop" => Pattern::Loop { keys },
+            "shifting" => Pattern::Shifting { keys, skew, every: 50_000 },
+            _ => return None,
+        })
+    }
+
+    /// The popular keys' count, for every pattern but a list.
+    pub fn keys_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Pattern::Zipf { keys, .. }
+            | Pattern::Uniform { keys }
+            | Pattern::Scan { keys, .. }
+            | Pattern::Loop { keys }
+            | Pattern::Shifting { keys, .. } => Some(keys),
+            Pattern::List { .. } => None,
+        }
+    }
+
+    /// The skew, for the patterns that have one.
+    pub fn skew_mut(&mut self) -> Option<&mut f64> {
+        match self {
+            Pattern::Zipf { skew, .. } | Pattern::Scan { skew, .. } | Pattern::Shifting { skew, .. } => Some(skew),
+            _ => None,
+        }
+    }
 }
+
+/// The patterns a control or a block can pick by name (a list comes from a
+/// preset or an import).
+pub const NAMES: [&str; 5] = ["zipf", "uniform", "scan", "loop", "shifting"];
 
 impl Workload {
     /// Checks the counts, the skew and the rate.

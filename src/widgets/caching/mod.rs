@@ -13,7 +13,7 @@ use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
 use crate::sim::caching::run::{PolicyRun, BINS};
-use crate::sim::caching::workload::Pattern;
+use crate::sim::caching::workload::NAMES;
 use crate::sim::caching::Policy;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
@@ -71,23 +71,16 @@ pub fn CachingWidget(
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
                 {move || {
                     let current = pattern.get();
-                    let options = controls::pattern_options(&["zipf", "uniform", "scan", "loop", "shifting"], current);
+                    let options = controls::pattern_options(&NAMES, current);
                     view! {
                         <SelectControl
                             label="Workload"
                             options=options
                             value=Signal::derive(move || pattern.get().to_string())
                             on_change=Callback::new(move |p: String| edit(&|s| {
-                                let w = &mut s.workload.pattern;
-                                let (keys, skew) = (w.keys(), w.skew().unwrap_or(1.0));
-                                *w = match p.as_str() {
-                                    "zipf" => Pattern::Zipf { keys, skew },
-                                    "uniform" => Pattern::Uniform { keys },
-                                    "scan" => Pattern::Scan { keys, skew, every: 40_000, length: 20_000 },
-                                    "loop" => Pattern::Loop { keys },
-                                    "shifting" => Pattern::Shifting { keys, skew, every: 50_000 },
-                                    _ => return,
-                                };
+                                if let Some(named) = s.workload.pattern.named(&p) {
+                                    s.workload.pattern = named;
+                                }
                             }))
                         />
                     }
@@ -99,11 +92,7 @@ pub fn CachingWidget(
                         min=1.0
                         max=1_000_000.0
                         step=1.0
-                        on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.workload.pattern {
-                            Pattern::Zipf { keys, .. } | Pattern::Uniform { keys } | Pattern::Scan { keys, .. }
-                            | Pattern::Loop { keys } | Pattern::Shifting { keys, .. } => *keys = v as u32,
-                            Pattern::List { .. } => {}
-                        }))
+                        on_change=Callback::new(move |v: f64| edit(&|s| if let Some(k) = s.workload.pattern.keys_mut() { *k = v as u32 }))
                     />
                 </Show>
                 <Show when=move || scenario.with(|s| s.workload.pattern.skew().is_some())>
@@ -113,10 +102,7 @@ pub fn CachingWidget(
                         min=0.0
                         max=3.0
                         step=0.05
-                        on_change=Callback::new(move |v: f64| edit(&|s| match &mut s.workload.pattern {
-                            Pattern::Zipf { skew, .. } | Pattern::Scan { skew, .. } | Pattern::Shifting { skew, .. } => *skew = v,
-                            _ => {}
-                        }))
+                        on_change=Callback::new(move |v: f64| edit(&|s| if let Some(k) = s.workload.pattern.skew_mut() { *k = v }))
                     />
                 </Show>
                 <NumberControl
@@ -171,8 +157,7 @@ pub fn CachingWidget(
                     <p class="hot-caption">{move || trial.with(|t| format!("The {} most requested keys, hottest first: filled where cached", t.0.hot.len()))}</p>
                     <div inner_html=move || {
                         let bin = slice(playhead.get(), duration.get()).unwrap_or(BINS - 1);
-                        let hot = trial.with(|t| t.0.hot.clone());
-                        ok_runs(&|r| render::hot_keys(r, &hot, bin))
+                        trial.with(|t| ok_runs(&|r| render::hot_keys(r, &t.0.hot, bin)))
                     }></div>
                 </div>
                 <table class="summary" inner_html=move || {

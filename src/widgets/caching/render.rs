@@ -3,7 +3,6 @@
 
 use crate::sim::caching::run::{PolicyRun, Summary, BINS};
 use crate::sim::caching::Policy;
-use crate::sim::kernel::num::decimal;
 use crate::ui::chart::{line, r};
 use crate::ui::format;
 use crate::ui::html::escape;
@@ -54,7 +53,7 @@ pub fn chart_svg(runs: &[PolicyRun]) -> String {
 pub fn chart_label(runs: &[PolicyRun]) -> String {
     let parts: Vec<String> = runs
         .iter()
-        .map(|run| format!("{} {}", policy_label(&run.policy), percent(run.summary.hit_ratio)))
+        .map(|run| format!("{} {}", policy_label(&run.policy), format::percent(run.summary.hit_ratio)))
         .collect();
     format!("Hit ratio over time: {}", parts.join("; "))
 }
@@ -72,7 +71,7 @@ pub fn data_table(runs: &[PolicyRun], duration_ms: u64) -> String {
         for run in runs {
             let (h, n) = run.bins[from..from + BINS / 10].iter().fold((0, 0), |(h, n), b| (h + b.hits, n + b.requests));
             let ratio = if n == 0 { 0.0 } else { f64::from(h) / f64::from(n) };
-            let _ = write!(html, "<td>{}</td>", percent(ratio));
+            let _ = write!(html, "<td>{}</td>", format::percent(ratio));
         }
         html.push_str("</tr>");
     }
@@ -108,7 +107,7 @@ pub fn summary_table(rows: &[(&Policy, Summary)], partial: bool) -> String {
             "<tr><th scope=\"row\"><span class=\"swatch lane-{}\"></span>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             i + 1,
             escape(&policy_label(p)),
-            percent(s.hit_ratio),
+            format::percent(s.hit_ratio),
             format::thousands(u64::from(s.hits)),
             format::thousands(u64::from(s.misses)),
             format::thousands(u64::from(s.evictions))
@@ -140,11 +139,6 @@ pub fn hot_keys(runs: &[PolicyRun], hot: &[u32], bin: usize) -> String {
         let _ = write!(html, "</span><span class=\"hot-count\">{held}/{}</span></div>", hot.len());
     }
     html
-}
-
-/// The hit ratio as a percentage with one decimal, for labels.
-pub fn percent(x: f64) -> String {
-    format!("{}%", decimal(x * 100.0, 1))
 }
 
 #[cfg(test)]

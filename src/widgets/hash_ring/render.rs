@@ -83,10 +83,6 @@ pub fn ring_caption(v: &Placement) -> &'static str {
 
 pub use crate::ui::format::thousands;
 
-fn percent(x: f64) -> String {
-    format!("{}%", format::number(x * 100.0))
-}
-
 /// A point on the circle of radius `radius` at `h` of the way round (a
 /// 32-bit ring position), clockwise from the top.
 fn at(h: u32, radius: f64) -> (f64, f64) {
@@ -245,8 +241,8 @@ pub fn moved_text(change: Option<&Change>, run: &PlacementRun, total: u64) -> St
         change_words(c),
         thousands(run.moved),
         thousands(total),
-        percent(run.moved_fraction),
-        percent(run.ideal_fraction)
+        format::percent(run.moved_fraction),
+        format::percent(run.ideal_fraction)
     );
     if run.moved_elsewhere > 0 {
         let _ = write!(text, " {} moved between nodes the change did not touch.", thousands(run.moved_elsewhere));
@@ -301,8 +297,8 @@ pub fn summary_table(runs: &[PlacementRun], change: bool) -> String {
                 html,
                 "<td>{} ({})</td><td>{}</td><td>{}</td>",
                 thousands(run.moved),
-                percent(run.moved_fraction),
-                percent(run.ideal_fraction),
+                format::percent(run.moved_fraction),
+                format::percent(run.ideal_fraction),
                 thousands(run.moved_elsewhere)
             );
         }
