@@ -183,4 +183,47 @@ fn main() {
     out.push(']');
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("articles.rs");
     std::fs::write(dest, out).unwrap();
+    widget_styles();
+}
+
+/// Writes each widget folder's `style.css` to `$OUT_DIR/<module>.css`
+/// without its comments and spare whitespace (an empty file for a folder
+/// without one): a widget's own rules travel in its bundle's wasm, and the
+/// shell adds them to the page when the widget first shows, so a page
+/// carries the rules of its own family only.
+fn widget_styles() {
+    println!("cargo:rerun-if-changed=src/widgets");
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).to_path_buf();
+    for entry in std::fs::read_dir("src/widgets").expect("src/widgets exists").filter_map(Result::ok) {
+        if !entry.path().is_dir() {
+            continue;
+        }
+        let path = entry.path().join("style.css");
+        println!("cargo:rerun-if-changed={}", path.display());
+        let css = std::fs::read_to_string(&path).map(|c| minify_css(&c)).unwrap_or_default();
+        let module = entry.file_name().to_string_lossy().to_string();
+        std::fs::write(out.join(format!("{module}.css")), css).unwrap();
+    }
+}
+
+/// `css` without comments, with each run of whitespace one space and none
+/// beside braces and semicolons.
+fn minify_css(css: &str) -> String {
+    let mut text = String::new();
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").map_or(rest.len(), |e| start + e + 2);
+        rest = &rest[end..];
+    }
+    text.push_str(rest);
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        let glued = out.ends_with(['{', '}', ';']) || word.starts_with(['{', '}']);
+        if !out.is_empty() && !glued {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }

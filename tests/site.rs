@@ -24,6 +24,7 @@ fn bundle(root: &Path, kind: &str, hash: &str) -> String {
     std::fs::write(dir.join(format!("playground-{hash}.js")), format!("// glue {hash}")).unwrap();
     std::fs::write(dir.join(format!("playground-{hash}_bg.wasm")), hash).unwrap();
     std::fs::write(dir.join("style-abc.css"), "body{}").unwrap();
+    std::fs::write(dir.join(format!("widget-{kind}-{hash}.css")), ".x{}").unwrap();
     std::fs::write(dir.join("examples/host.html"), "<p>host</p>").unwrap();
     format!("{kind}={}", dir.display())
 }
@@ -53,12 +54,12 @@ fn every_page_gets_its_bundle_and_the_loader_knows_them_all() {
     }
     let ring = kinds.iter().position(|k| k == "hash-ring").unwrap();
     assert!(read("articles/consistent-hashing/index.html").contains(&format!("playground-{ring:04}_bg.wasm")));
-    // The loader names every bundle's glue and wasm, and the stylesheet.
+    // The loader names every bundle's glue, wasm and own stylesheet, and the shared stylesheet.
     let loader = read("sd-widget.js");
     for (i, k) in kinds.iter().enumerate() {
         assert!(
             loader.contains(&format!(
-                "\"{k}\": {{ \"js\": \"playground-{i:04}.js\", \"wasm\": \"playground-{i:04}_bg.wasm\" }}"
+                "\"{k}\": {{ \"js\": \"playground-{i:04}.js\", \"wasm\": \"playground-{i:04}_bg.wasm\", \"css\": \"widget-{k}-{i:04}.css\" }}"
             )),
             "{k} missing from {loader}"
         );
@@ -95,5 +96,44 @@ fn bundles_that_disagree_or_miss_a_widget_are_refused() {
     assert!(err.contains(&format!("shows the {missing} widget, but no {missing} bundle was given")), "{err}");
     let run = sdp(&["site", out.to_str().unwrap(), "chess=/tmp"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("no widget `chess`"));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn each_build_carries_the_stylesheets_of_its_own_widgets_only() {
+    let root = scratch("styles");
+    let html = "<!doctype html><html><head><title>t</title></head><body></body></html>";
+    std::fs::write(root.join("index.html"), html).unwrap();
+    let run = sdp(&["styles", root.to_str().unwrap(), "circuit-breaker"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let page = std::fs::read_to_string(root.join("index.html")).unwrap();
+    // Inline before </head>, minified (no comments, no line breaks), and no other family's rules.
+    let start = page.find("<style data-family=circuit-breaker>.").expect("the breaker's rules");
+    let end = page.find("</style></head>").expect("closed before </head>");
+    let css = &page[start..end];
+    assert!(css.contains(".diagram{width: 15rem;") && !css.contains("/*") && !css.contains('\n'), "{css}");
+    assert_eq!(page.matches("<style").count(), 1);
+    // The same rules as a content-hashed file, for sd-widget.js.
+    let files: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|f| f.starts_with("widget-"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with("widget-circuit-breaker-") && files[0].ends_with(".css") && files[0].len() == 43);
+    let file = std::fs::read_to_string(root.join(&files[0])).unwrap();
+    assert_eq!(file, css.split_once('>').unwrap().1);
+    // Without kinds, every family's (a build of them all, as trunk serve makes).
+    std::fs::write(root.join("index.html"), html).unwrap();
+    assert!(sdp(&["styles", root.to_str().unwrap()]).status.success());
+    let page = std::fs::read_to_string(root.join("index.html")).unwrap();
+    let kinds = String::from_utf8(sdp(&["widgets"]).stdout).unwrap();
+    for k in kinds.lines() {
+        assert_eq!(page.matches(&format!("<style data-family={k}>")).count(), 1, "{k}");
+    }
+    // An unknown kind is refused.
+    let bad = sdp(&["styles", root.to_str().unwrap(), "pie-chart"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no widget kind `pie-chart`"));
     let _ = std::fs::remove_dir_all(&root);
 }

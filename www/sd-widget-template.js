@@ -8,7 +8,7 @@
 // link, which wins over preset), heading (a title shown above the widget)
 // and theme (light, dark or auto). Changing an attribute restarts the widget.
 // Each element renders in its own shadow root with the playground's
-// stylesheet, so the page's styles and the widget's stay apart. The bundle of
+// stylesheet and its family's, so the page's styles and the widget's stay apart. The bundle of
 // a widget's family is fetched once per page, however many of its widgets
 // the page shows. `sdp site` writes this file from sd-widget-template.js
 // with the build's file names.
@@ -78,8 +78,12 @@
     link.href = site + "/" + STYLE;
     var box = document.createElement("div");
     box.className = "sd-widget-root";
-    root.replaceChildren(link, box);
     var kind = el.getAttribute("kind") || "";
+    // The family's own rules, after the shared ones they refine.
+    var own = document.createElement("link");
+    own.rel = "stylesheet";
+    if (Object.prototype.hasOwnProperty.call(BUNDLES, kind)) own.href = site + "/" + BUNDLES[kind].css;
+    root.replaceChildren(link, own, box);
     el._sdp = { box: box, id: null };
     loadHelpers();
     bundle(kind)

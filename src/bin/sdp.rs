@@ -9,6 +9,7 @@
 //! sdp block <file>             turn an article's widget block into scenario JSON
 //! sdp offline <dir>            write <dir>/sw.js, the service worker that caches the build
 //! sdp content <dir>            write each article's HTML to <dir>/content/<slug>.html
+//! sdp styles <dir> [<kind>...]  put widgets' own stylesheets into the build in <dir>
 //! sdp site <dir> <kind>=<bundle>...  assemble the site from one Trunk build per widget family
 //! ```
 //!
@@ -29,6 +30,8 @@ const USAGE: &str = "usage:
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
   sdp offline <dir>              write <dir>/sw.js caching every file of the build in <dir> (build step)
   sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)
+  sdp styles <dir> [<kind>...]   put the rules of each widget kind given (all without one) into <dir>'s
+                                 index.html and into widget-<kind>-<hash>.css (build step)
   sdp site <dir> <kind>=<bundle>...
                                  assemble <dir> from one Trunk build per widget family (build step;
                                  the first bundle also serves the pages without widgets)";
@@ -75,6 +78,7 @@ fn run(args: &[&str]) -> Result<String, String> {
             .ok_or_else(|| format!("no {widget} preset `{name}`; see `sdp presets`")),
         ["site", dir, bundles @ ..] if !bundles.is_empty() => site(Path::new(dir), bundles),
         ["content", dir] => content(Path::new(dir)),
+        ["styles", dir, kinds @ ..] => styles(Path::new(dir), kinds),
         ["offline", dir] => offline(Path::new(dir)),
         ["widgets"] => Ok(playground::scenario::FAMILIES.iter().map(|w| w.kind).collect::<Vec<_>>().join("\n")),
         ["presets"] => Ok(scenario::KINDS
@@ -98,6 +102,29 @@ fn content(dir: &Path) -> Result<String, String> {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(format!("wrote {} articles to {}", playground::content::ARTICLES.len(), dir.display()))
+}
+
+/// Puts each widget kind's own rules (its folder's `style.css`) into the
+/// build in `dir`: inline in `index.html`'s head, for the pages, which
+/// carry no other family's rules; and as `widget-<kind>-<hash>.css`, which
+/// sd-widget.js adds to the shadow root of each element of that kind. With
+/// no kinds given, every kind (a build of every widget, as `trunk serve`).
+fn styles(dir: &Path, kinds: &[&str]) -> Result<String, String> {
+    let all: Vec<&str> = playground::scenario::FAMILIES.iter().map(|f| f.kind).collect();
+    let kinds = if kinds.is_empty() { &all[..] } else { kinds };
+    let index = dir.join("index.html");
+    let mut html = std::fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let mut inline = String::new();
+    for kind in kinds {
+        let css = playground::widgets::style(kind).ok_or_else(|| format!("no widget kind `{kind}`"))?;
+        let hash = xxhash_rust::xxh64::xxh64(css.as_bytes(), 0);
+        write_file(&dir.join(format!("widget-{kind}-{hash:016x}.css")), css.as_bytes())?;
+        inline.push_str(&format!("<style data-family={kind}>{css}</style>"));
+    }
+    let head = html.find("</head>").ok_or_else(|| format!("{}: no </head>", index.display()))?;
+    html.insert_str(head, &inline);
+    write_file(&index, html.as_bytes())?;
+    Ok(format!("added the stylesheets of {}", kinds.join(", ")))
 }
 
 /// Every file under `root` (none starting with a dot), as `/`-separated paths relative to it, sorted.
@@ -224,7 +251,12 @@ fn element_loader(out: &Path, shells: &[(&str, Vec<u8>)]) -> Result<String, Stri
         }
         style = style
             .or_else(|| refs.iter().find(|r| r.starts_with("style-") && r.ends_with(".css")).map(|s| s.to_string()));
-        bundles.push(format!("{kind:?}: {{ \"js\": {js:?}, \"wasm\": {wasm:?} }}"));
+        let prefix = format!("widget-{kind}-");
+        let css = files_under(out)?
+            .into_iter()
+            .find(|f| f.starts_with(&prefix) && f.ends_with(".css"))
+            .ok_or_else(|| format!("the {kind} bundle has no {prefix}<hash>.css"))?;
+        bundles.push(format!("{kind:?}: {{ \"js\": {js:?}, \"wasm\": {wasm:?}, \"css\": {css:?} }}"));
     }
     let style = style.ok_or("no bundle's HTML names the stylesheet")?;
     let loader =

@@ -37,6 +37,17 @@ macro_rules! widget_registry {
             }
         }
 
+        /// Widget `kind`'s own rules: its folder's `style.css` as build.rs
+        /// minified it. `sdp styles` puts them into the pages of the
+        /// widget's bundle, so a page carries only its own family's rules.
+        /// (No bundle calls it, so none carries any of them.)
+        pub fn style(kind: &str) -> Option<&'static str> {
+            match kind {
+                $( $kind => Some(include_str!(concat!(env!("OUT_DIR"), "/", stringify!($module), ".css"))), )*
+                _ => None,
+            }
+        }
+
         /// Any widget, chosen by its scenario. `notice` is shown above it
         /// (for example why a link's scenario was replaced by the default).
         #[component]

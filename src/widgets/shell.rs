@@ -16,27 +16,39 @@ use crate::ui::playback::{Playback, PlaybackBar};
 use crate::ui::share::{self, ShareBar};
 use leptos::prelude::*;
 
-/// A family's scenario as the shell reads and writes it: a registered
+/// A family's scenario as its widget reads and writes it: a registered
 /// [`Family`](crate::scenario::Family) held in a signal and converted to
-/// and from [`Scenario`].
+/// and from [`Scenario`], with the checks the widget puts it through.
 pub trait Family:
     crate::scenario::Family + Send + Sync + 'static + Into<Scenario> + TryFrom<Scenario, Error = Scenario>
 {
+    /// What every edit and import must pass (and an opening scenario, for
+    /// [`Shell::new_or_default`]): the family's checks, and any bound of the
+    /// widget's own, such as how much it can draw.
+    fn check(&self) -> Result<(), String> {
+        self.validate()
+    }
+
     /// The scenario's view state.
     fn view_mut(&mut self) -> &mut View {
         self.seed_and_view().1
     }
 }
 
-impl<S> Family for S where
-    S: crate::scenario::Family + Send + Sync + 'static + Into<Scenario> + TryFrom<Scenario, Error = Scenario>
-{
-}
-
 /// Defines a widget module's `widget`, the entry point the registry calls,
-/// showing `$scenario` in the component `$component`.
+/// showing `$scenario` in the component `$component`, and makes `$scenario`
+/// a [`Family`] of the shell's, its edits checked by `$check` (by default
+/// its `validate`).
 macro_rules! widget_entry {
-    ($scenario:ty, $component:ident) => {
+    ($scenario:ty, $component:ident $(, $check:path)?) => {
+        impl $crate::widgets::shell::Family for $scenario {
+            $(
+                fn check(&self) -> Result<(), String> {
+                    $check(self)
+                }
+            )?
+        }
+
         /// This family's widget, as the registry shows it.
         pub fn widget(
             initial: $scenario,
@@ -63,8 +75,6 @@ pub struct Shell<S: 'static> {
     /// The playback of a run over time, with what the shell does with it
     /// (set together, so a bundle whose widget has none links none of it).
     playback: Option<(Playback, &'static PlaybackOps)>,
-    /// What an edit or an import must pass.
-    check: fn(&S) -> Result<(), String>,
 }
 
 impl<S> Clone for Shell<S> {
@@ -76,9 +86,8 @@ impl<S> Clone for Shell<S> {
 impl<S> Copy for Shell<S> {}
 
 impl<S: Family> Shell<S> {
-    /// A widget opening `initial` with `notice` on its status line; `check`
-    /// judges every edit and import.
-    pub fn new(mut initial: S, notice: Option<String>, check: fn(&S) -> Result<(), String>) -> Shell<S> {
+    /// A widget opening `initial` with `notice` on its status line.
+    pub fn new(mut initial: S, notice: Option<String>) -> Shell<S> {
         let opened_at = std::mem::take(initial.view_mut()).time_ms.map(ms_to_ns);
         Shell {
             scenario: RwSignal::new(initial),
@@ -86,21 +95,21 @@ impl<S: Family> Shell<S> {
             status: RwSignal::new(notice),
             opened_at,
             playback: None,
-            check,
         }
     }
 
-    /// As [`Shell::new`], but a scenario `check` refuses (from a link or a
-    /// host page) gives way to the family's default, and the notice says why.
-    pub fn new_or_default(initial: S, notice: Option<String>, check: fn(&S) -> Result<(), String>) -> Shell<S> {
-        let (initial, notice) = match check(&initial) {
+    /// As [`Shell::new`], but a scenario the widget's check refuses (from a
+    /// link or a host page) gives way to the family's default, and the
+    /// notice says why.
+    pub fn new_or_default(initial: S, notice: Option<String>) -> Shell<S> {
+        let (initial, notice) = match initial.check() {
             Ok(()) => (initial, notice),
             Err(e) => (
                 super::default_scenario(S::KIND).and_then(|d| S::try_from(d).ok()).unwrap_or(initial),
                 Some(format!("This scenario could not be shown ({e}); showing the default.")),
             ),
         };
-        Shell::new(initial, notice, check)
+        Shell::new(initial, notice)
     }
 
     /// The shell of a widget played over time by `playback`: the playhead
@@ -112,7 +121,15 @@ impl<S: Family> Shell<S> {
     /// Applies edit `f` if the result passes the check, otherwise says why;
     /// returns whether it applied.
     pub fn edit(self, f: &dyn Fn(&mut S)) -> bool {
-        controls::try_edit(self.scenario, self.error, self.check, f)
+        (self.editor())(f)
+    }
+
+    /// [`Shell::edit`] as a closure holding only the two signals an edit
+    /// needs: a widget's controls each capture it, and a smaller capture is
+    /// less code in every one of them.
+    pub fn editor(self) -> impl Fn(&dyn Fn(&mut S)) -> bool + Copy + Send + Sync + 'static {
+        let Shell { scenario, error, .. } = self;
+        move |f| controls::try_edit(scenario, error, S::check, f)
     }
 
     /// Replaces the scenario with preset `s`, the playhead at the end.
@@ -139,7 +156,7 @@ impl<S: Family> Shell<S> {
         let mut s = S::try_from(imported).map_err(|other| {
             format!("This is a {} scenario; the {k} widget imports {k} scenarios", other.widget(), k = S::KIND)
         })?;
-        (self.check)(&s)?;
+        s.check()?;
         let at = std::mem::take(s.view_mut()).time_ms.map_or(Nanos::MAX, ms_to_ns);
         self.scenario.set(s);
         if let Some((p, ops)) = self.playback {

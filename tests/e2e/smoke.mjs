@@ -88,6 +88,10 @@ try {
     await session.go(`${origin}/widgets/circuit-breaker`);
     // Two breakers and the no-breaker row.
     await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    // The page carries its own family's rules (the state diagram 15rem wide) and no other family's.
+    const styles = await session.exec("return [...document.querySelectorAll('style[data-family]')].map(s => s.dataset.family).join()");
+    const diagram = await session.exec("return getComputedStyle(document.querySelector('svg.diagram')).width");
+    if (styles !== "circuit-breaker" || diagram !== "240px") throw new Error(`family styles: ${styles}, diagram ${diagram}`);
     // Start from a healthy dependency, break it at 10 s, and read the end of the run.
     await session.exec(`
       const pick = document.querySelectorAll('.controls select')[2];
@@ -181,6 +185,10 @@ try {
     const [dark, light] = [await bg("element-limiter"), await bg("ring")];
     // (The minifier may shorten #ffffff.)
     if (dark !== "#121417" || !/^#fff(fff)?$/.test(light)) throw new Error(`backgrounds: ${dark}, ${light}`);
+    // Each root has its own family's rules (a ring drawn square by them), and the host page none of them.
+    const ringWidth = await session.exec(inside("ring", "getComputedStyle(root.querySelector('svg.ring-chart')).aspectRatio"));
+    if (ringWidth !== "1 / 1") throw new Error(`the ring's own rules are missing: aspect-ratio ${ringWidth}`);
+    if (await session.exec("return document.querySelectorAll('style[data-family], link[href*=\"widget-\"]').length") !== 0) throw new Error("family rules reached the host page");
     // Its links point to the playground, and the host page's own document has no app in it.
     const link = await session.exec(inside("ring", "root.querySelector('a.open-page').href"));
     if (!link.startsWith(`${origin}/widgets/hash-ring?s=`)) throw new Error(`link: ${link}`);

@@ -41,7 +41,7 @@ pub fn CachingWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let shell = Shell::new(initial, notice, CachingScenario::validate);
+    let shell = Shell::new(initial, notice);
     let Shell { scenario, .. } = shell;
 
     // What the draws depend on; the trial is drawn again only when this changes.
@@ -61,8 +61,9 @@ pub fn CachingWidget(
     let playhead = playback.playhead;
     let lane_policies = Memo::new(move |_| scenario.with(|s| s.policies.iter().map(Policy::name).collect::<Vec<_>>()));
     let pattern = Memo::new(move |_| scenario.with(|s| s.workload.pattern.name()));
+    let editor = shell.editor();
     let edit = move |f: &dyn Fn(&mut CachingScenario)| {
-        shell.edit(f);
+        editor(f);
     };
     let ok_runs = move |f: &dyn Fn(&[PolicyRun]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
 

@@ -85,7 +85,7 @@ pub fn CircuitBreakerWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let shell = Shell::new(initial, notice, CircuitBreakerScenario::validate);
+    let shell = Shell::new(initial, notice);
     let Shell { scenario, status, .. } = shell;
 
     // What the draws depend on; the trial is redrawn only when this changes.
@@ -110,7 +110,7 @@ pub fn CircuitBreakerWidget(
 
     // Applies an edit only if the result is valid, otherwise explains why;
     // says whether it applied.
-    let try_edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| shell.edit(f);
+    let try_edit = shell.editor();
     let edit = move |f: &dyn Fn(&mut CircuitBreakerScenario)| {
         try_edit(f);
     };

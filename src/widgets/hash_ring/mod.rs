@@ -90,7 +90,7 @@ fn check(s: &HashRingScenario) -> Result<(), String> {
     Ok(())
 }
 
-super::shell::widget_entry!(HashRingScenario, HashRingWidget);
+super::shell::widget_entry!(HashRingScenario, HashRingWidget, check);
 
 /// The hash-ring widget.
 #[component]
@@ -100,7 +100,7 @@ pub fn HashRingWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let shell = Shell::new_or_default(initial, notice, check);
+    let shell = Shell::new_or_default(initial, notice);
     let Shell { scenario, status, .. } = shell;
 
     // What the hashed keys depend on: the key set, and the seed only where it draws them.
@@ -131,7 +131,7 @@ pub fn HashRingWidget(
     let lane_placements = Memo::new(move |_| scenario.with(|s| s.placements.iter().map(Placement::name).collect::<Vec<_>>()));
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
 
-    let edit = move |f: &dyn Fn(&mut HashRingScenario)| shell.edit(f);
+    let edit = shell.editor();
 
     // "Add another node" and "Remove another node": the present nodes become
     // the starting point, and the status line says what the new change moved.

@@ -53,7 +53,7 @@ pub fn RateLimiterWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let shell = Shell::new(initial, notice, RateLimiterScenario::validate);
+    let shell = Shell::new(initial, notice);
     let Shell { scenario, status, .. } = shell;
 
     let runs = Memo::new(move |_| Shared(Arc::new(scenario.with(|s| s.run(BINS)))));
@@ -71,8 +71,9 @@ pub fn RateLimiterWidget(
     let pattern = Memo::new(move |_| scenario.with(|s| s.traffic.pattern()));
 
     // Applies an edit only if the result is valid; otherwise explains why.
+    let editor = shell.editor();
     let edit = move |f: &dyn Fn(&mut RateLimiterScenario)| {
-        shell.edit(f);
+        editor(f);
     };
 
     let fire = move |count: u32| {

@@ -65,7 +65,7 @@ fn check(s: &ShardingScenario) -> Result<(), String> {
 type SharedDrawn = Shared<Drawn>;
 type Computed = Shared<Result<Vec<SchemeRun>, String>>;
 
-super::shell::widget_entry!(ShardingScenario, ShardingWidget);
+super::shell::widget_entry!(ShardingScenario, ShardingWidget, check);
 
 /// The sharding widget.
 #[component]
@@ -75,7 +75,7 @@ pub fn ShardingWidget(
     title: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
-    let shell = Shell::new_or_default(initial, notice, check);
+    let shell = Shell::new_or_default(initial, notice);
     let scenario = shell.scenario;
 
     let workload = Memo::new(move |_| scenario.with(|s| (s.workload.clone(), s.seed)));
@@ -107,7 +107,7 @@ pub fn ShardingWidget(
     let lane_count = Memo::new(move |_| scenario.with(|s| s.schemes.len()));
     let lane_names =
         Memo::new(move |_| scenario.with(|s| s.schemes.iter().map(SchemeConfig::name).collect::<Vec<_>>()));
-    let edit = move |f: &dyn Fn(&mut ShardingScenario)| shell.edit(f);
+    let edit = shell.editor();
 
     let controls = view! {
             <div class="controls" role="group" aria-label="Workload">
