@@ -63,6 +63,16 @@ macro_rules! widget_entry {
 }
 pub(crate) use widget_entry;
 
+/// A legend's keys as the HTML [`Shell::view`] shows, written at compile
+/// time: each `(class, text)` a span of class `key <class>` holding the
+/// text (the widgets' own static text, so nothing to escape).
+macro_rules! legend {
+    ($(($class:literal, $text:literal)),* $(,)?) => {
+        concat!($("<span class=\"key ", $class, "\">", $text, "</span>"),*)
+    };
+}
+pub(crate) use legend;
+
 /// A widget's state that its chrome reads and writes: the scenario (held
 /// without its view state, which the playhead holds instead), why the last
 /// edit was refused, the status line, and the playback of a run over time.
@@ -233,15 +243,15 @@ pub fn remove_lane_button(
 impl<S: Family> Shell<S> {
     /// The widget's section around its `controls` and its `outputs` (its
     /// lanes and summary): the title (when given), the status line, the edit
-    /// error, the playback bar, the run's error, the `legend` (each key's
-    /// class and text) and the share bar. Off an article (`mode` not
+    /// error, the playback bar, the run's error, the `legend` (made by
+    /// [`legend!`]) and the share bar. Off an article (`mode` not
     /// inline), the scenario is kept in the URL.
     pub fn view(
         self,
         mode: Mode,
         title: Option<String>,
         run_error: Memo<Option<String>>,
-        legend: &'static [(&'static str, &'static str)],
+        legend: &'static str,
         controls: impl IntoView + 'static,
         outputs: impl IntoView + 'static,
     ) -> impl IntoView {
@@ -260,7 +270,7 @@ impl<S: Family> Shell<S> {
                     {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                     {playback.map(|(p, ops)| (ops.bar)(p))}
                     {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
-                    <p class="legend" aria-hidden="true" inner_html=legend_html(legend)></p>
+                    <p class="legend" aria-hidden="true" inner_html=legend></p>
                     {outputs}
                     <ShareBar
                         title=name
@@ -288,9 +298,3 @@ static PLAYBACK_OPS: PlaybackOps = PlaybackOps {
     seek: Playback::seek,
     time_ms: Playback::time_ms,
 };
-
-/// A legend's keys, each a span of class `key <class>` holding its text
-/// (the widgets' own static text, so nothing to escape).
-fn legend_html(legend: &[(&str, &str)]) -> String {
-    legend.iter().map(|(class, text)| format!("<span class=\"key {class}\">{text}</span>")).collect()
-}

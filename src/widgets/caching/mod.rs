@@ -169,7 +169,7 @@ pub fn CachingWidget(
                     })
                 }></table>
     };
-    shell.view(mode, title, run_error, &[
+    shell.view(mode, title, run_error, super::shell::legend![
             ("lane-1", "first policy"), ("lane-2", "second policy"), ("lane-3", "third policy"), ("cached", "key cached"),
         ], controls, outputs)
 }

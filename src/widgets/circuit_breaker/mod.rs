@@ -227,7 +227,7 @@ pub fn CircuitBreakerWidget(
                 </div>
                 <SummaryTable runs=runs trial=trial scenario=scenario playhead=playhead duration=duration.into() />
     };
-    shell.view(mode, title, run_error, &[
+    shell.view(mode, title, run_error, super::shell::legend![
             ("ok", "succeeded"), ("slow", "slow"), ("failed", "failed at the dependency"),
             ("rejected", "failed fast"), ("band-open", "open"), ("band-half-open", "half-open"),
             ("failure-rate", "failure rate"), ("slow-rate", "slow-call rate"), ("capacity", "threshold"),

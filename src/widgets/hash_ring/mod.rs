@@ -359,7 +359,7 @@ pub fn HashRingWidget(
                     runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, has_change)).unwrap_or_default())
                 }></table>
     };
-    shell.view(mode, title, run_error, &[
+    shell.view(mode, title, run_error, super::shell::legend![
             ("point", "a node's points on the ring"), ("sample", "a key, in its node's colour"),
             ("moved", "a key the change moved"), ("touched", "the node the change touches"),
             ("before", "keys before the change"), ("fair", "fair share"),

@@ -199,7 +199,7 @@ pub fn RateLimiterWidget(
                 </div>
                 <SummaryTable runs=runs playhead=playhead duration=duration.into() />
     };
-    shell.view(mode, title, run_error, &[
+    shell.view(mode, title, run_error, super::shell::legend![
             ("allowed", "allowed"), ("delayed", "delayed"), ("rejected", "rejected"), ("state", "limiter state"),
             ("capacity", "limit"),
         ], controls, outputs)

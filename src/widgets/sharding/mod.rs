@@ -278,7 +278,7 @@ pub fn ShardingWidget(
                     runs.with(|r| r.0.as_ref().as_ref().map(|l| render::summary_table(l, reshard)).unwrap_or_default())
                 }></table>
     };
-    shell.view(mode, title, run_error, &[
+    shell.view(mode, title, run_error, super::shell::legend![
             ("rows", "rows on a shard"), ("hot", "over 1.5× the mean load (rows, plus reads when there are any)"),
             ("before", "rows before the re-shard"), ("mean", "mean"), ("asked", "asked by the inspected query"),
         ], controls, outputs)
