@@ -207,7 +207,9 @@ fn widget_styles() {
 }
 
 /// `css` without comments, with each run of whitespace one space and none
-/// beside braces and semicolons.
+/// beside braces and semicolons or after colons and commas (a colon
+/// followed by a space ends a property's name; in a selector, a
+/// pseudo-class's colon has nothing after it to take).
 fn minify_css(css: &str) -> String {
     let mut text = String::new();
     let mut rest = css;
@@ -219,7 +221,7 @@ fn minify_css(css: &str) -> String {
     text.push_str(rest);
     let mut out = String::new();
     for word in text.split_whitespace() {
-        let glued = out.ends_with(['{', '}', ';']) || word.starts_with(['{', '}']);
+        let glued = out.ends_with(['{', '}', ';', ':', ',']) || word.starts_with(['{', '}']);
         if !out.is_empty() && !glued {
             out.push(' ');
         }

@@ -111,7 +111,10 @@ fn each_build_carries_the_stylesheets_of_its_own_widgets_only() {
     let start = page.find("<style data-family=circuit-breaker>.").expect("the breaker's rules");
     let end = page.find("</style></head>").expect("closed before </head>");
     let css = &page[start..end];
-    assert!(css.contains(".diagram{width: 15rem;") && !css.contains("/*") && !css.contains('\n'), "{css}");
+    assert!(
+        css.contains(".diagram{width:15rem;max-width:100%;") && !css.contains("/*") && !css.contains('\n'),
+        "{css}"
+    );
     assert_eq!(page.matches("<style").count(), 1);
     // The same rules as a content-hashed file, for sd-widget.js.
     let files: Vec<String> = std::fs::read_dir(&root)

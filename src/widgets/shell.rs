@@ -43,6 +43,8 @@ macro_rules! widget_entry {
     ($scenario:ty, $component:ident $(, $check:path)?) => {
         impl $crate::widgets::shell::Family for $scenario {
             $(
+                // One copy, called by edits, imports and the opening check.
+                #[inline(never)]
                 fn check(&self) -> Result<(), String> {
                     $check(self)
                 }
@@ -115,7 +117,7 @@ impl<S: Family> Shell<S> {
         let (initial, notice) = match initial.check() {
             Ok(()) => (initial, notice),
             Err(e) => (
-                super::default_scenario(S::KIND).and_then(|d| S::try_from(d).ok()).unwrap_or(initial),
+                S::preset("default").unwrap_or(initial),
                 Some(format!("This scenario could not be shown ({e}); showing the default.")),
             ),
         };
@@ -131,7 +133,7 @@ impl<S: Family> Shell<S> {
     /// Applies edit `f` if the result passes the check, otherwise says why;
     /// returns whether it applied.
     pub fn edit(self, f: &dyn Fn(&mut S)) -> bool {
-        (self.editor())(f)
+        apply(self.scenario, self.error, f)
     }
 
     /// [`Shell::edit`] as a closure holding only the two signals an edit
@@ -139,7 +141,7 @@ impl<S: Family> Shell<S> {
     /// less code in every one of them.
     pub fn editor(self) -> impl Fn(&dyn Fn(&mut S)) -> bool + Copy + Send + Sync + 'static {
         let Shell { scenario, error, .. } = self;
-        move |f| controls::try_edit(scenario, error, S::check, f)
+        move |f| apply(scenario, error, f)
     }
 
     /// Replaces the scenario with preset `s`, the playhead at the end.
@@ -221,6 +223,14 @@ impl<S: Family> Shell<S> {
         let on_pick = Callback::new(move |name: String| named(&name).map(|p| self.load(p)).is_some());
         view! { <PresetSelect presets=presets status=self.status on_pick=on_pick /> }
     }
+}
+
+/// Applies edit `f` to `scenario` if the result passes the widget's check,
+/// otherwise puts why in `error`; returns whether it applied. Never inlined:
+/// one copy of the check however many controls edit.
+#[inline(never)]
+fn apply<S: Family>(scenario: RwSignal<S>, error: RwSignal<Option<String>>, f: &dyn Fn(&mut S)) -> bool {
+    controls::try_edit(scenario, error, S::check, f)
 }
 
 /// The button that removes lane `index`, "Remove <noun> <index + 1>",
