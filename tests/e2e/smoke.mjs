@@ -188,6 +188,9 @@ try {
     // Each root has its own family's rules (a ring drawn square by them), and the host page none of them.
     const ringWidth = await session.exec(inside("ring", "getComputedStyle(root.querySelector('svg.ring-chart')).aspectRatio"));
     if (ringWidth !== "1 / 1") throw new Error(`the ring's own rules are missing: aspect-ratio ${ringWidth}`);
+    // A key takes its node's colour (the first node's, #0072b2 in the light theme) from them too.
+    const keyFill = await session.exec(inside("ring", "getComputedStyle(root.querySelector('circle.key.n0')).fill"));
+    if (keyFill !== "rgb(0, 114, 178)") throw new Error(`a first node's key is ${keyFill}`);
     if (await session.exec("return document.querySelectorAll('style[data-family], link[href*=\"widget-\"]').length") !== 0) throw new Error("family rules reached the host page");
     // Its links point to the playground, and the host page's own document has no app in it.
     const link = await session.exec(inside("ring", "root.querySelector('a.open-page').href"));
