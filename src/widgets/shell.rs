@@ -225,6 +225,23 @@ impl<S: Family> Shell<S> {
     }
 }
 
+/// An edit to one lane's settings, which the lane's controls send to the
+/// widget and the widget applies to that lane.
+pub struct LaneEdit<L>(pub std::sync::Arc<dyn Fn(&mut L) + Send + Sync>);
+
+impl<L> LaneEdit<L> {
+    /// The edit `f`.
+    pub fn new(f: impl Fn(&mut L) + Send + Sync + 'static) -> LaneEdit<L> {
+        LaneEdit(std::sync::Arc::new(f))
+    }
+}
+
+impl<L> Clone for LaneEdit<L> {
+    fn clone(&self) -> Self {
+        LaneEdit(self.0.clone())
+    }
+}
+
 /// Applies edit `f` to `scenario` if the result passes the widget's check,
 /// otherwise puts why in `error`; returns whether it applied. Never inlined:
 /// one copy of the check however many controls edit.

@@ -10,7 +10,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Shell};
+use super::shell::{remove_lane_button, LaneEdit, Shell};
 use super::Mode;
 use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
@@ -201,7 +201,7 @@ pub fn CircuitBreakerWidget(
                         variant=variant
                         open=mode == Mode::Page
                         scenario=scenario
-                        edit=Callback::new(move |f: BreakerEdit| edit(&|s| if let Some(b) = s.breakers.get_mut(i) { (f.0)(b) }))
+                        edit=Callback::new(move |f: Edit| edit(&|s| if let Some(b) = s.breakers.get_mut(i) { (f.0)(b) }))
                         remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.breakers))
                     />
                 },
@@ -333,13 +333,8 @@ const FIELDS: [Field; 12] = [
     field!(Consecutive, "success_threshold", 1.0, 20.0, 1.0, "", success_threshold, u32),
 ];
 
-/// An edit to one breaker's config.
-#[derive(Clone)]
-pub struct BreakerEdit(pub Arc<dyn Fn(&mut BreakerConfig) + Send + Sync>);
-
-fn breaker_edit(f: impl Fn(&mut BreakerConfig) + Send + Sync + 'static) -> BreakerEdit {
-    BreakerEdit(Arc::new(f))
-}
+/// An edit to one lane's settings.
+type Edit = LaneEdit<BreakerConfig>;
 
 #[component]
 fn BreakerControls(
@@ -348,7 +343,7 @@ fn BreakerControls(
     /// Whether the parameters start unfolded (on the widget's own page).
     open: bool,
     scenario: RwSignal<CircuitBreakerScenario>,
-    edit: Callback<BreakerEdit>,
+    edit: Callback<Edit>,
     remove: Callback<()>,
 ) -> impl IntoView {
     let lanes = move || scenario.with(|s| s.breakers.len());
@@ -364,7 +359,7 @@ fn BreakerControls(
                 max=f.max
                 step=f.step
                 unit=f.unit
-                on_change=Callback::new(move |v: f64| edit.run(breaker_edit(move |b| set(b, v))))
+                on_change=Callback::new(move |v: f64| edit.run(Edit::new(move |b| set(b, v))))
             />
         }
     });
@@ -375,7 +370,7 @@ fn BreakerControls(
                 label="Variant"
                 options=VARIANTS.iter().map(|(n, l)| (n.to_string(), l.to_string())).collect()
                 value=Signal::derive(move || variant.to_string())
-                on_change=Callback::new(move |name: String| edit.run(breaker_edit(move |b| *b = with_variant(b, &name))))
+                on_change=Callback::new(move |name: String| edit.run(Edit::new(move |b| *b = with_variant(b, &name))))
             />
             <details class="breaker-params" open=open>
             <summary>"Parameters: "<span class="lane-params">{described}</span></summary>
@@ -388,7 +383,7 @@ fn BreakerControls(
                         prop:checked=move || scenario.with(|s| matches!(s.breakers.get(index), Some(BreakerConfig::Resilience4j(c)) if c.automatic_transition_from_open_to_half_open))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            edit.run(breaker_edit(move |b| if let BreakerConfig::Resilience4j(c) = b { c.automatic_transition_from_open_to_half_open = on }));
+                            edit.run(Edit::new(move |b| if let BreakerConfig::Resilience4j(c) = b { c.automatic_transition_from_open_to_half_open = on }));
                         }
                     />
                     <span class="control-label">"Automatic OPEN → HALF_OPEN"</span>

@@ -12,7 +12,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Shell};
+use super::shell::{remove_lane_button, LaneEdit, Shell};
 use super::Mode;
 use crate::scenario::{HashRingScenario};
 use crate::sim::hash_ring::presets;
@@ -331,7 +331,7 @@ pub fn HashRingWidget(
             </div>
             {shell.lanes_controls(
                 lane_placements,
-                move |i, name| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
+                move |i, name| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: Edit| {
                     edit(&|s| {
                         if let Some(v) = s.placements.get_mut(i) {
                             (f.0)(v)
@@ -366,20 +366,15 @@ pub fn HashRingWidget(
         ], controls, outputs)
 }
 
-/// An edit to one lane's placement.
-#[derive(Clone)]
-pub struct LaneEdit(pub Arc<dyn Fn(&mut Placement) + Send + Sync>);
-
-fn lane_edit(f: impl Fn(&mut Placement) + Send + Sync + 'static) -> LaneEdit {
-    LaneEdit(Arc::new(f))
-}
+/// An edit to one lane's settings.
+type Edit = LaneEdit<Placement>;
 
 #[component]
 fn LaneControls(
     index: usize,
     name: &'static str,
     scenario: RwSignal<HashRingScenario>,
-    edit: Callback<LaneEdit>,
+    edit: Callback<Edit>,
     remove: Callback<()>,
 ) -> impl IntoView {
     let placement = move || scenario.with(|s| s.placements.get(index).cloned());
@@ -392,7 +387,7 @@ fn LaneControls(
                 value=Signal::derive(move || name.to_string())
                 on_change=Callback::new(move |n: String| {
                     if let Some(v) = PLACEMENTS.iter().find(|v| v.name() == n).cloned() {
-                        edit.run(lane_edit(move |l| *l = v.clone()));
+                        edit.run(Edit::new(move |l| *l = v.clone()));
                     }
                 })
             />
@@ -408,7 +403,7 @@ fn LaneControls(
                     step=4.0
                     on_change=Callback::new(move |v: f64| {
                         let p = ((v / 4.0).round().clamp(1.0, 250.0) as u32) * 4;
-                        edit.run(lane_edit(move |l| *l = Placement::Ring { points: p }));
+                        edit.run(Edit::new(move |l| *l = Placement::Ring { points: p }));
                     })
                 />
             </Show>
@@ -422,7 +417,7 @@ fn LaneControls(
                     })
                     on_change=Callback::new(move |v: String| {
                         if let Ok(m) = v.parse::<u64>() {
-                            edit.run(lane_edit(move |l| *l = Placement::Maglev { table_size: m }));
+                            edit.run(Edit::new(move |l| *l = Placement::Maglev { table_size: m }));
                         }
                     })
                 />
@@ -440,7 +435,7 @@ fn LaneControls(
                     unit="%"
                     on_change=Callback::new(move |v: f64| {
                         let f = (v.round() as u32).clamp(FACTOR_RANGE.0, FACTOR_RANGE.1);
-                        edit.run(lane_edit(move |l| *l = Placement::BoundedLoads { factor: f }));
+                        edit.run(Edit::new(move |l| *l = Placement::BoundedLoads { factor: f }));
                     })
                 />
             </Show>

@@ -9,7 +9,7 @@
 
 mod render;
 
-use super::shell::{remove_lane_button, Shell};
+use super::shell::{remove_lane_button, LaneEdit, Shell};
 use super::Mode;
 use crate::scenario::{RateLimiterScenario};
 use crate::sim::rate_limiter::presets;
@@ -168,7 +168,7 @@ pub fn RateLimiterWidget(
                             index=i
                             algorithm=algorithm
                             scenario=scenario
-                            edit=Callback::new(move |f: LaneEdit| {
+                            edit=Callback::new(move |f: Edit| {
                                 edit(&|s| {
                                     if let Some(l) = s.limiters.get_mut(i) {
                                         (f.0)(l)
@@ -205,20 +205,15 @@ pub fn RateLimiterWidget(
         ], controls, outputs)
 }
 
-/// An edit to one lane's config.
-#[derive(Clone)]
-pub struct LaneEdit(pub Arc<dyn Fn(&mut LimiterConfig) + Send + Sync>);
-
-fn lane_edit(f: impl Fn(&mut LimiterConfig) + Send + Sync + 'static) -> LaneEdit {
-    LaneEdit(Arc::new(f))
-}
+/// An edit to one lane's settings.
+type Edit = LaneEdit<LimiterConfig>;
 
 #[component]
 fn LaneControls(
     index: usize,
     algorithm: Algorithm,
     scenario: RwSignal<RateLimiterScenario>,
-    edit: Callback<LaneEdit>,
+    edit: Callback<Edit>,
     remove: Callback<()>,
 ) -> impl IntoView {
     let cfg = move || scenario.with(|s| s.limiters.get(index).cloned());
@@ -232,7 +227,7 @@ fn LaneControls(
                 value=Signal::derive(move || algorithm.name().to_string())
                 on_change=Callback::new(move |name: String| {
                     if let Some(a) = Algorithm::from_name(&name) {
-                        edit.run(lane_edit(move |l| {
+                        edit.run(Edit::new(move |l| {
                             l.algorithm = a;
                             if a == Algorithm::Nginx && l.period_ms != 1000 && l.period_ms != 60_000 {
                                 l.period_ms = 1000;
@@ -247,7 +242,7 @@ fn LaneControls(
                 min=1.0
                 max=500.0
                 step=1.0
-                on_change=Callback::new(move |v: f64| edit.run(lane_edit(move |l| l.limit = v as u32)))
+                on_change=Callback::new(move |v: f64| edit.run(Edit::new(move |l| l.limit = v as u32)))
             />
             <SelectControl
                 label="Period"
@@ -255,7 +250,7 @@ fn LaneControls(
                 value=Signal::derive(move || cfg().map_or(String::new(), |c| c.period_ms.to_string()))
                 on_change=Callback::new(move |v: String| {
                     if let Ok(p) = v.parse::<u64>() {
-                        edit.run(lane_edit(move |l| l.period_ms = p));
+                        edit.run(Edit::new(move |l| l.period_ms = p));
                     }
                 })
             />
@@ -266,7 +261,7 @@ fn LaneControls(
                     min=0.0
                     max=500.0
                     step=1.0
-                    on_change=Callback::new(move |v: f64| edit.run(lane_edit(move |l| l.burst = Some(v as u32))))
+                    on_change=Callback::new(move |v: f64| edit.run(Edit::new(move |l| l.burst = Some(v as u32))))
                 />
             </Show>
             <Show when=move || algorithm == Algorithm::Nginx>
@@ -280,7 +275,7 @@ fn LaneControls(
                     })
                     on_change=Callback::new(move |v: String| {
                         let d = if v == "nodelay" { NginxDelay::NoDelay } else { NginxDelay::Delay(v.parse().unwrap_or(0)) };
-                        edit.run(lane_edit(move |l| l.delay = d));
+                        edit.run(Edit::new(move |l| l.delay = d));
                     })
                 />
             </Show>
