@@ -188,11 +188,11 @@ fn main() {
 
 /// Writes each widget folder's `style.css` to `$OUT_DIR/<module>.css`
 /// without its comments and spare whitespace (an empty file for a folder
-/// without one): a widget's own rules travel in its bundle's wasm, and the
-/// shell adds them to the page when the widget first shows, so a page
-/// carries the rules of its own family only.
+/// without one), for `sdp styles` to put into the pages of that family's
+/// bundle only (see `widgets::style`).
 fn widget_styles() {
-    println!("cargo:rerun-if-changed=src/widgets");
+    // A new widget folder also adds a registry line under src/scenario,
+    // which is watched; each stylesheet is watched below.
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).to_path_buf();
     for entry in std::fs::read_dir("src/widgets").expect("src/widgets exists").filter_map(Result::ok) {
         if !entry.path().is_dir() {

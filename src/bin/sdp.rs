@@ -80,7 +80,7 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["content", dir] => content(Path::new(dir)),
         ["styles", dir, kinds @ ..] => styles(Path::new(dir), kinds),
         ["offline", dir] => offline(Path::new(dir)),
-        ["widgets"] => Ok(playground::scenario::FAMILIES.iter().map(|w| w.kind).collect::<Vec<_>>().join("\n")),
+        ["widgets"] => Ok(scenario::KINDS.join("\n")),
         ["presets"] => Ok(scenario::KINDS
             .iter()
             .flat_map(|kind| {
@@ -110,8 +110,7 @@ fn content(dir: &Path) -> Result<String, String> {
 /// sd-widget.js adds to the shadow root of each element of that kind. With
 /// no kinds given, every kind (a build of every widget, as `trunk serve`).
 fn styles(dir: &Path, kinds: &[&str]) -> Result<String, String> {
-    let all: Vec<&str> = playground::scenario::FAMILIES.iter().map(|f| f.kind).collect();
-    let kinds = if kinds.is_empty() { &all[..] } else { kinds };
+    let kinds = if kinds.is_empty() { scenario::KINDS } else { kinds };
     let index = dir.join("index.html");
     let mut html = std::fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let mut inline = String::new();
@@ -238,6 +237,7 @@ fn references(html: &str) -> Vec<&str> {
 fn element_loader(out: &Path, shells: &[(&str, Vec<u8>)]) -> Result<String, String> {
     let mut bundles = Vec::new();
     let mut style = None;
+    let files = files_under(out)?;
     for (kind, shell) in shells {
         let html = String::from_utf8_lossy(shell);
         let refs = references(&html);
@@ -252,8 +252,8 @@ fn element_loader(out: &Path, shells: &[(&str, Vec<u8>)]) -> Result<String, Stri
         style = style
             .or_else(|| refs.iter().find(|r| r.starts_with("style-") && r.ends_with(".css")).map(|s| s.to_string()));
         let prefix = format!("widget-{kind}-");
-        let css = files_under(out)?
-            .into_iter()
+        let css = files
+            .iter()
             .find(|f| f.starts_with(&prefix) && f.ends_with(".css"))
             .ok_or_else(|| format!("the {kind} bundle has no {prefix}<hash>.css"))?;
         bundles.push(format!("{kind:?}: {{ \"js\": {js:?}, \"wasm\": {wasm:?}, \"css\": {css:?} }}"));

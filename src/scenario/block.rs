@@ -97,6 +97,7 @@ impl<'a> Block<'a> {
             let Some((line, v)) = self.get(key) else { continue };
             let pattern = traffic.pattern();
             let field = match (&mut *traffic, key) {
+                (t, "cost") => t.cost_mut().map(Field::Cost),
                 (Traffic::Steady { rps, .. } | Traffic::Poisson { rps, .. } | Traffic::Bursty { rps, .. }, "rps")
                 | (Traffic::Spike { base_rps: rps, .. }, "base_rps" | "rps")
                 | (Traffic::Spike { spike_rps: rps, .. }, "spike_rps") => Some(Field::Rate(rps)),
@@ -104,13 +105,6 @@ impl<'a> Block<'a> {
                 | (Traffic::Bursty { off_ms: ms, .. }, "off_ms")
                 | (Traffic::Spike { spike_at_ms: ms, .. }, "spike_at_ms")
                 | (Traffic::Spike { spike_ms: ms, .. }, "spike_ms") => Some(Field::Ms(ms)),
-                (
-                    Traffic::Steady { cost, .. }
-                    | Traffic::Poisson { cost, .. }
-                    | Traffic::Bursty { cost, .. }
-                    | Traffic::Spike { cost, .. },
-                    "cost",
-                ) => Some(Field::Cost(cost)),
                 _ => None,
             };
             match field {

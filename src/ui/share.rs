@@ -14,11 +14,17 @@ pub const URL_DELAY_MS: u64 = 250;
 /// Keeps `current()` (the scenario with its playhead, if it has one) in the
 /// URL's query, written once a change settles: a slider drag would otherwise
 /// rewrite it every frame, and browsers throttle rapid history updates.
-/// Nothing is written while playback runs.
-pub fn keep_in_url(playback: Option<Playback>, current: impl Fn() -> Scenario + Copy + Send + Sync + 'static) {
+/// Nothing is written while playback runs. `track` subscribes to the
+/// scenario without copying it; `current` runs only when the URL is written,
+/// not on every tick of the playhead.
+pub fn keep_in_url(
+    playback: Option<Playback>,
+    track: impl Fn() + Send + Sync + 'static,
+    current: impl Fn() -> Scenario + Copy + Send + Sync + 'static,
+) {
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        let _ = current();
+        track();
         if let Some(p) = playback {
             p.playhead.track();
             if p.playing.get() {

@@ -283,7 +283,7 @@ impl<S: Family> Shell<S> {
         outputs: impl IntoView + 'static,
     ) -> impl IntoView {
         if mode != Mode::Inline {
-            share::keep_in_url(self.playback.map(|(p, _)| p), move || self.current());
+            share::keep_in_url(self.playback.map(|(p, _)| p), move || self.scenario.track(), move || self.current());
         }
         let name = S::TITLE;
         let aria = title.clone().unwrap_or_else(|| name.to_string());

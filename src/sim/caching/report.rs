@@ -19,14 +19,17 @@ pub struct CachingReport<'a> {
 
 /// Every policy's totals and slices as compact JSON.
 pub fn run_json(s: &CachingScenario) -> Result<String, String> {
+    // Checked before the requests are drawn, as `run` does.
+    s.validate()?;
     let trial = s.trial();
-    let report = CachingReport { widget: "caching", seed: s.seed, hot: &trial.hot, policies: s.run_on(&trial)? };
+    let report = CachingReport { widget: <CachingScenario as crate::scenario::Family>::KIND, seed: s.seed, hot: &trial.hot, policies: s.run_on(&trial)? };
     Ok(serde_json::to_string(&report).expect("reports always serialise"))
 }
 
 /// One CSV row per request under each policy: when, which key, whether it
 /// hit, and the key evicted before its write.
 pub fn run_csv(s: &CachingScenario) -> Result<String, String> {
+    s.validate()?;
     let trial = s.trial();
     let mut csv = String::from("lane,policy,request,t_ms,key,hit,evicted\n");
     for (i, run) in s.trace_on(&trial)?.iter().enumerate() {

@@ -6,7 +6,7 @@ use super::run::{BreakerConfig, Dependency, SCRIPTS};
 use super::scenario::CircuitBreakerScenario;
 use super::WindowType;
 use crate::scenario::block::Block;
-use crate::sim::kernel::traffic::MAX_DURATION_MS;
+use crate::sim::kernel::traffic::check_duration;
 
 /// The preset a block starts from when it names none.
 pub const PRESET: &str = "outage";
@@ -142,9 +142,7 @@ pub fn apply(s: &mut CircuitBreakerScenario, block: &Block) -> Result<(), String
     }
     if let Some((line, v)) = block.get("duration_ms") {
         let duration_ms = crate::scenario::block::number(line, "duration_ms", v)?;
-        if duration_ms == 0 || duration_ms > MAX_DURATION_MS {
-            return Err(format!("line {line}: duration_ms must be between 1 and {MAX_DURATION_MS}, not {v}"));
-        }
+        check_duration(duration_ms).map_err(|e| format!("line {line}: {e}"))?;
         s.set_duration(duration_ms);
     }
     if let Some((line, v)) = block.get("dependency") {

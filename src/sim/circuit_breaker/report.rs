@@ -47,7 +47,7 @@ pub struct CallReport {
 pub fn run_json(s: &CircuitBreakerScenario) -> Result<String, String> {
     let runs = s.run(0)?;
     let report = BreakerReport {
-        widget: "circuit-breaker",
+        widget: <CircuitBreakerScenario as crate::scenario::Family>::KIND,
         seed: s.seed,
         breakers: s
             .breakers

@@ -5,7 +5,7 @@ use super::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial
 use crate::scenario::{check_version, View};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::MS;
-use crate::sim::kernel::traffic::{Traffic, MAX_DURATION_MS};
+use crate::sim::kernel::traffic::{check_duration, Traffic};
 use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a circuit-breaker scenario: always `"circuit-breaker"`.
@@ -36,9 +36,7 @@ impl CircuitBreakerScenario {
     /// Checks traffic, dependency, breakers and duration.
     pub fn validate(&self) -> Result<(), String> {
         check_version(self.version)?;
-        if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
-            return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
-        }
+        check_duration(self.duration_ms)?;
         if self.breakers.is_empty() || self.breakers.len() > 2 {
             return Err(format!("compare one or two breakers, not {}", self.breakers.len()));
         }

@@ -23,7 +23,7 @@ pub struct HashRingReport<'a> {
 /// Every placement's run as compact JSON.
 pub fn run_json(s: &HashRingScenario) -> Result<String, String> {
     let report = HashRingReport {
-        widget: "hash-ring",
+        widget: <HashRingScenario as crate::scenario::Family>::KIND,
         seed: s.seed,
         nodes: s.nodes.iter().map(|n| n.name.as_str()).collect(),
         change: s.change.as_ref(),

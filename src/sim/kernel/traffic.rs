@@ -14,6 +14,14 @@ use serde::{Deserialize, Serialize};
 pub const MAX_REQUESTS: usize = 200_000;
 /// The longest run, in milliseconds (one hour of simulated time).
 pub const MAX_DURATION_MS: u64 = 3_600_000;
+
+/// Checks a run's length: from 1 ms to [`MAX_DURATION_MS`].
+pub fn check_duration(duration_ms: u64) -> Result<(), String> {
+    if duration_ms == 0 || duration_ms > MAX_DURATION_MS {
+        return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {duration_ms}"));
+    }
+    Ok(())
+}
 /// The largest cost of a single request.
 pub const MAX_COST: u32 = 1_000_000;
 

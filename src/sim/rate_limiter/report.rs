@@ -48,7 +48,7 @@ fn delay(outcome: Outcome) -> Option<u64> {
 pub fn run_json(s: &RateLimiterScenario) -> Result<String, String> {
     let lanes = s.run(1)?;
     let report = RunReport {
-        widget: "rate-limiter",
+        widget: <RateLimiterScenario as crate::scenario::Family>::KIND,
         seed: s.seed,
         lanes: lanes
             .iter()

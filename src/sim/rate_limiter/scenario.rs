@@ -2,10 +2,10 @@
 
 use super::run::{run_lane, LaneRun};
 use super::LimiterConfig;
-use crate::scenario::{check_version, View, MAX_EXTRA, MAX_LANES};
+use crate::scenario::{check_count, check_version, View, MAX_EXTRA, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
-use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, MAX_DURATION_MS};
+use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, check_duration};
 use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.
@@ -37,12 +37,8 @@ impl RateLimiterScenario {
     /// Checks lanes, traffic, duration and hand-fired requests.
     pub fn validate(&self) -> Result<(), String> {
         check_version(self.version)?;
-        if self.duration_ms == 0 || self.duration_ms > MAX_DURATION_MS {
-            return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {}", self.duration_ms));
-        }
-        if self.limiters.is_empty() || self.limiters.len() > MAX_LANES {
-            return Err(format!("compare between 1 and {MAX_LANES} limiters, not {}", self.limiters.len()));
-        }
+        check_duration(self.duration_ms)?;
+        check_count(self.limiters.len(), MAX_LANES, "limiters")?;
         for l in &self.limiters {
             l.validate()?;
         }

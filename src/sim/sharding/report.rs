@@ -17,7 +17,7 @@ pub struct ShardingReport {
 
 /// Every scheme's run as compact JSON.
 pub fn run_json(s: &ShardingScenario) -> Result<String, String> {
-    let report = ShardingReport { widget: "sharding", seed: s.seed, schemes: s.run()? };
+    let report = ShardingReport { widget: <ShardingScenario as crate::scenario::Family>::KIND, seed: s.seed, schemes: s.run()? };
     Ok(serde_json::to_string(&report).expect("reports always serialise"))
 }
 

@@ -59,6 +59,9 @@ pub fn CachingWidget(
     let playback = Playback::new(shell.opened_at, duration.into(), BINS);
     let shell = shell.with_playback(playback);
     let playhead = playback.playhead;
+    // The slice the playhead is in: the hot keys and the summary redraw when
+    // it moves to another slice, not on every tick.
+    let upto = Memo::new(move |_| slice(playhead.get(), duration.get()));
     let lane_policies = Memo::new(move |_| scenario.with(|s| s.policies.iter().map(Policy::name).collect::<Vec<_>>()));
     let pattern = Memo::new(move |_| scenario.with(|s| s.workload.pattern.name()));
     let editor = shell.editor();
@@ -157,12 +160,12 @@ pub fn CachingWidget(
                 <div class="hot-keys">
                     <p class="hot-caption">{move || trial.with(|t| format!("The {} most requested keys, hottest first: filled where cached", t.0.hot.len()))}</p>
                     <div inner_html=move || {
-                        let bin = slice(playhead.get(), duration.get()).unwrap_or(BINS - 1);
+                        let bin = upto.get().unwrap_or(BINS - 1);
                         trial.with(|t| ok_runs(&|r| render::hot_keys(r, &t.0.hot, bin)))
                     }></div>
                 </div>
                 <table class="summary" inner_html=move || {
-                    let upto = slice(playhead.get(), duration.get());
+                    let upto = upto.get();
                     ok_runs(&|r| {
                         let rows: Vec<_> = r.iter().map(|run| (&run.policy, render::summary_until(run, upto))).collect();
                         render::summary_table(&rows, upto.is_some())
