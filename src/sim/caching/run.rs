@@ -91,6 +91,33 @@ pub struct PolicyRun {
     pub outcomes: Vec<Outcome>,
 }
 
+impl PolicyRun {
+    /// Totals up to and including slice `upto` (the whole run when `None`).
+    pub fn summary_until(&self, upto: Option<usize>) -> Summary {
+        let Some(last) = upto else { return self.summary };
+        let (requests, hits, evictions) = self.bins[..=last.min(BINS - 1)]
+            .iter()
+            .fold((0, 0, 0), |(n, h, e), b| (n + b.requests, h + b.hits, e + b.evictions));
+        Summary::of(requests, hits, evictions)
+    }
+}
+
+impl Summary {
+    /// The totals of `requests` of which `hits` hit, with `evictions`.
+    pub fn of(requests: u32, hits: u32, evictions: u32) -> Summary {
+        Summary { requests, hits, misses: requests - hits, hit_ratio: hit_ratio(hits, requests), evictions }
+    }
+}
+
+/// `hits` over `requests`: 0 with no requests.
+pub fn hit_ratio(hits: u32, requests: u32) -> f64 {
+    if requests == 0 {
+        0.0
+    } else {
+        f64::from(hits) / f64::from(requests)
+    }
+}
+
 /// One cache under any policy.
 enum Cache {
     Exact(Exact),
@@ -126,7 +153,7 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
     let total = trial.keys.len();
     let mut outcomes = Vec::with_capacity(if trace { total } else { 0 });
     let mut bins = vec![Bin::default(); BINS];
-    let mut summary = Summary { requests: total as u32, ..Summary::default() };
+    let (mut hits, mut evictions) = (0, 0);
     let mut next_bin_end = 0;
     let mut bin = 0;
     for (i, &key) in trial.keys.iter().enumerate() {
@@ -142,8 +169,8 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
         if trace {
             outcomes.push(Outcome { hit, evicted });
         }
-        summary.hits += u32::from(hit);
-        summary.evictions += u32::from(evicted.is_some());
+        hits += u32::from(hit);
+        evictions += u32::from(evicted.is_some());
         if i >= next_bin_end {
             bin = i * BINS / total;
             next_bin_end = ((bin + 1) * total).div_ceil(BINS);
@@ -167,9 +194,7 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
             bins[b].hot_cached = bins[b - 1].hot_cached;
         }
     }
-    summary.misses = summary.requests - summary.hits;
-    summary.hit_ratio = if total == 0 { 0.0 } else { f64::from(summary.hits) / total as f64 };
-    PolicyRun { policy: policy.clone(), summary, bins, outcomes }
+    PolicyRun { policy: policy.clone(), summary: Summary::of(total as u32, hits, evictions), bins, outcomes }
 }
 
 #[cfg(test)]

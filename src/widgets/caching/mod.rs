@@ -167,7 +167,7 @@ pub fn CachingWidget(
                 <table class="summary" inner_html=move || {
                     let upto = upto.get();
                     ok_runs(&|r| {
-                        let rows: Vec<_> = r.iter().map(|run| (&run.policy, render::summary_until(run, upto))).collect();
+                        let rows: Vec<_> = r.iter().map(|run| (&run.policy, run.summary_until(upto))).collect();
                         render::summary_table(&rows, upto.is_some())
                     })
                 }></table>

@@ -1,7 +1,7 @@
 //! The caching widget's chart and tables as HTML/SVG text: pure functions
 //! of a run and the playhead's slice, redrawn only when they change.
 
-use crate::sim::caching::run::{PolicyRun, Summary, BINS};
+use crate::sim::caching::run::{hit_ratio, PolicyRun, Summary, BINS};
 use crate::sim::caching::Policy;
 use crate::ui::chart::{line, r};
 use crate::ui::format;
@@ -32,7 +32,7 @@ pub fn policy_label(p: &Policy) -> String {
 
 /// Each slice's hit ratio (0 for an empty slice).
 fn ratios(run: &PolicyRun) -> Vec<f64> {
-    run.bins.iter().map(|b| if b.requests == 0 { 0.0 } else { f64::from(b.hits) / f64::from(b.requests) }).collect()
+    run.bins.iter().map(|b| hit_ratio(b.hits, b.requests)).collect()
 }
 
 /// The hit ratio of every policy per slice, one line each, over gridlines at
@@ -70,28 +70,13 @@ pub fn data_table(runs: &[PolicyRun], duration_ms: u64) -> String {
         let _ = write!(html, "<tr><th scope=\"row\">{}</th>", format::seconds(duration_ms * 1_000_000 * from as u64 / BINS as u64));
         for run in runs {
             let (h, n) = run.bins[from..from + BINS / 10].iter().fold((0, 0), |(h, n), b| (h + b.hits, n + b.requests));
-            let ratio = if n == 0 { 0.0 } else { f64::from(h) / f64::from(n) };
+            let ratio = hit_ratio(h, n);
             let _ = write!(html, "<td>{}</td>", format::percent(ratio));
         }
         html.push_str("</tr>");
     }
     html.push_str("</tbody></table>");
     html
-}
-
-/// Totals up to and including slice `upto` (the whole run when `None`).
-pub fn summary_until(run: &PolicyRun, upto: Option<usize>) -> Summary {
-    let Some(last) = upto else { return run.summary };
-    let (hits, requests, evictions) = run.bins[..=last.min(BINS - 1)]
-        .iter()
-        .fold((0, 0, 0), |(h, n, e), b| (h + b.hits, n + b.requests, e + b.evictions));
-    Summary {
-        requests,
-        hits,
-        misses: requests - hits,
-        hit_ratio: if requests == 0 { 0.0 } else { f64::from(hits) / f64::from(requests) },
-        evictions,
-    }
 }
 
 /// The summary table: one row per policy.
@@ -150,7 +135,7 @@ mod tests {
     fn belady_in_the_table() {
         let s = preset("belady").unwrap();
         let runs = s.run().unwrap();
-        let rows: Vec<_> = runs.iter().map(|r| (&r.policy, summary_until(r, None))).collect();
+        let rows: Vec<_> = runs.iter().map(|r| (&r.policy, r.summary_until(None))).collect();
         let html = summary_table(&rows, false);
         // FIFO and LRU fault 9 and 10 times on the twelve references through three frames.
         assert!(html.contains("FIFO</th><td>25%</td><td>3</td><td>9</td><td>6</td>"), "{html}");
@@ -161,7 +146,7 @@ mod tests {
     fn partial_totals_stop_at_the_slice() {
         let s = preset("loop").unwrap();
         let runs = s.run().unwrap();
-        let half = summary_until(&runs[2], Some(BINS / 2 - 1));
+        let half = runs[2].summary_until(Some(BINS / 2 - 1));
         assert_eq!(half.requests, s.workload.requests / 2);
         assert!(half.hits <= runs[2].summary.hits);
         assert_eq!(hot_keys(&runs, &s.trial().hot, 0).matches("hot-row").count(), 3);
