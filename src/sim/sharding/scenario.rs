@@ -64,9 +64,42 @@ impl ShardingScenario {
         Drawn::new(&self.workload, &mut Rng::new(self.seed))
     }
 
+    /// Changes scheme `index` by `f`, which sees the workload (ranges split
+    /// over its keys). A region scheme routes by the users' countries, so
+    /// users without any are given the example's.
+    pub fn edit_scheme(&mut self, index: usize, f: impl FnOnce(&mut SchemeConfig, &Workload)) {
+        if let Some(c) = self.schemes.get_mut(index) {
+            f(c, &self.workload);
+        }
+        if self.workload.countries.is_empty() && self.schemes.iter().any(|c| c.name() == "region") {
+            self.workload.countries = super::region::example_countries();
+        }
+    }
+
     /// The keys `lo..=hi` of the query the inspector shows, given the traffic.
     pub fn inspected(&self, traffic: &Drawn) -> (u64, u64) {
         let lo = self.inspect.or(traffic.queries.first().map(|q| q.0)).unwrap_or(self.workload.key_span().0);
         (lo, lo.saturating_add(self.workload.range_width.saturating_sub(1)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::presets::preset;
+    use super::*;
+
+    #[test]
+    fn a_scheme_made_regional_gives_the_users_countries() {
+        let mut s = preset("default").unwrap();
+        assert!(s.workload.countries.is_empty());
+        s.edit_scheme(0, |c, w| *c = SchemeConfig::named("region", 4, c, w));
+        assert_eq!(s.schemes[0].name(), "region");
+        assert_eq!(s.workload.countries, super::super::region::example_countries());
+        assert_eq!(s.validate(), Ok(()));
+        // Another scheme's edit leaves countries the users have alone.
+        s.workload.countries.truncate(2);
+        s.edit_scheme(1, |c, _| *c = SchemeConfig::HashMod { shards: 8 });
+        assert_eq!(s.workload.countries.len(), 2);
+        assert_eq!(s.schemes[1], SchemeConfig::HashMod { shards: 8 });
     }
 }

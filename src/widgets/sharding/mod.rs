@@ -245,16 +245,7 @@ pub fn ShardingWidget(
             {shell.lanes_controls(
                 lane_names,
                 move |i, name| view! { <LaneControls index=i name=name scenario=scenario edit=Callback::new(move |f: LaneEdit| {
-                    edit(&|s| {
-                        let w = s.workload.clone();
-                        if let Some(c) = s.schemes.get_mut(i) {
-                            (f.0)(c, &w)
-                        }
-                        // A region scheme routes by country: give the users the example's.
-                        if s.workload.countries.is_empty() && s.schemes.iter().any(|c| c.name() == "region") {
-                            s.workload.countries = crate::sim::sharding::region::example_countries();
-                        }
-                    });
+                    edit(&|s| s.edit_scheme(i, |c, w| (f.0)(c, w)));
                 }) remove=Callback::new(move |_| shell.remove_lane(i, |s| &mut s.schemes)) /> },
                 |s| s.schemes.len() < crate::scenario::MAX_LANES,
                 |s| {
