@@ -22,7 +22,7 @@
 //!   defence against hash flooding).
 //! * **A hit** counts the key in the sketch and moves it to its queue's recent
 //!   end; a hit in probation promotes the key to protected, and protected's
-//!   overflow is demoted to probation afterwards (`onAccess`, `climb`).
+//!   overflow is demoted to probation at the next drain (`onAccess`, `climb`).
 //! * **The hill climber** (`climb`, `determineAdjustment`): every
 //!   `10 × maximum` requests, if the hit ratio rose it keeps stepping the
 //!   window's size the same way, else it turns round; a step starts at
@@ -30,15 +30,21 @@
 //!   when the hit ratio moves by 5 points or more. Growing the window takes
 //!   room from protected, pulling keys from probation's and then protected's
 //!   least recent end; shrinking it sends the window's oldest keys to
-//!   probation. [`Policy::WTinyLfu`](super::Policy::WTinyLfu) is the same
-//!   cache with the window fixed at 1 %, as in Einziger, Friedman and
-//!   Manes's W-TinyLFU paper (ACM TOS, 2017).
+//!   probation. The climber runs when the buffers drain.
+//!   [`Policy::WTinyLfu`](super::Policy::WTinyLfu) is the same cache with
+//!   the climber off and the window fixed at 1 %, the size Einziger,
+//!   Friedman and Manes's W-TinyLFU paper (ACM TOS, 2017) recommends.
+//!
+//! * **The read buffer** (`BoundedBuffer`, `afterRead`): a hit is recorded in
+//!   a ring of 16 and applied when the buffers drain, which a miss does
+//!   first; a hit that finds the ring full is not recorded at all (neither
+//!   counted in the sketch nor moved, nor in the climber's sample), and it
+//!   drains the ring. Replaying the recorded hits at once keeps their order,
+//!   so only that dropped one changes anything.
 //!
 //! Single-threaded, as Caffeine's simulator runs it (a same-thread executor,
-//! the sketch sized when the cache is built): every read is applied, where
-//! Caffeine's read buffer may drop reads under contention. The admission's
-//! random draw, `ThreadLocalRandom` in Caffeine, comes from the run's seeded
-//! generator.
+//! the sketch sized when the cache is built). The admission's random draw,
+//! `ThreadLocalRandom` in Caffeine, comes from the run's seeded generator.
 
 use crate::sim::kernel::rng::Rng;
 
@@ -56,6 +62,8 @@ const STEP_PERCENT: f64 = 0.0625;
 const STEP_DECAY_RATE: f64 = 0.98;
 /// A change of the hit ratio this large restarts the step.
 const RESTART_THRESHOLD: f64 = 0.05;
+/// Hits the read buffer holds until it drains (`BoundedBuffer.BUFFER_SIZE`).
+const READ_BUFFER_SIZE: u8 = 16;
 /// Most keys one transfer between queues moves.
 const TRANSFER_LIMIT: usize = 1_000;
 
@@ -183,6 +191,8 @@ pub struct Caffeine {
     previous_hit_rate: f64,
     step_size: f64,
     adjustment: i64,
+    /// Hits recorded in the read buffer since it last drained.
+    reads_buffered: u8,
 }
 
 impl Caffeine {
@@ -208,6 +218,7 @@ impl Caffeine {
             previous_hit_rate: 0.0,
             step_size: -STEP_PERCENT * max as f64,
             adjustment: 0,
+            reads_buffered: 0,
         }
     }
 
@@ -275,12 +286,24 @@ impl Caffeine {
     }
 
     /// A request for `key`: a hit (`onAccess`), or a miss that writes it
-    /// (`AddTask`) and evicts to fit (`evictEntries`); then the climber.
-    /// Returns whether it hit and the keys evicted.
+    /// (`AddTask`) and evicts to fit (`evictEntries`). Maintenance (the
+    /// climber, or protected's overflow moved to probation) runs when the
+    /// buffers drain: after a miss, or at a hit that finds the read buffer
+    /// full. Returns whether it hit, with the keys evicted in `evicted`.
     pub fn access(&mut self, key: u32, rng: &mut Rng, evicted: &mut Vec<u32>) -> bool {
         let hit = self.contains(key);
-        self.sketch.increment(key);
         if hit {
+            if self.reads_buffered == READ_BUFFER_SIZE {
+                // The ring is full: this hit is dropped, and the buffers drain.
+                self.reads_buffered = 0;
+                self.maintain();
+                return true;
+            }
+            // Recorded, and applied here rather than at the next drain: the
+            // drain replays recorded hits in order before anything else, so
+            // nothing in between sees the difference.
+            self.reads_buffered += 1;
+            self.sketch.increment(key);
             match self.queue[key as usize] {
                 Queue::Probation => {
                     self.move_to(Queue::Protected, key);
@@ -289,20 +312,30 @@ impl Caffeine {
                 q => self.move_to(q, key),
             }
             self.hits_in_sample += 1;
-        } else {
-            self.size += 1;
-            self.window_size += 1;
-            self.misses_in_sample += 1;
-            self.push_tail(Queue::Window, key);
-            let candidate = self.evict_from_window();
-            self.evict_from_main(candidate, rng, evicted);
+            return true;
         }
+        // A write drains the buffers.
+        self.reads_buffered = 0;
+        self.sketch.increment(key);
+        self.size += 1;
+        self.window_size += 1;
+        self.misses_in_sample += 1;
+        self.push_tail(Queue::Window, key);
+        let candidate = self.evict_from_window();
+        self.evict_from_main(candidate, rng, evicted);
+        self.maintain();
+        false
+    }
+
+    /// What a drain does after applying the buffers and evicting
+    /// (`maintenance`): the climber (`climb`), or with the window fixed only
+    /// protected's overflow moved to probation.
+    fn maintain(&mut self) {
         if self.climb {
             self.climb_step();
         } else {
             self.demote_from_protected();
         }
-        hit
     }
 
     /// Moves the window's overflow to probation; returns the first moved.
@@ -499,6 +532,24 @@ impl Caffeine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Caffeine 3.2.4's read buffer holds 16 hits: the 17th since the last
+    /// drain is dropped (not counted in the climber's sample) and drains it;
+    /// a miss drains it too.
+    #[test]
+    fn the_read_buffer_drops_the_hit_that_finds_it_full() {
+        let mut c = Caffeine::new(100, 10, true);
+        let (mut rng, mut gone) = (Rng::new(1), Vec::new());
+        assert!(!c.access(1, &mut rng, &mut gone));
+        for _ in 0..17 {
+            assert!(c.access(1, &mut rng, &mut gone));
+        }
+        assert_eq!((c.hits_in_sample, c.misses_in_sample, c.reads_buffered), (16, 1, 0));
+        assert!(c.access(1, &mut rng, &mut gone));
+        assert_eq!((c.hits_in_sample, c.reads_buffered), (17, 1));
+        assert!(!c.access(2, &mut rng, &mut gone));
+        assert_eq!((c.misses_in_sample, c.reads_buffered), (2, 0));
+    }
 
     /// Caffeine's `FrequencySketchTest`: one increment reads 1, twenty read
     /// 15 (saturated), neighbours stay at 0; and the table's shape.

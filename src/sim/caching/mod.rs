@@ -9,7 +9,7 @@
 //! | [`Policy::RedisLru`] | Redis 7.2 `allkeys-lru`: sampled keys through the 16-entry eviction pool, a 1-second LRU clock (`evict.c`) |
 //! | [`Policy::RedisLfu`] | Redis 7.2 `allkeys-lfu`: the 8-bit logarithmic counter with `lfu-log-factor` and `lfu-decay-time` (`evict.c`, `db.c`) |
 //! | [`Policy::Caffeine`] | Caffeine 3.2.4's W-TinyLFU: admission window, segmented main space, 4-bit count-min sketch, hill climber (`BoundedLocalCache.java`, `FrequencySketch.java`) |
-//! | [`Policy::WTinyLfu`] | the same with the window fixed at 1 %, as the W-TinyLFU paper describes it |
+//! | [`Policy::WTinyLfu`] | the same with the hill climber off: the window fixed at 1 %, the size the W-TinyLFU paper recommends (unlike the paper, no doorkeeper, and Caffeine's own sketch and random admission) |
 //!
 //! A cache holds `capacity` keys (Redis counts bytes against `maxmemory`;
 //! here every key weighs one). [`run::run_policy`] runs a workload's
