@@ -271,7 +271,7 @@ impl<S: Family> Shell<S> {
     /// The widget's section around its `controls` and its `outputs` (its
     /// lanes and summary): the title (when given), the status line, the edit
     /// error, the playback bar, the run's error, the `legend` (made by
-    /// [`legend!`]) and the share bar. Off an article (`mode` not
+    /// `legend!`) and the share bar. Off an article (`mode` not
     /// inline), the scenario is kept in the URL.
     pub fn view(
         self,

@@ -27,7 +27,7 @@ pub fn run_json(s: &CachingScenario) -> Result<String, String> {
 }
 
 /// One CSV row per request under each policy: when, which key, whether it
-/// hit, and the key evicted before its write.
+/// hit, and the key evicted at that request (see [`Outcome`](super::run::Outcome)).
 pub fn run_csv(s: &CachingScenario) -> Result<String, String> {
     s.validate()?;
     let trial = s.trial();

@@ -75,7 +75,10 @@ pub struct Bin {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub hit: bool,
-    /// The key evicted before this request's write, if any.
+    /// The key evicted at this request, if any: to make room for its write
+    /// under the exact policies and Caffeine; under Redis, which evicts
+    /// before each command runs, for the previous miss's write, so a hit can
+    /// carry one and a run's last miss evicts nothing.
     pub evicted: Option<u32>,
 }
 
