@@ -130,6 +130,22 @@ pub fn number<T: std::str::FromStr>(line: usize, key: &str, value: &str) -> Resu
     value.parse().map_err(|_| format!("line {line}: `{key}` must be a number, not `{value}`"))
 }
 
+/// `a` then `b` as one list of `N` keys (`N` must be their lengths' sum:
+/// a mistake fails the build), for a family whose keys include a shared set.
+pub const fn keys<const A: usize, const B: usize, const N: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; N] {
+    assert!(A + B == N, "the joined key list's length is not the sum of its parts");
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
+
 /// Keys a block may use to set its traffic.
 pub const TRAFFIC_KEYS: [&str; 9] =
     ["traffic", "rps", "on_ms", "off_ms", "spike_rps", "spike_at_ms", "spike_ms", "base_rps", "cost"];

@@ -19,6 +19,7 @@ macro_rules! families {
             hash_ring       "hash-ring"       HashRing       HashRingScenario,
             sharding        "sharding"        Sharding       ShardingScenario,
             caching         "caching"         Caching        CachingScenario,
+            cache_patterns  "cache-patterns"  CachePatterns  CachePatternsScenario,
         }
     };
 }

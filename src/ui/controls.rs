@@ -164,6 +164,28 @@ pub fn SeedControl(#[prop(into)] value: Signal<u64>, on_change: Callback<u64>) -
     }
 }
 
+/// A traffic or workload pattern menu called `label` over `patterns`
+/// (see [`pattern_options`]), showing `current` and reporting a pick.
+#[component]
+pub fn PatternSelect(
+    label: &'static str,
+    patterns: &'static [&'static str],
+    current: Memo<&'static str>,
+    on_change: Callback<String>,
+) -> impl IntoView {
+    move || {
+        let options = pattern_options(patterns, current.get());
+        view! {
+            <SelectControl
+                label=label
+                options=options
+                value=Signal::derive(move || current.get().to_string())
+                on_change=on_change
+            />
+        }
+    }
+}
+
 /// The options of a traffic or workload pattern menu: `patterns`, each its
 /// own label, and `list` only when it is `current` (a listed trace comes
 /// from a preset or an import; it cannot be picked from nothing).

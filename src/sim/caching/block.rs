@@ -2,33 +2,18 @@
 //! capacity and the workload.
 
 use super::scenario::CachingScenario;
-use super::workload::{Pattern, NAMES};
+use super::workload::{Pattern, Workload, NAMES};
 use super::Policy;
-use crate::scenario::block::{number, Block};
+use crate::scenario::block::{keys, number, Block};
 
 /// The preset a block starts from when it names none.
 pub const PRESET: &str = "zipf";
 
 /// Keys a caching block accepts.
-pub const KEYS: [&str; 17] = [
-    "kind",
-    "preset",
-    "title",
-    "policies",
-    "samples",
-    "log_factor",
-    "decay_minutes",
-    "capacity",
-    "workload",
-    "keys",
-    "skew",
-    "every",
-    "length",
-    "requests",
-    "rate",
-    "seed",
-    "time_ms",
-];
+pub const KEYS: [&str; 17] = keys(
+    ["kind", "preset", "title", "policies", "samples", "log_factor", "decay_minutes", "capacity", "seed", "time_ms"],
+    WORKLOAD_KEYS,
+);
 
 /// Applies a block's policies (each keeping the preset's lane of that
 /// name), their Redis settings, the capacity and the workload, in that order.
@@ -64,7 +49,15 @@ pub fn apply(s: &mut CachingScenario, block: &Block) -> Result<(), String> {
         }
     }
     block.set("capacity", &mut s.capacity)?;
-    let w = &mut s.workload;
+    workload(&mut s.workload, block)
+}
+
+/// Keys that set a workload (shared with the cache-patterns block).
+pub const WORKLOAD_KEYS: [&str; 7] = ["workload", "keys", "skew", "every", "length", "requests", "rate"];
+
+/// Applies a block's workload keys ([`WORKLOAD_KEYS`]): the pattern by
+/// name, then its own keys, the request count and the rate.
+pub fn workload(w: &mut Workload, block: &Block) -> Result<(), String> {
     if let Some((line, v)) = block.get("workload") {
         w.pattern = w
             .pattern

@@ -95,6 +95,33 @@ impl Exact {
         self.count[key as usize] != 0
     }
 
+    /// Takes `key` out of the cache (a delete, an expiry, a lost node);
+    /// whether it was cached.
+    pub fn remove(&mut self, key: u32) -> bool {
+        let c = self.count[key as usize] as usize;
+        if c == 0 {
+            return false;
+        }
+        let list = if self.order == Order::Lfu { c } else { 1 };
+        self.links.unlink(&mut self.lists[list], key);
+        self.count[key as usize] = 0;
+        // LFU's smallest count may now name an empty list; it is read only
+        // to evict, which needs a full cache, so a key comes in first and
+        // resets it to 1.
+        self.len -= 1;
+        true
+    }
+
+    /// How many keys are cached.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no key is cached.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// A request for `key`: whether it hit, and the key evicted to make
     /// room on a miss (the victim goes before the new key comes in).
     pub fn access(&mut self, key: u32) -> (bool, Option<u32>) {
@@ -170,5 +197,34 @@ mod tests {
         assert_eq!(c.access(5), (true, None));
         assert_eq!(c.access(6), (false, Some(2)));
         assert!(c.contains(1) && c.contains(5) && c.contains(6) && !c.contains(2));
+    }
+
+    #[test]
+    fn a_removed_key_frees_its_place() {
+        for order in [Order::Fifo, Order::Lru, Order::Lfu] {
+            let mut c = Exact::new(order, 2, 8);
+            c.access(1);
+            c.access(1);
+            c.access(2);
+            assert!(c.remove(1) && !c.remove(1) && !c.contains(1));
+            assert_eq!(c.len(), 1);
+            // Room for 3 without evicting 2; then 4 evicts 2, the older (and, under LFU, tied at one).
+            assert_eq!(c.access(3), (false, None), "{order:?}");
+            assert_eq!(c.access(4), (false, Some(2)), "{order:?}");
+            assert!(c.remove(3) && c.remove(4) && c.is_empty());
+            assert_eq!(c.access(5), (false, None));
+        }
+        // LFU: with the only key of count one gone, the next eviction takes
+        // the least recent of the smallest count left.
+        let mut c = Exact::new(Order::Lfu, 3, 8);
+        for k in [1, 1, 2, 2, 2, 3] {
+            c.access(k);
+        }
+        c.remove(3);
+        c.access(6);
+        c.access(6);
+        // 1 and 6 both at two, 2 at three: 1 is the less recent.
+        assert_eq!(c.access(7), (false, Some(1)));
+        assert_eq!(c.access(5), (false, Some(7)));
     }
 }

@@ -16,7 +16,7 @@ use crate::sim::caching::run::{PolicyRun, BINS};
 use crate::sim::caching::workload::NAMES;
 use crate::sim::caching::Policy;
 use crate::sim::kernel::time::{Nanos, MS};
-use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
 use crate::ui::Shared;
@@ -73,22 +73,11 @@ pub fn CachingWidget(
     let controls = view! {
             <div class="controls" role="group" aria-label="Workload and cache">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
-                {move || {
-                    let current = pattern.get();
-                    let options = controls::pattern_options(&NAMES, current);
-                    view! {
-                        <SelectControl
-                            label="Workload"
-                            options=options
-                            value=Signal::derive(move || pattern.get().to_string())
-                            on_change=Callback::new(move |p: String| edit(&|s| {
-                                if let Some(named) = s.workload.pattern.named(&p) {
-                                    s.workload.pattern = named;
-                                }
-                            }))
-                        />
+                <PatternSelect label="Workload" patterns=&NAMES current=pattern on_change=Callback::new(move |p: String| edit(&|s| {
+                    if let Some(named) = s.workload.pattern.named(&p) {
+                        s.workload.pattern = named;
                     }
-                }}
+                })) />
                 <Show when=move || pattern.get() != "list">
                     <NumberControl
                         label="Keys"

@@ -17,7 +17,7 @@ use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::{Arrival, Traffic};
 use crate::sim::rate_limiter::run::{LaneRun, Summary};
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
-use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
+use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
 use crate::ui::format;
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
@@ -94,22 +94,16 @@ pub fn RateLimiterWidget(
     let controls = view! {
             <div class="controls" role="group" aria-label="Traffic">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
-                {move || {
-                    let current = pattern.get();
-                    let options = controls::pattern_options(&["steady", "bursty", "poisson", "spike"], current);
-                    view! {
-                        <SelectControl
-                            label="Traffic"
-                            options=options
-                            value=Signal::derive(move || pattern.get().to_string())
-                            on_change=Callback::new(move |p: String| {
-                                if let Some(t) = Traffic::example(&p) {
-                                    edit(&|s| s.traffic = t.clone());
-                                }
-                            })
-                        />
-                    }
-                }}
+                <PatternSelect
+                    label="Traffic"
+                    patterns=&["steady", "bursty", "poisson", "spike"]
+                    current=pattern
+                    on_change=Callback::new(move |p: String| {
+                        if let Some(t) = Traffic::example(&p) {
+                            edit(&|s| s.traffic = t.clone());
+                        }
+                    })
+                />
                 {move || {
                     let p = pattern.get();
                     (p != "list").then(|| view! {

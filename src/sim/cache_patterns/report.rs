@@ -1,0 +1,60 @@
+//! Cache patterns' run as the CLI prints it and as the widget downloads it:
+//! each lane's totals, latency percentiles and slices as JSON, or every
+//! request's answer as CSV rows.
+
+use super::run::LaneRun;
+use super::scenario::CachePatternsScenario;
+use crate::scenario::Family;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The result of running a cache-patterns scenario, as the CLI prints it.
+#[derive(Serialize)]
+pub struct CachePatternsReport {
+    pub widget: &'static str,
+    pub seed: u64,
+    /// The run's length in ns (its slices divide it evenly).
+    pub span_ns: u64,
+    pub lanes: Vec<LaneRun>,
+}
+
+/// Every lane's totals and slices as compact JSON.
+pub fn run_json(s: &CachePatternsScenario) -> Result<String, String> {
+    s.validate()?;
+    let trial = s.trial();
+    let report = CachePatternsReport {
+        widget: <CachePatternsScenario as Family>::KIND,
+        seed: s.seed,
+        span_ns: trial.span,
+        lanes: s.run_on(&trial)?,
+    };
+    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+}
+
+/// One CSV row per request in each lane: when it arrived, its key, whether
+/// it read or wrote, how it was answered, its latency, the version it read
+/// or wrote and whether that was stale.
+pub fn run_csv(s: &CachePatternsScenario) -> Result<String, String> {
+    s.validate()?;
+    let trial = s.trial();
+    let mut csv = String::from("lane,strategy,request,t_ns,key,op,answer,latency_ns,version,stale\n");
+    for (i, run) in s.run_on(&trial)?.iter().enumerate() {
+        for (r, o) in run.outcomes.iter().enumerate() {
+            let op = if trial.writes[r] { "write" } else { "read" };
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{op},{},{},{},{}",
+                i + 1,
+                run.lane.strategy.name(),
+                r + 1,
+                trial.at[r],
+                trial.keys[r],
+                o.answer.name(),
+                o.latency_ns,
+                o.version,
+                o.stale
+            );
+        }
+    }
+    Ok(csv)
+}
