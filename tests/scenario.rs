@@ -203,6 +203,27 @@ proptest! {
         }
     }
 
+    /// The same for cache-patterns blocks; small runs are also made.
+    #[test]
+    fn cache_patterns_block_parser_never_panics(
+        lines in prop::collection::vec((
+            prop::sample::select(playground::sim::cache_patterns::block::KEYS.to_vec()),
+            prop_oneof![".{0,12}", "[0-9]{1,6}", "[0-9]{16,20}", "0\\.[0-9]{1,3}", "(true|false|yes|no)", "(cache-aside|read-through|write-through|write-behind)(, (cache-aside|write-behind))?", "(zipf|uniform|scan|loop|shifting|list)"],
+        ), 0..8)
+    ) {
+        let text = block_text("cache-patterns", lines);
+        match block::parse(&text) {
+            Ok(b) => {
+                let Scenario::CachePatterns(mut s) = b.scenario else { panic!("not a cache-patterns scenario") };
+                s.workload.requests = s.workload.requests.min(5_000);
+                if s.validate().is_ok() {
+                    prop_assert!(s.run().is_ok());
+                }
+            }
+            Err(e) => prop_assert!(!e.is_empty()),
+        }
+    }
+
     /// The same for sharding blocks; small workloads are also run.
     #[test]
     fn sharding_block_parser_never_panics(

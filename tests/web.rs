@@ -597,3 +597,40 @@ async fn a_loop_defeats_lru_until_the_cache_holds_it() {
     // Each cell of a policy's row is one of the 32 most requested keys; all are cached now.
     assert_eq!(all(&el, ".hot-row")[0].query_selector_all(".cell.cached").unwrap().length(), 32);
 }
+
+#[wasm_bindgen_test]
+async fn killing_the_cache_node_loses_write_behinds_unflushed_writes() {
+    use playground::sim::cache_patterns::presets::preset;
+    let el = container();
+    let start = preset("crash").unwrap();
+    let scenario = Scenario::CachePatterns(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    // The last column is the lost writes: none for write-through, the native run's for write-behind.
+    let lost = |rows: &[Vec<String>]| rows.iter().map(|r| r.last().cloned().unwrap_or_default()).collect::<Vec<_>>();
+    let native = start.run().unwrap();
+    let want = playground::ui::format::thousands(u64::from(native[1].summary.lost_writes));
+    let rows = summary_rows(&el);
+    assert_eq!(rows[0][0], "write-through");
+    assert_eq!(rows[1][0], "write-behind");
+    assert_eq!(lost(&rows), ["0", want.as_str()]);
+    assert_eq!(all(&el, ".cache-patterns svg.chart path.series").len(), 6);
+    assert_eq!(all(&el, ".cache-patterns svg.chart line.crash").len(), 3);
+    // Keep the node alive: nothing is lost.
+    button(&el, "Keep it alive").click();
+    settle().await;
+    assert_eq!(lost(&summary_rows(&el)), ["0", "0"]);
+    assert!(all(&el, "svg.chart line.crash").is_empty());
+    // Kill it with the playhead at the end: it dies mid-run, at 15 s of 30.
+    button(&el, "Kill the cache node now").click();
+    settle().await;
+    let mut mid = start.clone();
+    mid.crash_ms = Some(15_000);
+    let want = playground::ui::format::thousands(u64::from(mid.run().unwrap()[1].summary.lost_writes));
+    assert_eq!(lost(&summary_rows(&el)), ["0", want.as_str()]);
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
+    assert_eq!(status, "The cache node dies at 15 s, and comes back empty");
+}

@@ -133,6 +133,12 @@ try {
     const cells = await session.exec("return document.querySelectorAll('.hot-row .cell').length");
     if (cells !== 96) throw new Error(`hot-key cells: ${cells}, not 3 × 32`);
   });
+  await check("cache-patterns page: three strategies' charts, and a stampede only the plain lane suffers", async () => {
+    await session.go(`${origin}/widgets/cache-patterns`);
+    await session.waitFor("return document.querySelectorAll('.cache-patterns svg.chart path.series').length === 9 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    const names = await session.exec("return [...document.querySelectorAll('.widget table.summary tbody th')].map(th => th.textContent)");
+    if (names.join(" | ") !== "cache-aside | cache-aside + single-flight | cache-aside + XFetch") throw new Error(`lanes: ${names.join(" | ")}`);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.
