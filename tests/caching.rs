@@ -1,14 +1,18 @@
 //! Caching: the exact policies against naive models on random traces, LRU's
-//! inclusion property, and Redis's sampled LRU nearing exact LRU as its
-//! samples grow (the comparison Redis's eviction documentation draws).
+//! inclusion property, Redis's sampled LRU nearing exact LRU as its samples
+//! grow (the comparison Redis's eviction documentation draws), and moka's
+//! TinyLFU against moka itself, decision by decision.
 
 use playground::sim::caching::caffeine::Caffeine;
 use playground::sim::caching::exact::{Exact, Order};
+use playground::sim::caching::moka::{key_hash, Moka};
 use playground::sim::caching::run::{run_policy, Trial};
 use playground::sim::caching::workload::{Pattern, Workload};
 use playground::sim::caching::Policy;
 use playground::sim::kernel::rng::Rng;
 use proptest::prelude::*;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::{Arc, Mutex};
 
 /// LRU as a list of keys, most recent first: the model the O(1) lists must match.
 fn naive_lru(capacity: usize, trace: &[u32]) -> Vec<(bool, Option<u32>)> {
@@ -106,6 +110,96 @@ proptest! {
             prop_assert!(order.iter().all(|&x| c.contains(x)) && evicted.iter().all(|&x| !c.contains(x)));
         }
     }
+}
+
+/// The hasher moka is given: a key's hash is the engine's `key_hash`, so the
+/// sketch's counters and the engine's fall in the same places. (moka's own
+/// default, a randomly keyed SipHash, would differ on every run.)
+#[derive(Clone, Default)]
+struct EngineHash;
+
+struct EngineHasher(u64);
+
+impl BuildHasher for EngineHash {
+    type Hasher = EngineHasher;
+    fn build_hasher(&self) -> EngineHasher {
+        EngineHasher(0)
+    }
+}
+
+impl Hasher for EngineHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("the keys are u32, hashed by write_u32")
+    }
+    fn write_u32(&mut self, key: u32) {
+        self.0 = key_hash(key);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Each request through moka 0.12.10 itself, as a cache-aside client uses
+/// it: `get`, and `insert` on a miss, with its pending tasks run after each
+/// call; whether it hit and the key its eviction listener heard of.
+fn moka_itself(capacity: u64, trace: &[u32]) -> Vec<(bool, Option<u32>)> {
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let listener = heard.clone();
+    let cache: moka::sync::Cache<u32, (), EngineHash> = moka::sync::Cache::builder()
+        .max_capacity(capacity)
+        .eviction_listener(move |key: Arc<u32>, _, cause| {
+            assert_eq!(cause, moka::notification::RemovalCause::Size);
+            listener.lock().unwrap().push(*key);
+        })
+        .build_with_hasher(EngineHash);
+    trace
+        .iter()
+        .map(|&k| {
+            let hit = cache.get(&k).is_some();
+            cache.run_pending_tasks();
+            if !hit {
+                cache.insert(k, ());
+                cache.run_pending_tasks();
+            }
+            let mut heard = heard.lock().unwrap();
+            assert!(heard.len() <= 1, "one key in, at most one out");
+            (hit, heard.pop())
+        })
+        .collect()
+}
+
+fn moka_engine(capacity: usize, trace: &[u32]) -> Vec<(bool, Option<u32>)> {
+    let mut c = Moka::new(capacity, 1 << 12);
+    trace.iter().map(|&k| c.access(k)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Every hit, admission and eviction the same as moka's, on skewed and
+    /// flat random traces through small caches (where the sketch starts
+    /// late, halves often and collides).
+    #[test]
+    fn moka_tinylfu_decides_as_moka_does(
+        capacity in 1u64..80,
+        skewed: bool,
+        draws in prop::collection::vec(0u32..4_000, 1..3_000),
+    ) {
+        // A skewed trace squares a uniform draw into the low keys.
+        let trace: Vec<u32> = draws.iter().map(|&d| if skewed { d * d / 4_000 / 8 } else { d / 16 }).collect();
+        prop_assert_eq!(moka_engine(capacity as usize, &trace), moka_itself(capacity, &trace));
+    }
+}
+
+/// The same on a long Zipf trace through a cache larger than moka's smallest sketch.
+#[test]
+fn moka_tinylfu_matches_moka_on_a_long_zipf_trace() {
+    let w = Workload { pattern: Pattern::Zipf { keys: 4_000, skew: 0.9 }, requests: 60_000, rate: 1000 };
+    let trace = Trial::draw(&w, 11).keys;
+    let (ours, theirs) = (moka_engine(300, &trace), moka_itself(300, &trace));
+    let hits = ours.iter().filter(|o| o.0).count();
+    assert!(hits > 20_000, "{hits}");
+    assert_eq!(ours, theirs);
 }
 
 /// Redis's sampled LRU approaches exact LRU as `maxmemory-samples` grows:

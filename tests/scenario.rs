@@ -187,7 +187,7 @@ proptest! {
     fn caching_block_parser_never_panics(
         lines in prop::collection::vec((
             prop::sample::select(playground::sim::caching::block::KEYS.to_vec()),
-            prop_oneof![".{0,12}", "[0-9]{1,6}", "[0-9]{16,20}", "0\\.[0-9]{1,3}", "(lru|fifo|lfu|redis-lru|redis-lfu|caffeine|w-tinylfu)(, (lru|redis-lfu|caffeine))?", "(zipf|uniform|scan|loop|shifting|list)"],
+            prop_oneof![".{0,12}", "[0-9]{1,6}", "[0-9]{16,20}", "0\\.[0-9]{1,3}", "(lru|fifo|lfu|redis-lru|redis-lfu|caffeine|w-tinylfu|moka)(, (lru|redis-lfu|caffeine|moka))?", "(zipf|uniform|scan|loop|shifting|list)"],
         ), 0..8)
     ) {
         let text = block_text("caching", lines);

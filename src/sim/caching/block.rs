@@ -113,7 +113,7 @@ mod tests {
         let err = |text: &str| parse(text).unwrap_err();
         assert_eq!(
             err("kind: caching\npolicies: lru, arc"),
-            "line 2: unknown policy `arc`; policies: lru, redis-lru, lfu, redis-lfu, caffeine, w-tinylfu, fifo"
+            "line 2: unknown policy `arc`; policies: lru, redis-lru, lfu, redis-lfu, caffeine, w-tinylfu, moka, fifo"
         );
         assert_eq!(
             err("kind: caching\npolicies: lru\nsamples: 3"),

@@ -112,6 +112,11 @@ impl Exact {
         true
     }
 
+    /// The key FIFO or LRU would evict next (`None` when empty).
+    pub fn oldest(&self) -> Option<u32> {
+        Some(self.lists[1].tail).filter(|&k| k != NIL && self.order != Order::Lfu)
+    }
+
     /// How many keys are cached.
     pub fn len(&self) -> usize {
         self.len

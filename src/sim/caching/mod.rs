@@ -9,6 +9,7 @@
 //! | [`Policy::RedisLru`] | Redis 7.2 `allkeys-lru`: sampled keys through the 16-entry eviction pool, a 1-second LRU clock (`evict.c`) |
 //! | [`Policy::RedisLfu`] | Redis 7.2 `allkeys-lfu`: the 8-bit logarithmic counter with `lfu-log-factor` and `lfu-decay-time` (`evict.c`, `db.c`) |
 //! | [`Policy::Caffeine`] | Caffeine 3.2.4's W-TinyLFU: admission window, segmented main space, 4-bit count-min sketch, hill climber (`BoundedLocalCache.java`, `FrequencySketch.java`) |
+//! | [`Policy::Moka`] | moka 0.12.10's TinyLFU: one LRU queue, a new key admitted only if Caffeine's older 4-bit sketch counts it more often than the oldest key (`base_cache.rs`, `frequency_sketch.rs`) |
 //! | [`Policy::WTinyLfu`] | the same with the hill climber off: the window fixed at 1 %, the size the W-TinyLFU paper recommends (unlike the paper, no doorkeeper, and Caffeine's own sketch and random admission) |
 //!
 //! A cache holds `capacity` keys (Redis counts bytes against `maxmemory`;
@@ -19,6 +20,7 @@
 pub mod block;
 pub mod caffeine;
 pub mod exact;
+pub mod moka;
 pub mod presets;
 pub mod redis;
 pub mod report;
@@ -30,7 +32,7 @@ pub mod workload;
 pub const TITLE: &str = "Caching";
 /// One sentence for the widget index.
 pub const SUMMARY: &str =
-    "Exact LRU, FIFO and LFU beside Redis's sampled LRU and LFU and Caffeine's W-TinyLFU, on the same requests against the same capacity.";
+    "Exact LRU, FIFO and LFU beside Redis's sampled LRU and LFU, Caffeine's W-TinyLFU and moka's TinyLFU, on the same requests against the same capacity.";
 
 use serde::{Deserialize, Serialize};
 
@@ -62,11 +64,13 @@ pub enum Policy {
     /// W-TinyLFU with the window fixed at 1 % of the cache.
     #[serde(rename = "w-tinylfu")]
     WTinyLfu,
+    /// moka's TinyLFU: admission in front of one LRU queue.
+    Moka,
 }
 
 impl Policy {
     /// Every policy with Redis's defaults, in the order the widget lists them.
-    pub fn all() -> [Policy; 7] {
+    pub fn all() -> [Policy; 8] {
         [
             Policy::Lru,
             Policy::RedisLru { samples: 5 },
@@ -74,6 +78,7 @@ impl Policy {
             Policy::RedisLfu { samples: 5, log_factor: 10, decay_minutes: 1 },
             Policy::Caffeine,
             Policy::WTinyLfu,
+            Policy::Moka,
             Policy::Fifo,
         ]
     }
@@ -88,6 +93,7 @@ impl Policy {
             Policy::RedisLfu { .. } => "redis-lfu",
             Policy::Caffeine => "caffeine",
             Policy::WTinyLfu => "w-tinylfu",
+            Policy::Moka => "moka",
         }
     }
 

@@ -7,7 +7,7 @@ use super::Policy;
 use crate::scenario::{View, VERSION};
 
 /// Preset names with a one-line description, in menu order.
-pub const PRESETS: [(&str, &str); 7] = [
+pub const PRESETS: [(&str, &str); 8] = [
     ("zipf", "200,000 Zipf requests over 100,000 keys, 5,000 cached: exact LRU, Redis's sampled LRU and Redis's LFU"),
     ("scan", "Zipf traffic with a scan of 20,000 new keys every 40,000 requests: LRU flushed, LFU holds"),
     ("loop", "A loop of 1,050 keys through a cache of 1,000: exact LRU and FIFO never hit; sampling does"),
@@ -15,6 +15,7 @@ pub const PRESETS: [(&str, &str); 7] = [
     ("samples", "Redis's LRU with maxmemory-samples 1, 5 and 10: the more samples, the nearer exact LRU"),
     ("belady", "Belady's anomaly: 1 2 3 4 1 2 5 1 2 3 4 5 through three frames"),
     ("tinylfu", "Caffeine's W-TinyLFU admits a key only if it is seen more often than the key it would evict"),
+    ("moka", "moka's TinyLFU: the same admission test with no window in front, beside Caffeine's and LRU"),
 ];
 
 fn scenario(capacity: u32, pattern: Pattern, requests: u32, policies: Vec<Policy>) -> CachingScenario {
@@ -67,6 +68,12 @@ pub fn preset(name: &str) -> Option<CachingScenario> {
             Pattern::Scan { keys: 100_000, skew: 1.0, every: 40_000, length: 20_000 },
             240_000,
             vec![Policy::Lru, REDIS_LFU, Policy::Caffeine],
+        ),
+        "moka" => scenario(
+            5_000,
+            Pattern::Scan { keys: 100_000, skew: 1.0, every: 40_000, length: 20_000 },
+            240_000,
+            vec![Policy::Lru, Policy::Moka, Policy::Caffeine],
         ),
         _ => return None,
     })

@@ -4,6 +4,7 @@
 
 use super::caffeine::Caffeine;
 use super::exact::{Exact, Order};
+use super::moka::Moka;
 use super::redis::{Mode, Redis};
 use super::workload::Workload;
 use super::Policy;
@@ -76,7 +77,8 @@ pub struct Bin {
 pub struct Outcome {
     pub hit: bool,
     /// The key evicted at this request, if any: to make room for its write
-    /// under the exact policies and Caffeine; under Redis, which evicts
+    /// under the exact policies, Caffeine and moka, or the new key itself
+    /// when Caffeine's or moka's admission turns it away; under Redis, which evicts
     /// before each command runs, for the previous miss's write, so a hit can
     /// carry one and a run's last miss evicts nothing.
     pub evicted: Option<u32>,
@@ -126,6 +128,7 @@ enum Cache {
     Exact(Exact),
     Redis(Box<Redis>),
     Caffeine(Box<Caffeine>),
+    Moka(Box<Moka>),
 }
 
 /// Runs `trial` through a cache of `capacity` keys under `policy`.
@@ -150,6 +153,7 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
         }
         Policy::Caffeine => Cache::Caffeine(Box::new(Caffeine::new(cap, n, true))),
         Policy::WTinyLfu => Cache::Caffeine(Box::new(Caffeine::new(cap, n, false))),
+        Policy::Moka => Cache::Moka(Box::new(Moka::new(cap, n))),
     };
     let mut gone = Vec::with_capacity(1);
     let mut rng = Rng::new(trial.policy_seed);
@@ -162,6 +166,7 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
     for (i, &key) in trial.keys.iter().enumerate() {
         let (hit, evicted) = match &mut cache {
             Cache::Exact(c) => c.access(key),
+            Cache::Moka(c) => c.access(key),
             Cache::Redis(r) => r.access(key, workload.at_ms(i as u32), &mut rng),
             Cache::Caffeine(c) => {
                 // One key in, one out: a full cache evicts exactly one per miss.
@@ -186,6 +191,7 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
                 Cache::Exact(c) => c.contains(k),
                 Cache::Redis(r) => r.contains(k),
                 Cache::Caffeine(c) => c.contains(k),
+                Cache::Moka(c) => c.contains(k),
             };
             bins[bin].hot_cached =
                 trial.hot.iter().enumerate().fold(0, |m, (b, &k)| if cached(k) { m | 1 << b } else { m });

@@ -27,6 +27,7 @@ pub fn policy_label(p: &Policy) -> String {
         }
         Policy::Caffeine => "Caffeine W-TinyLFU (hill climber)".into(),
         Policy::WTinyLfu => "W-TinyLFU, 1% window".into(),
+        Policy::Moka => "moka TinyLFU".into(),
     }
 }
 
