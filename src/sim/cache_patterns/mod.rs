@@ -5,9 +5,9 @@
 //! | strategy | reads | writes |
 //! |---|---|---|
 //! | [`Strategy::CacheAside`] | the client reads the cache; on a miss it reads the database and sets the key | the client writes the database, then deletes the key (Facebook's memcache, Nishtala et al., NSDI 2013) |
-//! | [`Strategy::ReadThrough`] | the cache loads a missing key itself, one load per key however many readers wait (Caffeine's `LoadingCache.get`) | as cache-aside |
+//! | [`Strategy::ReadThrough`] | the cache loads a missing key itself, one load per key however many readers wait (Caffeine's `LoadingCache.get`); a write while a key loads discards the load's result | as cache-aside |
 //! | [`Strategy::WriteThrough`] | as read-through | the cache writes the database, then holds the new value |
-//! | [`Strategy::WriteBehind`] | as read-through | the cache holds the new value and acknowledges at once; every `flush_ms` it writes each changed key once (write coalescing, as Hazelcast's `MapStore` does by default) |
+//! | [`Strategy::WriteBehind`] | as read-through, a key whose write has not yet committed read from the staging area (as Hazelcast's write-behind store does) | the cache holds the new value and acknowledges at once; at the next multiple of `flush_ms` it writes each changed key once (write coalescing, as Hazelcast's `MapStore` does by default), and a changed key it evicts at once |
 //!
 //! Every lane may expire keys after a TTL, with jitter, and refresh them
 //! early by XFetch (Vattani, Chierichetti and Lowenstein, "Optimal
@@ -17,7 +17,8 @@
 //!
 //! The model, in [`run`]: the cache holds `capacity` keys under exact LRU and
 //! answers in `latency_ms`; an operation on it takes effect at once and each
-//! round trip adds its latency to the caller's. The database has a number
+//! round trip adds its latency to the caller's (a cache-aside reader who
+//! misses makes two: the get and the set). The database has a number
 //! of connections, each running one query at a time, first come first
 //! served; a query's service time is exponential with the read or write
 //! mean. A read sees the data committed when it starts (PostgreSQL's read

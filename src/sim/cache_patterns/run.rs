@@ -238,6 +238,14 @@ struct Sim<'a> {
     pending: Vec<u32>,
     dirty_keys: Vec<u32>,
     committed: Vec<u32>,
+    /// When the last write sent for each row commits (its lock is free).
+    row_free: Vec<Nanos>,
+    /// Write-behind's staging area: the newest version of each key written
+    /// to the cache and not yet committed (0: none), which a load reads
+    /// instead of the database.
+    staged: Vec<u32>,
+    /// Whether a flush is scheduled (write-behind).
+    flushing: bool,
     acked: Vec<u32>,
     /// The read in flight for each key that later readers join, or NIL.
     loading: Vec<u32>,
@@ -278,6 +286,9 @@ pub fn run_lane(s: &CachePatternsScenario, lane: &Lane, trial: &Trial) -> LaneRu
         pending: vec![0; u],
         dirty_keys: Vec::new(),
         committed: vec![0; u],
+        row_free: vec![0; u],
+        staged: vec![0; u],
+        flushing: false,
         acked: vec![0; u],
         loading: vec![NIL; u],
         jobs: Vec::new(),
@@ -296,9 +307,6 @@ pub fn run_lane(s: &CachePatternsScenario, lane: &Lane, trial: &Trial) -> LaneRu
     };
     if s.warm {
         sim.warm(s.cache.capacity.min(u as u32), ms_to_ns(s.database.read_ms));
-    }
-    if lane.strategy == Strategy::WriteBehind {
-        sim.schedule(lane.flush_ms * MS, What::Flush);
     }
     if let Some(ms) = s.crash_ms {
         sim.schedule(ms.saturating_mul(MS), What::Crash);
@@ -348,12 +356,20 @@ impl Sim<'_> {
     fn send(&mut self, now: Nanos, key: u32, query: Query, version: u32) -> u32 {
         let mean = if query == Query::Read { self.read_ms } else { self.write_ms };
         let Reverse(free) = self.free.pop().unwrap_or(Reverse(now));
-        let start = free.max(now);
+        let mut start = free.max(now);
+        if query != Query::Read {
+            // A write holds its connection while it waits for the row's lock,
+            // which the write before it to the same row releases at commit.
+            start = start.max(self.row_free[key as usize]);
+        }
         let ms = match self.service {
             Service::Exponential => self.db_rng.exponential(mean),
             Service::Fixed => mean,
         };
         let done = start + ms_to_ns(ms).max(1);
+        if query != Query::Read {
+            self.row_free[key as usize] = done;
+        }
         self.free.push(Reverse(done));
         let j = self.jobs.len() as u32;
         self.jobs.push(Job { key, query, sent: now, version, first: NIL, discard: false, early: false });
@@ -425,7 +441,10 @@ impl Sim<'_> {
         let k = key as usize;
         self.need[r as usize] = self.acked[k];
         self.summary.reads += 1;
-        self.bins[self.trial.bin(now)].reads += 1;
+        let b = &mut self.bins[self.trial.bin(now)];
+        b.reads += 1;
+        b.db_peak = b.db_peak.max(self.in_db);
+        let coalesce = self.lane.strategy.loads() || self.lane.single_flight;
         let mut early = false;
         if self.lru.contains(key) {
             let e = self.entry[k];
@@ -436,7 +455,8 @@ impl Sim<'_> {
                     && e.expires != Nanos::MAX
                     && !self.dirty[k]
                     && now as f64 - delta as f64 * beta * ln(self.xfetch_rng.unit_open_closed()) >= e.expires as f64;
-                if !early {
+                // A refresh already under way: the cached value will do.
+                if !early || (coalesce && self.loading[k] != NIL) {
                     self.lru.access(key);
                     self.answer(r, now, Answer::Hit, e.version);
                     return;
@@ -446,7 +466,14 @@ impl Sim<'_> {
                 self.lru.remove(key);
             }
         }
-        let coalesce = self.lane.strategy.loads() || self.lane.single_flight;
+        // Write-behind loads a key whose write is still on its way to the
+        // database from its staging area, as Hazelcast's write-behind store does.
+        if self.staged[k] != 0 {
+            let v = self.staged[k];
+            self.set(key, v, now);
+            self.answer(r, now, Answer::Hit, v);
+            return;
+        }
         let j = match self.loading[k] {
             j if coalesce && j != NIL => {
                 self.summary.coalesced += 1;
@@ -471,7 +498,13 @@ impl Sim<'_> {
     fn answer(&mut self, r: u32, now: Nanos, answer: Answer, version: u32) {
         let arrived = self.trial.at[r as usize];
         let stale = answer != Answer::Write && version < self.need[r as usize];
-        let latency_ns = now - arrived + self.cache_ns;
+        // One round trip to the cache; a cache-aside reader who missed makes
+        // a second, to set the key it read.
+        let trips = match answer {
+            Answer::Miss | Answer::Coalesced | Answer::Early if !self.lane.strategy.loads() => 2,
+            _ => 1,
+        };
+        let latency_ns = now - arrived + trips * self.cache_ns;
         self.outcomes[r as usize] = Outcome { answer, latency_ns, version, stale };
         let b = &mut self.bins[self.trial.bin(arrived)];
         b.hits += u32::from(answer == Answer::Hit);
@@ -486,12 +519,20 @@ impl Sim<'_> {
         let k = key as usize;
         let version = r + 1;
         self.summary.writes += 1;
+        let b = &mut self.bins[self.trial.bin(now)];
+        b.db_peak = b.db_peak.max(self.in_db);
         if self.lane.strategy == Strategy::WriteBehind {
             self.discard_load(key);
             self.set(key, version, now);
             if !self.dirty[k] {
                 self.dirty[k] = true;
                 self.dirty_keys.push(key);
+            }
+            self.staged[k] = version;
+            if !self.flushing {
+                let every = self.lane.flush_ms * MS;
+                self.flushing = true;
+                self.schedule((now / every + 1) * every, What::Flush);
             }
             self.pending[k] += 1;
             self.acked[k] = self.acked[k].max(version);
@@ -561,12 +602,19 @@ impl Sim<'_> {
                 }
                 self.answer(by, now, Answer::Write, job.version);
             }
-            Query::Flush => self.committed[k] = self.committed[k].max(job.version),
+            Query::Flush => {
+                self.committed[k] = self.committed[k].max(job.version);
+                if self.staged[k] <= job.version {
+                    self.staged[k] = 0;
+                }
+            }
         }
     }
 
-    /// Write-behind's flush at `now`: each changed key written once.
+    /// Write-behind's flush at `now`: each changed key written once. Flushes
+    /// fall on multiples of the interval while any key is waiting for one.
     fn flush(&mut self, now: Nanos) {
+        self.flushing = false;
         for key in std::mem::take(&mut self.dirty_keys) {
             let k = key as usize;
             if self.dirty[k] {
@@ -576,14 +624,15 @@ impl Sim<'_> {
                 self.send(now, key, Query::Flush, v);
             }
         }
-        // Flushes continue while requests may still arrive.
-        if now < self.trial.span {
-            self.schedule(now + self.lane.flush_ms * MS, What::Flush);
-        }
     }
 
-    /// The cache node dies and comes back empty: what it had not written is lost.
+    /// The cache node dies and comes back empty: what it had not sent to
+    /// the database is lost (every write acknowledged since its key's last
+    /// flush, including those a later write to the key would have
+    /// coalesced). Queries already sent still finish, and loads still
+    /// answer their readers and fill the new node.
     fn crash(&mut self) {
+        self.staged.iter_mut().for_each(|v| *v = 0);
         for key in std::mem::take(&mut self.dirty_keys) {
             let k = key as usize;
             if self.dirty[k] {
@@ -738,6 +787,37 @@ mod tests {
         s.crash_ms = None;
         let run = run_lane(&s, &s.lanes[0], &t);
         assert_eq!((run.summary.db_writes, run.summary.lost_writes, run.summary.stale_reads), (4, 0, 0));
+    }
+
+    /// Two writes to one row wait for each other's commit, though a second
+    /// connection is free; a write to another row does not.
+    #[test]
+    fn writes_to_one_row_take_its_lock_in_turn() {
+        let t = trial(&[(0, 1, true), (1, 1, true), (2, 2, true)]);
+        let s = fixed(3, vec![Lane::new(Strategy::CacheAside, 0)]);
+        let run = run_lane(&s, &s.lanes[0], &t);
+        assert_eq!(run.outcomes.iter().map(|o| o.latency_ns / MS).collect::<Vec<_>>(), [5, 9, 5]);
+        assert_eq!(run.summary.db_peak, 3);
+    }
+
+    /// A write-behind key evicted while its write is on the way is loaded
+    /// from the staging area, not from the database that has yet to commit it.
+    #[test]
+    fn write_behind_reads_its_staging_area_until_the_write_commits() {
+        // One slot: writing key 2 at 1 evicts key 1, whose write goes out at
+        // once and commits at 6; the read of key 1 at 3 must not see the
+        // database's old row.
+        let t = trial(&[(0, 1, true), (1, 2, true), (3, 1, false), (8, 1, false)]);
+        let mut s = fixed(2, vec![Lane { flush_ms: 1_000, ..Lane::new(Strategy::WriteBehind, 0) }]);
+        s.cache.capacity = 1;
+        let run = run_lane(&s, &s.lanes[0], &t);
+        use Answer::*;
+        assert_eq!(
+            answers(&run),
+            [(Write, 0, 1, false), (Write, 0, 2, false), (Hit, 0, 1, false), (Hit, 0, 1, false)]
+        );
+        // Key 1 back in the one slot evicts key 2, whose write goes out too.
+        assert_eq!((run.summary.db_reads, run.summary.db_writes, run.summary.stale_reads), (0, 2, 0));
     }
 
     /// Write-through holds the committed version after each write: readers

@@ -83,6 +83,9 @@ pub struct CachePatternsScenario {
     pub view: View,
 }
 
+/// The latest a cache node may die: 30 days in.
+pub const MAX_CRASH_MS: u64 = 30 * 86_400_000;
+
 /// Checks a time in ms lies in `lo..=hi`.
 fn check_ms(what: &str, ms: f64, lo: f64, hi: f64) -> Result<(), String> {
     if ms.is_finite() && (lo..=hi).contains(&ms) {
@@ -116,6 +119,9 @@ impl CachePatternsScenario {
         }
         check_ms("database read_ms", db.read_ms, 0.001, 60_000.0)?;
         check_ms("database write_ms", db.write_ms, 0.001, 60_000.0)?;
+        if let Some(ms) = self.crash_ms.filter(|&ms| ms > MAX_CRASH_MS) {
+            return Err(format!("crash_ms must be at most {MAX_CRASH_MS} (30 days), not {ms}"));
+        }
         check_count(self.lanes.len(), MAX_LANES, "strategies")?;
         for lane in &self.lanes {
             lane.validate()?;

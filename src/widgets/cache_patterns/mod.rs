@@ -55,7 +55,7 @@ pub fn CachePatternsWidget(
     let playback = Playback::new(shell.opened_at, span.into(), BINS);
     let shell = shell.with_playback(playback);
     let playhead = playback.playhead;
-    let crash = Memo::new(move |_| scenario.with(|s| s.crash_ms.map(|ms| ms * MS)));
+    let crash = Memo::new(move |_| scenario.with(|s| s.crash_ms.map(|ms| ms.saturating_mul(MS))));
     let lane_shapes = Memo::new(move |_| scenario.with(|s| s.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()));
     let pattern = Memo::new(move |_| scenario.with(|s| s.workload.pattern.name()));
     let editor = shell.editor();

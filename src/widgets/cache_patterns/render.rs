@@ -4,7 +4,7 @@
 use crate::sim::cache_patterns::run::{LaneRun, Summary, BINS};
 use crate::sim::kernel::rng::ln;
 use crate::sim::kernel::time::{Nanos, MS};
-use crate::ui::chart::{line, nice_max, r};
+use crate::ui::chart::{line_with_gaps, nice_max, r};
 use crate::ui::format;
 use crate::ui::html::escape;
 use std::fmt::Write as _;
@@ -46,14 +46,14 @@ impl Series {
         }
     }
 
-    /// Each slice's value.
+    /// Each slice's value; −1 where a slice has no reads to measure (a gap).
     fn values(self, run: &LaneRun, slice_s: f64) -> Vec<f64> {
         run.bins
             .iter()
             .map(|b| match self {
                 Series::Queries => f64::from(b.db_reads + b.db_writes) / slice_s,
+                _ if b.reads == 0 => -1.0,
                 Series::ReadP99 => b.read_p99_ns as f64 / MS as f64,
-                Series::HitRatio if b.reads == 0 => 0.0,
                 Series::HitRatio => f64::from(b.hits) / f64::from(b.reads),
             })
             .collect()
@@ -76,7 +76,7 @@ impl Series {
     }
 }
 
-/// Latencies from 0.1 ms up, as the height of a log-scale chart.
+/// Latencies from 0.1 ms up, as the height of a log-scale chart (0 at 0.1 ms).
 fn log_ms(ms: f64) -> f64 {
     if ms <= 0.1 {
         0.0
@@ -104,10 +104,10 @@ pub fn chart_svg(series: Series, runs: &[LaneRun], span: Nanos, crash: Option<Na
         let mut values = series.values(run, slice_s);
         let mut max = top;
         if series == Series::ReadP99 {
-            values.iter_mut().for_each(|v| *v = log_ms(*v));
+            values.iter_mut().filter(|v| **v >= 0.0).for_each(|v| *v = log_ms(*v));
             max = log_ms(top);
         }
-        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line(&values, max, W, H));
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line_with_gaps(&values, max, W, H));
     }
     (svg, label)
 }
