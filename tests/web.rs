@@ -588,6 +588,12 @@ async fn a_loop_defeats_lru_until_the_cache_holds_it() {
     assert_eq!(rows()[2][..2], ["Redis allkeys-lru, 5 samples", "87.3%"]);
     assert_eq!(all(&el, ".hot-row").len(), 3);
     assert_eq!(all(&el, "svg.chart path.hit-line").len(), 3);
+    // The latest request, the 105,000th, asks for key 1,049; LRU and FIFO hold the
+    // thousand keys before it and evict the oldest of them, key 49.
+    let recent = all(&el, "table.recent tbody tr");
+    assert_eq!(recent.len(), 8);
+    let cells: Vec<String> = all(&recent[0], "th, td").iter().map(|c| c.text_content().unwrap_or_default()).collect();
+    assert_eq!(cells[..4], ["105,000", "1049", "miss, evicts 49", "miss, evicts 49"]);
     // A cache the loop fits in hits on every request after the first lap.
     let capacity: HtmlInputElement =
         el.query_selector("input[type=number][aria-label=Capacity]").unwrap().unwrap().unchecked_into();

@@ -167,6 +167,13 @@ impl Workload {
         u64::from(i) * 1000 / u64::from(self.rate.max(1))
     }
 
+    /// The last request that has arrived by `t_ms` (request 0 arrives at 0).
+    pub fn last_at(&self, t_ms: u64) -> u32 {
+        let rate = u128::from(self.rate.max(1));
+        let arrived = ((u128::from(t_ms) + 1) * rate - 1) / 1000;
+        arrived.min(u128::from(self.requests.max(1) - 1)) as u32
+    }
+
     /// The keys requested, in order, drawn from `rng`.
     pub fn draw(&self, rng: &mut Rng) -> Vec<u32> {
         let n = self.requests as usize;
@@ -224,6 +231,20 @@ mod tests {
         assert!(keys[..5].iter().chain(&keys[8..13]).all(|&k| k < 100));
         assert_eq!(s.universe(), 106);
         assert!(keys.iter().all(|&k| u64::from(k) < s.universe()));
+    }
+
+    #[test]
+    fn the_last_arrival_by_a_time() {
+        let w = w(Pattern::Loop { keys: 3 }, 10);
+        // At 1,000 a second request i arrives at i ms.
+        assert_eq!((w.last_at(0), w.last_at(4), w.last_at(9), w.last_at(500), w.last_at(u64::MAX)), (0, 4, 9, 9, 9));
+        let slow = Workload { rate: 3, ..w };
+        // At 3 a second: 0, 333, 666, 1000 ms.
+        assert_eq!((slow.last_at(332), slow.last_at(333), slow.last_at(999), slow.last_at(1000)), (0, 1, 2, 3));
+        for t in [0, 1, 332, 333, 334, 666, 667, 999, 1000, 2999] {
+            let i = slow.last_at(t);
+            assert!(slow.at_ms(i) <= t && (i == 9 || slow.at_ms(i + 1) > t), "{t}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The caching widget: one workload against one capacity under up to three
 //! eviction policies side by side: the hit ratio of each over time, which
-//! of the most requested keys each holds at the playhead, and a summary.
+//! of the most requested keys each holds at the playhead, the latest
+//! requests with what each policy evicted for them, and a summary.
 //!
 //! The workload is drawn once per seed and workload (a policy or capacity
 //! change re-runs only the policies); everything drawn is derived from the
@@ -52,7 +53,8 @@ pub fn CachingWidget(
     });
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = trial.get();
-        Shared(Arc::new(scenario.with(|s| s.run_on(&t.0))))
+        // Every request's outcome is kept for the view of the latest requests.
+        Shared(Arc::new(scenario.with(|s| s.trace_on(&t.0))))
     });
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms() * MS));
@@ -153,6 +155,11 @@ pub fn CachingWidget(
                         trial.with(|t| ok_runs(&|r| render::hot_keys(r, &t.0.hot, bin)))
                     }></div>
                 </div>
+                <table class="recent" inner_html=move || {
+                    let t_ms = playhead.get().map_or(u64::MAX, |t| t / MS);
+                    let last = scenario.with_untracked(|s| s.workload.last_at(t_ms)) as usize;
+                    trial.with(|t| ok_runs(&|r| render::recent(r, &t.0.keys, last)))
+                }></table>
                 <table class="summary" inner_html=move || {
                     let upto = upto.get();
                     ok_runs(&|r| {

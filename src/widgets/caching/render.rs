@@ -103,6 +103,50 @@ pub fn summary_table(rows: &[(&Policy, Summary)], partial: bool) -> String {
     html
 }
 
+/// How many requests the view of the latest requests shows.
+pub const RECENT: usize = 8;
+
+/// The [`RECENT`] requests up to and including request `last`, newest
+/// first: each one's key and, per policy, whether it hit and which key it
+/// evicted (the new key itself when an admission test turned it away).
+pub fn recent(runs: &[PolicyRun], keys: &[u32], last: usize) -> String {
+    let mut html = String::from(
+        "<caption>The latest requests, newest first</caption><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Key</th>",
+    );
+    for (i, run) in runs.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<th scope=\"col\"><span class=\"swatch lane-{}\"></span>{}</th>",
+            i + 1,
+            escape(&policy_label(&run.policy))
+        );
+    }
+    html.push_str("</tr></thead><tbody>");
+    let last = last.min(keys.len().saturating_sub(1));
+    for r in (last.saturating_sub(RECENT - 1)..=last).rev() {
+        let key = keys[r];
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th><td>{key}</td>", format::thousands(r as u64 + 1));
+        for run in runs {
+            let cell = match run.outcomes.get(r) {
+                None => String::new(),
+                Some(o) => {
+                    let what = if o.hit { "hit" } else { "miss" };
+                    match o.evicted {
+                        Some(k) if k == key && !o.hit => format!("{what}, not admitted"),
+                        Some(k) => format!("{what}, evicts {k}"),
+                        None => what.to_string(),
+                    }
+                }
+            };
+            let class = if run.outcomes.get(r).is_some_and(|o| o.hit) { "hit" } else { "miss" };
+            let _ = write!(html, "<td class=\"{class}\">{cell}</td>");
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody>");
+    html
+}
+
 /// Which of the most requested keys each policy holds at the end of slice
 /// `bin`: a row of cells per policy, filled when cached, each titled with
 /// its key.
@@ -141,6 +185,19 @@ mod tests {
         // FIFO and LRU fault 9 and 10 times on the twelve references through three frames.
         assert!(html.contains("FIFO</th><td>25%</td><td>3</td><td>9</td><td>6</td>"), "{html}");
         assert!(html.contains("LRU (exact)</th><td>16.7%</td><td>2</td><td>10</td><td>7</td>"), "{html}");
+    }
+
+    #[test]
+    fn the_latest_requests_name_what_each_evicted() {
+        let s = preset("belady").unwrap();
+        let trial = s.trial();
+        let runs = s.trace_on(&trial).unwrap();
+        let html = recent(&runs, &trial.keys, 11);
+        // The twelfth request, key 5: FIFO holds 5 (hit), LRU misses and evicts 2, LFU misses and evicts 4.
+        assert!(html.contains("<tr><th scope=\"row\">12</th><td>5</td><td class=\"hit\">hit</td><td class=\"miss\">miss, evicts 2</td>"), "{html}");
+        assert_eq!(html.matches("<tr><th scope=\"row\">").count(), RECENT);
+        // Before the eighth request there are fewer than eight to show.
+        assert_eq!(recent(&runs, &trial.keys, 2).matches("<tr><th scope=\"row\">").count(), 3);
     }
 
     #[test]
