@@ -216,3 +216,27 @@ fn sampled_lru_nears_exact_lru_as_samples_grow() {
     assert!(ten < 0.005, "ten samples: {ten} from exact LRU");
     assert!(one > 0.01, "one sample: {one} from exact LRU");
 }
+
+/// Redis itself, replayed by `scripts/golden/caching_redis.py`: a real
+/// redis-server with `maxmemory`, fed the same requests at the same rate.
+/// Redis draws its samples from its own random generator and counts bytes,
+/// not keys, so the comparison is of hit ratios, at the number of keys Redis
+/// held, within the tolerance each case states (see tests/golden/caching/README.md).
+#[test]
+fn redis_itself_hits_as_the_engine_does() {
+    let golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/golden/caching/redis.json").unwrap()).unwrap();
+    for case in golden["cases"].as_array().unwrap() {
+        let mut s: playground::scenario::CachingScenario = serde_json::from_value(golden["scenario"].clone()).unwrap();
+        s.capacity = case["keys_held"].as_u64().unwrap() as u32;
+        s.policies = vec![serde_json::from_value(case["policy"].clone()).unwrap()];
+        let ours = s.run().unwrap()[0].summary;
+        let theirs = case["hits"].as_f64().unwrap() / case["requests"].as_f64().unwrap();
+        let gap = (ours.hit_ratio - theirs).abs();
+        assert_eq!(ours.requests as u64, case["requests"].as_u64().unwrap());
+        // LRU's sampling moves the ratio by hundredths of a point; LFU's
+        // counter also draws for every hit, so it strays further.
+        let tolerance = if s.policies[0].name() == "redis-lfu" { 0.01 } else { 0.003 };
+        assert!(gap <= tolerance, "{}: Redis {theirs:.4}, engine {:.4}", case["policy"], ours.hit_ratio);
+    }
+}
