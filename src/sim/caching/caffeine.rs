@@ -533,6 +533,94 @@ impl Caffeine {
 mod tests {
     use super::*;
 
+    /// Caffeine's `prepareForAdaption` (BoundedLocalCacheTest, 3.2.4) on a
+    /// full cache of 500: the step turned towards growing the window
+    /// (`recency_bias` false) or shrinking it, the window at half the
+    /// maximum and protected at 80 % of the rest, 500 keys written and each
+    /// read twice.
+    fn prepared(recency_bias: bool) -> (Caffeine, Rng) {
+        let mut c = Caffeine::new(500, 1_000, true);
+        c.step_size = if recency_bias { 1.0 } else { -1.0 } * c.step_size.abs();
+        c.window_max = 250;
+        c.protected_max = (0.80 * (500 - c.window_max) as f64) as u64;
+        let (mut rng, mut gone) = (Rng::new(1), Vec::new());
+        for k in 0..500 {
+            c.access(k, &mut rng, &mut gone);
+        }
+        assert!(gone.is_empty(), "500 keys fit a cache of 500");
+        for _ in 0..2 {
+            for k in c.order() {
+                assert!(c.access(k, &mut rng, &mut gone));
+            }
+        }
+        (c, rng)
+    }
+
+    /// Caffeine's `adapt`: a sample whose hit rate fell from 80 % to 50 %,
+    /// one climb, then every key read again.
+    fn adapted(c: &mut Caffeine, rng: &mut Rng) {
+        let sample = c.sketch.sample_size as u64;
+        c.previous_hit_rate = 0.80;
+        c.misses_in_sample = sample / 2;
+        c.hits_in_sample = sample - c.misses_in_sample;
+        c.climb_step();
+        let mut gone = Vec::new();
+        for k in c.order() {
+            assert!(c.access(k, rng, &mut gone));
+        }
+    }
+
+    /// `adapt_increaseWindow`: the hit rate fell while the step pointed at
+    /// a smaller window, so the climber turns round and grows it, taking
+    /// the room from protected.
+    #[test]
+    fn adapt_increase_window() {
+        let (mut c, mut rng) = prepared(false);
+        let before = (c.protected_size, c.protected_max, c.window_size, c.window_max);
+        adapted(&mut c, &mut rng);
+        assert!(c.protected_size < before.0 && c.protected_max < before.1, "{before:?}");
+        assert!(c.window_size > before.2 && c.window_max > before.3, "{before:?}");
+        // The step restarts (a 30-point change) at 6.25 % of the maximum, pointing the same way.
+        assert_eq!(c.step_size, STEP_PERCENT * 500.0);
+    }
+
+    /// `adapt_decreaseWindow`: the same fall with the step pointing at a
+    /// larger window shrinks it and gives protected the room.
+    #[test]
+    fn adapt_decrease_window() {
+        let (mut c, mut rng) = prepared(true);
+        let before = (c.protected_size, c.protected_max, c.window_size, c.window_max);
+        adapted(&mut c, &mut rng);
+        assert!(c.protected_size > before.0 && c.protected_max > before.1, "{before:?}");
+        assert!(c.window_size < before.2 && c.window_max < before.3, "{before:?}");
+        assert_eq!(c.step_size, -STEP_PERCENT * 500.0);
+    }
+
+    /// `determineAdjustment`: nothing until a sample is full; then a small
+    /// change keeps the direction and decays the step, and the sample restarts.
+    #[test]
+    fn determine_adjustment_decays_the_step_while_the_hit_rate_holds() {
+        let mut c = Caffeine::new(1_000, 10, true);
+        let sample = c.sketch.sample_size as u64;
+        assert_eq!(sample, 10_000);
+        c.previous_hit_rate = 0.50;
+        c.step_size = 40.0;
+        (c.hits_in_sample, c.misses_in_sample) = (5_000, sample - 5_001);
+        c.determine_adjustment();
+        assert_eq!((c.adjustment, c.step_size, c.previous_hit_rate), (0, 40.0, 0.50), "a sample one short waits");
+        c.misses_in_sample += 1;
+        c.determine_adjustment();
+        // 50 % again: no change counts as a rise, so the same direction, the step times 0.98.
+        assert_eq!(c.adjustment, 40);
+        assert_eq!(c.step_size, STEP_DECAY_RATE * 40.0);
+        assert_eq!((c.hits_in_sample, c.misses_in_sample), (0, 0));
+        // A fall of one point turns round without restarting.
+        (c.hits_in_sample, c.misses_in_sample) = (4_900, sample - 4_900);
+        c.determine_adjustment();
+        assert_eq!(c.adjustment, -(STEP_DECAY_RATE * 40.0) as i64);
+        assert_eq!(c.step_size, STEP_DECAY_RATE * -(STEP_DECAY_RATE * 40.0));
+    }
+
     /// Caffeine 3.2.4's read buffer holds 16 hits: the 17th since the last
     /// drain is dropped (not counted in the climber's sample) and drains it;
     /// a miss drains it too.
