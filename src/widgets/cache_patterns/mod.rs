@@ -12,20 +12,23 @@ mod render;
 use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::CachePatternsScenario;
-use crate::sim::cache_patterns::run::{LaneRun, BINS};
+use crate::sim::cache_patterns::run::{run_lane, LaneRun, Trial, BINS};
+use crate::sim::cache_patterns::scenario::{Cache, Database};
 use crate::sim::cache_patterns::{presets, Lane, Strategy, MAX_BETA, MAX_KEYS, MAX_REQUESTS};
 use crate::sim::caching::workload::NAMES;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
-use crate::ui::Shared;
+use crate::ui::{rerun_changed, LaneCache, Shared};
 use leptos::prelude::*;
 use render::Series;
 use std::sync::Arc;
 
 /// The runs every view of the widget reads.
 type Computed = Shared<Result<Vec<LaneRun>, String>>;
+/// What a lane's run depends on besides the requests.
+type LaneKey = (Lane, Cache, Database, bool, Option<u64>);
 
 super::shell::widget_entry!(CachePatternsScenario, CachePatternsWidget);
 
@@ -46,9 +49,16 @@ pub fn CachePatternsWidget(
         inputs.with(|_| ());
         Shared(Arc::new(scenario.with_untracked(CachePatternsScenario::trial)))
     });
+    // Each lane runs again only when it, the cache, the database or the
+    // requests changed: a lane's own slider re-runs that lane alone.
+    let lane_cache: LaneCache<LaneKey, Trial, LaneRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = trial.get();
-        Shared(Arc::new(scenario.with(|s| s.run_on(&t.0))))
+        Shared(Arc::new(scenario.with(|s| {
+            s.validate()?;
+            let lanes = s.lanes.iter().map(|l| (l.clone(), s.cache.clone(), s.database.clone(), s.warm, s.crash_ms)).collect();
+            rerun_changed(lane_cache, &t, lanes, |(lane, ..)| Ok(run_lane(s, lane, &t.0)))
+        })))
     });
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
     let span: Memo<Nanos> = Memo::new(move |_| trial.with(|t| t.0.span));

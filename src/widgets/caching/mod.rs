@@ -13,14 +13,14 @@ use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
-use crate::sim::caching::run::{PolicyRun, BINS};
+use crate::sim::caching::run::{trace_policy, PolicyRun, Trial, BINS};
 use crate::sim::caching::workload::NAMES;
 use crate::sim::caching::Policy;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
-use crate::ui::Shared;
+use crate::ui::{rerun_changed, LaneCache, Shared};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -51,10 +51,17 @@ pub fn CachingWidget(
         inputs.with(|_| ());
         Shared(Arc::new(scenario.with_untracked(CachingScenario::trial)))
     });
+    // Each policy runs again only when it, the capacity or the requests
+    // changed: a policy's own slider re-runs that lane alone. Every
+    // request's outcome is kept for the view of the latest requests.
+    let lane_cache: LaneCache<(Policy, u32), Trial, PolicyRun> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = trial.get();
-        // Every request's outcome is kept for the view of the latest requests.
-        Shared(Arc::new(scenario.with(|s| s.trace_on(&t.0))))
+        Shared(Arc::new(scenario.with(|s| {
+            s.validate()?;
+            let lanes = s.policies.iter().map(|p| (p.clone(), s.capacity)).collect();
+            rerun_changed(lane_cache, &t, lanes, |(p, capacity)| Ok(trace_policy(p, &t.0, &s.workload, *capacity)))
+        })))
     });
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
     let duration = Memo::new(move |_| scenario.with(|s| s.duration_ms() * MS));
