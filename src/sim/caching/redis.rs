@@ -188,6 +188,34 @@ pub struct Redis {
     at: Vec<u32>,
     stamp: Vec<Stamp>,
     pool: Pool,
+    clocks: Clocks,
+}
+
+/// The LRU and LFU clocks at the last request, divided out only when a
+/// request crosses into the next second or minute (the run's time never
+/// goes back), which keeps 64-bit division off the per-request path.
+#[derive(Clone, Copy, Debug, Default)]
+struct Clocks {
+    lru: u32,
+    lfu: u16,
+    /// The ms at which the LRU clock and the LFU clock next change.
+    lru_until: u64,
+    lfu_until: u64,
+}
+
+impl Clocks {
+    /// The clocks at `now_ms`: [`lru_clock`] and [`lfu_minutes`].
+    fn at(&mut self, now_ms: u64) -> (u32, u16) {
+        if now_ms >= self.lru_until {
+            self.lru = lru_clock(now_ms);
+            self.lru_until = (now_ms / 1000 + 1) * 1000;
+        }
+        if now_ms >= self.lfu_until {
+            self.lfu = lfu_minutes(now_ms);
+            self.lfu_until = (now_ms / 60_000 + 1) * 60_000;
+        }
+        (self.lru, self.lfu)
+    }
 }
 
 impl Redis {
@@ -200,6 +228,7 @@ impl Redis {
             at: vec![NIL; keys],
             stamp: vec![Stamp::default(); keys],
             pool: Pool::default(),
+            clocks: Clocks::default(),
         }
     }
 
@@ -220,13 +249,14 @@ impl Redis {
     /// touches the key and a miss writes it. Returns whether it hit and the
     /// key evicted, if any.
     pub fn access(&mut self, key: u32, now_ms: u64, rng: &mut Rng) -> (bool, Option<u32>) {
-        let evicted = if self.slots.len() > self.capacity { self.evict(now_ms, rng) } else { None };
+        let clocks = self.clocks.at(now_ms);
+        let evicted = if self.slots.len() > self.capacity { self.evict(clocks, rng) } else { None };
         let hit = self.contains(key);
         let s = &mut self.stamp[key as usize];
         match self.mode {
-            Mode::Lru => s.lru = lru_clock(now_ms),
+            Mode::Lru => s.lru = clocks.0,
             Mode::Lfu { log_factor, decay_minutes } => {
-                let now = lfu_minutes(now_ms);
+                let now = clocks.1;
                 s.counter = if hit {
                     let decayed = lfu_decayed(s.counter, lfu_elapsed(now, s.ldt), decay_minutes);
                     lfu_log_incr(decayed, unit(rng), log_factor)
@@ -244,7 +274,7 @@ impl Redis {
     }
 
     /// One key's eviction: pool rounds until a candidate is still cached.
-    fn evict(&mut self, now_ms: u64, rng: &mut Rng) -> Option<u32> {
+    fn evict(&mut self, clocks: (u32, u16), rng: &mut Rng) -> Option<u32> {
         loop {
             let n = self.slots.len();
             if n == 0 {
@@ -257,7 +287,7 @@ impl Redis {
                 self.at[self.slots[i] as usize] = i as u32;
                 self.at[self.slots[j] as usize] = j as u32;
                 let key = self.slots[i];
-                let score = self.score(key, now_ms);
+                let score = self.score(key, clocks);
                 self.pool.offer(key, score);
             }
             let at = &self.at;
@@ -269,12 +299,12 @@ impl Redis {
     }
 
     /// A cached key's score in the pool: higher is evicted first.
-    fn score(&self, key: u32, now_ms: u64) -> u64 {
+    fn score(&self, key: u32, (lru_now, lfu_now): (u32, u16)) -> u64 {
         let s = self.stamp[key as usize];
         match self.mode {
-            Mode::Lru => idle_ms(lru_clock(now_ms), s.lru),
+            Mode::Lru => idle_ms(lru_now, s.lru),
             Mode::Lfu { decay_minutes, .. } => {
-                255 - u64::from(lfu_decayed(s.counter, lfu_elapsed(lfu_minutes(now_ms), s.ldt), decay_minutes))
+                255 - u64::from(lfu_decayed(s.counter, lfu_elapsed(lfu_now, s.ldt), decay_minutes))
             }
         }
     }

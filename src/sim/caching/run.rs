@@ -163,11 +163,11 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
     let (mut hits, mut evictions) = (0, 0);
     let mut next_bin_end = 0;
     let mut bin = 0;
-    for (i, &key) in trial.keys.iter().enumerate() {
+    for ((i, &key), now_ms) in trial.keys.iter().enumerate().zip(workload.times()) {
         let (hit, evicted) = match &mut cache {
             Cache::Exact(c) => c.access(key),
             Cache::Moka(c) => c.access(key),
-            Cache::Redis(r) => r.access(key, workload.at_ms(i as u32), &mut rng),
+            Cache::Redis(r) => r.access(key, now_ms, &mut rng),
             Cache::Caffeine(c) => {
                 // One key in, one out: a full cache evicts exactly one per miss.
                 gone.clear();

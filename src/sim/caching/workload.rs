@@ -167,6 +167,25 @@ impl Workload {
         u64::from(i) * 1000 / u64::from(self.rate.max(1))
     }
 
+    /// Every request's arrival in ms, in order: [`at_ms`](Self::at_ms) of
+    /// 0, 1, 2, …, kept as a quotient and a remainder so that no request
+    /// pays for a division.
+    pub fn times(&self) -> impl Iterator<Item = u64> {
+        let rate = u64::from(self.rate.max(1));
+        let (step, carry) = (1000 / rate, 1000 % rate);
+        let (mut q, mut r) = (0u64, 0u64);
+        (0..self.requests).map(move |_| {
+            let t = q;
+            q += step;
+            r += carry;
+            if r >= rate {
+                r -= rate;
+                q += 1;
+            }
+            t
+        })
+    }
+
     /// The last request that has arrived by `t_ms` (request 0 arrives at 0).
     pub fn last_at(&self, t_ms: u64) -> u32 {
         let rate = u128::from(self.rate.max(1));
@@ -231,6 +250,15 @@ mod tests {
         assert!(keys[..5].iter().chain(&keys[8..13]).all(|&k| k < 100));
         assert_eq!(s.universe(), 106);
         assert!(keys.iter().all(|&k| u64::from(k) < s.universe()));
+    }
+
+    #[test]
+    fn times_are_each_requests_arrival() {
+        for rate in [1, 3, 7, 999, 1000, 1001, 2500, 1_000_000] {
+            let w = Workload { pattern: Pattern::Loop { keys: 3 }, requests: 5_000, rate };
+            assert!(w.times().enumerate().all(|(i, t)| t == w.at_ms(i as u32)), "rate {rate}");
+            assert_eq!(w.times().count(), 5_000);
+        }
     }
 
     #[test]
