@@ -80,58 +80,28 @@ fn Layout(children: Children) -> impl IntoView {
                     browser::save("theme", &t);
                     theme.set(t);
                 }>
-                    {["auto", "light", "dark"].into_iter().map(|t| view! {
-                        <option value=t selected=move || theme.get() == t>{match t { "auto" => "Theme: system", "light" => "Theme: light", _ => "Theme: dark" }}</option>
+                    {content::pages::THEMES.into_iter().map(|(t, label)| view! {
+                        <option value=t selected=move || theme.get() == t>{label}</option>
                     }).collect_view()}
                 </select>
             </label>
         </header>
         <main id="main">{children()}</main>
         <footer class="site-footer">
-            <p>"Every widget runs a faithful port of a named production implementation, in simulated time, in your browser."</p>
+            <p>{content::pages::FOOTER}</p>
         </footer>
     }
 }
 
+/// The home page: the catalog `sdp site` also writes as the static
+/// `index.html` (see [`content::pages`]), shown here when a page of this
+/// bundle links home.
 #[component]
 fn Home() -> impl IntoView {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title("System Design Playground");
     }
-    view! {
-        <section class="hero">
-            <h1>"Learn how real distributed systems behave"</h1>
-            <p>"Articles for working engineers, each beside live widgets you can push: fire a burst, change a limit, and watch what production algorithms do with the same traffic."</p>
-        </section>
-        {content::by_category().into_iter().map(|(category, articles)| view! {
-            <section class="category">
-                <h2>{category}</h2>
-                <ul class="cards">
-                    {articles.into_iter().map(|a| view! {
-                        <li class="card">
-                            <h3><a href=format!("/articles/{}", a.slug)>{a.title}</a></h3>
-                            <p>{a.summary}</p>
-                            <p class="meta">
-                                <span class=format!("difficulty {}", a.difficulty)>{a.difficulty}</span>
-                                " · "{content::reading_minutes(a)}" min read"
-                            </p>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }).collect_view()}
-        <section class="category">
-            <h2>"Widgets"</h2>
-            <ul class="cards">
-                {crate::scenario::FAMILIES.iter().map(|w| view! {
-                    <li class="card">
-                        <h3><a href=format!("/widgets/{}", w.kind)>{w.title}</a></h3>
-                        <p>{w.summary}</p>
-                    </li>
-                }).collect_view()}
-            </ul>
-        </section>
-    }
+    view! { <div class="home" inner_html=content::pages::home_html()></div> }
 }
 
 /// A widget segment: the live widget, or an error box for a broken block.
@@ -255,12 +225,7 @@ fn embed_page(kind: &str, encoded: Option<String>, theme: Option<String>) -> imp
 #[component]
 fn NotFound() -> impl IntoView {
     set_title("Not found");
-    view! {
-        <section class="not-found">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. "<a href="/">"See all articles"</a>"."</p>
-        </section>
-    }
+    view! { <div inner_html=content::pages::NOT_FOUND_HTML></div> }
 }
 
 fn focus_heading() {

@@ -44,9 +44,13 @@ fn every_page_gets_its_bundle_and_the_loader_knows_them_all() {
     let run = sdp(&argv);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
-    // The home page and the not-found page load the first bundle; each widget's pages load its own.
-    assert!(read("index.html").contains("playground-0000.js"));
-    assert!(read("404.html").contains("playground-0000.js"));
+    // The home page and the not-found page are static, with the shared
+    // stylesheet and no wasm; each widget's pages load its own bundle.
+    for (page, text) in [("index.html", "<a href=\"/articles/rate-limiting\">"), ("404.html", "Page not found")] {
+        let html = read(page);
+        assert!(html.contains("<link href=/style-abc.css rel=stylesheet>") && html.contains(text), "{page}: {html}");
+        assert!(!html.contains("playground-") && !html.contains(".wasm"), "{page} loads a bundle: {html}");
+    }
     for (i, k) in kinds.iter().enumerate() {
         for page in [format!("widgets/{k}/index.html"), format!("embed/{k}/index.html")] {
             assert!(read(&page).contains(&format!("playground-{i:04}.js")), "{page}");

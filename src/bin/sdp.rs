@@ -16,6 +16,7 @@
 //! Output is byte-identical to what the browser computes for the same
 //! scenario. Errors go to stderr with exit status 2.
 
+use playground::content;
 use playground::scenario::{self, presets, Scenario};
 use std::path::Path;
 use std::process::ExitCode;
@@ -163,9 +164,9 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// given as `kind=dir`. Their files are merged (Trunk content-hashes the
 /// glue and the wasm, so two bundles never share a name with different
 /// bytes); each page of [`playground::content::pages`] gets the `index.html`
-/// of the bundle its widget needs, the first bundle serving the pages
-/// without widgets; then the article HTML and the service worker are written
-/// for the whole site.
+/// of the bundle its widget needs, and the pages without widgets (home, not
+/// found) are written as static HTML that loads no wasm; then the article
+/// HTML and the service worker are written for the whole site.
 fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
     // Written per page below, or once for the site after the merge.
     const PER_BUNDLE: [&str; 3] = ["index.html", "404.html", "sw.js"];
@@ -193,18 +194,28 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
         shells.push((kind, shell));
     }
     let pages = playground::content::pages();
+    // The pages without a widget load no wasm: static HTML with the
+    // bundles' stylesheet (every bundle links the same one).
+    let links = content::pages::head_links(&String::from_utf8_lossy(&shells[0].1));
     for (path, kind) in &pages {
-        let shell = match kind {
-            None => &shells[0].1,
-            Some(k) => {
-                &shells
+        let page = match (kind, path.as_str()) {
+            (None, "404.html") => content::pages::static_page(
+                &links,
+                "Not found · System Design Playground",
+                content::pages::NOT_FOUND_HTML,
+            ),
+            (None, _) => content::pages::static_page(&links, "System Design Playground", &content::pages::home_html()),
+            (Some(k), _) => {
+                let shell = &shells
                     .iter()
                     .find(|(b, _)| b == k)
                     .ok_or_else(|| format!("{path} shows the {k} widget, but no {k} bundle was given"))?
-                    .1
+                    .1;
+                write_file(&out.join(path), shell)?;
+                continue;
             }
         };
-        write_file(&out.join(path), shell)?;
+        write_file(&out.join(path), page.as_bytes())?;
     }
     let element = element_loader(out, &shells)?;
     let content = content(out)?;

@@ -2,6 +2,7 @@
 //! segments and widget blocks by `build.rs` at compile time.
 
 pub mod front_matter;
+pub mod pages;
 
 /// Separates the HTML segments in an article's content file.
 pub const SEGMENT_SEPARATOR: &str = "\n<!-- widget -->\n";

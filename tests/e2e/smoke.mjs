@@ -54,13 +54,29 @@ try {
       if (!n) throw new Error("no summaries rendered");
     });
   }
-  await check("links navigate inside the app without reloading, and to another bundle's pages by loading them", async () => {
-    // The home page is served the first bundle, the rate limiter's (scripts/build-site).
+  await check("the home page is static: no wasm, and its theme menu works", async () => {
     await session.go(`${origin}/`);
     await session.waitFor(mounted);
-    await session.exec("window.__e2eMarker = 1");
+    const wasm = await session.exec("return performance.getEntriesByType('resource').filter(r => r.name.endsWith('.wasm') || r.name.includes('/playground-')).length");
+    if (wasm !== 0) throw new Error(`the home page fetched ${wasm} bundle files`);
+    await session.exec("const s = document.getElementById('theme'); s.value = 'dark'; s.dispatchEvent(new Event('change'))");
+    const theme = await session.exec("return document.documentElement.getAttribute('data-theme') + ' ' + localStorage.getItem('theme')");
+    if (theme !== "dark dark") throw new Error(`theme: ${theme}`);
+    await session.exec("localStorage.removeItem('theme')");
+  });
+  await check("links navigate inside the app without reloading, and to another bundle's pages by loading them", async () => {
+    // From the static home page, an article loads its bundle's page.
+    await session.go(`${origin}/`);
+    await session.waitFor(mounted);
     await session.exec("document.querySelector('.card a[href=\"/articles/rate-limiting\"]').click()");
     await session.waitFor("return location.pathname === '/articles/rate-limiting' && document.querySelector('.prose') !== null");
+    await session.exec("window.__e2eMarker = 1");
+    // Within the bundle, a link to home stays in the app, and back returns.
+    await session.exec("document.querySelector('a.brand').click()");
+    await session.waitFor("return location.pathname === '/' && document.querySelector('.card a[href=\"/articles/rate-limiting\"]') !== null");
+    await session.exec("document.querySelector('.card a[href=\"/articles/rate-limiting\"]').click()");
+    await session.waitFor("return location.pathname === '/articles/rate-limiting' && document.querySelector('.prose') !== null");
+    if ((await session.exec("return window.__e2eMarker")) !== 1) throw new Error("the page reloaded");
     // Focus moves to the new page's heading and the title follows, as on a full load.
     await session.waitFor("return document.activeElement && document.activeElement.tagName === 'H1'", 3000);
     const title = await session.exec("return document.title");
