@@ -7,8 +7,10 @@
 // embedded widget costs its embed page, and its host page adds embed-host.js;
 // a widget placed by sd-widget.js costs the loader and its family's bundle.
 // The service worker (sw.js) caches the rest after the page has loaded. With
-// --budget-brotli-kb N it fails when any page exceeds N KiB.
-//   node scripts/size-report.mjs dist [--budget-brotli-kb 150]
+// --budget-brotli-kb N it fails when any page exceeds N KiB, and with
+// --static-budget-brotli-kb M when a page that loads no wasm (home, not
+// found) exceeds M KiB.
+//   node scripts/size-report.mjs dist [--budget-brotli-kb 150] [--static-budget-brotli-kb 20]
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -16,6 +18,8 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 const dir = process.argv[2] ?? "dist";
 const budgetArg = process.argv.indexOf("--budget-brotli-kb");
 const budget = budgetArg > 0 ? Number(process.argv[budgetArg + 1]) : null;
+const staticArg = process.argv.indexOf("--static-budget-brotli-kb");
+const staticBudget = staticArg > 0 ? Number(process.argv[staticArg + 1]) : null;
 
 const walk = (sub) =>
   readdirSync(join(dir, sub)).flatMap((f) => {
@@ -49,6 +53,7 @@ const pageFiles = (html) => {
 const pages = files.filter((f) => f.endsWith("index.html") || f === "404.html");
 const host = files.includes("embed-host.js") ? ["embed-host.js"] : [];
 let worst = 0;
+let worstStatic = 0;
 console.log("\nfirst page (HTML and what it loads)");
 for (const page of pages) {
   const path = "/" + page.replace(/index\.html$/, "");
@@ -57,6 +62,7 @@ for (const page of pages) {
   if (slug && files.includes(`content/${slug}.html`)) parts = [...parts, `content/${slug}.html`];
   const total = sum(parts);
   worst = Math.max(worst, total[2]);
+  if (!parts.some((f) => f.endsWith(".wasm"))) worstStatic = Math.max(worstStatic, total[2]);
   line(path === "/404.html" ? "404.html" : path, total);
   if (path.startsWith("/embed/") && host.length) line(`  host page showing ${path}`, sum([...parts, ...host]));
 }
@@ -71,8 +77,15 @@ if (files.includes("sd-widget.js")) {
     line(`  <sd-widget kind="${m[1]}">`, sum(parts));
   }
 }
+let failed = false;
 if (budget !== null) {
   const over = worst / 1024 > budget;
   console.log(`budget: ${budget} KiB brotli for any first page; largest ${(worst / 1024).toFixed(1)} KiB — ${over ? "EXCEEDED" : "within budget"}`);
-  if (over) process.exit(1);
+  failed ||= over;
 }
+if (staticBudget !== null) {
+  const over = worstStatic / 1024 > staticBudget;
+  console.log(`budget: ${staticBudget} KiB brotli for a page without wasm; largest ${(worstStatic / 1024).toFixed(1)} KiB — ${over ? "EXCEEDED" : "within budget"}`);
+  failed ||= over;
+}
+if (failed) process.exit(1);
