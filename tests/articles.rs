@@ -137,3 +137,17 @@ fn the_rate_limiting_article_has_try_this_prompts_beside_its_widgets() {
     // The boundary-burst preset is shown, as the article promises.
     assert!(a.segments.iter().any(|s| matches!(s, Segment::Widget(w) if w.source.contains("boundary-burst"))));
 }
+
+/// Every article ends with its sources: a "Sources" section, last, listing
+/// at least three references.
+#[test]
+fn every_article_ends_with_its_sources() {
+    for a in ARTICLES {
+        let html = content::content_file(a);
+        let at = html.find("<h2 id=\"sources\">").unwrap_or_else(|| panic!("{}: no Sources section", a.slug));
+        let rest = &html[at..];
+        assert!(!rest[4..].contains("<h2"), "{}: Sources is not the last section", a.slug);
+        let items = rest.matches("<li>").count();
+        assert!(items >= 3, "{}: Sources lists {items} references", a.slug);
+    }
+}
