@@ -164,11 +164,11 @@ fn article_view(a: &'static Article) -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
-            {(!a.related.is_empty()).then(|| view! {
+            {(!content::related(a).is_empty()).then(|| view! {
                 <nav class="related" aria-label="Related articles">
                     <h2>"Related"</h2>
                     <ul>
-                        {a.related.iter().filter_map(|s| content::find(s)).map(|r| view! {
+                        {content::related(a).into_iter().map(|r| view! {
                             <li><a href=format!("/articles/{}", r.slug)>{r.title}</a></li>
                         }).collect_view()}
                     </ul>

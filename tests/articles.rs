@@ -151,3 +151,21 @@ fn every_article_ends_with_its_sources() {
         assert!(items >= 3, "{}: Sources lists {items} references", a.slug);
     }
 }
+
+/// A link between related articles shows from both ends.
+#[test]
+fn related_articles_link_both_ways() {
+    for a in ARTICLES {
+        for r in content::related(a) {
+            assert!(
+                content::related(r).iter().any(|b| b.slug == a.slug),
+                "{} lists {} as related, but not the other way",
+                a.slug,
+                r.slug
+            );
+        }
+    }
+    // Consistent hashing names no article; the two that name it list it back.
+    let ring: Vec<&str> = content::related(content::find("consistent-hashing").unwrap()).iter().map(|a| a.slug).collect();
+    assert!(ring.contains(&"database-sharding") && ring.contains(&"caching"), "{ring:?}");
+}

@@ -52,6 +52,18 @@ pub fn find(slug: &str) -> Option<&'static Article> {
     ARTICLES.iter().find(|a| a.slug == slug)
 }
 
+/// The articles related to `a` both ways: those its front matter names, in
+/// its order, then those that name it, in catalog order.
+pub fn related(a: &Article) -> Vec<&'static Article> {
+    let mut out: Vec<&'static Article> = a.related.iter().filter_map(|s| find(s)).collect();
+    for b in ARTICLES {
+        if b.related.contains(&a.slug) && !out.iter().any(|r| r.slug == b.slug) {
+            out.push(b);
+        }
+    }
+    out
+}
+
 /// Articles grouped by category, categories in first-seen order.
 pub fn by_category() -> Vec<(&'static str, Vec<&'static Article>)> {
     let mut groups: Vec<(&'static str, Vec<&'static Article>)> = Vec::new();
