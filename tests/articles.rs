@@ -166,6 +166,7 @@ fn related_articles_link_both_ways() {
         }
     }
     // Consistent hashing names no article; the two that name it list it back.
-    let ring: Vec<&str> = content::related(content::find("consistent-hashing").unwrap()).iter().map(|a| a.slug).collect();
+    let ring: Vec<&str> =
+        content::related(content::find("consistent-hashing").unwrap()).iter().map(|a| a.slug).collect();
     assert!(ring.contains(&"database-sharding") && ring.contains(&"caching"), "{ring:?}");
 }

@@ -534,3 +534,28 @@ fn every_preset_and_block_matches_its_digest() {
     }
     assert_eq!(lines.lines().count(), expected.lines().count(), "presets and blocks listed");
 }
+
+/// A reader that stops early (`sdp run --csv x.json | head`) ends the run
+/// quietly: no panic, exit status 0.
+#[test]
+fn the_cli_stops_quietly_when_its_reader_does() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = std::env::temp_dir().join(format!("sdp-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("zipf.json");
+    std::fs::write(&file, sdp(&["preset", "caching", "zipf"]).stdout).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sdp"))
+        .args(["run", "--csv", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first, "lane,policy,request,t_ms,key,hit,evicted\n");
+    // The reader is dropped here, with 600,000 rows unread.
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

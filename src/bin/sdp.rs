@@ -35,15 +35,23 @@ const USAGE: &str = "usage:
                                  index.html and into widget-<kind>-<hash>.css (build step)
   sdp site <dir> <kind>=<bundle>...
                                  assemble <dir> from one Trunk build per widget family (build step;
-                                 the first bundle also serves the pages without widgets)";
+                                 the home and not-found pages are written as static HTML)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match run(&args) {
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`sdp run --csv x.json | head`) is not an error.
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("sdp: cannot write the output: {e}");
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             eprintln!("sdp: {e}");
