@@ -33,10 +33,12 @@ pub fn run_csv(s: &CachingScenario) -> Result<String, String> {
     let trial = s.trial();
     let mut csv = String::from("lane,policy,request,t_ms,key,hit,evicted\n");
     for (i, run) in s.trace_on(&trial)?.iter().enumerate() {
-        for (r, (o, key)) in run.outcomes.iter().zip(&trial.keys).enumerate() {
-            let evicted = o.evicted.map_or(String::new(), |k| k.to_string());
-            let t = s.workload.at_ms(r as u32);
-            let _ = writeln!(csv, "{},{},{},{t},{key},{},{evicted}", i + 1, run.policy.name(), r + 1, o.hit);
+        for (r, ((o, key), t)) in run.outcomes.iter().zip(&trial.keys).zip(s.workload.times()).enumerate() {
+            let _ = write!(csv, "{},{},{},{t},{key},{},", i + 1, run.policy.name(), r + 1, o.hit);
+            if let Some(k) = o.evicted {
+                let _ = write!(csv, "{k}");
+            }
+            csv.push('\n');
         }
     }
     Ok(csv)

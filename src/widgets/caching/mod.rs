@@ -14,8 +14,8 @@ use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
 use crate::sim::caching::run::{trace_policy, PolicyRun, Trial, BINS};
-use crate::sim::caching::workload::NAMES;
-use crate::sim::caching::Policy;
+use crate::sim::caching::workload::{MAX_KEYS, MAX_REQUESTS, NAMES};
+use crate::sim::caching::{Policy, MAX_CAPACITY};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
@@ -92,7 +92,7 @@ pub fn CachingWidget(
                         label="Keys"
                         value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.pattern.keys())))
                         min=1.0
-                        max=1_000_000.0
+                        max=f64::from(MAX_KEYS)
                         step=1.0
                         on_change=Callback::new(move |v: f64| edit(&|s| if let Some(k) = s.workload.pattern.keys_mut() { *k = v as u32 }))
                     />
@@ -111,7 +111,7 @@ pub fn CachingWidget(
                     label="Capacity"
                     value=Signal::derive(move || scenario.with(|s| f64::from(s.capacity)))
                     min=1.0
-                    max=100_000.0
+                    max=f64::from(MAX_CAPACITY)
                     step=1.0
                     unit="keys"
                     on_change=Callback::new(move |v: f64| edit(&|s| s.capacity = v as u32))
@@ -120,7 +120,7 @@ pub fn CachingWidget(
                     label="Requests"
                     value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.requests)))
                     min=1.0
-                    max=1_000_000.0
+                    max=f64::from(MAX_REQUESTS)
                     step=1000.0
                     on_change=Callback::new(move |v: f64| edit(&|s| s.workload.requests = v as u32))
                 />
