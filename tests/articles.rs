@@ -170,3 +170,30 @@ fn related_articles_link_both_ways() {
         content::related(content::find("consistent-hashing").unwrap()).iter().map(|a| a.slug).collect();
     assert!(ring.contains(&"database-sharding") && ring.contains(&"caching"), "{ring:?}");
 }
+
+/// The `redis.conf` the eviction article shows is the Redis LFU lane its
+/// widgets run: each directive maps onto the engine's policy.
+#[test]
+fn the_eviction_articles_redis_conf_is_its_widgets_policy() {
+    use playground::sim::caching::{presets::preset, Policy};
+    let text = std::fs::read_to_string("articles/caching.md").unwrap();
+    let start = text.find("```conf\n").expect("a conf block") + "```conf\n".len();
+    let conf = &text[start..start + text[start..].find("```").unwrap()];
+    let (mut samples, mut log_factor, mut decay_minutes, mut policy) = (5, 10, 1, "");
+    for line in conf.lines() {
+        let (directive, value) = line.split_once(' ').unwrap();
+        match directive {
+            "maxmemory" => assert!(value.ends_with("gb")),
+            "maxmemory-policy" => policy = value,
+            "maxmemory-samples" => samples = value.parse().unwrap(),
+            "lfu-log-factor" => log_factor = value.parse().unwrap(),
+            "lfu-decay-time" => decay_minutes = value.parse().unwrap(),
+            other => panic!("`{other}` is not an eviction directive the engine models"),
+        }
+    }
+    assert_eq!(policy, "allkeys-lfu");
+    let conf_policy = Policy::RedisLfu { samples, log_factor, decay_minutes };
+    for name in ["zipf", "scan", "shifting"] {
+        assert!(preset(name).unwrap().policies.contains(&conf_policy), "{name}");
+    }
+}
