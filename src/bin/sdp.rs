@@ -212,7 +212,14 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
                 "Not found · System Design Playground",
                 content::pages::NOT_FOUND_HTML,
             ),
-            (None, _) => content::pages::static_page(&links, "System Design Playground", &content::pages::home_html()),
+            (None, "index.html") => {
+                content::pages::static_page(&links, "System Design Playground", &content::pages::home_html())
+            }
+            // An article without widgets: the app renders it, from any bundle.
+            (None, _) => {
+                write_file(&out.join(path), &shells[0].1)?;
+                continue;
+            }
             (Some(k), _) => {
                 let shell = &shells
                     .iter()

@@ -69,7 +69,8 @@ else r.setAttribute(\"data-theme\",s.value)})})();";
 /// own pages do (`www/index.html`).
 const HEAD_SCRIPT: &str = "if(\"serviceWorker\"in navigator)window.addEventListener(\"load\",function(){\
 try{navigator.serviceWorker.register(\"/sw.js\").catch(function(){})}catch(e){}});\
-(function(){var t=null;try{t=localStorage.getItem(\"theme\")}catch(e){}\
+(function(){var t=new URLSearchParams(location.search).get(\"theme\");\
+if(!t)try{t=localStorage.getItem(\"theme\")}catch(e){}\
 if(t===\"light\"||t===\"dark\")document.documentElement.setAttribute(\"data-theme\",t)})();";
 
 /// A whole static page: `head_links` (the stylesheet's and icon's `<link>`

@@ -26,7 +26,7 @@ use render::Series;
 use std::sync::Arc;
 
 /// The runs every view of the widget reads.
-type Computed = Shared<Result<Vec<LaneRun>, String>>;
+type Computed = Shared<Result<Vec<Arc<LaneRun>>, String>>;
 /// What a lane's run depends on besides the requests.
 type LaneKey = (Lane, Cache, Database, bool, Option<u64>);
 
@@ -51,13 +51,13 @@ pub fn CachePatternsWidget(
     });
     // Each lane runs again only when it, the cache, the database or the
     // requests changed: a lane's own slider re-runs that lane alone.
-    let lane_cache: LaneCache<LaneKey, Trial, LaneRun> = StoredValue::new(Vec::new());
+    let lane_cache: LaneCache<LaneKey, Trial, Arc<LaneRun>> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = trial.get();
         Shared(Arc::new(scenario.with(|s| {
             s.validate()?;
             let lanes = s.lanes.iter().map(|l| (l.clone(), s.cache.clone(), s.database.clone(), s.warm, s.crash_ms)).collect();
-            rerun_changed(lane_cache, &t, lanes, |(lane, ..)| Ok(run_lane(s, lane, &t.0)))
+            rerun_changed(lane_cache, &t, lanes, |(lane, ..)| Ok(Arc::new(run_lane(s, lane, &t.0))))
         })))
     });
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
@@ -72,7 +72,7 @@ pub fn CachePatternsWidget(
     let edit = move |f: &dyn Fn(&mut CachePatternsScenario)| {
         editor(f);
     };
-    let ok_runs = move |f: &dyn Fn(&[LaneRun]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
+    let ok_runs = move |f: &dyn Fn(&[Arc<LaneRun>]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
     let number = move |label: &'static str,
                        get: fn(&CachePatternsScenario) -> f64,
                        (min, max, step): (f64, f64, f64),

@@ -7,6 +7,7 @@ use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::chart::{line_with_gaps, nice_max, r};
 use crate::ui::format;
 use crate::ui::html::escape;
+use std::borrow::Borrow;
 use std::fmt::Write as _;
 
 /// Chart box width in SVG units (the SVG scales to its container).
@@ -60,7 +61,7 @@ impl Series {
     }
 
     /// The chart's top value over `runs`, and its label.
-    fn top(self, runs: &[LaneRun], slice_s: f64) -> (f64, String) {
+    fn top(self, runs: &[&LaneRun], slice_s: f64) -> (f64, String) {
         let most = runs.iter().flat_map(|run| self.values(run, slice_s)).fold(0.0, f64::max);
         match self {
             Series::Queries => {
@@ -88,7 +89,8 @@ fn log_ms(ms: f64) -> f64 {
 /// One chart's lines, one per lane, over gridlines at a quarter, a half and
 /// three quarters; a red rule where the cache node died. Returns the SVG
 /// and the top value's label.
-pub fn chart_svg(series: Series, runs: &[LaneRun], span: Nanos, crash: Option<Nanos>) -> (String, String) {
+pub fn chart_svg(series: Series, runs: &[impl Borrow<LaneRun>], span: Nanos, crash: Option<Nanos>) -> (String, String) {
+    let runs: &[&LaneRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let slice_s = span as f64 / BINS as f64 / 1e9;
     let (top, label) = series.top(runs, slice_s);
     let mut svg = String::new();
@@ -113,7 +115,8 @@ pub fn chart_svg(series: Series, runs: &[LaneRun], span: Nanos, crash: Option<Na
 }
 
 /// What a chart shows, for screen readers: each lane's whole-run figure.
-pub fn chart_label(series: Series, runs: &[LaneRun]) -> String {
+pub fn chart_label(series: Series, runs: &[impl Borrow<LaneRun>]) -> String {
+    let runs: &[&LaneRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let parts: Vec<String> = runs
         .iter()
         .map(|run| {
@@ -131,7 +134,8 @@ pub fn chart_label(series: Series, runs: &[LaneRun]) -> String {
 
 /// The charts' data as a table, one row per tenth of the run: the busiest
 /// slice's query rate, the worst slice's 99th percentile and the hit ratio.
-pub fn data_table(runs: &[LaneRun], span: Nanos) -> String {
+pub fn data_table(runs: &[impl Borrow<LaneRun>], span: Nanos) -> String {
+    let runs: &[&LaneRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut html = String::from(
         "<summary>The charts as a table</summary><table><thead><tr><th scope=\"col\">From</th>",
     );
@@ -168,7 +172,8 @@ pub fn data_table(runs: &[LaneRun], span: Nanos) -> String {
 }
 
 /// The summary table: one row per lane, whole run.
-pub fn summary_table(runs: &[LaneRun]) -> String {
+pub fn summary_table(runs: &[impl Borrow<LaneRun>]) -> String {
+    let runs: &[&LaneRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut html = String::from(
         "<caption>Whole run</caption><thead><tr><th scope=\"col\">Strategy</th><th scope=\"col\">Hit ratio</th>\
          <th scope=\"col\">DB reads</th><th scope=\"col\">DB writes</th><th scope=\"col\">Most queries in the DB</th>\
@@ -201,7 +206,8 @@ pub fn summary_table(runs: &[LaneRun]) -> String {
 }
 
 /// One sentence per lane on what coalescing and early refresh did.
-pub fn notes(runs: &[LaneRun]) -> String {
+pub fn notes(runs: &[impl Borrow<LaneRun>]) -> String {
+    let runs: &[&LaneRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut html = String::new();
     for (i, run) in runs.iter().enumerate() {
         let s = &run.summary;

@@ -25,7 +25,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// The runs every view of the widget reads.
-type Computed = Shared<Result<Vec<PolicyRun>, String>>;
+type Computed = Shared<Result<Vec<Arc<PolicyRun>>, String>>;
 
 super::shell::widget_entry!(CachingScenario, CachingWidget);
 
@@ -54,13 +54,13 @@ pub fn CachingWidget(
     // Each policy runs again only when it, the capacity or the requests
     // changed: a policy's own slider re-runs that lane alone. Every
     // request's outcome is kept for the view of the latest requests.
-    let lane_cache: LaneCache<(Policy, u32), Trial, PolicyRun> = StoredValue::new(Vec::new());
+    let lane_cache: LaneCache<(Policy, u32), Trial, Arc<PolicyRun>> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = trial.get();
         Shared(Arc::new(scenario.with(|s| {
             s.validate()?;
             let lanes = s.policies.iter().map(|p| (p.clone(), s.capacity)).collect();
-            rerun_changed(lane_cache, &t, lanes, |(p, capacity)| Ok(trace_policy(p, &t.0, &s.workload, *capacity)))
+            rerun_changed(lane_cache, &t, lanes, |(p, capacity)| Ok(Arc::new(trace_policy(p, &t.0, &s.workload, *capacity))))
         })))
     });
     let run_error = Memo::new(move |_| runs.with(|r| r.0.as_ref().as_ref().err().cloned()));
@@ -77,7 +77,7 @@ pub fn CachingWidget(
     let edit = move |f: &dyn Fn(&mut CachingScenario)| {
         editor(f);
     };
-    let ok_runs = move |f: &dyn Fn(&[PolicyRun]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
+    let ok_runs = move |f: &dyn Fn(&[Arc<PolicyRun>]) -> String| runs.with(|r| r.0.as_ref().as_ref().map(|v| f(v)).unwrap_or_default());
 
     let controls = view! {
             <div class="controls" role="group" aria-label="Workload and cache">

@@ -6,6 +6,7 @@ use crate::sim::caching::Policy;
 use crate::ui::chart::{line, r};
 use crate::ui::format;
 use crate::ui::html::escape;
+use std::borrow::Borrow;
 use std::fmt::Write as _;
 
 /// Chart box width in SVG units (the SVG scales to its container).
@@ -38,7 +39,8 @@ fn ratios(run: &PolicyRun) -> Vec<f64> {
 
 /// The hit ratio of every policy per slice, one line each, over gridlines at
 /// 25 %, 50 % and 75 %.
-pub fn chart_svg(runs: &[PolicyRun]) -> String {
+pub fn chart_svg(runs: &[impl Borrow<PolicyRun>]) -> String {
+    let runs: &[&PolicyRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut svg = String::new();
     for q in [0.25, 0.5, 0.75] {
         let y = r(H - q * H);
@@ -51,7 +53,8 @@ pub fn chart_svg(runs: &[PolicyRun]) -> String {
 }
 
 /// What the chart shows, for screen readers: each policy's hit ratio.
-pub fn chart_label(runs: &[PolicyRun]) -> String {
+pub fn chart_label(runs: &[impl Borrow<PolicyRun>]) -> String {
+    let runs: &[&PolicyRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let parts: Vec<String> = runs
         .iter()
         .map(|run| format!("{} {}", policy_label(&run.policy), format::percent(run.summary.hit_ratio)))
@@ -60,7 +63,8 @@ pub fn chart_label(runs: &[PolicyRun]) -> String {
 }
 
 /// The chart's data as a table, one row per tenth of the run.
-pub fn data_table(runs: &[PolicyRun], duration_ms: u64) -> String {
+pub fn data_table(runs: &[impl Borrow<PolicyRun>], duration_ms: u64) -> String {
+    let runs: &[&PolicyRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut html = String::from("<summary>Hit ratio over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>");
     for run in runs {
         let _ = write!(html, "<th scope=\"col\">{}</th>", escape(&policy_label(&run.policy)));
@@ -109,7 +113,8 @@ pub const RECENT: usize = 8;
 /// The [`RECENT`] requests up to and including request `last`, newest
 /// first: each one's key and, per policy, whether it hit and which key it
 /// evicted (the new key itself when an admission test turned it away).
-pub fn recent(runs: &[PolicyRun], keys: &[u32], last: usize) -> String {
+pub fn recent(runs: &[impl Borrow<PolicyRun>], keys: &[u32], last: usize) -> String {
+    let runs: &[&PolicyRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut html = String::from(
         "<caption>The latest requests, newest first</caption><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Key</th>",
     );
@@ -131,8 +136,11 @@ pub fn recent(runs: &[PolicyRun], keys: &[u32], last: usize) -> String {
                 None => String::new(),
                 Some(o) => {
                     let what = if o.hit { "hit" } else { "miss" };
+                    // Only an admission test turns the new key away; Redis, which
+                    // evicts before the command, may evict the key then asked for.
+                    let admits = matches!(run.policy, Policy::Caffeine | Policy::WTinyLfu | Policy::Moka);
                     match o.evicted {
-                        Some(k) if k == key && !o.hit => format!("{what}, not admitted"),
+                        Some(k) if k == key && !o.hit && admits => format!("{what}, not admitted"),
                         Some(k) => format!("{what}, evicts {k}"),
                         None => what.to_string(),
                     }
@@ -150,7 +158,8 @@ pub fn recent(runs: &[PolicyRun], keys: &[u32], last: usize) -> String {
 /// Which of the most requested keys each policy holds at the end of slice
 /// `bin`: a row of cells per policy, filled when cached, each titled with
 /// its key.
-pub fn hot_keys(runs: &[PolicyRun], hot: &[u32], bin: usize) -> String {
+pub fn hot_keys(runs: &[impl Borrow<PolicyRun>], hot: &[u32], bin: usize) -> String {
+    let runs: &[&PolicyRun] = &runs.iter().map(Borrow::borrow).collect::<Vec<_>>();
     let mut html = String::new();
     for (i, run) in runs.iter().enumerate() {
         let mask = run.bins[bin.min(BINS - 1)].hot_cached;
@@ -198,6 +207,27 @@ mod tests {
         assert_eq!(html.matches("<tr><th scope=\"row\">").count(), RECENT);
         // Before the eighth request there are fewer than eight to show.
         assert_eq!(recent(&runs, &trial.keys, 2).matches("<tr><th scope=\"row\">").count(), 3);
+    }
+
+    /// Redis evicts before each command, sometimes the very key then asked
+    /// for: that is an eviction, not an admission refused.
+    #[test]
+    fn only_an_admission_test_turns_a_key_away() {
+        let mut s = preset("zipf").unwrap();
+        s.capacity = 3;
+        s.workload.requests = 20_000;
+        s.policies = vec![Policy::RedisLru { samples: 5 }, Policy::Moka];
+        let trial = s.trial();
+        let runs = s.trace_on(&trial).unwrap();
+        let own = |run: &PolicyRun| {
+            (0..trial.keys.len()).find(|&r| !run.outcomes[r].hit && run.outcomes[r].evicted == Some(trial.keys[r])).unwrap()
+        };
+        let (r, key) = (own(&runs[0]), trial.keys[own(&runs[0])]);
+        let html = recent(&runs[..1], &trial.keys, r);
+        assert!(html.contains(&format!("<td class=\"miss\">miss, evicts {key}</td>")), "{html}");
+        assert!(!html.contains("not admitted"));
+        let r = own(&runs[1]);
+        assert!(recent(&runs[1..], &trial.keys, r).contains("<td class=\"miss\">miss, not admitted</td>"));
     }
 
     #[test]
