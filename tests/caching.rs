@@ -221,7 +221,7 @@ fn sampled_lru_nears_exact_lru_as_samples_grow() {
 /// redis-server with `maxmemory`, fed the same requests at the same rate.
 /// Redis draws its samples from its own random generator and counts bytes,
 /// not keys, so the comparison is of hit ratios, at the number of keys Redis
-/// held, within the tolerance each case states (see tests/golden/caching/README.md).
+/// held, within a tolerance per policy (see tests/golden/caching/README.md).
 #[test]
 fn redis_itself_hits_as_the_engine_does() {
     let golden: serde_json::Value =
@@ -235,8 +235,8 @@ fn redis_itself_hits_as_the_engine_does() {
         let gap = (ours.hit_ratio - theirs).abs();
         assert_eq!(ours.requests as u64, case["requests"].as_u64().unwrap());
         // LRU's sampling moves the ratio by hundredths of a point; LFU's
-        // counter also draws for every hit, so it strays further.
-        let tolerance = if s.policies[0].name() == "redis-lfu" { 0.01 } else { 0.003 };
+        // counter also draws for every hit, so it strays further (see the README).
+        let tolerance = if s.policies[0].name() == "redis-lfu" { 0.006 } else { 0.003 };
         assert!(gap <= tolerance, "{}: Redis {theirs:.4}, engine {:.4}", case["policy"], ours.hit_ratio);
     }
 }
