@@ -256,8 +256,9 @@ fn sharding_a_million_keys_under_every_scheme() {
 
 /// The caching widget on its default preset (200,000 Zipf requests through
 /// exact LRU, Redis's LRU and Redis's LFU): a capacity change re-runs the
-/// three policies (the requests are drawn once) and re-draws; and a
-/// million requests through Caffeine's W-TinyLFU, the simulation alone.
+/// three policies (the requests are drawn once) and re-draws; a million
+/// requests through Caffeine's W-TinyLFU, the simulation alone; and the
+/// cache-patterns widget's default, re-run for every lane and for one.
 #[wasm_bindgen_test]
 async fn caching_capacity_change_and_a_million_through_w_tinylfu() {
     use playground::sim::caching::run::{run_policy, Trial};
@@ -282,4 +283,26 @@ async fn caching_capacity_change_and_a_million_through_w_tinylfu() {
     let what = "caching widget, the capacity slider, 200,000 requests × 3 policies";
     measure_change(Scenario::Caching(s), Mode::Inline, ("input[aria-label='Capacity slider']", 0), [4000, 5000], what)
         .await;
+    // Cache patterns' default, the stampede: 100,000 requests through three
+    // lanes and a database of 8 connections. A change of the database re-runs
+    // every lane; one of a lane's TTL re-runs that lane alone.
+    let s = playground::sim::cache_patterns::presets::preset("default").unwrap();
+    let what = "cache-patterns widget, the database's connections, 100,000 requests × 3 lanes";
+    measure_change(
+        Scenario::CachePatterns(s.clone()),
+        Mode::Inline,
+        ("input[aria-label='Database connections slider']", 0),
+        [9, 8],
+        what,
+    )
+    .await;
+    let what = "cache-patterns widget, one lane's TTL, 100,000 requests, that lane re-run";
+    measure_change(
+        Scenario::CachePatterns(s),
+        Mode::Inline,
+        ("input[aria-label='TTL slider']", 2),
+        [9_500, 10_000],
+        what,
+    )
+    .await;
 }
