@@ -34,8 +34,8 @@ pub fn run_csv(s: &CachingScenario) -> Result<String, String> {
     let mut csv = String::from("lane,policy,request,t_ms,key,hit,evicted\n");
     for (i, run) in s.trace_on(&trial)?.iter().enumerate() {
         for (r, ((o, key), t)) in run.outcomes.iter().zip(&trial.keys).zip(s.workload.times()).enumerate() {
-            let _ = write!(csv, "{},{},{},{t},{key},{},", i + 1, run.policy.name(), r + 1, o.hit);
-            if let Some(k) = o.evicted {
+            let _ = write!(csv, "{},{},{},{t},{key},{},", i + 1, run.policy.name(), r + 1, o.hit());
+            if let Some(k) = o.evicted() {
                 let _ = write!(csv, "{k}");
             }
             csv.push('\n');

@@ -72,16 +72,35 @@ pub struct Bin {
     pub hot_cached: u32,
 }
 
-/// One request's outcome.
+/// One request's outcome, in four bytes (a traced run keeps one per
+/// request): whether it hit, and the key evicted at this request, if any:
+/// to make room for its write under the exact policies, Caffeine and moka,
+/// or the new key itself when Caffeine's or moka's admission turns it away;
+/// under Redis, which evicts before each command runs, for the previous
+/// miss's write, so a hit can carry one and a run's last miss evicts nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub hit: bool,
-    /// The key evicted at this request, if any: to make room for its write
-    /// under the exact policies, Caffeine and moka, or the new key itself
-    /// when Caffeine's or moka's admission turns it away; under Redis, which evicts
-    /// before each command runs, for the previous miss's write, so a hit can
-    /// carry one and a run's last miss evicts nothing.
-    pub evicted: Option<u32>,
+pub struct Outcome(u32);
+
+impl Outcome {
+    /// The top bit: the request hit.
+    const HIT: u32 = 1 << 31;
+    /// The other bits all set: nothing evicted (keys are below 2³¹ − 1).
+    const NONE: u32 = Self::HIT - 1;
+
+    pub fn new(hit: bool, evicted: Option<u32>) -> Outcome {
+        debug_assert!(evicted.is_none_or(|k| k < Self::NONE));
+        Outcome(if hit { Self::HIT } else { 0 } | evicted.unwrap_or(Self::NONE))
+    }
+
+    /// Whether the request hit.
+    pub fn hit(self) -> bool {
+        self.0 & Self::HIT != 0
+    }
+
+    /// The key evicted at this request.
+    pub fn evicted(self) -> Option<u32> {
+        Some(self.0 & Self::NONE).filter(|&k| k != Self::NONE)
+    }
 }
 
 /// A policy's run over a trial.
@@ -175,7 +194,7 @@ fn run(policy: &Policy, trial: &Trial, workload: &Workload, capacity: u32, trace
             }
         };
         if trace {
-            outcomes.push(Outcome { hit, evicted });
+            outcomes.push(Outcome::new(hit, evicted));
         }
         hits += u32::from(hit);
         evictions += u32::from(evicted.is_some());
@@ -225,6 +244,15 @@ mod tests {
         }
         // Sampling evicts a key idle long, not the one idle longest: some keys survive a lap.
         assert!(run_policy(&Policy::RedisLru { samples: 5 }, &t, &w, 100).summary.hits > 1_000);
+    }
+
+    #[test]
+    fn an_outcome_packs_a_hit_and_an_eviction() {
+        for (hit, evicted) in [(true, None), (false, None), (true, Some(0)), (false, Some(7)), (false, Some((1 << 31) - 2))] {
+            let o = Outcome::new(hit, evicted);
+            assert_eq!((o.hit(), o.evicted()), (hit, evicted));
+        }
+        assert_eq!(std::mem::size_of::<Outcome>(), 4);
     }
 
     #[test]

@@ -135,18 +135,18 @@ pub fn recent(runs: &[impl Borrow<PolicyRun>], keys: &[u32], last: usize) -> Str
             let cell = match run.outcomes.get(r) {
                 None => String::new(),
                 Some(o) => {
-                    let what = if o.hit { "hit" } else { "miss" };
+                    let what = if o.hit() { "hit" } else { "miss" };
                     // Only an admission test turns the new key away; Redis, which
                     // evicts before the command, may evict the key then asked for.
                     let admits = matches!(run.policy, Policy::Caffeine | Policy::WTinyLfu | Policy::Moka);
-                    match o.evicted {
-                        Some(k) if k == key && !o.hit && admits => format!("{what}, not admitted"),
+                    match o.evicted() {
+                        Some(k) if k == key && !o.hit() && admits => format!("{what}, not admitted"),
                         Some(k) => format!("{what}, evicts {k}"),
                         None => what.to_string(),
                     }
                 }
             };
-            let class = if run.outcomes.get(r).is_some_and(|o| o.hit) { "hit" } else { "miss" };
+            let class = if run.outcomes.get(r).is_some_and(|o| o.hit()) { "hit" } else { "miss" };
             let _ = write!(html, "<td class=\"{class}\">{cell}</td>");
         }
         html.push_str("</tr>");
@@ -220,7 +220,7 @@ mod tests {
         let trial = s.trial();
         let runs = s.trace_on(&trial).unwrap();
         let own = |run: &PolicyRun| {
-            (0..trial.keys.len()).find(|&r| !run.outcomes[r].hit && run.outcomes[r].evicted == Some(trial.keys[r])).unwrap()
+            (0..trial.keys.len()).find(|&r| !run.outcomes[r].hit() && run.outcomes[r].evicted() == Some(trial.keys[r])).unwrap()
         };
         let (r, key) = (own(&runs[0]), trial.keys[own(&runs[0])]);
         let html = recent(&runs[..1], &trial.keys, r);
