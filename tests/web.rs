@@ -625,11 +625,13 @@ async fn killing_the_cache_node_loses_write_behinds_unflushed_writes() {
     assert_eq!(lost(&rows), ["0", want.as_str()]);
     assert_eq!(all(&el, ".cache-patterns svg.chart path.series").len(), 6);
     assert_eq!(all(&el, ".cache-patterns svg.chart line.crash").len(), 3);
+    let note = el.query_selector(".crash-note").unwrap().unwrap().text_content().unwrap_or_default();
+    assert_eq!(note.trim(), "The cache node dies at 12 s (the red rule), and comes back empty.");
     // Keep the node alive: nothing is lost.
     button(&el, "Keep it alive").click();
     settle().await;
     assert_eq!(lost(&summary_rows(&el)), ["0", "0"]);
-    assert!(all(&el, "svg.chart line.crash").is_empty());
+    assert!(all(&el, "svg.chart line.crash").is_empty() && all(&el, ".crash-note").is_empty());
     // Kill it with the playhead at the end: it dies mid-run, at 15 s of 30.
     button(&el, "Kill the cache node now").click();
     settle().await;

@@ -175,6 +175,11 @@ pub fn CachePatternsWidget(
         }
     };
     let outputs = view! {
+        {move || crash.get().filter(|&at| at < span.get()).map(|at| view! {
+            <p class="crash-note"><span class="crash-mark" aria-hidden="true"></span>
+                {format!("The cache node dies at {} (the red rule), and comes back empty.", crate::ui::format::seconds(at))}
+            </p>
+        })}
         <div class="charts">
             {chart(Series::Queries)}
             {chart(Series::ReadP99)}
@@ -186,7 +191,7 @@ pub fn CachePatternsWidget(
         <ul class="lane-notes" inner_html=move || ok_runs(&render::notes)></ul>
     };
     shell.view(mode, title, run_error, super::shell::legend![
-        ("lane-1", "first strategy"), ("lane-2", "second strategy"), ("lane-3", "third strategy"), ("crash", "cache node dies"),
+        ("lane-1", "first strategy"), ("lane-2", "second strategy"), ("lane-3", "third strategy"),
     ], controls, outputs)
 }
 
