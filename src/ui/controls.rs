@@ -197,3 +197,46 @@ pub fn pattern_options(patterns: &[&str], current: &str) -> Vec<(String, String)
         .map(|p| (p.to_string(), p.to_string()))
         .collect()
 }
+
+/// A caching workload's controls, for the widgets that draw keys from one
+/// (`sim::caching::workload`): the pattern menu, the popular keys (up to
+/// `max_keys`; a listed trace has its own) and the skew (for the patterns
+/// with one). `workload` finds the workload in the scenario, `edit` applies
+/// a change to it.
+pub fn workload_controls<S: Send + Sync + 'static>(
+    scenario: RwSignal<S>,
+    workload: fn(&S) -> &crate::sim::caching::workload::Workload,
+    max_keys: u32,
+    edit: impl Fn(&dyn Fn(&mut crate::sim::caching::workload::Workload)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use crate::sim::caching::workload::NAMES;
+    let pattern = Memo::new(move |_| scenario.with(|s| workload(s).pattern.name()));
+    let skew = Memo::new(move |_| scenario.with(|s| workload(s).pattern.skew()));
+    view! {
+        <PatternSelect label="Workload" patterns=&NAMES current=pattern on_change=Callback::new(move |p: String| edit(&|w| {
+            if let Some(named) = w.pattern.named(&p) {
+                w.pattern = named;
+            }
+        })) />
+        <Show when=move || pattern.get() != "list">
+            <NumberControl
+                label="Keys"
+                value=Signal::derive(move || scenario.with(|s| f64::from(workload(s).pattern.keys())))
+                min=1.0
+                max=f64::from(max_keys)
+                step=1.0
+                on_change=Callback::new(move |v: f64| edit(&|w| if let Some(k) = w.pattern.keys_mut() { *k = v as u32 }))
+            />
+        </Show>
+        <Show when=move || skew.get().is_some()>
+            <NumberControl
+                label="Skew (Zipf exponent)"
+                value=Signal::derive(move || skew.get().unwrap_or(1.0))
+                min=0.0
+                max=3.0
+                step=0.05
+                on_change=Callback::new(move |v: f64| edit(&|w| if let Some(k) = w.pattern.skew_mut() { *k = v }))
+            />
+        </Show>
+    }
+}

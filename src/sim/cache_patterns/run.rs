@@ -163,20 +163,6 @@ pub struct LaneRun {
     pub outcomes: Vec<Outcome>,
 }
 
-impl LaneRun {
-    /// Totals up to and including slice `upto` (the whole run when `None`);
-    /// latencies are the run's, not the slice's.
-    pub fn totals_until(&self, upto: Option<usize>) -> (u32, u32, u32, u32) {
-        let Some(last) = upto else {
-            let s = &self.summary;
-            return (s.reads, s.hits, s.db_reads + s.db_writes, s.stale_reads);
-        };
-        self.bins[..=last.min(BINS - 1)].iter().fold((0, 0, 0, 0), |(r, h, q, s), b| {
-            (r + b.reads, h + b.hits, q + b.db_reads + b.db_writes, s + b.stale)
-        })
-    }
-}
-
 /// What a database query is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Query {

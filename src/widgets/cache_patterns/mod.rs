@@ -15,9 +15,8 @@ use crate::scenario::CachePatternsScenario;
 use crate::sim::cache_patterns::run::{run_lane, LaneRun, Trial, BINS};
 use crate::sim::cache_patterns::scenario::{Cache, Database};
 use crate::sim::cache_patterns::{presets, Lane, Strategy, MAX_BETA, MAX_KEYS, MAX_REQUESTS};
-use crate::sim::caching::workload::NAMES;
 use crate::sim::kernel::time::{Nanos, MS};
-use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
 use crate::ui::{rerun_changed, LaneCache, Shared};
@@ -67,7 +66,6 @@ pub fn CachePatternsWidget(
     let playhead = playback.playhead;
     let crash = Memo::new(move |_| scenario.with(|s| s.crash_ms.map(|ms| ms.saturating_mul(MS))));
     let lane_shapes = Memo::new(move |_| scenario.with(|s| s.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()));
-    let pattern = Memo::new(move |_| scenario.with(|s| s.workload.pattern.name()));
     let editor = shell.editor();
     let edit = move |f: &dyn Fn(&mut CachePatternsScenario)| {
         editor(f);
@@ -100,21 +98,7 @@ pub fn CachePatternsWidget(
     let controls = view! {
         <div class="controls" role="group" aria-label="Traffic, cache and database">
             {shell.preset_select(&presets::PRESETS, presets::preset)}
-            <PatternSelect label="Workload" patterns=&NAMES current=pattern on_change=Callback::new(move |p: String| edit(&|s| {
-                if let Some(named) = s.workload.pattern.named(&p) {
-                    s.workload.pattern = named;
-                }
-            })) />
-            <Show when=move || pattern.get() != "list">
-                {number("Keys", |s| f64::from(s.workload.pattern.keys()), (1.0, f64::from(MAX_KEYS), 1.0), "", |s, v| {
-                    if let Some(k) = s.workload.pattern.keys_mut() { *k = v as u32 }
-                })}
-            </Show>
-            <Show when=move || scenario.with(|s| s.workload.pattern.skew().is_some())>
-                {number("Skew (Zipf exponent)", |s| s.workload.pattern.skew().unwrap_or(1.0), (0.0, 3.0, 0.05), "", |s, v| {
-                    if let Some(k) = s.workload.pattern.skew_mut() { *k = v }
-                })}
-            </Show>
+            {controls::workload_controls(scenario, |s| &s.workload, MAX_KEYS, move |f| edit(&|s| f(&mut s.workload)))}
             {number("Rate", |s| f64::from(s.workload.rate), (1.0, 20_000.0, 100.0), "req/s", |s, v| s.workload.rate = v as u32)}
             {number("Requests", |s| f64::from(s.workload.requests), (1.0, f64::from(MAX_REQUESTS), 1000.0), "", |s, v| s.workload.requests = v as u32)}
             {number("Writes", |s| s.writes * 100.0, (0.0, 100.0, 1.0), "%", |s, v| s.writes = v / 100.0)}

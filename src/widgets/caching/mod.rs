@@ -14,10 +14,10 @@ use super::Mode;
 use crate::scenario::CachingScenario;
 use crate::sim::caching::presets;
 use crate::sim::caching::run::{trace_policy, PolicyRun, Trial, BINS};
-use crate::sim::caching::workload::{MAX_KEYS, MAX_REQUESTS, NAMES};
+use crate::sim::caching::workload::{MAX_KEYS, MAX_REQUESTS};
 use crate::sim::caching::{Policy, MAX_CAPACITY};
 use crate::sim::kernel::time::{Nanos, MS};
-use crate::ui::controls::{NumberControl, PatternSelect, SeedControl, SelectControl};
+use crate::ui::controls::{self, NumberControl, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;
 use crate::ui::{rerun_changed, LaneCache, Shared};
@@ -72,7 +72,6 @@ pub fn CachingWidget(
     // it moves to another slice, not on every tick.
     let upto = Memo::new(move |_| slice(playhead.get(), duration.get()));
     let lane_policies = Memo::new(move |_| scenario.with(|s| s.policies.iter().map(Policy::name).collect::<Vec<_>>()));
-    let pattern = Memo::new(move |_| scenario.with(|s| s.workload.pattern.name()));
     let editor = shell.editor();
     let edit = move |f: &dyn Fn(&mut CachingScenario)| {
         editor(f);
@@ -82,31 +81,7 @@ pub fn CachingWidget(
     let controls = view! {
             <div class="controls" role="group" aria-label="Workload and cache">
                 {shell.preset_select(&presets::PRESETS, presets::preset)}
-                <PatternSelect label="Workload" patterns=&NAMES current=pattern on_change=Callback::new(move |p: String| edit(&|s| {
-                    if let Some(named) = s.workload.pattern.named(&p) {
-                        s.workload.pattern = named;
-                    }
-                })) />
-                <Show when=move || pattern.get() != "list">
-                    <NumberControl
-                        label="Keys"
-                        value=Signal::derive(move || scenario.with(|s| f64::from(s.workload.pattern.keys())))
-                        min=1.0
-                        max=f64::from(MAX_KEYS)
-                        step=1.0
-                        on_change=Callback::new(move |v: f64| edit(&|s| if let Some(k) = s.workload.pattern.keys_mut() { *k = v as u32 }))
-                    />
-                </Show>
-                <Show when=move || scenario.with(|s| s.workload.pattern.skew().is_some())>
-                    <NumberControl
-                        label="Skew (Zipf exponent)"
-                        value=Signal::derive(move || scenario.with(|s| s.workload.pattern.skew().unwrap_or(1.0)))
-                        min=0.0
-                        max=3.0
-                        step=0.05
-                        on_change=Callback::new(move |v: f64| edit(&|s| if let Some(k) = s.workload.pattern.skew_mut() { *k = v }))
-                    />
-                </Show>
+                {controls::workload_controls(scenario, |s| &s.workload, MAX_KEYS, move |f| edit(&|s| f(&mut s.workload)))}
                 <NumberControl
                     label="Capacity"
                     value=Signal::derive(move || scenario.with(|s| f64::from(s.capacity)))
