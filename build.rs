@@ -108,9 +108,6 @@ fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
 }
 
 fn main() {
-    // The web app fetches article HTML from dist/content/ (written by `sdp content`),
-    // so the wasm carries only each article's structure and widget blocks.
-    let html_in_binary = !std::env::var("TARGET").unwrap_or_default().starts_with("wasm32");
     println!("cargo:rerun-if-changed=articles");
     println!("cargo:rerun-if-changed=src/content/front_matter.rs");
     println!("cargo:rerun-if-changed=src/scenario");
@@ -136,22 +133,9 @@ fn main() {
         if fm.widgets.len() > 1 {
             panic!("{}: `widgets:` lists {:?}; an article may use one widget kind", path.display(), fm.widgets);
         }
-        // A wasm bundle without this article's family never shows it: the
-        // article's own page loads the bundle that has it.
-        let in_bundle = html_in_binary
-            || fm
-                .widgets
-                .iter()
-                .all(|k| std::env::var_os(format!("CARGO_FEATURE_{}", k.to_uppercase().replace('-', "_"))).is_some());
         let mut links = Vec::new();
-        let mut segments = render(body, &mut links);
-        if !in_bundle {
-            segments.clear();
-        }
+        let segments = render(body, &mut links);
         let words = body.split_whitespace().count();
-        if !html_in_binary {
-            links.clear();
-        }
         write!(
             out,
             "Article {{ slug: {slug:?}, title: {:?}, summary: {:?}, category: {:?}, difficulty: {:?}, related: &{:?}, widgets: &{:?}, links: &{links:?}, words: {words}, segments: &[",
@@ -160,8 +144,7 @@ fn main() {
         .unwrap();
         for s in segments {
             match s {
-                Segment::Html(h) if html_in_binary => write!(out, "Segment::Html({h:?}),").unwrap(),
-                Segment::Html(_) => out.push_str("Segment::Html(\"\"),"),
+                Segment::Html(h) => write!(out, "Segment::Html({h:?}),").unwrap(),
                 Segment::Widget(w) => {
                     let parsed = match scenario::block::parse(&w) {
                         Ok(b) if !fm.widgets.iter().any(|k| k == b.scenario.widget()) => panic!(
@@ -172,9 +155,7 @@ fn main() {
                         Ok(b) => format!("Ok(({:?}, {:?}))", b.scenario.to_json(), b.title.unwrap_or_default()),
                         Err(e) => format!("Err({e:?})"),
                     };
-                    // The wasm needs a block's source only to show it beside an error.
-                    let source = if html_in_binary || parsed.starts_with("Err") { w.as_str() } else { "" };
-                    write!(out, "Segment::Widget(WidgetSegment {{ source: {source:?}, parsed: {parsed} }}),").unwrap()
+                    write!(out, "Segment::Widget(WidgetSegment {{ source: {w:?}, parsed: {parsed} }}),").unwrap()
                 }
             }
         }

@@ -12,7 +12,7 @@ fn main() {
             .and_then(|d| d.query_selector("meta[name=sdp-app]").ok().flatten())
             .is_some();
         if own_page {
-            leptos::mount::mount_to_body(playground::app::App);
+            playground::mount::start();
         }
     }
     #[cfg(not(target_arch = "wasm32"))]

@@ -143,7 +143,7 @@ fn the_rate_limiting_article_has_try_this_prompts_beside_its_widgets() {
 #[test]
 fn every_article_ends_with_its_sources() {
     for a in ARTICLES {
-        let html = content::content_file(a);
+        let html = content::prose(a);
         let at = html.find("<h2 id=\"sources\">").unwrap_or_else(|| panic!("{}: no Sources section", a.slug));
         let rest = &html[at..];
         assert!(!rest[4..].contains("<h2"), "{}: Sources is not the last section", a.slug);

@@ -473,14 +473,32 @@ proptest! {
         }
     }
 
-    /// Any query string decodes without panicking, and a value set by the
-    /// router reads back unchanged.
+    /// Any query string decodes without panicking, and a value set in it
+    /// reads back unchanged.
     #[test]
     fn query_strings_never_panic(query in ".{0,80}", value in "[A-Za-z0-9_-]{0,40}") {
-        let _ = playground::router::query_param(&query, "s");
-        let _ = playground::router::route(&query);
-        let with = playground::router::with_query_param(&query, "s", Some(&value));
-        prop_assert_eq!(playground::router::query_param(&with, "s"), Some(value));
+        use playground::ui::query::{query_param, with_query_param};
+        let _ = query_param(&query, "s");
+        let with = with_query_param(&query, "s", Some(&value));
+        prop_assert_eq!(query_param(&with, "s"), Some(value));
+    }
+
+    /// Whatever a page's address or a slot's JSON holds, a widget page's
+    /// slot starts a widget of its kind (the link's, or the default with a
+    /// notice) and an inline slot a scenario or a message, never a panic.
+    #[test]
+    fn any_address_or_slot_json_starts_a_widget_or_says_why(query in "\\??(s=)?[A-Za-z0-9_%=&-]{0,80}", json in ".{0,80}") {
+        use playground::widgets::Mode;
+        for kind in playground::scenario::KINDS {
+            let (s, notice) = playground::mount::slot_scenario(kind, Mode::Page, "", &query).unwrap();
+            prop_assert_eq!(s.widget(), *kind);
+            if notice.is_some() {
+                prop_assert_eq!(Some(s), playground::widgets::default_scenario(kind));
+            }
+        }
+        if let Err(e) = playground::mount::slot_scenario("rate-limiter", Mode::Inline, &json, "") {
+            prop_assert!(!e.is_empty());
+        }
     }
 }
 

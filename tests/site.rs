@@ -16,9 +16,9 @@ fn bundle(root: &Path, kind: &str, hash: &str) -> String {
     let dir = root.join(kind);
     std::fs::create_dir_all(dir.join("examples")).unwrap();
     let html = format!(
-        "<!doctype html><html><head><meta name=sdp-app content=\"\"><link crossorigin href=/playground-{hash}.js rel=modulepreload>\
+        "<!doctype html><html><head><meta name=sdp-app content=\"\"><meta content=\"The site.\" name=description><title>Site</title><link crossorigin href=/playground-{hash}.js rel=modulepreload>\
          <link as=fetch href=/playground-{hash}_bg.wasm rel=preload type=application/wasm><link href=/style-abc.css rel=stylesheet>\
-         <script defer src=/embed.js></script></head><body></body></html>"
+         <script defer src=/embed.js></script></head><body><script>simd()</script></body></html>"
     );
     std::fs::write(dir.join("index.html"), html).unwrap();
     std::fs::write(dir.join(format!("playground-{hash}.js")), format!("// glue {hash}")).unwrap();
@@ -70,9 +70,26 @@ fn every_page_gets_its_bundle_and_the_loader_knows_them_all() {
     }
     assert!(loader.contains("var STYLE = \"style-abc.css\";"));
     assert!(!loader.contains("__BUNDLES__") && !loader.contains("__STYLE__"));
-    // Every file is merged once; article prose and the service worker cover the whole site.
+    // An article's page holds its prose and a slot per widget block, with
+    // its own title and description, before the bundle's body.
+    let article = read("articles/consistent-hashing/index.html");
+    assert!(article.contains("<title>Consistent hashing"), "{article}");
+    assert!(article.contains("<meta name=\"description\" content=\"") && !article.contains("The site."));
+    let (prose, slot) = (
+        article.find("<div class=\"prose\"><p>").unwrap(),
+        article.find("<div class=\"widget-slot\" data-kind=\"hash-ring\" data-mode=\"inline\"").unwrap(),
+    );
+    assert!(prose < slot && slot < article.find("<script>simd()</script>").unwrap());
+    // A widget's page and its embed have a slot each, the embed without the site's header.
+    let page = read("widgets/hash-ring/index.html");
+    assert!(
+        page.contains("<header class=\"site-header\">") && page.contains("data-kind=\"hash-ring\" data-mode=\"page\"")
+    );
+    let embed = read("embed/hash-ring/index.html");
+    assert!(!embed.contains("site-header") && embed.contains("<main class=\"embed\" id=\"main\"><div class=\"widget-slot\" data-kind=\"hash-ring\" data-mode=\"embed\">"));
+    // Every file is merged once, no bundle's own pages among them; the service worker covers the whole site.
     assert_eq!(read("examples/host.html"), "<p>host</p>");
-    assert!(read("content/consistent-hashing.html").contains("<h2"));
+    assert!(!out.join("content").exists());
     let sw = read("sw.js");
     assert!(sw.contains("\"/sd-widget.js\"") && sw.contains("\"/articles/rate-limiting/index.html\""));
     let _ = std::fs::remove_dir_all(&root);

@@ -4,7 +4,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use playground::app::App;
 use playground::scenario::{block, url, Scenario};
 use playground::widgets::{Mode, Widget};
 use wasm_bindgen::JsCast;
@@ -64,6 +63,17 @@ fn set_input(input: &HtmlInputElement, value: &str, event: &str) {
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     input.dispatch_event(&web_sys::Event::new_with_event_init_dict(event, &init).unwrap()).unwrap();
+}
+
+/// A page's widget slot as `sdp site` writes it (`mode` page or embed: the
+/// scenario comes from the address), mounted as the page's bundle mounts it.
+fn page_slot(kind: &str, mode: &str) -> HtmlElement {
+    let el = container();
+    el.set_class_name("widget-slot");
+    el.set_attribute("data-kind", kind).unwrap();
+    el.set_attribute("data-mode", mode).unwrap();
+    playground::mount::mount_slot(&el);
+    el
 }
 
 fn go(path: &str) {
@@ -143,8 +153,7 @@ async fn a_shared_url_reproduces_the_run() {
     s.view.time_ms = Some(4000.0);
     let encoded = url::encode(&Scenario::RateLimiter(s.clone()));
     go(&format!("/widgets/rate-limiter?s={encoded}"));
-    let el = container();
-    let handle = leptos::mount::mount_to(el.clone(), App);
+    let el = page_slot("rate-limiter", "page");
     settle().await;
     // The summary stops at the link's playhead, 4 s.
     let caption = el.query_selector("table.summary caption").unwrap().unwrap().text_content().unwrap();
@@ -160,7 +169,7 @@ async fn a_shared_url_reproduces_the_run() {
     let search = web_sys::window().unwrap().location().search().unwrap();
     let back = url::decode(search.strip_prefix("?s=").unwrap()).unwrap();
     assert_eq!(back, Scenario::RateLimiter(s));
-    drop(handle);
+    playground::mount::unmount_all();
 }
 
 /// A circuit-breaker link round-trips: open it, change the run (break the
@@ -172,8 +181,7 @@ async fn a_breaker_link_reopens_the_same_run() {
     s.seed = 11;
     s.view.time_ms = Some(20_000.0);
     go(&format!("/widgets/circuit-breaker?s={}", url::encode(&Scenario::CircuitBreaker(s.clone()))));
-    let el = container();
-    let handle = leptos::mount::mount_to(el.clone(), App);
+    let el = page_slot("circuit-breaker", "page");
     settle().await;
     assert_eq!(caption(&el), "Summary of the calls made by 20 s");
     let expect = |s: &playground::scenario::CircuitBreakerScenario, at: Option<u64>| {
@@ -200,29 +208,27 @@ async fn a_breaker_link_reopens_the_same_run() {
     let mut changed = s.clone();
     changed.dependency.set_from(playground::sim::circuit_breaker::run::Phase::down(20_000));
     assert_eq!(linked, changed);
-    drop(handle);
+    playground::mount::unmount_all();
 
     // Reopening the link gives the same numbers.
-    let el = container();
-    let handle = leptos::mount::mount_to(el.clone(), App);
+    let el = page_slot("circuit-breaker", "page");
     settle().await;
     assert_eq!(caption(&el), "Summary of the calls made by 20 s");
     check(&el, &expect(&changed, Some(20_000_000_000)));
-    drop(handle);
+    playground::mount::unmount_all();
 }
 
 #[wasm_bindgen_test]
 async fn a_malformed_url_shows_a_message_and_a_working_default() {
     go("/widgets/rate-limiter?s=eyJ2ZXJzaW9uIjo5fQ");
-    let el = container();
-    let handle = leptos::mount::mount_to(el.clone(), App);
+    let el = page_slot("rate-limiter", "page");
     settle().await;
     let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap();
     assert!(status.contains("could not be used") && status.contains("version 9"), "{status}");
     let rows = summary_rows(&el);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][1], "10000");
-    drop(handle);
+    playground::mount::unmount_all();
 }
 
 /// The same scenarios give byte-identical output to the native run, whose
@@ -321,21 +327,66 @@ async fn playback_and_hand_fired_requests() {
     assert_eq!(scrub.value(), moved.to_string(), "playback went on after Pause");
 }
 
+/// A page as `sdp site` writes it: the first slot mounts at once, one far
+/// below when it nears the viewport, a slot whose JSON is bad shows an
+/// error box, and a new `?s=` announced by `popstate` (as embed.js does)
+/// mounts the embed's widget again from it.
 #[wasm_bindgen_test]
-async fn a_broken_widget_block_shows_an_error_box() {
-    use playground::content::WidgetSegment;
-    let el = container();
-    let broken = WidgetSegment {
-        source: "kind: rate-limiter\nalgorithms: token-bukket",
-        parsed: Err("line 2: unknown algorithm `token-bukket`"),
+async fn a_pages_slots_mount_first_at_once_and_the_rest_near_the_viewport() {
+    go("/embed/rate-limiter");
+    let page = container();
+    let inline = |json: &str, style: &str| {
+        format!(
+            "<div class=\"widget-slot\" data-kind=\"rate-limiter\" data-mode=\"inline\" data-title=\"T\" style=\"{style}\">\
+             <script type=\"application/json\">{json}</script><noscript>needs JavaScript</noscript></div>"
+        )
     };
-    let _handle = leptos::mount::mount_to(el.clone(), move || playground::app::widget_view(&broken));
+    let mut far = playground::sim::rate_limiter::presets::preset("nginx-modes").unwrap();
+    far.seed = 5;
+    let far_json = Scenario::RateLimiter(far.clone()).to_json();
+    page.set_inner_html(&format!(
+        "<div class=\"widget-slot\" data-kind=\"rate-limiter\" data-mode=\"embed\"></div>{}{}",
+        inline(&far_json, "margin-top:5000px"),
+        inline("{\"widget\":\"rate-limiter\",\"version\":9}", "")
+    ));
+    let slots = all(&page, ".widget-slot");
+    // Only this page's slots: other tests' are elsewhere in the document.
+    for old in all(&document().body().unwrap(), ".widget-slot") {
+        if !page.contains(Some(&old)) {
+            old.remove();
+        }
+    }
+    playground::mount::start();
     settle().await;
-    let err = el.query_selector(".widget-error[role=alert]").unwrap().expect("an error box");
-    let text = err.text_content().unwrap();
-    assert!(text.contains("line 2: unknown algorithm `token-bukket`"), "{text}");
-    assert!(text.contains("algorithms: token-bukket"), "the block's source is shown: {text}");
-    assert!(el.query_selector(".widget").unwrap().is_none());
+    // The embed's slot holds the default widget; the far one is still its placeholder.
+    assert_eq!(summary_rows(&slots[0]).len(), 3);
+    assert!(slots[0].class_list().contains("mounted"));
+    assert!(!slots[1].class_list().contains("mounted") && slots[1].query_selector("script").unwrap().is_some());
+    slots[1].scroll_into_view();
+    sleep(100).await;
+    settle().await;
+    assert!(slots[1].class_list().contains("mounted"));
+    assert_eq!(slots[1].query_selector(".widget-title").unwrap().unwrap().text_content().unwrap(), "T");
+    let want = far.run(1).unwrap();
+    assert_eq!(summary_rows(&slots[1])[0][1], want[0].summary.requests.to_string());
+    // The last is near the far one by now, and says why it could not start.
+    let err =
+        slots[2].query_selector(".widget-error[role=alert]").unwrap().expect("an error box").text_content().unwrap();
+    assert!(err.contains("version 9"), "{err}");
+    // A new scenario in the address: the embed's widget starts again from it; the inline ones stay.
+    let mut strict = playground::sim::rate_limiter::presets::preset("default").unwrap();
+    strict.limiters.truncate(1);
+    go(&format!("/embed/rate-limiter?s={}", url::encode(&Scenario::RateLimiter(strict))));
+    let init = web_sys::EventInit::new();
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("popstate", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(summary_rows(&slots[0]).len(), 1);
+    assert_eq!(summary_rows(&slots[1])[0][1], want[0].summary.requests.to_string());
+    playground::mount::unmount_all();
+    page.remove();
 }
 
 /// The circuit-breaker widget from an article block: "Break it now" at the

@@ -79,7 +79,7 @@
       try { json = JSON.stringify(s); } catch (err) { return; }
       if (json.length > 1048576) return;
       history.replaceState(null, "", withParam("s", base64url(json)));
-      // The app's router follows popstate: the widget starts again from the new scenario.
+      // The page mounts its widget again on popstate (src/mount.rs), from the new scenario.
       window.dispatchEvent(new PopStateEvent("popstate"));
     }
   });

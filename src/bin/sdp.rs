@@ -8,7 +8,7 @@
 //! sdp widgets                  list the widget kinds the site shows
 //! sdp block <file>             turn an article's widget block into scenario JSON
 //! sdp offline <dir>            write <dir>/sw.js, the service worker that caches the build
-//! sdp content <dir>            write each article's HTML to <dir>/content/<slug>.html
+//! sdp pages <dir>              write every page into <dir>, each loading <dir>'s one bundle
 //! sdp styles <dir> [<kind>...]  put widgets' own stylesheets into the build in <dir>
 //! sdp site <dir> <kind>=<bundle>...  assemble the site from one Trunk build per widget family
 //! ```
@@ -30,12 +30,13 @@ const USAGE: &str = "usage:
   sdp widgets                    list the widget kinds the site shows (one bundle each)
   sdp block <file | ->           turn an article's widget block (its key: value lines) into scenario JSON
   sdp offline <dir>              write <dir>/sw.js caching every file of the build in <dir> (build step)
-  sdp content <dir>              write each article's HTML to <dir>/content/<slug>.html (build step)
+  sdp pages <dir>                write every page of the site into <dir>, each loading the bundle of <dir>'s
+                                 index.html (build step of a one-bundle build, as `trunk serve` makes)
   sdp styles <dir> [<kind>...]   put the rules of each widget kind given (all without one) into <dir>'s
                                  index.html and into widget-<kind>-<hash>.css (build step)
   sdp site <dir> <kind>=<bundle>...
                                  assemble <dir> from one Trunk build per widget family (build step;
-                                 the home and not-found pages are written as static HTML)";
+                                 each page loads its family's bundle, or no wasm when it has no widget)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -86,7 +87,7 @@ fn run(args: &[&str]) -> Result<String, String> {
             .map(|s| s.to_json_pretty())
             .ok_or_else(|| format!("no {widget} preset `{name}`; see `sdp presets`")),
         ["site", dir, bundles @ ..] if !bundles.is_empty() => site(Path::new(dir), bundles),
-        ["content", dir] => content(Path::new(dir)),
+        ["pages", dir] => pages(Path::new(dir)),
         ["styles", dir, kinds @ ..] => styles(Path::new(dir), kinds),
         ["offline", dir] => offline(Path::new(dir)),
         ["widgets"] => Ok(scenario::KINDS.join("\n")),
@@ -101,16 +102,30 @@ fn run(args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// Writes each article's HTML to `dir/content/<slug>.html`.
-fn content(dir: &Path) -> Result<String, String> {
-    let dir = dir.join("content");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    for a in playground::content::ARTICLES {
-        let path = dir.join(format!("{}.html", a.slug));
-        std::fs::write(&path, playground::content::content_file(a))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+/// Writes every page of the site into `dir`, each page with a widget
+/// loading the bundle of `dir/index.html` (a build of every family, as
+/// `trunk serve` makes), the others no wasm.
+fn pages(dir: &Path) -> Result<String, String> {
+    let index = dir.join("index.html");
+    let shell = std::fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let n = write_pages(dir, &content::pages::head_links(&shell), |_| Ok(shell.as_str()))?;
+    Ok(format!("wrote {n} pages"))
+}
+
+/// Writes every page of [`content::pages::all`] under `out`: a page with a
+/// widget into the HTML `shell(kind)` gives for its bundle, the others as
+/// static HTML with `links` (the stylesheet's and icon's tags the shells
+/// carry). Returns how many.
+fn write_pages<'a>(out: &Path, links: &str, shell: impl Fn(&str) -> Result<&'a str, String>) -> Result<usize, String> {
+    let pages = content::pages::all();
+    for page in &pages {
+        let html = match page.kind {
+            Some(kind) => content::pages::bundle_page(shell(kind)?, page).map_err(|e| format!("{}: {e}", page.path))?,
+            None => content::pages::static_page(links, page),
+        };
+        write_file(&out.join(&page.path), html.as_bytes())?;
     }
-    Ok(format!("wrote {} articles to {}", playground::content::ARTICLES.len(), dir.display()))
+    Ok(pages.len())
 }
 
 /// Puts each widget kind's own rules (its folder's `style.css`) into the
@@ -171,13 +186,13 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// Assembles the site in `out` from Trunk builds of one widget family each,
 /// given as `kind=dir`. Their files are merged (Trunk content-hashes the
 /// glue and the wasm, so two bundles never share a name with different
-/// bytes); each page of [`playground::content::pages`] gets the `index.html`
-/// of the bundle its widget needs, and the pages without widgets (home, not
-/// found) are written as static HTML that loads no wasm; then the article
-/// HTML and the service worker are written for the whole site.
+/// bytes, and their page files are left out); each page of
+/// [`content::pages::all`] is written into the `index.html` of the bundle
+/// its widget needs, and the pages without widgets as static HTML that
+/// loads no wasm; then the loader and the service worker for the whole site.
 fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
     // Written per page below, or once for the site after the merge.
-    const PER_BUNDLE: [&str; 3] = ["index.html", "404.html", "sw.js"];
+    let per_bundle = |f: &str| f == "index.html" || f == "404.html" || f == "sw.js" || f.ends_with("/index.html");
     let mut shells: Vec<(&str, Vec<u8>)> = Vec::new();
     for arg in bundles {
         let (kind, dir) = arg.split_once('=').ok_or_else(|| format!("`{arg}`: expected <kind>=<dir>"))?;
@@ -186,7 +201,7 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
         }
         let dir = Path::new(dir);
         for f in files_under(dir)? {
-            if PER_BUNDLE.contains(&f.as_str()) {
+            if per_bundle(&f) {
                 continue;
             }
             let bytes = std::fs::read(dir.join(&f)).map_err(|e| format!("cannot read {f}: {e}"))?;
@@ -201,41 +216,19 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
         let shell = std::fs::read(dir.join("index.html")).map_err(|e| format!("{}: {e}", dir.display()))?;
         shells.push((kind, shell));
     }
-    let pages = playground::content::pages();
-    // The pages without a widget load no wasm: static HTML with the
-    // bundles' stylesheet (every bundle links the same one).
-    let links = content::pages::head_links(&String::from_utf8_lossy(&shells[0].1));
-    for (path, kind) in &pages {
-        let page = match (kind, path.as_str()) {
-            (None, "404.html") => content::pages::static_page(
-                &links,
-                "Not found · System Design Playground",
-                content::pages::NOT_FOUND_HTML,
-            ),
-            (None, "index.html") => {
-                content::pages::static_page(&links, "System Design Playground", &content::pages::home_html())
-            }
-            // An article without widgets: the app renders it, from any bundle.
-            (None, _) => {
-                write_file(&out.join(path), &shells[0].1)?;
-                continue;
-            }
-            (Some(k), _) => {
-                let shell = &shells
-                    .iter()
-                    .find(|(b, _)| b == k)
-                    .ok_or_else(|| format!("{path} shows the {k} widget, but no {k} bundle was given"))?
-                    .1;
-                write_file(&out.join(path), shell)?;
-                continue;
-            }
-        };
-        write_file(&out.join(path), page.as_bytes())?;
-    }
+    let texts: Vec<(&str, String)> =
+        shells.iter().map(|(kind, html)| (*kind, String::from_utf8_lossy(html).into_owned())).collect();
+    let links = content::pages::head_links(&texts[0].1);
+    let pages = write_pages(out, &links, |kind| {
+        texts
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, html)| html.as_str())
+            .ok_or_else(|| format!("a page shows the {kind} widget, but no {kind} bundle was given"))
+    })?;
     let element = element_loader(out, &shells)?;
-    let content = content(out)?;
     let offline = offline(out)?;
-    Ok(format!("wrote {} pages from {} bundles; {element}; {content}; {offline}", pages.len(), shells.len()))
+    Ok(format!("wrote {pages} pages from {} bundles; {element}; {offline}", shells.len()))
 }
 
 /// The script-tag embed's loader: see `www/sd-widget-template.js`.

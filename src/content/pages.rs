@@ -1,11 +1,136 @@
-//! The pages without a widget as HTML text: the home page's catalog, the
-//! not-found message, and, for `sdp site`, each whole page as a static
-//! file that loads no wasm (the site's stylesheet, two small scripts).
-//! The app shows the same catalog when it navigates home within a bundle.
+//! Every page of the site as HTML text, written by `sdp site` at build
+//! time: an article's prose, headings and code are in its page when it
+//! arrives, readable without JavaScript, and each widget has a slot there
+//! that the page's bundle mounts it into (`crate::mount`). The home page,
+//! the not-found page and an article without widgets load no wasm at all.
 
-use super::{by_category, reading_minutes};
+use super::{by_category, reading_minutes, Article, Segment, WidgetSegment, ARTICLES};
 use crate::ui::html::escape;
 use std::fmt::Write as _;
+
+/// A page of the built site: its file, the widget kind whose bundle it
+/// loads (`None`: no wasm), its title and description, and its body's HTML.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub path: String,
+    pub kind: Option<&'static str>,
+    pub title: String,
+    pub description: String,
+    pub body: String,
+}
+
+/// The site's description, for pages without one of their own.
+pub const DESCRIPTION: &str =
+    "System design articles beside live, faithful simulations of the algorithms production systems run.";
+
+/// Every page with a file of its own: home, not found, each article, each
+/// widget's page and embed.
+pub fn all() -> Vec<Page> {
+    let page = |path: String, kind, title: String, description: &str, body| Page {
+        path,
+        kind,
+        title,
+        description: description.to_string(),
+        body,
+    };
+    let mut pages = vec![
+        page("index.html".into(), None, SITE.into(), DESCRIPTION, chrome(&home_html())),
+        page("404.html".into(), None, format!("Not found · {SITE}"), DESCRIPTION, chrome(NOT_FOUND_HTML)),
+    ];
+    for a in ARTICLES {
+        pages.push(page(
+            format!("articles/{}/index.html", a.slug),
+            a.widgets.first().copied(),
+            format!("{} · {SITE}", a.title),
+            a.summary,
+            chrome(&article_html(a)),
+        ));
+    }
+    for w in crate::scenario::FAMILIES {
+        let slot = |mode| {
+            format!("<div class=\"widget-slot\" data-kind=\"{}\" data-mode=\"{mode}\">{NO_SCRIPT}</div>", w.kind)
+        };
+        let body = format!(
+            "<div class=\"widget-page\"><h1>{}</h1><p class=\"summary\">{}</p>{}</div>",
+            escape(w.title),
+            escape(w.summary),
+            slot("page")
+        );
+        let title = format!("{} · {SITE}", w.title);
+        pages.push(page(
+            format!("widgets/{}/index.html", w.kind),
+            Some(w.kind),
+            title.clone(),
+            w.summary,
+            chrome(&body),
+        ));
+        let embed = format!("<main class=\"embed\" id=\"main\">{}</main>", slot("embed"));
+        pages.push(page(format!("embed/{}/index.html", w.kind), Some(w.kind), title, w.summary, embed));
+    }
+    pages
+}
+
+/// The site's name.
+pub const SITE: &str = "System Design Playground";
+
+/// What a widget's slot shows where scripts do not run.
+const NO_SCRIPT: &str =
+    "<noscript><p class=\"slot-note\">This widget is a simulation that runs in your browser: it needs JavaScript \
+     and WebAssembly.</p></noscript>";
+
+/// A widget block's place in its article: a slot holding the block's
+/// scenario, or, for a broken block, the error box with the parser's
+/// message and the block as written.
+pub fn widget_slot(kind: &str, w: &WidgetSegment) -> String {
+    match w.parsed {
+        Ok((json, title)) => format!(
+            "<div class=\"widget-slot\" data-kind=\"{}\" data-mode=\"inline\" data-title=\"{}\">\
+             <script type=\"application/json\">{}</script>{NO_SCRIPT}</div>",
+            escape(kind),
+            escape(title),
+            // `<` only occurs inside JSON strings, where `\u003c` means the same.
+            json.replace('<', "\\u003c")
+        ),
+        Err(message) => format!(
+            "<div class=\"widget-error\" role=\"alert\"><strong>This widget could not start: </strong>{}\
+             <details><summary>Widget block</summary><pre>{}</pre></details></div>",
+            escape(message),
+            escape(w.source)
+        ),
+    }
+}
+
+/// An article's `main`: its header, prose and widget slots, and the related articles.
+pub fn article_html(a: &Article) -> String {
+    let mut html = format!(
+        "<article class=\"article\"><header class=\"article-header\"><p class=\"meta\">{} · \
+         <span class=\"difficulty {d}\">{d}</span> · {} min read</p><h1>{}</h1><p class=\"summary\">{}</p></header>",
+        escape(a.category),
+        reading_minutes(a),
+        escape(a.title),
+        escape(a.summary),
+        d = escape(a.difficulty),
+    );
+    let kind = a.widgets.first().copied().unwrap_or_default();
+    for s in a.segments {
+        match s {
+            Segment::Html(h) => {
+                let _ = write!(html, "<div class=\"prose\">{h}</div>");
+            }
+            Segment::Widget(w) => html.push_str(&widget_slot(kind, w)),
+        }
+    }
+    let related = super::related(a);
+    if !related.is_empty() {
+        html.push_str("<nav class=\"related\" aria-label=\"Related articles\"><h2>Related</h2><ul>");
+        for r in related {
+            let _ = write!(html, "<li><a href=\"/articles/{}\">{}</a></li>", r.slug, escape(r.title));
+        }
+        html.push_str("</ul></nav>");
+    }
+    html.push_str("</article>");
+    html
+}
 
 /// The home page's content: the introduction, the articles by category
 /// and the widget index.
@@ -73,27 +198,61 @@ try{navigator.serviceWorker.register(\"/sw.js\").catch(function(){})}catch(e){}}
 if(!t)try{t=localStorage.getItem(\"theme\")}catch(e){}\
 if(t===\"light\"||t===\"dark\")document.documentElement.setAttribute(\"data-theme\",t)})();";
 
-/// A whole static page: `head_links` (the stylesheet's and icon's `<link>`
-/// tags, as the build wrote them), the title, and `main`'s HTML inside the
-/// site's header and footer.
-pub fn static_page(head_links: &str, title: &str, main: &str) -> String {
+/// A page's body: the site's header with the theme menu, `main`'s HTML,
+/// the footer, and the menu's script.
+pub fn chrome(main: &str) -> String {
     let mut options = String::new();
     for (value, label) in THEMES {
         let _ = write!(options, "<option value=\"{value}\">{label}</option>");
     }
     format!(
+        "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\
+         <header class=\"site-header\"><a href=\"/\" class=\"brand\">{SITE}</a>\
+         <label class=\"theme-switch\"><span class=\"visually-hidden\">Colour theme</span><select id=\"theme\">{options}</select></label></header>\
+         <main id=\"main\">{main}</main><footer class=\"site-footer\"><p>{FOOTER}</p></footer>\
+         <script>{THEME_SCRIPT}</script>"
+    )
+}
+
+/// A whole page that loads no wasm: `head_links` (the stylesheet's and
+/// icon's `<link>` tags, as the build wrote them), and the page.
+pub fn static_page(head_links: &str, page: &Page) -> String {
+    format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\">\
-         <meta name=\"description\" content=\"System design articles beside live, faithful simulations of the algorithms production systems run.\">\
-         <title>{}</title>{head_links}<script>{HEAD_SCRIPT}</script></head><body>\
-         <a class=\"skip-link\" href=\"#main\">Skip to content</a>\
-         <header class=\"site-header\"><a href=\"/\" class=\"brand\">System Design Playground</a>\
-         <label class=\"theme-switch\"><span class=\"visually-hidden\">Colour theme</span><select id=\"theme\">{options}</select></label></header>\
-         <main id=\"main\">{main}</main><footer class=\"site-footer\"><p>{FOOTER}</p></footer>\
-         <script>{THEME_SCRIPT}</script></body></html>",
-        escape(title)
+         <meta name=\"description\" content=\"{}\">\
+         <title>{}</title>{head_links}<script>{HEAD_SCRIPT}</script></head><body>{}</body></html>",
+        escape(&page.description),
+        escape(&page.title),
+        page.body
     )
+}
+
+/// A page that loads a bundle: `shell` (the `index.html` a Trunk build of
+/// that bundle wrote: its head loads the glue and the wasm, and carries the
+/// family's own rules) with the page's title and description, and its body
+/// before what the shell's body holds (the check for WebAssembly SIMD).
+pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
+    let mut html = replace_between(shell, "<title>", "</title>", &escape(&page.title))?;
+    let description = format!("<meta name=\"description\" content=\"{}\">", escape(&page.description));
+    let at = html
+        .find("name=description")
+        .or_else(|| html.find("name=\"description\""))
+        .ok_or("the bundle's HTML has no description")?;
+    let start = html[..at].rfind("<meta").ok_or("the bundle's HTML has no description")?;
+    let end = at + html[at..].find('>').ok_or("the bundle's HTML has no description")? + 1;
+    html.replace_range(start..end, &description);
+    let body = html.find("<body>").ok_or("the bundle's HTML has no <body>")? + "<body>".len();
+    html.insert_str(body, &page.body);
+    Ok(html)
+}
+
+/// `text` with what lies between the first `start` and the next `end` replaced.
+fn replace_between(text: &str, start: &str, end: &str, with: &str) -> Result<String, String> {
+    let from = text.find(start).ok_or_else(|| format!("the bundle's HTML has no {start}"))? + start.len();
+    let to = from + text[from..].find(end).ok_or_else(|| format!("the bundle's HTML has no {end} after {start}"))?;
+    Ok(format!("{}{with}{}", &text[..from], &text[to..]))
 }
 
 /// The `<link>` tags of `shell` (a page the build wrote) for its
@@ -143,12 +302,92 @@ mod tests {
             links,
             "<link crossorigin href=/style-1.css integrity=sha384-x rel=stylesheet><link href=/favicon-2.svg rel=icon>"
         );
-        let page = static_page(&links, "Not found · System Design Playground", NOT_FOUND_HTML);
+        let not_found = all().into_iter().find(|p| p.path == "404.html").unwrap();
+        let page = static_page(&links, &not_found);
         assert!(
             page.starts_with("<!doctype html>") && page.contains("<title>Not found · System Design Playground</title>")
         );
         assert!(page.contains("<main id=\"main\"><section class=\"not-found\">"));
         assert!(page.contains("<select id=\"theme\"><option value=\"auto\">Theme: system</option>"));
         assert!(!page.contains(".wasm") && !page.contains("import init") && !page.contains("modulepreload"));
+    }
+
+    #[test]
+    fn every_page_has_one_file_and_loads_its_widgets_bundle() {
+        let pages = all();
+        let mut paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), pages.len());
+        let of = |p: &str| pages.iter().find(|q| q.path == p).map(|q| q.kind);
+        assert_eq!(of("articles/circuit-breaker/index.html"), Some(Some("circuit-breaker")));
+        assert_eq!(of("widgets/rate-limiter/index.html"), Some(Some("rate-limiter")));
+        assert_eq!(of("embed/sharding/index.html"), Some(Some("sharding")));
+        assert_eq!(of("index.html"), Some(None));
+        assert_eq!(pages.len(), 2 + ARTICLES.len() + 2 * crate::scenario::FAMILIES.len());
+        for p in &pages {
+            // A page's every slot is of its own bundle's kind.
+            for slot in p.body.split("data-kind=\"").skip(1) {
+                assert_eq!(Some(&slot[..slot.find('"').unwrap()]), p.kind, "{}", p.path);
+            }
+        }
+    }
+
+    #[test]
+    fn a_slot_carries_its_blocks_scenario_and_a_broken_block_its_message() {
+        let ok =
+            WidgetSegment { source: "kind: x", parsed: Ok(("{\"note\":\"</script><b>\"}", "A \"quoted\" <title>")) };
+        assert_eq!(
+            widget_slot("rate-limiter", &ok),
+            format!(
+                "<div class=\"widget-slot\" data-kind=\"rate-limiter\" data-mode=\"inline\" data-title=\"A &quot;quoted&quot; &lt;title&gt;\">\
+                 <script type=\"application/json\">{{\"note\":\"\\u003c/script>\\u003cb>\"}}</script>{NO_SCRIPT}</div>"
+            )
+        );
+        let broken =
+            WidgetSegment { source: "kind: rate-limiter\nrate: <fast>", parsed: Err("line 2: rate must be a number") };
+        assert_eq!(
+            widget_slot("rate-limiter", &broken),
+            "<div class=\"widget-error\" role=\"alert\"><strong>This widget could not start: </strong>line 2: rate must be a number\
+             <details><summary>Widget block</summary><pre>kind: rate-limiter\nrate: &lt;fast&gt;</pre></details></div>"
+        );
+    }
+
+    #[test]
+    fn an_articles_page_holds_its_prose_its_slots_and_its_related_articles() {
+        let a = crate::content::find("rate-limiting").unwrap();
+        let html = article_html(a);
+        assert!(html.starts_with("<article class=\"article\"><header class=\"article-header\"><p class=\"meta\">"));
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(a.title))));
+        let blocks = a.segments.iter().filter(|s| matches!(s, Segment::Widget(_))).count();
+        assert_eq!(
+            html.matches("<div class=\"widget-slot\" data-kind=\"rate-limiter\" data-mode=\"inline\"").count(),
+            blocks
+        );
+        for s in a.segments {
+            if let Segment::Html(h) = s {
+                assert!(html.contains(h));
+            }
+        }
+        assert!(html.ends_with("</ul></nav></article>"));
+    }
+
+    #[test]
+    fn a_bundles_page_takes_the_pages_title_description_and_body() {
+        let shell = "<!doctype html><html lang=en><meta content=\"Old.\" name=description><title>Old</title>\
+                     <script type=module>import init from '/p.js';</script></head><body><script>simd()</script></body></html>";
+        let page = Page {
+            path: "x".into(),
+            kind: Some("rate-limiter"),
+            title: "Rate & limits".into(),
+            description: "Say \"hi\"".into(),
+            body: "<main>m</main>".into(),
+        };
+        assert_eq!(
+            bundle_page(shell, &page).unwrap(),
+            "<!doctype html><html lang=en><meta name=\"description\" content=\"Say &quot;hi&quot;\"><title>Rate &amp; limits</title>\
+             <script type=module>import init from '/p.js';</script></head><body><main>m</main><script>simd()</script></body></html>"
+        );
+        assert!(bundle_page("<title>t</title><body>", &page).unwrap_err().contains("description"));
     }
 }

@@ -11,8 +11,10 @@ fn window() -> Option<web_sys::Window> {
 /// URL-safe) without navigating or adding a history entry; `None` removes it.
 pub fn replace_query_param(name: &str, value: Option<&str>) {
     let Some(w) = window() else { return };
-    let here = crate::router::current();
-    let url = format!("{}{}{}", here.path, crate::router::with_query_param(&here.query, name, value), here.hash);
+    let l = w.location();
+    let (path, query, hash) =
+        (l.pathname().unwrap_or_default(), l.search().unwrap_or_default(), l.hash().unwrap_or_default());
+    let url = format!("{path}{}{hash}", super::query::with_query_param(&query, name, value));
     if let Ok(history) = w.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
@@ -81,45 +83,4 @@ pub fn download(filename: &str, mime: &str, text: &str) {
 /// Whether the reader asked for reduced motion.
 pub fn prefers_reduced_motion() -> bool {
     window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches())
-}
-
-/// Sets `data-theme` on the root element: `light`, `dark`, or removed for `auto`.
-pub fn apply_theme(theme: &str) {
-    let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
-    match theme {
-        "light" | "dark" => {
-            let _ = root.set_attribute("data-theme", theme);
-        }
-        _ => {
-            let _ = root.remove_attribute("data-theme");
-        }
-    }
-}
-
-/// Reads a value saved in local storage (absent in sandboxed frames).
-pub fn load(key: &str) -> Option<String> {
-    window()?.local_storage().ok()??.get_item(key).ok()?
-}
-
-/// Saves a value in local storage when it is available.
-pub fn save(key: &str, value: &str) {
-    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
-    }
-}
-
-/// Fetches a same-origin text file.
-pub async fn fetch_text(path: &str) -> Result<String, String> {
-    use wasm_bindgen_futures::JsFuture;
-    let w = window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(w.fetch_with_str(path))
-        .await
-        .map_err(|_| "the network request failed".to_string())?
-        .dyn_into()
-        .map_err(|_| "unexpected response".to_string())?;
-    if !response.ok() {
-        return Err(format!("the server answered {}", response.status()));
-    }
-    let text = response.text().map_err(|_| "unreadable response".to_string())?;
-    JsFuture::from(text).await.ok().and_then(|t| t.as_string()).ok_or_else(|| "unreadable response".to_string())
 }

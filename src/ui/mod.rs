@@ -7,6 +7,7 @@ pub mod controls;
 pub mod format;
 pub mod html;
 pub mod playback;
+pub mod query;
 pub mod share;
 
 use std::sync::Arc;
