@@ -357,6 +357,9 @@ async fn a_pages_slots_mount_first_at_once_and_the_rest_near_the_viewport() {
         }
     }
     playground::mount::start();
+    // The first widget's controls are on the page at once; its run and drawings follow a task later.
+    assert!(slots[0].query_selector(".widget input[type=range]").unwrap().is_some());
+    assert!(slots[0].query_selector("table.summary").unwrap().is_none());
     settle().await;
     // The embed's slot holds the default widget; the far one is still its placeholder.
     assert_eq!(summary_rows(&slots[0]).len(), 3);

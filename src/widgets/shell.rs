@@ -273,6 +273,11 @@ impl<S: Family> Shell<S> {
     /// error, the playback bar, the run's error, the `legend` (made by
     /// `legend!`) and the share bar. Off an article (`mode` not
     /// inline), the scenario is kept in the URL.
+    ///
+    /// The outputs mount in the task after the rest: the controls are on
+    /// the page (and painted) before the first run, which they do not
+    /// read, so a reader can reach them while it computes. Memos are lazy,
+    /// so nothing runs the scenario until the outputs read it.
     pub fn view(
         self,
         mode: Mode,
@@ -288,6 +293,10 @@ impl<S: Family> Shell<S> {
         let name = S::TITLE;
         let aria = title.clone().unwrap_or_else(|| name.to_string());
         let Shell { status, error, playback, .. } = self;
+        let started = RwSignal::new(false);
+        set_timeout(move || started.set(true), std::time::Duration::ZERO);
+        let pending = StoredValue::new_local(Some(outputs));
+        let outputs = move || started.get().then(|| pending.try_update_value(Option::take).flatten());
         view! {
             <section class=format!("widget {}", S::KIND) class:compact=mode == Mode::Embed aria-label=aria>
                 {title.map(|t| view! { <h3 class="widget-title">{t}</h3> })}
@@ -296,7 +305,9 @@ impl<S: Family> Shell<S> {
                     {controls}
                     {move || error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
                     {playback.map(|(p, ops)| (ops.bar)(p))}
-                    {move || run_error.get().map(|e| view! { <p class="control-error" role="alert">{e}</p> })}
+                    {move || {
+                        started.get().then(|| run_error.get()).flatten().map(|e| view! { <p class="control-error" role="alert">{e}</p> })
+                    }}
                     <p class="legend" aria-hidden="true" inner_html=legend></p>
                     {outputs}
                     <ShareBar

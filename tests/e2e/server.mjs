@@ -23,7 +23,7 @@ export function serve(dir, port = 0) {
       body = await readFile(file);
       type = TYPES[extname(file)] ?? "application/octet-stream";
     } catch {
-      body = await readFile(join(dir, "404.html"));
+      body = await readFile(join(dir, "404.html")).catch(() => "not found");
       type = TYPES[".html"];
       status = 404;
     }
