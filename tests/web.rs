@@ -696,3 +696,48 @@ async fn killing_the_cache_node_loses_write_behinds_unflushed_writes() {
     let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
     assert_eq!(status, "The cache node dies at 15 s, and comes back empty");
 }
+
+/// The load-balancing widget from an article block: its summary is the
+/// native run's, and "Stop it now" at the playhead fails requests in a
+/// balancer that does not check health and hardly any in nginx's.
+#[wasm_bindgen_test]
+async fn stopping_a_server_fails_requests_the_way_each_balancer_does() {
+    use playground::sim::load_balancing::presets::preset;
+    use playground::sim::load_balancing::scenario::Event;
+    use playground::sim::load_balancing::Change;
+    let el = container();
+    let start = preset("uneven").unwrap();
+    let scenario = Scenario::LoadBalancing(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let rows = summary_rows(&el);
+    let native = start.run().unwrap();
+    assert_eq!(rows.len(), 3);
+    for (row, run) in rows.iter().zip(&native) {
+        let errors = run.summary.failed + run.summary.dropped + run.summary.timed_out + run.summary.no_server;
+        assert_eq!(row[1], playground::ui::format::thousands(u64::from(run.summary.requests)));
+        assert_eq!(row[2], playground::ui::format::thousands(u64::from(errors)));
+    }
+    // Round robin refuses requests at the slow server's full queue: p99 in seconds.
+    assert!(rows[0][6].ends_with(" ms") && rows[0][6].contains(','), "{}", rows[0][6]);
+    assert_eq!(all(&el, ".load-balancing svg.chart path.series").len(), 3);
+    assert_eq!(all(&el, ".load-balancing svg.servers rect.busy").len(), 30);
+    // Stop server 1 with the playhead at the end (the mid-point, 60 s, when the run is not playing).
+    button(&el, "Stop it now").click();
+    settle().await;
+    let mut stopped = start.clone();
+    stopped.events.push(Event { at_ms: 60_000.0, server: 1, change: Change::Stop });
+    let after = stopped.run().unwrap();
+    assert!(after[0].summary.failed <= 7, "nginx's passive check: {}", after[0].summary.failed);
+    assert!(after[1].summary.failed > 1_000, "least request: {}", after[1].summary.failed);
+    let rows = summary_rows(&el);
+    for (row, run) in rows.iter().zip(&after) {
+        let errors = run.summary.failed + run.summary.dropped + run.summary.timed_out + run.summary.no_server;
+        assert_eq!(row[2], playground::ui::format::thousands(u64::from(errors)));
+    }
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
+    assert_eq!(status, "Server 1 stopped at 60 s.");
+}

@@ -20,6 +20,7 @@ macro_rules! families {
             sharding        "sharding"        Sharding       ShardingScenario,
             caching         "caching"         Caching        CachingScenario,
             cache_patterns  "cache-patterns"  CachePatterns  CachePatternsScenario,
+            load_balancing  "load-balancing"  LoadBalancing  LoadBalancingScenario,
         }
     };
 }

@@ -8,8 +8,6 @@
 //! results natively, in wasm32 and in the CLI.
 
 pub mod kernel;
-/// Load balancing: its engine lands before its widget and registry line.
-pub mod load_balancing;
 
 /// Declares each family's folder.
 macro_rules! family_modules {

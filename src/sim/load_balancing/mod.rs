@@ -25,15 +25,22 @@
 //! ([`ewma`]). What each knows is what its reference knows: the weights,
 //! its own outstanding requests per server, and (Peak-EWMA) the times its
 //! answers took. nginx's balancers keep nginx's passive health check: a
-//! failed request lowers the server's effective weight and, at `max_fails`
-//! failures (1), takes it out for `fail_timeout` (10 s), without retrying
-//! the request elsewhere (`proxy_next_upstream off`; retries are another
-//! widget's subject).
+//! request whose connection is refused or reset lowers the server's
+//! effective weight and, at `max_fails` failures (1), takes it out for
+//! `fail_timeout` (10 s), without retrying the request elsewhere
+//! (`proxy_next_upstream off`; retries are another widget's subject). A
+//! 503 from a full queue is an answer, not a failure, to nginx.
 
+pub mod block;
 pub mod envoy;
 pub mod ewma;
 pub mod nginx;
+pub mod presets;
+pub mod report;
 pub mod run;
+pub mod scenario;
+
+use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
 pub const TITLE: &str = "Load balancer";
@@ -41,8 +48,11 @@ pub const TITLE: &str = "Load balancer";
 pub const SUMMARY: &str =
     "nginx's weighted round robin and least_conn, Envoy's power of two choices and Peak-EWMA, against servers that queue.";
 
-/// How a balancer chooses a server for each request.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// How a balancer chooses a server for each request. In JSON the ones
+/// without settings are names (`"least-conn"`) and the others objects
+/// (`{"least-request": {"choices": 2}}`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Balancer {
     /// Every server in turn, weights ignored: nginx's round robin with every `weight=1`.
     RoundRobin,
@@ -76,7 +86,8 @@ impl Balancer {
 }
 
 /// One server of the pool.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Server {
     /// What weighted balancers are told (1 to 100).
     pub weight: u32,
@@ -88,8 +99,10 @@ pub struct Server {
     pub queue: u32,
 }
 
-/// What a server is told at a moment of the run.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What a server is told at a moment of the run: in JSON `"stop"`,
+/// `"start"` or `{"speed": 0.25}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Change {
     /// Its speed becomes this for the requests it starts from now.
     Speed(f64),
@@ -107,8 +120,10 @@ pub struct ServerChange {
     pub change: Change,
 }
 
-/// How much work a request brings, in milliseconds at speed 1.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// How much work a request brings, in milliseconds at speed 1: in JSON
+/// `{"exponential": {"mean_ms": 10}}`, `{"log-normal": {…}}` or `{"bimodal": {…}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Service {
     /// Exponential with this mean (an M/M/c server under Poisson arrivals).
     Exponential { mean_ms: f64 },
@@ -116,4 +131,129 @@ pub enum Service {
     LogNormal { median_ms: f64, sigma: f64 },
     /// Exponential with mean `fast_ms`, except a `slow_fraction` with mean `slow_ms`.
     Bimodal { fast_ms: f64, slow_ms: f64, slow_fraction: f64 },
+}
+
+/// The most servers a scenario has.
+pub const MAX_SERVERS: usize = 20;
+
+impl Balancer {
+    /// Every balancer with its defaults, in the order the widget lists them.
+    pub fn all() -> [Balancer; 6] {
+        [
+            Balancer::RoundRobin,
+            Balancer::SmoothWeighted,
+            Balancer::Random,
+            Balancer::LeastConn,
+            Balancer::LeastRequest { choices: 2 },
+            Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 },
+        ]
+    }
+
+    /// Its key in blocks and menus: the JSON name.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Balancer::RoundRobin => "round-robin",
+            Balancer::SmoothWeighted => "smooth-weighted",
+            Balancer::Random => "random",
+            Balancer::LeastConn => "least-conn",
+            Balancer::LeastRequest { .. } => "least-request",
+            Balancer::PeakEwma { .. } => "peak-ewma",
+        }
+    }
+
+    /// The balancer with key `key` and its defaults.
+    pub fn from_key(key: &str) -> Option<Balancer> {
+        Balancer::all().into_iter().find(|b| b.key() == key)
+    }
+
+    /// Checks its settings.
+    pub fn validate(&self) -> Result<(), String> {
+        match *self {
+            Balancer::LeastRequest { choices } if !(2..=10).contains(&choices) => {
+                Err(format!("least-request: choices must be between 2 and 10, not {choices}"))
+            }
+            Balancer::PeakEwma { decay_ms, default_rtt_ms } => {
+                if !(100..=600_000).contains(&decay_ms) {
+                    return Err(format!("peak-ewma: decay_ms must be between 100 and 600000, not {decay_ms}"));
+                }
+                if !(1..=60_000).contains(&default_rtt_ms) {
+                    return Err(format!("peak-ewma: default_rtt_ms must be between 1 and 60000, not {default_rtt_ms}"));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Server {
+    /// Checks its settings; `i` numbers it in messages.
+    pub fn validate(&self, i: usize) -> Result<(), String> {
+        let n = i + 1;
+        if !(1..=100).contains(&self.weight) {
+            return Err(format!("server {n}: weight must be between 1 and 100, not {}", self.weight));
+        }
+        check_speed(self.speed).map_err(|e| format!("server {n}: {e}"))?;
+        if !(1..=1_000).contains(&self.concurrency) {
+            return Err(format!("server {n}: concurrency must be between 1 and 1000, not {}", self.concurrency));
+        }
+        if self.queue > 100_000 {
+            return Err(format!("server {n}: queue must be at most 100000, not {}", self.queue));
+        }
+        Ok(())
+    }
+}
+
+/// A speed must be between 0.05 and 20.
+pub fn check_speed(speed: f64) -> Result<(), String> {
+    if (0.05..=20.0).contains(&speed) {
+        Ok(())
+    } else {
+        Err(format!("speed must be between 0.05 and 20, not {speed}"))
+    }
+}
+
+impl Service {
+    /// Checks its settings.
+    pub fn validate(&self) -> Result<(), String> {
+        let ms = |name: &str, v: f64| {
+            if (0.01..=60_000.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("service: {name} must be between 0.01 and 60000 ms, not {v}"))
+            }
+        };
+        match *self {
+            Service::Exponential { mean_ms } => ms("mean_ms", mean_ms),
+            Service::LogNormal { median_ms, sigma } => {
+                ms("median_ms", median_ms)?;
+                if (0.0..=3.0).contains(&sigma) {
+                    Ok(())
+                } else {
+                    Err(format!("service: sigma must be between 0 and 3, not {sigma}"))
+                }
+            }
+            Service::Bimodal { fast_ms, slow_ms, slow_fraction } => {
+                ms("fast_ms", fast_ms)?;
+                ms("slow_ms", slow_ms)?;
+                if (0.0..=1.0).contains(&slow_fraction) {
+                    Ok(())
+                } else {
+                    Err(format!("service: slow_fraction must be between 0 and 1, not {slow_fraction}"))
+                }
+            }
+        }
+    }
+
+    /// The mean work in ms.
+    pub fn mean_ms(&self) -> f64 {
+        match *self {
+            Service::Exponential { mean_ms } => mean_ms,
+            // e^(σ²/2) by the engine's exact exp.
+            Service::LogNormal { median_ms, sigma } => median_ms * crate::sim::kernel::rng::exp(sigma * sigma / 2.0),
+            Service::Bimodal { fast_ms, slow_ms, slow_fraction } => {
+                fast_ms * (1.0 - slow_fraction) + slow_ms * slow_fraction
+            }
+        }
+    }
 }

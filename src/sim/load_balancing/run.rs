@@ -309,7 +309,9 @@ pub fn run(
                     if let State::Ewma { estimates, decay_ns } = &mut state {
                         estimates[s].update(($now - trial.at[r]) as f64, $now, *decay_ns);
                     }
-                    if nginx_health && matches!($outcome, Outcome::Failed | Outcome::Dropped) {
+                    // nginx counts a refused or reset connection; a server's 503
+                    // (a full queue) is an answer (`proxy_next_upstream off`).
+                    if nginx_health && $outcome == Outcome::Failed {
                         if let State::Rotating(rr) = &mut state {
                             rr.failed(s, NGINX_MAX_FAILS);
                         }

@@ -1,0 +1,243 @@
+//! The load-balancing widget's charts and tables as HTML/SVG text: pure
+//! functions of the runs and the playhead's slice.
+
+use crate::sim::kernel::time::{Nanos, MS};
+use crate::sim::load_balancing::run::{LaneRun, Outcome, Percentiles};
+use crate::sim::load_balancing::scenario::BINS;
+use crate::sim::load_balancing::Balancer;
+use crate::ui::chart::{line_with_gaps, nice_max, r};
+use crate::ui::format;
+use crate::ui::html::escape;
+use std::fmt::Write as _;
+
+/// Chart box width in SVG units (the SVG scales to its container).
+pub const W: f64 = 600.0;
+/// Chart height.
+pub const H: f64 = 140.0;
+/// The chart's `viewBox`.
+pub const VIEW_BOX: &str = "0 0 600 140";
+/// The servers chart's height.
+pub const SERVERS_H: f64 = 60.0;
+
+/// A balancer's label with its settings.
+pub fn balancer_label(b: &Balancer) -> String {
+    match *b {
+        Balancer::LeastRequest { choices } => format!("least request (Envoy), {choices} choices"),
+        Balancer::PeakEwma { decay_ms, .. } => format!("Peak-EWMA (tower), decay {}", format::seconds(u64::from(decay_ms) * MS)),
+        _ => b.name().to_string(),
+    }
+}
+
+/// A latency in milliseconds with sensible precision: `0.42 ms`, `12.5 ms`, `1,204 ms`.
+pub fn latency(ns: Nanos) -> String {
+    let ms = ns as f64 / MS as f64;
+    if ms >= 1_000.0 {
+        format!("{} ms", format::thousands(ms as u64))
+    } else {
+        format!("{} ms", format::number(ms))
+    }
+}
+
+/// The p99 latency of each slice per balancer (gaps where no request was
+/// served), on one scale, over gridlines at a quarter, half and three
+/// quarters of it; returns the SVG and the scale's top in ns.
+pub fn chart_svg(runs: &[&LaneRun], upto: usize) -> (String, Nanos) {
+    let top = runs.iter().flat_map(|run| run.slices.iter().map(|b| b.latency.p99)).max().unwrap_or(0);
+    let max = nice_max((top as f64 / MS as f64).max(1.0));
+    let mut svg = String::new();
+    for q in [0.25, 0.5, 0.75] {
+        let y = r(H - q * H);
+        let _ = write!(svg, "<line class=\"grid\" x1=\"0\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>", r(W));
+    }
+    for (i, run) in runs.iter().enumerate() {
+        let values: Vec<f64> = run
+            .slices
+            .iter()
+            .enumerate()
+            .map(|(b, s)| if s.ok == 0 || b > upto { f64::NAN } else { s.latency.p99 as f64 / MS as f64 })
+            .collect();
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line_with_gaps(&values, max, W, H));
+    }
+    (svg, (max * MS as f64) as Nanos)
+}
+
+/// What the chart shows, for screen readers.
+pub fn chart_label(runs: &[&LaneRun], balancers: &[Balancer]) -> String {
+    let parts: Vec<String> = runs
+        .iter()
+        .zip(balancers)
+        .map(|(run, b)| format!("{} p99 {}", balancer_label(b), latency(run.summary.latency.p99)))
+        .collect();
+    format!("p99 latency over time: {}", parts.join("; "))
+}
+
+/// The chart's data as a table, one row per tenth of the run: p50 and p99 per balancer.
+pub fn data_table(runs: &[&LaneRun], balancers: &[Balancer], duration: Nanos) -> String {
+    let mut html = String::from("<summary>Latency over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>");
+    for b in balancers {
+        let _ = write!(html, "<th scope=\"col\">{} p50</th><th scope=\"col\">p99</th>", escape(&balancer_label(b)));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for tenth in 0..10 {
+        let from = tenth * BINS / 10;
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", format::seconds(duration * from as u64 / BINS as u64));
+        for run in runs {
+            let part = &run.slices[from..from + BINS / 10];
+            // The slices' own percentiles, the worst of the tenth: a table of
+            // the drawn values, not a merge of their distributions.
+            let p50 = part.iter().map(|s| s.latency.p50).max().unwrap_or(0);
+            let p99 = part.iter().map(|s| s.latency.p99).max().unwrap_or(0);
+            let _ = write!(html, "<td>{}</td><td>{}</td>", latency(p50), latency(p99));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+/// Totals of the requests that arrived before `until` (all for `None`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SoFar {
+    pub requests: u32,
+    pub ok: u32,
+    pub errors: u32,
+    pub latency: Percentiles,
+}
+
+/// [`SoFar`] of `run` over the requests arriving at `at` before `until`.
+pub fn so_far(run: &LaneRun, at: &[Nanos], until: Option<Nanos>) -> SoFar {
+    let n = until.map_or(at.len(), |t| at.partition_point(|&a| a < t));
+    let mut served: Vec<Nanos> = Vec::with_capacity(n);
+    let mut s = SoFar { requests: n as u32, ..SoFar::default() };
+    for i in 0..n {
+        if run.outcome[i] == Outcome::Ok {
+            served.push(run.latency[i]);
+        } else {
+            s.errors += 1;
+        }
+    }
+    s.ok = served.len() as u32;
+    crate::sim::kernel::sort::radix_sort_by_key(&mut served, |&l| l);
+    s.latency = Percentiles::of(&served);
+    s
+}
+
+/// The summary table: one row per balancer.
+pub fn summary_table(rows: &[(Balancer, SoFar)], partial: bool) -> String {
+    let mut html = format!(
+        "<caption>{}</caption><thead><tr><th scope=\"col\">Balancer</th><th scope=\"col\">Requests</th>\
+         <th scope=\"col\">Errors</th><th scope=\"col\">p50</th><th scope=\"col\">p95</th><th scope=\"col\">p99</th>\
+         <th scope=\"col\">p99.9</th></tr></thead><tbody>",
+        if partial { "Requests so far" } else { "Whole run" }
+    );
+    for (i, (b, s)) in rows.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<tr><th scope=\"row\"><span class=\"swatch lane-{}\"></span>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            escape(&balancer_label(b)),
+            format::thousands(u64::from(s.requests)),
+            format::thousands(u64::from(s.errors)),
+            latency(s.latency.p50),
+            latency(s.latency.p95),
+            latency(s.latency.p99),
+            latency(s.latency.p999),
+        );
+    }
+    html.push_str("</tbody>");
+    html
+}
+
+/// Each server's share of the requests sent and its utilisation (time in
+/// service over its slots' time) in slice `slice` as two bars, drawn
+/// across `width`; utilisation above 90% is marked hot.
+pub fn servers_svg(run: &LaneRun, concurrency: &[u32], slice: usize, slice_ns: f64, width: f64) -> String {
+    let m = run.servers.len().max(1);
+    let slot = width / m as f64;
+    let w = slot * 0.7;
+    let sent_total: u32 = run.servers.iter().map(|s| s.sent[slice]).sum();
+    let mut svg = String::new();
+    for (i, s) in run.servers.iter().enumerate() {
+        let busy = s.busy_ns[slice] as f64 / (slice_ns * f64::from(concurrency[i].max(1)));
+        let share = if sent_total == 0 { 0.0 } else { f64::from(s.sent[slice]) / f64::from(sent_total) };
+        let x = i as f64 * slot + (slot - w) / 2.0;
+        let h = busy.min(1.0) * (SERVERS_H - 4.0);
+        let hot = if busy > 0.9 { " hot" } else { "" };
+        let _ = write!(
+            svg,
+            "<rect class=\"busy{hot}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>Server {}: {} busy, {} of requests</title></rect>",
+            r(x),
+            r(SERVERS_H - h),
+            r(w),
+            r(h),
+            i + 1,
+            format::percent(busy.min(1.0)),
+            format::percent(share)
+        );
+        let y = SERVERS_H - share * m as f64 / 2.0 * (SERVERS_H - 4.0);
+        let _ = write!(svg, "<path class=\"share\" d=\"M{} {}h{}\"/>", r(x), r(y.max(0.0)), r(w));
+    }
+    svg
+}
+
+/// The servers' utilisation and share in slice `slice` as text.
+pub fn servers_text(run: &LaneRun, concurrency: &[u32], slice: usize, slice_ns: f64) -> String {
+    let parts: Vec<String> = run
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let busy = s.busy_ns[slice] as f64 / (slice_ns * f64::from(concurrency[i].max(1)));
+            let queued = s.queued_ns[slice] as f64 / slice_ns;
+            format!("server {} {} busy, {} queued", i + 1, format::percent(busy.min(1.0)), format::number(queued))
+        })
+        .collect();
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::load_balancing::run::{ServerSlices, Slice, Summary};
+
+    fn lane() -> LaneRun {
+        LaneRun {
+            server: vec![0, 1, 0, u16::MAX],
+            outcome: vec![Outcome::Ok, Outcome::Ok, Outcome::Failed, Outcome::NoServer],
+            latency: vec![5 * MS, 15 * MS, 0, 0],
+            slices: vec![Slice::default(); BINS],
+            servers: vec![
+                ServerSlices { busy_ns: vec![50 * MS; BINS], queued_ns: vec![0; BINS], sent: vec![3; BINS] },
+                ServerSlices { busy_ns: vec![100 * MS; BINS], queued_ns: vec![200 * MS; BINS], sent: vec![1; BINS] },
+            ],
+            summary: Summary::default(),
+        }
+    }
+
+    #[test]
+    fn latencies_keep_their_precision() {
+        assert_eq!(latency(420_000), "0.42 ms");
+        assert_eq!(latency(12_500_000), "12.5 ms");
+        assert_eq!(latency(1_204_000_000), "1,204 ms");
+    }
+
+    #[test]
+    fn so_far_counts_the_requests_that_arrived_and_their_percentiles() {
+        let at = [0, MS, 2 * MS, 3 * MS];
+        let s = so_far(&lane(), &at, Some(2 * MS));
+        assert_eq!((s.requests, s.ok, s.errors), (2, 2, 0));
+        assert_eq!((s.latency.p50, s.latency.p99), (5 * MS, 15 * MS));
+        let all = so_far(&lane(), &at, None);
+        assert_eq!((all.requests, all.ok, all.errors), (4, 2, 2));
+    }
+
+    #[test]
+    fn servers_draw_their_utilisation_and_share() {
+        let run = lane();
+        let text = servers_text(&run, &[1, 1], 0, (100 * MS) as f64);
+        assert_eq!(text, "server 1 50% busy, 0 queued; server 2 100% busy, 2 queued");
+        let svg = servers_svg(&run, &[1, 1], 0, (100 * MS) as f64, 100.0);
+        assert!(svg.contains("<rect class=\"busy hot\""), "{svg}");
+        assert!(svg.contains("<title>Server 1: 50% busy, 75% of requests</title>"), "{svg}");
+    }
+}
