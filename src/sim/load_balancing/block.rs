@@ -129,7 +129,8 @@ fn service(svc: &mut Service, block: &Block) -> Result<(), String> {
         let mean = svc.mean_ms();
         *svc = match v {
             "exponential" => Service::Exponential { mean_ms: mean },
-            "log-normal" => Service::LogNormal { median_ms: mean, sigma: 1.0 },
+            // The same mean: e^(σ²/2) above the median, for σ = 1.
+            "log-normal" => Service::LogNormal { median_ms: mean / crate::sim::kernel::rng::exp(0.5), sigma: 1.0 },
             "bimodal" => Service::Bimodal { fast_ms: mean, slow_ms: mean * 30.0, slow_fraction: 0.01 },
             _ => return Err(format!("line {line}: `service` is exponential, log-normal or bimodal, not `{v}`")),
         };

@@ -1,6 +1,6 @@
-//! Envoy's `LEAST_REQUEST` load balancer with equal weights
-//! (`source/extensions/load_balancing_policies/least_request/`,
-//! `LeastRequestLoadBalancer::unweightedHostPick`, Envoy 1.28 to 1.31).
+//! Envoy's `LEAST_REQUEST` load balancer
+//! (`source/extensions/load_balancing_policies/least_request/`), as Envoy
+//! 1.35 to 1.39 runs it; the equal-weights pick is the same back to 1.28.
 //!
 //! **Equal weights** (`unweightedHostPick`). A pick first draws one random
 //! number for the priority level
@@ -11,8 +11,7 @@
 //! (`rq_active`). Envoy draws from its process's generator; here it is the
 //! run's seeded generator.
 //!
-//! **Unequal weights** (`EdfLoadBalancerBase`, `source/common/upstream/edf_scheduler.h`,
-//! Envoy 1.35 and later). An earliest-deadline-first scheduler over the
+//! **Unequal weights** (`EdfLoadBalancerBase`, `source/common/upstream/edf_scheduler.h`). An earliest-deadline-first scheduler over the
 //! hosts: a host's entry has the deadline `current_time + 1 / weight`, the
 //! soonest deadline is picked (the earlier insertion on a tie), the
 //! scheduler's time moves to it, and the host goes back with a new deadline
@@ -63,9 +62,10 @@ pub struct Edf {
 
 impl Edf {
     /// `createWithPicks`: the scheduler over hosts with weights `w(i)`,
-    /// started `seed % 429496729` picks into its cycle.
+    /// started `seed % 429496729` picks into its cycle (the seed taken as
+    /// the `uint32_t` Envoy passes).
     pub fn with_picks(n: usize, seed: u64, mut w: impl FnMut(usize) -> f64) -> Edf {
-        let p = seed % 429_496_729;
+        let p = u64::from(seed as u32) % 429_496_729;
         let weights: Vec<f64> = (0..n).map(|i| w(i) + 1e-13).collect();
         let total: f64 = weights.iter().sum();
         let mut edf = Edf { current_time: 0.0, order: n as u64, entries: Vec::with_capacity(n) };

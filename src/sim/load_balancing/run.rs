@@ -127,6 +127,8 @@ pub struct Summary {
     /// Time-average requests in the system (arrived, not yet answered),
     /// from arrival 0 to the last answer.
     pub mean_in_system: f64,
+    /// ∫ (requests in the system) dt over the run, in request-nanoseconds.
+    pub in_system_ns: u128,
     /// When the last request was answered.
     pub end: Nanos,
 }
@@ -172,7 +174,9 @@ type Finishes = BinaryHeap<Reverse<(Nanos, u64, u32, u32, u32)>>;
 /// The balancer's own state.
 enum State {
     Rotating(SmoothWeighted),
-    Random(Vec<u64>),
+    /// nginx `random`: where each server's range of weight starts, and the
+    /// round robin it falls back to after 20 draws of unavailable servers.
+    Random(Vec<u64>, SmoothWeighted),
     LeastRequest(u32),
     /// Envoy's least request over unequal weights.
     Edf(envoy::Edf),
@@ -192,13 +196,18 @@ struct Live {
     epoch: u32,
     /// Its time-weighted counts are added up to here.
     since: Nanos,
-    /// nginx's passive check: failures, and when the last one was.
+    /// nginx's passive check: failures, when the last one was (`accessed`),
+    /// and when the server was last checked (a failure, or the first pick
+    /// after its `fail_timeout`).
     fails: u32,
+    accessed: Nanos,
     checked: Nanos,
 }
 
-/// Adds `count × (to − from)` to the slices it covers.
+/// Adds `count × (to − from)` to the slices it covers, up to the run's end.
 fn accumulate(slices: &mut [u64], span: Nanos, from: Nanos, to: Nanos, count: u64) {
+    // Time after the run (a backlog draining) is in no slice.
+    let to = to.min(span);
     if count == 0 || to <= from {
         return;
     }
@@ -228,6 +237,8 @@ pub fn run(
     let n = trial.at.len();
     let m = servers.len();
     let span = trial.span;
+    let bins = bins.max(1);
+    debug_assert!(trial.at.windows(2).all(|w| w[0] <= w[1]), "arrivals must be sorted");
     let mut rng = Rng::new(trial.lane_seed ^ lane.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let weights: Vec<u32> = servers.iter().map(|s| s.weight.max(1)).collect();
     let mut state = match *balancer {
@@ -242,6 +253,7 @@ pub fn run(
                     Some(start)
                 })
                 .collect(),
+            SmoothWeighted::new(&weights),
         ),
         // Envoy's balancer draws its scheduler's seed when it is built.
         Balancer::LeastRequest { .. } if weights.iter().any(|&w| w != weights[0]) => {
@@ -266,6 +278,7 @@ pub fn run(
             epoch: 0,
             since: 0,
             fails: 0,
+            accessed: 0,
             checked: 0,
         })
         .collect();
@@ -316,8 +329,10 @@ pub fn run(
                             rr.failed(s, NGINX_MAX_FAILS);
                         }
                         live[s].fails += 1;
+                        live[s].accessed = $now;
                         live[s].checked = $now;
-                    } else if nginx_health && $outcome == Outcome::Ok && live[s].fails > 0 {
+                    } else if nginx_health && $outcome == Outcome::Ok && live[s].accessed < live[s].checked {
+                        // A success after the server was checked again: live again.
                         live[s].fails = 0;
                     }
                 }
@@ -395,10 +410,10 @@ pub fn run(
                     rr.pick(|i| eligible(i, &live))
                 }
             }
-            State::Random(starts) => {
+            State::Random(starts, rr) => {
                 let total = starts.last().copied().unwrap_or(0) + u64::from(*weights.last().unwrap_or(&0));
                 let mut found = None;
-                for _ in 0..20 {
+                for _ in 0..if starts.is_empty() { 0 } else { 20 } {
                     let x = rng.next_u64() % total.max(1);
                     let i = starts.partition_point(|&s| s <= x) - 1;
                     if eligible(i, &live) {
@@ -406,7 +421,7 @@ pub fn run(
                         break;
                     }
                 }
-                found
+                found.or_else(|| rr.pick(|i| eligible(i, &live)))
             }
             State::LeastRequest(choices) => {
                 let candidates: Vec<usize> = (0..m).collect();
@@ -423,9 +438,17 @@ pub fn run(
             }
         };
         let Some(s) = picked else {
+            if nginx_health {
+                // Every server out: nginx answers 502 and marks them all live
+                // again, for a quick recovery.
+                live.iter_mut().for_each(|l| l.fails = 0);
+            }
             answer!(r, now, Outcome::NoServer);
             continue;
         };
+        if nginx_health && now - live[s].checked > NGINX_FAIL_TIMEOUT {
+            live[s].checked = now;
+        }
         out.server[r] = s as u16;
         outstanding[s] += 1;
         out.servers[s].sent[bin_of(now, span, bins)] += 1;
@@ -454,7 +477,7 @@ fn start(live: &mut Live, r: u32, now: Nanos, trial: &Trial, finishes: &mut Fini
     let service = (trial.work[r as usize] as f64 / live.speed.max(1e-9)) as Nanos;
     live.running.push(r);
     *sequence += 1;
-    finishes.push(Reverse((now + service.max(1), *sequence, s as u32, r, live.epoch)));
+    finishes.push(Reverse((now.saturating_add(service.max(1)), *sequence, s as u32, r, live.epoch)));
 }
 
 /// Adds server `s`'s busy and queued time since its last change.
@@ -507,6 +530,7 @@ fn summarise(out: &mut LaneRun, trial: &Trial, bins: usize, in_system_ns: u128, 
         let lat: Vec<Nanos> = served[from..at].iter().map(|&(l, _)| l).collect();
         slice.latency = Percentiles::of(&lat);
     }
+    s.in_system_ns = in_system_ns;
     if n > 0 {
         s.mean_latency = total_latency as f64 / n as f64;
         let first = trial.at[0];
