@@ -13,6 +13,14 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Waits `ms` milliseconds of real time.
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
 async fn microtask() {
     wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await.unwrap();
 }
@@ -36,14 +44,23 @@ async fn measure_change(scenario: Scenario, mode: Mode, (selector, n): (&str, u3
     let _h = leptos::mount::mount_to(el.clone(), move || {
         view! { <Widget scenario=scenario mode=mode title=None notice=None /> }
     });
-    for _ in 0..5 {
-        microtask().await;
+    // The widget's outputs mount a task after its controls.
+    for _ in 0..100 {
+        if el.query_selector("table.summary").unwrap().is_some() {
+            break;
+        }
+        sleep(10).await;
     }
     let rate: web_sys::HtmlInputElement = el.query_selector_all(selector).unwrap().item(n).unwrap().unchecked_into();
     let summary = || el.query_selector("table.summary").unwrap().unwrap().inner_html();
     let mut times = Vec::new();
     // The first 20 changes warm up the JIT and are not recorded.
     for i in 0..220 {
+        // Let the page answer the test driver now and then (it gives up on a
+        // renderer silent for 30 s); not timed.
+        if i % 10 == 0 {
+            sleep(0).await;
+        }
         let before = summary();
         let init = web_sys::EventInit::new();
         init.set_bubbles(true);
@@ -302,6 +319,25 @@ async fn caching_capacity_change_and_a_million_through_w_tinylfu() {
         Mode::Inline,
         ("input[aria-label='TTL slider']", 2),
         [9_500, 10_000],
+        what,
+    )
+    .await;
+}
+
+/// The load balancer's target: 100,000 requests over ten servers, three
+/// balancers, re-run and re-drawn when the rate changes (every lane runs
+/// again on new requests).
+#[wasm_bindgen_test]
+async fn load_balancing_rate_change_with_100_000_requests() {
+    let mut s = playground::sim::load_balancing::presets::preset("default").unwrap();
+    s.duration_ms = 154_000;
+    assert!(s.trial().at.len() >= 99_000);
+    let what = "load-balancing widget, the rate, 100,000 requests over 10 servers × 3 balancers";
+    measure_change(
+        Scenario::LoadBalancing(s),
+        Mode::Inline,
+        ("input[aria-label='Requests per second slider']", 0),
+        [640, 650],
         what,
     )
     .await;

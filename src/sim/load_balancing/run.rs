@@ -83,9 +83,23 @@ pub enum Outcome {
     NoServer,
 }
 
-/// The slice of a run a time falls in.
+/// The slice of a run a time falls in. In 64-bit arithmetic while it fits
+/// (a run of an hour in a thousand slices does): wasm has no 128-bit divide.
 pub fn bin_of(t: Nanos, span: Nanos, bins: usize) -> usize {
-    ((u128::from(t) * bins as u128 / u128::from(span.max(1))) as usize).min(bins - 1)
+    let b = match t.checked_mul(bins as u64) {
+        Some(x) => x / span.max(1),
+        None => (u128::from(t) * bins as u128 / u128::from(span.max(1))) as u64,
+    };
+    (b as usize).min(bins - 1)
+}
+
+/// Where slice `b` of a run of `span` in `bins` slices starts: the first
+/// time [`bin_of`] puts in it.
+fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
+    match span.checked_mul(b as u64) {
+        Some(x) => x.div_ceil(bins as u64),
+        None => (u128::from(span) * b as u128).div_ceil(bins as u128) as Nanos,
+    }
 }
 
 /// Latency percentiles by nearest rank, in nanoseconds: p50, p95, p99, p99.9.
@@ -215,8 +229,7 @@ fn accumulate(slices: &mut [u64], span: Nanos, from: Nanos, to: Nanos, count: u6
     let mut t = from;
     while t < to {
         let b = bin_of(t, span, n);
-        let end =
-            if b + 1 == n { to } else { ((u128::from(span) * (b as u128 + 1)).div_ceil(n as u128) as Nanos).min(to) };
+        let end = if b + 1 == n { to } else { slice_start(b + 1, span, n).min(to) };
         let end = end.max(t + 1).min(to);
         slices[b] += count * (end - t);
         t = end;
@@ -283,6 +296,8 @@ pub fn run(
         })
         .collect();
     let mut outstanding = vec![0u32; m];
+    // Every server, as the candidates of the balancers that draw from them.
+    let all_servers: Vec<usize> = (0..m).collect();
     let mut out = LaneRun {
         server: vec![u16::MAX; n],
         outcome: vec![Outcome::NoServer; n],
@@ -424,17 +439,15 @@ pub fn run(
                 found.or_else(|| rr.pick(|i| eligible(i, &live)))
             }
             State::LeastRequest(choices) => {
-                let candidates: Vec<usize> = (0..m).collect();
-                envoy::least_request(|| rng.next_u64(), &candidates, *choices, |i| outstanding[i])
+                envoy::least_request(|| rng.next_u64(), &all_servers, *choices, |i| outstanding[i])
             }
             State::Edf(edf) => {
                 let _priority = rng.next_u64();
                 edf.pick_and_add(|i| envoy::effective_weight(weights[i], outstanding[i], 1.0))
             }
             State::Ewma { estimates, decay_ns } => {
-                let candidates: Vec<usize> = (0..m).collect();
                 let decay = *decay_ns;
-                ewma::p2c(&mut rng, &candidates, |i| estimates[i].load(outstanding[i], now, decay))
+                ewma::p2c(&mut rng, &all_servers, |i| estimates[i].load(outstanding[i], now, decay))
             }
         };
         let Some(s) = picked else {
