@@ -356,13 +356,21 @@ pub fn run(
     }
 
     loop {
-        let t_finish = finishes.peek().map(|Reverse(f)| f.0);
-        let t_timeout = timeout.and_then(|d| waiting.front().map(|&r| trial.at[r as usize] + d));
-        let t_change = changes.get(next_change).map(|c| c.at);
-        let t_arrival = trial.at.get(next_arrival).copied();
-        let Some(now) = [t_finish, t_timeout, t_change, t_arrival].into_iter().flatten().min() else { break };
+        // The next event of each kind (`Nanos::MAX`: none left).
+        const NONE: Nanos = Nanos::MAX;
+        let t_finish = finishes.peek().map_or(NONE, |Reverse(f)| f.0);
+        let t_timeout = match (timeout, waiting.front()) {
+            (Some(d), Some(&r)) => trial.at[r as usize].saturating_add(d),
+            _ => NONE,
+        };
+        let t_change = changes.get(next_change).map_or(NONE, |c| c.at);
+        let t_arrival = trial.at.get(next_arrival).copied().unwrap_or(NONE);
+        let now = t_finish.min(t_timeout).min(t_change).min(t_arrival);
+        if now == NONE {
+            break;
+        }
 
-        if t_finish == Some(now) {
+        if t_finish == now {
             let Reverse((_, _, s, r, epoch)) = finishes.pop().unwrap();
             let s = s as usize;
             if epoch != live[s].epoch {
@@ -376,12 +384,12 @@ pub fn run(
             }
             continue;
         }
-        if t_timeout == Some(now) {
+        if t_timeout == now {
             let r = waiting.pop_front().unwrap();
             answer!(r, now, Outcome::TimedOut);
             continue;
         }
-        if t_change == Some(now) {
+        if t_change == now {
             let c = changes[next_change];
             next_change += 1;
             if c.server >= m {
