@@ -147,7 +147,7 @@ fn balancers() -> Vec<Balancer> {
         Balancer::SmoothWeighted,
         Balancer::Random,
         Balancer::LeastConn,
-        Balancer::LeastRequest { choices: 2 },
+        Balancer::LeastRequest { choices: 2, ejection: None },
         Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 },
     ]
 }
@@ -163,7 +163,7 @@ fn smarter_balancers_cut_the_tail_on_uneven_servers() {
     let trial = poisson(163.0, 300, 10.0, 9);
     let p99 = |b: Balancer| run(&b, &servers, &[], None, &trial, 0, 10).summary.latency.p99;
     let rr = p99(Balancer::RoundRobin);
-    let p2c = p99(Balancer::LeastRequest { choices: 2 });
+    let p2c = p99(Balancer::LeastRequest { choices: 2, ejection: None });
     let ewma = p99(Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 });
     // Round robin sends the slow server a third of the load, more than it can serve.
     assert!(rr > 10 * p2c, "round robin p99 {rr}, least request {p2c}");
@@ -187,7 +187,7 @@ fn a_stopped_server_fails_what_it_holds_and_nginx_stops_sending_to_it() {
     assert_eq!(answered.len(), 2, "failures answered at {answered:?}");
     assert!(answered[1] > 20 * SEC && answered[1] < 20 * SEC + 100 * MS, "{answered:?}");
     // Least request does not know: it keeps sending a share of requests there.
-    let p2c = run(&Balancer::LeastRequest { choices: 2 }, &servers, &stop, None, &trial, 0, 30);
+    let p2c = run(&Balancer::LeastRequest { choices: 2, ejection: None }, &servers, &stop, None, &trial, 0, 30);
     let failed_p2c = p2c.outcome.iter().filter(|&&o| o == Outcome::Failed).count();
     // Drawn to it, even: a refused request leaves it looking idle, and it gets
     // more than its quarter of the requests that arrive after the stop.
@@ -275,7 +275,7 @@ proptest! {
         for (balancer, n, slack) in [
             (Balancer::SmoothWeighted, u64::from(total) * 200, 1e-12),
             (Balancer::LeastConn, u64::from(total) * 200, 1e-12),
-            (Balancer::LeastRequest { choices: 2 }, u64::from(total) * 200, 1.5 / (f64::from(total) * 200.0)),
+            (Balancer::LeastRequest { choices: 2, ejection: None }, u64::from(total) * 200, 1.5 / (f64::from(total) * 200.0)),
             (Balancer::Random, 40_000, 0.02),
         ] {
             if matches!(balancer, Balancer::LeastRequest { .. }) && weights.iter().all(|&w| w == weights[0]) {
@@ -292,4 +292,34 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn envoys_outlier_detection_ejects_a_dead_host_but_never_one_of_nine() {
+    use playground::sim::load_balancing::envoy::Ejection;
+    let trial = poisson(400.0, 60, 10.0, 13);
+    let stop = [
+        ServerChange { at: 20 * SEC, server: 3, change: Change::Stop },
+        ServerChange { at: 40 * SEC, server: 3, change: Change::Start },
+    ];
+    let failed = |servers: usize, ejection: Option<Ejection>| {
+        let lane = run(
+            &Balancer::LeastRequest { choices: 2, ejection },
+            &vec![server(1); servers],
+            &stop,
+            None,
+            &trial,
+            0,
+            60,
+        );
+        lane.summary.failed
+    };
+    // Ten hosts: one may be ejected (10%). Five failures in a row eject the
+    // dead host for 30 s; it is back (and failing) at the first tick after
+    // that, then out again, for 60 s.
+    let (plain, ejecting) = (failed(10, None), failed(10, Some(Ejection::default())));
+    assert!(plain > 1_000, "{plain}");
+    assert!(ejecting <= 12, "{ejecting} with outlier detection");
+    // Nine hosts: one ejected would be 11% of them, over the default 10%, so Envoy ejects none.
+    assert_eq!(failed(9, Some(Ejection::default())), failed(9, None));
 }

@@ -9,7 +9,7 @@ use crate::scenario::block::{keys, number, Block, TRAFFIC_KEYS};
 pub const PRESET: &str = "uneven";
 
 /// Keys a load-balancing block accepts.
-pub const KEYS: [&str; 33] = keys(
+pub const KEYS: [&str; 34] = keys(
     [
         "kind",
         "preset",
@@ -18,6 +18,7 @@ pub const KEYS: [&str; 33] = keys(
         "time_ms",
         "balancers",
         "choices",
+        "ejection",
         "decay_ms",
         "default_rtt_ms",
         "servers",
@@ -60,7 +61,7 @@ pub fn apply(s: &mut LoadBalancingScenario, block: &Block) -> Result<(), String>
         let mut any = false;
         for b in &mut s.balancers {
             let field = match (b, key) {
-                (Balancer::LeastRequest { choices }, "choices") => choices,
+                (Balancer::LeastRequest { choices, .. }, "choices") => choices,
                 (Balancer::PeakEwma { decay_ms, .. }, "decay_ms") => decay_ms,
                 (Balancer::PeakEwma { default_rtt_ms, .. }, "default_rtt_ms") => default_rtt_ms,
                 _ => continue,
@@ -71,6 +72,19 @@ pub fn apply(s: &mut LoadBalancingScenario, block: &Block) -> Result<(), String>
         if !any {
             let which = if key == "choices" { "a least-request balancer" } else { "a peak-ewma balancer" };
             return Err(format!("line {line}: `{key}` applies to {which}, and this block has none"));
+        }
+    }
+    if let Some(on) = block.flag("ejection")? {
+        let mut any = false;
+        for b in &mut s.balancers {
+            if let Balancer::LeastRequest { ejection, .. } = b {
+                *ejection = on.then(super::envoy::Ejection::default);
+                any = true;
+            }
+        }
+        if !any {
+            let line = block.get("ejection").map_or(0, |(l, _)| l);
+            return Err(format!("line {line}: `ejection` applies to a least-request balancer, and this block has none"));
         }
     }
     if let Some((line, v)) = block.get("servers") {
@@ -178,7 +192,7 @@ mod tests {
     #[test]
     fn load_balancing_blocks_set_balancers_servers_service_and_events() {
         assert_eq!(lb("kind: load-balancing"), preset("uneven").unwrap());
-        let s = lb("kind: load-balancing\nbalancers: peak-ewma, least-request, smooth-weighted\nchoices: 3\ndecay_ms: 5000\n\
+        let s = lb("kind: load-balancing\nbalancers: peak-ewma, least-request, smooth-weighted\nchoices: 3\nejection: true\ndecay_ms: 5000\n\
                     servers: 3\nweights: 3, 1, 1\nspeeds: 3, 1, 0.5\nconcurrency: 2\nqueue: 10\nservice: bimodal\n\
                     fast_ms: 4\nslow_ms: 80\nslow_fraction: 0.02\nrps: 300\nduration_ms: 30000\ntimeout_ms: 250\n\
                     events: stop 2 at 10000, start 2 at 20000, speed 1 0.5 at 15000\nseed: 9");
@@ -186,7 +200,7 @@ mod tests {
             s.balancers,
             [
                 Balancer::PeakEwma { decay_ms: 5_000, default_rtt_ms: 30 },
-                Balancer::LeastRequest { choices: 3 },
+                Balancer::LeastRequest { choices: 3, ejection: Some(super::super::envoy::Ejection::default()) },
                 Balancer::SmoothWeighted
             ]
         );
@@ -221,6 +235,10 @@ mod tests {
         assert_eq!(err("kind: load-balancing\nservers: 3\nweights: 1, 2"), "line 3: `weights` lists 2 values for 3 servers");
         assert_eq!(err("kind: load-balancing\nservers: 21"), "line 2: `servers` must be between 1 and 20, not 21");
         assert_eq!(err("kind: load-balancing\nsigma: 1"), "line 2: `sigma` does not apply to this service");
+        assert_eq!(
+            err("kind: load-balancing\nbalancers: random\nejection: true"),
+            "line 3: `ejection` applies to a least-request balancer, and this block has none"
+        );
         assert!(err("kind: load-balancing\nevents: stop at 4").starts_with("line 2: an event is `stop <server> at <ms>`"));
         assert_eq!(err("kind: load-balancing\nevents: stop 11 at 4000"), "an event names server 11; servers are 1 to 10");
         assert_eq!(err("kind: load-balancing\nspeeds: 1, 1, 1, 1, 1, 1, 1, 1, 1, 0"), "server 10: speed must be between 0.05 and 20, not 0");

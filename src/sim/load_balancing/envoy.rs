@@ -25,6 +25,8 @@
 //! IEEE-exact [`powf`], not the platform's `pow`.
 
 use crate::sim::kernel::rng::powf;
+use crate::sim::kernel::time::{Nanos, MS};
+use serde::{Deserialize, Serialize};
 
 /// The pick over `candidates` (indices of servers) with `active(i)`
 /// requests outstanding at each, drawing from `next`; `None` when there
@@ -109,6 +111,144 @@ pub fn effective_weight(weight: u32, active: u32, bias: f64) -> f64 {
         w
     } else {
         w / powf(a, bias)
+    }
+}
+
+/// Envoy's outlier detection by consecutive 5xx answers
+/// (`source/common/upstream/outlier_detection_impl.cc`; fields of
+/// `envoy.config.cluster.v3.OutlierDetection`, with its defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ejection {
+    /// `consecutive_5xx`: 5xx answers in a row that eject a host (default 5).
+    pub consecutive_5xx: u32,
+    /// `interval`: how often ejections are reviewed (default 10 s).
+    pub interval_ms: u32,
+    /// `base_ejection_time`: an ejection lasts this times the host's
+    /// ejection count, up to `max_ejection_time` (default 30 s; the maximum
+    /// is 300 s or the base, whichever is longer).
+    pub base_ejection_ms: u32,
+    /// `max_ejection_percent`: the most of the cluster ejected at once (default 10).
+    pub max_ejection_percent: u32,
+}
+
+impl Default for Ejection {
+    fn default() -> Ejection {
+        Ejection { consecutive_5xx: 5, interval_ms: 10_000, base_ejection_ms: 30_000, max_ejection_percent: 10 }
+    }
+}
+
+impl Ejection {
+    /// Checks its settings.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=1_000).contains(&self.consecutive_5xx) {
+            return Err(format!("ejection: consecutive_5xx must be between 1 and 1000, not {}", self.consecutive_5xx));
+        }
+        if !(100..=600_000).contains(&self.interval_ms) || !(100..=3_600_000).contains(&self.base_ejection_ms) {
+            return Err("ejection: interval_ms must be 100 to 600000 and base_ejection_ms 100 to 3600000".into());
+        }
+        if self.max_ejection_percent > 100 {
+            return Err(format!("ejection: max_ejection_percent must be at most 100, not {}", self.max_ejection_percent));
+        }
+        Ok(())
+    }
+}
+
+/// The detector's state over `n` hosts. Each 5xx answer adds to its host's
+/// count and any other answer resets it; at exactly `consecutive_5xx` the
+/// host is ejected, if ejecting one more keeps the ejected share within
+/// `max_ejection_percent` of the cluster (no host at all, by default, in a
+/// cluster of fewer than ten), and the count starts again either way. At
+/// each interval's tick an ejected host whose time is up returns, and a
+/// host back for a whole interval has its ejection count lowered by one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detector {
+    pub config: Ejection,
+    consecutive: Vec<u32>,
+    ejected: Vec<bool>,
+    last_ejection: Vec<Nanos>,
+    last_unejection: Vec<Option<Nanos>>,
+    backoff: Vec<u64>,
+    active: usize,
+    /// The next tick of the interval timer.
+    pub next_tick: Nanos,
+}
+
+impl Detector {
+    /// A detector over `n` hosts, its timer started at `now`.
+    pub fn new(config: Ejection, n: usize, now: Nanos) -> Detector {
+        Detector {
+            config,
+            consecutive: vec![0; n],
+            ejected: vec![false; n],
+            last_ejection: vec![0; n],
+            last_unejection: vec![None; n],
+            backoff: vec![0; n],
+            active: 0,
+            next_tick: now + u64::from(config.interval_ms.max(1)) * MS,
+        }
+    }
+
+    /// Whether host `i` is ejected now.
+    pub fn is_ejected(&self, i: usize) -> bool {
+        self.ejected[i]
+    }
+
+    /// Records host `i`'s answer at `now`; returns whether it was ejected by it.
+    pub fn answered(&mut self, i: usize, five_xx: bool, now: Nanos) -> bool {
+        if !five_xx {
+            self.consecutive[i] = 0;
+            return false;
+        }
+        self.consecutive[i] += 1;
+        if self.consecutive[i] != self.config.consecutive_5xx {
+            return false;
+        }
+        self.consecutive[i] = 0;
+        if self.ejected[i] {
+            return false;
+        }
+        let n = self.ejected.len().max(1);
+        if 100 * (self.active + 1) > self.config.max_ejection_percent as usize * n {
+            return false;
+        }
+        self.active += 1;
+        self.ejected[i] = true;
+        self.last_ejection[i] = now;
+        let (base, max) = self.times();
+        if self.backoff[i] * base < max + base {
+            self.backoff[i] += 1;
+        }
+        true
+    }
+
+    /// The base and the longest ejection time, in ns.
+    fn times(&self) -> (Nanos, Nanos) {
+        let base = u64::from(self.config.base_ejection_ms) * MS;
+        (base, base.max(300_000 * MS))
+    }
+
+    /// The interval timer's tick at `now`: returns whether any host came back.
+    pub fn tick(&mut self, now: Nanos) -> bool {
+        let (base, max) = self.times();
+        let interval = u64::from(self.config.interval_ms.max(1)) * MS;
+        let mut returned = false;
+        for i in 0..self.ejected.len() {
+            if self.ejected[i] && (base * self.backoff[i]).min(max) <= now - self.last_ejection[i] {
+                self.ejected[i] = false;
+                self.active -= 1;
+                self.consecutive[i] = 0;
+                self.last_unejection[i] = Some(now);
+                returned = true;
+            }
+        }
+        for i in 0..self.ejected.len() {
+            if !self.ejected[i] && self.backoff[i] > 0 && self.last_unejection[i].is_some_and(|t| now - t >= interval) {
+                self.backoff[i] -= 1;
+            }
+        }
+        self.next_tick = now + interval;
+        returned
     }
 }
 
@@ -220,5 +360,86 @@ mod tests {
         assert!((1_750..2_050).contains(&two), "{two}");
         assert!((3_950..4_250).contains(&five), "{five}");
         assert_eq!(least_request(|| 0, &[], 2, active), None);
+    }
+
+    /// `outlier_detection_impl_test.cc`, `EjectTimeBackoff`: base and
+    /// interval 10 s; each ejection lasts its count times the base, and a
+    /// host back for whole intervals earns its count back one per tick.
+    #[test]
+    fn ejection_time_backs_off_as_envoys_test_says() {
+        const S: Nanos = 1_000 * MS;
+        let config = Ejection { consecutive_5xx: 5, interval_ms: 10_000, base_ejection_ms: 10_000, max_ejection_percent: 100 };
+        let mut d = Detector::new(config, 1, 0);
+        let fail5 = |d: &mut Detector, at: Nanos| (0..5).map(|_| d.answered(0, true, at)).last().unwrap();
+        assert!(fail5(&mut d, 0));
+        d.tick(10 * S);
+        assert!(!d.is_ejected(0), "back at 10 s");
+        assert!(fail5(&mut d, 10 * S));
+        d.tick(20 * S);
+        assert!(d.is_ejected(0), "still out at 20 s");
+        d.tick(30 * S);
+        assert!(!d.is_ejected(0), "back at 30 s");
+        assert!(fail5(&mut d, 30 * S));
+        for t in [40, 50] {
+            d.tick(t * S);
+            assert!(d.is_ejected(0), "out at {t} s");
+        }
+        d.tick(60 * S);
+        assert!(!d.is_ejected(0), "back at 60 s");
+        d.tick(70 * S);
+        d.tick(80 * S);
+        assert!(fail5(&mut d, 80 * S));
+        d.tick(90 * S);
+        assert!(d.is_ejected(0), "still out at 90 s");
+        d.tick(100 * S);
+        assert!(!d.is_ejected(0), "back at 100 s");
+        for k in 1..=50 {
+            d.tick((100 + 10 * k) * S);
+        }
+        assert!(fail5(&mut d, 610 * S));
+        d.tick(620 * S);
+        assert!(!d.is_ejected(0), "back at 620 s: the count is down to none again");
+    }
+
+    /// `MaxEjectTime`: the k-th ejection in a row lasts k × 10 s, up to 300 s.
+    #[test]
+    fn ejection_time_stops_at_the_maximum() {
+        const S: Nanos = 1_000 * MS;
+        let config = Ejection { consecutive_5xx: 1, interval_ms: 10_000, base_ejection_ms: 10_000, max_ejection_percent: 100 };
+        let mut d = Detector::new(config, 1, 0);
+        let mut now = 0;
+        for k in 1..=35u64 {
+            assert!(d.answered(0, true, now), "ejection {k}");
+            let lasts = (k * 10).min(300) * S;
+            d.tick(now + lasts - S);
+            assert!(d.is_ejected(0), "ejection {k} is still on before {lasts}");
+            d.tick(now + lasts);
+            assert!(!d.is_ejected(0), "ejection {k} ends after {lasts}");
+            now += lasts;
+        }
+    }
+
+    /// `MaxEjectionPercentage`: at 50% of three hosts only one is ejected;
+    /// with the default 10%, none of nine (one would be 11%), one of ten.
+    #[test]
+    fn the_share_ejected_is_capped() {
+        let half = Ejection { max_ejection_percent: 50, consecutive_5xx: 1, ..Ejection::default() };
+        let mut d = Detector::new(half, 3, 0);
+        assert!(d.answered(0, true, 0));
+        assert!(!d.answered(1, true, 0));
+        assert!(!d.answered(2, true, 0));
+        let one = Ejection { consecutive_5xx: 1, ..Ejection::default() };
+        assert!(!Detector::new(one, 9, 0).answered(4, true, 0));
+        assert!(Detector::new(one, 10, 0).answered(4, true, 0));
+        // A success between failures resets the count.
+        let mut d = Detector::new(Ejection { max_ejection_percent: 100, ..Ejection::default() }, 2, 0);
+        for _ in 0..4 {
+            assert!(!d.answered(0, true, 0));
+        }
+        assert!(!d.answered(0, false, 0));
+        for _ in 0..4 {
+            assert!(!d.answered(0, true, 0));
+        }
+        assert!(d.answered(0, true, 0));
     }
 }

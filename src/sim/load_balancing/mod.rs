@@ -64,8 +64,14 @@ pub enum Balancer {
     LeastConn,
     /// Envoy `LEAST_REQUEST`: the least busy of `choices` servers drawn at
     /// random when the weights are equal; otherwise Envoy's earliest-deadline
-    /// scheduler over `weight / (active + 1)` (`choices` then unused).
-    LeastRequest { choices: u32 },
+    /// scheduler over `weight / (active + 1)` (`choices` then unused). With
+    /// `ejection`, Envoy's outlier detection takes hosts that answer 5xx
+    /// in a row out of the pick for a while ([`envoy::Detector`]).
+    LeastRequest {
+        choices: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ejection: Option<envoy::Ejection>,
+    },
     /// tower's Peak-EWMA with the power of two choices: decay time and the
     /// RTT a server is assumed to have before its first answer, in ms.
     PeakEwma { decay_ms: u32, default_rtt_ms: u32 },
@@ -144,7 +150,7 @@ impl Balancer {
             Balancer::SmoothWeighted,
             Balancer::Random,
             Balancer::LeastConn,
-            Balancer::LeastRequest { choices: 2 },
+            Balancer::LeastRequest { choices: 2, ejection: None },
             Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 },
         ]
     }
@@ -169,9 +175,10 @@ impl Balancer {
     /// Checks its settings.
     pub fn validate(&self) -> Result<(), String> {
         match *self {
-            Balancer::LeastRequest { choices } if !(2..=10).contains(&choices) => {
+            Balancer::LeastRequest { choices, .. } if !(2..=10).contains(&choices) => {
                 Err(format!("least-request: choices must be between 2 and 10, not {choices}"))
             }
+            Balancer::LeastRequest { ejection: Some(e), .. } => e.validate(),
             Balancer::PeakEwma { decay_ms, default_rtt_ms } => {
                 if !(100..=600_000).contains(&decay_ms) {
                     return Err(format!("peak-ewma: decay_ms must be between 100 and 600000, not {decay_ms}"));

@@ -17,7 +17,7 @@ pub const PRESETS: [(&str, &str); 6] = [
 ];
 
 const ROUND_ROBIN: Balancer = Balancer::RoundRobin;
-const LEAST_REQUEST: Balancer = Balancer::LeastRequest { choices: 2 };
+const LEAST_REQUEST: Balancer = Balancer::LeastRequest { choices: 2, ejection: None };
 const PEAK_EWMA: Balancer = Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 };
 
 fn servers(n: usize) -> Vec<Server> {
@@ -84,7 +84,7 @@ pub fn preset(name: &str) -> Option<LoadBalancingScenario> {
             1_800.0,
             ten_ms,
             servers(20),
-            vec![Balancer::Random, LEAST_REQUEST, Balancer::LeastRequest { choices: 5 }],
+            vec![Balancer::Random, LEAST_REQUEST, Balancer::LeastRequest { choices: 5, ejection: None }],
         ),
         _ => return None,
     })

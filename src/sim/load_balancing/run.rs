@@ -192,8 +192,9 @@ enum State {
     /// round robin it falls back to after 20 draws of unavailable servers.
     Random(Vec<u64>, SmoothWeighted),
     LeastRequest(u32),
-    /// Envoy's least request over unequal weights.
-    Edf(envoy::Edf),
+    /// Envoy's least request over unequal weights: the scheduler over the
+    /// hosts listed (its positions index them), and its seed.
+    Edf(envoy::Edf, Vec<usize>, u64),
     Ewma {
         estimates: Vec<PeakEwma>,
         decay_ns: f64,
@@ -271,16 +272,27 @@ pub fn run(
         // Envoy's balancer draws its scheduler's seed when it is built.
         Balancer::LeastRequest { .. } if weights.iter().any(|&w| w != weights[0]) => {
             let seed = rng.next_u64();
-            State::Edf(envoy::Edf::with_picks(m, seed, |i| envoy::effective_weight(weights[i], 0, 1.0)))
+            let edf = envoy::Edf::with_picks(m, seed, |i| envoy::effective_weight(weights[i], 0, 1.0));
+            State::Edf(edf, (0..m).collect(), seed)
         }
-        Balancer::LeastRequest { choices } => State::LeastRequest(choices),
+        Balancer::LeastRequest { choices, .. } => State::LeastRequest(choices),
         Balancer::PeakEwma { decay_ms, default_rtt_ms } => State::Ewma {
             estimates: vec![PeakEwma::new((u64::from(default_rtt_ms) * MS) as f64, 0); m],
             decay_ns: (u64::from(decay_ms.max(1)) * MS) as f64,
         },
     };
-    let nginx_health =
-        matches!(balancer, Balancer::RoundRobin | Balancer::SmoothWeighted | Balancer::Random | Balancer::LeastConn);
+    // nginx keeps no failure count for a single server (`peers->single`).
+    let nginx_health = m > 1
+        && matches!(balancer, Balancer::RoundRobin | Balancer::SmoothWeighted | Balancer::Random | Balancer::LeastConn);
+    // Envoy's outlier detection, its timer started with the balancer; the
+    // hosts it has not ejected, refreshed (and the scheduler rebuilt, as
+    // Envoy rebuilds it on a host set change) before the next pick.
+    let mut detector = match *balancer {
+        Balancer::LeastRequest { ejection: Some(e), .. } => Some(envoy::Detector::new(e, m, 0)),
+        _ => None,
+    };
+    let mut hosts_changed = false;
+    let mut healthy: Vec<usize> = (0..m).collect();
     let mut live: Vec<Live> = servers
         .iter()
         .map(|s| Live {
@@ -334,6 +346,15 @@ pub fn run(
                 if s != u16::MAX {
                     let s = s as usize;
                     outstanding[s] -= 1;
+                    if let Some(d) = detector.as_mut() {
+                        // A refused connection or a 503 is a 5xx to Envoy; a
+                        // request the client gave up on is not reported.
+                        if $outcome != Outcome::TimedOut
+                            && d.answered(s, matches!($outcome, Outcome::Failed | Outcome::Dropped), $now)
+                        {
+                            hosts_changed = true;
+                        }
+                    }
                     if let State::Ewma { estimates, decay_ns } = &mut state {
                         estimates[s].update(($now - trial.at[r]) as f64, $now, *decay_ns);
                     }
@@ -368,6 +389,11 @@ pub fn run(
         let now = t_finish.min(t_timeout).min(t_change).min(t_arrival);
         if now == NONE {
             break;
+        }
+        if let Some(d) = detector.as_mut() {
+            while d.next_tick <= now {
+                hosts_changed |= d.tick(d.next_tick);
+            }
         }
 
         if t_finish == now {
@@ -422,6 +448,22 @@ pub fn run(
         if timeout.is_some() {
             waiting.push_back(r as u32);
         }
+        if hosts_changed {
+            hosts_changed = false;
+            if let Some(d) = &detector {
+                healthy = (0..m).filter(|&i| !d.is_ejected(i)).collect();
+                // Envoy's panic threshold: under half the hosts healthy, use them all.
+                if healthy.len() * 2 < m {
+                    healthy = (0..m).collect();
+                }
+            }
+            if let State::Edf(edf, hosts, seed) = &mut state {
+                *hosts = healthy.clone();
+                *edf = envoy::Edf::with_picks(hosts.len(), *seed, |k| {
+                    envoy::effective_weight(weights[hosts[k]], outstanding[hosts[k]], 1.0)
+                });
+            }
+        }
         let eligible = |i: usize, live: &[Live]| {
             !nginx_health || live[i].fails < NGINX_MAX_FAILS || now - live[i].checked > NGINX_FAIL_TIMEOUT
         };
@@ -447,11 +489,12 @@ pub fn run(
                 found.or_else(|| rr.pick(|i| eligible(i, &live)))
             }
             State::LeastRequest(choices) => {
-                envoy::least_request(|| rng.next_u64(), &all_servers, *choices, |i| outstanding[i])
+                envoy::least_request(|| rng.next_u64(), &healthy, *choices, |i| outstanding[i])
             }
-            State::Edf(edf) => {
+            State::Edf(edf, hosts, _) => {
                 let _priority = rng.next_u64();
-                edf.pick_and_add(|i| envoy::effective_weight(weights[i], outstanding[i], 1.0))
+                edf.pick_and_add(|k| envoy::effective_weight(weights[hosts[k]], outstanding[hosts[k]], 1.0))
+                    .map(|k| hosts[k])
             }
             State::Ewma { estimates, decay_ns } => {
                 let decay = *decay_ns;

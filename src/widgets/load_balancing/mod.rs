@@ -275,12 +275,25 @@ fn BalancerControls(index: usize, key: &'static str, shell: Shell<LoadBalancingS
             {(key == "least-request").then(|| view! {
                 <NumberControl
                     label="choice_count"
-                    value=Signal::derive(move || match balancer() { Some(Balancer::LeastRequest { choices }) => f64::from(choices), _ => 2.0 })
+                    value=Signal::derive(move || match balancer() { Some(Balancer::LeastRequest { choices, .. }) => f64::from(choices), _ => 2.0 })
                     min=2.0
                     max=10.0
                     step=1.0
-                    on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::LeastRequest { choices } = b { *choices = v as u32 }))
+                    on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::LeastRequest { choices, .. } = b { *choices = v as u32 }))
                 />
+                <label class="control checkbox">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || matches!(balancer(), Some(Balancer::LeastRequest { ejection: Some(_), .. }))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set(&|b| if let Balancer::LeastRequest { ejection, .. } = b {
+                                *ejection = on.then(crate::sim::load_balancing::envoy::Ejection::default);
+                            });
+                        }
+                    />
+                    <span class="control-label">"Outlier detection (5 × 5xx, 30 s)"</span>
+                </label>
             })}
             {(key == "peak-ewma").then(|| view! {
                 <NumberControl

@@ -22,7 +22,10 @@ pub const SERVERS_H: f64 = 60.0;
 /// A balancer's label with its settings.
 pub fn balancer_label(b: &Balancer) -> String {
     match *b {
-        Balancer::LeastRequest { choices } => format!("least request (Envoy), {choices} choices"),
+        Balancer::LeastRequest { choices, ejection } => format!(
+            "least request (Envoy), {choices} choices{}",
+            if ejection.is_some() { ", outlier detection" } else { "" }
+        ),
         Balancer::PeakEwma { decay_ms, .. } => format!("Peak-EWMA (tower), decay {}", format::seconds(u64::from(decay_ms) * MS)),
         _ => b.name().to_string(),
     }
