@@ -85,7 +85,9 @@ fn every_page_gets_its_bundle_and_the_loader_knows_them_all() {
     assert!(
         page.contains("<header class=\"site-header\">") && page.contains("data-kind=\"hash-ring\" data-mode=\"page\"")
     );
+    assert!(!article.contains("embed.js") && !page.contains("embed.js"), "only embeds load the embed script");
     let embed = read("embed/hash-ring/index.html");
+    assert!(embed.contains("<script defer src=/embed.js></script>"));
     assert!(!embed.contains("site-header") && embed.contains("<main class=\"embed\" id=\"main\"><div class=\"widget-slot\" data-kind=\"hash-ring\" data-mode=\"embed\">"));
     // Every file is merged once, no bundle's own pages among them; the service worker covers the whole site.
     assert_eq!(read("examples/host.html"), "<p>host</p>");

@@ -245,7 +245,30 @@ pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
     html.replace_range(start..end, &description);
     let body = html.find("<body>").ok_or("the bundle's HTML has no <body>")? + "<body>".len();
     html.insert_str(body, &page.body);
+    if !page.path.starts_with("embed/") {
+        // The embed protocol's script acts only on an embed page (in a frame).
+        html = without_script(&html, "/embed.js");
+    }
     Ok(html)
+}
+
+/// `html` without the `<script>` elements whose `src` is `src`, quoted as
+/// written or bare as Trunk's minifier leaves it.
+fn without_script(html: &str, src: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<script") {
+        let Some(end) = rest[at..].find("</script>").map(|e| at + e + "</script>".len()) else { break };
+        let tag = &rest[at..end];
+        let open = &tag[..tag.find('>').unwrap_or(tag.len())];
+        out.push_str(&rest[..at]);
+        if !(open.contains(&format!("src={src}")) || open.contains(&format!("src=\"{src}\""))) {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` with what lies between the first `start` and the next `end` replaced.
@@ -389,5 +412,12 @@ mod tests {
              <script type=module>import init from '/p.js';</script></head><body><main>m</main><script>simd()</script></body></html>"
         );
         assert!(bundle_page("<title>t</title><body>", &page).unwrap_err().contains("description"));
+        // The embed script stays on embed pages only, minified or not.
+        let shell = "<meta content=\"d\" name=description><title>t</title><script defer src=/embed.js></script>\
+                     <script src=\"/embed.js\" defer></script><script defer src=/presenter.js></script><body></body>";
+        let html = bundle_page(shell, &page).unwrap();
+        assert!(!html.contains("embed.js") && html.contains("<script defer src=/presenter.js></script>"), "{html}");
+        let embed = Page { path: "embed/rate-limiter/index.html".into(), ..page };
+        assert_eq!(bundle_page(shell, &embed).unwrap().matches("embed.js").count(), 2);
     }
 }
