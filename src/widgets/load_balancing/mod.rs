@@ -195,7 +195,7 @@ pub fn LoadBalancingWidget(
                 <PlayheadMarks playhead=playhead duration=duration.into() width=render::W height=render::H />
             </svg>
             <div class="axis-labels" aria-hidden="true">
-                <span>"0"</span>
+                <span>"1 ms (log scale)"</span>
                 <span>{move || ok_runs(&|r| format!("{} p99", render::latency(render::chart_svg(r, BINS - 1).1)))}</span>
             </div>
             <details class="data-table" inner_html=move || {

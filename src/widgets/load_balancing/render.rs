@@ -1,6 +1,7 @@
 //! The load-balancing widget's charts and tables as HTML/SVG text: pure
 //! functions of the runs and the playhead's slice.
 
+use crate::sim::kernel::rng::ln;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::load_balancing::run::{LaneRun, Outcome, Percentiles};
 use crate::sim::load_balancing::scenario::BINS;
@@ -41,25 +42,40 @@ pub fn latency(ns: Nanos) -> String {
     }
 }
 
+/// Where a latency sits on the chart's logarithmic scale from 1 ms (0) to
+/// `top` ms (1): a queue that runs away and a fast balancer's tail share
+/// one chart, each a decade apart.
+fn log_level(ms: f64, top: f64) -> f64 {
+    (ln(ms.max(1.0)) / ln(top.max(10.0))).clamp(0.0, 1.0)
+}
+
 /// The p99 latency of each slice per balancer (gaps where no request was
-/// served), on one scale, over gridlines at a quarter, half and three
-/// quarters of it; returns the SVG and the scale's top in ns.
+/// served, or past `upto`) on a log scale from 1 ms, over a gridline per
+/// decade; returns the SVG and the scale's top in ns.
 pub fn chart_svg(runs: &[&LaneRun], upto: usize) -> (String, Nanos) {
     let top = runs.iter().flat_map(|run| run.slices.iter().map(|b| b.latency.p99)).max().unwrap_or(0);
-    let max = nice_max((top as f64 / MS as f64).max(1.0));
+    let max = nice_max((top as f64 / MS as f64).max(10.0));
     let mut svg = String::new();
-    for q in [0.25, 0.5, 0.75] {
-        let y = r(H - q * H);
+    let mut decade = 10.0;
+    while decade < max {
+        let y = r(H - log_level(decade, max) * H);
         let _ = write!(svg, "<line class=\"grid\" x1=\"0\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>", r(W));
+        decade *= 10.0;
     }
     for (i, run) in runs.iter().enumerate() {
         let values: Vec<f64> = run
             .slices
             .iter()
             .enumerate()
-            .map(|(b, s)| if s.ok == 0 || b > upto { f64::NAN } else { s.latency.p99 as f64 / MS as f64 })
+            .map(|(b, s)| {
+                if s.ok == 0 || b > upto {
+                    f64::NAN
+                } else {
+                    log_level(s.latency.p99 as f64 / MS as f64, max)
+                }
+            })
             .collect();
-        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line_with_gaps(&values, max, W, H));
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line_with_gaps(&values, 1.0, W, H));
     }
     (svg, (max * MS as f64) as Nanos)
 }
@@ -215,6 +231,20 @@ mod tests {
             ],
             summary: Summary::default(),
         }
+    }
+
+    #[test]
+    fn the_chart_is_logarithmic_with_a_line_per_decade() {
+        assert_eq!(log_level(1.0, 1000.0), 0.0);
+        assert!((log_level(10.0, 1000.0) - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(log_level(5000.0, 1000.0), 1.0);
+        let mut run = lane();
+        run.slices[0] = Slice { requests: 1, ok: 1, errors: 0, latency: Percentiles { p99: 20_000 * MS, ..Percentiles::default() } };
+        let (svg, top) = chart_svg(&[&run], BINS - 1);
+        // A top of 20 s: gridlines at 10 ms, 100 ms, 1 s and 10 s.
+        assert_eq!(top, 20_000 * MS);
+        assert_eq!(svg.matches("<line class=\"grid\"").count(), 4);
+        assert_eq!(svg.matches("<path class=\"series lane-1\"").count(), 1);
     }
 
     #[test]
