@@ -142,14 +142,7 @@ fn littles_law_holds_for_every_balancer() {
 }
 
 fn balancers() -> Vec<Balancer> {
-    vec![
-        Balancer::RoundRobin,
-        Balancer::SmoothWeighted,
-        Balancer::Random,
-        Balancer::LeastConn,
-        Balancer::LeastRequest { choices: 2, ejection: None },
-        Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 },
-    ]
+    Balancer::all().to_vec()
 }
 
 #[test]

@@ -95,7 +95,7 @@ pub fn bin_of(t: Nanos, span: Nanos, bins: usize) -> usize {
 
 /// Where slice `b` of a run of `span` in `bins` slices starts: the first
 /// time [`bin_of`] puts in it.
-fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
+pub fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
     match span.checked_mul(b as u64) {
         Some(x) => x.div_ceil(bins as u64),
         None => (u128::from(span) * b as u128).div_ceil(bins as u128) as Nanos,

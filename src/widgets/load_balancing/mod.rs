@@ -14,7 +14,7 @@ use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::LoadBalancingScenario;
 use crate::sim::kernel::time::{Nanos, MS};
-use crate::sim::load_balancing::run::{LaneRun, Trial};
+use crate::sim::load_balancing::run::{bin_of, slice_start, LaneRun, Trial};
 use crate::sim::load_balancing::scenario::{Event, BINS};
 use crate::sim::load_balancing::{presets, Balancer, Change, ServerChange, Service, MAX_SERVERS};
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
@@ -67,11 +67,11 @@ pub fn LoadBalancingWidget(
     let playback = Playback::new(shell.opened_at, duration.into(), BINS);
     let shell = shell.with_playback(playback);
     let playhead = playback.playhead;
-    // The slice the playhead is in (the last at the end of the run).
-    let upto = Memo::new(move |_| {
-        let d = duration.get().max(1);
-        playhead.get().map_or(BINS - 1, |t| ((u128::from(t) * BINS as u128 / u128::from(d)) as usize).min(BINS - 1))
-    });
+    // The slice the playhead is in (the last at the end of the run), and
+    // where it ends: the summary counts the requests that arrived before
+    // then, so it is redrawn once per slice, not on every tick of playback.
+    let upto = Memo::new(move |_| playhead.get().map_or(BINS - 1, |t| bin_of(t, duration.get(), BINS)));
+    let until = Memo::new(move |_| playhead.get().map(|_| slice_start(upto.get() + 1, duration.get(), BINS)));
     let lane_balancers = Memo::new(move |_| scenario.with(|s| s.balancers.iter().map(Balancer::key).collect::<Vec<_>>()));
     let editor = shell.editor();
     let edit = move |f: &dyn Fn(&mut LoadBalancingScenario)| {
@@ -186,17 +186,27 @@ pub fn LoadBalancingWidget(
     };
     let concurrency = move || scenario.with(|s| s.servers.iter().map(|x| x.concurrency).collect::<Vec<_>>());
     let slice_ns = move || (duration.get() / BINS as Nanos).max(1) as f64;
+    // The chart and its scale's top, once per run.
+    let chart = Memo::new(move |_| {
+        runs.with(|r| match r.0.as_ref() {
+            Ok(v) => {
+                let (svg, top) = render::chart_svg(&v.iter().map(Arc::as_ref).collect::<Vec<_>>(), BINS - 1);
+                (svg, format!("{} p99", render::latency(top)))
+            }
+            Err(_) => Default::default(),
+        })
+    });
     let outputs = view! {
         <figure class="lane lb-chart">
             <figcaption><span class="lane-name">"p99 latency over time"</span></figcaption>
             <svg class="chart" viewBox=render::VIEW_BOX preserveAspectRatio="none" role="img"
                 aria-label=move || scenario.with(|s| ok_runs(&|r| render::chart_label(r, &s.balancers)))>
-                <g inner_html=move || ok_runs(&|r| render::chart_svg(r, BINS - 1).0)></g>
+                <g inner_html=move || chart.with(|c| c.0.clone())></g>
                 <PlayheadMarks playhead=playhead duration=duration.into() width=render::W height=render::H />
             </svg>
             <div class="axis-labels" aria-hidden="true">
                 <span>"1 ms (log scale)"</span>
-                <span>{move || ok_runs(&|r| format!("{} p99", render::latency(render::chart_svg(r, BINS - 1).1)))}</span>
+                <span>{move || chart.with(|c| c.1.clone())}</span>
             </div>
             <details class="data-table" inner_html=move || {
                 let d = duration.get();
@@ -225,7 +235,7 @@ pub fn LoadBalancingWidget(
             }).collect_view()}
         </div>
         <table class="summary" inner_html=move || {
-            let until = playhead.get();
+            let until = until.get();
             trial.with(|t| scenario.with(|s| ok_runs(&|r| {
                 let rows: Vec<_> = r.iter().zip(&s.balancers).map(|(run, b)| (*b, render::so_far(run, &t.0.at, until))).collect();
                 render::summary_table(&rows, until.is_some())
