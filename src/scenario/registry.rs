@@ -21,6 +21,7 @@ macro_rules! families {
             caching         "caching"         Caching        CachingScenario,
             cache_patterns  "cache-patterns"  CachePatterns  CachePatternsScenario,
             load_balancing  "load-balancing"  LoadBalancing  LoadBalancingScenario,
+            event_streaming "event-streaming" EventStreaming EventStreamingScenario,
         }
     };
 }

@@ -1,0 +1,272 @@
+//! The event-streaming widget's scenario: topics, a producer, a consumer
+//! group and what happens to it, under up to three assignors side by side.
+
+use super::assignor::Assignor;
+use super::run::{run, GroupChange, GroupConfig, LaneRun, Scheduled, Trial, TICKS};
+use super::{Keys, Topic, MAX_CONSUMERS, MAX_PARTITIONS, MAX_TOPICS};
+use crate::scenario::{check_count, check_version, View, MAX_LANES};
+use crate::sim::kernel::time::{ms_to_ns, MS};
+use serde::{Deserialize, Serialize};
+
+/// Slices a run is binned into for drawing.
+pub const BINS: usize = 120;
+
+/// The `widget` field of an event-streaming scenario: always `"event-streaming"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventStreamingTag {
+    #[default]
+    #[serde(rename = "event-streaming")]
+    EventStreaming,
+}
+
+/// What happens at a moment of the run. In JSON `"join"`, `"leave"`,
+/// `"crash"` or `{"partitions": 24}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    /// A new consumer starts and joins the group.
+    #[default]
+    Join,
+    /// A consumer closes cleanly.
+    Leave,
+    /// A consumer dies without leaving.
+    Crash,
+    /// The topic grows to this many partitions.
+    Partitions(u32),
+}
+
+/// `{"at_ms": 60000, "change": "join"}`, `{"at_ms": 90000, "consumer": 2,
+/// "change": "crash"}` (consumers numbered from 1 in the order they
+/// started), `{"at_ms": 120000, "topic": 1, "change": {"partitions": 12}}`
+/// (topics from 1; the first when absent).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub at_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<u32>,
+    pub change: Change,
+}
+
+/// The consumer group's timings, in ms.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timings {
+    /// `session.timeout.ms`: how long a crashed member goes unnoticed.
+    pub session_timeout_ms: u64,
+    /// From a rebalance's start until every member has rejoined and has
+    /// its assignment (each round of a cooperative one).
+    pub rebalance_ms: u64,
+    /// `auto.commit.interval.ms`.
+    pub commit_interval_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings { session_timeout_ms: 45_000, rebalance_ms: 2_000, commit_interval_ms: 5_000 }
+    }
+}
+
+/// An event-streaming scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventStreamingScenario {
+    pub widget: EventStreamingTag,
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub topics: Vec<Topic>,
+    /// Records a second the producers write to each topic.
+    pub rate: f64,
+    pub keys: Keys,
+    /// `batch.size` over the record size: records per sticky batch.
+    #[serde(default = "default_batch")]
+    pub batch_records: u32,
+    /// Consumers in the group at the start.
+    pub consumers: u32,
+    /// Records a second each consumer processes.
+    pub consumer_rate: f64,
+    #[serde(default)]
+    pub timings: Timings,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    pub assignors: Vec<Assignor>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+/// 16 KB batches of 1 KB records.
+fn default_batch() -> u32 {
+    16
+}
+
+/// Longest run: a day.
+pub const MAX_DURATION_MS: u64 = 86_400_000;
+
+fn check_rate(what: &str, v: f64) -> Result<(), String> {
+    if v.is_finite() && (0.0..=1_000_000.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("{what} must be between 0 and 1000000 records a second, not {v}"))
+    }
+}
+
+impl EventStreamingScenario {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        if !(10_000..=MAX_DURATION_MS).contains(&self.duration_ms) {
+            return Err(format!("duration_ms must be between 10000 and {MAX_DURATION_MS}, not {}", self.duration_ms));
+        }
+        check_count(self.topics.len(), MAX_TOPICS, "topics")?;
+        let mut names: Vec<&str> = Vec::new();
+        for t in &self.topics {
+            let ok = !t.name.is_empty()
+                && t.name.len() <= 40
+                && t.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !ok {
+                return Err(format!("a topic name is 1 to 40 of a-z, A-Z, 0-9, '.', '_' and '-', not {:?}", t.name));
+            }
+            if names.contains(&t.name.as_str()) {
+                return Err(format!("two topics are called {}", t.name));
+            }
+            names.push(&t.name);
+            if t.partitions == 0 {
+                return Err(format!("topic {} needs at least 1 partition", t.name));
+            }
+        }
+        check_rate("rate", self.rate)?;
+        check_rate("consumer_rate", self.consumer_rate)?;
+        self.keys.validate()?;
+        if !(1..=10_000).contains(&self.batch_records) {
+            return Err(format!("batch_records must be between 1 and 10000, not {}", self.batch_records));
+        }
+        let t = self.timings;
+        if !(1_000..=1_800_000).contains(&t.session_timeout_ms) {
+            return Err(format!("session_timeout_ms must be between 1000 and 1800000, not {}", t.session_timeout_ms));
+        }
+        if !(1..=600_000).contains(&t.rebalance_ms) {
+            return Err(format!("rebalance_ms must be between 1 and 600000, not {}", t.rebalance_ms));
+        }
+        if !(1..=3_600_000).contains(&t.commit_interval_ms) {
+            return Err(format!("commit_interval_ms must be between 1 and 3600000, not {}", t.commit_interval_ms));
+        }
+        // Replays the events to check whom they name.
+        let mut started = self.consumers as usize;
+        let mut live: Vec<bool> = vec![true; started];
+        let mut count: Vec<u32> = self.topics.iter().map(|t| t.partitions).collect();
+        for e in self.sorted_events() {
+            if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= self.duration_ms as f64) {
+                return Err(format!("an event's at_ms must be within the run (0 to {} ms), not {}", self.duration_ms, e.at_ms));
+            }
+            match e.change {
+                Change::Join => {
+                    if e.consumer.is_some() {
+                        return Err("a join starts a new consumer; it names none".into());
+                    }
+                    started += 1;
+                    live.push(true);
+                }
+                Change::Leave | Change::Crash => {
+                    let Some(c) = e.consumer else {
+                        return Err("a leave or crash names its consumer".into());
+                    };
+                    if c == 0 || c as usize > started || !live[c as usize - 1] {
+                        return Err(format!("at {} ms no consumer {c} is running", e.at_ms));
+                    }
+                    live[c as usize - 1] = false;
+                }
+                Change::Partitions(n) => {
+                    let t = e.topic.unwrap_or(1);
+                    if t == 0 || t as usize > count.len() {
+                        return Err(format!("an event names topic {t}; topics are 1 to {}", count.len()));
+                    }
+                    if n <= count[t as usize - 1] {
+                        return Err(format!(
+                            "a topic's partitions can only grow: {} has {}, not {n}",
+                            self.topics[t as usize - 1].name,
+                            count[t as usize - 1]
+                        ));
+                    }
+                    count[t as usize - 1] = n;
+                }
+            }
+        }
+        if count.iter().map(|&c| u64::from(c)).sum::<u64>() > u64::from(MAX_PARTITIONS) {
+            return Err(format!("the topics have at most {MAX_PARTITIONS} partitions in all"));
+        }
+        if started > MAX_CONSUMERS {
+            return Err(format!("a group has at most {MAX_CONSUMERS} consumers over a run, not {started}"));
+        }
+        check_count(self.assignors.len(), MAX_LANES, "assignors")?;
+        self.view.validate()
+    }
+
+    fn sorted_events(&self) -> Vec<Event> {
+        let mut events = self.events.clone();
+        // Stable: two events at one instant keep their order.
+        crate::sim::kernel::sort::radix_sort_by_key(&mut events, |e| ms_to_ns(e.at_ms));
+        events
+    }
+
+    fn ticks(&self, ms: u64) -> u32 {
+        let tick = (self.duration_ms * MS / u64::from(TICKS)).max(1);
+        ((ms * MS + tick / 2) / tick).min(u64::from(u32::MAX)) as u32
+    }
+
+    /// The group's settings in steps.
+    pub fn group(&self) -> GroupConfig {
+        GroupConfig {
+            consumer_rate: self.consumer_rate,
+            session_ticks: self.ticks(self.timings.session_timeout_ms).max(1),
+            rebalance_ticks: self.ticks(self.timings.rebalance_ms).max(1),
+            commit_ticks: self.ticks(self.timings.commit_interval_ms).max(1),
+        }
+    }
+
+    /// The records and member ids every assignor's group sees.
+    pub fn trial(&self) -> Trial {
+        let span = self.duration_ms * MS;
+        let tick = (span / u64::from(TICKS)).max(1);
+        let mut next = self.consumers as usize;
+        let changes = self
+            .sorted_events()
+            .iter()
+            .map(|e| Scheduled {
+                tick: ((ms_to_ns(e.at_ms) / tick) as u32).min(TICKS - 1),
+                change: match e.change {
+                    Change::Join => {
+                        next += 1;
+                        GroupChange::Join(next - 1)
+                    }
+                    Change::Leave => GroupChange::Leave(e.consumer.unwrap_or(1) as usize - 1),
+                    Change::Crash => GroupChange::Crash(e.consumer.unwrap_or(1) as usize - 1),
+                    Change::Partitions(n) => {
+                        GroupChange::Partitions { topic: e.topic.unwrap_or(1) as usize - 1, partitions: n }
+                    }
+                },
+            })
+            .collect();
+        let topics: Vec<(String, u32)> = self.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
+        Trial::new(span, &topics, self.rate, &self.keys, self.batch_records, self.consumers as usize, changes, self.seed)
+    }
+
+    /// Runs assignor `lane` on `trial`.
+    pub fn run_lane(&self, lane: usize, trial: &Trial) -> LaneRun {
+        run(self.assignors[lane], trial, &self.group(), BINS)
+    }
+
+    /// Runs every assignor on `trial`.
+    pub fn run_on(&self, trial: &Trial) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        Ok((0..self.assignors.len()).map(|i| self.run_lane(i, trial)).collect())
+    }
+
+    /// Runs every assignor on the same records.
+    pub fn run(&self) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        self.run_on(&self.trial())
+    }
+}
