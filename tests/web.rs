@@ -741,3 +741,64 @@ async fn stopping_a_server_fails_requests_the_way_each_balancer_does() {
     let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
     assert_eq!(status, "Server 1 stopped at 60 s.");
 }
+
+/// The event-streaming widget from an article block: Kafka's murmur2
+/// vectors and a Kafka assignor test case hold in wasm32 too; its summary
+/// is the native run's; "Crash it now" at the playhead starts a rebalance
+/// one session timeout later.
+#[wasm_bindgen_test]
+async fn crashing_a_consumer_rebalances_after_the_session_timeout() {
+    use playground::sim::event_streaming::assignor::{assign, Assignor, Member, Topics};
+    use playground::sim::event_streaming::partitioner::murmur2;
+    use playground::sim::event_streaming::presets::preset;
+    use playground::sim::event_streaming::scenario::{Change, Event};
+    assert_eq!(murmur2(b"21"), -973_932_308);
+    assert_eq!(murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"), -58_897_971);
+    // RangeAssignorTest.testTwoConsumersTwoTopicsSixPartitions.
+    let topics = Topics::new(&[("topic1", 3), ("topic2", 3)]);
+    let got = assign(Assignor::Range, &topics, &[Member::new("consumer1"), Member::new("consumer2")]);
+    let sizes: Vec<usize> = got.partitions.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [4, 2]);
+
+    let el = container();
+    let start = preset("crash").unwrap();
+    let scenario = Scenario::EventStreaming(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let thousands = |n: u64| playground::ui::format::thousands(n);
+    let rows = summary_rows(&el);
+    let native = start.run().unwrap();
+    assert_eq!(rows.len(), 2);
+    for (row, run) in rows.iter().zip(&native) {
+        assert_eq!(row[1], run.summary.rebalances.to_string());
+        assert_eq!(row[5], thousands(run.summary.duplicates));
+        assert_eq!(row[6], thousands(run.summary.max_lag));
+    }
+    assert_eq!(all(&el, ".event-streaming svg.chart path.series").len(), 2);
+    assert_eq!(all(&el, ".event-streaming svg.partitions g.partition").len(), 12);
+    // Crash consumer 2 with the playhead at the mid-point (90 s): the
+    // rebalance that starts at 105 s waits for its session to run out, 45 s
+    // after its crash, and range's group stands still all that time.
+    let target: HtmlInputElement =
+        el.query_selector("input[aria-label='Consumer slider']").unwrap().unwrap().dyn_into().unwrap();
+    set_input(&target, "2", "input");
+    button(&el, "Crash it now").click();
+    settle().await;
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
+    assert_eq!(status, "Consumer 2 crashes at 90 s.");
+    let mut crashed = start.clone();
+    crashed.events.push(Event { at_ms: 90_000.0, consumer: Some(2), topic: None, change: Change::Crash });
+    let after = crashed.run().unwrap();
+    // 180 s in 3,600 steps of 50 ms: from 105 s to 137 s.
+    assert!(after
+        .iter()
+        .all(|r| r.rebalances.len() == 1 && (r.rebalances[0].start, r.rebalances[0].end) == (2_100, 2_740)));
+    let rows = summary_rows(&el);
+    assert_eq!((rows[0][4].as_str(), rows[1][4].as_str()), ("32 s", "0 ms"));
+    for (row, run) in rows.iter().zip(&after) {
+        assert_eq!(row[5], thousands(run.summary.duplicates));
+    }
+}

@@ -342,3 +342,35 @@ async fn load_balancing_rate_change_with_100_000_requests() {
     )
     .await;
 }
+
+/// Issue target: a group of 100 partitions and 20 consumers over one
+/// simulated hour of changes, re-run and re-drawn: p95 ≤ 16 ms.
+#[wasm_bindgen_test]
+async fn event_streaming_rate_change_over_an_hour_of_100_partitions() {
+    use playground::sim::event_streaming::scenario::{Change, Event};
+    let mut s = playground::sim::event_streaming::presets::preset("default").unwrap();
+    s.duration_ms = 3_600_000;
+    s.topics[0].partitions = 100;
+    s.consumers = 20;
+    s.rate = 8_000.0;
+    s.events = (0..12)
+        .map(|i| {
+            let at_ms = 120_000.0 + 270_000.0 * f64::from(i);
+            match i % 3 {
+                0 => Event { at_ms, consumer: None, topic: None, change: Change::Join },
+                1 => Event { at_ms, consumer: Some(i + 1), topic: None, change: Change::Crash },
+                _ => Event { at_ms, consumer: Some(i + 1), topic: None, change: Change::Leave },
+            }
+        })
+        .collect();
+    assert!(s.validate().is_ok());
+    let what = "event-streaming widget, the consumers' rate, 100 partitions × 20 consumers × 3 assignors over an hour";
+    measure_change(
+        Scenario::EventStreaming(s),
+        Mode::Inline,
+        ("input[aria-label='Each consumer processes slider']", 0),
+        [400, 410],
+        what,
+    )
+    .await;
+}

@@ -173,6 +173,13 @@ try {
     await session.waitFor("return /Server 1 stopped at 60 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("event-streaming page: three assignors' lag lines, twelve partitions each, and a consumer added at the playhead", async () => {
+    await session.go(`${origin}/widgets/event-streaming`);
+    await session.waitFor("return document.querySelectorAll('.event-streaming svg.chart path.series').length === 3 && document.querySelectorAll('.event-streaming svg.partitions g.partition').length === 36 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Add a consumer now').click()");
+    await session.waitFor("return /Consumer 6 joins at 150 s/.test(document.querySelector('.widget-status').textContent)");
+    await session.waitFor("return location.search.startsWith('?s=')", 3000);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.

@@ -13,7 +13,7 @@ pub const PRESETS: [(&str, &str); 6] = [
     ("rolling-restart", "Each of four consumers restarts in turn: eager rebalances stop the group every time, cooperative ones do not"),
     ("two-topics", "Two topics of three partitions, two consumers: RangeAssignor gives one of them twice the work"),
     ("hot-key", "One key carries 30% of the records: its partition lags however many consumers there are"),
-    ("add-partitions", "The topic grows from 6 to 12 partitions: keys move, and their order can break while the old partitions drain"),
+    ("add-partitions", "Behind, the topic grows from 6 to 12 partitions and a consumer joins: keys move, and their order can break"),
 ];
 
 const EAGER_AND_COOPERATIVE: [Assignor; 3] = [Assignor::Range, Assignor::Sticky, Assignor::CooperativeSticky];
@@ -79,7 +79,7 @@ pub fn preset(name: &str) -> Option<EventStreamingScenario> {
             }
             scenario(180, &[("orders", 8)], 1_000.0, USERS, 4, 400.0, events, &EAGER_AND_COOPERATIVE)
         }
-        "two-topics" => scenario(120, &[("clicks", 3), ("views", 3)], 300.0, USERS, 2, 400.0, Vec::new(), &[
+        "two-topics" => scenario(120, &[("clicks", 3), ("views", 3)], 300.0, USERS, 2, 350.0, Vec::new(), &[
             Assignor::Range,
             Assignor::RoundRobin,
             Assignor::Sticky,
@@ -95,11 +95,15 @@ pub fn preset(name: &str) -> Option<EventStreamingScenario> {
             &[Assignor::Range, Assignor::CooperativeSticky],
         ),
         "add-partitions" => {
-            let mut s = scenario(180, &[("orders", 6)], 900.0, USERS, 3, 400.0, Vec::new(), &[
+            // Three consumers fall behind; at 60 s the topic doubles and a fourth joins.
+            let mut s = scenario(180, &[("orders", 6)], 900.0, USERS, 3, 280.0, Vec::new(), &[
                 Assignor::Range,
                 Assignor::CooperativeSticky,
             ]);
-            s.events = vec![Event { at_ms: 60_000.0, consumer: None, topic: Some(1), change: Change::Partitions(12) }];
+            s.events = vec![
+                Event { at_ms: 60_000.0, consumer: None, topic: Some(1), change: Change::Partitions(12) },
+                at(60.0, None, Change::Join),
+            ];
             s
         }
         _ => return None,

@@ -63,7 +63,9 @@ pub struct Trial {
     pub initial: Vec<u32>,
     pub most: Vec<u32>,
     pub slots: usize,
-    produced: Vec<u32>,
+    /// Each slot's log-end offset after each step (step-major), and their sum.
+    log_end: Vec<u64>,
+    total_end: Vec<u64>,
     /// Each consumer's member id, as the coordinator gives it on joining.
     pub member_ids: Vec<String>,
     /// Consumers present at the start.
@@ -153,7 +155,9 @@ impl Trial {
             })
             .collect();
         let mut total_carry = vec![0.0f64; topics.len()];
-        let mut produced = vec![0u32; TICKS as usize * slots];
+        let mut log_end = vec![0u64; TICKS as usize * slots];
+        let mut total_end = vec![0u64; TICKS as usize];
+        let mut row = vec![0u32; slots];
         let mut key_moves = Vec::new();
         let mut next_change = 0;
         for tick in 0..TICKS {
@@ -172,7 +176,7 @@ impl Trial {
                 }
                 next_change += 1;
             }
-            let row = &mut produced[tick as usize * slots..(tick as usize + 1) * slots];
+            row.fill(0);
             for t in 0..topics.len() {
                 let part = &mut row[offsets[t]..offsets[t] + count[t] as usize];
                 match &mut keyless[t] {
@@ -191,6 +195,14 @@ impl Trial {
                     }
                 }
             }
+            let (before, now) = log_end.split_at_mut(tick as usize * slots);
+            let prev = if tick == 0 { None } else { Some(&before[(tick as usize - 1) * slots..]) };
+            let mut sum = 0;
+            for (s, end) in now[..slots].iter_mut().enumerate() {
+                *end = prev.map_or(0, |p| p[s]) + u64::from(row[s]);
+                sum += *end;
+            }
+            total_end[tick as usize] = sum;
         }
         Trial {
             tick_ns,
@@ -199,7 +211,8 @@ impl Trial {
             initial,
             most,
             slots,
-            produced,
+            log_end,
+            total_end,
             member_ids,
             initial_consumers: consumers,
             changes,
@@ -207,9 +220,22 @@ impl Trial {
         }
     }
 
-    /// Records arriving at each slot during `tick`.
-    pub fn produced(&self, tick: u32) -> &[u32] {
-        &self.produced[tick as usize * self.slots..(tick as usize + 1) * self.slots]
+    /// Each slot's log-end offset once the first `steps` steps' records
+    /// have arrived.
+    pub fn log_end(&self, steps: u32) -> &[u64] {
+        match steps {
+            0 => &[],
+            n => &self.log_end[(n as usize - 1) * self.slots..n as usize * self.slots],
+        }
+    }
+
+    /// The records written to every partition in the first `steps` steps.
+    pub fn total(&self, steps: u32) -> u64 {
+        if steps == 0 {
+            0
+        } else {
+            self.total_end[steps as usize - 1]
+        }
     }
 
     /// The slot of a topic's partition.
@@ -348,8 +374,11 @@ struct Group<'a> {
     count: Vec<u32>,
     /// Each slot's topic.
     topic_of: Vec<usize>,
-    leo: Vec<u64>,
+    /// Steps whose records have arrived.
+    now: u32,
     position: Vec<f64>,
+    /// The sum of `position`.
+    processed: f64,
     committed: Vec<f64>,
     /// Each slot's owner (a consumer number from 0).
     owner: Vec<Option<usize>>,
@@ -366,6 +395,9 @@ struct Group<'a> {
     before: Vec<Option<usize>>,
     rebalances: Vec<Rebalance>,
     summary: Summary,
+    /// Partitions not being consumed, recounted after a change.
+    paused: u32,
+    changed: bool,
 }
 
 impl<'a> Group<'a> {
@@ -382,8 +414,9 @@ impl<'a> Group<'a> {
             config,
             count: trial.initial.clone(),
             topic_of,
-            leo: vec![0; slots],
+            now: 0,
             position: vec![0.0; slots],
+            processed: 0.0,
             committed: vec![0.0; slots],
             owner: vec![None; slots],
             owned_slots: vec![Vec::new(); consumers],
@@ -397,10 +430,17 @@ impl<'a> Group<'a> {
             before: vec![None; slots],
             rebalances: Vec::new(),
             summary: Summary::default(),
+            paused: 0,
+            changed: true,
         };
         // The group as it forms: its first members, assigned from scratch.
         g.assign();
         g
+    }
+
+    /// Slot `s`'s log-end offset now.
+    fn leo(&self, s: usize) -> u64 {
+        self.trial.log_end(self.now).get(s).copied().unwrap_or(0)
     }
 
     fn exists(&self, s: usize) -> bool {
@@ -418,6 +458,7 @@ impl<'a> Group<'a> {
     }
 
     fn set_owner(&mut self, s: usize, to: Option<usize>) {
+        self.changed = true;
         if let Some(o) = self.owner[s] {
             self.owned_slots[o].retain(|&x| x != s);
         }
@@ -476,6 +517,7 @@ impl<'a> Group<'a> {
                 if redo > 0.0 {
                     self.summary.duplicates += redo.round() as u64;
                 }
+                self.processed -= redo;
                 self.position[s] = self.committed[s];
             }
             self.set_owner(s, to);
@@ -489,6 +531,7 @@ impl<'a> Group<'a> {
 
     /// Applies a change at `tick`; returns what it starts, if anything.
     fn apply(&mut self, tick: u32, change: GroupChange) -> Option<Cause> {
+        self.changed = true;
         match change {
             GroupChange::Join(c) => {
                 self.alive[c] = true;
@@ -519,7 +562,7 @@ impl<'a> Group<'a> {
                 }
                 for mv in self.trial.key_moves.iter().filter(|k| k.tick == tick) {
                     self.summary.keys_moved += mv.moved.len() as u32;
-                    let at_risk = mv.moved.iter().filter(|(s, _)| self.leo[*s] as f64 - self.position[*s] >= 1.0).count();
+                    let at_risk = mv.moved.iter().filter(|(s, _)| self.leo(*s) as f64 - self.position[*s] >= 1.0).count();
                     self.summary.keys_at_risk += at_risk as u32;
                 }
                 self.count[topic] = partitions;
@@ -548,6 +591,7 @@ impl<'a> Group<'a> {
     /// change in. No round ends before every crashed member still in the
     /// group has timed out.
     fn trigger(&mut self, tick: u32, cause: Cause) {
+        self.changed = true;
         let waiting = self.expires.iter().flatten().copied().max().unwrap_or(0);
         let ends = (tick + self.config.rebalance_ticks).max(waiting);
         if let Some(r) = &mut self.round {
@@ -575,6 +619,7 @@ impl<'a> Group<'a> {
         if ends > tick {
             return;
         }
+        self.changed = true;
         self.generation += 1;
         let (revoked, withheld) = self.assign();
         let cooperative = self.assignor.cooperative();
@@ -607,7 +652,8 @@ impl<'a> Group<'a> {
                 continue;
             }
             scratch.clear();
-            scratch.extend(self.owned_slots[c].iter().map(|&s| (self.leo[s] as f64 - self.position[s], s)));
+            let leo = self.trial.log_end(self.now);
+            scratch.extend(self.owned_slots[c].iter().map(|&s| (leo[s] as f64 - self.position[s], s)));
             let wanted: f64 = scratch.iter().map(|x| x.0).sum();
             if wanted <= budget {
                 // Keeping up: everything waiting is processed.
@@ -617,18 +663,49 @@ impl<'a> Group<'a> {
                 consumed += wanted;
                 continue;
             }
-            scratch.sort_by(|a, b| a.0.total_cmp(&b.0));
+            // Max-min fair: ascending by records waiting (an insertion sort,
+            // since the order kept from the last step is nearly right), the
+            // partitions that need less than an equal share of what is left
+            // take all they need, and the rest split the remainder equally.
+            for i in 1..scratch.len() {
+                let mut j = i;
+                while j > 0 && scratch[j - 1].0 > scratch[j].0 {
+                    scratch.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             let mut left = budget;
             let mut k = scratch.len();
-            for &(avail, s) in scratch.iter() {
-                let take = avail.min(left / k as f64).max(0.0);
+            let mut i = 0;
+            while i < scratch.len() && scratch[i].0 * k as f64 <= left {
+                let (avail, s) = scratch[i];
+                let take = avail.max(0.0);
                 self.position[s] += take;
-                consumed += take;
                 left -= take;
                 k -= 1;
+                i += 1;
+            }
+            let share = if k > 0 { left / k as f64 } else { 0.0 };
+            for &(_, s) in &scratch[i..] {
+                self.position[s] += share;
+            }
+            consumed += budget - left + share * k as f64;
+            for (slot, &(_, s)) in self.owned_slots[c].iter_mut().zip(scratch.iter()) {
+                *slot = s;
             }
         }
+        self.processed += consumed;
         consumed
+    }
+
+    /// Partitions not being consumed now.
+    fn paused(&mut self) -> u32 {
+        if self.changed {
+            let stop = self.eager_stop();
+            self.paused = (0..self.trial.slots).filter(|&s| self.exists(s) && (stop || !self.owner_alive(s))).count() as u32;
+            self.changed = false;
+        }
+        self.paused
     }
 
     /// The partitions now, for drawing.
@@ -639,7 +716,7 @@ impl<'a> Group<'a> {
                 PartitionState { lag: 0, owner: 0, state: Flow::Absent }
             } else {
                 PartitionState {
-                    lag: (self.leo[s] as f64 - self.position[s]).clamp(0.0, f64::from(u32::MAX)) as u32,
+                    lag: (self.leo(s) as f64 - self.position[s]).clamp(0.0, f64::from(u32::MAX)) as u32,
                     owner: self.owner[s].map_or(0, |o| (o + 1).min(255) as u8),
                     state: match self.owner[s] {
                         Some(o) if !self.alive[o] => Flow::Orphaned,
@@ -663,6 +740,8 @@ pub fn run(assignor: Assignor, trial: &Trial, config: &GroupConfig, bins: usize)
     let bin_end = |b: usize| ((b + 1) as u64 * u64::from(TICKS) / bins as u64) as u32;
     let mut next_change = 0;
     let mut bin = 0;
+    let mut bin_start = 0;
+    let mut bin_consumed = 0.0;
     for tick in 0..TICKS {
         let mut cause = g.expire(tick);
         while next_change < trial.changes.len() && trial.changes[next_change].tick <= tick {
@@ -679,37 +758,28 @@ pub fn run(assignor: Assignor, trial: &Trial, config: &GroupConfig, bins: usize)
             g.commit_running();
         }
 
-        let arrived = trial.produced(tick);
-        let mut produced = 0;
-        for (leo, &n) in g.leo.iter_mut().zip(arrived) {
-            *leo += u64::from(n);
-            produced += u64::from(n);
-        }
+        // The step's records arrive, and are processed.
+        g.now = tick + 1;
         let consumed = g.consume(budget, &mut scratch);
-
-        let stop = g.eager_stop();
-        let (mut paused, mut total, mut max_lag) = (0u32, 0u64, 0u64);
-        for s in (0..slots).filter(|&s| g.exists(s)) {
-            if stop || !g.owner_alive(s) {
-                paused += 1;
-            }
-            let lag = (g.leo[s] as f64 - g.position[s]).max(0.0) as u64;
-            total += lag;
-            max_lag = max_lag.max(lag);
-        }
+        let paused = g.paused();
         g.summary.paused_ticks += u64::from(paused);
-        g.summary.stopped_ticks += u32::from(stop);
-        g.summary.produced += produced;
+        g.summary.stopped_ticks += u32::from(g.eager_stop());
+        let total = (trial.total(tick + 1) as f64 - g.processed).max(0.0) as u64;
         g.summary.max_lag = g.summary.max_lag.max(total);
 
-        let slice = &mut slices[bin];
-        slice.produced += produced;
-        slice.consumed += consumed.round() as u64;
+        bin_consumed += consumed;
         if tick + 1 == bin_end(bin) {
+            let leo = trial.log_end(tick + 1);
+            let max_lag = (0..slots).map(|s| (leo[s] as f64 - g.position[s]).max(0.0) as u64).max().unwrap_or(0);
+            let slice = &mut slices[bin];
+            slice.produced = trial.total(tick + 1) - trial.total(bin_start);
+            slice.consumed = bin_consumed.round() as u64;
+            bin_consumed = 0.0;
             slice.lag = total;
             slice.max_lag = max_lag.min(u64::from(u32::MAX)) as u32;
             slice.paused = paused;
             g.snapshot(&mut states[bin * slots..(bin + 1) * slots]);
+            bin_start = tick + 1;
             bin += 1;
         }
         if tick + 1 == TICKS {
@@ -717,6 +787,7 @@ pub fn run(assignor: Assignor, trial: &Trial, config: &GroupConfig, bins: usize)
         }
     }
     let mut summary = g.summary;
+    summary.produced = trial.total(TICKS);
     summary.consumed = g.position.iter().map(|&p| p.round() as u64).sum::<u64>() + summary.duplicates;
     summary.rebalances = g.rebalances.len() as u32;
     LaneRun { slices, partitions: states, rebalances: g.rebalances, summary }
