@@ -743,22 +743,60 @@ async fn stopping_a_server_fails_requests_the_way_each_balancer_does() {
 }
 
 /// The event-streaming widget from an article block: Kafka's murmur2
-/// vectors and a Kafka assignor test case hold in wasm32 too; its summary
+/// vectors and Kafka's 79 assignor test cases hold in wasm32 too; its summary
 /// is the native run's; "Crash it now" at the playhead starts a rebalance
 /// one session timeout later.
 #[wasm_bindgen_test]
 async fn crashing_a_consumer_rebalances_after_the_session_timeout() {
-    use playground::sim::event_streaming::assignor::{assign, Assignor, Member, Topics};
+    use playground::sim::event_streaming::assignor::{assign, Assignor, Member, Topics, Tp};
     use playground::sim::event_streaming::partitioner::murmur2;
     use playground::sim::event_streaming::presets::preset;
     use playground::sim::event_streaming::scenario::{Change, Event};
     assert_eq!(murmur2(b"21"), -973_932_308);
     assert_eq!(murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"), -58_897_971);
-    // RangeAssignorTest.testTwoConsumersTwoTopicsSixPartitions.
-    let topics = Topics::new(&[("topic1", 3), ("topic2", 3)]);
-    let got = assign(Assignor::Range, &topics, &[Member::new("consumer1"), Member::new("consumer2")]);
-    let sizes: Vec<usize> = got.partitions.iter().map(Vec::len).collect();
-    assert_eq!(sizes, [4, 2]);
+    // Kafka's own assignor test cases, as tests/event_streaming.rs replays them natively.
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("golden/event_streaming/kafka_assignors.json")).unwrap();
+    for case in golden["cases"].as_array().unwrap() {
+        let topics: Vec<(&str, u32)> = case["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t[0].as_str().unwrap(), t[1].as_u64().unwrap() as u32))
+            .collect();
+        let index = |name: &str| topics.iter().position(|t| t.0 == name).map_or(u16::MAX, |i| i as u16);
+        let members: Vec<Member> = case["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| Member {
+                id: m["id"].as_str().unwrap().to_string(),
+                instance: m["instance"].as_str().map(str::to_string),
+                generation: m["generation"].as_i64().map(|g| g as i32),
+                owned: m["owned"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| Tp { topic: index(p[0].as_str().unwrap()), partition: p[1].as_u64().unwrap() as u32 })
+                    .collect(),
+            })
+            .collect();
+        let assignor = Assignor::from_key(case["assignor"].as_str().unwrap()).unwrap();
+        let got = assign(assignor, &Topics::new(&topics), &members);
+        for (m, parts) in members.iter().zip(&got.partitions) {
+            let mut have: Vec<(&str, u64)> =
+                parts.iter().map(|tp| (topics[tp.topic as usize].0, u64::from(tp.partition))).collect();
+            let mut want: Vec<(&str, u64)> = case["expected"][&m.id]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (p[0].as_str().unwrap(), p[1].as_u64().unwrap()))
+                .collect();
+            have.sort();
+            want.sort();
+            assert_eq!(have, want, "{}", case["name"]);
+        }
+    }
 
     let el = container();
     let start = preset("crash").unwrap();

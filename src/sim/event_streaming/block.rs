@@ -2,7 +2,6 @@
 //! producer's keys, the group and what happens to it.
 
 use super::assignor::Assignor;
-use super::partitioner::Keyless;
 use super::scenario::{Change, Event, EventStreamingScenario};
 use super::{Keys, Topic};
 use crate::scenario::block::{keys, number, Block};
@@ -91,23 +90,10 @@ pub fn apply(s: &mut EventStreamingScenario, block: &Block) -> Result<(), String
 /// partitioner: `uniform-sticky`, `sticky`); `key_count`, `exponent` and
 /// `hot_share` set its parameters.
 fn key_keys(k: &mut Keys, block: &Block) -> Result<(), String> {
-    let count = match *k {
-        Keys::Uniform { count } | Keys::Zipf { count, .. } | Keys::Hot { count, .. } => count,
-        Keys::Keyless(_) => 1_000,
-    };
     if let Some((line, v)) = block.get("keys") {
-        *k = match v {
-            "uniform" => Keys::Uniform { count },
-            "zipf" => Keys::Zipf { count, exponent: 1.0 },
-            "hot" => Keys::Hot { count: count.max(2), share: 0.3 },
-            "uniform-sticky" => Keys::Keyless(Keyless::UniformSticky),
-            "sticky" => Keys::Keyless(Keyless::Sticky),
-            _ => {
-                return Err(format!(
-                    "line {line}: `keys` is uniform, zipf, hot, or keyless with uniform-sticky or sticky, not `{v}`"
-                ))
-            }
-        };
+        *k = k.with_kind(v).ok_or_else(|| {
+            format!("line {line}: `keys` is uniform, zipf, hot, or keyless with uniform-sticky or sticky, not `{v}`")
+        })?;
     }
     for key in ["key_count", "exponent", "hot_share"] {
         let Some((line, v)) = block.get(key) else { continue };
@@ -178,7 +164,8 @@ mod tests {
                 Event { at_ms: 4_000.0, consumer: None, topic: Some(2), change: Change::Partitions(12) },
             ]
         );
-        assert_eq!(es("kind: event-streaming\nkeys: sticky").keys, Keys::Keyless(Keyless::Sticky));
+        assert_eq!(es("kind: event-streaming\nkeys: sticky").keys, Keys::Keyless(super::super::partitioner::Keyless::Sticky));
+        assert_eq!(es("kind: event-streaming\nkeys: uniform").keys, Keys::Uniform { count: 10_000 });
     }
 
     #[test]

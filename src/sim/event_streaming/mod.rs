@@ -134,6 +134,46 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// The menu's names for the distributions, in menu order.
+    pub const KINDS: [(&'static str, &'static str); 5] = [
+        ("zipf", "Zipf keys (a few users busy, most quiet)"),
+        ("uniform", "Uniform keys"),
+        ("hot", "One hot key (30% of records)"),
+        ("uniform-sticky", "No keys: uniform sticky (KIP-794)"),
+        ("sticky", "No keys: sticky (KIP-480)"),
+    ];
+
+    /// This distribution's menu name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Keys::Zipf { .. } => "zipf",
+            Keys::Uniform { .. } => "uniform",
+            Keys::Hot { .. } => "hot",
+            Keys::Keyless(Keyless::UniformSticky) => "uniform-sticky",
+            Keys::Keyless(Keyless::Sticky) => "sticky",
+        }
+    }
+
+    /// The distribution `kind` over this one's key count (10,000 from
+    /// keyless), with its usual parameter: Zipf exponent 1, a hot key's
+    /// share 30%.
+    pub fn with_kind(&self, kind: &str) -> Option<Keys> {
+        let count = match *self {
+            Keys::Uniform { count } | Keys::Zipf { count, .. } | Keys::Hot { count, .. } => count,
+            Keys::Keyless(_) => 10_000,
+        };
+        Some(match kind {
+            "zipf" => Keys::Zipf { count, exponent: 1.0 },
+            "uniform" => Keys::Uniform { count },
+            "hot" => Keys::Hot { count: count.max(2), share: 0.3 },
+            "uniform-sticky" => Keys::Keyless(Keyless::UniformSticky),
+            "sticky" => Keys::Keyless(Keyless::Sticky),
+            _ => return None,
+        })
+    }
+}
+
 /// The serialized key of key number `k`: `user-<k>` in UTF-8, as
 /// `StringSerializer` writes it.
 pub fn key_bytes(k: u32) -> Vec<u8> {

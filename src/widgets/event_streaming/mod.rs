@@ -15,7 +15,7 @@ use crate::scenario::EventStreamingScenario;
 use crate::sim::event_streaming::assignor::Assignor;
 use crate::sim::event_streaming::run::{LaneRun, Trial};
 use crate::sim::event_streaming::scenario::{Change, Event, BINS};
-use crate::sim::event_streaming::{presets, MAX_CONSUMERS, MAX_PARTITIONS};
+use crate::sim::event_streaming::{presets, Keys, MAX_CONSUMERS, MAX_PARTITIONS};
 use crate::sim::kernel::time::MS;
 use crate::sim::load_balancing::run::bin_of;
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
@@ -107,6 +107,16 @@ pub fn EventStreamingWidget(
                 max=20000.0
                 step=50.0
                 on_change=Callback::new(move |v: f64| edit(&|s| s.rate = v))
+            />
+            <SelectControl
+                label="Keys"
+                options=Keys::KINDS.iter().map(|(k, name)| (k.to_string(), name.to_string())).collect()
+                value=Signal::derive(move || scenario.with(|s| s.keys.kind().to_string()))
+                on_change=Callback::new(move |k: String| edit(&|s| {
+                    if let Some(keys) = s.keys.with_kind(&k) {
+                        s.keys = keys;
+                    }
+                }))
             />
             <NumberControl
                 label="Partitions"

@@ -199,14 +199,14 @@ pub fn summary_table(runs: &[&LaneRun], assignors: &[Assignor], tick_ns: Nanos) 
         "<caption>Whole run</caption><thead><tr><th scope=\"col\">Assignor</th><th scope=\"col\">Rebalances</th>\
          <th scope=\"col\">Partitions moved</th><th scope=\"col\">Revoked</th><th scope=\"col\">Group stopped</th>\
          <th scope=\"col\">Processed twice</th><th scope=\"col\">Most lag</th><th scope=\"col\">Lag at the end</th>\
-         </tr></thead><tbody>",
+         <th scope=\"col\">Keys moved (order at risk)</th></tr></thead><tbody>",
     );
     for (i, (run, a)) in runs.iter().zip(assignors).enumerate() {
         let m = run.summary;
         let _ = write!(
             html,
             "<tr><th scope=\"row\"><span class=\"swatch lane-{}\"></span>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             i + 1,
             a.name(),
             m.rebalances,
@@ -216,6 +216,11 @@ pub fn summary_table(runs: &[&LaneRun], assignors: &[Assignor], tick_ns: Nanos) 
             format::thousands(m.duplicates),
             format::thousands(m.max_lag),
             format::thousands(m.final_lag),
+            if m.keys_moved == 0 {
+                "0".to_string()
+            } else {
+                format!("{} ({})", format::thousands(u64::from(m.keys_moved)), format::thousands(u64::from(m.keys_at_risk)))
+            },
         );
     }
     html.push_str("</tbody>");
