@@ -817,6 +817,9 @@ async fn crashing_a_consumer_rebalances_after_the_session_timeout() {
     }
     assert_eq!(all(&el, ".event-streaming svg.chart path.series").len(), 2);
     assert_eq!(all(&el, ".event-streaming svg.partitions g.partition").len(), 12);
+    // Each lane stacks its consumers' lag over the run: the crashed consumer's
+    // orphaned partitions and the others that fall behind.
+    assert!(all(&el, ".event-streaming svg.consumer-lag path.stack").len() >= 2);
     // Crash consumer 2 with the playhead at the mid-point (90 s): the
     // rebalance that starts at 105 s waits for its session to run out, 45 s
     // after its crash, and range's group stands still all that time.

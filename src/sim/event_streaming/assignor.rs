@@ -23,11 +23,12 @@
 //! Rust's byte order agree).
 
 use super::java;
+use crate::sim::kernel::sort::{insertion_sort_by, radix_sort_by_key};
 use serde::{Deserialize, Serialize};
 
 /// A partition of one of the group's topics: the topic's index in the
 /// list the assignor is given, and the partition number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tp {
     pub topic: u16,
     pub partition: u32,
@@ -106,13 +107,13 @@ impl Member {
     }
 }
 
-/// `MemberInfo.compareTo`.
-fn member_order(a: &Member, b: &Member) -> std::cmp::Ordering {
+/// `MemberInfo.compareTo(b) < 0`.
+fn member_before(a: &Member, b: &Member) -> bool {
     match (&a.instance, &b.instance) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.id.cmp(&b.id),
+        (Some(x), Some(y)) => x < y,
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (None, None) => a.id < b.id,
     }
 }
 
@@ -120,6 +121,8 @@ fn member_order(a: &Member, b: &Member) -> std::cmp::Ordering {
 pub struct Topics<'a> {
     names: Vec<&'a str>,
     counts: Vec<u32>,
+    /// Each topic's first index among all partitions.
+    offsets: Vec<usize>,
     /// Each topic's index in name order.
     rank: Vec<u16>,
     /// Topic indices in name order.
@@ -130,12 +133,20 @@ impl<'a> Topics<'a> {
     pub fn new(topics: &[(&'a str, u32)]) -> Topics<'a> {
         let names: Vec<&str> = topics.iter().map(|t| t.0).collect();
         let mut by_name: Vec<u16> = (0..topics.len() as u16).collect();
-        by_name.sort_by(|&a, &b| names[a as usize].cmp(names[b as usize]));
+        insertion_sort_by(&mut by_name, |&a, &b| names[a as usize] < names[b as usize]);
         let mut rank = vec![0u16; topics.len()];
         for (r, &t) in by_name.iter().enumerate() {
             rank[t as usize] = r as u16;
         }
-        Topics { names, counts: topics.iter().map(|t| t.1).collect(), rank, by_name }
+        let offsets = topics
+            .iter()
+            .scan(0, |next, t| {
+                let at = *next;
+                *next += t.1 as usize;
+                Some(at)
+            })
+            .collect();
+        Topics { names, counts: topics.iter().map(|t| t.1).collect(), offsets, rank, by_name }
     }
 
     fn total(&self) -> usize {
@@ -151,14 +162,15 @@ impl<'a> Topics<'a> {
         all
     }
 
-    /// `TopicPartition` order by topic name, then number.
-    fn topic_first(&self, tp: Tp) -> (u16, u32) {
-        (self.rank[tp.topic as usize], tp.partition)
+    /// The sticky assignors' order for owned partitions, number then
+    /// topic name, as one integer.
+    fn partition_first(&self, tp: Tp) -> u64 {
+        u64::from(tp.partition) << 16 | u64::from(self.rank[tp.topic as usize])
     }
 
-    /// The sticky assignors' order for owned partitions: number, then topic.
-    fn partition_first(&self, tp: Tp) -> (u32, u16) {
-        (tp.partition, self.rank[tp.topic as usize])
+    /// A partition's index among all partitions (it must exist).
+    fn flat(&self, tp: Tp) -> usize {
+        self.offsets[tp.topic as usize] + tp.partition as usize
     }
 
     fn contains(&self, tp: Tp) -> bool {
@@ -204,7 +216,7 @@ pub fn assign(assignor: Assignor, topics: &Topics, members: &[Member]) -> Assign
 
 fn sorted_members(members: &[Member]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| member_order(&members[a], &members[b]));
+    insertion_sort_by(&mut order, |&a, &b| member_before(&members[a], &members[b]));
     order
 }
 
@@ -252,30 +264,31 @@ fn sticky(topics: &Topics, members: &[Member]) -> Assignment {
 
     // Each member's previously owned partitions; a partition claimed by two
     // members goes to the newer generation, or to neither if they tie.
+    let total = topics.total();
     let mut owned: Vec<Vec<Tp>> = vec![Vec::new(); members.len()];
-    let mut owner: std::collections::HashMap<Tp, usize> = Default::default();
-    let mut doubly_claimed: Vec<Tp> = Vec::new();
+    let mut owner: Vec<Option<usize>> = vec![None; total];
+    let mut doubly_claimed = vec![false; total];
     for &m in &visit {
         let generation = members[m].generation.unwrap_or(DEFAULT_GENERATION);
-        for &tp in &members[m].owned {
-            if (tp.topic as usize) >= topics.counts.len() {
-                continue;
-            }
-            match owner.get(&tp).copied() {
+        // Kafka keeps a claim to any partition of a known topic; the
+        // numbers here never exceed the topic's count (topics only grow).
+        for &tp in members[m].owned.iter().filter(|&&tp| topics.contains(tp)) {
+            let f = topics.flat(tp);
+            match owner[f] {
                 None => {
                     owned[m].push(tp);
-                    owner.insert(tp, m);
+                    owner[f] = Some(m);
                 }
                 Some(other) => {
                     let other_generation = members[other].generation.unwrap_or(DEFAULT_GENERATION);
                     if generation == other_generation {
-                        doubly_claimed.push(tp);
+                        doubly_claimed[f] = true;
                         owned[other].retain(|&p| p != tp);
-                        owner.insert(tp, m);
+                        owner[f] = Some(m);
                     } else if generation > other_generation {
                         owned[m].push(tp);
                         owned[other].retain(|&p| p != tp);
-                        owner.insert(tp, m);
+                        owner[f] = Some(m);
                     }
                 }
             }
@@ -283,55 +296,51 @@ fn sticky(topics: &Topics, members: &[Member]) -> Assignment {
     }
 
     let n = members.len();
-    let total = topics.total();
     let (min_quota, max_quota) = (total / n, total.div_ceil(n));
     let expected_over_min = total % n;
     let mut over_min = 0usize;
     let mut out: Vec<Vec<Tp>> = vec![Vec::new(); n];
-    let mut assigned: Vec<Tp> = Vec::new();
-    let mut maybe_revoked: std::collections::HashMap<Tp, usize> = Default::default();
+    let mut kept = vec![false; total];
+    let mut maybe_revoked: Vec<Option<usize>> = vec![None; total];
     let mut under_min: Vec<usize> = Vec::new();
-    let mut exactly_min: std::collections::VecDeque<usize> = Default::default();
+    let mut exactly_min: Vec<usize> = Vec::new();
 
     // assignOwnedPartitions
     for &m in &visit {
-        let mut mine: Vec<Tp> = owned[m].iter().copied().filter(|&tp| topics.contains(tp)).collect();
-        mine.sort_by_key(|&tp| topics.partition_first(tp));
-        mine.retain(|tp| !doubly_claimed.contains(tp));
-        if mine.len() < min_quota {
-            out[m].extend_from_slice(&mine);
-            assigned.extend_from_slice(&mine);
+        let mut mine = std::mem::take(&mut owned[m]);
+        radix_sort_by_key(&mut mine, |&tp| topics.partition_first(tp));
+        mine.retain(|&tp| !doubly_claimed[topics.flat(tp)]);
+        let keep = if mine.len() < min_quota {
             under_min.push(m);
+            mine.len()
         } else if mine.len() >= max_quota && over_min < expected_over_min {
             over_min += 1;
             if over_min == expected_over_min {
                 exactly_min.clear();
             }
-            out[m].extend_from_slice(&mine[..max_quota]);
-            assigned.extend_from_slice(&mine[..max_quota]);
-            for &tp in &mine[max_quota..] {
-                maybe_revoked.insert(tp, m);
-            }
+            max_quota
         } else {
-            out[m].extend_from_slice(&mine[..min_quota]);
-            assigned.extend_from_slice(&mine[..min_quota]);
-            for &tp in &mine[min_quota..] {
-                maybe_revoked.insert(tp, m);
-            }
             if over_min < expected_over_min {
-                exactly_min.push_back(m);
+                exactly_min.push(m);
             }
+            min_quota
+        };
+        for &tp in &mine[..keep] {
+            kept[topics.flat(tp)] = true;
         }
+        for &tp in &mine[keep..] {
+            maybe_revoked[topics.flat(tp)] = Some(m);
+        }
+        mine.truncate(keep);
+        out[m] = mine;
     }
 
-    // getUnassignedPartitions: every partition in topic-then-number order,
+    // getUnassignedPartitions: every partition by topic name, then number,
     // less those kept.
-    let mut kept = assigned;
-    kept.sort_by_key(|&tp| topics.topic_first(tp));
-    let unassigned: Vec<Tp> = topics.all_sorted().into_iter().filter(|tp| kept.binary_search_by_key(&topics.topic_first(*tp), |&k| topics.topic_first(k)).is_err()).collect();
+    let unassigned: Vec<Tp> = topics.all_sorted().into_iter().filter(|&tp| !kept[topics.flat(tp)]).collect();
 
-    under_min.sort_by(|&a, &b| members[a].id.cmp(&members[b].id));
-    exactly_min.make_contiguous().sort_by(|&a, &b| members[a].id.cmp(&members[b].id));
+    insertion_sort_by(&mut under_min, |&a, &b| members[a].id < members[b].id);
+    insertion_sort_by(&mut exactly_min, |&a, &b| members[a].id < members[b].id);
 
     // assignRoundRobin, with the list iterator Kafka walks `under_min` by.
     let mut transferring = Vec::new();
@@ -341,17 +350,18 @@ fn sticky(topics: &Topics, members: &[Member]) -> Assignment {
             cursor += 1;
             under_min[cursor - 1]
         } else if under_min.is_empty() {
-            match exactly_min.pop_front() {
-                Some(m) => m,
+            if exactly_min.is_empty() {
                 // Kafka throws here; the quotas make it unreachable.
-                None => break,
+                break;
             }
+            exactly_min.remove(0)
         } else {
             cursor = 1;
             under_min[0]
         };
         out[m].push(tp);
-        if maybe_revoked.get(&tp).is_some_and(|&from| from != m) || doubly_claimed.contains(&tp) {
+        let f = topics.flat(tp);
+        if maybe_revoked[f].is_some_and(|from| from != m) || doubly_claimed[f] {
             transferring.push((tp, m));
         }
         // Kafka also counts members reaching the max quota here, to log
@@ -359,7 +369,7 @@ fn sticky(topics: &Topics, members: &[Member]) -> Assignment {
         if out[m].len() == min_quota {
             cursor -= 1;
             under_min.remove(cursor);
-            exactly_min.push_back(m);
+            exactly_min.push(m);
         }
     }
     Assignment { partitions: out, transferring }

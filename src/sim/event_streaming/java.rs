@@ -54,7 +54,7 @@ pub fn iteration_order(keys: &[&str]) -> Vec<usize> {
     let mask = capacity(&hashes) - 1;
     let mut order: Vec<usize> = (0..keys.len()).collect();
     // Stable: keys of one bucket keep their insertion order.
-    order.sort_by_key(|&i| hashes[i] as usize & mask);
+    crate::sim::kernel::sort::radix_sort_by_key(&mut order, |&i| u64::from(hashes[i]) & mask as u64);
     order
 }
 

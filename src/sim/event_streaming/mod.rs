@@ -42,6 +42,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 
+use crate::sim::kernel::num::decimal;
 use partitioner::Keyless;
 use serde::{Deserialize, Serialize};
 
@@ -93,13 +94,13 @@ impl Keys {
             Keys::Uniform { count } => count,
             Keys::Zipf { count, exponent } => {
                 if !(exponent.is_finite() && (0.0..=3.0).contains(&exponent)) {
-                    return Err(format!("the Zipf exponent must be between 0 and 3, not {exponent}"));
+                    return Err(format!("the Zipf exponent must be between 0 and 3, not {}", decimal(exponent, 3)));
                 }
                 count
             }
             Keys::Hot { count, share } => {
                 if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
-                    return Err(format!("the hot key's share must be between 0 and 1, not {share}"));
+                    return Err(format!("the hot key's share must be between 0 and 1, not {}", decimal(share, 3)));
                 }
                 if count < 2 {
                     return Err("a hot key needs at least 2 keys".into());

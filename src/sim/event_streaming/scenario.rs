@@ -5,6 +5,7 @@ use super::assignor::Assignor;
 use super::run::{run, GroupChange, GroupConfig, LaneRun, Scheduled, Trial, TICKS};
 use super::{Keys, Topic, MAX_CONSUMERS, MAX_PARTITIONS, MAX_TOPICS};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
+use crate::sim::kernel::num::decimal;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use serde::{Deserialize, Serialize};
 
@@ -109,7 +110,7 @@ fn check_rate(what: &str, v: f64) -> Result<(), String> {
     if v.is_finite() && (0.0..=1_000_000.0).contains(&v) {
         Ok(())
     } else {
-        Err(format!("{what} must be between 0 and 1000000 records a second, not {v}"))
+        Err(format!("{what} must be between 0 and 1000000 records a second, not {}", decimal(v, 3)))
     }
 }
 
@@ -159,7 +160,11 @@ impl EventStreamingScenario {
         let mut count: Vec<u32> = self.topics.iter().map(|t| t.partitions).collect();
         for e in self.sorted_events() {
             if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= self.duration_ms as f64) {
-                return Err(format!("an event's at_ms must be within the run (0 to {} ms), not {}", self.duration_ms, e.at_ms));
+                return Err(format!(
+                    "an event's at_ms must be within the run (0 to {} ms), not {}",
+                    self.duration_ms,
+                    decimal(e.at_ms, 3)
+                ));
             }
             match e.change {
                 Change::Join => {
@@ -174,7 +179,7 @@ impl EventStreamingScenario {
                         return Err("a leave or crash names its consumer".into());
                     };
                     if c == 0 || c as usize > started || !live[c as usize - 1] {
-                        return Err(format!("at {} ms no consumer {c} is running", e.at_ms));
+                        return Err(format!("at {} ms no consumer {c} is running", decimal(e.at_ms, 3)));
                     }
                     live[c as usize - 1] = false;
                 }

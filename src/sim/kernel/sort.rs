@@ -1,12 +1,26 @@
 //! Sorting for the engines without the standard library's generic sorts,
-//! whose code is large in a wasm bundle: every sort the engines need orders
-//! by an unsigned integer key, which a radix sort does in linear time.
+//! whose code is large in a wasm bundle: sorts by an unsigned integer key
+//! are radix sorts in linear time, and the few short lists ordered by a
+//! comparison (strings) take an insertion sort.
 
 /// The least and greatest of `values`; `None` when there are none.
 pub fn min_max(values: impl IntoIterator<Item = u64>) -> Option<(u64, u64)> {
     let mut values = values.into_iter();
     let first = values.next()?;
     Some(values.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x))))
+}
+
+/// A stable insertion sort by `less`, for short lists whose order only a
+/// comparison decides (a group's member ids, topic names): a few dozen
+/// bytes of wasm where a standard sort costs kilobytes per element type.
+pub fn insertion_sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Sorts `v` by `key`, stably: a least-significant-digit radix sort of

@@ -1,8 +1,9 @@
 //! The event-streaming widget: one topic's records and one consumer group
 //! under up to three assignors side by side: each assignor's total lag
 //! over time with its rebalances beneath, each partition's owner and lag
-//! at the playhead, every rebalance and a summary; consumers added,
-//! crashed or stopped and partitions added at the playhead.
+//! at the playhead, each consumer's lag over the run, every rebalance and
+//! a summary; consumers added, crashed or stopped and partitions added at
+//! the playhead.
 //!
 //! The records and member ids are drawn once per seed, topics, keys and
 //! events (an assignor or group change re-runs only the assignors).
@@ -217,7 +218,7 @@ pub fn EventStreamingWidget(
             Ok(v) => {
                 let lanes: Vec<&LaneRun> = v.iter().map(Arc::as_ref).collect();
                 let (svg, top) = render::lag_svg(&lanes);
-                (svg, format!("{} records behind", crate::ui::format::thousands(top as u64)), render::rebalance_strips(&lanes), render::partition_top(&lanes))
+                (svg, format!("{} records behind", crate::ui::format::thousands(top as u64)), render::rebalance_strips(&lanes), render::partition_top(&lanes), top)
             }
             Err(_) => Default::default(),
         })
@@ -266,6 +267,17 @@ pub fn EventStreamingWidget(
                             trial.with(|t| ok_runs(&|r| r.get(i).map(|run| render::partitions_svg(&t.0, run.partitions_at(b), top, 600.0)).unwrap_or_default()))
                         }>
                     </svg>
+                    <svg class="consumer-lag" viewBox=format!("0 0 600 {}", render::CONSUMERS_H) preserveAspectRatio="none" role="img"
+                        aria-label=move || {
+                            let d = duration.get();
+                            ok_runs(&|r| r.get(i).map(|run| render::consumer_lag_label(run, d)).unwrap_or_default())
+                        }
+                        inner_html=move || {
+                            let top = chart.with(|c| c.4);
+                            ok_runs(&|r| r.get(i).map(|run| render::consumer_lag_svg(run, top)).unwrap_or_default())
+                        }>
+                    </svg>
+                    <p class="strip-caption">"Lag by consumer over time, stacked, on the lag chart's scale"</p>
                 </figure>
             }).collect_view()}
         </div>

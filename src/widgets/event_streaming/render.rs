@@ -6,7 +6,7 @@ use crate::sim::event_streaming::report::cause_name;
 use crate::sim::event_streaming::run::{Flow, LaneRun, PartitionState, Trial};
 use crate::sim::event_streaming::scenario::BINS;
 use crate::sim::kernel::time::Nanos;
-use crate::ui::chart::{line, nice_max, r, spans};
+use crate::ui::chart::{band, line, nice_max, r, spans};
 use crate::ui::format;
 use crate::ui::html::escape;
 use std::fmt::Write as _;
@@ -21,6 +21,8 @@ pub const VIEW_BOX: &str = "0 0 600 140";
 pub const STRIP_H: f64 = 8.0;
 /// The partitions chart's height.
 pub const PARTITIONS_H: f64 = 70.0;
+/// The lag-by-consumer chart's height.
+pub const CONSUMERS_H: f64 = 50.0;
 
 /// Total lag per slice per assignor, on one scale; returns the SVG and
 /// the scale's top.
@@ -147,9 +149,11 @@ pub fn partitions_svg(trial: &Trial, parts: &[PartitionState], top: u32, width: 
 
 /// Each consumer's partitions and lag at the playhead, as text.
 pub fn partitions_text(trial: &Trial, parts: &[PartitionState]) -> String {
-    let mut owners: Vec<u8> = parts.iter().filter(|p| p.state != Flow::Absent).map(|p| p.owner).collect();
-    owners.sort_unstable();
-    owners.dedup();
+    let mut present = [false; 256];
+    for p in parts.iter().filter(|p| p.state != Flow::Absent) {
+        present[usize::from(p.owner)] = true;
+    }
+    let owners = (0..=255u8).filter(|&o| present[usize::from(o)]);
     let mut out: Vec<String> = Vec::new();
     for o in owners {
         let mine: Vec<usize> = (0..parts.len()).filter(|&s| parts[s].state != Flow::Absent && parts[s].owner == o).collect();
@@ -234,6 +238,62 @@ pub fn partition_top(runs: &[&LaneRun]) -> u32 {
     nice_max(f64::from(top).max(10.0)) as u32
 }
 
+/// Lag by consumer over the run, stacked: one band per consumer in its
+/// colour (unowned partitions' lag in grey at the bottom), one column per
+/// slice, on the scale `top` (records).
+pub fn consumer_lag_svg(run: &LaneRun, top: f64) -> String {
+    let bins = run.slices.len();
+    let owners = lag_by_owner(run);
+    let mut lows = vec![0.0; bins];
+    let mut svg = String::new();
+    for (owner, lags) in &owners {
+        let highs: Vec<f64> = lows.iter().zip(lags).map(|(l, &v)| l + v as f64).collect();
+        let class = if *owner == 0 { "none".to_string() } else { format!("c{}", (owner - 1) % 8) };
+        let _ = write!(svg, "<path class=\"stack {class}\" d=\"{}\"/>", band(&lows, &highs, top, W, CONSUMERS_H));
+        lows = highs;
+    }
+    svg
+}
+
+/// Each owner's (from 1; 0 for none) total lag per slice, owners in
+/// ascending order, those that never lag left out.
+fn lag_by_owner(run: &LaneRun) -> Vec<(u8, Vec<u64>)> {
+    let bins = run.slices.len();
+    let mut per: Vec<Vec<u64>> = Vec::new();
+    for b in 0..bins {
+        for p in run.partitions_at(b) {
+            let o = usize::from(p.owner);
+            if per.len() <= o {
+                per.resize(o + 1, vec![0; bins]);
+            }
+            per[o][b] += u64::from(p.lag);
+        }
+    }
+    per.into_iter().enumerate().filter(|(_, v)| v.iter().any(|&x| x > 0)).map(|(o, v)| (o as u8, v)).collect()
+}
+
+/// Which consumer lagged most and when, for screen readers.
+pub fn consumer_lag_label(run: &LaneRun, duration: Nanos) -> String {
+    let owners = lag_by_owner(run);
+    let worst = owners
+        .iter()
+        .filter(|(o, _)| *o > 0)
+        .map(|(o, v)| {
+            let (b, &most) = v.iter().enumerate().max_by_key(|(_, &x)| x).unwrap_or((0, &0));
+            (most, *o, b)
+        })
+        .max();
+    match worst {
+        None => "Lag by consumer over time: no consumer ever lags.".to_string(),
+        Some((most, o, b)) => format!(
+            "Lag by consumer over time: {} consumers lag at some point; consumer {o} the most, {} records at {}.",
+            owners.iter().filter(|(o, _)| *o > 0).count(),
+            format::thousands(most),
+            format::seconds(duration * (b as u64 + 1) / run.slices.len() as u64)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +312,12 @@ mod tests {
         let text = partitions_text(&trial, at);
         assert!(text.starts_with("consumer 1, crashed: "), "{text}");
         assert_eq!(text.matches("orders-").count(), 6, "{text}");
+        // Over time, consumer 1's orphaned partitions lag the most: the run
+        // ends before its session times out, at 105 s.
+        let label = consumer_lag_label(&runs[0], s.duration_ms * 1_000_000);
+        assert!(label.starts_with("Lag by consumer over time: "), "{label}");
+        assert!(label.contains("consumer 1 the most"), "{label}");
+        let svg = consumer_lag_svg(&runs[0], 10_000.0);
+        assert!(svg.contains("<path class=\"stack c0\""), "{svg}");
     }
 }
