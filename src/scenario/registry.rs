@@ -22,6 +22,7 @@ macro_rules! families {
             cache_patterns  "cache-patterns"  CachePatterns  CachePatternsScenario,
             load_balancing  "load-balancing"  LoadBalancing  LoadBalancingScenario,
             event_streaming "event-streaming" EventStreaming EventStreamingScenario,
+            retries         "retries"         Retries        RetriesScenario,
         }
     };
 }

@@ -1,0 +1,521 @@
+//! A run of user requests through layers of clients that retry, down to a
+//! dependency that queues: one lane's policy at every layer.
+//!
+//! A call at layer k sends attempts; at the last layer an attempt is a
+//! request to the dependency, elsewhere it is a call at layer k + 1 with
+//! its own retries, so attempts multiply down the chain. An attempt that
+//! outlives the per-try timeout is abandoned by its caller but not
+//! cancelled: the work below it goes on, as it does over plain HTTP.
+
+use super::backoff::BackoffState;
+use super::budget::{envoy_max_retries, millis, AwsQuota, Budget, FinagleBudget, GrpcThrottle};
+use super::Policy;
+use crate::sim::kernel::rng::Rng;
+use crate::sim::kernel::time::Nanos;
+use crate::sim::load_balancing::run::Percentiles;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// The dependency's state at a moment: how many requests it serves at
+/// once, how many may wait, its mean service time and the share of
+/// requests it fails.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dependency {
+    pub concurrency: u32,
+    pub queue: u32,
+    pub mean_ns: f64,
+    pub failure: f64,
+}
+
+/// A change to the dependency at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DependencyChange {
+    pub at: Nanos,
+    pub to: Dependency,
+}
+
+/// What every lane serves: the user requests' arrival times.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trial {
+    pub at: Vec<Nanos>,
+    pub span: Nanos,
+}
+
+/// The chain's shape and timers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chain {
+    pub layers: u32,
+    /// Each try's timeout at every layer, if any.
+    pub try_timeout: Option<Nanos>,
+    /// The user's overall timeout, if any.
+    pub deadline: Option<Nanos>,
+    pub dependency: Dependency,
+    pub changes: Vec<DependencyChange>,
+    pub seed: u64,
+}
+
+/// One slice of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Slice {
+    /// User requests arriving, and of those, how many succeeded.
+    pub users: u32,
+    pub ok: u32,
+    /// Requests reaching the dependency, and those it refused with a full queue.
+    pub dependency: u32,
+    pub refused: u32,
+    /// The dependency's slots' busy time, for its utilisation.
+    pub busy_ns: u64,
+    /// Latency percentiles of the user requests that succeeded.
+    pub latency: Percentiles,
+}
+
+/// The run's totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub users: u32,
+    pub ok: u32,
+    pub dependency: u32,
+    pub refused: u32,
+    /// Attempts at every layer, and the retries and hedges among them.
+    pub attempts: u32,
+    pub retries: u32,
+    pub hedges: u32,
+    /// Retries a budget or throttle refused.
+    pub denied: u32,
+    /// Attempts abandoned at their timeout while the work below went on.
+    pub abandoned: u32,
+    pub latency: Percentiles,
+}
+
+/// One lane's run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneRun {
+    pub slices: Vec<Slice>,
+    pub summary: Summary,
+    /// Each user request's outcome and latency, by arrival.
+    pub ok: Vec<bool>,
+    pub latency: Vec<Nanos>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    /// User request `i` arrives.
+    User(usize),
+    /// A dependency slot finishes request `r`.
+    Served(usize),
+    /// Attempt `a`'s try timer.
+    TryTimeout(usize),
+    /// Call `c`'s backoff ends: its next attempt goes out.
+    Retry(usize),
+    /// Call `c`'s hedging delay ends.
+    Hedge(usize),
+    /// The dependency changes (index into the changes).
+    Change(usize),
+    /// User call `c`'s overall deadline.
+    Deadline(usize),
+}
+
+struct Call {
+    layer: u32,
+    /// The attempt of the layer above this call answers, or the user request.
+    parent: Parent,
+    start: Nanos,
+    attempts: u32,
+    /// Attempts in flight that have not been abandoned.
+    outstanding: u32,
+    done: bool,
+    backoff: BackoffState,
+    /// What the last retry took from botocore's quota, and whether the last failure was a timeout.
+    last_cost: u32,
+    timed_out: bool,
+    /// Holds one of Envoy's retry slots through backoff and attempt.
+    retry_slot: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Parent {
+    User(usize),
+    Attempt(usize),
+}
+
+struct Attempt {
+    call: usize,
+    /// Answered, abandoned at its timeout, or superseded by a hedge's success.
+    settled: bool,
+}
+
+/// Each layer's client: its budget's books and its requests in flight.
+struct Client {
+    quota: AwsQuota,
+    throttle: GrpcThrottle,
+    finagle: Option<FinagleBudget>,
+    active: u64,
+    active_retries: u64,
+}
+
+struct Dep {
+    now: Dependency,
+    busy: u32,
+    queue: std::collections::VecDeque<usize>,
+    /// Per request: its attempt, when service started, and whether it fails.
+    requests: Vec<(usize, Nanos, bool)>,
+}
+
+/// Runs `trial` through `chain` with `policy` at every layer, in `bins` slices.
+pub fn run(policy: &Policy, chain: &Chain, trial: &Trial, bins: usize) -> LaneRun {
+    Sim::new(policy, chain, trial, bins).run()
+}
+
+struct Sim<'a> {
+    policy: &'a Policy,
+    chain: &'a Chain,
+    trial: &'a Trial,
+    bins: usize,
+    rng: Rng,
+    heap: BinaryHeap<Reverse<(Nanos, u64, Event)>>,
+    seq: u64,
+    calls: Vec<Call>,
+    attempts: Vec<Attempt>,
+    clients: Vec<Client>,
+    dep: Dep,
+    slices: Vec<Slice>,
+    summary: Summary,
+    ok: Vec<bool>,
+    latency: Vec<Nanos>,
+    /// Per slice, the latencies of user requests that succeeded.
+    slice_latency: Vec<Vec<Nanos>>,
+}
+
+impl<'a> Sim<'a> {
+    fn new(policy: &'a Policy, chain: &'a Chain, trial: &'a Trial, bins: usize) -> Sim<'a> {
+        let clients = (0..chain.layers)
+            .map(|_| Client {
+                quota: AwsQuota::new(),
+                throttle: match policy.budget {
+                    Budget::GrpcThrottle { max_tokens, token_ratio } => GrpcThrottle::new(max_tokens, token_ratio),
+                    _ => GrpcThrottle::new(1.0, 1.0),
+                },
+                finagle: match policy.budget {
+                    Budget::Finagle { ttl_s, min_per_sec, percent } => Some(FinagleBudget::new(ttl_s, min_per_sec, percent, 0)),
+                    _ => None,
+                },
+                active: 0,
+                active_retries: 0,
+            })
+            .collect();
+        let n = trial.at.len();
+        Sim {
+            policy,
+            chain,
+            trial,
+            bins,
+            rng: Rng::new(chain.seed ^ 0x5851_f42d_4c95_7f2d),
+            heap: BinaryHeap::new(),
+            seq: 0,
+            calls: Vec::new(),
+            attempts: Vec::new(),
+            clients,
+            dep: Dep { now: chain.dependency, busy: 0, queue: Default::default(), requests: Vec::new() },
+            slices: vec![Slice::default(); bins],
+            summary: Summary { users: n as u32, ..Summary::default() },
+            ok: vec![false; n],
+            latency: vec![0; n],
+            slice_latency: vec![Vec::new(); bins],
+        }
+    }
+
+    fn at(&mut self, t: Nanos, e: Event) {
+        self.seq += 1;
+        self.heap.push(Reverse((t, self.seq, e)));
+    }
+
+    fn bin(&self, t: Nanos) -> usize {
+        ((u128::from(t) * self.bins as u128 / u128::from(self.trial.span.max(1))) as usize).min(self.bins - 1)
+    }
+
+    fn run(mut self) -> LaneRun {
+        for (i, &t) in self.trial.at.iter().enumerate() {
+            self.at(t, Event::User(i));
+        }
+        for (i, c) in self.chain.changes.iter().enumerate() {
+            self.at(c.at, Event::Change(i));
+        }
+        while let Some(Reverse((t, _, e))) = self.heap.pop() {
+            match e {
+                Event::User(i) => {
+                    let b = self.bin(t);
+                    self.slices[b].users += 1;
+                    let c = self.new_call(0, Parent::User(i), t);
+                    if let Some(d) = self.chain.deadline {
+                        self.at(t + d, Event::Deadline(c));
+                    }
+                    self.send(c, t);
+                }
+                Event::Served(r) => self.served(r, t),
+                Event::TryTimeout(a) => {
+                    if !self.attempts[a].settled {
+                        self.attempts[a].settled = true;
+                        let c = self.attempts[a].call;
+                        self.calls[c].outstanding -= 1;
+                        self.clients[self.calls[c].layer as usize].active -= 1;
+                        if !self.calls[c].done {
+                            self.summary.abandoned += 1;
+                            self.calls[c].timed_out = true;
+                            self.failed(c, t);
+                        }
+                    }
+                }
+                Event::Retry(c) => {
+                    if !self.calls[c].done {
+                        self.send(c, t);
+                    }
+                }
+                Event::Hedge(c) => {
+                    let call = &self.calls[c];
+                    if !call.done && call.outstanding > 0 && call.attempts < self.policy.max_attempts && self.hedge_allowed(c) {
+                        self.summary.hedges += 1;
+                        self.send(c, t);
+                    }
+                }
+                Event::Deadline(c) => {
+                    if !self.calls[c].done {
+                        self.calls[c].done = true;
+                        self.release_slot(c);
+                        self.finish(c, false, t);
+                    }
+                }
+                Event::Change(i) => {
+                    self.dep.now = self.chain.changes[i].to;
+                    self.start_waiting(t);
+                }
+            }
+        }
+        let mut summary = self.summary;
+        let mut all: Vec<Nanos> = (0..self.ok.len()).filter(|&i| self.ok[i]).map(|i| self.latency[i]).collect();
+        crate::sim::kernel::sort::radix_sort_by_key(&mut all, |&l| l);
+        summary.latency = Percentiles::of(&all);
+        for (slice, lat) in self.slices.iter_mut().zip(&mut self.slice_latency) {
+            crate::sim::kernel::sort::radix_sort_by_key(lat, |&l| l);
+            slice.latency = Percentiles::of(lat);
+        }
+        LaneRun { slices: self.slices, summary, ok: self.ok, latency: self.latency }
+    }
+
+    fn new_call(&mut self, layer: u32, parent: Parent, t: Nanos) -> usize {
+        if let Some(f) = &mut self.clients[layer as usize].finagle {
+            f.deposit(millis(t));
+        }
+        self.calls.push(Call {
+            layer,
+            parent,
+            start: t,
+            attempts: 0,
+            outstanding: 0,
+            done: false,
+            backoff: BackoffState::default(),
+            last_cost: 0,
+            timed_out: false,
+            retry_slot: false,
+        });
+        self.calls.len() - 1
+    }
+
+    /// Sends call `c`'s next attempt at `t`; with hedging, the next copy
+    /// goes out after the hedging delay unless the call has ended.
+    fn send(&mut self, c: usize, t: Nanos) {
+        let layer = self.calls[c].layer;
+        self.calls[c].attempts += 1;
+        self.calls[c].outstanding += 1;
+        self.clients[layer as usize].active += 1;
+        self.summary.attempts += 1;
+        self.attempts.push(Attempt { call: c, settled: false });
+        let a = self.attempts.len() - 1;
+        if let Some(timeout) = self.chain.try_timeout {
+            self.at(t + timeout, Event::TryTimeout(a));
+        }
+        if let Some(delay) = self.policy.hedge_ns() {
+            if self.calls[c].attempts < self.policy.max_attempts {
+                self.at(t + delay, Event::Hedge(c));
+            }
+        }
+        if layer + 1 < self.chain.layers {
+            let child = self.new_call(layer + 1, Parent::Attempt(a), t);
+            self.send(child, t);
+        } else {
+            self.arrive(a, t);
+        }
+    }
+
+    /// Attempt `a` reaches the dependency at `t`.
+    fn arrive(&mut self, a: usize, t: Nanos) {
+        self.summary.dependency += 1;
+        let b = self.bin(t);
+        self.slices[b].dependency += 1;
+        let fails = self.rng.unit_open_closed() <= self.dep.now.failure && self.dep.now.failure > 0.0;
+        self.dep.requests.push((a, 0, fails));
+        let r = self.dep.requests.len() - 1;
+        if self.dep.busy < self.dep.now.concurrency {
+            self.start(r, t);
+        } else if (self.dep.queue.len() as u32) < self.dep.now.queue {
+            self.dep.queue.push_back(r);
+        } else {
+            self.summary.refused += 1;
+            self.slices[b].refused += 1;
+            self.answer(a, false, t);
+        }
+    }
+
+    fn start(&mut self, r: usize, t: Nanos) {
+        self.dep.busy += 1;
+        self.dep.requests[r].1 = t;
+        let service = self.rng.exponential(self.dep.now.mean_ns).max(1.0) as Nanos;
+        self.at(t + service, Event::Served(r));
+    }
+
+    /// Starts waiting requests while slots are free (after a completion or a change).
+    fn start_waiting(&mut self, t: Nanos) {
+        while self.dep.busy < self.dep.now.concurrency {
+            let Some(r) = self.dep.queue.pop_front() else { break };
+            self.start(r, t);
+        }
+    }
+
+    fn served(&mut self, r: usize, t: Nanos) {
+        let (a, started, fails) = self.dep.requests[r];
+        self.dep.busy -= 1;
+        // Busy time, split over the slices it spans (none after the run's end).
+        let mut from = started;
+        let until = t.min(self.trial.span);
+        while from < until {
+            let b = self.bin(from);
+            let end = (((b as u128 + 1) * u128::from(self.trial.span) / self.bins as u128) as Nanos).clamp(from + 1, until);
+            self.slices[b].busy_ns += end - from;
+            from = end;
+        }
+        self.start_waiting(t);
+        self.answer(a, !fails, t);
+    }
+
+    /// Attempt `a` is answered at `t` (ignored if its caller already gave up on it).
+    fn answer(&mut self, a: usize, ok: bool, t: Nanos) {
+        if self.attempts[a].settled {
+            return;
+        }
+        self.attempts[a].settled = true;
+        let c = self.attempts[a].call;
+        self.calls[c].outstanding -= 1;
+        self.clients[self.calls[c].layer as usize].active -= 1;
+        if self.calls[c].done {
+            return;
+        }
+        if ok {
+            self.succeed(c, t);
+        } else {
+            self.calls[c].timed_out = false;
+            self.failed(c, t);
+        }
+    }
+
+    fn succeed(&mut self, c: usize, t: Nanos) {
+        let layer = self.calls[c].layer as usize;
+        self.calls[c].done = true;
+        self.release_slot(c);
+        match self.policy.budget {
+            Budget::AwsQuota => {
+                let back = if self.calls[c].attempts == 1 { AwsQuota::NO_RETRY_INCREMENT } else { self.calls[c].last_cost };
+                self.clients[layer].quota.release(back);
+            }
+            Budget::GrpcThrottle { .. } => self.clients[layer].throttle.succeeded(),
+            _ => {}
+        }
+        // Hedged copies still in flight answer a call that has ended.
+        self.finish(c, true, t);
+    }
+
+    fn release_slot(&mut self, c: usize) {
+        if self.calls[c].retry_slot {
+            self.calls[c].retry_slot = false;
+            let layer = self.calls[c].layer as usize;
+            self.clients[layer].active_retries -= 1;
+        }
+    }
+
+    /// An attempt of call `c` failed (or timed out) at `t`: retry, wait for
+    /// a hedge still in flight, or give up.
+    fn failed(&mut self, c: usize, t: Nanos) {
+        if self.calls[c].done || self.calls[c].outstanding > 0 {
+            return;
+        }
+        self.release_slot(c);
+        let layer = self.calls[c].layer as usize;
+        let attempts = self.calls[c].attempts;
+        let allowed = match self.policy.budget {
+            // grpc-go takes a token before it checks the attempt count.
+            Budget::GrpcThrottle { .. } => !self.clients[layer].throttle.throttle() && attempts < self.policy.max_attempts,
+            _ if attempts >= self.policy.max_attempts => false,
+            Budget::None => true,
+            Budget::AwsQuota => {
+                let cost = if self.calls[c].timed_out { AwsQuota::TIMEOUT_RETRY_COST } else { AwsQuota::RETRY_COST };
+                let ok = self.clients[layer].quota.acquire(cost);
+                if ok {
+                    self.calls[c].last_cost = cost;
+                }
+                ok
+            }
+            Budget::Envoy { percent, min_concurrency } => {
+                let client = &mut self.clients[layer];
+                let ok = client.active_retries < envoy_max_retries(percent, min_concurrency, client.active);
+                if ok {
+                    client.active_retries += 1;
+                    self.calls[c].retry_slot = true;
+                }
+                ok
+            }
+            Budget::Finagle { .. } => self.clients[layer].finagle.as_mut().is_some_and(|f| f.try_withdraw(millis(t))),
+        };
+        if !allowed {
+            if attempts < self.policy.max_attempts {
+                self.summary.denied += 1;
+            }
+            self.calls[c].done = true;
+            self.finish(c, false, t);
+            return;
+        }
+        if self.policy.hedge_ns().is_some() {
+            // gRPC hedging: a failed copy with none left in flight sends the next at once.
+            self.summary.hedges += 1;
+            self.send(c, t);
+            return;
+        }
+        self.summary.retries += 1;
+        let raw = self.rng.next_u64();
+        let wait = self.policy.backoff.next(&mut self.calls[c].backoff, raw);
+        self.at(t + wait, Event::Retry(c));
+    }
+
+    fn hedge_allowed(&mut self, c: usize) -> bool {
+        let layer = self.calls[c].layer as usize;
+        match self.policy.budget {
+            Budget::GrpcThrottle { max_tokens, .. } => self.clients[layer].throttle.tokens > max_tokens / 2.0,
+            _ => true,
+        }
+    }
+
+    /// Call `c` ends: its parent attempt is answered, or the user's request is.
+    fn finish(&mut self, c: usize, ok: bool, t: Nanos) {
+        match self.calls[c].parent {
+            Parent::Attempt(a) => self.answer(a, ok, t),
+            Parent::User(i) => {
+                self.ok[i] = ok;
+                let latency = t - self.calls[c].start;
+                self.latency[i] = latency;
+                if ok {
+                    self.summary.ok += 1;
+                    let b = self.bin(self.calls[c].start);
+                    self.slices[b].ok += 1;
+                    self.slice_latency[b].push(latency);
+                }
+            }
+        }
+    }
+}

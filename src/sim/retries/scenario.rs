@@ -1,0 +1,208 @@
+//! The retries widget's scenario: one stream of user requests through a
+//! chain of clients to one dependency, under up to three retry policies.
+
+use super::run::{run, Chain, Dependency, DependencyChange, LaneRun, Trial};
+use super::{Policy, MAX_LAYERS};
+use crate::scenario::{check_count, check_version, View, MAX_LANES};
+use crate::sim::kernel::num::decimal;
+use crate::sim::kernel::rng::Rng;
+use crate::sim::kernel::time::{ms_to_ns, MS};
+use crate::sim::kernel::traffic::{check_duration, Traffic};
+use serde::{Deserialize, Serialize};
+
+/// Slices a run is binned into for drawing.
+pub const BINS: usize = 100;
+
+/// The `widget` field of a retries scenario: always `"retries"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RetriesTag {
+    #[default]
+    #[serde(rename = "retries")]
+    Retries,
+}
+
+/// The dependency as configured.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DependencyConfig {
+    /// Requests served at once.
+    pub concurrency: u32,
+    /// Requests that may wait; one more is refused.
+    pub queue: u32,
+    /// Mean service time (exponential), ms.
+    pub mean_ms: f64,
+    /// Share of the requests it serves that fail.
+    pub failure: f64,
+}
+
+/// What happens to the dependency at a moment: in JSON `{"failure": 0.5}`,
+/// `{"slow": 5}` (service times that many times longer), `{"concurrency":
+/// 4}` or `"recover"` (back to its configuration).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    Failure(f64),
+    Slow(f64),
+    Concurrency(u32),
+    #[default]
+    Recover,
+}
+
+/// `{"at_ms": 20000, "change": {"failure": 1}}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub at_ms: f64,
+    pub change: Change,
+}
+
+/// A retries scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetriesScenario {
+    pub widget: RetriesTag,
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub traffic: Traffic,
+    /// Layers of clients between the user and the dependency, each retrying.
+    pub layers: u32,
+    /// Each try's timeout at every layer, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub try_timeout_ms: Option<f64>,
+    /// The user's overall timeout, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_ms: Option<f64>,
+    pub dependency: DependencyConfig,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    pub policies: Vec<Policy>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+fn check_ms(what: &str, v: f64) -> Result<(), String> {
+    if v.is_finite() && v > 0.0 && v <= 600_000.0 {
+        Ok(())
+    } else {
+        Err(format!("{what} must be above 0 and at most 600000 ms, not {}", decimal(v, 3)))
+    }
+}
+
+fn check_failure(v: f64) -> Result<(), String> {
+    if v.is_finite() && (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("a failure share must be between 0 and 1, not {}", decimal(v, 3)))
+    }
+}
+
+impl RetriesScenario {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        check_duration(self.duration_ms)?;
+        self.traffic.validate(self.duration_ms)?;
+        if !(1..=MAX_LAYERS).contains(&self.layers) {
+            return Err(format!("layers must be between 1 and {MAX_LAYERS}, not {}", self.layers));
+        }
+        for (what, v) in [("try_timeout_ms", self.try_timeout_ms), ("deadline_ms", self.deadline_ms)] {
+            if let Some(v) = v {
+                check_ms(what, v)?;
+            }
+        }
+        let d = self.dependency;
+        if !(1..=10_000).contains(&d.concurrency) || d.queue > 1_000_000 {
+            return Err("the dependency serves 1 to 10000 requests at once and queues at most 1000000".into());
+        }
+        check_ms("the dependency's mean_ms", d.mean_ms)?;
+        check_failure(d.failure)?;
+        for e in &self.events {
+            if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= self.duration_ms as f64) {
+                return Err(format!(
+                    "an event's at_ms must be within the run (0 to {} ms), not {}",
+                    self.duration_ms,
+                    decimal(e.at_ms, 3)
+                ));
+            }
+            match e.change {
+                Change::Failure(f) => check_failure(f)?,
+                Change::Slow(k) => {
+                    if !(k.is_finite() && (0.01..=1_000.0).contains(&k)) {
+                        return Err(format!("a slowdown must be between 0.01 and 1000 times, not {}", decimal(k, 3)));
+                    }
+                }
+                Change::Concurrency(n) => {
+                    if !(1..=10_000).contains(&n) {
+                        return Err(format!("the dependency's concurrency must be between 1 and 10000, not {n}"));
+                    }
+                }
+                Change::Recover => {}
+            }
+        }
+        check_count(self.policies.len(), MAX_LANES, "policies")?;
+        for p in &self.policies {
+            p.validate()?;
+        }
+        self.view.validate()
+    }
+
+    /// The user requests every policy serves.
+    pub fn trial(&self) -> Trial {
+        let span = self.duration_ms * MS;
+        let at = self.traffic.generate(span, &mut Rng::new(self.seed)).iter().map(|r| r.at).collect();
+        Trial { at, span }
+    }
+
+    /// The chain as the engine takes it: the dependency's state after each
+    /// event, in time order.
+    pub fn chain(&self) -> Chain {
+        let base = Dependency {
+            concurrency: self.dependency.concurrency,
+            queue: self.dependency.queue,
+            mean_ns: self.dependency.mean_ms * MS as f64,
+            failure: self.dependency.failure,
+        };
+        let mut events = self.events.clone();
+        crate::sim::kernel::sort::radix_sort_by_key(&mut events, |e| ms_to_ns(e.at_ms));
+        let mut now = base;
+        let changes = events
+            .iter()
+            .map(|e| {
+                match e.change {
+                    Change::Failure(f) => now.failure = f,
+                    Change::Slow(k) => now.mean_ns = base.mean_ns * k,
+                    Change::Concurrency(n) => now.concurrency = n,
+                    Change::Recover => now = base,
+                }
+                DependencyChange { at: ms_to_ns(e.at_ms), to: now }
+            })
+            .collect();
+        Chain {
+            layers: self.layers,
+            try_timeout: self.try_timeout_ms.map(ms_to_ns),
+            deadline: self.deadline_ms.map(ms_to_ns),
+            dependency: base,
+            changes,
+            seed: self.seed,
+        }
+    }
+
+    /// Runs policy `lane` on `trial`.
+    pub fn run_lane(&self, lane: usize, chain: &Chain, trial: &Trial) -> LaneRun {
+        run(&self.policies[lane], chain, trial, BINS)
+    }
+
+    /// Runs every policy on `trial`.
+    pub fn run_on(&self, trial: &Trial) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        let chain = self.chain();
+        Ok((0..self.policies.len()).map(|i| self.run_lane(i, &chain, trial)).collect())
+    }
+
+    /// Runs every policy on the same user requests.
+    pub fn run(&self) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        self.run_on(&self.trial())
+    }
+}

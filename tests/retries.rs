@@ -1,0 +1,160 @@
+//! The retries engine: its jitter formulas over many draws, its budgets'
+//! bounds, and the chain's multiplication of attempts.
+
+use playground::sim::kernel::rng::Rng;
+use playground::sim::kernel::time::MS;
+use playground::sim::retries::backoff::{Backoff, BackoffState, Jitter};
+use playground::sim::retries::budget::Budget;
+use playground::sim::retries::presets::preset;
+use playground::sim::retries::scenario::{Change, Event, RetriesScenario};
+use playground::sim::retries::Policy;
+use proptest::prelude::*;
+
+/// Mean and range of a backoff's `n`-th wait over many seeds, in ms.
+fn waits(b: Backoff, n: u32, draws: u64) -> (f64, f64, f64) {
+    let mut rng = Rng::new(7);
+    let (mut sum, mut lo, mut hi) = (0.0, f64::MAX, 0.0f64);
+    for _ in 0..draws {
+        let mut state = BackoffState::default();
+        let mut w = 0;
+        for _ in 0..n {
+            w = b.next(&mut state, rng.next_u64());
+        }
+        let ms = w as f64 / MS as f64;
+        sum += ms;
+        lo = lo.min(ms);
+        hi = hi.max(ms);
+    }
+    (sum / draws as f64, lo, hi)
+}
+
+#[test]
+fn jitter_formulas_have_their_means_and_bounds() {
+    let exp = |jitter| Backoff::Exponential { base_ms: 10.0, cap_ms: 1_000.0, jitter };
+    // Third retry: expo(3) = 10 · 8 = 80 ms.
+    let (mean, lo, hi) = waits(exp(Jitter::Full), 3, 100_000);
+    assert!((mean - 40.0).abs() < 0.5 && lo >= 0.0 && hi < 80.0, "full: {mean} {lo} {hi}");
+    let (mean, lo, hi) = waits(exp(Jitter::Equal), 3, 100_000);
+    assert!((mean - 60.0).abs() < 0.3 && lo >= 40.0 && hi < 80.0, "equal: {mean} {lo} {hi}");
+    let (mean, lo, hi) = waits(exp(Jitter::None), 3, 10);
+    assert_eq!((mean, lo, hi), (80.0, 80.0, 80.0));
+    // Decorrelated: the first wait is uniform on [base, 3 · base], mean 20 ms.
+    let (mean, lo, hi) = waits(exp(Jitter::Decorrelated), 1, 100_000);
+    assert!((mean - 20.0).abs() < 0.2 && lo >= 10.0 && hi < 30.0, "decorrelated: {mean} {lo} {hi}");
+    // Capped at 1 s however long it goes.
+    let (_, lo, hi) = waits(exp(Jitter::Decorrelated), 40, 10_000);
+    assert!(lo >= 10.0 && hi <= 1_000.0);
+    // botocore: the second retry is uniform on [0, 2 s), mean 1 s.
+    let (mean, lo, hi) = waits(Backoff::AwsStandard, 2, 100_000);
+    assert!((mean - 1_000.0).abs() < 10.0 && lo >= 0.0 && hi < 2_000.0, "aws: {mean}");
+    // gRPC: the first retry is 100 ms × uniform(0.8, 1.2).
+    let (mean, lo, hi) = waits(Backoff::Grpc { initial_ms: 100.0, max_ms: 1_000.0, multiplier: 2.0 }, 1, 100_000);
+    assert!((mean - 100.0).abs() < 0.3 && lo >= 80.0 && hi < 120.0, "grpc: {mean} {lo} {hi}");
+    // Envoy: the third retry is a whole number of ms in [0, 100).
+    let (mean, lo, hi) = waits(Backoff::Envoy { base_ms: 25, max_ms: 250 }, 3, 100_000);
+    assert!((mean - 49.5).abs() < 0.5 && lo == 0.0 && hi == 99.0, "envoy: {mean} {lo} {hi}");
+}
+
+/// A dependency that fails everything from the start, with room to queue
+/// every request: each try fails, so each call spends all its attempts.
+fn failing(layers: u32, policy: Policy, seconds: u64) -> RetriesScenario {
+    let mut s = preset("jitter").unwrap();
+    s.duration_ms = seconds * 1_000;
+    s.layers = layers;
+    s.try_timeout_ms = None;
+    s.dependency.queue = 1_000_000;
+    s.dependency.concurrency = 10_000;
+    s.events = vec![Event { at_ms: 0.0, change: Change::Failure(1.0) }];
+    s.policies = vec![policy];
+    s
+}
+
+#[test]
+fn three_layers_of_three_attempts_are_27_requests() {
+    for layers in 1..=3u32 {
+        let s = failing(layers, Policy::named("immediate").unwrap(), 5);
+        let run = &s.run().unwrap()[0];
+        let m = run.summary;
+        assert_eq!(m.ok, 0);
+        assert_eq!(m.dependency, m.users * 3u32.pow(layers), "{layers} layers");
+        // Attempts at every layer: 3 + 9 + 27 per user request.
+        assert_eq!(m.attempts, m.users * (1..=layers).map(|k| 3u32.pow(k)).sum::<u32>());
+    }
+}
+
+#[test]
+fn a_retry_quota_allows_a_hundred_retries_when_nothing_succeeds() {
+    // botocore: 500 tokens at 5 a retry, and no success to give any back.
+    let s = failing(1, Policy::named("aws-standard").unwrap(), 10);
+    let m = s.run().unwrap()[0].summary;
+    assert_eq!(m.retries, 100);
+    // Once it is spent, every call's first failure is final.
+    assert!(m.denied >= m.users - 100, "{m:?}");
+}
+
+#[test]
+fn grpc_throttling_stops_retrying_after_half_its_tokens() {
+    // 10 tokens: failures take them to 9, 8, 7, 6 (retries allowed), then 5 (throttled).
+    let s = failing(1, Policy::named("grpc").unwrap(), 10);
+    let m = s.run().unwrap()[0].summary;
+    assert_eq!(m.retries, 4);
+}
+
+#[test]
+fn runs_repeat_exactly() {
+    for (name, _) in playground::sim::retries::presets::PRESETS {
+        let s = preset(name).unwrap();
+        assert_eq!(s.run().unwrap(), s.run().unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn hedging_cuts_the_tail_for_a_few_percent_more_requests() {
+    let s = preset("hedging").unwrap();
+    let runs = s.run().unwrap();
+    let (plain, hedged) = (runs[0].summary, runs[1].summary);
+    assert_eq!(plain.dependency, plain.users);
+    assert!(hedged.latency.p99 < plain.latency.p99 * 8 / 10, "{:?} {:?}", plain.latency, hedged.latency);
+    let extra = f64::from(hedged.dependency) / f64::from(hedged.users) - 1.0;
+    assert!((0.05..0.12).contains(&extra), "{extra}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Finagle's budget: over a run, retries stay within its share of the
+    /// requests plus `min_per_sec` for every second (and one ttl's reserve).
+    #[test]
+    fn finagle_retries_stay_within_the_budget(percent in 0.05f64..0.5, min_per_sec in 0u32..20, seconds in 5u64..30, seed in 0u64..1_000) {
+        let policy = Policy { max_attempts: 10, backoff: Backoff::None, budget: Budget::Finagle { ttl_s: 10, min_per_sec, percent }, hedge_ms: None };
+        let mut s = failing(1, policy, seconds);
+        s.seed = seed;
+        let m = s.run().unwrap()[0].summary;
+        let bound = percent * f64::from(m.users) + f64::from(min_per_sec) * (seconds as f64 + 10.0) + 1.0;
+        prop_assert!(f64::from(m.retries) <= bound, "{} retries for {} requests, bound {}", m.retries, m.users, bound);
+    }
+
+    /// Envoy's budget: with every request failing and retries in flight
+    /// through their backoff, a retry is refused once 20% of the requests
+    /// in flight (at least 3) are retries.
+    #[test]
+    fn envoy_budget_refuses_retries_beyond_its_share(seconds in 2u64..10, seed in 0u64..1_000) {
+        let policy = Policy::named("envoy-budget").unwrap();
+        let mut s = failing(1, policy, seconds);
+        s.seed = seed;
+        let m = s.run().unwrap()[0].summary;
+        prop_assert!(m.denied > 0);
+        prop_assert!(m.retries < m.users);
+    }
+}
+
+#[test]
+fn a_slow_dependency_and_timeouts_waste_work() {
+    let s = preset("timeouts").unwrap();
+    let runs = s.run().unwrap();
+    // Without retries, 100 ms tries abandon the slowest requests; with three
+    // immediate attempts, the abandoned work and the retries crowd out the rest.
+    assert!(runs[1].summary.ok < runs[0].summary.ok);
+    assert!(runs[1].summary.dependency > 2 * runs[0].summary.dependency);
+    assert!(runs[0].summary.abandoned > 0);
+}
