@@ -59,6 +59,7 @@ fn jitter_formulas_have_their_means_and_bounds() {
 /// every request: each try fails, so each call spends all its attempts.
 fn failing(layers: u32, policy: Policy, seconds: u64) -> RetriesScenario {
     let mut s = preset("jitter").unwrap();
+    s.traffic = playground::sim::kernel::traffic::Traffic::Poisson { rps: 300.0, cost: 1 };
     s.duration_ms = seconds * 1_000;
     s.layers = layers;
     s.try_timeout_ms = None;

@@ -843,3 +843,44 @@ async fn crashing_a_consumer_rebalances_after_the_session_timeout() {
         assert_eq!(row[5], thousands(run.summary.duplicates));
     }
 }
+
+/// The retries widget from an article block: its summary is the native
+/// run's, and "Fail it now" at the playhead, in the middle of a partial
+/// outage, re-runs every policy: fewer requests succeed and every budget
+/// refuses more retries.
+#[wasm_bindgen_test]
+async fn failing_the_dependency_drains_the_retry_budgets() {
+    use playground::sim::retries::presets::preset;
+    use playground::sim::retries::scenario::{Change, Event};
+    let el = container();
+    let start = preset("budgets").unwrap();
+    let scenario = Scenario::Retries(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let thousands = |n: u32| playground::ui::format::thousands(u64::from(n));
+    let rows = summary_rows(&el);
+    let native = start.run().unwrap();
+    assert_eq!(rows.len(), 3);
+    for (row, run) in rows.iter().zip(&native) {
+        assert_eq!(row[1], thousands(run.summary.users));
+        assert_eq!(row[3], thousands(run.summary.dependency));
+        assert_eq!(row[6], thousands(run.summary.denied));
+    }
+    assert_eq!(all(&el, ".retries svg.chart path.series").len(), 6);
+    assert_eq!(all(&el, ".retries svg.chart path.capacity").len(), 1);
+    // Fail the dependency at the mid-point (30 s), until it recovers at 40 s.
+    button(&el, "Fail it now").click();
+    settle().await;
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
+    assert_eq!(status, "The dependency fails every request at 30 s.");
+    let mut failing = start.clone();
+    failing.events.push(Event { at_ms: 30_000.0, change: Change::Failure(1.0) });
+    let after = failing.run().unwrap();
+    for ((row, run), before) in summary_rows(&el).iter().zip(&after).zip(&native) {
+        assert_eq!(row[6], thousands(run.summary.denied));
+        assert!(run.summary.ok < before.summary.ok && run.summary.denied > before.summary.denied);
+    }
+}

@@ -180,6 +180,13 @@ try {
     await session.waitFor("return /Consumer 6 joins at 150 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("retries page: three policies' load lines and the dependency's capacity, and the dependency failed at the playhead", async () => {
+    await session.go(`${origin}/widgets/retries`);
+    await session.waitFor("return document.querySelectorAll('.retries svg.chart path.series').length === 6 && document.querySelectorAll('.retries svg.chart path.capacity').length === 1 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Fail it now').click()");
+    await session.waitFor("return /The dependency fails every request at 30 s/.test(document.querySelector('.widget-status').textContent)");
+    await session.waitFor("return location.search.startsWith('?s=')", 3000);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.

@@ -9,7 +9,7 @@ use crate::sim::kernel::traffic::Traffic;
 /// Preset names with a one-line description, in menu order.
 pub const PRESETS: [(&str, &str); 5] = [
     ("storm", "Three layers of clients, three attempts each: the dependency slows at 20 s and the retries bury it"),
-    ("jitter", "A 2 s outage: retries without jitter arrive together, full and decorrelated jitter spread them"),
+    ("jitter", "2,000 requests in 100 ms overflow the queue: retries without jitter come back in waves, jittered ones spread out"),
     ("budgets", "The dependency fails half its requests: a retry quota, gRPC's throttling and Envoy's budget cap the retries"),
     ("hedging", "One request in twenty is slow: a hedged second copy after 50 ms against waiting"),
     ("timeouts", "Tries time out at 100 ms while the dependency slows: abandoned work keeps it busy"),
@@ -64,15 +64,13 @@ pub fn preset(name: &str) -> Option<RetriesScenario> {
             Some(250.0),
             named(&["immediate", "full-jitter", "envoy-budget"]),
         ),
-        "jitter" => scenario(
-            30,
-            300.0,
-            1,
-            DEPENDENCY,
-            vec![at(10.0, Change::Failure(1.0)), at(12.0, Change::Recover)],
-            None,
-            named(&["exponential", "full-jitter", "decorrelated"]),
-        ),
+        "jitter" => {
+            // 2,000 requests within 100 ms at 10 s, six attempts each.
+            let mut s = scenario(30, 100.0, 1, DEPENDENCY, Vec::new(), None, named(&["exponential", "full-jitter", "decorrelated"]));
+            s.traffic = Traffic::Spike { base_rps: 100.0, spike_rps: 20_000.0, spike_at_ms: 10_000, spike_ms: 100, cost: 1 };
+            s.policies.iter_mut().for_each(|p| p.max_attempts = 6);
+            s
+        }
         "budgets" => scenario(
             60,
             400.0,
