@@ -884,3 +884,65 @@ async fn failing_the_dependency_drains_the_retry_budgets() {
         assert!(run.summary.ok < before.summary.ok && run.summary.denied > before.summary.denied);
     }
 }
+
+/// The pipeline widget shows each stage's counts as the native run makes
+/// them, one band row per breaker, and re-runs a lane whose stages change.
+#[wasm_bindgen_test]
+async fn adding_a_breaker_to_a_lane_sheds_the_retry_storm() {
+    use playground::sim::pipeline::presets::{breaker, preset};
+    let el = container();
+    let start = preset("outage").unwrap();
+    let scenario = Scenario::Pipeline(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let thousands = |n: u32| playground::ui::format::thousands(u64::from(n));
+    let native = start.run().unwrap();
+    let rows = summary_rows(&el);
+    let stages: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(stages, ["Clients", "Rate limiter", "Circuit breaker", "Dependency", "End to end"]);
+    assert_eq!(rows[1][1], "none");
+    assert_eq!(rows[2][1], "none");
+    for (lane, run) in native.iter().enumerate() {
+        let m = run.summary;
+        assert!(
+            rows[3][lane + 1].starts_with(&format!("{} requests", thousands(m.dependency))),
+            "{}",
+            rows[3][lane + 1]
+        );
+        assert!(rows[3][lane + 1].ends_with(&format!("{} refused with a full queue", thousands(m.refused))));
+        if lane > 0 {
+            assert!(
+                rows[2][lane + 1].contains(&format!("{} failed fast", thousands(m.failed_fast))),
+                "{}",
+                rows[2][lane + 1]
+            );
+        }
+    }
+    // Rows for three lanes, and the two breakers' open spans drawn in theirs.
+    assert_eq!(all(&el, ".pipeline svg.breakers rect.row").len(), 3);
+    let open = native
+        .iter()
+        .map(|r| r.transitions.iter().filter(|t| t.to == playground::sim::circuit_breaker::State::Open).count())
+        .sum::<usize>();
+    assert_eq!(all(&el, ".pipeline svg.breakers rect.band-open").len(), open);
+    // Give the first lane a breaker: it now runs as the second does.
+    let select: web_sys::HtmlSelectElement = all(&el, "label.control")
+        .into_iter()
+        .find(|l| l.text_content().unwrap_or_default().starts_with("Stages"))
+        .and_then(|l| l.query_selector("select").unwrap())
+        .unwrap()
+        .unchecked_into();
+    select.set_value("breaker");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let mut edited = start.clone();
+    edited.lanes[0].breaker = Some(breaker());
+    let after = edited.run().unwrap();
+    assert_eq!(after[0], after[1]);
+    let rows = summary_rows(&el);
+    assert!(rows[2][1].contains(&format!("{} failed fast", thousands(after[0].summary.failed_fast))), "{}", rows[2][1]);
+    assert!(rows[3][1].ends_with("0 refused with a full queue"), "{}", rows[3][1]);
+}

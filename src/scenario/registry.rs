@@ -23,6 +23,7 @@ macro_rules! families {
             load_balancing  "load-balancing"  LoadBalancing  LoadBalancingScenario,
             event_streaming "event-streaming" EventStreaming EventStreamingScenario,
             retries         "retries"         Retries        RetriesScenario,
+            pipeline        "pipeline"        Pipeline       PipelineScenario,
         }
     };
 }

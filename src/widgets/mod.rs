@@ -7,6 +7,10 @@
 
 pub mod shell;
 
+/// The retries chain's charts and tables, drawn by the retries and pipeline widgets.
+#[cfg(any(feature = "retries", feature = "pipeline"))]
+pub mod chain;
+
 use crate::scenario::Scenario;
 use leptos::prelude::*;
 

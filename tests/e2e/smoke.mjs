@@ -187,6 +187,13 @@ try {
     await session.waitFor("return /The dependency fails every request at 30 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
+  await check("pipeline page: three configurations' load lines, two breakers' bands and the stage table, and the dependency failed at the playhead", async () => {
+    await session.go(`${origin}/widgets/pipeline`);
+    await session.waitFor("return document.querySelectorAll('.pipeline svg.chart path.series').length === 6 && document.querySelectorAll('.pipeline svg.breakers rect.band-open').length > 0 && document.querySelectorAll('.widget table.stages tbody tr').length === 5");
+    await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Fail it now').click()");
+    await session.waitFor("return /The dependency fails every request at 30 s/.test(document.querySelector('.widget-status').textContent)");
+    await session.waitFor("return location.search.startsWith('?s=')", 3000);
+  });
   await check("example host page: sandboxed frames fit their content and follow host messages", async () => {
     await session.go(`${origin}/examples/host.html`);
     // Both frames leave their initial 640 px for the height their widget reports.

@@ -200,15 +200,18 @@ pub struct Attempt {
 /// Draws each arrival's result at the dependency: two draws per arrival, in
 /// arrival order, from the run's generator.
 pub fn draw(requests: &[Request], dependency: &Dependency, rng: &mut Rng) -> Vec<Attempt> {
-    requests
-        .iter()
-        .map(|r| {
-            let p = dependency.at(r.at);
-            let failed = rng.unit_open_closed() <= p.failure_rate && p.failure_rate > 0.0;
-            let slow = rng.unit_open_closed() <= p.slow_rate && p.slow_rate > 0.0;
-            Attempt { failed, latency: if slow { p.slow_latency_ms } else { p.latency_ms } * MS }
-        })
-        .collect()
+    requests.iter().map(|r| dependency.draw(r.at, rng)).collect()
+}
+
+impl Dependency {
+    /// What the dependency does with a call arriving at `t`: whether it
+    /// fails, then whether it is slow, two draws in that order.
+    pub fn draw(&self, t: Nanos, rng: &mut Rng) -> Attempt {
+        let p = self.at(t);
+        let failed = rng.unit_open_closed() <= p.failure_rate && p.failure_rate > 0.0;
+        let slow = rng.unit_open_closed() <= p.slow_rate && p.slow_rate > 0.0;
+        Attempt { failed, latency: if slow { p.slow_latency_ms } else { p.latency_ms } * MS }
+    }
 }
 
 /// Either breaker, behind one interface. In JSON the variant names the
@@ -222,13 +225,25 @@ pub enum BreakerConfig {
     Consecutive(ConsecutiveConfig),
 }
 
-enum Breaker {
+/// A running breaker of either kind: what the widget's run and the
+/// retries chain's breaker stage both drive.
+pub enum Breaker {
     R4j(Box<CircuitBreaker>),
     Consecutive(ConsecutiveBreaker),
 }
 
 impl Breaker {
-    fn try_acquire(&mut self, now: Nanos) -> bool {
+    /// A closed breaker at time 0, once `config` is checked.
+    pub fn new(config: &BreakerConfig) -> Result<Breaker, String> {
+        config.validate()?;
+        Ok(match config {
+            BreakerConfig::Resilience4j(c) => Breaker::R4j(Box::new(CircuitBreaker::new(c.clone(), 0))),
+            BreakerConfig::Consecutive(c) => Breaker::Consecutive(ConsecutiveBreaker::new(c.clone())),
+        })
+    }
+
+    /// Whether a call arriving at `now` may go through.
+    pub fn try_acquire(&mut self, now: Nanos) -> bool {
         match self {
             Breaker::R4j(b) => b.try_acquire(now),
             Breaker::Consecutive(b) => b.try_acquire(now),
@@ -237,7 +252,7 @@ impl Breaker {
 
     /// Records a result; for a Resilience4j result that changed the state,
     /// the rates that changed it.
-    fn record(&mut self, now: Nanos, a: Attempt) -> Option<(f32, f32)> {
+    pub fn record(&mut self, now: Nanos, a: Attempt) -> Option<(f32, f32)> {
         match self {
             Breaker::R4j(b) => {
                 let changed = if a.failed { b.on_error(now, a.latency) } else { b.on_success(now, a.latency) };
@@ -254,14 +269,16 @@ impl Breaker {
         }
     }
 
-    fn state(&mut self, now: Nanos) -> State {
+    /// The state at `now`, after any change time alone brings by then.
+    pub fn state(&mut self, now: Nanos) -> State {
         match self {
             Breaker::R4j(b) => b.state(now),
             Breaker::Consecutive(b) => b.state(),
         }
     }
 
-    fn transitions(&self) -> &[Transition] {
+    /// Every state change so far.
+    pub fn transitions(&self) -> &[Transition] {
         match self {
             Breaker::R4j(b) => b.transitions(),
             Breaker::Consecutive(b) => b.transitions(),
@@ -424,16 +441,7 @@ pub fn run_breaker(
     duration: Nanos,
     bins: usize,
 ) -> Result<BreakerRun, String> {
-    let breaker = match config {
-        BreakerConfig::Resilience4j(c) => {
-            c.validate()?;
-            Breaker::R4j(Box::new(CircuitBreaker::new(c.clone(), 0)))
-        }
-        BreakerConfig::Consecutive(c) => {
-            c.validate()?;
-            Breaker::Consecutive(ConsecutiveBreaker::new(c.clone()))
-        }
-    };
+    let breaker = Breaker::new(config)?;
     let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
     let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());

@@ -7,7 +7,7 @@
 //! whose `ln` may differ in the last bit between glibc and wasm32.
 
 /// A seeded SplitMix64 generator. One per run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rng {
     state: u64,
 }

@@ -36,16 +36,7 @@ pub const KEYS: [&str; 25] = keys(
 /// and the traffic.
 pub fn apply(s: &mut RetriesScenario, block: &Block) -> Result<(), String> {
     if let Some((line, v)) = block.get("policies") {
-        s.policies = v
-            .split(',')
-            .map(str::trim)
-            .map(|key| {
-                Policy::named(key).ok_or_else(|| {
-                    let keys: Vec<&str> = Policy::NAMED.iter().map(|n| n.0).collect();
-                    format!("line {line}: unknown policy `{key}`; policies: {}", keys.join(", "))
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        s.policies = policies(line, v)?;
     }
     if let Some((line, v)) = block.get("attempts") {
         let n: u32 = number(line, "attempts", v)?;
@@ -65,9 +56,27 @@ pub fn apply(s: &mut RetriesScenario, block: &Block) -> Result<(), String> {
     block.set("duration_ms", &mut s.duration_ms)?;
     block.traffic(&mut s.traffic)?;
     if let Some((line, v)) = block.get("events") {
-        s.events = v.split(',').map(|e| event(line, e.trim())).collect::<Result<_, _>>()?;
+        s.events = events(line, v)?;
     }
     Ok(())
+}
+
+/// A comma-separated list of named policies, from a block's `line`.
+pub fn policies(line: usize, v: &str) -> Result<Vec<Policy>, String> {
+    v.split(',')
+        .map(str::trim)
+        .map(|key| {
+            Policy::named(key).ok_or_else(|| {
+                let keys: Vec<&str> = Policy::NAMED.iter().map(|n| n.0).collect();
+                format!("line {line}: unknown policy `{key}`; policies: {}", keys.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// A comma-separated list of events, from a block's `line`.
+pub fn events(line: usize, v: &str) -> Result<Vec<Event>, String> {
+    v.split(',').map(|e| event(line, e.trim())).collect()
 }
 
 /// An event: `fail <share> at <ms>`, `slow <times> at <ms>`, `concurrency <n> at <ms>` or `recover at <ms>`.

@@ -6,11 +6,29 @@
 //! its own retries, so attempts multiply down the chain. An attempt that
 //! outlives the per-try timeout is abandoned by its caller but not
 //! cancelled: the work below it goes on, as it does over plain HTTP.
+//!
+//! **Stages** (the pipeline): between the last layer of clients and the
+//! dependency an attempt may pass a rate limiter and a circuit breaker,
+//! each the engine its own widget runs ([`crate::sim::rate_limiter::Limiter`],
+//! [`crate::sim::circuit_breaker::run::Breaker`]). A refusal by either is
+//! a failure the client sees at once, and retries like any other (the AWS
+//! SDKs and gRPC retry a throttled call). The breaker records each call it
+//! let through when the dependency answers it, with the time since it let
+//! it through. The dependency either queues (its own model) or follows the
+//! circuit-breaker widget's script, drawing each call's result as that
+//! widget does, from the run's generator after the arrivals.
+//!
+//! Events at one instant run in the order they were scheduled, except that
+//! the dependency's answers come first, as the circuit-breaker widget
+//! records results due at an instant before that instant's arrivals.
 
 use super::backoff::BackoffState;
 use super::budget::{envoy_max_retries, millis, AwsQuota, Budget, FinagleBudget, GrpcThrottle};
 use super::Policy;
+use crate::sim::circuit_breaker::run::{Attempt as Draw, Breaker, BreakerConfig, Dependency as Script};
+use crate::sim::circuit_breaker::Transition;
 use crate::sim::kernel::rng::Rng;
+use crate::sim::rate_limiter::{Limiter, LimiterConfig, Outcome as Admission};
 use crate::sim::kernel::time::Nanos;
 use crate::sim::load_balancing::run::Percentiles;
 use std::cmp::Reverse;
@@ -34,11 +52,24 @@ pub struct DependencyChange {
     pub to: Dependency,
 }
 
-/// What every lane serves: the user requests' arrival times.
+/// What every lane serves: the user requests' arrival times and costs (the
+/// units a rate limiter charges each of their attempts).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trial {
     pub at: Vec<Nanos>,
+    pub cost: Vec<u32>,
     pub span: Nanos,
+    /// The generator as the arrivals left it: a scripted dependency's draws
+    /// continue from here.
+    pub draws: Rng,
+}
+
+/// What an attempt passes between the last layer of clients and the
+/// dependency, in this order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stages {
+    pub limiter: Option<LimiterConfig>,
+    pub breaker: Option<BreakerConfig>,
 }
 
 /// The chain's shape and timers.
@@ -51,6 +82,10 @@ pub struct Chain {
     pub deadline: Option<Nanos>,
     pub dependency: Dependency,
     pub changes: Vec<DependencyChange>,
+    /// The dependency as the circuit-breaker widget scripts it, instead of
+    /// the queueing one: every call served at once, its result drawn.
+    pub script: Option<Script>,
+    pub stages: Stages,
     pub seed: u64,
 }
 
@@ -67,6 +102,13 @@ pub struct Slice {
     pub busy_ns: u64,
     /// Latency percentiles of the user requests that succeeded.
     pub latency: Percentiles,
+    /// Attempts of the last layer of clients (those entering the stages),
+    /// and of those, refused by the rate limiter, delayed by it, and failed
+    /// fast by the circuit breaker.
+    pub sent: u32,
+    pub limited: u32,
+    pub delayed: u32,
+    pub failed_fast: u32,
 }
 
 /// The run's totals.
@@ -85,6 +127,11 @@ pub struct Summary {
     /// Attempts abandoned at their timeout while the work below went on.
     pub abandoned: u32,
     pub latency: Percentiles,
+    /// At the stages: as in [`Slice`].
+    pub sent: u32,
+    pub limited: u32,
+    pub delayed: u32,
+    pub failed_fast: u32,
 }
 
 /// One lane's run.
@@ -95,6 +142,13 @@ pub struct LaneRun {
     /// Each user request's outcome and latency, by arrival.
     pub ok: Vec<bool>,
     pub latency: Vec<Nanos>,
+    /// Per attempt entering the stages, in order: the rate limiter's
+    /// decision and whether the breaker let it through (`None` where there
+    /// is no such stage or the attempt never reached it).
+    pub admissions: Vec<Admission>,
+    pub permits: Vec<bool>,
+    /// The breaker's state changes.
+    pub transitions: Vec<Transition>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,10 +167,14 @@ enum Event {
     Change(usize),
     /// User call `c`'s overall deadline.
     Deadline(usize),
+    /// Attempt `a` leaves the rate limiter's delay.
+    Pass(usize),
 }
 
 struct Call {
     layer: u32,
+    /// The user request it serves.
+    user: usize,
     /// The attempt of the layer above this call answers, or the user request.
     parent: Parent,
     start: Nanos,
@@ -157,8 +215,18 @@ struct Dep {
     now: Dependency,
     busy: u32,
     queue: std::collections::VecDeque<usize>,
-    /// Per request: its attempt, when service started, and whether it fails.
-    requests: Vec<(usize, Nanos, bool)>,
+    requests: Vec<Request>,
+}
+
+/// A request at the dependency.
+struct Request {
+    attempt: usize,
+    /// When service started, and when the breaker let it through.
+    started: Nanos,
+    passed: Nanos,
+    fails: bool,
+    /// Served by the queueing dependency (not a scripted one).
+    queued: bool,
 }
 
 /// Runs `trial` through `chain` with `policy` at every layer, in `bins` slices.
@@ -172,7 +240,8 @@ struct Sim<'a> {
     trial: &'a Trial,
     bins: usize,
     rng: Rng,
-    heap: BinaryHeap<Reverse<(Nanos, u64, Event)>>,
+    /// Ordered by time, then answers before the rest, then scheduling order.
+    heap: BinaryHeap<Reverse<(Nanos, bool, u64, Event)>>,
     seq: u64,
     calls: Vec<Call>,
     attempts: Vec<Attempt>,
@@ -184,6 +253,10 @@ struct Sim<'a> {
     latency: Vec<Nanos>,
     /// Per slice, the latencies of user requests that succeeded.
     slice_latency: Vec<Vec<Nanos>>,
+    limiter: Option<Limiter>,
+    breaker: Option<Breaker>,
+    admissions: Vec<Admission>,
+    permits: Vec<bool>,
 }
 
 impl<'a> Sim<'a> {
@@ -209,7 +282,10 @@ impl<'a> Sim<'a> {
             chain,
             trial,
             bins,
-            rng: Rng::new(chain.seed ^ 0x5851_f42d_4c95_7f2d),
+            rng: match chain.script {
+                Some(_) => trial.draws.clone(),
+                None => Rng::new(chain.seed ^ 0x5851_f42d_4c95_7f2d),
+            },
             heap: BinaryHeap::new(),
             seq: 0,
             calls: Vec::new(),
@@ -221,12 +297,17 @@ impl<'a> Sim<'a> {
             ok: vec![false; n],
             latency: vec![0; n],
             slice_latency: vec![Vec::new(); bins],
+            // Both were checked with the scenario; an invalid one is no stage.
+            limiter: chain.stages.limiter.as_ref().and_then(|l| Limiter::new(l).ok()),
+            breaker: chain.stages.breaker.as_ref().and_then(|b| Breaker::new(b).ok()),
+            admissions: Vec::new(),
+            permits: Vec::new(),
         }
     }
 
     fn at(&mut self, t: Nanos, e: Event) {
         self.seq += 1;
-        self.heap.push(Reverse((t, self.seq, e)));
+        self.heap.push(Reverse((t, !matches!(e, Event::Served(_)), self.seq, e)));
     }
 
     fn bin(&self, t: Nanos) -> usize {
@@ -240,7 +321,7 @@ impl<'a> Sim<'a> {
         for (i, c) in self.chain.changes.iter().enumerate() {
             self.at(c.at, Event::Change(i));
         }
-        while let Some(Reverse((t, _, e))) = self.heap.pop() {
+        while let Some(Reverse((t, _, _, e))) = self.heap.pop() {
             match e {
                 Event::User(i) => {
                     let b = self.bin(t);
@@ -288,6 +369,7 @@ impl<'a> Sim<'a> {
                     self.dep.now = self.chain.changes[i].to;
                     self.start_waiting(t);
                 }
+                Event::Pass(a) => self.pass(a, t),
             }
         }
         let mut summary = self.summary;
@@ -298,15 +380,32 @@ impl<'a> Sim<'a> {
             crate::sim::kernel::sort::radix_sort_by_key(lat, |&l| l);
             slice.latency = Percentiles::of(lat);
         }
-        LaneRun { slices: self.slices, summary, ok: self.ok, latency: self.latency }
+        let transitions = self.breaker.as_mut().map_or(Vec::new(), |b| {
+            b.state(self.trial.span);
+            b.transitions().iter().copied().take_while(|x| x.at <= self.trial.span).collect()
+        });
+        LaneRun {
+            slices: self.slices,
+            summary,
+            ok: self.ok,
+            latency: self.latency,
+            admissions: self.admissions,
+            permits: self.permits,
+            transitions,
+        }
     }
 
     fn new_call(&mut self, layer: u32, parent: Parent, t: Nanos) -> usize {
         if let Some(f) = &mut self.clients[layer as usize].finagle {
             f.deposit(millis(t));
         }
+        let user = match parent {
+            Parent::User(i) => i,
+            Parent::Attempt(a) => self.calls[self.attempts[a].call].user,
+        };
         self.calls.push(Call {
             layer,
+            user,
             parent,
             start: t,
             attempts: 0,
@@ -342,17 +441,66 @@ impl<'a> Sim<'a> {
             let child = self.new_call(layer + 1, Parent::Attempt(a), t);
             self.send(child, t);
         } else {
-            self.arrive(a, t);
+            self.limit(a, t);
         }
     }
 
-    /// Attempt `a` reaches the dependency at `t`.
-    fn arrive(&mut self, a: usize, t: Nanos) {
+    /// Attempt `a` of the last layer meets the rate limiter at `t`.
+    fn limit(&mut self, a: usize, t: Nanos) {
+        let b = self.bin(t);
+        self.summary.sent += 1;
+        self.slices[b].sent += 1;
+        let Some(limiter) = self.limiter.as_mut() else {
+            return self.pass(a, t);
+        };
+        let cost = self.trial.cost.get(self.calls[self.attempts[a].call].user).copied().unwrap_or(1);
+        let decision = limiter.decide(t, cost);
+        self.admissions.push(decision);
+        match decision {
+            Admission::Allowed => self.pass(a, t),
+            Admission::Delayed(wait) => {
+                self.summary.delayed += 1;
+                self.slices[b].delayed += 1;
+                self.at(t + wait, Event::Pass(a));
+            }
+            Admission::Rejected | Admission::Never => {
+                self.summary.limited += 1;
+                self.slices[b].limited += 1;
+                self.answer(a, false, t);
+            }
+        }
+    }
+
+    /// Attempt `a` meets the circuit breaker at `t`, then the dependency.
+    fn pass(&mut self, a: usize, t: Nanos) {
+        // A scripted result is drawn for every call, let through or not, as
+        // the circuit-breaker widget draws one for every arrival.
+        let drawn = self.chain.script.as_ref().map(|s| s.draw(t, &mut self.rng));
+        if let Some(breaker) = self.breaker.as_mut() {
+            let permitted = breaker.try_acquire(t);
+            self.permits.push(permitted);
+            if !permitted {
+                let b = self.bin(t);
+                self.summary.failed_fast += 1;
+                self.slices[b].failed_fast += 1;
+                return self.answer(a, false, t);
+            }
+        }
+        self.arrive(a, t, drawn);
+    }
+
+    /// Attempt `a` reaches the dependency at `t`, with its scripted result if any.
+    fn arrive(&mut self, a: usize, t: Nanos, drawn: Option<Draw>) {
         self.summary.dependency += 1;
         let b = self.bin(t);
         self.slices[b].dependency += 1;
+        if let Some(d) = drawn {
+            self.dep.requests.push(Request { attempt: a, started: t, passed: t, fails: d.failed, queued: false });
+            let r = self.dep.requests.len() - 1;
+            return self.at(t + d.latency, Event::Served(r));
+        }
         let fails = self.rng.unit_open_closed() <= self.dep.now.failure && self.dep.now.failure > 0.0;
-        self.dep.requests.push((a, 0, fails));
+        self.dep.requests.push(Request { attempt: a, started: 0, passed: t, fails, queued: true });
         let r = self.dep.requests.len() - 1;
         if self.dep.busy < self.dep.now.concurrency {
             self.start(r, t);
@@ -361,13 +509,22 @@ impl<'a> Sim<'a> {
         } else {
             self.summary.refused += 1;
             self.slices[b].refused += 1;
+            self.record(r, false, t);
             self.answer(a, false, t);
+        }
+    }
+
+    /// The breaker learns how request `r`, which it let through, ended at `t`.
+    fn record(&mut self, r: usize, ok: bool, t: Nanos) {
+        if let Some(breaker) = self.breaker.as_mut() {
+            let latency = t - self.dep.requests[r].passed;
+            breaker.record(t, Draw { failed: !ok, latency });
         }
     }
 
     fn start(&mut self, r: usize, t: Nanos) {
         self.dep.busy += 1;
-        self.dep.requests[r].1 = t;
+        self.dep.requests[r].started = t;
         let service = self.rng.exponential(self.dep.now.mean_ns).max(1.0) as Nanos;
         self.at(t + service, Event::Served(r));
     }
@@ -381,7 +538,11 @@ impl<'a> Sim<'a> {
     }
 
     fn served(&mut self, r: usize, t: Nanos) {
-        let (a, started, fails) = self.dep.requests[r];
+        let Request { attempt: a, started, fails, queued, .. } = self.dep.requests[r];
+        self.record(r, !fails, t);
+        if !queued {
+            return self.answer(a, !fails, t);
+        }
         self.dep.busy -= 1;
         // Busy time, split over the slices it spans (none after the run's end).
         let mut from = started;

@@ -1,7 +1,7 @@
 //! The retries widget's scenario: one stream of user requests through a
 //! chain of clients to one dependency, under up to three retry policies.
 
-use super::run::{run, Chain, Dependency, DependencyChange, LaneRun, Trial};
+use super::run::{run, Chain, Dependency, DependencyChange, LaneRun, Stages, Trial};
 use super::{Policy, MAX_LAYERS};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::num::decimal;
@@ -97,49 +97,22 @@ fn check_failure(v: f64) -> Result<(), String> {
     }
 }
 
+/// The user requests of `traffic` over `duration_ms`, drawn from `seed`.
+pub fn trial(traffic: &Traffic, duration_ms: u64, seed: u64) -> Trial {
+    let span = duration_ms * MS;
+    let mut draws = Rng::new(seed);
+    let requests = traffic.generate(span, &mut draws);
+    Trial { at: requests.iter().map(|r| r.at).collect(), cost: requests.iter().map(|r| r.cost).collect(), span, draws }
+}
+
 impl RetriesScenario {
     /// Checks every field.
     pub fn validate(&self) -> Result<(), String> {
         check_version(self.version)?;
         check_duration(self.duration_ms)?;
         self.traffic.validate(self.duration_ms)?;
-        if !(1..=MAX_LAYERS).contains(&self.layers) {
-            return Err(format!("layers must be between 1 and {MAX_LAYERS}, not {}", self.layers));
-        }
-        for (what, v) in [("try_timeout_ms", self.try_timeout_ms), ("deadline_ms", self.deadline_ms)] {
-            if let Some(v) = v {
-                check_ms(what, v)?;
-            }
-        }
-        let d = self.dependency;
-        if !(1..=10_000).contains(&d.concurrency) || d.queue > 1_000_000 {
-            return Err("the dependency serves 1 to 10000 requests at once and queues at most 1000000".into());
-        }
-        check_ms("the dependency's mean_ms", d.mean_ms)?;
-        check_failure(d.failure)?;
-        for e in &self.events {
-            if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= self.duration_ms as f64) {
-                return Err(format!(
-                    "an event's at_ms must be within the run (0 to {} ms), not {}",
-                    self.duration_ms,
-                    decimal(e.at_ms, 3)
-                ));
-            }
-            match e.change {
-                Change::Failure(f) => check_failure(f)?,
-                Change::Slow(k) => {
-                    if !(k.is_finite() && (0.01..=1_000.0).contains(&k)) {
-                        return Err(format!("a slowdown must be between 0.01 and 1000 times, not {}", decimal(k, 3)));
-                    }
-                }
-                Change::Concurrency(n) => {
-                    if !(1..=10_000).contains(&n) {
-                        return Err(format!("the dependency's concurrency must be between 1 and 10000, not {n}"));
-                    }
-                }
-                Change::Recover => {}
-            }
-        }
+        check_chain(self.layers, self.try_timeout_ms, self.deadline_ms)?;
+        check_dependency(&self.dependency, &self.events, self.duration_ms)?;
         check_count(self.policies.len(), MAX_LANES, "policies")?;
         for p in &self.policies {
             p.validate()?;
@@ -149,43 +122,13 @@ impl RetriesScenario {
 
     /// The user requests every policy serves.
     pub fn trial(&self) -> Trial {
-        let span = self.duration_ms * MS;
-        let at = self.traffic.generate(span, &mut Rng::new(self.seed)).iter().map(|r| r.at).collect();
-        Trial { at, span }
+        trial(&self.traffic, self.duration_ms, self.seed)
     }
 
     /// The chain as the engine takes it: the dependency's state after each
     /// event, in time order.
     pub fn chain(&self) -> Chain {
-        let base = Dependency {
-            concurrency: self.dependency.concurrency,
-            queue: self.dependency.queue,
-            mean_ns: self.dependency.mean_ms * MS as f64,
-            failure: self.dependency.failure,
-        };
-        let mut events = self.events.clone();
-        crate::sim::kernel::sort::radix_sort_by_key(&mut events, |e| ms_to_ns(e.at_ms));
-        let mut now = base;
-        let changes = events
-            .iter()
-            .map(|e| {
-                match e.change {
-                    Change::Failure(f) => now.failure = f,
-                    Change::Slow(k) => now.mean_ns = base.mean_ns * k,
-                    Change::Concurrency(n) => now.concurrency = n,
-                    Change::Recover => now = base,
-                }
-                DependencyChange { at: ms_to_ns(e.at_ms), to: now }
-            })
-            .collect();
-        Chain {
-            layers: self.layers,
-            try_timeout: self.try_timeout_ms.map(ms_to_ns),
-            deadline: self.deadline_ms.map(ms_to_ns),
-            dependency: base,
-            changes,
-            seed: self.seed,
-        }
+        chain(self.layers, self.try_timeout_ms, self.deadline_ms, &self.dependency, &self.events, self.seed)
     }
 
     /// Runs policy `lane` on `trial`.
@@ -205,4 +148,92 @@ impl RetriesScenario {
         self.validate()?;
         self.run_on(&self.trial())
     }
+}
+
+/// Checks the chain's layers and timeouts.
+pub fn check_chain(layers: u32, try_timeout_ms: Option<f64>, deadline_ms: Option<f64>) -> Result<(), String> {
+    if !(1..=MAX_LAYERS).contains(&layers) {
+        return Err(format!("layers must be between 1 and {MAX_LAYERS}, not {layers}"));
+    }
+    for (what, v) in [("try_timeout_ms", try_timeout_ms), ("deadline_ms", deadline_ms)] {
+        if let Some(v) = v {
+            check_ms(what, v)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks the queueing dependency and its events over a run of `duration_ms`.
+pub fn check_dependency(d: &DependencyConfig, events: &[Event], duration_ms: u64) -> Result<(), String> {
+        if !(1..=10_000).contains(&d.concurrency) || d.queue > 1_000_000 {
+            return Err("the dependency serves 1 to 10000 requests at once and queues at most 1000000".into());
+        }
+        check_ms("the dependency's mean_ms", d.mean_ms)?;
+        check_failure(d.failure)?;
+        for e in events {
+            if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= duration_ms as f64) {
+                return Err(format!(
+                    "an event's at_ms must be within the run (0 to {duration_ms} ms), not {}",
+                    decimal(e.at_ms, 3)
+                ));
+            }
+            match e.change {
+                Change::Failure(f) => check_failure(f)?,
+                Change::Slow(k) => {
+                    if !(k.is_finite() && (0.01..=1_000.0).contains(&k)) {
+                        return Err(format!("a slowdown must be between 0.01 and 1000 times, not {}", decimal(k, 3)));
+                    }
+                }
+                Change::Concurrency(n) => {
+                    if !(1..=10_000).contains(&n) {
+                        return Err(format!("the dependency's concurrency must be between 1 and 10000, not {n}"));
+                    }
+                }
+                Change::Recover => {}
+            }
+        }
+        Ok(())
+}
+
+/// The chain as the engine takes it, with no stages: the dependency's state
+/// after each event, in time order.
+pub fn chain(
+    layers: u32,
+    try_timeout_ms: Option<f64>,
+    deadline_ms: Option<f64>,
+    dependency: &DependencyConfig,
+    events: &[Event],
+    seed: u64,
+) -> Chain {
+        let base = Dependency {
+            concurrency: dependency.concurrency,
+            queue: dependency.queue,
+            mean_ns: dependency.mean_ms * MS as f64,
+            failure: dependency.failure,
+        };
+        let mut events = events.to_vec();
+        crate::sim::kernel::sort::radix_sort_by_key(&mut events, |e| ms_to_ns(e.at_ms));
+        let mut now = base;
+        let changes = events
+            .iter()
+            .map(|e| {
+                match e.change {
+                    Change::Failure(f) => now.failure = f,
+                    Change::Slow(k) => now.mean_ns = base.mean_ns * k,
+                    Change::Concurrency(n) => now.concurrency = n,
+                    Change::Recover => now = base,
+                }
+                DependencyChange { at: ms_to_ns(e.at_ms), to: now }
+            })
+            .collect();
+        Chain {
+            layers,
+            try_timeout: try_timeout_ms.map(ms_to_ns),
+            deadline: deadline_ms.map(ms_to_ns),
+            dependency: base,
+            changes,
+            script: None,
+            stages: Stages::default(),
+            seed,
+        }
 }

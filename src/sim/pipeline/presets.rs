@@ -1,0 +1,103 @@
+//! The pipeline's named starting scenarios, for the preset menu and
+//! article blocks (`preset:`).
+
+use super::scenario::{DependencyModel, PipelineScenario};
+use super::Lane;
+use crate::scenario::{View, VERSION};
+use crate::sim::circuit_breaker::presets::{pybreaker, resilience4j};
+use crate::sim::circuit_breaker::run::{BreakerConfig, Dependency};
+use crate::sim::kernel::traffic::Traffic;
+use crate::sim::rate_limiter::{Algorithm, LimiterConfig};
+use crate::sim::retries::scenario::{Change, DependencyConfig, Event};
+use crate::sim::retries::Policy;
+
+/// Preset names with a one-line description, in menu order.
+pub const PRESETS: [(&str, &str); 3] = [
+    ("outage", "The dependency fails everything from 20 s to 40 s: retries alone triple its load, a breaker sheds it"),
+    ("spike", "Five times the traffic for 10 s: a rate limiter at the dependency's capacity refuses the overflow at the edge"),
+    ("one-stage", "One stage at a time on the circuit-breaker widget's outage: the same decisions as that widget"),
+];
+
+/// 20 slots of 20 ms, as in the retries widget: 1,000 requests a second at most.
+const DEPENDENCY: DependencyConfig = DependencyConfig { concurrency: 20, queue: 200, mean_ms: 20.0, failure: 0.0 };
+
+/// The rate a limiter added by a block or the widget starts at: the
+/// queueing dependency's capacity in the presets, 1,000 requests a second.
+pub const LIMIT: u32 = 1_000;
+
+/// A lane of the named policy `key` with the given stages.
+pub fn lane(key: &str, limiter: Option<LimiterConfig>, breaker: Option<BreakerConfig>) -> Lane {
+    Lane { retry: Policy::named(key).expect("a named policy"), limiter, breaker }
+}
+
+/// The breaker the presets and blocks add: Resilience4j as the
+/// circuit-breaker presets configure it.
+pub fn breaker() -> BreakerConfig {
+    BreakerConfig::Resilience4j(resilience4j())
+}
+
+/// The limiter the presets and blocks add: Envoy's token bucket at `per_second`, a second's worth of burst.
+pub fn limiter(per_second: u32) -> LimiterConfig {
+    LimiterConfig::new(Algorithm::TokenBucket, per_second, 1_000)
+}
+
+fn scenario(seed: u64, seconds: u64, traffic: Traffic, dependency: DependencyModel, events: Vec<Event>, lanes: Vec<Lane>) -> PipelineScenario {
+    PipelineScenario {
+        widget: Default::default(),
+        version: VERSION,
+        seed,
+        duration_ms: seconds * 1_000,
+        traffic,
+        layers: 1,
+        try_timeout_ms: None,
+        deadline_ms: None,
+        dependency,
+        events,
+        lanes,
+        view: View::default(),
+    }
+}
+
+/// The preset called `name` (`default` is `outage`).
+pub fn preset(name: &str) -> Option<PipelineScenario> {
+    let at = |s: f64, change| Event { at_ms: s * 1_000.0, change };
+    Some(match name {
+        "default" | "outage" => scenario(
+            1,
+            60,
+            Traffic::Poisson { rps: 400.0, cost: 1 },
+            DependencyModel::Queue(DEPENDENCY),
+            vec![at(20.0, Change::Failure(1.0)), at(40.0, Change::Recover)],
+            vec![
+                lane("immediate", None, None),
+                lane("immediate", None, Some(breaker())),
+                lane("envoy-budget", Some(limiter(800)), Some(breaker())),
+            ],
+        ),
+        "spike" => scenario(
+            1,
+            60,
+            Traffic::Spike { base_rps: 300.0, spike_rps: 1_500.0, spike_at_ms: 20_000, spike_ms: 10_000, cost: 1 },
+            DependencyModel::Queue(DEPENDENCY),
+            Vec::new(),
+            vec![
+                lane("immediate", None, None),
+                lane("immediate", Some(limiter(1_000)), None),
+                lane("aws-standard", Some(limiter(1_000)), None),
+            ],
+        ),
+        "one-stage" => scenario(
+            7,
+            60,
+            Traffic::Poisson { rps: 20.0, cost: 1 },
+            DependencyModel::Script(Dependency::script("outage", 60_000)?),
+            Vec::new(),
+            vec![
+                lane("none", None, Some(breaker())),
+                lane("none", None, Some(BreakerConfig::Consecutive(pybreaker()))),
+                lane("immediate", None, Some(breaker())),
+            ],
+        ),
+        _ => return None,
+    })
+}

@@ -1,0 +1,117 @@
+//! The pipeline widget's scenario: one stream of user requests through up
+//! to three configurations of the chain (retry policy, rate limiter,
+//! circuit breaker) to one dependency.
+
+use super::Lane;
+use crate::scenario::{check_count, check_version, View, MAX_LANES};
+use crate::sim::circuit_breaker::run::Dependency as Script;
+use crate::sim::retries::run::{run, Chain, LaneRun, Trial};
+use crate::sim::retries::scenario::{chain, check_chain, check_dependency, trial, DependencyConfig, Event, BINS};
+use crate::sim::kernel::traffic::{check_duration, Traffic};
+use serde::{Deserialize, Serialize};
+
+/// The `widget` field of a pipeline scenario: always `"pipeline"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PipelineTag {
+    #[default]
+    #[serde(rename = "pipeline")]
+    Pipeline,
+}
+
+/// The dependency at the end of the chain. In JSON `{"queue": {…}}` (the
+/// retries widget's: slots, a queue, exponential service times, a share
+/// failing) or `{"script": {"phases": […]}}` (the circuit-breaker widget's:
+/// phases of failure and latency, every call served at once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DependencyModel {
+    Queue(DependencyConfig),
+    Script(Script),
+}
+
+/// A pipeline scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineScenario {
+    pub widget: PipelineTag,
+    pub version: u32,
+    pub seed: u64,
+    pub duration_ms: u64,
+    pub traffic: Traffic,
+    /// Layers of clients, each retrying by the lane's policy; the last
+    /// layer's attempts meet the stages.
+    pub layers: u32,
+    /// Each try's timeout at every layer, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub try_timeout_ms: Option<f64>,
+    /// The user's overall timeout, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_ms: Option<f64>,
+    pub dependency: DependencyModel,
+    /// Changes to a queueing dependency (a scripted one has its phases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    pub lanes: Vec<Lane>,
+    #[serde(default, skip_serializing_if = "View::is_default")]
+    pub view: View,
+}
+
+/// A scripted dependency's stand-in for the chain's queueing one, which it
+/// never reaches.
+const UNUSED: DependencyConfig = DependencyConfig { concurrency: 1, queue: 0, mean_ms: 1.0, failure: 0.0 };
+
+impl PipelineScenario {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<(), String> {
+        check_version(self.version)?;
+        check_duration(self.duration_ms)?;
+        self.traffic.validate(self.duration_ms)?;
+        check_chain(self.layers, self.try_timeout_ms, self.deadline_ms)?;
+        match &self.dependency {
+            DependencyModel::Queue(d) => check_dependency(d, &self.events, self.duration_ms)?,
+            DependencyModel::Script(d) => {
+                d.validate()?;
+                if !self.events.is_empty() {
+                    return Err("a scripted dependency changes by its phases, not by events".into());
+                }
+            }
+        }
+        check_count(self.lanes.len(), MAX_LANES, "lanes")?;
+        for lane in &self.lanes {
+            lane.validate()?;
+        }
+        self.view.validate()
+    }
+
+    /// The user requests every lane serves.
+    pub fn trial(&self) -> Trial {
+        trial(&self.traffic, self.duration_ms, self.seed)
+    }
+
+    /// The chain with no stages: the clients and the dependency.
+    pub fn base_chain(&self) -> Chain {
+        let (queue, script) = match &self.dependency {
+            DependencyModel::Queue(d) => (d, None),
+            DependencyModel::Script(d) => (&UNUSED, Some(d.clone())),
+        };
+        Chain { script, ..chain(self.layers, self.try_timeout_ms, self.deadline_ms, queue, &self.events, self.seed) }
+    }
+
+    /// Lane `i`'s chain: the base chain with its stages.
+    pub fn chain(&self, base: &Chain, i: usize) -> Chain {
+        Chain { stages: self.lanes[i].stages(), ..base.clone() }
+    }
+
+    /// Runs every lane on `trial`.
+    pub fn run_on(&self, trial: &Trial) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        let base = self.base_chain();
+        Ok((0..self.lanes.len()).map(|i| run(&self.lanes[i].retry, &self.chain(&base, i), trial, BINS)).collect())
+    }
+
+    /// Runs every lane on the same user requests.
+    pub fn run(&self) -> Result<Vec<LaneRun>, String> {
+        self.validate()?;
+        self.run_on(&self.trial())
+    }
+}

@@ -1,0 +1,144 @@
+//! The pipeline widget's own views as HTML/SVG text, pure functions of the
+//! runs: each breaker's state over time and the stage-by-stage table. (The
+//! load and success charts are the retries chain's, in `super::chain`.)
+
+use super::chain::{amplification, latency, W};
+use crate::sim::circuit_breaker::{State, Transition};
+use crate::sim::kernel::time::Nanos;
+use crate::sim::pipeline::Lane;
+use crate::sim::retries::run::LaneRun;
+use crate::ui::chart::r;
+use crate::ui::format;
+use crate::ui::html::escape;
+use std::fmt::Write as _;
+
+/// One row per configuration.
+const ROW: f64 = 16.0;
+/// The breaker chart's height and `viewBox`.
+pub const BREAKER_H: f64 = 48.0;
+pub const BREAKER_VIEW_BOX: &str = "0 0 600 48";
+
+/// The spans a breaker spent away from CLOSED, up to `span`: (from, to, state).
+fn away(transitions: &[Transition], span: Nanos) -> Vec<(Nanos, Nanos, State)> {
+    let mut out = Vec::new();
+    for (k, t) in transitions.iter().enumerate() {
+        if t.to != State::Closed {
+            let until = transitions.get(k + 1).map_or(span, |n| n.at).min(span);
+            out.push((t.at, until, t.to));
+        }
+    }
+    out
+}
+
+/// Time a breaker spent open and half-open, and how often it opened.
+fn time_away(transitions: &[Transition], span: Nanos) -> (Nanos, Nanos, usize) {
+    let (mut open, mut half) = (0, 0);
+    for (from, to, state) in away(transitions, span) {
+        match state {
+            State::Open => open += to - from,
+            _ => half += to - from,
+        }
+    }
+    (open, half, transitions.iter().filter(|t| t.to == State::Open).count())
+}
+
+/// Each lane's breaker as a band: open and half-open spans over a closed row.
+pub fn breaker_svg(runs: &[&LaneRun], span: Nanos) -> String {
+    let mut svg = String::new();
+    let x = |t: Nanos| r(t as f64 / span.max(1) as f64 * W);
+    for (i, run) in runs.iter().enumerate() {
+        let y = r(i as f64 * ROW + 2.0);
+        let _ = write!(svg, "<rect class=\"row lane-{}\" x=\"0\" y=\"{y}\" width=\"{}\" height=\"12\"/>", i + 1, r(W));
+        for (from, to, state) in away(&run.transitions, span) {
+            let class = if state == State::Open { "band-open" } else { "band-half-open" };
+            let width = r((to - from) as f64 / span.max(1) as f64 * W);
+            let _ = write!(svg, "<rect class=\"{class}\" x=\"{}\" y=\"{y}\" width=\"{width}\" height=\"12\"/>", x(from));
+        }
+    }
+    svg
+}
+
+/// What the breaker chart shows, for screen readers.
+pub fn breaker_label(runs: &[&LaneRun], span: Nanos) -> String {
+    let parts: Vec<String> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
+            let (open, half, times) = time_away(&run.transitions, span);
+            format!(
+                "configuration {}: opened {times} times, open {} and half-open {}",
+                i + 1,
+                format::seconds(open),
+                format::seconds(half)
+            )
+        })
+        .collect();
+    format!("Breaker states over time. {}", parts.join("; "))
+}
+
+/// The stage-by-stage table: one column per configuration.
+pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: Nanos) -> String {
+    let n = |v: u32| format::thousands(u64::from(v));
+    let mut html = String::from("<caption>Stage by stage, whole run</caption><thead><tr><th scope=\"col\">Stage</th>");
+    for (i, label) in labels.iter().enumerate() {
+        let _ = write!(html, "<th scope=\"col\"><span class=\"swatch lane-{}\"></span>{}</th>", i + 1, escape(label));
+    }
+    html.push_str("</tr></thead><tbody>");
+    let mut row = |stage: &str, cell: &dyn Fn(&LaneRun, &Lane) -> String| {
+        let _ = write!(html, "<tr><th scope=\"row\">{stage}</th>");
+        for (run, lane) in runs.iter().zip(lanes) {
+            let _ = write!(html, "<td>{}</td>", cell(run, lane));
+        }
+        html.push_str("</tr>");
+    };
+    row("Clients", &|run, _| {
+        let m = run.summary;
+        format!(
+            "{} user requests made {} attempts: {} retries, {} refused by a budget",
+            n(m.users),
+            n(m.attempts),
+            n(m.retries + m.hedges),
+            n(m.denied)
+        )
+    });
+    row("Rate limiter", &|run, lane| match lane.limiter {
+        None => "none".into(),
+        Some(_) => {
+            let m = run.summary;
+            format!("{} admitted, {} delayed, {} refused", n(m.sent - m.limited - m.delayed), n(m.delayed), n(m.limited))
+        }
+    });
+    row("Circuit breaker", &|run, lane| match lane.breaker {
+        None => "none".into(),
+        Some(_) => {
+            let (open, _, times) = time_away(&run.transitions, span);
+            let through = run.permits.iter().filter(|&&p| p).count() as u32;
+            format!(
+                "{} let through, {} failed fast; opened {times} times, open {}",
+                n(through),
+                n(run.summary.failed_fast),
+                format::seconds(open)
+            )
+        }
+    });
+    row("Dependency", &|run, _| {
+        let m = run.summary;
+        format!(
+            "{} requests ({} per user request), {} refused with a full queue",
+            n(m.dependency),
+            format::number(amplification(run)),
+            n(m.refused)
+        )
+    });
+    row("End to end", &|run, _| {
+        let m = run.summary;
+        format!(
+            "{} succeeded; p50 {}, p99 {}",
+            format::percent(f64::from(m.ok) / f64::from(m.users.max(1))),
+            latency(m.latency.p50),
+            latency(m.latency.p99)
+        )
+    });
+    html.push_str("</tbody>");
+    html
+}

@@ -1,0 +1,241 @@
+//! The pipeline: each stage alone decides exactly what its own widget
+//! decides on the same arrivals, its books balance stage by stage, and its
+//! parsers refuse bad input with a message.
+
+use playground::scenario::block::parse;
+use playground::scenario::{Scenario, VERSION};
+use playground::sim::circuit_breaker::presets as breaker_presets;
+use playground::sim::kernel::traffic::Traffic;
+use playground::sim::pipeline::presets::{breaker, lane, limiter, preset};
+use playground::sim::pipeline::scenario::{DependencyModel, PipelineScenario};
+use playground::sim::pipeline::Lane;
+use playground::sim::rate_limiter::presets as limiter_presets;
+use playground::sim::rate_limiter::run::decide_all;
+use playground::sim::retries::presets as retries_presets;
+use playground::sim::retries::scenario::DependencyConfig;
+use playground::sim::retries::Policy;
+use proptest::prelude::*;
+
+/// A pipeline of one layer and `lanes` over `traffic`, with `dependency`.
+fn pipeline(
+    seed: u64,
+    duration_ms: u64,
+    traffic: Traffic,
+    dependency: DependencyModel,
+    lanes: Vec<Lane>,
+) -> PipelineScenario {
+    PipelineScenario {
+        widget: Default::default(),
+        version: VERSION,
+        seed,
+        duration_ms,
+        traffic,
+        layers: 1,
+        try_timeout_ms: None,
+        deadline_ms: None,
+        dependency,
+        events: Vec::new(),
+        lanes,
+        view: Default::default(),
+    }
+}
+
+/// A dependency that serves everything at once and never fails.
+const AMPLE: DependencyConfig = DependencyConfig { concurrency: 10_000, queue: 0, mean_ms: 1.0, failure: 0.0 };
+
+#[test]
+fn a_rate_limiter_alone_decides_as_the_rate_limiter_widget() {
+    let mut compared = 0;
+    for (name, _) in limiter_presets::PRESETS {
+        let rl = limiter_presets::preset(name).unwrap();
+        if !rl.extra.is_empty() {
+            continue;
+        }
+        let requests = rl.requests();
+        for config in &rl.limiters {
+            let p = pipeline(
+                rl.seed,
+                rl.duration_ms,
+                rl.traffic.clone(),
+                DependencyModel::Queue(AMPLE),
+                vec![lane("none", Some(config.clone()), None)],
+            );
+            let run = &p.run().unwrap()[0];
+            assert_eq!(run.admissions, decide_all(config, &requests).unwrap(), "{name}: {config:?}");
+            assert_eq!(run.summary.sent as usize, requests.len());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} limiters compared");
+}
+
+#[test]
+fn a_breaker_alone_decides_as_the_circuit_breaker_widget() {
+    let mut compared = 0;
+    for (name, _) in breaker_presets::PRESETS {
+        let cb = breaker_presets::preset(name).unwrap();
+        let runs = cb.run(0).unwrap();
+        for (config, widget) in cb.breakers.iter().zip(&runs) {
+            let p = pipeline(
+                cb.seed,
+                cb.duration_ms,
+                cb.traffic.clone(),
+                DependencyModel::Script(cb.dependency.clone()),
+                vec![Lane { retry: Policy::named("none").unwrap(), limiter: None, breaker: Some(config.clone()) }],
+            );
+            let run = &p.run().unwrap()[0];
+            let reached: Vec<bool> = widget.calls.iter().map(|c| c.reached).collect();
+            assert_eq!(run.permits, reached, "{name}");
+            assert_eq!(run.transitions, widget.transitions, "{name}");
+            // A call failed fast or at the dependency is a failed user request, with the same latency.
+            let ok: Vec<bool> = widget.calls.iter().map(|c| !c.failed).collect();
+            assert_eq!(run.ok, ok, "{name}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} breakers compared");
+}
+
+#[test]
+fn retrying_clients_alone_run_as_the_retries_widget() {
+    for (name, _) in retries_presets::PRESETS {
+        let r = retries_presets::preset(name).unwrap();
+        let mut p = pipeline(
+            r.seed,
+            r.duration_ms,
+            r.traffic.clone(),
+            DependencyModel::Queue(r.dependency),
+            r.policies.iter().map(|&retry| Lane { retry, limiter: None, breaker: None }).collect(),
+        );
+        (p.layers, p.try_timeout_ms, p.deadline_ms, p.events) =
+            (r.layers, r.try_timeout_ms, r.deadline_ms, r.events.clone());
+        assert_eq!(p.run().unwrap(), r.run().unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn the_presets_show_what_each_stage_does() {
+    // Outage: the breaker sheds the retries' load and nothing is refused for a full queue.
+    let runs = preset("outage").unwrap().run().unwrap();
+    let [bare, broken, full] = [&runs[0].summary, &runs[1].summary, &runs[2].summary];
+    assert!(bare.refused > 3_000 && broken.refused == 0 && full.refused == 0, "{bare:?} {broken:?}");
+    assert!(broken.dependency * 2 < bare.dependency, "{} vs {}", broken.dependency, bare.dependency);
+    assert!(broken.latency.p99 * 2 < bare.latency.p99);
+    assert!(full.denied > 5_000 && full.retries * 4 < bare.retries);
+    assert_eq!(runs[1].transitions.first().map(|t| t.at / 1_000_000_000), Some(20));
+    // Spike: the limiter refuses at the edge, the dependency's queue overflows far less.
+    let runs = preset("spike").unwrap().run().unwrap();
+    let [bare, limited] = [&runs[0].summary, &runs[1].summary];
+    assert!(limited.limited > 10_000 && limited.refused * 10 < bare.refused, "{bare:?} {limited:?}");
+    assert!(limited.ok >= bare.ok, "{} vs {}", limited.ok, bare.ok);
+}
+
+/// Each lane's books balance: every attempt entering the stages is refused
+/// by the limiter, failed fast by the breaker, or reaches the dependency.
+fn books_balance(p: &PipelineScenario) {
+    for (lane, run) in p.lanes.iter().zip(p.run().unwrap()) {
+        let m = run.summary;
+        assert!(m.ok <= m.users);
+        assert_eq!(run.ok.iter().filter(|&&ok| ok).count() as u32, m.ok);
+        let passed = m.sent - m.limited;
+        match lane.limiter {
+            Some(_) => assert_eq!(run.admissions.len() as u32, m.sent),
+            None => assert_eq!((m.limited, m.delayed, run.admissions.len()), (0, 0, 0)),
+        }
+        match lane.breaker {
+            Some(_) => {
+                assert_eq!(run.permits.len() as u32, passed);
+                assert_eq!(run.permits.iter().filter(|&&p| !p).count() as u32, m.failed_fast);
+            }
+            None => assert_eq!((m.failed_fast, run.permits.len()), (0, 0)),
+        }
+        assert_eq!(m.dependency, passed - m.failed_fast);
+        if p.layers == 1 {
+            assert_eq!(m.sent, m.attempts);
+        }
+        let slices = |f: fn(&playground::sim::retries::run::Slice) -> u32| run.slices.iter().map(f).sum::<u32>();
+        assert_eq!(
+            (slices(|s| s.sent), slices(|s| s.limited), slices(|s| s.failed_fast)),
+            (m.sent, m.limited, m.failed_fast)
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn every_attempt_is_accounted_for_at_every_stage(
+        seed in 0u64..1_000,
+        rps in 50.0f64..600.0,
+        layers in 1u32..3,
+        limit in 50u32..800,
+        policy in prop::sample::select(Policy::NAMED.iter().map(|n| n.0).collect::<Vec<_>>()),
+        failure in 0.0f64..1.0,
+    ) {
+        let mut p = preset("outage").unwrap();
+        p.seed = seed;
+        p.duration_ms = 10_000;
+        p.layers = layers;
+        p.traffic = Traffic::Poisson { rps, cost: 1 };
+        p.events.clear();
+        if let DependencyModel::Queue(d) = &mut p.dependency {
+            d.failure = failure;
+        }
+        p.lanes = vec![
+            lane(policy, Some(limiter(limit)), Some(breaker())),
+            lane(policy, None, Some(breaker())),
+            lane(policy, Some(limiter(limit)), None),
+        ];
+        books_balance(&p);
+    }
+
+    #[test]
+    fn pipeline_block_parser_never_panics(
+        lines in prop::collection::vec((prop::sample::select(playground::sim::pipeline::block::KEYS.to_vec()), ".{0,16}"), 0..8)
+    ) {
+        let mut text = String::from("kind: pipeline\n");
+        let mut seen = std::collections::BTreeSet::new();
+        for (k, v) in lines {
+            if k != "kind" && seen.insert(k) {
+                text.push_str(&format!("{k}: {v}\n"));
+            }
+        }
+        if let Ok(b) = parse(&text) {
+            prop_assert!(b.scenario.validate().is_ok());
+        }
+    }
+
+    #[test]
+    fn damaged_pipeline_documents_never_panic(cut in 0usize..900, at in 0usize..900, c in proptest::char::range(' ', '~')) {
+        let text = Scenario::from(preset("outage").unwrap()).to_json();
+        let mut damaged: String = text.chars().take(cut.max(at)).collect();
+        damaged.insert(at.min(damaged.len()), c);
+        damaged.extend(text.chars().skip(cut.max(at)));
+        if let Ok(s) = Scenario::from_json(&damaged) {
+            prop_assert!(s.validate().is_ok());
+        }
+    }
+}
+
+#[test]
+fn bad_pipelines_are_refused_with_a_message() {
+    let with = |f: &dyn Fn(&mut PipelineScenario)| {
+        let mut p = preset("outage").unwrap();
+        f(&mut p);
+        p.validate().unwrap_err()
+    };
+    assert_eq!(with(&|p| p.lanes.clear()), "compare 1 to 3 lanes, not 0");
+    assert_eq!(with(&|p| p.layers = 0), "layers must be between 1 and 3, not 0");
+    assert_eq!(
+        with(&|p| p.lanes[2].limiter.as_mut().unwrap().limit = 0),
+        "token-bucket: limit must be between 1 and 1000000, not 0"
+    );
+    assert_eq!(
+        with(&|p| p.dependency =
+            DependencyModel::Script(playground::sim::circuit_breaker::run::Dependency { phases: vec![] })),
+        "the dependency needs a first phase at at_ms 0"
+    );
+    let json = Scenario::from(preset("outage").unwrap()).to_json().replace("\"queue\":{", "\"queued\":{");
+    assert!(Scenario::from_json(&json).unwrap_err().starts_with("invalid pipeline scenario: unknown variant `queued`"));
+}
