@@ -374,3 +374,22 @@ async fn event_streaming_rate_change_over_an_hour_of_100_partitions() {
     )
     .await;
 }
+
+/// Issue target: 100,000 user requests through the pipeline (retrying
+/// clients, a rate limiter, a circuit breaker, the dependency), three
+/// configurations, re-run and re-drawn: p95 ≤ 16 ms.
+#[wasm_bindgen_test]
+async fn pipeline_rate_change_with_100_000_user_requests() {
+    let mut s = playground::sim::pipeline::presets::preset("default").unwrap();
+    s.duration_ms = 250_000;
+    assert!(s.trial().at.len() >= 99_000);
+    let what = "pipeline widget, the rate, 100,000 user requests × 3 configurations";
+    measure_change(
+        Scenario::Pipeline(s),
+        Mode::Inline,
+        ("input[aria-label='User requests per second slider']", 0),
+        [400, 410],
+        what,
+    )
+    .await;
+}

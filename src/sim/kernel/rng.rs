@@ -68,11 +68,25 @@ pub fn ln(x: f64) -> f64 {
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
     // Horner form of s·(1 + s²/3 + s⁴/5 + … + s²²/23); the next term is < 1e-18.
-    let mut sum = 1.0 / 23.0;
-    let mut k = 21.0;
-    while k >= 1.0 {
-        sum = sum * s2 + 1.0 / k;
-        k -= 2.0;
+    // The reciprocals are constants (each the correctly rounded 1/k, as the
+    // division at run time gives), so no division happens per term.
+    const INVERSE_ODD: [f64; 12] = [
+        1.0 / 23.0,
+        1.0 / 21.0,
+        1.0 / 19.0,
+        1.0 / 17.0,
+        1.0 / 15.0,
+        1.0 / 13.0,
+        1.0 / 11.0,
+        1.0 / 9.0,
+        1.0 / 7.0,
+        1.0 / 5.0,
+        1.0 / 3.0,
+        1.0,
+    ];
+    let mut sum = INVERSE_ODD[0];
+    for inv in &INVERSE_ODD[1..] {
+        sum = sum * s2 + inv;
     }
     2.0 * s * sum + e as f64 * LN2
 }

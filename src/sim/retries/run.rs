@@ -30,7 +30,7 @@ use crate::sim::circuit_breaker::Transition;
 use crate::sim::kernel::rng::Rng;
 use crate::sim::rate_limiter::{Limiter, LimiterConfig, Outcome as Admission};
 use crate::sim::kernel::time::Nanos;
-use crate::sim::load_balancing::run::Percentiles;
+use crate::sim::load_balancing::run::{bin_of, slice_start, Percentiles};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -288,10 +288,11 @@ impl<'a> Sim<'a> {
             },
             heap: BinaryHeap::new(),
             seq: 0,
-            calls: Vec::new(),
-            attempts: Vec::new(),
+            // At least one call and one attempt per user request.
+            calls: Vec::with_capacity(n),
+            attempts: Vec::with_capacity(n),
             clients,
-            dep: Dep { now: chain.dependency, busy: 0, queue: Default::default(), requests: Vec::new() },
+            dep: Dep { now: chain.dependency, busy: 0, queue: Default::default(), requests: Vec::with_capacity(n) },
             slices: vec![Slice::default(); bins],
             summary: Summary { users: n as u32, ..Summary::default() },
             ok: vec![false; n],
@@ -311,17 +312,35 @@ impl<'a> Sim<'a> {
     }
 
     fn bin(&self, t: Nanos) -> usize {
-        ((u128::from(t) * self.bins as u128 / u128::from(self.trial.span.max(1))) as usize).min(self.bins - 1)
+        bin_of(t, self.trial.span, self.bins)
     }
 
     fn run(mut self) -> LaneRun {
-        for (i, &t) in self.trial.at.iter().enumerate() {
-            self.at(t, Event::User(i));
-        }
         for (i, c) in self.chain.changes.iter().enumerate() {
             self.at(c.at, Event::Change(i));
         }
-        while let Some(Reverse((t, _, _, e))) = self.heap.pop() {
+        // The user requests arrive in time order from the trial, not through
+        // the heap (which then holds only what is in flight): at one instant
+        // an arrival comes after the dependency's answers and before every
+        // other event, as if each had been scheduled before the run.
+        let mut next_user = 0;
+        loop {
+            let arrival = self.trial.at.get(next_user).copied();
+            let user_first = match (arrival, self.heap.peek()) {
+                (None, None) => break,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(Reverse((t, later, _, _)))) => a < *t || (a == *t && *later),
+            };
+            let (t, e) = if user_first {
+                next_user += 1;
+                (arrival.unwrap_or_default(), Event::User(next_user - 1))
+            } else {
+                match self.heap.pop() {
+                    Some(Reverse((t, _, _, e))) => (t, e),
+                    None => break,
+                }
+            };
             match e {
                 Event::User(i) => {
                     let b = self.bin(t);
@@ -549,7 +568,7 @@ impl<'a> Sim<'a> {
         let until = t.min(self.trial.span);
         while from < until {
             let b = self.bin(from);
-            let end = (((b as u128 + 1) * u128::from(self.trial.span) / self.bins as u128) as Nanos).clamp(from + 1, until);
+            let end = slice_start(b + 1, self.trial.span, self.bins).clamp(from + 1, until);
             self.slices[b].busy_ns += end - from;
             from = end;
         }
