@@ -239,3 +239,43 @@ fn bad_pipelines_are_refused_with_a_message() {
     let json = Scenario::from(preset("outage").unwrap()).to_json().replace("\"queue\":{", "\"queued\":{");
     assert!(Scenario::from_json(&json).unwrap_err().starts_with("invalid pipeline scenario: unknown variant `queued`"));
 }
+
+/// The numbers the article "Defences in layers" quotes, from the engine.
+#[test]
+fn the_articles_numbers_come_from_the_engine() {
+    let ms = |ns: u64| (ns as f64 / 1e6).round() as u64;
+    let article = include_str!("../articles/resilience-pipeline.md");
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+
+    let runs = preset("one-stage").unwrap().run().unwrap();
+    assert_eq!(
+        [runs[0].summary.failed_fast, runs[1].summary.failed_fast, runs[2].summary.failed_fast],
+        [446, 398, 1_417]
+    );
+    assert_eq!(runs[0].transitions, runs[2].transitions);
+    quotes("fails 446 calls fast and the second lane's pybreaker 398");
+
+    let runs = preset("outage").unwrap().run().unwrap();
+    let (bare, broken, budget) = (&runs[0], &runs[1], &runs[2]);
+    assert_eq!((bare.summary.refused, ms(bare.summary.latency.p99), ms(broken.summary.latency.p99)), (3_486, 232, 91));
+    let times: Vec<u64> = broken.transitions.iter().map(|t| t.at / 1_000_000).collect();
+    assert_eq!((times[0], times[times.len() - 2], times[times.len() - 1]), (20_026, 40_169, 40_267));
+    assert_eq!((bare.summary.ok, broken.summary.ok, bare.summary.users), (15_852, 15_637, 23_702));
+    assert_eq!((budget.summary.retries, broken.summary.retries, budget.summary.denied), (3_045, 16_130, 6_519));
+    quotes("refused outright, and the 99th percentile of the requests that do succeed over the run reaches 232 ms");
+    quotes("66.0% against 66.9%");
+    quotes("make 3,045 retries over the run against 16,130, because the budget refuses 6,519");
+
+    let spike = preset("spike").unwrap();
+    let runs = spike.run().unwrap();
+    let [bare, limited, aws] = [&runs[0].summary, &runs[1].summary, &runs[2].summary];
+    assert_eq!((bare.refused, limited.refused, limited.limited, aws.denied), (14_589, 826, 13_655, 4_325));
+    assert_eq!((bare.ok, limited.ok, aws.ok, ms(aws.latency.p99)), (25_137, 25_173, 25_379, 858));
+    quotes("the limiter 13,655, and the same share of users succeed (83.9% against 83.8%)");
+    // The second configuration with a breaker where its limiter was.
+    let mut breaker_instead = spike.clone();
+    breaker_instead.lanes[1] = lane("immediate", None, Some(breaker()));
+    let run = &breaker_instead.run().unwrap()[1];
+    assert_eq!((run.summary.ok, run.transitions[0].at / 10_000_000), (16_049, 2_043));
+    quotes("over the run 16,049 against 25,137");
+}
