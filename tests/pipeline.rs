@@ -153,11 +153,11 @@ fn books_balance(p: &PipelineScenario) {
         if p.layers == 1 {
             assert_eq!(m.sent, m.attempts);
         }
+        // The slices count what happened within the run; the totals, the backlog after it too.
         let slices = |f: fn(&playground::sim::retries::run::Slice) -> u32| run.slices.iter().map(f).sum::<u32>();
-        assert_eq!(
-            (slices(|s| s.sent), slices(|s| s.limited), slices(|s| s.failed_fast)),
-            (m.sent, m.limited, m.failed_fast)
-        );
+        assert!(slices(|s| s.sent) <= m.sent && slices(|s| s.limited) <= m.limited);
+        assert!(slices(|s| s.failed_fast) <= m.failed_fast && slices(|s| s.dependency) <= m.dependency);
+        assert_eq!(slices(|s| s.users), m.users);
     }
 }
 

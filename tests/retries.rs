@@ -159,3 +159,33 @@ fn a_slow_dependency_and_timeouts_waste_work() {
     assert!(runs[1].summary.dependency > 2 * runs[0].summary.dependency);
     assert!(runs[0].summary.abandoned > 0);
 }
+
+/// The chain's charts of calls per user request and of latency: a scale
+/// that holds the storm, one line per lane, and gaps where nothing succeeded.
+#[test]
+fn the_amplification_and_latency_charts_follow_the_slices() {
+    use playground::widgets::chain::{amplification_svg, latency_svg};
+    let s = failing(3, Policy::named("immediate").unwrap(), 5);
+    let run = &s.run().unwrap()[0];
+    // 27 requests per user request over the run; a slice holds its own users' first tries and
+    // earlier users' retries, so some slices hold more, and the scale rounds the most up to the
+    // next 1, 2 or 5 times a power of ten.
+    let (svg, top) = amplification_svg(&[run]);
+    let peak = run.slices.iter().map(|x| f64::from(x.dependency) / f64::from(x.users.max(1))).fold(0.0, f64::max);
+    assert!(peak >= 27.0 && top >= peak && top < peak * 2.5, "{peak} {top}");
+    assert_eq!(svg.matches("<path class=\"series lane-1\"").count(), 1);
+    // Nothing succeeds: no latency to draw, a path with no points.
+    let (svg, top) = latency_svg(&[run]);
+    assert_eq!((top, svg.as_str()), (1.0, "<path class=\"series lane-1\" d=\"\"/>"));
+    // A healthy run: the scale is the worst slice's p99, rounded up.
+    let healthy = &retries_presets_healthy().run().unwrap()[0];
+    let worst = healthy.slices.iter().map(|x| x.latency.p99).max().unwrap() as f64 / 1e6;
+    let (_, top) = latency_svg(&[healthy]);
+    assert!(top >= worst && top < worst * 2.5, "{worst} {top}");
+}
+
+fn retries_presets_healthy() -> RetriesScenario {
+    let mut s = preset("hedging").unwrap();
+    s.policies.truncate(1);
+    s
+}

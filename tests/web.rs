@@ -869,7 +869,7 @@ async fn failing_the_dependency_drains_the_retry_budgets() {
         assert_eq!(row[3], thousands(run.summary.dependency));
         assert_eq!(row[6], thousands(run.summary.denied));
     }
-    assert_eq!(all(&el, ".retries svg.chart path.series").len(), 6);
+    assert_eq!(all(&el, ".retries svg.chart path.series").len(), 12, "four charts of three policies");
     assert_eq!(all(&el, ".retries svg.chart path.capacity").len(), 1);
     // Fail the dependency at the mid-point (30 s), until it recovers at 40 s.
     button(&el, "Fail it now").click();

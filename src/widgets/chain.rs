@@ -4,7 +4,7 @@
 
 use super::shell::{Family, Shell};
 use crate::sim::kernel::time::{Nanos, MS, SEC};
-use crate::sim::retries::run::{Chain, LaneRun};
+use crate::sim::retries::run::{Chain, LaneRun, Slice};
 use crate::sim::retries::scenario::{Change, Event, BINS};
 use crate::sim::retries::{MAX_ATTEMPTS, MAX_LAYERS};
 use crate::ui::chart::{line, line_with_gaps, nice_max, r};
@@ -128,31 +128,58 @@ pub fn chain_charts(
             Ok(v) => {
                 let lanes: Vec<&LaneRun> = v.iter().map(Arc::as_ref).collect();
                 let (load, top) = chain.with(|c| load_svg(&lanes, c, d));
-                (load, format!("{} requests/s", format::thousands(top as u64)), success_svg(&lanes))
+                let (per_user, per_top) = amplification_svg(&lanes);
+                let (p99, p99_top) = latency_svg(&lanes);
+                [
+                    load,
+                    format!("{} requests/s", format::thousands(top as u64)),
+                    success_svg(&lanes),
+                    per_user,
+                    format!("{} per user request", format::number(per_top)),
+                    p99,
+                    latency((p99_top * MS as f64) as Nanos),
+                ]
             }
             Err(_) => Default::default(),
         })
     });
+    let chart = move |i: usize| move || charts.with(|c| c[i].clone());
     view! {
         <figure class="lane rt-chart">
             <figcaption><span class="lane-name">"Requests reaching the dependency, against what it can serve (dashed)"</span></figcaption>
             <svg class="chart" viewBox=VIEW_BOX preserveAspectRatio="none" role="img"
                 aria-label=move || labels.with(|l| with_runs(runs, &|r| chart_label(r, l)))>
-                <g inner_html=move || charts.with(|c| c.0.clone())></g>
+                <g inner_html=chart(0)></g>
                 <PlayheadMarks playhead=playhead duration=duration.into() width=W height=H />
             </svg>
             <div class="axis-labels" aria-hidden="true">
                 <span>"0"</span>
-                <span>{move || charts.with(|c| c.1.clone())}</span>
+                <span>{chart(1)}</span>
             </div>
         </figure>
         <figure class="lane rt-chart">
             <figcaption><span class="lane-name">"User requests that succeed (gridlines at 50% and 90%)"</span></figcaption>
             <svg class="chart" viewBox=VIEW_BOX preserveAspectRatio="none" aria-hidden="true">
-                <g inner_html=move || charts.with(|c| c.2.clone())></g>
+                <g inner_html=chart(2)></g>
                 <PlayheadMarks playhead=playhead duration=duration.into() width=W height=H />
             </svg>
             <div class="axis-labels" aria-hidden="true"><span>"0%"</span><span>"100%"</span></div>
+        </figure>
+        <figure class="lane rt-chart">
+            <figcaption><span class="lane-name">"Requests reaching the dependency per user request (gridline at 1)"</span></figcaption>
+            <svg class="chart" viewBox=VIEW_BOX preserveAspectRatio="none" aria-hidden="true">
+                <g inner_html=chart(3)></g>
+                <PlayheadMarks playhead=playhead duration=duration.into() width=W height=H />
+            </svg>
+            <div class="axis-labels" aria-hidden="true"><span>"0"</span><span>{chart(4)}</span></div>
+        </figure>
+        <figure class="lane rt-chart">
+            <figcaption><span class="lane-name">"99th percentile latency of the user requests that succeed"</span></figcaption>
+            <svg class="chart" viewBox=VIEW_BOX preserveAspectRatio="none" aria-hidden="true">
+                <g inner_html=chart(5)></g>
+                <PlayheadMarks playhead=playhead duration=duration.into() width=W height=H />
+            </svg>
+            <div class="axis-labels" aria-hidden="true"><span>"0 ms"</span><span>{chart(6)}</span></div>
             <details class="data-table" inner_html=move || {
                 let d = duration.get();
                 labels.with(|l| with_runs(runs, &|r| data_table(r, l, d)))
@@ -214,6 +241,35 @@ fn step_line(values: &[f64], max: f64) -> String {
     d
 }
 
+/// Requests reaching the dependency per user request arriving, per slice
+/// and lane (a gap where no user request arrived), over a gridline at one;
+/// returns the SVG and the scale's top.
+pub fn amplification_svg(runs: &[&LaneRun]) -> (String, f64) {
+    let per = |s: &Slice| if s.users == 0 { -1.0 } else { f64::from(s.dependency) / f64::from(s.users) };
+    let max = nice_max(runs.iter().flat_map(|run| run.slices.iter().map(per)).fold(1.0, f64::max));
+    let y = r(H - H / max);
+    let mut svg = format!("<line class=\"grid\" x1=\"0\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>", r(W));
+    for (i, run) in runs.iter().enumerate() {
+        let values: Vec<f64> = run.slices.iter().map(per).collect();
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line_with_gaps(&values, max, W, H));
+    }
+    (svg, max)
+}
+
+/// The 99th percentile latency of each slice's user requests that
+/// succeeded, in milliseconds, per lane (a gap where none did); returns the
+/// SVG and the scale's top.
+pub fn latency_svg(runs: &[&LaneRun]) -> (String, f64) {
+    let p99 = |s: &Slice| if s.ok == 0 { -1.0 } else { s.latency.p99 as f64 / MS as f64 };
+    let max = nice_max(runs.iter().flat_map(|run| run.slices.iter().map(p99)).fold(1.0, f64::max));
+    let mut svg = String::new();
+    for (i, run) in runs.iter().enumerate() {
+        let values: Vec<f64> = run.slices.iter().map(p99).collect();
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line_with_gaps(&values, max, W, H));
+    }
+    (svg, max)
+}
+
 /// The share of each slice's user requests that succeeded, per policy
 /// (a gap where none arrived).
 pub fn success_svg(runs: &[&LaneRun]) -> String {
@@ -261,10 +317,15 @@ pub fn chart_label(runs: &[&LaneRun], labels: &[String]) -> String {
 /// The charts' data as a table, one row per tenth of the run.
 pub fn data_table(runs: &[&LaneRun], labels: &[String], span: Nanos) -> String {
     let mut html = String::from(
-        "<summary>Load and success over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>",
+        "<summary>Load, success and latency over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>",
     );
     for label in labels {
-        let _ = write!(html, "<th scope=\"col\">{} requests/s</th><th scope=\"col\">succeeded</th>", escape(label));
+        let label = escape(label);
+        let _ = write!(
+            html,
+            "<th scope=\"col\">{label} requests/s</th><th scope=\"col\">per user request</th><th scope=\"col\">succeeded</th>\
+             <th scope=\"col\">p99, worst slice</th>"
+        );
     }
     html.push_str("</tr></thead><tbody>");
     let tenth_s = span as f64 / 10.0 / SEC as f64;
@@ -276,11 +337,14 @@ pub fn data_table(runs: &[&LaneRun], labels: &[String], span: Nanos) -> String {
             let dep: u32 = part.iter().map(|s| s.dependency).sum();
             let users: u32 = part.iter().map(|s| s.users).sum();
             let ok: u32 = part.iter().map(|s| s.ok).sum();
+            let worst = part.iter().map(|s| s.latency.p99).max().unwrap_or(0);
             let _ = write!(
                 html,
-                "<td>{}</td><td>{}</td>",
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                 format::thousands((f64::from(dep) / tenth_s).round() as u64),
-                format::percent(f64::from(ok) / f64::from(users.max(1)))
+                format::number(f64::from(dep) / f64::from(users.max(1))),
+                format::percent(f64::from(ok) / f64::from(users.max(1))),
+                if ok == 0 { "none".to_string() } else { latency(worst) }
             );
         }
         html.push_str("</tr>");

@@ -180,16 +180,16 @@ try {
     await session.waitFor("return /Consumer 6 joins at 150 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
-  await check("retries page: three policies' load lines and the dependency's capacity, and the dependency failed at the playhead", async () => {
+  await check("retries page: three policies' lines in four charts and the dependency's capacity, and the dependency failed at the playhead", async () => {
     await session.go(`${origin}/widgets/retries`);
-    await session.waitFor("return document.querySelectorAll('.retries svg.chart path.series').length === 6 && document.querySelectorAll('.retries svg.chart path.capacity').length === 1 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    await session.waitFor("return document.querySelectorAll('.retries svg.chart path.series').length === 12 && document.querySelectorAll('.retries svg.chart path.capacity').length === 1 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
     await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Fail it now').click()");
     await session.waitFor("return /The dependency fails every request at 30 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);
   });
-  await check("pipeline page: three configurations' load lines, two breakers' bands and the stage table, and the dependency failed at the playhead", async () => {
+  await check("pipeline page: three configurations' lines in four charts, two breakers' bands and the stage table, and the dependency failed at the playhead", async () => {
     await session.go(`${origin}/widgets/pipeline`);
-    await session.waitFor("return document.querySelectorAll('.pipeline svg.chart path.series').length === 6 && document.querySelectorAll('.pipeline svg.breakers rect.band-open').length > 0 && document.querySelectorAll('.widget table.stages tbody tr').length === 5");
+    await session.waitFor("return document.querySelectorAll('.pipeline svg.chart path.series').length === 12 && document.querySelectorAll('.pipeline svg.breakers rect.band-open').length > 0 && document.querySelectorAll('.widget table.stages tbody tr').length === 5");
     await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Fail it now').click()");
     await session.waitFor("return /The dependency fails every request at 30 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);

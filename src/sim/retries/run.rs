@@ -315,6 +315,13 @@ impl<'a> Sim<'a> {
         bin_of(t, self.trial.span, self.bins)
     }
 
+    /// The slice traffic at `t` is counted in: none after the run's end (a
+    /// backlog's retries are in the totals, not in the last slice).
+    fn slice(&mut self, t: Nanos) -> Option<&mut Slice> {
+        let b = self.bin(t);
+        (t < self.trial.span).then(|| &mut self.slices[b])
+    }
+
     fn run(mut self) -> LaneRun {
         for (i, c) in self.chain.changes.iter().enumerate() {
             self.at(c.at, Event::Change(i));
@@ -466,9 +473,10 @@ impl<'a> Sim<'a> {
 
     /// Attempt `a` of the last layer meets the rate limiter at `t`.
     fn limit(&mut self, a: usize, t: Nanos) {
-        let b = self.bin(t);
         self.summary.sent += 1;
-        self.slices[b].sent += 1;
+        if let Some(slice) = self.slice(t) {
+            slice.sent += 1;
+        }
         let Some(limiter) = self.limiter.as_mut() else {
             return self.pass(a, t);
         };
@@ -479,12 +487,16 @@ impl<'a> Sim<'a> {
             Admission::Allowed => self.pass(a, t),
             Admission::Delayed(wait) => {
                 self.summary.delayed += 1;
-                self.slices[b].delayed += 1;
+                if let Some(slice) = self.slice(t) {
+                    slice.delayed += 1;
+                }
                 self.at(t + wait, Event::Pass(a));
             }
             Admission::Rejected | Admission::Never => {
                 self.summary.limited += 1;
-                self.slices[b].limited += 1;
+                if let Some(slice) = self.slice(t) {
+                    slice.limited += 1;
+                }
                 self.answer(a, false, t);
             }
         }
@@ -499,9 +511,10 @@ impl<'a> Sim<'a> {
             let permitted = breaker.try_acquire(t);
             self.permits.push(permitted);
             if !permitted {
-                let b = self.bin(t);
                 self.summary.failed_fast += 1;
-                self.slices[b].failed_fast += 1;
+                if let Some(slice) = self.slice(t) {
+                    slice.failed_fast += 1;
+                }
                 return self.answer(a, false, t);
             }
         }
@@ -511,8 +524,9 @@ impl<'a> Sim<'a> {
     /// Attempt `a` reaches the dependency at `t`, with its scripted result if any.
     fn arrive(&mut self, a: usize, t: Nanos, drawn: Option<Draw>) {
         self.summary.dependency += 1;
-        let b = self.bin(t);
-        self.slices[b].dependency += 1;
+        if let Some(slice) = self.slice(t) {
+            slice.dependency += 1;
+        }
         if let Some(d) = drawn {
             self.dep.requests.push(Request { attempt: a, started: t, passed: t, fails: d.failed, queued: false });
             let r = self.dep.requests.len() - 1;
@@ -527,7 +541,9 @@ impl<'a> Sim<'a> {
             self.dep.queue.push_back(r);
         } else {
             self.summary.refused += 1;
-            self.slices[b].refused += 1;
+            if let Some(slice) = self.slice(t) {
+                slice.refused += 1;
+            }
             self.record(r, false, t);
             self.answer(a, false, t);
         }
