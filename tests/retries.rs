@@ -80,6 +80,11 @@ fn three_layers_of_three_attempts_are_27_requests() {
         assert_eq!(m.dependency, m.users * 3u32.pow(layers), "{layers} layers");
         // Attempts at every layer: 3 + 9 + 27 per user request.
         assert_eq!(m.attempts, m.users * (1..=layers).map(|k| 3u32.pow(k)).sum::<u32>());
+        let expected: Vec<u32> = (1..=3).map(|k| if k <= layers { m.users * 3u32.pow(k) } else { 0 }).collect();
+        assert_eq!(m.by_layer.to_vec(), expected);
+        let shown = playground::widgets::chain::by_layer(run);
+        let users = |k: u32| playground::ui::format::thousands(u64::from(m.users * 3u32.pow(k)));
+        assert_eq!(shown, (1..=layers).map(users).collect::<Vec<_>>().join(" / "));
     }
 }
 

@@ -35,6 +35,8 @@ pub trait ChainFields: Family {
     fn set_layers(&mut self, layers: u32);
     fn try_timeout_ms(&self) -> Option<f64>;
     fn set_try_timeout_ms(&mut self, ms: Option<f64>);
+    fn deadline_ms(&self) -> Option<f64>;
+    fn set_deadline_ms(&mut self, ms: Option<f64>);
     /// The most attempts any lane's policy makes.
     fn max_attempts(&self) -> u32;
     /// Sets the attempts of every lane that retries (one that does not keeps its one).
@@ -43,7 +45,7 @@ pub trait ChainFields: Family {
     fn events(&mut self) -> Option<&mut Vec<Event>>;
 }
 
-/// The chain's controls: user requests a second, layers, attempts and the per-try timeout.
+/// The chain's controls: user requests a second, layers, attempts, the per-try timeout and the user's deadline.
 pub fn chain_controls<S: ChainFields>(shell: Shell<S>, max_rate: f64) -> impl IntoView {
     let scenario = shell.scenario;
     let edit = shell.editor();
@@ -80,6 +82,15 @@ pub fn chain_controls<S: ChainFields>(shell: Shell<S>, max_rate: f64) -> impl In
             step=10.0
             unit="ms"
             on_change=Callback::new(move |v: f64| { edit(&|s| s.set_try_timeout_ms((v > 0.0).then_some(v))); })
+        />
+        <NumberControl
+            label="Overall deadline (0: none)"
+            value=Signal::derive(move || scenario.with(|s| s.deadline_ms().unwrap_or(0.0)))
+            min=0.0
+            max=30000.0
+            step=100.0
+            unit="ms"
+            on_change=Callback::new(move |v: f64| { edit(&|s| s.set_deadline_ms((v > 0.0).then_some(v))); })
         />
     }
 }
@@ -369,14 +380,14 @@ pub fn summary_table(runs: &[&LaneRun], labels: &[String]) -> String {
         "<caption>Whole run</caption><thead><tr><th scope=\"col\">Policy</th><th scope=\"col\">User requests</th>\
          <th scope=\"col\">Succeeded</th><th scope=\"col\">Dependency requests</th><th scope=\"col\">Per user request</th>\
          <th scope=\"col\">Retries</th><th scope=\"col\">Refused by budget</th><th scope=\"col\">p50</th><th scope=\"col\">p99</th>\
-         </tr></thead><tbody>",
+         <th scope=\"col\">Attempts by layer</th></tr></thead><tbody>",
     );
     for (i, (run, label)) in runs.iter().zip(labels).enumerate() {
         let m = run.summary;
         let _ = write!(
             html,
             "<tr><th scope=\"row\"><span class=\"swatch lane-{}\"></span>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             i + 1,
             escape(label),
             format::thousands(u64::from(m.users)),
@@ -387,8 +398,16 @@ pub fn summary_table(runs: &[&LaneRun], labels: &[String]) -> String {
             format::thousands(u64::from(m.denied)),
             latency(m.latency.p50),
             latency(m.latency.p99),
+            by_layer(run),
         );
     }
     html.push_str("</tbody>");
     html
+}
+
+/// Attempts at each layer that made any, the users' own clients first: `400 / 1,200 / 3,600`.
+pub fn by_layer(run: &LaneRun) -> String {
+    let layers = &run.summary.by_layer;
+    let used = layers.iter().rposition(|&n| n > 0).map_or(1, |i| i + 1);
+    layers[..used].iter().map(|&n| format::thousands(u64::from(n))).collect::<Vec<_>>().join(" / ")
 }

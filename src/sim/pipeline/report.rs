@@ -29,6 +29,8 @@ pub struct LaneReport {
     pub hedges: u32,
     pub denied: u32,
     pub abandoned: u32,
+    /// Attempts at each layer of clients, the users' own first.
+    pub attempts_by_layer: Vec<u32>,
     /// The last layer's attempts meeting the stages; the rate limiter's
     /// refusals and delays; the breaker's fast failures.
     pub sent: u32,
@@ -59,6 +61,7 @@ fn lane_report(s: &PipelineScenario, i: usize, run: &LaneRun) -> LaneReport {
         hedges: m.hedges,
         denied: m.denied,
         abandoned: m.abandoned,
+        attempts_by_layer: m.by_layer[..s.layers as usize].to_vec(),
         sent: m.sent,
         limited: m.limited,
         delayed: m.delayed,

@@ -29,6 +29,8 @@ pub struct LaneReport {
     pub hedges: u32,
     pub denied: u32,
     pub abandoned: u32,
+    /// Attempts at each layer of clients, the users' own first.
+    pub attempts_by_layer: Vec<u32>,
     /// Percentiles `[p50, p95, p99, p99.9]` of the user requests that succeeded.
     pub latency: [u64; 4],
     /// Per slice: user requests, of them succeeded, requests reaching the
@@ -53,6 +55,7 @@ fn lane_report(s: &RetriesScenario, i: usize, run: &LaneRun) -> LaneReport {
         hedges: m.hedges,
         denied: m.denied,
         abandoned: m.abandoned,
+        attempts_by_layer: m.by_layer[..s.layers as usize].to_vec(),
         latency: quad(m.latency),
         slices: run
             .slices

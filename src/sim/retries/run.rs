@@ -24,7 +24,7 @@
 
 use super::backoff::BackoffState;
 use super::budget::{envoy_max_retries, millis, AwsQuota, Budget, FinagleBudget, GrpcThrottle};
-use super::Policy;
+use super::{Policy, MAX_LAYERS};
 use crate::sim::circuit_breaker::run::{Attempt as Draw, Breaker, BreakerConfig, Dependency as Script};
 use crate::sim::circuit_breaker::Transition;
 use crate::sim::kernel::rng::Rng;
@@ -120,6 +120,8 @@ pub struct Summary {
     pub refused: u32,
     /// Attempts at every layer, and the retries and hedges among them.
     pub attempts: u32,
+    /// Attempts at each layer, the users' own clients first.
+    pub by_layer: [u32; MAX_LAYERS as usize],
     pub retries: u32,
     pub hedges: u32,
     /// Retries a budget or throttle refused.
@@ -453,6 +455,7 @@ impl<'a> Sim<'a> {
         self.calls[c].outstanding += 1;
         self.clients[layer as usize].active += 1;
         self.summary.attempts += 1;
+        self.summary.by_layer[layer as usize] += 1;
         self.attempts.push(Attempt { call: c, settled: false });
         let a = self.attempts.len() - 1;
         if let Some(timeout) = self.chain.try_timeout {

@@ -167,6 +167,12 @@ impl chain::ChainFields for PipelineScenario {
     fn set_try_timeout_ms(&mut self, ms: Option<f64>) {
         self.try_timeout_ms = ms;
     }
+    fn deadline_ms(&self) -> Option<f64> {
+        self.deadline_ms
+    }
+    fn set_deadline_ms(&mut self, ms: Option<f64>) {
+        self.deadline_ms = ms;
+    }
     fn max_attempts(&self) -> u32 {
         self.lanes.iter().map(|l| l.retry.max_attempts).max().unwrap_or(1)
     }

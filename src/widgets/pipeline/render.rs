@@ -2,7 +2,7 @@
 //! runs: each breaker's state over time and the stage-by-stage table. (The
 //! load and success charts are the retries chain's, in `super::chain`.)
 
-use super::chain::{amplification, latency, W};
+use super::chain::{amplification, by_layer, latency, W};
 use crate::sim::circuit_breaker::{State, Transition};
 use crate::sim::kernel::time::Nanos;
 use crate::sim::pipeline::Lane;
@@ -93,8 +93,9 @@ pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: N
     };
     row("Clients", &|run, _| {
         let m = run.summary;
+        let layers = if m.by_layer[1] > 0 { format!(" ({} by layer)", by_layer(run)) } else { String::new() };
         format!(
-            "{} user requests made {} attempts: {} retries, {} refused by a budget",
+            "{} user requests made {} attempts{layers}: {} retries, {} refused by a budget",
             n(m.users),
             n(m.attempts),
             n(m.retries + m.hedges),
