@@ -723,8 +723,12 @@ async fn stopping_a_server_fails_requests_the_way_each_balancer_does() {
     }
     // Round robin refuses requests at the slow server's full queue: p99 in seconds.
     assert!(rows[0][6].ends_with(" ms") && rows[0][6].contains(','), "{}", rows[0][6]);
-    assert_eq!(all(&el, ".load-balancing svg.chart path.series").len(), 3);
+    // p99 over time, the latency distribution and the queues: a line per balancer in each.
+    assert_eq!(all(&el, ".load-balancing svg.chart path.series").len(), 9);
     assert_eq!(all(&el, ".load-balancing svg.servers rect.busy").len(), 30);
+    let distribution = all(&el, ".load-balancing svg.chart[role=img]")[1].get_attribute("aria-label").unwrap();
+    let p99 = playground::widgets::load_balancing::render::latency(native[0].summary.latency.p99);
+    assert!(distribution.contains(&format!("99% within {p99}")), "{distribution}");
     // Stop server 1 with the playhead at the end (the mid-point, 60 s, when the run is not playing).
     button(&el, "Stop it now").click();
     settle().await;

@@ -166,9 +166,9 @@ try {
     const names = await session.exec("return [...document.querySelectorAll('.widget table.summary tbody th')].map(th => th.textContent)");
     if (names.join(" | ") !== "cache-aside | cache-aside + single-flight | cache-aside + XFetch") throw new Error(`lanes: ${names.join(" | ")}`);
   });
-  await check("load-balancing page: three balancers' p99 lines, ten servers each, and a server stopped at the playhead", async () => {
+  await check("load-balancing page: three balancers' p99, latency-distribution and queue lines, ten servers each, and a server stopped at the playhead", async () => {
     await session.go(`${origin}/widgets/load-balancing`);
-    await session.waitFor("return document.querySelectorAll('.load-balancing svg.chart path.series').length === 3 && document.querySelectorAll('.load-balancing svg.servers rect.busy').length === 30 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
+    await session.waitFor("return document.querySelectorAll('.load-balancing svg.chart path.series').length === 9 && document.querySelectorAll('.load-balancing svg.servers rect.busy').length === 30 && document.querySelectorAll('.widget table.summary tbody tr').length === 3");
     await session.exec("[...document.querySelectorAll('button')].find(b => b.textContent === 'Stop it now').click()");
     await session.waitFor("return /Server 1 stopped at 60 s/.test(document.querySelector('.widget-status').textContent)");
     await session.waitFor("return location.search.startsWith('?s=')", 3000);

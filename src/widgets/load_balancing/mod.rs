@@ -8,7 +8,7 @@
 //! or server change re-runs only the balancers); everything drawn is
 //! derived from the runs and the playhead's slice.
 
-mod render;
+pub mod render;
 
 use super::shell::{remove_lane_button, Shell};
 use super::Mode;
@@ -196,6 +196,20 @@ pub fn LoadBalancingWidget(
             Err(_) => Default::default(),
         })
     });
+    // The latency distribution and the queues over time, once per run.
+    let more = Memo::new(move |_| {
+        let w = slice_ns();
+        runs.with(|r| match r.0.as_ref() {
+            Ok(v) => {
+                let lanes: Vec<&LaneRun> = v.iter().map(Arc::as_ref).collect();
+                let (dist, top) = render::distribution_svg(&lanes);
+                let (queue, most) = render::queue_svg(&lanes, w);
+                [dist, render::latency(top), queue, format!("{} queued", crate::ui::format::number(most))]
+            }
+            Err(_) => Default::default(),
+        })
+    });
+    let more_part = move |i: usize| move || more.with(|m| m[i].clone());
     let outputs = view! {
         <figure class="lane lb-chart">
             <figcaption><span class="lane-name">"p99 latency over time"</span></figcaption>
@@ -207,6 +221,28 @@ pub fn LoadBalancingWidget(
             <div class="axis-labels" aria-hidden="true">
                 <span>"1 ms (log scale)"</span>
                 <span>{move || chart.with(|c| c.1.clone())}</span>
+            </div>
+        </figure>
+        <figure class="lane lb-chart">
+            <figcaption><span class="lane-name">"Latency distribution of the requests served (share per bucket, log scale)"</span></figcaption>
+            <svg class="chart" viewBox=render::VIEW_BOX preserveAspectRatio="none" role="img"
+                aria-label=move || scenario.with(|s| ok_runs(&|r| render::distribution_label(r, &s.balancers)))>
+                <g inner_html=more_part(0)></g>
+            </svg>
+            <div class="axis-labels" aria-hidden="true">
+                <span>"1 ms"</span>
+                <span>{more_part(1)}</span>
+            </div>
+        </figure>
+        <figure class="lane lb-chart">
+            <figcaption><span class="lane-name">"Requests waiting in the servers' queues"</span></figcaption>
+            <svg class="chart" viewBox=render::VIEW_BOX preserveAspectRatio="none" aria-hidden="true">
+                <g inner_html=more_part(2)></g>
+                <PlayheadMarks playhead=playhead duration=duration.into() width=render::W height=render::H />
+            </svg>
+            <div class="axis-labels" aria-hidden="true">
+                <span>"0"</span>
+                <span>{more_part(3)}</span>
             </div>
             <details class="data-table" inner_html=move || {
                 let d = duration.get();

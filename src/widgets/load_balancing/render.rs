@@ -1,12 +1,12 @@
 //! The load-balancing widget's charts and tables as HTML/SVG text: pure
 //! functions of the runs and the playhead's slice.
 
-use crate::sim::kernel::rng::ln;
+use crate::sim::kernel::rng::{exp, ln};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::load_balancing::run::{LaneRun, Outcome, Percentiles};
 use crate::sim::load_balancing::scenario::BINS;
 use crate::sim::load_balancing::Balancer;
-use crate::ui::chart::{line_with_gaps, nice_max, r};
+use crate::ui::chart::{line, line_with_gaps, nice_max, r};
 use crate::ui::format;
 use crate::ui::html::escape;
 use std::fmt::Write as _;
@@ -80,6 +80,83 @@ pub fn chart_svg(runs: &[&LaneRun], upto: usize) -> (String, Nanos) {
     (svg, (max * MS as f64) as Nanos)
 }
 
+/// Buckets of the latency distribution per decade of latency.
+const PER_DECADE: usize = 10;
+
+/// The served requests' latencies per balancer as a histogram on a log
+/// scale from 1 ms (faster requests in the first bucket) to the slowest,
+/// ten buckets a decade, over a gridline per decade: each lane's share of
+/// its served requests in each bucket. Returns the SVG and the scale's top
+/// in ns. Buckets are found by comparing with their bounds, not by taking
+/// each latency's logarithm.
+pub fn distribution_svg(runs: &[&LaneRun]) -> (String, Nanos) {
+    let served = |run: &&LaneRun| {
+        run.latency.iter().zip(&run.outcome).filter(|(_, o)| **o == Outcome::Ok).map(|(l, _)| *l).collect::<Vec<_>>()
+    };
+    let lanes: Vec<Vec<Nanos>> = runs.iter().map(served).collect();
+    let slowest = lanes.iter().flatten().copied().max().unwrap_or(0);
+    let max = nice_max((slowest as f64 / MS as f64).max(10.0));
+    // Decades from 1 ms to the top, and each bucket's upper bound.
+    let buckets = ((ln(max) / ln(10.0) * PER_DECADE as f64).round() as usize).max(PER_DECADE);
+    let bounds: Vec<Nanos> =
+        (1..buckets).map(|k| (exp(k as f64 / PER_DECADE as f64 * ln(10.0)) * MS as f64) as Nanos).collect();
+    let shares: Vec<Vec<f64>> = lanes
+        .iter()
+        .map(|latencies| {
+            let mut counts = vec![0u32; buckets];
+            for &l in latencies {
+                counts[bounds.partition_point(|&b| b <= l)] += 1;
+            }
+            counts.iter().map(|&c| f64::from(c) / latencies.len().max(1) as f64).collect()
+        })
+        .collect();
+    let top = nice_max(shares.iter().flatten().copied().fold(0.01, f64::max));
+    let mut svg = String::new();
+    for decade in (PER_DECADE..buckets).step_by(PER_DECADE) {
+        let x = r(decade as f64 / buckets as f64 * W);
+        let _ = write!(svg, "<line class=\"grid\" x1=\"{x}\" x2=\"{x}\" y1=\"0\" y2=\"{}\"/>", r(H));
+    }
+    for (i, values) in shares.iter().enumerate() {
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line(values, top, W, H));
+    }
+    (svg, (max * MS as f64) as Nanos)
+}
+
+/// What the distribution shows, for screen readers.
+pub fn distribution_label(runs: &[&LaneRun], balancers: &[Balancer]) -> String {
+    let parts: Vec<String> = runs
+        .iter()
+        .zip(balancers)
+        .map(|(run, b)| {
+            let p = run.summary.latency;
+            format!(
+                "{}: half within {}, 99% within {}, 99.9% within {}",
+                balancer_label(b),
+                latency(p.p50),
+                latency(p.p99),
+                latency(p.p999)
+            )
+        })
+        .collect();
+    format!("Latency distribution of the requests served, on a log scale: {}", parts.join("; "))
+}
+
+/// Requests waiting in the servers' queues in each slice (summed over the
+/// servers, averaged over the slice), per balancer; returns the SVG and the
+/// scale's top.
+pub fn queue_svg(runs: &[&LaneRun], slice_ns: f64) -> (String, f64) {
+    let queued = |run: &LaneRun| -> Vec<f64> {
+        (0..BINS).map(|b| run.servers.iter().map(|s| s.queued_ns[b] as f64).sum::<f64>() / slice_ns.max(1.0)).collect()
+    };
+    let lanes: Vec<Vec<f64>> = runs.iter().map(|run| queued(run)).collect();
+    let top = nice_max(lanes.iter().flatten().copied().fold(1.0, f64::max));
+    let mut svg = String::new();
+    for (i, values) in lanes.iter().enumerate() {
+        let _ = write!(svg, "<path class=\"series lane-{}\" d=\"{}\"/>", i + 1, line(values, top, W, H));
+    }
+    (svg, top)
+}
+
 /// What the chart shows, for screen readers.
 pub fn chart_label(runs: &[&LaneRun], balancers: &[Balancer]) -> String {
     let parts: Vec<String> = runs
@@ -90,11 +167,17 @@ pub fn chart_label(runs: &[&LaneRun], balancers: &[Balancer]) -> String {
     format!("p99 latency over time: {}", parts.join("; "))
 }
 
-/// The chart's data as a table, one row per tenth of the run: p50 and p99 per balancer.
+/// The charts' data as a table, one row per tenth of the run: p50, p99
+/// and the requests queued per balancer.
 pub fn data_table(runs: &[&LaneRun], balancers: &[Balancer], duration: Nanos) -> String {
-    let mut html = String::from("<summary>Latency over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>");
+    let mut html =
+        String::from("<summary>Latency and queues over time as a table</summary><table><thead><tr><th scope=\"col\">From</th>");
     for b in balancers {
-        let _ = write!(html, "<th scope=\"col\">{} p50</th><th scope=\"col\">p99</th>", escape(&balancer_label(b)));
+        let _ = write!(
+            html,
+            "<th scope=\"col\">{} p50</th><th scope=\"col\">p99</th><th scope=\"col\">queued</th>",
+            escape(&balancer_label(b))
+        );
     }
     html.push_str("</tr></thead><tbody>");
     for tenth in 0..10 {
@@ -106,7 +189,10 @@ pub fn data_table(runs: &[&LaneRun], balancers: &[Balancer], duration: Nanos) ->
             // the drawn values, not a merge of their distributions.
             let p50 = part.iter().map(|s| s.latency.p50).max().unwrap_or(0);
             let p99 = part.iter().map(|s| s.latency.p99).max().unwrap_or(0);
-            let _ = write!(html, "<td>{}</td><td>{}</td>", latency(p50), latency(p99));
+            // Requests queued on average over the tenth, all servers together.
+            let queued: u64 = run.servers.iter().map(|s| s.queued_ns[from..from + BINS / 10].iter().sum::<u64>()).sum();
+            let mean = queued as f64 / (duration as f64 / 10.0).max(1.0);
+            let _ = write!(html, "<td>{}</td><td>{}</td><td>{}</td>", latency(p50), latency(p99), format::number(mean));
         }
         html.push_str("</tr>");
     }
@@ -245,6 +331,33 @@ mod tests {
         assert_eq!(top, 20_000 * MS);
         assert_eq!(svg.matches("<line class=\"grid\"").count(), 4);
         assert_eq!(svg.matches("<path class=\"series lane-1\"").count(), 1);
+    }
+
+    #[test]
+    fn the_distribution_buckets_served_latencies_ten_to_a_decade() {
+        // Served: 5 ms and 15 ms. The top rounds 15 ms up to 20 ms: 13 buckets from 1 ms, whose
+        // bounds are 10^(k/10) ms; 5 ms falls in bucket 6 (3.98 to 5.01 ms), 15 ms in bucket 11
+        // (12.6 to 15.8 ms), each half of what was served, the scale's top.
+        let run = lane();
+        let (svg, top) = distribution_svg(&[&run]);
+        assert_eq!(top, 20 * MS);
+        assert_eq!(svg.matches("<line class=\"grid\"").count(), 1, "one decade line, at 10 ms: {svg}");
+        let d = svg.split("d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let points: Vec<&str> = d.split(['M', 'L']).filter(|p| !p.is_empty()).collect();
+        assert_eq!(points.len(), 13);
+        let at_top: Vec<usize> = points.iter().enumerate().filter(|(_, p)| p.ends_with(" 0")).map(|(i, _)| i).collect();
+        assert_eq!(at_top, [6, 11], "{d}");
+        let label = distribution_label(&[&run], &[Balancer::RoundRobin]);
+        assert!(label.ends_with("half within 0 ms, 99% within 0 ms, 99.9% within 0 ms"), "{label}");
+    }
+
+    #[test]
+    fn queues_are_summed_over_servers_and_averaged_over_each_slice() {
+        // Server 2 holds 200 ms of queueing in every 100 ms slice: two requests waiting throughout.
+        let (svg, top) = queue_svg(&[&lane()], (100 * MS) as f64);
+        assert_eq!(top, 2.0);
+        let d = svg.split("d=\"").nth(1).unwrap().split('"').next().unwrap();
+        assert!(d.split(['M', 'L']).filter(|p| !p.is_empty()).all(|p| p.ends_with(" 0")), "{d}");
     }
 
     #[test]
