@@ -194,3 +194,64 @@ fn retries_presets_healthy() -> RetriesScenario {
     s.policies.truncate(1);
     s
 }
+
+/// The share of the user requests arriving in `[from_s, to_s)` that succeeded, in percent to one decimal.
+fn arrived_ok(s: &RetriesScenario, run: &playground::sim::retries::run::LaneRun, from_s: u64, to_s: u64) -> String {
+    let at = s.trial().at;
+    let (mut n, mut ok) = (0u32, 0u32);
+    for (i, &t) in at.iter().enumerate() {
+        if (from_s * 1_000_000_000..to_s * 1_000_000_000).contains(&t) {
+            n += 1;
+            ok += u32::from(run.ok[i]);
+        }
+    }
+    format!("{:.1}%", f64::from(ok) * 100.0 / f64::from(n))
+}
+
+/// Requests a second reaching the dependency over slices `from..to` (0.6 s each in a 60 s run).
+fn dependency_rate(run: &playground::sim::retries::run::LaneRun, from: usize, to: usize) -> f64 {
+    run.slices[from..to].iter().map(|x| f64::from(x.dependency)).sum::<f64>() / ((to - from) as f64 * 0.6)
+}
+
+/// The numbers the retries article quotes, from the engine: rates over the
+/// slices wholly inside the slowdown (20.4 s to 39.6 s), successes by the
+/// user requests' arrival.
+#[test]
+fn the_articles_numbers_come_from_the_engine() {
+    let article = include_str!("../articles/retries.md");
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+
+    let storm = preset("storm").unwrap();
+    let runs = storm.run().unwrap();
+    assert_eq!(dependency_rate(&runs[0], 34, 66).round(), 10_214.0);
+    assert_eq!(dependency_rate(&runs[1], 34, 66).round(), 10_026.0);
+    assert_eq!(dependency_rate(&runs[2], 34, 66).round(), 697.0);
+    assert_eq!(dependency_rate(&runs[1], 67, 100).round(), 6_313.0);
+    assert_eq!(arrived_ok(&storm, &runs[0], 20, 40), "6.7%");
+    assert_eq!(arrived_ok(&storm, &runs[1], 40, 60), "47.9%");
+    quotes("about 10,200 requests a second during the slowdown, more than 25 per user request, and 6.7% of the user requests");
+    quotes("about 6,300 requests a second");
+
+    let budgets = preset("budgets").unwrap();
+    let runs = budgets.run().unwrap();
+    let got: Vec<String> = runs.iter().map(|r| arrived_ok(&budgets, r, 20, 40)).collect();
+    assert_eq!(got, ["62.2%", "51.3%", "59.7%"]);
+    quotes("62.2% of the user requests arriving in those 20 seconds");
+    quotes("Envoy's budget gets 59.7%");
+    quotes("51.3% succeed, at 1.00 request per user request");
+
+    let timeouts = preset("timeouts").unwrap();
+    let runs = timeouts.run().unwrap();
+    let during: Vec<String> = runs.iter().map(|r| arrived_ok(&timeouts, r, 20, 40)).collect();
+    let after: Vec<String> = runs.iter().map(|r| arrived_ok(&timeouts, r, 40, 60)).collect();
+    assert_eq!(
+        (during, after),
+        (
+            vec!["1.1%".to_string(), "0.6%".into(), "0.9%".into()],
+            vec!["97.9%".to_string(), "0.0%".into(), "98.6%".into()]
+        )
+    );
+    quotes("1.1% of the user requests arriving in the slowdown succeed without retries, and 97.9% of those arriving after it");
+    quotes("With three immediate attempts, 0.6% succeed during the slowdown");
+    quotes("(98.6%)");
+}
