@@ -4,6 +4,7 @@
 pub mod md5;
 pub mod num;
 pub mod rng;
+pub mod slices;
 pub mod sort;
 pub mod time;
 pub mod traffic;

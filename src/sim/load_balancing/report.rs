@@ -2,7 +2,8 @@
 //! it: each balancer's totals, slices and servers as JSON, or every
 //! request's server, outcome and latency as CSV rows.
 
-use super::run::{LaneRun, Outcome, Percentiles};
+use super::run::{LaneRun, Outcome};
+use crate::sim::kernel::slices::Percentiles;
 use super::scenario::LoadBalancingScenario;
 use crate::sim::kernel::time::Nanos;
 use serde::Serialize;

@@ -11,6 +11,7 @@ use super::ewma::{self, PeakEwma};
 use super::nginx::{self, SmoothWeighted};
 use super::{envoy, Balancer, Change, Server, ServerChange, Service};
 use crate::sim::kernel::rng::{exp, ln, Rng};
+use crate::sim::kernel::slices::{bin_of, slice_start, Percentiles};
 use crate::sim::kernel::sort::radix_sort_by_key;
 use crate::sim::kernel::time::{ms_to_ns, Nanos, MS, SEC};
 use std::cmp::Reverse;
@@ -81,48 +82,6 @@ pub enum Outcome {
     TimedOut,
     /// The balancer had no server it could send it to.
     NoServer,
-}
-
-/// The slice of a run a time falls in. In 64-bit arithmetic while it fits
-/// (a run of an hour in a thousand slices does): wasm has no 128-bit divide.
-pub fn bin_of(t: Nanos, span: Nanos, bins: usize) -> usize {
-    let b = match t.checked_mul(bins as u64) {
-        Some(x) => x / span.max(1),
-        None => (u128::from(t) * bins as u128 / u128::from(span.max(1))) as u64,
-    };
-    (b as usize).min(bins - 1)
-}
-
-/// Where slice `b` of a run of `span` in `bins` slices starts: the first
-/// time [`bin_of`] puts in it.
-pub fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
-    match span.checked_mul(b as u64) {
-        Some(x) => x.div_ceil(bins as u64),
-        None => (u128::from(span) * b as u128).div_ceil(bins as u128) as Nanos,
-    }
-}
-
-/// Latency percentiles by nearest rank, in nanoseconds: p50, p95, p99, p99.9.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Percentiles {
-    pub p50: Nanos,
-    pub p95: Nanos,
-    pub p99: Nanos,
-    pub p999: Nanos,
-}
-
-impl Percentiles {
-    /// Of `sorted` latencies (ascending); all zero for none.
-    pub fn of(sorted: &[Nanos]) -> Percentiles {
-        let rank = |per_mille: usize| {
-            if sorted.is_empty() {
-                0
-            } else {
-                sorted[(sorted.len() * per_mille).div_ceil(1000).clamp(1, sorted.len()) - 1]
-            }
-        };
-        Percentiles { p50: rank(500), p95: rank(950), p99: rank(990), p999: rank(999) }
-    }
 }
 
 /// A run's totals.

@@ -4,7 +4,7 @@
 
 use super::run::LaneRun;
 use super::scenario::RetriesScenario;
-use crate::sim::load_balancing::run::Percentiles;
+use crate::sim::kernel::slices::Percentiles;
 use serde::Serialize;
 use std::fmt::Write as _;
 

@@ -30,7 +30,7 @@ use crate::sim::circuit_breaker::Transition;
 use crate::sim::kernel::rng::Rng;
 use crate::sim::rate_limiter::{Limiter, LimiterConfig, Outcome as Admission};
 use crate::sim::kernel::time::Nanos;
-use crate::sim::load_balancing::run::{bin_of, slice_start, Percentiles};
+use crate::sim::kernel::slices::{bin_of, slice_start, Percentiles};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

@@ -18,7 +18,7 @@ use crate::sim::event_streaming::run::{LaneRun, Trial};
 use crate::sim::event_streaming::scenario::{Change, Event, BINS};
 use crate::sim::event_streaming::{presets, Keys, MAX_CONSUMERS, MAX_PARTITIONS};
 use crate::sim::kernel::time::MS;
-use crate::sim::load_balancing::run::bin_of;
+use crate::sim::kernel::slices::bin_of;
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
 use crate::ui::share::LaneDownloads;

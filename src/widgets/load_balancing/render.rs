@@ -3,7 +3,8 @@
 
 use crate::sim::kernel::rng::{exp, ln};
 use crate::sim::kernel::time::{Nanos, MS};
-use crate::sim::load_balancing::run::{LaneRun, Outcome, Percentiles};
+use crate::sim::kernel::slices::Percentiles;
+use crate::sim::load_balancing::run::{LaneRun, Outcome};
 use crate::sim::load_balancing::scenario::BINS;
 use crate::sim::load_balancing::Balancer;
 use crate::ui::chart::{line, line_with_gaps, nice_max, r};

@@ -1,0 +1,75 @@
+//! A run cut into equal slices for drawing: which slice a time falls in,
+//! where a slice starts, and the latency percentiles a slice or a run
+//! reports. Shared by every family that draws a run over time.
+
+use super::time::Nanos;
+
+/// The slice of a run a time falls in. In 64-bit arithmetic while it fits
+/// (a run of an hour in a thousand slices does): wasm has no 128-bit divide.
+pub fn bin_of(t: Nanos, span: Nanos, bins: usize) -> usize {
+    let b = match t.checked_mul(bins as u64) {
+        Some(x) => x / span.max(1),
+        None => (u128::from(t) * bins as u128 / u128::from(span.max(1))) as u64,
+    };
+    (b as usize).min(bins - 1)
+}
+
+/// Where slice `b` of a run of `span` in `bins` slices starts: the first
+/// time [`bin_of`] puts in it.
+pub fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
+    match span.checked_mul(b as u64) {
+        Some(x) => x.div_ceil(bins as u64),
+        None => (u128::from(span) * b as u128).div_ceil(bins as u128) as Nanos,
+    }
+}
+
+/// Latency percentiles by nearest rank, in nanoseconds: p50, p95, p99, p99.9.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Percentiles {
+    pub p50: Nanos,
+    pub p95: Nanos,
+    pub p99: Nanos,
+    pub p999: Nanos,
+}
+
+impl Percentiles {
+    /// Of `sorted` latencies (ascending); all zero for none.
+    pub fn of(sorted: &[Nanos]) -> Percentiles {
+        let rank = |per_mille: usize| {
+            if sorted.is_empty() {
+                0
+            } else {
+                sorted[(sorted.len() * per_mille).div_ceil(1000).clamp(1, sorted.len()) - 1]
+            }
+        };
+        Percentiles { p50: rank(500), p95: rank(950), p99: rank(990), p999: rank(999) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_slice_starts_where_its_first_time_falls() {
+        // A span that does not divide evenly, and one too long for 64-bit products.
+        for (span, bins) in [(1_000_003u64, 7usize), (3_600_000_000_000, 1_000), (u64::MAX / 3, 100)] {
+            for b in 1..bins {
+                let start = slice_start(b, span, bins);
+                assert_eq!(bin_of(start, span, bins), b, "span {span}, slice {b}");
+                assert_eq!(bin_of(start - 1, span, bins), b - 1, "span {span}, slice {b}");
+            }
+            assert_eq!(bin_of(span + 5, span, bins), bins - 1, "after the run: the last slice");
+        }
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let sorted: Vec<Nanos> = (1..=1_000).collect();
+        let p = Percentiles::of(&sorted);
+        assert_eq!((p.p50, p.p95, p.p99, p.p999), (500, 950, 990, 999));
+        let p = Percentiles::of(&[7, 9]);
+        assert_eq!((p.p50, p.p95, p.p99, p.p999), (7, 9, 9, 9));
+        assert_eq!(Percentiles::of(&[]), Percentiles::default());
+    }
+}
