@@ -29,10 +29,44 @@ fn unknown_fields_and_absurd_numbers_are_refused() {
     let typo = s.replace("\"seed\"", "\"sead\"");
     assert!(Scenario::from_json(&typo).unwrap_err().contains("unknown field `sead`"));
     let huge = s.replace("\"duration_ms\":20000", "\"duration_ms\":99999999999");
-    assert!(Scenario::from_json(&huge).unwrap_err().contains("duration_ms must be between 1 and 3600000"));
+    // A rate limiter runs for up to a day.
+    assert!(Scenario::from_json(&huge).unwrap_err().contains("duration_ms must be between 1 and 86400000"));
     let flood =
         s.replace("\"rps\":40.0", "\"rps\":900000.0").replace("\"duration_ms\":20000", "\"duration_ms\":3600000");
     assert!(Scenario::from_json(&flood).unwrap_err().contains("at most 200000 fit in one run"));
+    // Requests at or after the run's end are an error, not dropped: listed or fired by hand.
+    let late = s.replace("\"duration_ms\":20000", "\"duration_ms\":1000");
+    let list = r#""traffic":{"pattern":"list","requests":[[0.0,1],[999.9999,1],[1000.0,2]]}"#;
+    let late = late.replace(r#""traffic":{"pattern":"bursty","rps":40.0,"on_ms":500,"off_ms":1500,"cost":1}"#, list);
+    assert!(late.contains("999.9999"), "the overview's traffic is no longer bursty at 40 a second: {late}");
+    assert_eq!(
+        Scenario::from_json(&late).unwrap_err(),
+        "request 2 at 1000 ms is at or after the run's end (1000 ms): lengthen duration_ms or remove it"
+    );
+    let fired = s
+        .replace("\"duration_ms\":20000", "\"duration_ms\":1000")
+        .replace("\"limiters\"", "\"extra\":[[500.0,1],[1200.5,1]],\"limiters\"");
+    assert_eq!(
+        Scenario::from_json(&fired).unwrap_err(),
+        "hand-fired request 1 at 1200.5 ms is at or after the run's end (1000 ms): lengthen duration_ms or remove it"
+    );
+}
+
+/// A rate limiter over a day: an hourly limit of 3,600 against two requests
+/// a second lets exactly 3,600 through each hour, 86,400 in the day.
+#[test]
+fn a_rate_limiter_runs_for_a_day() {
+    let mut s: playground::scenario::RateLimiterScenario = preset("overview").try_into().unwrap();
+    s.duration_ms = 86_400_000;
+    s.traffic = playground::sim::kernel::traffic::Traffic::Steady { rps: 2.0, cost: 1 };
+    s.limiters = vec![playground::sim::rate_limiter::LimiterConfig::new(
+        playground::sim::rate_limiter::Algorithm::FixedWindow,
+        3_600,
+        3_600_000,
+    )];
+    let run = &s.run(24).unwrap()[0];
+    assert_eq!((run.summary.requests, run.summary.allowed), (172_800, 86_400));
+    assert!(run.bins.iter().all(|b| b.allowed == 3_600 && b.rejected == 3_600), "{:?}", run.bins[0]);
 }
 
 /// The cross-platform fixtures: the native run must equal the committed

@@ -15,10 +15,18 @@ pub const MAX_REQUESTS: usize = 200_000;
 /// The longest run, in milliseconds (one hour of simulated time).
 pub const MAX_DURATION_MS: u64 = 3_600_000;
 
+/// The longest run of a family that simulates a day, in milliseconds.
+pub const MAX_DAY_MS: u64 = 86_400_000;
+
 /// Checks a run's length: from 1 ms to [`MAX_DURATION_MS`].
 pub fn check_duration(duration_ms: u64) -> Result<(), String> {
-    if duration_ms == 0 || duration_ms > MAX_DURATION_MS {
-        return Err(format!("duration_ms must be between 1 and {MAX_DURATION_MS}, not {duration_ms}"));
+    check_duration_within(duration_ms, MAX_DURATION_MS)
+}
+
+/// Checks a run's length: from 1 ms to `max_ms`.
+pub fn check_duration_within(duration_ms: u64, max_ms: u64) -> Result<(), String> {
+    if duration_ms == 0 || duration_ms > max_ms {
+        return Err(format!("duration_ms must be between 1 and {max_ms}, not {duration_ms}"));
     }
     Ok(())
 }
@@ -281,13 +289,14 @@ impl Traffic {
                 check_rate("base_rps", *base_rps)?;
                 check_rate("spike_rps", *spike_rps)?;
                 check_cost(*cost)?;
-                if *spike_at_ms > MAX_DURATION_MS || *spike_ms > MAX_DURATION_MS {
-                    return Err(format!("spike_at_ms and spike_ms must be at most {MAX_DURATION_MS}"));
+                let most = MAX_DURATION_MS.max(duration_ms);
+                if *spike_at_ms > most || *spike_ms > most {
+                    return Err(format!("spike_at_ms and spike_ms must be at most {most}"));
                 }
                 base_rps * secs + spike_rps * (*spike_ms as f64 / 1000.0)
             }
             Traffic::List { requests } => {
-                validate_arrivals(requests)?;
+                validate_arrivals(requests, duration_ms)?;
                 0.0
             }
         };
@@ -350,15 +359,20 @@ impl Traffic {
 
 /// Checks a list of arrivals: at most [`MAX_REQUESTS`], times within an hour
 /// and non-decreasing, costs in range; the message names the request.
-pub fn validate_arrivals(requests: &[Arrival]) -> Result<(), String> {
+pub fn validate_arrivals(requests: &[Arrival], duration_ms: u64) -> Result<(), String> {
     if requests.len() > MAX_REQUESTS {
         return Err(format!("the list has {} requests; at most {MAX_REQUESTS} are allowed", requests.len()));
     }
     let mut last = 0.0;
     for (i, Arrival(at, cost)) in requests.iter().enumerate() {
-        if !at.is_finite() || *at < 0.0 || *at > MAX_DURATION_MS as f64 {
+        if !at.is_finite() || *at < 0.0 {
+            return Err(format!("request {i}: time must be 0 ms or later, not {}", decimal(*at, 3)));
+        }
+        // Nanoseconds, as the run compares them: a time that rounds to the
+        // run's end is after it.
+        if ms_to_ns(*at) >= duration_ms.saturating_mul(1_000_000) {
             return Err(format!(
-                "request {i}: time must be between 0 and {MAX_DURATION_MS} ms, not {}",
+                "request {i} at {} ms is at or after the run's end ({duration_ms} ms): lengthen duration_ms or remove it",
                 decimal(*at, 3)
             ));
         }

@@ -5,7 +5,7 @@ use super::LimiterConfig;
 use crate::scenario::{check_count, check_version, View, MAX_EXTRA, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
-use crate::sim::kernel::traffic::{merge, validate_arrivals, Arrival, Request, Traffic, check_duration};
+use crate::sim::kernel::traffic::{check_duration_within, merge, validate_arrivals, Arrival, Request, Traffic, MAX_DAY_MS};
 use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.
@@ -37,7 +37,8 @@ impl RateLimiterScenario {
     /// Checks lanes, traffic, duration and hand-fired requests.
     pub fn validate(&self) -> Result<(), String> {
         check_version(self.version)?;
-        check_duration(self.duration_ms)?;
+        // A day: a limit per hour or per day needs a day to show itself.
+        check_duration_within(self.duration_ms, MAX_DAY_MS)?;
         check_count(self.limiters.len(), MAX_LANES, "limiters")?;
         for l in &self.limiters {
             l.validate()?;
@@ -46,7 +47,7 @@ impl RateLimiterScenario {
         if self.extra.len() > MAX_EXTRA {
             return Err(format!("at most {MAX_EXTRA} hand-fired requests, not {}", self.extra.len()));
         }
-        validate_arrivals(&self.extra).map_err(|e| format!("hand-fired {e}"))?;
+        validate_arrivals(&self.extra, self.duration_ms).map_err(|e| format!("hand-fired {e}"))?;
         self.view.validate()
     }
 

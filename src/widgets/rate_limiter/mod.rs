@@ -13,7 +13,7 @@ use super::shell::{remove_lane_button, LaneEdit, Shell};
 use super::Mode;
 use crate::scenario::{RateLimiterScenario};
 use crate::sim::rate_limiter::presets;
-use crate::sim::kernel::time::{Nanos, MS};
+use crate::sim::kernel::time::{ms_to_ns, Nanos, MS};
 use crate::sim::kernel::traffic::{Arrival, Traffic};
 use crate::sim::rate_limiter::run::{LaneRun, Summary};
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig, NginxDelay};
@@ -133,7 +133,15 @@ pub fn RateLimiterWidget(
                     max=300.0
                     step=1.0
                     unit="s"
-                    on_change=Callback::new(move |v: f64| edit(&|s| s.duration_ms = (v * 1000.0).round().max(0.0) as u64))
+                    on_change=Callback::new(move |v: f64| edit(&|s| {
+                        s.duration_ms = (v * 1000.0).round().max(0.0) as u64;
+                        // Requests after the new end, fired by hand or listed, go with it.
+                        let end = s.duration_ms * MS;
+                        s.extra.retain(|a| ms_to_ns(a.0) < end);
+                        if let Traffic::List { requests } = &mut s.traffic {
+                            requests.retain(|a| ms_to_ns(a.0) < end);
+                        }
+                    }))
                 />
                 <SeedControl
                     value=Signal::derive(move || scenario.with(|s| s.seed))
