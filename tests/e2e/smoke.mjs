@@ -106,6 +106,29 @@ try {
     if (!(top > 0 && top < 500)) throw new Error(`the first widget is not in view: top ${top}`);
     if (!(shift < 0.01)) throw new Error(`layout shift ${shift}`);
   });
+  await check("every family's slot reserves about its widget's height, wide and phone-wide", async () => {
+    // Each article's first widget: the height its slot keeps before it mounts (its
+    // family's --slot-height) against the height it takes once mounted, within a quarter.
+    const off = [];
+    for (const [width, name] of [[1280, "wide"], [390, "phone-wide"]]) {
+      await session.cmd("POST", "/window/rect", { width, height: 1000 });
+      for (const slug of articles) {
+        await session.go(`${origin}/articles/${slug}`);
+        const reserved = await session.exec(`const s = document.querySelector('.widget-slot');
+          const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+          s.scrollIntoView();
+          return parseFloat(getComputedStyle(s).getPropertyValue('--slot-height')) * rem`);
+        await session.waitFor("return document.querySelector('.widget-slot.mounted .controls') !== null && document.querySelector('.widget-slot.mounted svg') !== null");
+        await new Promise((r) => setTimeout(r, 600));
+        const height = await session.exec("return document.querySelector('.widget-slot').getBoundingClientRect().height");
+        if (!(Math.abs(height - reserved) <= height / 4)) {
+          off.push(`${slug} ${name}: reserves ${Math.round(reserved)} px, mounts at ${Math.round(height)} px`);
+        }
+      }
+    }
+    await session.cmd("POST", "/window/rect", { width: 1280, height: 1000 });
+    if (off.length) throw new Error(off.join("; "));
+  });
   await check("full-page widget route", async () => {
     await session.go(`${origin}/widgets/rate-limiter`);
     await session.waitFor("return document.querySelectorAll('.widget table.summary tbody tr').length === 3");
