@@ -14,6 +14,7 @@ use super::{Lane, Strategy};
 use crate::sim::caching::exact::{Exact, Order};
 use crate::sim::caching::workload::Workload;
 use crate::sim::kernel::rng::{ln, Rng};
+use crate::sim::kernel::slices::percentile;
 use crate::sim::kernel::sort::radix_sort_by_key;
 use crate::sim::kernel::time::{ms_to_ns, Nanos, MS, SEC};
 use serde::Serialize;
@@ -662,15 +663,6 @@ impl Sim<'_> {
         s.write_p99_ns = percentile(&writes, 990);
         LaneRun { lane: self.lane.clone(), summary: self.summary, bins: self.bins, outcomes: self.outcomes }
     }
-}
-
-/// The nearest-rank percentile `per_mille` ‰ of sorted `v` (0 when empty).
-pub fn percentile(v: &[Nanos], per_mille: usize) -> Nanos {
-    if v.is_empty() {
-        return 0;
-    }
-    let rank = (v.len() * per_mille).div_ceil(1000).max(1);
-    v[rank - 1]
 }
 
 #[cfg(test)]

@@ -35,15 +35,17 @@ pub struct Percentiles {
 impl Percentiles {
     /// Of `sorted` latencies (ascending); all zero for none.
     pub fn of(sorted: &[Nanos]) -> Percentiles {
-        let rank = |per_mille: usize| {
-            if sorted.is_empty() {
-                0
-            } else {
-                sorted[(sorted.len() * per_mille).div_ceil(1000).clamp(1, sorted.len()) - 1]
-            }
-        };
+        let rank = |per_mille| percentile(sorted, per_mille);
         Percentiles { p50: rank(500), p95: rank(950), p99: rank(990), p999: rank(999) }
     }
+}
+
+/// The nearest-rank percentile `per_mille` ‰ of `sorted` (ascending; 0 when empty).
+pub fn percentile(sorted: &[Nanos], per_mille: usize) -> Nanos {
+    if sorted.is_empty() {
+        return 0;
+    }
+    sorted[(sorted.len() * per_mille).div_ceil(1000).clamp(1, sorted.len()) - 1]
 }
 
 #[cfg(test)]
@@ -71,5 +73,6 @@ mod tests {
         let p = Percentiles::of(&[7, 9]);
         assert_eq!((p.p50, p.p95, p.p99, p.p999), (7, 9, 9, 9));
         assert_eq!(Percentiles::of(&[]), Percentiles::default());
+        assert_eq!((percentile(&sorted, 1), percentile(&[7], 999), percentile(&[], 500)), (1, 7, 0));
     }
 }
