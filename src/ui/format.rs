@@ -23,6 +23,16 @@ pub fn duration(ns: Nanos) -> String {
     }
 }
 
+/// A latency in milliseconds with sensible precision: `0.42 ms`, `12.5 ms`, `1,204 ms`.
+pub fn latency(ns: Nanos) -> String {
+    let ms = ns as f64 / 1_000_000.0;
+    if ms >= 1_000.0 {
+        format!("{} ms", thousands(ms as u64))
+    } else {
+        format!("{} ms", number(ms))
+    }
+}
+
 /// A rate or level with sensible precision: `12`, `3.5`, `0.25`.
 pub fn number(x: f64) -> String {
     let decimals = if x.abs() >= 100.0 {

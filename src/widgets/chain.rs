@@ -364,15 +364,7 @@ pub fn data_table(runs: &[&LaneRun], labels: &[String], span: Nanos) -> String {
     html
 }
 
-/// A latency in milliseconds with sensible precision.
-pub fn latency(ns: Nanos) -> String {
-    let ms = ns as f64 / MS as f64;
-    if ms >= 1_000.0 {
-        format!("{} ms", format::thousands(ms as u64))
-    } else {
-        format!("{} ms", format::number(ms))
-    }
-}
+pub use crate::ui::format::latency;
 
 /// The summary table: one row per lane.
 pub fn summary_table(runs: &[&LaneRun], labels: &[String]) -> String {

@@ -6,7 +6,6 @@ use super::scenario::PipelineScenario;
 use crate::sim::circuit_breaker::State;
 use crate::sim::retries::run::LaneRun;
 use serde::Serialize;
-use std::fmt::Write as _;
 
 /// The result of running a pipeline scenario, as the CLI prints it.
 #[derive(Serialize)]
@@ -90,12 +89,6 @@ pub fn run_json(s: &PipelineScenario) -> Result<String, String> {
 pub fn run_csv(s: &PipelineScenario) -> Result<String, String> {
     s.validate()?;
     let trial = s.trial();
-    let mut csv = String::from("lane,configuration,request,arrival_ns,ok,latency_ns\n");
-    for (i, run) in s.run_on(&trial)?.iter().enumerate() {
-        let label = crate::scenario::csv_field(&s.lanes[i].label());
-        for (r, &at) in trial.at.iter().enumerate() {
-            let _ = writeln!(csv, "{},{label},{},{at},{},{}", i + 1, r + 1, run.ok[r], run.latency[r]);
-        }
-    }
-    Ok(csv)
+    let labels: Vec<String> = s.lanes.iter().map(|l| l.label()).collect();
+    Ok(crate::sim::retries::report::lanes_csv("configuration", &labels, &trial, &s.run_on(&trial)?))
 }

@@ -2,7 +2,7 @@
 //! policy's totals and slices as JSON, or every user request's outcome and
 //! latency as CSV rows.
 
-use super::run::LaneRun;
+use super::run::{LaneRun, Trial};
 use super::scenario::RetriesScenario;
 use crate::sim::kernel::slices::Percentiles;
 use serde::Serialize;
@@ -81,12 +81,20 @@ pub fn run_json(s: &RetriesScenario) -> Result<String, String> {
 pub fn run_csv(s: &RetriesScenario) -> Result<String, String> {
     s.validate()?;
     let trial = s.trial();
-    let mut csv = String::from("lane,policy,request,arrival_ns,ok,latency_ns\n");
-    for (i, run) in s.run_on(&trial)?.iter().enumerate() {
-        let label = crate::scenario::csv_field(&s.policies[i].label());
+    let labels: Vec<String> = s.policies.iter().map(|p| p.label()).collect();
+    Ok(lanes_csv("policy", &labels, &trial, &s.run_on(&trial)?))
+}
+
+/// One CSV row per user request of `trial` in each lane of `runs`, the lane
+/// named in the column `what`: its arrival (ns), whether it succeeded and
+/// its latency (ns).
+pub fn lanes_csv(what: &str, labels: &[String], trial: &Trial, runs: &[LaneRun]) -> String {
+    let mut csv = format!("lane,{what},request,arrival_ns,ok,latency_ns\n");
+    for (i, (run, label)) in runs.iter().zip(labels).enumerate() {
+        let label = crate::scenario::csv_field(label);
         for (r, &at) in trial.at.iter().enumerate() {
             let _ = writeln!(csv, "{},{label},{},{at},{},{}", i + 1, r + 1, run.ok[r], run.latency[r]);
         }
     }
-    Ok(csv)
+    csv
 }

@@ -33,15 +33,7 @@ pub fn balancer_label(b: &Balancer) -> String {
     }
 }
 
-/// A latency in milliseconds with sensible precision: `0.42 ms`, `12.5 ms`, `1,204 ms`.
-pub fn latency(ns: Nanos) -> String {
-    let ms = ns as f64 / MS as f64;
-    if ms >= 1_000.0 {
-        format!("{} ms", format::thousands(ms as u64))
-    } else {
-        format!("{} ms", format::number(ms))
-    }
-}
+pub use crate::ui::format::latency;
 
 /// Where a latency sits on the chart's logarithmic scale from 1 ms (0) to
 /// `top` ms (1): a queue that runs away and a fast balancer's tail share
