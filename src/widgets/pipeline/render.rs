@@ -113,10 +113,10 @@ pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: N
         None => "none".into(),
         Some(_) => {
             let (open, _, times) = time_away(&run.transitions, span);
-            let through = run.permits.iter().filter(|&&p| p).count() as u32;
+            // What the breaker let through is what reached the dependency.
             format!(
                 "{} let through, {} failed fast; opened {times} times, open {}",
-                n(through),
+                n(run.summary.dependency),
                 n(run.summary.failed_fast),
                 format::seconds(open)
             )
