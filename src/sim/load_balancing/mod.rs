@@ -35,6 +35,7 @@ pub mod block;
 pub mod envoy;
 pub mod ewma;
 pub mod nginx;
+pub mod pool;
 pub mod presets;
 pub mod report;
 pub mod run;
