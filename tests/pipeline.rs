@@ -81,12 +81,17 @@ fn a_breaker_alone_decides_as_the_circuit_breaker_widget() {
                 cb.duration_ms,
                 cb.traffic.clone(),
                 DependencyModel::Script(cb.dependency.clone()),
-                vec![Lane { retry: Policy::named("none").unwrap(), limiter: None, breaker: Some(config.clone()) }],
+                vec![Lane {
+                    retry: Policy::named("none").unwrap(),
+                    limiter: None,
+                    balancer: None,
+                    breaker: Some(config.clone()),
+                }],
             );
             let run = &p.run().unwrap()[0];
             let reached: Vec<bool> = widget.calls.iter().map(|c| c.reached).collect();
             assert_eq!(run.permits, reached, "{name}");
-            assert_eq!(run.transitions, widget.transitions, "{name}");
+            assert_eq!(run.transitions, std::slice::from_ref(&widget.transitions), "{name}");
             // A call failed fast or at the dependency is a failed user request, with the same latency.
             let ok: Vec<bool> = widget.calls.iter().map(|c| !c.failed).collect();
             assert_eq!(run.ok, ok, "{name}");
@@ -105,12 +110,72 @@ fn retrying_clients_alone_run_as_the_retries_widget() {
             r.duration_ms,
             r.traffic.clone(),
             DependencyModel::Queue(r.dependency),
-            r.policies.iter().map(|&retry| Lane { retry, limiter: None, breaker: None }).collect(),
+            r.policies.iter().map(|&retry| Lane { retry, limiter: None, balancer: None, breaker: None }).collect(),
         );
         (p.layers, p.try_timeout_ms, p.deadline_ms, p.events) =
             (r.layers, r.try_timeout_ms, r.deadline_ms, r.events.clone());
         assert_eq!(p.run().unwrap(), r.run().unwrap(), "{name}");
     }
+}
+
+#[test]
+fn a_load_balancer_alone_answers_as_the_load_balancing_widget() {
+    use playground::sim::load_balancing::run::Outcome;
+    use playground::sim::load_balancing::{envoy::Ejection, presets as lb_presets, Balancer};
+    use playground::sim::pipeline::scenario::Pool;
+    let (mut compared, mut timed_out, mut failed) = (0, 0, 0);
+    for (name, _) in lb_presets::PRESETS {
+        let base = lb_presets::preset(name).unwrap();
+        // The preset's balancers, then Envoy's outlier detection, nginx
+        // random and the smooth weighted round robin; with no client
+        // timeout and with one of 50 ms.
+        let others = vec![
+            Balancer::LeastRequest { choices: 2, ejection: Some(Ejection::default()) },
+            Balancer::Random,
+            Balancer::SmoothWeighted,
+        ];
+        for balancers in [base.balancers.clone(), others] {
+            for timeout in [None, Some(50)] {
+                let mut lb = base.clone();
+                (lb.balancers, lb.timeout_ms) = (balancers.clone(), timeout);
+                let mut p = pipeline(
+                    lb.seed,
+                    lb.duration_ms,
+                    lb.traffic.clone(),
+                    DependencyModel::Servers(Pool {
+                        service: lb.service,
+                        servers: lb.servers.clone(),
+                        events: lb.events.clone(),
+                    }),
+                    balancers
+                        .iter()
+                        .map(|&b| Lane {
+                            retry: Policy::named("none").unwrap(),
+                            limiter: None,
+                            balancer: Some(b),
+                            breaker: None,
+                        })
+                        .collect(),
+                );
+                p.try_timeout_ms = timeout.map(|t| t as f64);
+                let widget = lb.run().unwrap();
+                let chain = p.run().unwrap();
+                for (i, (w, c)) in widget.iter().zip(&chain).enumerate() {
+                    let what = format!("{name}, {:?}, timeout {timeout:?}", balancers[i]);
+                    let ok: Vec<bool> = w.outcome.iter().map(|&o| o == Outcome::Ok).collect();
+                    assert_eq!(c.ok, ok, "{what}");
+                    assert_eq!(c.latency, w.latency, "{what}");
+                    assert_eq!(c.servers, w.servers, "{what}");
+                    assert_eq!(c.summary.no_server, w.summary.no_server, "{what}");
+                    assert_eq!(c.summary.refused, w.summary.dropped, "{what}");
+                    compared += 1;
+                    (timed_out, failed) = (timed_out + w.summary.timed_out, failed + w.summary.failed);
+                }
+            }
+        }
+    }
+    // Every path was taken: timeouts, and servers stopped under requests.
+    assert_eq!((compared, timed_out, failed), (72, 341_832, 8_438));
 }
 
 #[test]
@@ -122,7 +187,7 @@ fn the_presets_show_what_each_stage_does() {
     assert!(broken.dependency * 2 < bare.dependency, "{} vs {}", broken.dependency, bare.dependency);
     assert!(broken.latency.p99 * 2 < bare.latency.p99);
     assert!(full.denied > 5_000 && full.retries * 4 < bare.retries);
-    assert_eq!(runs[1].transitions.first().map(|t| t.at / 1_000_000_000), Some(20));
+    assert_eq!(runs[1].transitions[0].first().map(|t| t.at / 1_000_000_000), Some(20));
     // Spike: the limiter refuses at the edge, the dependency's queue overflows far less.
     let runs = preset("spike").unwrap().run().unwrap();
     let [bare, limited] = [&runs[0].summary, &runs[1].summary];
@@ -258,7 +323,7 @@ fn the_articles_numbers_come_from_the_engine() {
     let runs = preset("outage").unwrap().run().unwrap();
     let (bare, broken, budget) = (&runs[0], &runs[1], &runs[2]);
     assert_eq!((bare.summary.refused, ms(bare.summary.latency.p99), ms(broken.summary.latency.p99)), (3_486, 232, 91));
-    let times: Vec<u64> = broken.transitions.iter().map(|t| t.at / 1_000_000).collect();
+    let times: Vec<u64> = broken.transitions[0].iter().map(|t| t.at / 1_000_000).collect();
     assert_eq!((times[0], times[times.len() - 2], times[times.len() - 1]), (20_026, 40_169, 40_267));
     assert_eq!((bare.summary.ok, broken.summary.ok, bare.summary.users), (15_852, 15_637, 23_702));
     assert_eq!((budget.summary.retries, broken.summary.retries, budget.summary.denied), (3_045, 16_130, 6_519));
@@ -276,6 +341,6 @@ fn the_articles_numbers_come_from_the_engine() {
     let mut breaker_instead = spike.clone();
     breaker_instead.lanes[1] = lane("immediate", None, Some(breaker()));
     let run = &breaker_instead.run().unwrap()[1];
-    assert_eq!((run.summary.ok, run.transitions[0].at / 10_000_000), (16_049, 2_043));
+    assert_eq!((run.summary.ok, run.transitions[0][0].at / 10_000_000), (16_049, 2_043));
     quotes("over the run 16,049 against 25,137");
 }

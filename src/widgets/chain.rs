@@ -4,8 +4,9 @@
 
 use super::shell::{Family, Shell};
 use crate::sim::kernel::time::{Nanos, MS, SEC};
-use crate::sim::retries::run::{Chain, LaneRun, Slice};
-use crate::sim::retries::scenario::{Change, Event, BINS};
+use crate::sim::load_balancing::Change as ServerChangeKind;
+use crate::sim::retries::run::{Chain, LaneRun, Slice, Target};
+use crate::sim::retries::scenario::{Change, BINS};
 use crate::sim::retries::{MAX_ATTEMPTS, MAX_LAYERS};
 use crate::ui::chart::{line, line_with_gaps, nice_max, r};
 use crate::ui::controls::NumberControl;
@@ -41,8 +42,21 @@ pub trait ChainFields: Family {
     fn max_attempts(&self) -> u32;
     /// Sets the attempts of every lane that retries (one that does not keeps its one).
     fn set_attempts(&mut self, n: u32);
-    /// The dependency's events, if it is the queueing one.
-    fn events(&mut self) -> Option<&mut Vec<Event>>;
+    /// Changes the dependency at `at_ms` (the buttons' fail, slow and
+    /// recover): what happened, for the status line, or why it cannot be.
+    fn change_dependency(&mut self, at_ms: f64, change: Change) -> Result<&'static str, &'static str>;
+    /// Takes back every change made to the dependency.
+    fn clear_changes(&mut self);
+}
+
+/// What a change does to a queueing dependency, for the status line.
+pub fn queue_change(change: Change) -> &'static str {
+    match change {
+        Change::Failure(_) => "The dependency fails every request",
+        Change::Slow(_) => "The dependency slows to a fifth of its speed",
+        Change::Concurrency(_) => "The dependency's slots change",
+        Change::Recover => "The dependency recovers",
+    }
 }
 
 /// The chain's controls: user requests a second, layers, attempts, the per-try timeout and the user's deadline.
@@ -97,28 +111,22 @@ pub fn chain_controls<S: ChainFields>(shell: Shell<S>, max_rate: f64) -> impl In
 
 /// The buttons that fail, slow or recover the dependency at the playhead.
 pub fn dependency_actions<S: ChainFields>(shell: Shell<S>, playback: Playback) -> impl IntoView {
-    let act = move |change: Change, done: &'static str| {
+    let act = move |change: Change| {
         let at = (playback.now_or_mid() / MS) as f64;
-        let scripted = std::cell::Cell::new(false);
-        let changed = shell.edit(&|s| match s.events() {
-            Some(events) => events.push(Event { at_ms: at, change }),
-            None => scripted.set(true),
-        });
-        shell.status.set(Some(if scripted.get() {
-            "This dependency follows its script; choose a preset with a queueing one to change it at the playhead."
-                .into()
-        } else if changed {
-            format!("{done} at {}.", format::seconds(at as u64 * MS))
-        } else {
-            return;
+        let outcome = std::cell::Cell::new(Err(""));
+        let changed = shell.edit(&|s| outcome.set(s.change_dependency(at, change)));
+        shell.status.set(Some(match outcome.get() {
+            Err(why) => why.to_string(),
+            Ok(done) if changed => format!("{done} at {}.", format::seconds(at as u64 * MS)),
+            Ok(_) => return,
         }));
     };
     view! {
         <div class="controls dependency-actions" role="group" aria-label="Change the dependency at the playhead">
-            <button type="button" data-action="break" on:click=move |_| act(Change::Failure(1.0), "The dependency fails every request")>"Fail it now"</button>
-            <button type="button" on:click=move |_| act(Change::Slow(5.0), "The dependency slows to a fifth of its speed")>"Slow it now"</button>
-            <button type="button" on:click=move |_| act(Change::Recover, "The dependency recovers")>"Recover now"</button>
-            <button type="button" on:click=move |_| { shell.edit(&|s| if let Some(e) = s.events() { e.clear() }); }>"Clear changes"</button>
+            <button type="button" data-action="break" on:click=move |_| act(Change::Failure(1.0))>"Fail it now"</button>
+            <button type="button" on:click=move |_| act(Change::Slow(5.0))>"Slow it now"</button>
+            <button type="button" on:click=move |_| act(Change::Recover)>"Recover now"</button>
+            <button type="button" on:click=move |_| { shell.edit(&|s| s.clear_changes()); }>"Clear changes"</button>
         </div>
     }
 }
@@ -128,7 +136,7 @@ pub fn dependency_actions<S: ChainFields>(shell: Shell<S>, playback: Playback) -
 /// that succeed; then the same as a table, and the downloads.
 pub fn chain_charts(
     runs: Memo<Computed>,
-    chain: Memo<Chain>,
+    capacity: Memo<Vec<f64>>,
     labels: Memo<Vec<String>>,
     duration: Memo<Nanos>,
     playhead: RwSignal<Option<Nanos>>,
@@ -138,7 +146,7 @@ pub fn chain_charts(
         runs.with(|r| match r.0.as_ref() {
             Ok(v) => {
                 let lanes: Vec<&LaneRun> = v.iter().map(Arc::as_ref).collect();
-                let (load, top) = chain.with(|c| load_svg(&lanes, c, d));
+                let (load, top) = capacity.with(|c| load_svg(&lanes, c, d));
                 let (per_user, per_top) = amplification_svg(&lanes);
                 let (p99, p99_top) = latency_svg(&lanes);
                 [
@@ -210,17 +218,15 @@ pub const VIEW_BOX: &str = "0 0 600 120";
 /// Requests a second reaching the dependency in each slice, per policy,
 /// under a dashed line at what the dependency can serve; returns the SVG
 /// and the scale's top (requests a second).
-pub fn load_svg(runs: &[&LaneRun], chain: &Chain, span: Nanos) -> (String, f64) {
+pub fn load_svg(runs: &[&LaneRun], capacity: &[f64], span: Nanos) -> (String, f64) {
     let slice_s = span as f64 / BINS as f64 / SEC as f64;
-    // A scripted dependency serves every call at once: no line to draw.
-    let capacity = if chain.script.is_some() { Vec::new() } else { capacity_per_slice(chain, span) };
     let top =
         runs.iter().flat_map(|run| run.slices.iter().map(|s| f64::from(s.dependency) / slice_s)).fold(0.0, f64::max);
     let max = nice_max(top.max(capacity.iter().copied().fold(0.0, f64::max)).max(10.0));
     let mut svg = if capacity.is_empty() {
         String::new()
     } else {
-        format!("<path class=\"capacity\" d=\"{}\"/>", step_line(&capacity, max))
+        format!("<path class=\"capacity\" d=\"{}\"/>", step_line(capacity, max))
     };
     for (i, run) in runs.iter().enumerate() {
         let values: Vec<f64> = run.slices.iter().map(|s| f64::from(s.dependency) / slice_s).collect();
@@ -229,17 +235,44 @@ pub fn load_svg(runs: &[&LaneRun], chain: &Chain, span: Nanos) -> (String, f64) 
     (svg, max)
 }
 
-/// What the dependency can serve in each slice, in requests a second:
-/// its slots over its mean service time, as the events leave them at the
-/// slice's start.
-pub fn capacity_per_slice(chain: &Chain, span: Nanos) -> Vec<f64> {
-    (0..BINS)
-        .map(|b| {
-            let start = span * b as u64 / BINS as u64;
-            let d = chain.changes.iter().rev().find(|c| c.at <= start).map_or(chain.dependency, |c| c.to);
-            f64::from(d.concurrency) * SEC as f64 / d.mean_ns
-        })
-        .collect()
+/// What the chain's dependency can serve in each slice, in requests a
+/// second: a queueing one's slots over its mean service time, as the
+/// events leave them at the slice's start; servers' the same, summed over
+/// those running. A scripted dependency serves every call at once: none.
+pub fn capacity_per_slice(chain: &Chain, mean_work_ms: Option<f64>, span: Nanos) -> Vec<f64> {
+    let start = |b: usize| span * b as u64 / BINS as u64;
+    match &chain.target {
+        Target::Queue { dependency, changes } => (0..BINS)
+            .map(|b| {
+                let d = changes.iter().rev().find(|c| c.at <= start(b)).map_or(*dependency, |c| c.to);
+                f64::from(d.concurrency) * SEC as f64 / d.mean_ns
+            })
+            .collect(),
+        Target::Script(_) => Vec::new(),
+        Target::Servers { servers, changes } => {
+            let per_ms = 1_000.0 / mean_work_ms.unwrap_or(1.0).max(1e-9);
+            (0..BINS)
+                .map(|b| {
+                    let mut up: Vec<(bool, f64)> = servers.iter().map(|s| (true, s.speed)).collect();
+                    for c in changes.iter().take_while(|c| c.at <= start(b)) {
+                        if let Some(u) = up.get_mut(c.server) {
+                            match c.change {
+                                ServerChangeKind::Stop => u.0 = false,
+                                ServerChangeKind::Start => u.0 = true,
+                                ServerChangeKind::Speed(v) => u.1 = v,
+                            }
+                        }
+                    }
+                    servers
+                        .iter()
+                        .zip(&up)
+                        .filter(|(_, u)| u.0)
+                        .map(|(s, u)| f64::from(s.concurrency) * u.1 * per_ms)
+                        .sum()
+                })
+                .collect()
+        }
+    }
 }
 
 fn step_line(values: &[f64], max: f64) -> String {

@@ -32,9 +32,18 @@ impl Trial {
     /// The work of each of the arrivals `at`, drawn from `service` by a
     /// generator of its own seeded from `seed`.
     pub fn new(at: Vec<Nanos>, span: Nanos, service: &Service, seed: u64) -> Trial {
+        let (work, lane_seed, _) = Trial::draw(at.len(), service, seed);
+        Trial { at, work, span: span.max(1), lane_seed }
+    }
+
+    /// The work of `n` requests drawn from `service` by the generator of
+    /// `seed`, the lane seed it then draws, and the generator after both
+    /// (where the work of further requests comes from).
+    pub fn draw(n: usize, service: &Service, seed: u64) -> (Vec<Nanos>, u64, Rng) {
         let mut rng = Rng::new(seed ^ 0x6c62_2d77_6f72_6b21);
-        let work = at.iter().map(|_| ms_to_ns(draw_work(service, &mut rng))).collect();
-        Trial { at, work, span: span.max(1), lane_seed: rng.next_u64() }
+        let work = (0..n).map(|_| ms_to_ns(draw_work(service, &mut rng))).collect();
+        let lane_seed = rng.next_u64();
+        (work, lane_seed, rng)
     }
 
     /// Balancer `lane`'s own generator.

@@ -57,22 +57,7 @@ impl LoadBalancingScenario {
         check_version(self.version)?;
         check_duration(self.duration_ms)?;
         self.traffic.validate(self.duration_ms)?;
-        self.service.validate()?;
-        check_count(self.servers.len(), MAX_SERVERS, "servers")?;
-        for (i, s) in self.servers.iter().enumerate() {
-            s.validate(i)?;
-        }
-        for e in &self.events {
-            if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= self.duration_ms as f64) {
-                return Err(format!("an event's at_ms must be within the run (0 to {} ms), not {}", self.duration_ms, e.at_ms));
-            }
-            if e.server == 0 || e.server as usize > self.servers.len() {
-                return Err(format!("an event names server {}; servers are 1 to {}", e.server, self.servers.len()));
-            }
-            if let Change::Speed(v) = e.change {
-                check_speed(v).map_err(|m| format!("an event's {m}"))?;
-            }
-        }
+        check_pool(&self.service, &self.servers, &self.events, self.duration_ms)?;
         if let Some(t) = self.timeout_ms {
             if !(1..=600_000).contains(&t) {
                 return Err(format!("timeout_ms must be between 1 and 600000, not {t}"));
@@ -95,20 +80,7 @@ impl LoadBalancingScenario {
 
     /// The events as the engine takes them: servers from 0, in time order.
     pub fn changes(&self) -> Vec<ServerChange> {
-        let mut changes: Vec<ServerChange> = self
-            .events
-            .iter()
-            .map(|e| ServerChange { at: ms_to_ns(e.at_ms), server: e.server as usize - 1, change: e.change })
-            .collect();
-        // Few events: an insertion sort, stable, so two at one instant keep their order.
-        for i in 1..changes.len() {
-            let mut j = i;
-            while j > 0 && changes[j - 1].at > changes[j].at {
-                changes.swap(j - 1, j);
-                j -= 1;
-            }
-        }
-        changes
+        changes(&self.events)
     }
 
     /// Runs balancer `lane` on `trial`.
@@ -129,4 +101,43 @@ impl LoadBalancingScenario {
         self.validate()?;
         self.run_on(&self.trial())
     }
+}
+
+/// Checks a pool of servers, their service times and their events over a
+/// run of `duration_ms`.
+pub fn check_pool(service: &Service, servers: &[Server], events: &[Event], duration_ms: u64) -> Result<(), String> {
+    service.validate()?;
+    check_count(servers.len(), MAX_SERVERS, "servers")?;
+    for (i, s) in servers.iter().enumerate() {
+        s.validate(i)?;
+    }
+    for e in events {
+        if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= duration_ms as f64) {
+            return Err(format!("an event's at_ms must be within the run (0 to {duration_ms} ms), not {}", e.at_ms));
+        }
+        if e.server == 0 || e.server as usize > servers.len() {
+            return Err(format!("an event names server {}; servers are 1 to {}", e.server, servers.len()));
+        }
+        if let Change::Speed(v) = e.change {
+            check_speed(v).map_err(|m| format!("an event's {m}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Events as the engine takes them: servers from 0, in time order.
+pub fn changes(events: &[Event]) -> Vec<ServerChange> {
+    let mut changes: Vec<ServerChange> = events
+        .iter()
+        .map(|e| ServerChange { at: ms_to_ns(e.at_ms), server: e.server as usize - 1, change: e.change })
+        .collect();
+    // Few events: an insertion sort, stable, so two at one instant keep their order.
+    for i in 1..changes.len() {
+        let mut j = i;
+        while j > 0 && changes[j - 1].at > changes[j].at {
+            changes.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    changes
 }

@@ -48,7 +48,7 @@ pub fn apply(s: &mut PipelineScenario, block: &Block) -> Result<(), String> {
         for (i, retry) in list.into_iter().enumerate() {
             match s.lanes.get_mut(i) {
                 Some(lane) => lane.retry = retry,
-                None => s.lanes.push(super::Lane { retry, limiter: None, breaker: None }),
+                None => s.lanes.push(super::Lane { retry, limiter: None, balancer: None, breaker: None }),
             }
         }
     }

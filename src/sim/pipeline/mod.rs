@@ -20,6 +20,7 @@ pub mod report;
 pub mod scenario;
 
 use crate::sim::circuit_breaker::run::BreakerConfig;
+use crate::sim::load_balancing::Balancer;
 use crate::sim::rate_limiter::LimiterConfig;
 use crate::sim::retries::run::Stages;
 use crate::sim::retries::Policy;
@@ -39,6 +40,10 @@ pub struct Lane {
     pub retry: Policy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limiter: Option<LimiterConfig>,
+    /// In front of a pool of servers: how it picks one (round robin if not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balancer: Option<Balancer>,
+    /// In front of the dependency, or (behind a balancer) of each server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<BreakerConfig>,
 }
@@ -50,6 +55,9 @@ impl Lane {
         if let Some(l) = &self.limiter {
             l.validate()?;
         }
+        if let Some(b) = &self.balancer {
+            b.validate()?;
+        }
         if let Some(b) = &self.breaker {
             b.validate()?;
         }
@@ -58,7 +66,7 @@ impl Lane {
 
     /// The stages as the chain takes them.
     pub fn stages(&self) -> Stages {
-        Stages { limiter: self.limiter.clone(), breaker: self.breaker.clone() }
+        Stages { limiter: self.limiter.clone(), balancer: self.balancer, breaker: self.breaker.clone() }
     }
 
     /// A label for the widget and reports: the policy, then each stage.
@@ -67,6 +75,10 @@ impl Lane {
         if let Some(l) = &self.limiter {
             label.push_str(" + ");
             label.push_str(l.algorithm.label());
+        }
+        if let Some(b) = &self.balancer {
+            label.push_str(" + ");
+            label.push_str(b.name());
         }
         match &self.breaker {
             Some(BreakerConfig::Resilience4j(_)) => label.push_str(" + breaker (Resilience4j)"),

@@ -27,7 +27,7 @@ pub const LIMIT: u32 = 1_000;
 
 /// A lane of the named policy `key` with the given stages.
 pub fn lane(key: &str, limiter: Option<LimiterConfig>, breaker: Option<BreakerConfig>) -> Lane {
-    Lane { retry: Policy::named(key).expect("a named policy"), limiter, breaker }
+    Lane { retry: Policy::named(key).expect("a named policy"), limiter, balancer: None, breaker }
 }
 
 /// The breaker the presets and blocks add: Resilience4j as the

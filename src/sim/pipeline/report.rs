@@ -36,13 +36,19 @@ pub struct LaneReport {
     pub limited: u32,
     pub delayed: u32,
     pub failed_fast: u32,
-    /// Requests reaching the dependency, and those it refused with a full queue.
+    /// Requests reaching the dependency (or the servers), and those it
+    /// refused with a full queue; attempts a balancer had no server for.
     pub dependency_requests: u32,
     pub refused: u32,
+    pub no_server: u32,
     /// Percentiles `[p50, p95, p99, p99.9]` of the user requests that succeeded.
     pub latency: [u64; 4],
-    /// The breaker's changes: `[at, from, to]`.
-    pub transitions: Vec<(u64, State, State)>,
+    /// Each breaker's changes, `[at, from, to]`: the dependency's breaker,
+    /// or each server's.
+    pub transitions: Vec<Vec<(u64, State, State)>>,
+    /// Behind a balancer, each server's requests sent and busy time (ns) over the run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<[u64; 2]>,
     /// Per slice: user requests, of them succeeded, attempts sent to the
     /// stages, limited, failed fast, requests reaching the dependency.
     pub slices: Vec<[u32; 6]>,
@@ -67,8 +73,14 @@ fn lane_report(s: &PipelineScenario, i: usize, run: &LaneRun) -> LaneReport {
         failed_fast: m.failed_fast,
         dependency_requests: m.dependency,
         refused: m.refused,
+        no_server: m.no_server,
         latency: [p.p50, p.p95, p.p99, p.p999],
-        transitions: run.transitions.iter().map(|t| (t.at, t.from, t.to)).collect(),
+        transitions: run.transitions.iter().map(|b| b.iter().map(|t| (t.at, t.from, t.to)).collect()).collect(),
+        servers: run
+            .servers
+            .iter()
+            .map(|s| [s.sent.iter().map(|&n| u64::from(n)).sum(), s.busy_ns.iter().sum()])
+            .collect(),
         slices: run.slices.iter().map(|b| [b.users, b.ok, b.sent, b.limited, b.failed_fast, b.dependency]).collect(),
     }
 }

@@ -5,7 +5,10 @@
 use super::Lane;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::circuit_breaker::run::Dependency as Script;
-use crate::sim::retries::run::{run, Chain, LaneRun, Trial};
+use crate::sim::load_balancing::run::Trial as Requests;
+use crate::sim::load_balancing::scenario::{changes, check_pool, Event as ServerEvent};
+use crate::sim::load_balancing::{Server, Service};
+use crate::sim::retries::run::{run, Chain, LaneRun, Target, Trial, Work};
 use crate::sim::retries::scenario::{chain, check_chain, check_dependency, trial, DependencyConfig, Event, BINS};
 use crate::sim::kernel::traffic::{check_duration, Traffic};
 use serde::{Deserialize, Serialize};
@@ -20,13 +23,27 @@ pub enum PipelineTag {
 
 /// The dependency at the end of the chain. In JSON `{"queue": {…}}` (the
 /// retries widget's: slots, a queue, exponential service times, a share
-/// failing) or `{"script": {"phases": […]}}` (the circuit-breaker widget's:
-/// phases of failure and latency, every call served at once).
+/// failing), `{"script": {"phases": […]}}` (the circuit-breaker widget's:
+/// phases of failure and latency, every call served at once) or
+/// `{"servers": {…}}` (the load-balancing widget's pool, behind each lane's
+/// balancer).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DependencyModel {
     Queue(DependencyConfig),
     Script(Script),
+    Servers(Pool),
+}
+
+/// Servers as the load-balancing widget's scenario has them: each request's
+/// work, the servers, and what happens to them (servers numbered from 1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    pub service: Service,
+    pub servers: Vec<Server>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<ServerEvent>,
 }
 
 /// A pipeline scenario.
@@ -48,7 +65,8 @@ pub struct PipelineScenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_ms: Option<f64>,
     pub dependency: DependencyModel,
-    /// Changes to a queueing dependency (a scripted one has its phases).
+    /// Changes to a queueing dependency (a scripted one has its phases,
+    /// servers their own events).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
     pub lanes: Vec<Lane>,
@@ -56,9 +74,8 @@ pub struct PipelineScenario {
     pub view: View,
 }
 
-/// A scripted dependency's stand-in for the chain's queueing one, which it
-/// never reaches.
-const UNUSED: DependencyConfig = DependencyConfig { concurrency: 1, queue: 0, mean_ms: 1.0, failure: 0.0 };
+/// No queueing dependency: the chain's target is set after.
+const NONE: DependencyConfig = DependencyConfig { concurrency: 0, queue: 0, mean_ms: 0.0, failure: 0.0 };
 
 impl PipelineScenario {
     /// Checks every field.
@@ -75,31 +92,55 @@ impl PipelineScenario {
                     return Err("a scripted dependency changes by its phases, not by events".into());
                 }
             }
+            DependencyModel::Servers(p) => {
+                check_pool(&p.service, &p.servers, &p.events, self.duration_ms)?;
+                if p.servers.is_empty() {
+                    return Err("servers: a pool needs at least one server".into());
+                }
+                if !self.events.is_empty() {
+                    return Err("servers change by the pool's own events, not by the dependency's".into());
+                }
+            }
         }
         check_count(self.lanes.len(), MAX_LANES, "lanes")?;
         for lane in &self.lanes {
             lane.validate()?;
+            if lane.balancer.is_some() && !matches!(self.dependency, DependencyModel::Servers(_)) {
+                return Err("a balancer needs servers to balance: the dependency must be {\"servers\": …}".into());
+            }
         }
         self.view.validate()
     }
 
-    /// The user requests every lane serves.
+    /// The user requests every lane serves, with the work they bring to
+    /// servers drawn as the load-balancing widget draws it.
     pub fn trial(&self) -> Trial {
-        trial(&self.traffic, self.duration_ms, self.seed)
+        let mut t = trial(&self.traffic, self.duration_ms, self.seed);
+        if let DependencyModel::Servers(p) = &self.dependency {
+            let (first, lane_seed, more) = Requests::draw(t.at.len(), &p.service, self.seed);
+            t.work = Some(Work { service: p.service, first, more, lane_seed });
+        }
+        t
     }
 
     /// The chain with no stages: the clients and the dependency.
     pub fn base_chain(&self) -> Chain {
-        let (queue, script) = match &self.dependency {
-            DependencyModel::Queue(d) => (d, None),
-            DependencyModel::Script(d) => (&UNUSED, Some(d.clone())),
+        let base = |queue: &DependencyConfig| {
+            chain(self.layers, self.try_timeout_ms, self.deadline_ms, queue, &self.events, self.seed)
         };
-        Chain { script, ..chain(self.layers, self.try_timeout_ms, self.deadline_ms, queue, &self.events, self.seed) }
+        match &self.dependency {
+            DependencyModel::Queue(d) => base(d),
+            DependencyModel::Script(d) => Chain { target: Target::Script(d.clone()), ..base(&NONE) },
+            DependencyModel::Servers(p) => Chain {
+                target: Target::Servers { servers: p.servers.clone(), changes: changes(&p.events) },
+                ..base(&NONE)
+            },
+        }
     }
 
     /// Lane `i`'s chain: the base chain with its stages.
     pub fn chain(&self, base: &Chain, i: usize) -> Chain {
-        Chain { stages: self.lanes[i].stages(), ..base.clone() }
+        Chain { stages: self.lanes[i].stages(), lane: i as u64, ..base.clone() }
     }
 
     /// Runs every lane on `trial`.

@@ -18,9 +18,25 @@
 //! circuit-breaker widget's script, drawing each call's result as that
 //! widget does, from the run's generator after the arrivals.
 //!
-//! Events at one instant run in the order they were scheduled, except that
-//! the dependency's answers come first, as the circuit-breaker widget
-//! records results due at an instant before that instant's arrivals.
+//! **Servers behind a load balancer** (the pipeline): instead of the one
+//! dependency, a pool of servers that queue, as the load-balancing widget
+//! runs them ([`crate::sim::load_balancing::pool::Pool`]). The balancer
+//! picks a server for each attempt the stages admit; with a breaker, each
+//! server has its own, and a call it fails fast is, to the balancer, an
+//! error answered at once: the least-loaded balancers see a server that
+//! fails fast as idle and send it more, as they do in production unless
+//! the breaker's state reaches the balancer. The k-th request to reach the
+//! servers brings the k-th work drawn for the run, in every lane, and the
+//! balancer draws its picks from the generator the load-balancing widget
+//! gives the same lane; so with one attempt and no other stage, a lane
+//! answers every request exactly as that widget's balancer does.
+//!
+//! Events at one instant run in this order: the dependency's or servers'
+//! answers, try timeouts, changes to the dependency or servers, user
+//! arrivals, then the rest in the order they were scheduled. (The
+//! circuit-breaker widget records results due at an instant before that
+//! instant's arrivals; the load-balancing widget orders finishes, timeouts,
+//! changes and arrivals so.)
 
 use super::backoff::BackoffState;
 use super::budget::{envoy_max_retries, millis, AwsQuota, Budget, FinagleBudget, GrpcThrottle};
@@ -28,6 +44,9 @@ use super::{Policy, MAX_LAYERS};
 use crate::sim::circuit_breaker::run::{Attempt as Draw, Breaker, BreakerConfig, Dependency as Script};
 use crate::sim::circuit_breaker::Transition;
 use crate::sim::kernel::rng::Rng;
+use crate::sim::load_balancing::pool::{Admit, Pool, Started};
+use crate::sim::load_balancing::run::{draw_work, Outcome as Answer, ServerSlices};
+use crate::sim::load_balancing::{Balancer, Server, ServerChange, Service};
 use crate::sim::rate_limiter::{Limiter, LimiterConfig, Outcome as Admission};
 use crate::sim::kernel::time::Nanos;
 use crate::sim::kernel::slices::{bin_of, slice_start, Percentiles};
@@ -62,6 +81,21 @@ pub struct Trial {
     /// The generator as the arrivals left it: a scripted dependency's draws
     /// continue from here.
     pub draws: Rng,
+    /// The work of the requests reaching a pool of servers, if the chain ends in one.
+    pub work: Option<Work>,
+}
+
+/// The work requests bring to a pool of servers, drawn as the
+/// load-balancing widget draws its requests': one per user request first,
+/// then more from the same generator for retries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Work {
+    pub service: Service,
+    pub first: Vec<Nanos>,
+    /// The generator after the first draws and the balancers' seed.
+    pub more: Rng,
+    /// The load-balancing widget's lane seed: each balancer's draws start from it.
+    pub lane_seed: u64,
 }
 
 /// What an attempt passes between the last layer of clients and the
@@ -69,7 +103,23 @@ pub struct Trial {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stages {
     pub limiter: Option<LimiterConfig>,
+    /// In front of a pool of servers (round robin if none); unused otherwise.
+    pub balancer: Option<Balancer>,
+    /// In front of the dependency, or of each server.
     pub breaker: Option<BreakerConfig>,
+}
+
+/// What the chain's calls end at.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// The retries widget's dependency: slots, a queue, a share failing,
+    /// and its state after each change, in time order.
+    Queue { dependency: Dependency, changes: Vec<DependencyChange> },
+    /// The circuit-breaker widget's script: every call served at once, its
+    /// result drawn.
+    Script(Script),
+    /// Servers behind a load balancer, with their changes in time order.
+    Servers { servers: Vec<Server>, changes: Vec<ServerChange> },
 }
 
 /// The chain's shape and timers.
@@ -80,13 +130,11 @@ pub struct Chain {
     pub try_timeout: Option<Nanos>,
     /// The user's overall timeout, if any.
     pub deadline: Option<Nanos>,
-    pub dependency: Dependency,
-    pub changes: Vec<DependencyChange>,
-    /// The dependency as the circuit-breaker widget scripts it, instead of
-    /// the queueing one: every call served at once, its result drawn.
-    pub script: Option<Script>,
+    pub target: Target,
     pub stages: Stages,
     pub seed: u64,
+    /// Which lane of its scenario this is: a balancer draws that lane's numbers.
+    pub lane: u64,
 }
 
 /// One slice of the run.
@@ -134,6 +182,8 @@ pub struct Summary {
     pub limited: u32,
     pub delayed: u32,
     pub failed_fast: u32,
+    /// Attempts the balancer had no server for.
+    pub no_server: u32,
 }
 
 /// One lane's run.
@@ -149,16 +199,21 @@ pub struct LaneRun {
     /// is no such stage or the attempt never reached it).
     pub admissions: Vec<Admission>,
     pub permits: Vec<bool>,
-    /// The breaker's state changes.
-    pub transitions: Vec<Transition>,
+    /// Each breaker's state changes: the dependency's, or each server's.
+    pub transitions: Vec<Vec<Transition>>,
+    /// Each server's busy and queued time and requests sent, per slice.
+    pub servers: Vec<ServerSlices>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
     /// User request `i` arrives.
     User(usize),
-    /// A dependency slot finishes request `r`.
+    /// The dependency finishes request `r`.
     Served(usize),
+    /// A server finishes request `r`, if it has not stopped since it
+    /// started it (its epoch then).
+    Finished(usize, u32),
     /// Attempt `a`'s try timer.
     TryTimeout(usize),
     /// Call `c`'s backoff ends: its next attempt goes out.
@@ -202,6 +257,8 @@ struct Attempt {
     call: usize,
     /// Answered, abandoned at its timeout, or superseded by a hedge's success.
     settled: bool,
+    /// Its request to a server, if it reached one.
+    request: Option<usize>,
 }
 
 /// Each layer's client: its budget's books and its requests in flight.
@@ -220,16 +277,23 @@ struct Dep {
     requests: Vec<Request>,
 }
 
-/// A request at the dependency.
+/// A request at the dependency or a server.
 struct Request {
     attempt: usize,
-    /// When service started, and when the breaker let it through.
+    /// When service started, and when it passed the stages.
     started: Nanos,
     passed: Nanos,
     fails: bool,
-    /// Served by the queueing dependency (not a scripted one).
+    /// Served by the queueing dependency (not a scripted one or a server).
     queued: bool,
+    /// The server it was sent to, and whether the balancer has learnt how
+    /// it ended (at the client's timeout, or its answer).
+    server: u16,
+    told: bool,
 }
+
+/// The queueing dependency's stand-in where the chain ends elsewhere.
+const UNSERVED: Dependency = Dependency { concurrency: 0, queue: 0, mean_ns: 0.0, failure: 0.0 };
 
 /// Runs `trial` through `chain` with `policy` at every layer, in `bins` slices.
 pub fn run(policy: &Policy, chain: &Chain, trial: &Trial, bins: usize) -> LaneRun {
@@ -242,8 +306,8 @@ struct Sim<'a> {
     trial: &'a Trial,
     bins: usize,
     rng: Rng,
-    /// Ordered by time, then answers before the rest, then scheduling order.
-    heap: BinaryHeap<Reverse<(Nanos, bool, u64, Event)>>,
+    /// Ordered by time, then by [`Sim::class`], then scheduling order.
+    heap: BinaryHeap<Reverse<(Nanos, u8, u64, Event)>>,
     seq: u64,
     calls: Vec<Call>,
     attempts: Vec<Attempt>,
@@ -256,7 +320,13 @@ struct Sim<'a> {
     /// Per slice, the latencies of user requests that succeeded.
     slice_latency: Vec<Vec<Nanos>>,
     limiter: Option<Limiter>,
-    breaker: Option<Breaker>,
+    /// The dependency's breaker, or one per server.
+    breakers: Vec<Breaker>,
+    pool: Option<Pool>,
+    /// Further work for the servers, once the trial's first draws are used.
+    more_work: Option<Rng>,
+    /// Requests that have reached the servers.
+    to_servers: usize,
     admissions: Vec<Admission>,
     permits: Vec<bool>,
 }
@@ -279,14 +349,33 @@ impl<'a> Sim<'a> {
             })
             .collect();
         let n = trial.at.len();
+        let (dependency, servers) = match &chain.target {
+            Target::Queue { dependency, .. } => (*dependency, &[][..]),
+            Target::Script(_) => (UNSERVED, &[][..]),
+            Target::Servers { servers, .. } => (UNSERVED, &servers[..]),
+        };
+        // A breaker was checked with the scenario; an invalid one is no stage.
+        let breaker = || chain.stages.breaker.as_ref().and_then(|b| Breaker::new(b).ok());
+        let breakers = match &chain.target {
+            Target::Servers { .. } => servers.iter().filter_map(|_| breaker()).collect(),
+            _ => breaker().into_iter().collect(),
+        };
+        let (pool, more_work) = match (&chain.target, &trial.work) {
+            (Target::Servers { .. }, Some(work)) => {
+                let balancer = chain.stages.balancer.unwrap_or(Balancer::RoundRobin);
+                let lane = Rng::new(work.lane_seed ^ chain.lane.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                (Some(Pool::new(&balancer, servers, lane, trial.span, bins)), Some(work.more.clone()))
+            }
+            _ => (None, None),
+        };
         Sim {
             policy,
             chain,
             trial,
             bins,
-            rng: match chain.script {
-                Some(_) => trial.draws.clone(),
-                None => Rng::new(chain.seed ^ 0x5851_f42d_4c95_7f2d),
+            rng: match chain.target {
+                Target::Script(_) => trial.draws.clone(),
+                _ => Rng::new(chain.seed ^ 0x5851_f42d_4c95_7f2d),
             },
             heap: BinaryHeap::new(),
             seq: 0,
@@ -294,15 +383,18 @@ impl<'a> Sim<'a> {
             calls: Vec::with_capacity(n),
             attempts: Vec::with_capacity(n),
             clients,
-            dep: Dep { now: chain.dependency, busy: 0, queue: Default::default(), requests: Vec::with_capacity(n) },
+            dep: Dep { now: dependency, busy: 0, queue: Default::default(), requests: Vec::with_capacity(n) },
             slices: vec![Slice::default(); bins],
             summary: Summary { users: n as u32, ..Summary::default() },
             ok: vec![false; n],
             latency: vec![0; n],
             slice_latency: vec![Vec::new(); bins],
-            // Both were checked with the scenario; an invalid one is no stage.
+            // Checked with the scenario; an invalid one is no stage.
             limiter: chain.stages.limiter.as_ref().and_then(|l| Limiter::new(l).ok()),
-            breaker: chain.stages.breaker.as_ref().and_then(|b| Breaker::new(b).ok()),
+            breakers,
+            pool,
+            more_work,
+            to_servers: 0,
             admissions: Vec::new(),
             permits: Vec::new(),
         }
@@ -310,8 +402,22 @@ impl<'a> Sim<'a> {
 
     fn at(&mut self, t: Nanos, e: Event) {
         self.seq += 1;
-        self.heap.push(Reverse((t, !matches!(e, Event::Served(_)), self.seq, e)));
+        self.heap.push(Reverse((t, Sim::class(e), self.seq, e)));
     }
+
+    /// The order of events at one instant: answers, try timeouts, changes,
+    /// (user arrivals,) then the rest.
+    fn class(e: Event) -> u8 {
+        match e {
+            Event::Served(_) | Event::Finished(..) => 0,
+            Event::TryTimeout(_) => 1,
+            Event::Change(_) => 2,
+            _ => 4,
+        }
+    }
+
+    /// A user arrival's place among the events of one instant.
+    const ARRIVAL: u8 = 3;
 
     fn bin(&self, t: Nanos) -> usize {
         bin_of(t, self.trial.span, self.bins)
@@ -325,13 +431,17 @@ impl<'a> Sim<'a> {
     }
 
     fn run(mut self) -> LaneRun {
-        for (i, c) in self.chain.changes.iter().enumerate() {
-            self.at(c.at, Event::Change(i));
+        let changes: Vec<Nanos> = match &self.chain.target {
+            Target::Queue { changes, .. } => changes.iter().map(|c| c.at).collect(),
+            Target::Script(_) => Vec::new(),
+            Target::Servers { changes, .. } => changes.iter().map(|c| c.at).collect(),
+        };
+        for (i, at) in changes.into_iter().enumerate() {
+            self.at(at, Event::Change(i));
         }
         // The user requests arrive in time order from the trial, not through
-        // the heap (which then holds only what is in flight): at one instant
-        // an arrival comes after the dependency's answers and before every
-        // other event, as if each had been scheduled before the run.
+        // the heap (which then holds only what is in flight), in their place
+        // among one instant's events.
         let mut next_user = 0;
         loop {
             let arrival = self.trial.at.get(next_user).copied();
@@ -339,7 +449,7 @@ impl<'a> Sim<'a> {
                 (None, None) => break,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(a), Some(Reverse((t, later, _, _)))) => a < *t || (a == *t && *later),
+                (Some(a), Some(Reverse((t, class, _, _)))) => a < *t || (a == *t && *class > Sim::ARRIVAL),
             };
             let (t, e) = if user_first {
                 next_user += 1;
@@ -361,7 +471,12 @@ impl<'a> Sim<'a> {
                     self.send(c, t);
                 }
                 Event::Served(r) => self.served(r, t),
+                Event::Finished(r, epoch) => self.finished(r, epoch, t),
                 Event::TryTimeout(a) => {
+                    if let Some(r) = self.attempts[a].request {
+                        // The balancer learns the client gave up.
+                        self.tell(r, Answer::TimedOut, t);
+                    }
                     if !self.attempts[a].settled {
                         self.attempts[a].settled = true;
                         let c = self.attempts[a].call;
@@ -393,10 +508,7 @@ impl<'a> Sim<'a> {
                         self.finish(c, false, t);
                     }
                 }
-                Event::Change(i) => {
-                    self.dep.now = self.chain.changes[i].to;
-                    self.start_waiting(t);
-                }
+                Event::Change(i) => self.change(i, t),
                 Event::Pass(a) => self.pass(a, t),
             }
         }
@@ -408,9 +520,18 @@ impl<'a> Sim<'a> {
             crate::sim::kernel::sort::radix_sort_by_key(lat, |&l| l);
             slice.latency = Percentiles::of(lat);
         }
-        let transitions = self.breaker.as_mut().map_or(Vec::new(), |b| {
-            b.state(self.trial.span);
-            b.transitions().iter().copied().take_while(|x| x.at <= self.trial.span).collect()
+        let span = self.trial.span;
+        let transitions = self
+            .breakers
+            .iter_mut()
+            .map(|b| {
+                b.state(span);
+                b.transitions().iter().copied().take_while(|x| x.at <= span).collect()
+            })
+            .collect();
+        let servers = self.pool.map_or(Vec::new(), |mut p| {
+            p.close(span);
+            p.slices
         });
         LaneRun {
             slices: self.slices,
@@ -420,6 +541,7 @@ impl<'a> Sim<'a> {
             admissions: self.admissions,
             permits: self.permits,
             transitions,
+            servers,
         }
     }
 
@@ -456,7 +578,7 @@ impl<'a> Sim<'a> {
         self.clients[layer as usize].active += 1;
         self.summary.attempts += 1;
         self.summary.by_layer[layer as usize] += 1;
-        self.attempts.push(Attempt { call: c, settled: false });
+        self.attempts.push(Attempt { call: c, settled: false, request: None });
         let a = self.attempts.len() - 1;
         if let Some(timeout) = self.chain.try_timeout {
             self.at(t + timeout, Event::TryTimeout(a));
@@ -505,23 +627,146 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Attempt `a` meets the circuit breaker at `t`, then the dependency.
+    /// Attempt `a` meets the circuit breaker at `t`, then the dependency;
+    /// or the balancer, then its server's breaker, then the server.
     fn pass(&mut self, a: usize, t: Nanos) {
+        if self.pool.is_some() {
+            return self.balance(a, t);
+        }
         // A scripted result is drawn for every call, let through or not, as
         // the circuit-breaker widget draws one for every arrival.
-        let drawn = self.chain.script.as_ref().map(|s| s.draw(t, &mut self.rng));
-        if let Some(breaker) = self.breaker.as_mut() {
-            let permitted = breaker.try_acquire(t);
-            self.permits.push(permitted);
-            if !permitted {
-                self.summary.failed_fast += 1;
-                if let Some(slice) = self.slice(t) {
-                    slice.failed_fast += 1;
-                }
-                return self.answer(a, false, t);
-            }
+        let drawn = match &self.chain.target {
+            Target::Script(s) => Some(s.draw(t, &mut self.rng)),
+            _ => None,
+        };
+        if !self.permitted(0, t) {
+            return self.answer(a, false, t);
         }
         self.arrive(a, t, drawn);
+    }
+
+    /// Whether breaker `b` (if there is one) lets a call through at `t`.
+    fn permitted(&mut self, b: usize, t: Nanos) -> bool {
+        let Some(breaker) = self.breakers.get_mut(b) else { return true };
+        let permitted = breaker.try_acquire(t);
+        self.permits.push(permitted);
+        if !permitted {
+            self.summary.failed_fast += 1;
+            if let Some(slice) = self.slice(t) {
+                slice.failed_fast += 1;
+            }
+        }
+        permitted
+    }
+
+    /// Attempt `a` meets the balancer at `t`, then its server's breaker and the server.
+    fn balance(&mut self, a: usize, t: Nanos) {
+        let Some(s) = self.pool.as_mut().and_then(|p| p.pick(t)) else {
+            self.summary.no_server += 1;
+            return self.answer(a, false, t);
+        };
+        let r = self.dep.requests.len();
+        self.dep.requests.push(Request {
+            attempt: a,
+            started: t,
+            passed: t,
+            fails: false,
+            queued: false,
+            server: s as u16,
+            told: false,
+        });
+        self.attempts[a].request = Some(r);
+        if !self.permitted(s, t) {
+            // To the balancer, an error answered at once.
+            self.tell(r, Answer::Dropped, t);
+            return self.answer(a, false, t);
+        }
+        self.summary.dependency += 1;
+        if let Some(slice) = self.slice(t) {
+            slice.dependency += 1;
+        }
+        let work = match self.trial.work.as_ref().and_then(|w| w.first.get(self.to_servers)) {
+            Some(&w) => w,
+            None => match (&self.trial.work, self.more_work.as_mut()) {
+                (Some(w), Some(rng)) => crate::sim::kernel::time::ms_to_ns(draw_work(&w.service, rng)),
+                _ => 0,
+            },
+        };
+        self.to_servers += 1;
+        let admitted = match self.pool.as_mut() {
+            Some(pool) => pool.admit(s, r as u32, work, t),
+            None => return,
+        };
+        match admitted {
+            Admit::Started(started) => self.at(started.at, Event::Finished(r, started.epoch)),
+            Admit::Queued => {}
+            Admit::Dropped | Admit::Refused => {
+                if admitted == Admit::Dropped {
+                    self.summary.refused += 1;
+                    if let Some(slice) = self.slice(t) {
+                        slice.refused += 1;
+                    }
+                }
+                self.server_answer(r, false, if admitted == Admit::Dropped { Answer::Dropped } else { Answer::Failed }, t);
+            }
+        }
+    }
+
+    /// The balancer learns at `t` how request `r` ended (once).
+    fn tell(&mut self, r: usize, outcome: Answer, t: Nanos) {
+        let req = &mut self.dep.requests[r];
+        if req.told {
+            return;
+        }
+        req.told = true;
+        let (s, rtt) = (req.server as usize, t - req.passed);
+        if let Some(pool) = self.pool.as_mut() {
+            pool.answered(s, rtt, outcome, t);
+        }
+    }
+
+    /// Server request `r` ends at `t`: its breaker records it, the balancer
+    /// learns it, and its attempt is answered.
+    fn server_answer(&mut self, r: usize, ok: bool, outcome: Answer, t: Nanos) {
+        let Request { attempt, passed, server, .. } = self.dep.requests[r];
+        if let Some(breaker) = self.breakers.get_mut(server as usize) {
+            breaker.record(t, Draw { failed: !ok, latency: t - passed });
+        }
+        self.tell(r, outcome, t);
+        self.answer(attempt, ok, t);
+    }
+
+    /// A server finishes request `r` at `t`, unless it stopped after starting it.
+    fn finished(&mut self, r: usize, epoch: u32, t: Nanos) {
+        let s = self.dep.requests[r].server as usize;
+        let started = Started { request: r as u32, at: t, epoch };
+        let Some(next) = self.pool.as_mut().and_then(|p| p.finish(s, started, t)) else { return };
+        self.server_answer(r, true, Answer::Ok, t);
+        if let Some(next) = next {
+            self.dep.requests[next.request as usize].started = t;
+            self.at(next.at, Event::Finished(next.request as usize, next.epoch));
+        }
+    }
+
+    /// Change `i` to the dependency or a server, at `t`.
+    fn change(&mut self, i: usize, t: Nanos) {
+        match &self.chain.target {
+            Target::Queue { changes, .. } => {
+                self.dep.now = changes[i].to;
+                self.start_waiting(t);
+            }
+            Target::Script(_) => {}
+            Target::Servers { changes, .. } => {
+                let c = changes[i];
+                let failed = match self.pool.as_mut() {
+                    Some(pool) if c.server < pool.len() => pool.change(c.server, c.change, t),
+                    _ => Vec::new(),
+                };
+                for r in failed {
+                    self.server_answer(r as usize, false, Answer::Failed, t);
+                }
+            }
+        }
     }
 
     /// Attempt `a` reaches the dependency at `t`, with its scripted result if any.
@@ -531,12 +776,20 @@ impl<'a> Sim<'a> {
             slice.dependency += 1;
         }
         if let Some(d) = drawn {
-            self.dep.requests.push(Request { attempt: a, started: t, passed: t, fails: d.failed, queued: false });
+            self.dep.requests.push(Request {
+                attempt: a,
+                started: t,
+                passed: t,
+                fails: d.failed,
+                queued: false,
+                server: 0,
+                told: true,
+            });
             let r = self.dep.requests.len() - 1;
             return self.at(t + d.latency, Event::Served(r));
         }
         let fails = self.rng.unit_open_closed() <= self.dep.now.failure && self.dep.now.failure > 0.0;
-        self.dep.requests.push(Request { attempt: a, started: 0, passed: t, fails, queued: true });
+        self.dep.requests.push(Request { attempt: a, started: 0, passed: t, fails, queued: true, server: 0, told: true });
         let r = self.dep.requests.len() - 1;
         if self.dep.busy < self.dep.now.concurrency {
             self.start(r, t);
@@ -554,7 +807,7 @@ impl<'a> Sim<'a> {
 
     /// The breaker learns how request `r`, which it let through, ended at `t`.
     fn record(&mut self, r: usize, ok: bool, t: Nanos) {
-        if let Some(breaker) = self.breaker.as_mut() {
+        if let Some(breaker) = self.breakers.first_mut() {
             let latency = t - self.dep.requests[r].passed;
             breaker.record(t, Draw { failed: !ok, latency });
         }

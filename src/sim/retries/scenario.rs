@@ -1,7 +1,7 @@
 //! The retries widget's scenario: one stream of user requests through a
 //! chain of clients to one dependency, under up to three retry policies.
 
-use super::run::{run, Chain, Dependency, DependencyChange, LaneRun, Stages, Trial};
+use super::run::{run, Chain, Dependency, DependencyChange, LaneRun, Stages, Target, Trial};
 use super::{Policy, MAX_LAYERS};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::num::decimal;
@@ -102,7 +102,13 @@ pub fn trial(traffic: &Traffic, duration_ms: u64, seed: u64) -> Trial {
     let span = duration_ms * MS;
     let mut draws = Rng::new(seed);
     let requests = traffic.generate(span, &mut draws);
-    Trial { at: requests.iter().map(|r| r.at).collect(), cost: requests.iter().map(|r| r.cost).collect(), span, draws }
+    Trial {
+        at: requests.iter().map(|r| r.at).collect(),
+        cost: requests.iter().map(|r| r.cost).collect(),
+        span,
+        draws,
+        work: None,
+    }
 }
 
 impl RetriesScenario {
@@ -230,10 +236,9 @@ pub fn chain(
             layers,
             try_timeout: try_timeout_ms.map(ms_to_ns),
             deadline: deadline_ms.map(ms_to_ns),
-            dependency: base,
-            changes,
-            script: None,
+            target: Target::Queue { dependency: base, changes },
             stages: Stages::default(),
             seed,
+            lane: 0,
         }
 }

@@ -19,7 +19,9 @@ use crate::sim::pipeline::presets::{self, breaker, limiter};
 use crate::sim::pipeline::scenario::DependencyModel;
 use crate::sim::pipeline::Lane;
 use crate::sim::retries::run::{Chain, LaneRun, Trial};
-use crate::sim::retries::scenario::{Event, BINS};
+use crate::sim::load_balancing::scenario::Event as ServerEvent;
+use crate::sim::load_balancing::{Balancer, Change as ServerChange};
+use crate::sim::retries::scenario::{Change, Event, BINS};
 use crate::sim::retries::Policy;
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
 use crate::ui::playback::{Playback, PlayheadMarks};
@@ -50,6 +52,16 @@ pub fn PipelineWidget(initial: PipelineScenario, mode: Mode, title: Option<Strin
         Shared(Arc::new(scenario.with_untracked(PipelineScenario::trial)))
     });
     let base = Memo::new(move |_| scenario.with(PipelineScenario::base_chain));
+    let capacity = Memo::new(move |_| {
+        let (span, work) = scenario.with(|s| {
+            let work = match &s.dependency {
+                DependencyModel::Servers(p) => Some(p.service.mean_ms()),
+                _ => None,
+            };
+            (s.duration_ms * MS, work)
+        });
+        base.with(|c| chain::capacity_per_slice(c, work, span))
+    });
     let lane_cache: LaneCache<(Policy, Chain), Trial, Arc<LaneRun>> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
         let t = trial.get();
@@ -66,7 +78,16 @@ pub fn PipelineWidget(initial: PipelineScenario, mode: Mode, title: Option<Strin
     let shell = shell.with_playback(playback);
     let labels = Memo::new(move |_| scenario.with(|s| s.lanes.iter().map(Lane::label).collect::<Vec<_>>()));
     let lane_keys = Memo::new(move |_| {
-        scenario.with(|s| s.lanes.iter().map(|l| (l.retry.key().unwrap_or("custom"), stages_key(l))).collect::<Vec<_>>())
+        scenario.with(|s| {
+            let servers = matches!(s.dependency, DependencyModel::Servers(_));
+            s.lanes
+                .iter()
+                .map(|l| {
+                    let balancer = servers.then(|| l.balancer.unwrap_or(Balancer::RoundRobin).key());
+                    (l.retry.key().unwrap_or("custom"), stages_key(l), balancer)
+                })
+                .collect::<Vec<_>>()
+        })
     });
     let editor = shell.editor();
 
@@ -95,7 +116,9 @@ pub fn PipelineWidget(initial: PipelineScenario, mode: Mode, title: Option<Strin
         {chain::dependency_actions(shell, playback)}
         {shell.lanes_controls(
             lane_keys,
-            move |i, (policy, stages): (&'static str, &'static str)| view! { <LaneControls index=i policy=policy stages=stages shell=shell /> },
+            move |i, (policy, stages, balancer): (&'static str, &'static str, Option<&'static str>)| {
+                view! { <LaneControls index=i policy=policy stages=stages balancer=balancer shell=shell /> }
+            },
             |s| s.lanes.len() < crate::scenario::MAX_LANES,
             |s| {
                 let last = s.lanes.last().cloned().unwrap_or_else(|| presets::lane("none", None, None));
@@ -110,7 +133,7 @@ pub fn PipelineWidget(initial: PipelineScenario, mode: Mode, title: Option<Strin
     });
     let any_breaker = Memo::new(move |_| scenario.with(|s| s.lanes.iter().any(|l| l.breaker.is_some())));
     let outputs = view! {
-        {chain::chain_charts(runs, base, labels, duration, playback.playhead)}
+        {chain::chain_charts(runs, capacity, labels, duration, playback.playhead)}
         <Show when=move || any_breaker.get()>
             <figure class="lane pl-breakers">
                 <figcaption><span class="lane-name">"Each breaker's state: open (dark) and half-open (light), one row per configuration"</span></figcaption>
@@ -179,10 +202,35 @@ impl chain::ChainFields for PipelineScenario {
     fn set_attempts(&mut self, n: u32) {
         self.lanes.iter_mut().filter(|l| l.retry.max_attempts > 1).for_each(|l| l.retry.max_attempts = n);
     }
-    fn events(&mut self) -> Option<&mut Vec<Event>> {
-        match self.dependency {
-            DependencyModel::Queue(_) => Some(&mut self.events),
-            DependencyModel::Script(_) => None,
+    fn change_dependency(&mut self, at_ms: f64, change: Change) -> Result<&'static str, &'static str> {
+        match &mut self.dependency {
+            DependencyModel::Queue(_) => {
+                self.events.push(Event { at_ms, change });
+                Ok(chain::queue_change(change))
+            }
+            DependencyModel::Script(_) => Err(
+                "This dependency follows its script; choose a preset with a queueing one to change it at the playhead.",
+            ),
+            // Behind a balancer, the buttons act on the first server.
+            DependencyModel::Servers(pool) => {
+                let Some(first) = pool.servers.first() else { return Err("There is no server to change.") };
+                let at = |change| ServerEvent { at_ms, server: 1, change };
+                let (events, done) = match change {
+                    Change::Failure(_) => (vec![at(ServerChange::Stop)], "Server 1 stops: it refuses every request"),
+                    Change::Slow(k) => {
+                        (vec![at(ServerChange::Speed(first.speed / k))], "Server 1 slows to a fifth of its speed")
+                    }
+                    _ => (vec![at(ServerChange::Start), at(ServerChange::Speed(first.speed))], "Server 1 is back"),
+                };
+                pool.events.extend(events);
+                Ok(done)
+            }
+        }
+    }
+    fn clear_changes(&mut self) {
+        self.events.clear();
+        if let DependencyModel::Servers(pool) = &mut self.dependency {
+            pool.events.clear();
         }
     }
 }
@@ -199,7 +247,13 @@ fn stages_key(l: &Lane) -> &'static str {
 
 /// One lane's controls: its retry policy and its stages.
 #[component]
-fn LaneControls(index: usize, policy: &'static str, stages: &'static str, shell: Shell<PipelineScenario>) -> impl IntoView {
+fn LaneControls(
+    index: usize,
+    policy: &'static str,
+    stages: &'static str,
+    balancer: Option<&'static str>,
+    shell: Shell<PipelineScenario>,
+) -> impl IntoView {
     let scenario = shell.scenario;
     let mut options: Vec<(String, String)> = Policy::NAMED.iter().map(|(k, name)| (k.to_string(), name.to_string())).collect();
     if policy == "custom" {
@@ -207,6 +261,27 @@ fn LaneControls(index: usize, policy: &'static str, stages: &'static str, shell:
         options.insert(0, ("custom".to_string(), label));
     }
     let stage_options: Vec<(String, String)> = STAGES.iter().map(|(k, name)| (k.to_string(), name.to_string())).collect();
+    // Behind servers, the lane's balancer.
+    let balancer_select = balancer.map(|key| {
+        let options: Vec<(String, String)> =
+            Balancer::all().iter().map(|b| (b.key().to_string(), b.name().to_string())).collect();
+        view! {
+            <SelectControl
+                label="Load balancer"
+                options=options
+                value=Signal::derive(move || key.to_string())
+                on_change=Callback::new(move |k: String| {
+                    if let Some(b) = Balancer::from_key(&k) {
+                        shell.edit(&|s| {
+                            if let Some(l) = s.lanes.get_mut(index) {
+                                l.balancer = Some(b);
+                            }
+                        });
+                    }
+                })
+            />
+        }
+    });
     view! {
         <fieldset class="lane-controls">
             <legend><span class=format!("swatch lane-{}", index + 1)></span>{format!("Configuration {}", index + 1)}</legend>
@@ -247,6 +322,7 @@ fn LaneControls(index: usize, policy: &'static str, stages: &'static str, shell:
                     });
                 })
             />
+            {balancer_select}
             {remove_lane_button(index, "configuration", move || scenario.with(|s| s.lanes.len()), Callback::new(move |_| shell.remove_lane(index, |s| &mut s.lanes)))}
         </fieldset>
     }

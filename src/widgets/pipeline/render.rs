@@ -5,6 +5,7 @@
 use super::chain::{amplification, by_layer, latency, W};
 use crate::sim::circuit_breaker::{State, Transition};
 use crate::sim::kernel::time::Nanos;
+use crate::sim::load_balancing::Balancer;
 use crate::sim::pipeline::Lane;
 use crate::sim::retries::run::LaneRun;
 use crate::ui::chart::r;
@@ -30,29 +31,44 @@ fn away(transitions: &[Transition], span: Nanos) -> Vec<(Nanos, Nanos, State)> {
     out
 }
 
-/// Time a breaker spent open and half-open, and how often it opened.
-fn time_away(transitions: &[Transition], span: Nanos) -> (Nanos, Nanos, usize) {
-    let (mut open, mut half) = (0, 0);
-    for (from, to, state) in away(transitions, span) {
-        match state {
-            State::Open => open += to - from,
-            _ => half += to - from,
+/// Time a lane's breakers spent open and half-open (summed over them, one
+/// per server behind a balancer), and how often they opened.
+fn time_away(breakers: &[Vec<Transition>], span: Nanos) -> (Nanos, Nanos, usize) {
+    let (mut open, mut half, mut times) = (0, 0, 0);
+    for transitions in breakers {
+        for (from, to, state) in away(transitions, span) {
+            match state {
+                State::Open => open += to - from,
+                _ => half += to - from,
+            }
         }
+        times += transitions.iter().filter(|t| t.to == State::Open).count();
     }
-    (open, half, transitions.iter().filter(|t| t.to == State::Open).count())
+    (open, half, times)
 }
 
-/// Each lane's breaker as a band: open and half-open spans over a closed row.
+/// Each lane's breakers as a band: open and half-open spans over a closed
+/// row, the row split between the servers' breakers behind a balancer.
 pub fn breaker_svg(runs: &[&LaneRun], span: Nanos) -> String {
     let mut svg = String::new();
     let x = |t: Nanos| r(t as f64 / span.max(1) as f64 * W);
     for (i, run) in runs.iter().enumerate() {
-        let y = r(i as f64 * ROW + 2.0);
+        let top = i as f64 * ROW + 2.0;
+        let y = r(top);
         let _ = write!(svg, "<rect class=\"row lane-{}\" x=\"0\" y=\"{y}\" width=\"{}\" height=\"12\"/>", i + 1, r(W));
-        for (from, to, state) in away(&run.transitions, span) {
-            let class = if state == State::Open { "band-open" } else { "band-half-open" };
-            let width = r((to - from) as f64 / span.max(1) as f64 * W);
-            let _ = write!(svg, "<rect class=\"{class}\" x=\"{}\" y=\"{y}\" width=\"{width}\" height=\"12\"/>", x(from));
+        let h = 12.0 / run.transitions.len().max(1) as f64;
+        for (k, transitions) in run.transitions.iter().enumerate() {
+            let y = r(top + k as f64 * h);
+            for (from, to, state) in away(transitions, span) {
+                let class = if state == State::Open { "band-open" } else { "band-half-open" };
+                let width = r((to - from) as f64 / span.max(1) as f64 * W);
+                let _ = write!(
+                    svg,
+                    "<rect class=\"{class}\" x=\"{}\" y=\"{y}\" width=\"{width}\" height=\"{}\"/>",
+                    x(from),
+                    r(h)
+                );
+            }
         }
     }
     svg
@@ -65,8 +81,9 @@ pub fn breaker_label(runs: &[&LaneRun], span: Nanos) -> String {
         .enumerate()
         .map(|(i, run)| {
             let (open, half, times) = time_away(&run.transitions, span);
+            let each = if run.transitions.len() > 1 { format!(" (its {} servers' breakers together)", run.transitions.len()) } else { String::new() };
             format!(
-                "configuration {}: opened {times} times, open {} and half-open {}",
+                "configuration {}{each}: opened {times} times, open {} and half-open {}",
                 i + 1,
                 format::seconds(open),
                 format::seconds(half)
@@ -109,20 +126,34 @@ pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: N
             format!("{} admitted, {} delayed, {} refused", n(m.sent - m.limited - m.delayed), n(m.delayed), n(m.limited))
         }
     });
+    let servers = runs.iter().any(|r| !r.servers.is_empty());
+    if servers {
+        row("Load balancer", &|run, lane| {
+            let name = lane.balancer.unwrap_or(Balancer::RoundRobin).name();
+            let sent: Vec<String> = run.servers.iter().map(|s| n(s.sent.iter().sum())).collect();
+            let none = if run.summary.no_server > 0 {
+                format!("; {} found no server", n(run.summary.no_server))
+            } else {
+                String::new()
+            };
+            format!("{name}: sent {} to servers 1 to {}{none}", sent.join(" / "), sent.len())
+        });
+    }
     row("Circuit breaker", &|run, lane| match lane.breaker {
         None => "none".into(),
         Some(_) => {
             let (open, _, times) = time_away(&run.transitions, span);
-            // What the breaker let through is what reached the dependency.
+            let each = if servers { "one per server; " } else { "" };
+            // What the breakers let through is what reached the dependency.
             format!(
-                "{} let through, {} failed fast; opened {times} times, open {}",
+                "{each}{} let through, {} failed fast; opened {times} times, open {}",
                 n(run.summary.dependency),
                 n(run.summary.failed_fast),
                 format::seconds(open)
             )
         }
     });
-    row("Dependency", &|run, _| {
+    row(if servers { "Servers" } else { "Dependency" }, &|run, _| {
         let m = run.summary;
         format!(
             "{} requests ({} per user request), {} refused with a full queue",

@@ -13,7 +13,7 @@ use super::Mode;
 use crate::scenario::RetriesScenario;
 use crate::sim::kernel::time::MS;
 use crate::sim::retries::run::{Chain, LaneRun, Trial};
-use crate::sim::retries::scenario::{Event, BINS};
+use crate::sim::retries::scenario::{Change, Event, BINS};
 use crate::sim::retries::{presets, Policy};
 use crate::ui::controls::{SeedControl, SelectControl};
 use crate::ui::playback::Playback;
@@ -36,6 +36,10 @@ pub fn RetriesWidget(initial: RetriesScenario, mode: Mode, title: Option<String>
         Shared(Arc::new(scenario.with_untracked(RetriesScenario::trial)))
     });
     let chain = Memo::new(move |_| scenario.with(RetriesScenario::chain));
+    let capacity = Memo::new(move |_| {
+        let span = scenario.with(|s| s.duration_ms * MS);
+        chain.with(|c| chain::capacity_per_slice(c, None, span))
+    });
     // Each policy runs again only when it, the chain or the requests changed.
     let lane_cache: LaneCache<(Policy, Chain), Trial, Arc<LaneRun>> = StoredValue::new(Vec::new());
     let runs: Memo<Computed> = Memo::new(move |_| {
@@ -79,7 +83,7 @@ pub fn RetriesWidget(initial: RetriesScenario, mode: Mode, title: Option<String>
         )}
     };
     let outputs = view! {
-        {chain::chain_charts(runs, chain, labels, duration, playback.playhead)}
+        {chain::chain_charts(runs, capacity, labels, duration, playback.playhead)}
         <table class="summary" inner_html=move || labels.with(|l| chain::with_runs(runs, &|r| chain::summary_table(r, l)))></table>
     };
     shell.view(
@@ -130,8 +134,12 @@ impl chain::ChainFields for RetriesScenario {
     fn set_attempts(&mut self, n: u32) {
         self.policies.iter_mut().filter(|p| p.max_attempts > 1).for_each(|p| p.max_attempts = n);
     }
-    fn events(&mut self) -> Option<&mut Vec<Event>> {
-        Some(&mut self.events)
+    fn change_dependency(&mut self, at_ms: f64, change: Change) -> Result<&'static str, &'static str> {
+        self.events.push(Event { at_ms, change });
+        Ok(chain::queue_change(change))
+    }
+    fn clear_changes(&mut self) {
+        self.events.clear();
     }
 }
 
