@@ -196,25 +196,46 @@ fn the_presets_show_what_each_stage_does() {
 }
 
 /// Each lane's books balance: every attempt entering the stages is refused
-/// by the limiter, failed fast by the breaker, or reaches the dependency.
+/// by the limiter, finds no server, is failed fast by a breaker, or reaches
+/// the dependency or a server.
 fn books_balance(p: &PipelineScenario) {
     for (lane, run) in p.lanes.iter().zip(p.run().unwrap()) {
         let m = run.summary;
         assert!(m.ok <= m.users);
         assert_eq!(run.ok.iter().filter(|&&ok| ok).count() as u32, m.ok);
         let passed = m.sent - m.limited;
+        let picked = passed - m.no_server;
         match lane.limiter {
             Some(_) => assert_eq!(run.admissions.len() as u32, m.sent),
             None => assert_eq!((m.limited, m.delayed, run.admissions.len()), (0, 0, 0)),
         }
         match lane.breaker {
             Some(_) => {
-                assert_eq!(run.permits.len() as u32, passed);
+                assert_eq!(run.permits.len() as u32, picked);
                 assert_eq!(run.permits.iter().filter(|&&p| !p).count() as u32, m.failed_fast);
             }
             None => assert_eq!((m.failed_fast, run.permits.len()), (0, 0)),
         }
-        assert_eq!(m.dependency, passed - m.failed_fast);
+        assert_eq!(m.dependency, picked - m.failed_fast);
+        match &p.dependency {
+            DependencyModel::Servers(pool) => {
+                assert_eq!(
+                    (run.servers.len(), run.transitions.len()),
+                    (pool.servers.len(), lane.breaker.as_ref().map_or(0, |_| pool.servers.len()))
+                );
+                // Every pick within the run is in some server's slices.
+                let in_run: u32 = run.servers.iter().flat_map(|s| s.sent.iter()).sum();
+                assert!(in_run <= picked);
+                if p.try_timeout_ms.is_none() && p.deadline_ms.is_none() {
+                    // With no timeouts, a server's busy time is never more than its slots allow.
+                    for (s, server) in run.servers.iter().zip(&pool.servers) {
+                        let slice = p.duration_ms * 1_000_000 / 100 + 1;
+                        assert!(s.busy_ns.iter().all(|&b| b <= slice * u64::from(server.concurrency)));
+                    }
+                }
+            }
+            _ => assert_eq!((m.no_server, run.servers.len()), (0, 0)),
+        }
         if p.layers == 1 {
             assert_eq!(m.sent, m.attempts);
         }
@@ -256,6 +277,35 @@ proptest! {
     }
 
     #[test]
+    fn every_attempt_is_accounted_for_behind_a_balancer(
+        seed in 0u64..1_000,
+        rps in 50.0f64..900.0,
+        layers in 1u32..3,
+        limit in 50u32..800,
+        policy in prop::sample::select(Policy::NAMED.iter().map(|n| n.0).collect::<Vec<_>>()),
+        balancer in prop::sample::select(playground::sim::load_balancing::Balancer::all().to_vec()),
+        timeout in prop::option::of(5.0f64..200.0),
+    ) {
+        let mut p = preset("servers").unwrap();
+        p.seed = seed;
+        p.duration_ms = 10_000;
+        p.layers = layers;
+        p.try_timeout_ms = timeout;
+        p.traffic = Traffic::Poisson { rps, cost: 1 };
+        if let DependencyModel::Servers(pool) = &mut p.dependency {
+            // The fourth server stops at 2 s and returns at 6 s.
+            pool.events.iter_mut().for_each(|e| e.at_ms /= 10.0);
+        }
+        let with = |l: Lane| Lane { balancer: Some(balancer), ..l };
+        p.lanes = vec![
+            with(lane(policy, Some(limiter(limit)), Some(breaker()))),
+            with(lane(policy, None, Some(breaker()))),
+            with(lane(policy, Some(limiter(limit)), None)),
+        ];
+        books_balance(&p);
+    }
+
+    #[test]
     fn pipeline_block_parser_never_panics(
         lines in prop::collection::vec((prop::sample::select(playground::sim::pipeline::block::KEYS.to_vec()), ".{0,16}"), 0..8)
     ) {
@@ -272,8 +322,13 @@ proptest! {
     }
 
     #[test]
-    fn damaged_pipeline_documents_never_panic(cut in 0usize..900, at in 0usize..900, c in proptest::char::range(' ', '~')) {
-        let text = Scenario::from(preset("outage").unwrap()).to_json();
+    fn damaged_pipeline_documents_never_panic(
+        name in prop::sample::select(vec!["outage", "servers"]),
+        cut in 0usize..1_800,
+        at in 0usize..1_800,
+        c in proptest::char::range(' ', '~'),
+    ) {
+        let text = Scenario::from(preset(name).unwrap()).to_json();
         let mut damaged: String = text.chars().take(cut.max(at)).collect();
         damaged.insert(at.min(damaged.len()), c);
         damaged.extend(text.chars().skip(cut.max(at)));
@@ -300,6 +355,28 @@ fn bad_pipelines_are_refused_with_a_message() {
         with(&|p| p.dependency =
             DependencyModel::Script(playground::sim::circuit_breaker::run::Dependency { phases: vec![] })),
         "the dependency needs a first phase at at_ms 0"
+    );
+    assert_eq!(
+        with(&|p| p.lanes[0].balancer = Some(playground::sim::load_balancing::Balancer::Random)),
+        "a balancer needs servers to balance: the dependency must be {\"servers\": …}"
+    );
+    let servers = |f: &dyn Fn(&mut playground::sim::pipeline::scenario::Pool)| {
+        with(&|p| {
+            let mut pool = playground::sim::pipeline::presets::pool();
+            f(&mut pool);
+            p.events.clear();
+            p.dependency = DependencyModel::Servers(pool);
+        })
+    };
+    assert_eq!(servers(&|pool| pool.servers.clear()), "compare 1 to 20 servers, not 0");
+    assert_eq!(
+        servers(&|pool| pool.servers[2].concurrency = 0),
+        "server 3: concurrency must be between 1 and 1000, not 0"
+    );
+    assert_eq!(servers(&|pool| pool.events[0].server = 11), "an event names server 11; servers are 1 to 10");
+    assert_eq!(
+        with(&|p| p.dependency = DependencyModel::Servers(playground::sim::pipeline::presets::pool())),
+        "servers change by the pool's own events, not by the dependency's"
     );
     let json = Scenario::from(preset("outage").unwrap()).to_json().replace("\"queue\":{", "\"queued\":{");
     assert!(Scenario::from_json(&json).unwrap_err().starts_with("invalid pipeline scenario: unknown variant `queued`"));

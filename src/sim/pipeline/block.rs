@@ -1,18 +1,20 @@
-//! The pipeline's widget-block keys: each lane's policy and stages, the
-//! limiters' rate, the chain, the dependency (queueing, or one of the
-//! circuit-breaker widget's scripts), its events and the traffic.
+//! The pipeline's widget-block keys: each lane's policy, stages and
+//! balancer, the limiters' rate, the chain, the dependency (queueing, one
+//! of the circuit-breaker widget's scripts, or servers), its events and the
+//! traffic.
 
-use super::presets::{breaker, lane, limiter};
+use super::presets::{breaker, lane, limiter, pool};
 use super::scenario::{DependencyModel, PipelineScenario};
 use crate::scenario::block::{keys, Block, TRAFFIC_KEYS};
 use crate::sim::circuit_breaker::run::{Dependency, SCRIPTS};
+use crate::sim::load_balancing::Balancer;
 use crate::sim::retries::block::{events, policies};
 
 /// The preset a block starts from when it names none.
 pub const PRESET: &str = "outage";
 
 /// Keys a pipeline block accepts.
-pub const KEYS: [&str; 28] = keys(
+pub const KEYS: [&str; 29] = keys(
     [
         "kind",
         "preset",
@@ -21,6 +23,7 @@ pub const KEYS: [&str; 28] = keys(
         "time_ms",
         "policies",
         "stages",
+        "balancers",
         "limit",
         "attempts",
         "layers",
@@ -40,7 +43,9 @@ pub const KEYS: [&str; 28] = keys(
 /// Applies a block's keys to `s`. `policies` sets one lane per policy
 /// (a new lane has no stages); `stages` gives each lane's, in order, as
 /// `none`, `limiter`, `breaker` or `limiter + breaker`; `limit` sets every
-/// limiter's rate per second; `dependency` names a scripted dependency.
+/// limiter's rate per second; `dependency` names a scripted dependency, or
+/// `servers` (the load-balancing widget's outage: ten servers, one stopped
+/// from 20 s to 40 s); `balancers` gives each lane's balancer by its key.
 pub fn apply(s: &mut PipelineScenario, block: &Block) -> Result<(), String> {
     if let Some((line, v)) = block.get("policies") {
         let list = policies(line, v)?;
@@ -93,17 +98,46 @@ pub fn apply(s: &mut PipelineScenario, block: &Block) -> Result<(), String> {
     }
     block.set("duration_ms", &mut s.duration_ms)?;
     if let Some((line, v)) = block.get("dependency") {
-        let script = Dependency::script(v, s.duration_ms).ok_or_else(|| {
-            let names: Vec<&str> = SCRIPTS.iter().map(|n| n.0).collect();
-            format!("line {line}: unknown dependency script `{v}`; scripts: {}", names.join(", "))
-        })?;
-        s.dependency = DependencyModel::Script(script);
+        let script = Dependency::script(v, s.duration_ms).filter(|_| v != "servers");
+        let script = match script {
+            Some(script) => script,
+            None if v == "servers" => Dependency { phases: Vec::new() },
+            None => {
+                let names: Vec<&str> = SCRIPTS.iter().map(|n| n.0).collect();
+                return Err(format!(
+                    "line {line}: unknown dependency `{v}`; `servers`, or a script: {}",
+                    names.join(", ")
+                ));
+            }
+        };
+        s.dependency = if v == "servers" {
+            DependencyModel::Servers(pool())
+        } else {
+            // No servers, no balancers.
+            s.lanes.iter_mut().for_each(|l| l.balancer = None);
+            DependencyModel::Script(script)
+        };
         s.events.clear();
+    }
+    if let Some((line, v)) = block.get("balancers") {
+        let list: Vec<&str> = v.split(',').map(str::trim).collect();
+        if list.len() != s.lanes.len() {
+            return Err(format!("line {line}: `balancers` lists {} lanes, but there are {}", list.len(), s.lanes.len()));
+        }
+        if !matches!(s.dependency, DependencyModel::Servers(_)) {
+            return Err(format!("line {line}: `balancers` needs servers to balance: add `dependency: servers`"));
+        }
+        for (lane, key) in s.lanes.iter_mut().zip(list) {
+            lane.balancer = Some(Balancer::from_key(key).ok_or_else(|| {
+                let keys: Vec<&str> = Balancer::all().iter().map(Balancer::key).collect();
+                format!("line {line}: unknown balancer `{key}`; balancers: {}", keys.join(", "))
+            })?);
+        }
     }
     for key in ["concurrency", "queue", "mean_ms", "failure"] {
         let Some((line, _)) = block.get(key) else { continue };
         let DependencyModel::Queue(d) = &mut s.dependency else {
-            return Err(format!("line {line}: `{key}` applies to a queueing dependency, not a scripted one"));
+            return Err(format!("line {line}: `{key}` applies to a queueing dependency, not a scripted one or servers"));
         };
         match key {
             "concurrency" => block.set(key, &mut d.concurrency)?,
@@ -152,6 +186,13 @@ mod tests {
         let s = ps("kind: pipeline\ndependency: flapping\nduration_ms: 30000");
         assert_eq!(s.dependency, DependencyModel::Script(Dependency::script("flapping", 30_000).unwrap()));
         assert!(s.events.is_empty());
+        let s = ps("kind: pipeline\ndependency: servers\nbalancers: peak-ewma, least-conn, round-robin");
+        assert_eq!(s.dependency, DependencyModel::Servers(pool()));
+        let keys: Vec<&str> = s.lanes.iter().map(|l| l.balancer.map_or("", |b| b.key())).collect();
+        assert_eq!(keys, ["peak-ewma", "least-conn", "round-robin"]);
+        assert_eq!(ps("kind: pipeline\npreset: servers"), preset("servers").unwrap());
+        let s = ps("kind: pipeline\npreset: servers\ndependency: outage");
+        assert!(s.lanes.iter().all(|l| l.balancer.is_none()));
     }
 
     #[test]
@@ -162,10 +203,23 @@ mod tests {
             err("kind: pipeline\nstages: none, cache, breaker"),
             "line 2: a lane's stages are `none`, `limiter`, `breaker` or `limiter + breaker`, not `cache`"
         );
-        assert!(err("kind: pipeline\ndependency: gone").starts_with("line 2: unknown dependency script `gone`; scripts: healthy, outage"));
+        assert!(err("kind: pipeline\ndependency: gone")
+            .starts_with("line 2: unknown dependency `gone`; `servers`, or a script: healthy, outage"));
         assert_eq!(
             err("kind: pipeline\ndependency: outage\nqueue: 5"),
-            "line 3: `queue` applies to a queueing dependency, not a scripted one"
+            "line 3: `queue` applies to a queueing dependency, not a scripted one or servers"
+        );
+        assert_eq!(
+            err("kind: pipeline\nbalancers: random, random, random"),
+            "line 2: `balancers` needs servers to balance: add `dependency: servers`"
+        );
+        assert_eq!(
+            err("kind: pipeline\ndependency: servers\nbalancers: random, fastest, random"),
+            "line 3: unknown balancer `fastest`; balancers: round-robin, smooth-weighted, random, least-conn, least-request, peak-ewma"
+        );
+        assert_eq!(
+            err("kind: pipeline\ndependency: servers\nbalancers: random"),
+            "line 3: `balancers` lists 1 lanes, but there are 3"
         );
         assert_eq!(err("kind: pipeline\ndependency: outage\nevents: fail 1 at 5"), "a scripted dependency changes by its phases, not by events");
         assert_eq!(err("kind: pipeline\npolicies: none, none, none, none"), "compare 1 to 3 lanes, not 4");

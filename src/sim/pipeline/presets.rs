@@ -1,21 +1,23 @@
 //! The pipeline's named starting scenarios, for the preset menu and
 //! article blocks (`preset:`).
 
-use super::scenario::{DependencyModel, PipelineScenario};
+use super::scenario::{DependencyModel, PipelineScenario, Pool};
 use super::Lane;
 use crate::scenario::{View, VERSION};
 use crate::sim::circuit_breaker::presets::{pybreaker, resilience4j};
 use crate::sim::circuit_breaker::run::{BreakerConfig, Dependency};
 use crate::sim::kernel::traffic::Traffic;
+use crate::sim::load_balancing::Balancer;
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig};
 use crate::sim::retries::scenario::{Change, DependencyConfig, Event};
 use crate::sim::retries::Policy;
 
 /// Preset names with a one-line description, in menu order.
-pub const PRESETS: [(&str, &str); 3] = [
+pub const PRESETS: [(&str, &str); 4] = [
     ("outage", "The dependency fails everything from 20 s to 40 s: retries alone triple its load, a breaker sheds it"),
     ("spike", "Five times the traffic for 10 s: a rate limiter at the dependency's capacity refuses the overflow at the edge"),
     ("one-stage", "One stage at a time on the circuit-breaker widget's outage: the same decisions as that widget"),
+    ("servers", "One server of ten stops from 20 s to 40 s: nginx takes it out, least request is drawn to its fast failures, retries route round it"),
 ];
 
 /// 20 slots of 20 ms, as in the retries widget: 1,000 requests a second at most.
@@ -24,6 +26,13 @@ const DEPENDENCY: DependencyConfig = DependencyConfig { concurrency: 20, queue: 
 /// The rate a limiter added by a block or the widget starts at: the
 /// queueing dependency's capacity in the presets, 1,000 requests a second.
 pub const LIMIT: u32 = 1_000;
+
+/// The load-balancing widget's outage: ten servers of one slot, 10 ms of
+/// work on average, the fourth stopped from 20 s to 40 s.
+pub fn pool() -> Pool {
+    let lb = crate::sim::load_balancing::presets::preset("outage").expect("the load-balancing outage preset");
+    Pool { service: lb.service, servers: lb.servers, events: lb.events }
+}
 
 /// A lane of the named policy `key` with the given stages.
 pub fn lane(key: &str, limiter: Option<LimiterConfig>, breaker: Option<BreakerConfig>) -> Lane {
@@ -86,6 +95,22 @@ pub fn preset(name: &str) -> Option<PipelineScenario> {
                 lane("aws-standard", Some(limiter(1_000)), None),
             ],
         ),
+        "servers" => {
+            let least_request = Some(Balancer::LeastRequest { choices: 2, ejection: None });
+            let with = |l: Lane, balancer| Lane { balancer, ..l };
+            scenario(
+                1,
+                60,
+                Traffic::Poisson { rps: 600.0, cost: 1 },
+                DependencyModel::Servers(pool()),
+                Vec::new(),
+                vec![
+                    with(lane("none", None, None), Some(Balancer::RoundRobin)),
+                    with(lane("none", None, None), least_request),
+                    with(lane("immediate", None, Some(breaker())), least_request),
+                ],
+            )
+        }
         "one-stage" => scenario(
             7,
             60,

@@ -94,9 +94,6 @@ impl PipelineScenario {
             }
             DependencyModel::Servers(p) => {
                 check_pool(&p.service, &p.servers, &p.events, self.duration_ms)?;
-                if p.servers.is_empty() {
-                    return Err("servers: a pool needs at least one server".into());
-                }
                 if !self.events.is_empty() {
                     return Err("servers change by the pool's own events, not by the dependency's".into());
                 }
