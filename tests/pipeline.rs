@@ -146,6 +146,7 @@ fn a_load_balancer_alone_answers_as_the_load_balancing_widget() {
                         service: lb.service,
                         servers: lb.servers.clone(),
                         events: lb.events.clone(),
+                        dependency: None,
                     }),
                     balancers
                         .iter()
@@ -193,6 +194,20 @@ fn the_presets_show_what_each_stage_does() {
     let [bare, limited] = [&runs[0].summary, &runs[1].summary];
     assert!(limited.limited > 10_000 && limited.refused * 10 < bare.refused, "{bare:?} {limited:?}");
     assert!(limited.ok >= bare.ok, "{} vs {}", limited.ok, bare.ok);
+    // End to end: with no breaker, servers hold their slots on the failing
+    // dependency until their queues overflow; a breaker per server sheds it.
+    let runs = preset("end-to-end").unwrap().run().unwrap();
+    let [bare, broken, budget] = [&runs[0].summary, &runs[1].summary, &runs[2].summary];
+    assert_eq!((bare.server_refused, broken.server_refused, budget.server_refused), (3_187, 0, 0));
+    assert_eq!((bare.latency.p99 / 1_000_000, broken.latency.p99 / 1_000_000), (522, 94));
+    assert_eq!((bare.dependency, broken.dependency, budget.dependency), (36_223, 15_775, 15_687));
+    assert_eq!((broken.attempts, budget.attempts, budget.denied), (39_865, 26_789, 6_608));
+    // Each server's breaker opens at the outage, tries again every 5 s, and closes after it.
+    use playground::sim::circuit_breaker::State;
+    for t in &runs[1].transitions {
+        let opens = t.iter().filter(|x| x.to == State::Open).count();
+        assert_eq!((t.len(), opens, t[0].at / 1_000_000_000, t.last().map(|x| x.to)), (9, 4, 20, Some(State::Closed)));
+    }
 }
 
 /// Each lane's books balance: every attempt entering the stages is refused
@@ -216,9 +231,14 @@ fn books_balance(p: &PipelineScenario) {
             }
             None => assert_eq!((m.failed_fast, run.permits.len()), (0, 0)),
         }
-        assert_eq!(m.dependency, picked - m.failed_fast);
         match &p.dependency {
             DependencyModel::Servers(pool) => {
+                assert_eq!(m.servers, picked - m.failed_fast);
+                match pool.dependency {
+                    // A server calls the dependency for each request it starts.
+                    Some(_) => assert!(m.dependency <= m.servers - m.server_refused),
+                    None => assert_eq!((m.dependency, m.refused), (m.servers, m.server_refused)),
+                }
                 assert_eq!(
                     (run.servers.len(), run.transitions.len()),
                     (pool.servers.len(), lane.breaker.as_ref().map_or(0, |_| pool.servers.len()))
@@ -234,7 +254,10 @@ fn books_balance(p: &PipelineScenario) {
                     }
                 }
             }
-            _ => assert_eq!((m.no_server, run.servers.len()), (0, 0)),
+            _ => {
+                assert_eq!(m.dependency, picked - m.failed_fast);
+                assert_eq!((m.no_server, m.servers, run.servers.len()), (0, 0, 0));
+            }
         }
         if p.layers == 1 {
             assert_eq!(m.sent, m.attempts);
@@ -285,17 +308,20 @@ proptest! {
         policy in prop::sample::select(Policy::NAMED.iter().map(|n| n.0).collect::<Vec<_>>()),
         balancer in prop::sample::select(playground::sim::load_balancing::Balancer::all().to_vec()),
         timeout in prop::option::of(5.0f64..200.0),
+        behind in prop::bool::ANY,
     ) {
-        let mut p = preset("servers").unwrap();
+        let mut p = preset(if behind { "end-to-end" } else { "servers" }).unwrap();
         p.seed = seed;
         p.duration_ms = 10_000;
         p.layers = layers;
         p.try_timeout_ms = timeout;
         p.traffic = Traffic::Poisson { rps, cost: 1 };
+        // The fourth server stops at 2 s and returns at 6 s, or the
+        // dependency behind the servers fails from 2 s to 4 s.
         if let DependencyModel::Servers(pool) = &mut p.dependency {
-            // The fourth server stops at 2 s and returns at 6 s.
             pool.events.iter_mut().for_each(|e| e.at_ms /= 10.0);
         }
+        p.events.iter_mut().for_each(|e| e.at_ms /= 10.0);
         let with = |l: Lane| Lane { balancer: Some(balancer), ..l };
         p.lanes = vec![
             with(lane(policy, Some(limiter(limit)), Some(breaker()))),
@@ -376,7 +402,7 @@ fn bad_pipelines_are_refused_with_a_message() {
     assert_eq!(servers(&|pool| pool.events[0].server = 11), "an event names server 11; servers are 1 to 10");
     assert_eq!(
         with(&|p| p.dependency = DependencyModel::Servers(playground::sim::pipeline::presets::pool())),
-        "servers change by the pool's own events, not by the dependency's"
+        "servers change by the pool's own events; the scenario's events change a dependency behind them, and there is none"
     );
     let json = Scenario::from(preset("outage").unwrap()).to_json().replace("\"queue\":{", "\"queued\":{");
     assert!(Scenario::from_json(&json).unwrap_err().starts_with("invalid pipeline scenario: unknown variant `queued`"));

@@ -5,7 +5,7 @@
 use super::shell::{Family, Shell};
 use crate::sim::kernel::time::{Nanos, MS, SEC};
 use crate::sim::load_balancing::Change as ServerChangeKind;
-use crate::sim::retries::run::{Chain, LaneRun, Slice, Target};
+use crate::sim::retries::run::{Chain, Dependency, DependencyChange, LaneRun, Slice, Target};
 use crate::sim::retries::scenario::{Change, BINS};
 use crate::sim::retries::{MAX_ATTEMPTS, MAX_LAYERS};
 use crate::ui::chart::{line, line_with_gaps, nice_max, r};
@@ -237,19 +237,25 @@ pub fn load_svg(runs: &[&LaneRun], capacity: &[f64], span: Nanos) -> (String, f6
 
 /// What the chain's dependency can serve in each slice, in requests a
 /// second: a queueing one's slots over its mean service time, as the
-/// events leave them at the slice's start; servers' the same, summed over
-/// those running. A scripted dependency serves every call at once: none.
+/// events leave them at the slice's start (behind servers too); servers'
+/// the same, summed over those running, when they call nothing. A scripted
+/// dependency serves every call at once: none.
 pub fn capacity_per_slice(chain: &Chain, mean_work_ms: Option<f64>, span: Nanos) -> Vec<f64> {
     let start = |b: usize| span * b as u64 / BINS as u64;
-    match &chain.target {
-        Target::Queue { dependency, changes } => (0..BINS)
+    let queue = |dependency: &Dependency, changes: &[DependencyChange]| {
+        (0..BINS)
             .map(|b| {
                 let d = changes.iter().rev().find(|c| c.at <= start(b)).map_or(*dependency, |c| c.to);
                 f64::from(d.concurrency) * SEC as f64 / d.mean_ns
             })
-            .collect(),
+            .collect()
+    };
+    match &chain.target {
+        Target::Queue { dependency, changes } => queue(dependency, changes),
         Target::Script(_) => Vec::new(),
-        Target::Servers { servers, changes } => {
+        // Servers calling a dependency: the dependency's.
+        Target::Servers { backend: Some(b), .. } => queue(&b.dependency, &b.changes),
+        Target::Servers { servers, changes, backend: None } => {
             let per_ms = 1_000.0 / mean_work_ms.unwrap_or(1.0).max(1e-9);
             (0..BINS)
                 .map(|b| {

@@ -7,16 +7,17 @@ use crate::scenario::{View, VERSION};
 use crate::sim::circuit_breaker::presets::{pybreaker, resilience4j};
 use crate::sim::circuit_breaker::run::{BreakerConfig, Dependency};
 use crate::sim::kernel::traffic::Traffic;
-use crate::sim::load_balancing::Balancer;
+use crate::sim::load_balancing::{Balancer, Server, Service};
 use crate::sim::rate_limiter::{Algorithm, LimiterConfig};
 use crate::sim::retries::scenario::{Change, DependencyConfig, Event};
 use crate::sim::retries::Policy;
 
 /// Preset names with a one-line description, in menu order.
-pub const PRESETS: [(&str, &str); 4] = [
+pub const PRESETS: [(&str, &str); 5] = [
     ("outage", "The dependency fails everything from 20 s to 40 s: retries alone triple its load, a breaker sheds it"),
     ("spike", "Five times the traffic for 10 s: a rate limiter at the dependency's capacity refuses the overflow at the edge"),
     ("one-stage", "One stage at a time on the circuit-breaker widget's outage: the same decisions as that widget"),
+    ("end-to-end", "Every stage: servers behind a balancer call a dependency that fails from 20 s to 40 s; breakers per server, a retry budget"),
     ("servers", "One server of ten stops from 20 s to 40 s: nginx takes it out, least request is drawn to its fast failures, retries route round it"),
 ];
 
@@ -31,7 +32,7 @@ pub const LIMIT: u32 = 1_000;
 /// work on average, the fourth stopped from 20 s to 40 s.
 pub fn pool() -> Pool {
     let lb = crate::sim::load_balancing::presets::preset("outage").expect("the load-balancing outage preset");
-    Pool { service: lb.service, servers: lb.servers, events: lb.events }
+    Pool { service: lb.service, servers: lb.servers, events: lb.events, dependency: None }
 }
 
 /// A lane of the named policy `key` with the given stages.
@@ -95,6 +96,29 @@ pub fn preset(name: &str) -> Option<PipelineScenario> {
                 lane("aws-standard", Some(limiter(1_000)), None),
             ],
         ),
+        "end-to-end" => {
+            let pool = Pool {
+                service: Service::Exponential { mean_ms: 2.0 },
+                servers: vec![Server { weight: 1, speed: 1.0, concurrency: 8, queue: 50 }; 5],
+                events: Vec::new(),
+                dependency: Some(DEPENDENCY),
+            };
+            let with = |l: Lane, balancer| Lane { balancer: Some(balancer), ..l };
+            let least_request = Balancer::LeastRequest { choices: 2, ejection: None };
+            let at = |s: f64, change| Event { at_ms: s * 1_000.0, change };
+            scenario(
+                1,
+                60,
+                Traffic::Poisson { rps: 400.0, cost: 1 },
+                DependencyModel::Servers(pool),
+                vec![at(20.0, Change::Failure(1.0)), at(40.0, Change::Recover)],
+                vec![
+                    with(lane("immediate", None, None), Balancer::RoundRobin),
+                    with(lane("immediate", None, Some(breaker())), Balancer::RoundRobin),
+                    with(lane("envoy-budget", Some(limiter(800)), Some(breaker())), least_request),
+                ],
+            )
+        }
         "servers" => {
             let least_request = Some(Balancer::LeastRequest { choices: 2, ejection: None });
             let with = |l: Lane, balancer| Lane { balancer, ..l };

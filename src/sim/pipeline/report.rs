@@ -41,6 +41,9 @@ pub struct LaneReport {
     pub dependency_requests: u32,
     pub refused: u32,
     pub no_server: u32,
+    /// Behind a balancer: requests reaching the servers, and those a full queue refused.
+    pub servers_requests: u32,
+    pub server_refused: u32,
     /// Percentiles `[p50, p95, p99, p99.9]` of the user requests that succeeded.
     pub latency: [u64; 4],
     /// Each breaker's changes, `[at, from, to]`: the dependency's breaker,
@@ -74,6 +77,8 @@ fn lane_report(s: &PipelineScenario, i: usize, run: &LaneRun) -> LaneReport {
         dependency_requests: m.dependency,
         refused: m.refused,
         no_server: m.no_server,
+        servers_requests: m.servers,
+        server_refused: m.server_refused,
         latency: [p.p50, p.p95, p.p99, p.p999],
         transitions: run.transitions.iter().map(|b| b.iter().map(|t| (t.at, t.from, t.to)).collect()).collect(),
         servers: run

@@ -8,8 +8,10 @@ use crate::sim::circuit_breaker::run::Dependency as Script;
 use crate::sim::load_balancing::run::Trial as Requests;
 use crate::sim::load_balancing::scenario::{changes, check_pool, Event as ServerEvent};
 use crate::sim::load_balancing::{Server, Service};
-use crate::sim::retries::run::{run, Chain, LaneRun, Target, Trial, Work};
-use crate::sim::retries::scenario::{chain, check_chain, check_dependency, trial, DependencyConfig, Event, BINS};
+use crate::sim::retries::run::{run, Backend, Chain, LaneRun, Target, Trial, Work};
+use crate::sim::retries::scenario::{
+    chain, check_chain, check_dependency, dependency_changes, trial, DependencyConfig, Event, BINS,
+};
 use crate::sim::kernel::traffic::{check_duration, Traffic};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +46,11 @@ pub struct Pool {
     pub servers: Vec<Server>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<ServerEvent>,
+    /// The dependency the servers call before their own work, as the
+    /// retries widget's (changed by the scenario's `events`); a server's
+    /// slot is held while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<DependencyConfig>,
 }
 
 /// A pipeline scenario.
@@ -94,8 +101,12 @@ impl PipelineScenario {
             }
             DependencyModel::Servers(p) => {
                 check_pool(&p.service, &p.servers, &p.events, self.duration_ms)?;
-                if !self.events.is_empty() {
-                    return Err("servers change by the pool's own events, not by the dependency's".into());
+                match &p.dependency {
+                    Some(d) => check_dependency(d, &self.events, self.duration_ms)?,
+                    None if !self.events.is_empty() => {
+                        return Err("servers change by the pool's own events; the scenario's events change a dependency behind them, and there is none".into());
+                    }
+                    None => {}
                 }
             }
         }
@@ -129,7 +140,14 @@ impl PipelineScenario {
             DependencyModel::Queue(d) => base(d),
             DependencyModel::Script(d) => Chain { target: Target::Script(d.clone()), ..base(&NONE) },
             DependencyModel::Servers(p) => Chain {
-                target: Target::Servers { servers: p.servers.clone(), changes: changes(&p.events) },
+                target: Target::Servers {
+                    servers: p.servers.clone(),
+                    changes: changes(&p.events),
+                    backend: p.dependency.as_ref().map(|d| {
+                        let (dependency, changes) = dependency_changes(d, &self.events);
+                        Backend { dependency, changes }
+                    }),
+                },
                 ..base(&NONE)
             },
         }

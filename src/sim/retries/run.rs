@@ -118,8 +118,16 @@ pub enum Target {
     /// The circuit-breaker widget's script: every call served at once, its
     /// result drawn.
     Script(Script),
-    /// Servers behind a load balancer, with their changes in time order.
-    Servers { servers: Vec<Server>, changes: Vec<ServerChange> },
+    /// Servers behind a load balancer, with their changes in time order,
+    /// and the dependency they call, if any, with its changes.
+    Servers { servers: Vec<Server>, changes: Vec<ServerChange>, backend: Option<Backend> },
+}
+
+/// The queueing dependency the servers call: its state, then after each change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backend {
+    pub dependency: Dependency,
+    pub changes: Vec<DependencyChange>,
 }
 
 /// The chain's shape and timers.
@@ -157,6 +165,8 @@ pub struct Slice {
     pub limited: u32,
     pub delayed: u32,
     pub failed_fast: u32,
+    /// Requests reaching the servers behind a balancer.
+    pub servers: u32,
 }
 
 /// The run's totals.
@@ -184,6 +194,11 @@ pub struct Summary {
     pub failed_fast: u32,
     /// Attempts the balancer had no server for.
     pub no_server: u32,
+    /// Behind a balancer: requests reaching the servers, and those a full
+    /// queue refused. (Without a dependency behind the servers, they are
+    /// also [`Summary::dependency`] and [`Summary::refused`].)
+    pub servers: u32,
+    pub server_refused: u32,
 }
 
 /// One lane's run.
@@ -214,6 +229,8 @@ enum Event {
     /// A server finishes request `r`, if it has not stopped since it
     /// started it (its epoch then).
     Finished(usize, u32),
+    /// The dependency behind the servers changes (index into its changes).
+    Backend(usize),
     /// Attempt `a`'s try timer.
     TryTimeout(usize),
     /// Call `c`'s backoff ends: its next attempt goes out.
@@ -280,6 +297,13 @@ struct Dep {
 /// A request at the dependency or a server.
 struct Request {
     attempt: usize,
+    /// A request to the dependency behind the servers: the server's request
+    /// it is made for.
+    parent: Option<usize>,
+    /// A server's request that calls the dependency: its own service time,
+    /// after the dependency answers, and the server's epoch.
+    service: Nanos,
+    epoch: u32,
     /// When service started, and when it passed the stages.
     started: Nanos,
     passed: Nanos,
@@ -325,8 +349,6 @@ struct Sim<'a> {
     pool: Option<Pool>,
     /// Further work for the servers, once the trial's first draws are used.
     more_work: Option<Rng>,
-    /// Requests that have reached the servers.
-    to_servers: usize,
     admissions: Vec<Admission>,
     permits: Vec<bool>,
 }
@@ -352,7 +374,7 @@ impl<'a> Sim<'a> {
         let (dependency, servers) = match &chain.target {
             Target::Queue { dependency, .. } => (*dependency, &[][..]),
             Target::Script(_) => (UNSERVED, &[][..]),
-            Target::Servers { servers, .. } => (UNSERVED, &servers[..]),
+            Target::Servers { servers, backend, .. } => (backend.as_ref().map_or(UNSERVED, |b| b.dependency), &servers[..]),
         };
         // A breaker was checked with the scenario; an invalid one is no stage.
         let breaker = || chain.stages.breaker.as_ref().and_then(|b| Breaker::new(b).ok());
@@ -394,7 +416,6 @@ impl<'a> Sim<'a> {
             breakers,
             pool,
             more_work,
-            to_servers: 0,
             admissions: Vec::new(),
             permits: Vec::new(),
         }
@@ -411,7 +432,7 @@ impl<'a> Sim<'a> {
         match e {
             Event::Served(_) | Event::Finished(..) => 0,
             Event::TryTimeout(_) => 1,
-            Event::Change(_) => 2,
+            Event::Change(_) | Event::Backend(_) => 2,
             _ => 4,
         }
     }
@@ -438,6 +459,11 @@ impl<'a> Sim<'a> {
         };
         for (i, at) in changes.into_iter().enumerate() {
             self.at(at, Event::Change(i));
+        }
+        if let Target::Servers { backend: Some(b), .. } = &self.chain.target {
+            for (i, at) in b.changes.iter().map(|c| c.at).collect::<Vec<_>>().into_iter().enumerate() {
+                self.at(at, Event::Backend(i));
+            }
         }
         // The user requests arrive in time order from the trial, not through
         // the heap (which then holds only what is in flight), in their place
@@ -509,6 +535,12 @@ impl<'a> Sim<'a> {
                     }
                 }
                 Event::Change(i) => self.change(i, t),
+                Event::Backend(i) => {
+                    if let Target::Servers { backend: Some(b), .. } = &self.chain.target {
+                        self.dep.now = b.changes[i].to;
+                        self.start_waiting(t);
+                    }
+                }
                 Event::Pass(a) => self.pass(a, t),
             }
         }
@@ -668,6 +700,9 @@ impl<'a> Sim<'a> {
         let r = self.dep.requests.len();
         self.dep.requests.push(Request {
             attempt: a,
+            parent: None,
+            service: 0,
+            epoch: 0,
             started: t,
             passed: t,
             fails: false,
@@ -681,30 +716,34 @@ impl<'a> Sim<'a> {
             self.tell(r, Answer::Dropped, t);
             return self.answer(a, false, t);
         }
-        self.summary.dependency += 1;
+        // Without a dependency behind them, the servers are the chain's end.
+        let end = !self.backend();
+        self.summary.servers += 1;
+        self.summary.dependency += u32::from(end);
         if let Some(slice) = self.slice(t) {
-            slice.dependency += 1;
+            slice.servers += 1;
+            slice.dependency += u32::from(end);
         }
-        let work = match self.trial.work.as_ref().and_then(|w| w.first.get(self.to_servers)) {
+        let work = match self.trial.work.as_ref().and_then(|w| w.first.get(self.summary.servers as usize - 1)) {
             Some(&w) => w,
             None => match (&self.trial.work, self.more_work.as_mut()) {
                 (Some(w), Some(rng)) => crate::sim::kernel::time::ms_to_ns(draw_work(&w.service, rng)),
                 _ => 0,
             },
         };
-        self.to_servers += 1;
         let admitted = match self.pool.as_mut() {
             Some(pool) => pool.admit(s, r as u32, work, t),
             None => return,
         };
         match admitted {
-            Admit::Started(started) => self.at(started.at, Event::Finished(r, started.epoch)),
+            Admit::Started(started) => self.begin(started, t),
             Admit::Queued => {}
             Admit::Dropped | Admit::Refused => {
                 if admitted == Admit::Dropped {
-                    self.summary.refused += 1;
+                    self.summary.server_refused += 1;
+                    self.summary.refused += u32::from(end);
                     if let Some(slice) = self.slice(t) {
-                        slice.refused += 1;
+                        slice.refused += u32::from(end);
                     }
                 }
                 self.server_answer(r, false, if admitted == Admit::Dropped { Answer::Dropped } else { Answer::Failed }, t);
@@ -736,15 +775,40 @@ impl<'a> Sim<'a> {
         self.answer(attempt, ok, t);
     }
 
+    /// Whether the servers call a dependency behind them.
+    fn backend(&self) -> bool {
+        matches!(&self.chain.target, Target::Servers { backend: Some(_), .. })
+    }
+
+    /// A server starts a request at `t`: it calls the dependency behind
+    /// the servers first, if there is one, and then does its own work.
+    fn begin(&mut self, started: Started, t: Nanos) {
+        let r = started.request as usize;
+        self.dep.requests[r].started = t;
+        if !self.backend() {
+            return self.at(started.at, Event::Finished(r, started.epoch));
+        }
+        self.dep.requests[r].service = started.at - t;
+        self.dep.requests[r].epoch = started.epoch;
+        let a = self.dep.requests[r].attempt;
+        self.arrive_from(a, Some(r), t, None);
+    }
+
     /// A server finishes request `r` at `t`, unless it stopped after starting it.
     fn finished(&mut self, r: usize, epoch: u32, t: Nanos) {
+        self.release(r, epoch, true, t);
+    }
+
+    /// Server request `r` ends at `t`, its slot free for the next waiting,
+    /// unless its server stopped after starting it (its epoch then).
+    fn release(&mut self, r: usize, epoch: u32, ok: bool, t: Nanos) {
         let s = self.dep.requests[r].server as usize;
         let started = Started { request: r as u32, at: t, epoch };
         let Some(next) = self.pool.as_mut().and_then(|p| p.finish(s, started, t)) else { return };
-        self.server_answer(r, true, Answer::Ok, t);
+        // An error from the dependency is a 5xx from the server.
+        self.server_answer(r, ok, if ok { Answer::Ok } else { Answer::Dropped }, t);
         if let Some(next) = next {
-            self.dep.requests[next.request as usize].started = t;
-            self.at(next.at, Event::Finished(next.request as usize, next.epoch));
+            self.begin(next, t);
         }
     }
 
@@ -771,6 +835,12 @@ impl<'a> Sim<'a> {
 
     /// Attempt `a` reaches the dependency at `t`, with its scripted result if any.
     fn arrive(&mut self, a: usize, t: Nanos, drawn: Option<Draw>) {
+        self.arrive_from(a, None, t, drawn);
+    }
+
+    /// A request reaches the dependency at `t` for attempt `a`, or for a
+    /// server's request `parent`.
+    fn arrive_from(&mut self, a: usize, parent: Option<usize>, t: Nanos, drawn: Option<Draw>) {
         self.summary.dependency += 1;
         if let Some(slice) = self.slice(t) {
             slice.dependency += 1;
@@ -778,6 +848,9 @@ impl<'a> Sim<'a> {
         if let Some(d) = drawn {
             self.dep.requests.push(Request {
                 attempt: a,
+                parent: None,
+                service: 0,
+                epoch: 0,
                 started: t,
                 passed: t,
                 fails: d.failed,
@@ -789,7 +862,18 @@ impl<'a> Sim<'a> {
             return self.at(t + d.latency, Event::Served(r));
         }
         let fails = self.rng.unit_open_closed() <= self.dep.now.failure && self.dep.now.failure > 0.0;
-        self.dep.requests.push(Request { attempt: a, started: 0, passed: t, fails, queued: true, server: 0, told: true });
+        self.dep.requests.push(Request {
+            attempt: a,
+            parent,
+            service: 0,
+            epoch: 0,
+            started: 0,
+            passed: t,
+            fails,
+            queued: true,
+            server: 0,
+            told: true,
+        });
         let r = self.dep.requests.len() - 1;
         if self.dep.busy < self.dep.now.concurrency {
             self.start(r, t);
@@ -800,8 +884,29 @@ impl<'a> Sim<'a> {
             if let Some(slice) = self.slice(t) {
                 slice.refused += 1;
             }
-            self.record(r, false, t);
-            self.answer(a, false, t);
+            self.dependency_answered(r, false, t);
+        }
+    }
+
+    /// The dependency answers request `r` at `t`: the breaker in front of
+    /// it learns, and its attempt is answered; or the server that called it
+    /// goes on.
+    fn dependency_answered(&mut self, r: usize, ok: bool, t: Nanos) {
+        match self.dep.requests[r].parent {
+            None => {
+                self.record(r, ok, t);
+                self.answer(self.dep.requests[r].attempt, ok, t);
+            }
+            Some(sr) => {
+                let Request { service, epoch, .. } = self.dep.requests[sr];
+                if ok {
+                    // The server's own work, then its answer.
+                    self.at(t.saturating_add(service), Event::Finished(sr, epoch));
+                } else {
+                    // An error from the dependency: the server answers 5xx at once.
+                    self.release(sr, epoch, false, t);
+                }
+            }
         }
     }
 
@@ -829,10 +934,9 @@ impl<'a> Sim<'a> {
     }
 
     fn served(&mut self, r: usize, t: Nanos) {
-        let Request { attempt: a, started, fails, queued, .. } = self.dep.requests[r];
-        self.record(r, !fails, t);
+        let Request { started, fails, queued, .. } = self.dep.requests[r];
         if !queued {
-            return self.answer(a, !fails, t);
+            return self.dependency_answered(r, !fails, t);
         }
         self.dep.busy -= 1;
         // Busy time, split over the slices it spans (none after the run's end).
@@ -845,7 +949,7 @@ impl<'a> Sim<'a> {
             from = end;
         }
         self.start_waiting(t);
-        self.answer(a, !fails, t);
+        self.dependency_answered(r, !fails, t);
     }
 
     /// Attempt `a` is answered at `t` (ignored if its caller already gave up on it).

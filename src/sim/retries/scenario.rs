@@ -211,34 +211,41 @@ pub fn chain(
     events: &[Event],
     seed: u64,
 ) -> Chain {
-        let base = Dependency {
-            concurrency: dependency.concurrency,
-            queue: dependency.queue,
-            mean_ns: dependency.mean_ms * MS as f64,
-            failure: dependency.failure,
-        };
-        let mut events = events.to_vec();
-        crate::sim::kernel::sort::radix_sort_by_key(&mut events, |e| ms_to_ns(e.at_ms));
-        let mut now = base;
-        let changes = events
-            .iter()
-            .map(|e| {
-                match e.change {
-                    Change::Failure(f) => now.failure = f,
-                    Change::Slow(k) => now.mean_ns = base.mean_ns * k,
-                    Change::Concurrency(n) => now.concurrency = n,
-                    Change::Recover => now = base,
-                }
-                DependencyChange { at: ms_to_ns(e.at_ms), to: now }
-            })
-            .collect();
-        Chain {
-            layers,
-            try_timeout: try_timeout_ms.map(ms_to_ns),
-            deadline: deadline_ms.map(ms_to_ns),
-            target: Target::Queue { dependency: base, changes },
-            stages: Stages::default(),
-            seed,
-            lane: 0,
-        }
+    let (dependency, changes) = dependency_changes(dependency, events);
+    Chain {
+        layers,
+        try_timeout: try_timeout_ms.map(ms_to_ns),
+        deadline: deadline_ms.map(ms_to_ns),
+        target: Target::Queue { dependency, changes },
+        stages: Stages::default(),
+        seed,
+        lane: 0,
+    }
+}
+
+/// The queueing dependency as the engine takes it: its configured state,
+/// and its state after each event, in time order.
+pub fn dependency_changes(dependency: &DependencyConfig, events: &[Event]) -> (Dependency, Vec<DependencyChange>) {
+    let base = Dependency {
+        concurrency: dependency.concurrency,
+        queue: dependency.queue,
+        mean_ns: dependency.mean_ms * MS as f64,
+        failure: dependency.failure,
+    };
+    let mut events = events.to_vec();
+    crate::sim::kernel::sort::radix_sort_by_key(&mut events, |e| ms_to_ns(e.at_ms));
+    let mut now = base;
+    let changes = events
+        .iter()
+        .map(|e| {
+            match e.change {
+                Change::Failure(f) => now.failure = f,
+                Change::Slow(k) => now.mean_ns = base.mean_ns * k,
+                Change::Concurrency(n) => now.concurrency = n,
+                Change::Recover => now = base,
+            }
+            DependencyChange { at: ms_to_ns(e.at_ms), to: now }
+        })
+        .collect();
+    (base, changes)
 }

@@ -146,7 +146,7 @@ pub fn PipelineWidget(initial: PipelineScenario, mode: Mode, title: Option<Strin
         </Show>
         <table class="summary stages" inner_html=move || {
             let d = duration.get();
-            scenario.with(|s| labels.with(|l| chain::with_runs(runs, &|r| render::stage_table(r, &s.lanes, l, d))))
+            scenario.with(|s| labels.with(|l| chain::with_runs(runs, &|r| render::stage_table(r, &s.lanes, l, d, !matches!(&s.dependency, DependencyModel::Servers(p) if p.dependency.is_none())))))
         }></table>
     };
     shell.view(
@@ -211,7 +211,12 @@ impl chain::ChainFields for PipelineScenario {
             DependencyModel::Script(_) => Err(
                 "This dependency follows its script; choose a preset with a queueing one to change it at the playhead.",
             ),
-            // Behind a balancer, the buttons act on the first server.
+            // Servers calling a dependency: the buttons act on it.
+            DependencyModel::Servers(pool) if pool.dependency.is_some() => {
+                self.events.push(Event { at_ms, change });
+                Ok(chain::queue_change(change))
+            }
+            // Servers alone: the buttons act on the first.
             DependencyModel::Servers(pool) => {
                 let Some(first) = pool.servers.first() else { return Err("There is no server to change.") };
                 let at = |change| ServerEvent { at_ms, server: 1, change };

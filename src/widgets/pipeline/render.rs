@@ -93,8 +93,10 @@ pub fn breaker_label(runs: &[&LaneRun], span: Nanos) -> String {
     format!("Breaker states over time. {}", parts.join("; "))
 }
 
-/// The stage-by-stage table: one column per configuration.
-pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: Nanos) -> String {
+/// The stage-by-stage table: one column per configuration; a row for the
+/// dependency unless the chain ends at servers that call nothing
+/// (`with_dependency` false).
+pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: Nanos, with_dependency: bool) -> String {
     let n = |v: u32| format::thousands(u64::from(v));
     let mut html = String::from("<caption>Stage by stage, whole run</caption><thead><tr><th scope=\"col\">Stage</th>");
     for (i, label) in labels.iter().enumerate() {
@@ -153,15 +155,24 @@ pub fn stage_table(runs: &[&LaneRun], lanes: &[Lane], labels: &[String], span: N
             )
         }
     });
-    row(if servers { "Servers" } else { "Dependency" }, &|run, _| {
-        let m = run.summary;
-        format!(
-            "{} requests ({} per user request), {} refused with a full queue",
-            n(m.dependency),
-            format::number(amplification(run)),
-            n(m.refused)
-        )
-    });
+    if servers {
+        row("Servers", &|run, _| {
+            let m = run.summary;
+            format!("{} requests, {} refused with a full queue", n(m.servers), n(m.server_refused))
+        });
+    }
+    // Servers that call nothing are the chain's end; otherwise the dependency is.
+    if !servers || with_dependency {
+        row("Dependency", &|run, _| {
+            let m = run.summary;
+            format!(
+                "{} requests ({} per user request), {} refused with a full queue",
+                n(m.dependency),
+                format::number(amplification(run)),
+                n(m.refused)
+            )
+        });
+    }
     row("End to end", &|run, _| {
         let m = run.summary;
         format!(
