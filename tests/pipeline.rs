@@ -446,4 +446,47 @@ fn the_articles_numbers_come_from_the_engine() {
     let run = &breaker_instead.run().unwrap()[1];
     assert_eq!((run.summary.ok, run.transitions[0][0].at / 10_000_000), (16_049, 2_043));
     quotes("over the run 16,049 against 25,137");
+
+    // Behind a load balancer.
+    let runs = preset("servers").unwrap().run().unwrap();
+    let sent = |run: &playground::sim::retries::run::LaneRun, s: usize| run.servers[s].sent.iter().sum::<u32>();
+    let [rr, lr, guarded] = [&runs[0], &runs[1], &runs[2]];
+    assert_eq!((rr.summary.users - rr.summary.ok, sent(rr, 3)), (3, 2_376));
+    assert!((0..10).filter(|&s| s != 3).all(|s| (3_702..=3_703).contains(&sent(rr, s))));
+    quotes("So 3 of 35,699 requests fail over the run");
+    quotes("the stopped server is sent 2,376 requests, against 3,702 or 3,703 for each of the others");
+    assert_eq!((sent(lr, 3), lr.summary.users - lr.summary.ok), (4_184, 1_809));
+    quotes("It is sent 4,184 requests, and 1,809 fail.");
+    let opened = guarded.transitions[3][0].at / 1_000_000 - 20_000;
+    assert_eq!((opened, guarded.summary.failed_fast, sent(guarded, 3)), (126, 2_267, 4_673));
+    assert!(
+        guarded.transitions.iter().enumerate().all(|(s, t)| (s == 3) != t.is_empty()),
+        "only the stopped server's breaker opens"
+    );
+    assert_eq!(format!("{:.2}%", f64::from(guarded.summary.ok) * 100.0 / f64::from(guarded.summary.users)), "99.86%");
+    quotes("opens 126 ms into the outage and fails 2,267 calls fast");
+    quotes("even more: 4,673 requests. The retries land on other servers, and 99.86% of users succeed");
+
+    // End to end.
+    let runs = preset("end-to-end").unwrap().run().unwrap();
+    let [bare, broken, budget] = [&runs[0], &runs[1], &runs[2]];
+    assert_eq!((bare.summary.server_refused, ms(bare.summary.latency.p99)), (3_187, 523));
+    quotes("refuse 3,187 requests, and the 99th percentile over the run reaches 523 ms");
+    let last_open = broken.transitions.iter().map(|t| t[0].at / 1_000_000).max().unwrap();
+    assert!((20_080..20_090).contains(&last_open), "{last_open}");
+    assert_eq!(
+        (broken.summary.dependency, bare.summary.dependency, ms(broken.summary.latency.p99)),
+        (15_775, 36_223, 94)
+    );
+    let share = |run: &playground::sim::retries::run::LaneRun| {
+        format!("{:.2}%", f64::from(run.summary.ok) * 100.0 / f64::from(run.summary.users))
+    };
+    assert_eq!((share(broken), share(bare)), ("65.96%".to_string(), "67.48%".to_string()));
+    quotes("each opens within 90 ms of the outage's start. The dependency receives 15,775 requests over the run instead of 36,223");
+    quotes("65.96% of users against 67.48%");
+    assert_eq!(
+        (budget.summary.attempts, broken.summary.attempts, budget.summary.denied, budget.summary.limited),
+        (26_789, 39_865, 6_608, 0)
+    );
+    quotes("Its clients make 26,789 attempts against 39,865, because the budget refuses 6,608 retries");
 }
