@@ -929,7 +929,7 @@ async fn adding_a_breaker_to_a_lane_sheds_the_retry_storm() {
     assert_eq!(all(&el, ".pipeline svg.breakers rect.row").len(), 3);
     let open = native
         .iter()
-        .map(|r| r.transitions.iter().filter(|t| t.to == playground::sim::circuit_breaker::State::Open).count())
+        .map(|r| r.transitions[0].iter().filter(|t| t.to == playground::sim::circuit_breaker::State::Open).count())
         .sum::<usize>();
     assert_eq!(all(&el, ".pipeline svg.breakers rect.band-open").len(), open);
     // Give the first lane a breaker: it now runs as the second does.
@@ -949,4 +949,83 @@ async fn adding_a_breaker_to_a_lane_sheds_the_retry_storm() {
     let rows = summary_rows(&el);
     assert!(rows[2][1].contains(&format!("{} failed fast", thousands(after[0].summary.failed_fast))), "{}", rows[2][1]);
     assert!(rows[3][1].ends_with("0 refused with a full queue"), "{}", rows[3][1]);
+}
+
+/// Behind a balancer the pipeline widget adds the balancer's and the
+/// servers' rows, draws every server's breaker, and re-runs a lane whose
+/// balancer changes.
+#[wasm_bindgen_test]
+async fn a_lane_behind_a_balancer_shows_each_server_and_changes_balancer() {
+    use playground::sim::load_balancing::Balancer;
+    use playground::sim::pipeline::presets::preset;
+    let el = container();
+    let start = preset("end-to-end").unwrap();
+    let scenario = Scenario::Pipeline(start.clone());
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let thousands = |n: u32| playground::ui::format::thousands(u64::from(n));
+    let native = start.run().unwrap();
+    let rows = summary_rows(&el);
+    let stages: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        stages,
+        ["Clients", "Rate limiter", "Load balancer", "Circuit breaker", "Servers", "Dependency", "End to end"]
+    );
+    for (lane, run) in native.iter().enumerate() {
+        let m = run.summary;
+        let sent: Vec<String> = run.servers.iter().map(|s| thousands(s.sent.iter().sum())).collect();
+        assert!(
+            rows[2][lane + 1].ends_with(&format!("sent {} to servers 1 to 5", sent.join(" / "))),
+            "{}",
+            rows[2][lane + 1]
+        );
+        assert_eq!(
+            rows[4][lane + 1],
+            format!("{} requests, {} refused with a full queue", thousands(m.servers), thousands(m.server_refused))
+        );
+        assert!(
+            rows[5][lane + 1].starts_with(&format!("{} requests", thousands(m.dependency))),
+            "{}",
+            rows[5][lane + 1]
+        );
+    }
+    assert!(rows[2][1].starts_with("round robin: "), "{}", rows[2][1]);
+    // Every server's breaker in the two lanes that have them, five to a row.
+    let open = native
+        .iter()
+        .flat_map(|r| r.transitions.iter())
+        .map(|t| t.iter().filter(|t| t.to == playground::sim::circuit_breaker::State::Open).count())
+        .sum::<usize>();
+    assert_eq!((open, all(&el, ".pipeline svg.breakers rect.band-open").len()), (40, 40));
+    // The first lane's balancer becomes Peak-EWMA: the table follows the native run.
+    let select: web_sys::HtmlSelectElement = all(&el, "label.control")
+        .into_iter()
+        .find(|l| l.text_content().unwrap_or_default().starts_with("Load balancer"))
+        .and_then(|l| l.query_selector("select").unwrap())
+        .unwrap()
+        .unchecked_into();
+    select.set_value("peak-ewma");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let mut edited = start.clone();
+    edited.lanes[0].balancer = Balancer::from_key("peak-ewma");
+    let after = edited.run().unwrap();
+    assert_ne!(after[0], native[0]);
+    let rows = summary_rows(&el);
+    assert!(rows[2][1].starts_with("Peak-EWMA (tower, Finagle): "), "{}", rows[2][1]);
+    let m = after[0].summary;
+    assert_eq!(
+        rows[4][1],
+        format!("{} requests, {} refused with a full queue", thousands(m.servers), thousands(m.server_refused))
+    );
+    // "Fail it now" changes the dependency behind the servers, not a server.
+    let fail: web_sys::HtmlElement = el.query_selector("button[data-action=break]").unwrap().unwrap().unchecked_into();
+    fail.click();
+    settle().await;
+    let status =
+        el.query_selector("[role=status]").unwrap().map(|s| s.text_content().unwrap_or_default()).unwrap_or_default();
+    assert!(status.starts_with("The dependency fails every request at "), "{status}");
 }
