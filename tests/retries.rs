@@ -125,14 +125,59 @@ fn hedging_cuts_the_tail_for_a_few_percent_more_requests() {
     assert!((0.05..0.12).contains(&extra), "{extra}");
 }
 
+/// Finagle's backup requests at 1% extra load wait for the p99 of the
+/// client's own latencies: the p99 stays, the slowest 1% gain, and the
+/// budget refuses the backups that its 1 ms warm-up delay asks for.
+#[test]
+fn backup_requests_cut_only_the_tail_beyond_their_percentile() {
+    let s = preset("hedging").unwrap();
+    let runs = s.run().unwrap();
+    let (plain, backup) = (runs[0].summary, runs[2].summary);
+    assert_eq!(s.policies[2], Policy::named("backup").unwrap());
+    let ms = |ns: u64| format!("{:.1}", ns as f64 / 1e6);
+    assert_eq!((backup.hedges, backup.denied, backup.attempts - backup.users), (67, 2_506, 67));
+    assert_eq!((ms(plain.latency.p99), ms(backup.latency.p99)), ("91.5".to_string(), "91.5".to_string()));
+    assert_eq!((ms(plain.latency.p999), ms(backup.latency.p999)), ("135.0".to_string(), "124.3".to_string()));
+    // The refusals come from the warm-up: run to 12 s, the first read of a swapped-in bucket.
+    let mut warm_up = s.clone();
+    warm_up.duration_ms = 12_000;
+    assert_eq!(warm_up.run().unwrap()[2].summary.denied, 2_505);
+    let article = include_str!("../articles/retries.md");
+    for quote in [
+        "67 backups, 0.8% more requests",
+        "from 135.0 ms to 124.3 ms",
+        "refuses 2,506 backups, all but one of them between 3 s and 12 s",
+    ] {
+        assert!(article.contains(quote), "the article no longer says `{quote}`");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Backup requests: one copy at most per call, and no more of them
+    /// than the extra load allows over the run.
+    #[test]
+    fn backups_stay_within_their_extra_load(load in 0.005f64..0.3, rps in 20.0f64..400.0, seed in 0u64..1_000) {
+        let mut s = preset("hedging").unwrap();
+        let mut policy = Policy::named("backup").unwrap();
+        if let Some(b) = policy.backup.as_mut() {
+            b.max_extra_load = load;
+        }
+        s.policies = vec![policy];
+        s.seed = seed;
+        s.traffic = playground::sim::kernel::traffic::Traffic::Poisson { rps, cost: 1 };
+        let m = s.run().unwrap()[0].summary;
+        prop_assert_eq!(m.attempts, m.users + m.hedges);
+        prop_assert!(f64::from(m.hedges) <= load * f64::from(m.users), "{} backups for {} calls at {}", m.hedges, m.users, load);
+        prop_assert_eq!((m.ok, m.retries), (m.users, 0));
+    }
 
     /// Finagle's budget: over a run, retries stay within its share of the
     /// requests plus `min_per_sec` for every second (and one ttl's reserve).
     #[test]
     fn finagle_retries_stay_within_the_budget(percent in 0.05f64..0.5, min_per_sec in 0u32..20, seconds in 5u64..30, seed in 0u64..1_000) {
-        let policy = Policy { max_attempts: 10, backoff: Backoff::None, budget: Budget::Finagle { ttl_s: 10, min_per_sec, percent }, hedge_ms: None };
+        let policy = Policy { max_attempts: 10, backoff: Backoff::None, budget: Budget::Finagle { ttl_s: 10, min_per_sec, percent }, hedge_ms: None, backup: None };
         let mut s = failing(1, policy, seconds);
         s.seed = seed;
         let m = s.run().unwrap()[0].summary;

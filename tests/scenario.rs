@@ -611,3 +611,39 @@ fn the_cli_stops_quietly_when_its_reader_does() {
     assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Indented export is serde_json's pretty printing, byte for byte, made
+/// from the compact text: every preset, and any JSON value.
+#[test]
+fn indented_json_is_serde_jsons_pretty_printing() {
+    for (kind, name, s) in presets::all() {
+        assert_eq!(s.to_json_pretty(), serde_json::to_string_pretty(&s).unwrap(), "{kind} {name}");
+    }
+}
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (-1e6f64..1e6).prop_map(Value::from),
+        // Quotes, backslashes, brackets, commas and colons inside strings.
+        "[\"\\\\{}\\[\\],: a\\n\u{e9}]{0,8}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map("[a-z\",:{]{0,4}", inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn indenting_compact_json_matches_serde_json(v in json_value()) {
+        let compact = serde_json::to_string(&v).unwrap();
+        prop_assert_eq!(scenario::indent(&compact), serde_json::to_string_pretty(&v).unwrap());
+    }
+}

@@ -332,8 +332,63 @@ impl Scenario {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The scenario as indented JSON, for export.
+    /// The scenario as indented JSON, for export: the compact text
+    /// re-indented (serde_json's pretty printer would carry a second copy
+    /// of every scenario type's serialiser into the wasm).
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        indent(&self.to_json())
     }
+}
+
+/// Compact JSON indented as `serde_json::to_string_pretty` indents it: two
+/// spaces a level, `": "` after keys, each member or element on its own
+/// line, and `{}` and `[]` when empty. Text inside strings is left alone.
+pub fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        (0..depth).for_each(|_| out.push_str("  "));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
 }

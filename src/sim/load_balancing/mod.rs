@@ -41,6 +41,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 
+use crate::sim::kernel::num::decimal;
 use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
@@ -217,7 +218,7 @@ pub fn check_speed(speed: f64) -> Result<(), String> {
     if (0.05..=20.0).contains(&speed) {
         Ok(())
     } else {
-        Err(format!("speed must be between 0.05 and 20, not {speed}"))
+        Err(format!("speed must be between 0.05 and 20, not {}", decimal(speed, 3)))
     }
 }
 
@@ -228,7 +229,7 @@ impl Service {
             if (0.01..=60_000.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("service: {name} must be between 0.01 and 60000 ms, not {v}"))
+                Err(format!("service: {name} must be between 0.01 and 60000 ms, not {}", decimal(v, 3)))
             }
         };
         match *self {
@@ -238,7 +239,7 @@ impl Service {
                 if (0.0..=3.0).contains(&sigma) {
                     Ok(())
                 } else {
-                    Err(format!("service: sigma must be between 0 and 3, not {sigma}"))
+                    Err(format!("service: sigma must be between 0 and 3, not {}", decimal(sigma, 3)))
                 }
             }
             Service::Bimodal { fast_ms, slow_ms, slow_fraction } => {
@@ -247,7 +248,7 @@ impl Service {
                 if (0.0..=1.0).contains(&slow_fraction) {
                     Ok(())
                 } else {
-                    Err(format!("service: slow_fraction must be between 0 and 1, not {slow_fraction}"))
+                    Err(format!("service: slow_fraction must be between 0 and 1, not {}", decimal(slow_fraction, 3)))
                 }
             }
         }

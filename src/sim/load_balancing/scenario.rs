@@ -113,7 +113,10 @@ pub fn check_pool(service: &Service, servers: &[Server], events: &[Event], durat
     }
     for e in events {
         if !(e.at_ms.is_finite() && e.at_ms >= 0.0 && e.at_ms <= duration_ms as f64) {
-            return Err(format!("an event's at_ms must be within the run (0 to {duration_ms} ms), not {}", e.at_ms));
+            return Err(format!(
+                "an event's at_ms must be within the run (0 to {duration_ms} ms), not {}",
+                crate::sim::kernel::num::decimal(e.at_ms, 3)
+            ));
         }
         if e.server == 0 || e.server as usize > servers.len() {
             return Err(format!("an event names server {}; servers are 1 to {}", e.server, servers.len()));

@@ -87,7 +87,7 @@ pub fn apply(s: &mut PipelineScenario, block: &Block) -> Result<(), String> {
         }
     }
     if let Some(n) = block.number::<u32>("attempts")? {
-        s.lanes.iter_mut().for_each(|l| l.retry.max_attempts = n);
+        s.lanes.iter_mut().for_each(|l| l.retry.set_attempts(n));
     }
     block.set("layers", &mut s.layers)?;
     if let Some(v) = block.number("try_timeout_ms")? {

@@ -40,7 +40,7 @@ pub fn apply(s: &mut RetriesScenario, block: &Block) -> Result<(), String> {
     }
     if let Some((line, v)) = block.get("attempts") {
         let n: u32 = number(line, "attempts", v)?;
-        s.policies.iter_mut().for_each(|p| p.max_attempts = n);
+        s.policies.iter_mut().for_each(|p| p.set_attempts(n));
     }
     block.set("layers", &mut s.layers)?;
     if let Some(v) = block.number("try_timeout_ms")? {
@@ -128,6 +128,9 @@ mod tests {
                 Event { at_ms: 12_000.0, change: Change::Recover },
             ]
         );
+        // A backup policy keeps its two attempts.
+        let s = rs("kind: retries\npolicies: backup, immediate\nattempts: 4");
+        assert_eq!((s.policies[0].max_attempts, s.policies[1].max_attempts), (2, 4));
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! A6 and grpc-go); Envoy's router. **Budgets** ([`budget`]): botocore's
 //! retry quota, gRPC's retry throttling, Envoy's retry budget and
 //! Finagle's `RetryBudget`. **Hedging**: gRPC's hedging policy, a copy
-//! sent every `hedge_ms` until one answers.
+//! sent every `hedge_ms` until one answers; Finagle's backup requests
+//! ([`backup`]), one copy after the percentile of its own latencies that
+//! its extra load allows.
 //!
 //! **The chain** ([`run`]): a call at one layer sends attempts to the
 //! next, whose own retries multiply them: three layers of three attempts
@@ -19,6 +21,7 @@
 //! it serves.
 
 pub mod backoff;
+pub mod backup;
 pub mod block;
 pub mod budget;
 pub mod presets;
@@ -27,6 +30,7 @@ pub mod run;
 pub mod scenario;
 
 use backoff::Backoff;
+use backup::Backup;
 use budget::Budget;
 use crate::sim::kernel::time::{ms_to_ns, Nanos};
 use serde::{Deserialize, Serialize};
@@ -55,9 +59,22 @@ pub struct Policy {
     /// `max_attempts`; the backoff is then unused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedge_ms: Option<f64>,
+    /// With Finagle's backup requests, one copy goes out when the call has
+    /// waited as long as the percentile of its client's latencies that
+    /// the extra load allows; `max_attempts` is then 2 and the backoff unused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<Backup>,
 }
 
 impl Policy {
+    /// Sets the attempts per call, unless the policy sends backup requests
+    /// (always 2 attempts: the call and its backup).
+    pub fn set_attempts(&mut self, n: u32) {
+        if self.backup.is_none() {
+            self.max_attempts = n;
+        }
+    }
+
     /// The hedging delay in nanoseconds, if hedging.
     pub fn hedge_ns(&self) -> Option<Nanos> {
         self.hedge_ms.map(ms_to_ns)
@@ -73,13 +90,22 @@ impl Policy {
                 return Err("hedge_ms must be between 0 and 60000".into());
             }
         }
+        if let Some(b) = &self.backup {
+            b.validate()?;
+            if self.hedge_ms.is_some() {
+                return Err("a policy hedges by hedge_ms or by backup requests, not both".into());
+            }
+            if self.max_attempts != 2 {
+                return Err(format!("backup requests make 2 attempts (the call and its backup), not {}", self.max_attempts));
+            }
+        }
         self.backoff.validate()?;
         self.budget.validate()
     }
 
     /// The named policies the widget's menu and blocks offer, each with
     /// the reference's defaults.
-    pub const NAMED: [(&'static str, &'static str); 9] = [
+    pub const NAMED: [(&'static str, &'static str); 10] = [
         ("none", "No retries"),
         ("immediate", "3 attempts, no backoff"),
         ("exponential", "3 attempts, exponential backoff, no jitter"),
@@ -89,11 +115,12 @@ impl Policy {
         ("grpc", "gRPC: 5 attempts, 0.1 s initial backoff, retry throttling"),
         ("envoy-budget", "Envoy: 3 attempts, 25 ms backoff, 20% retry budget"),
         ("hedged", "Hedged: a second copy after 50 ms (gRPC hedging)"),
+        ("backup", "Finagle backup requests: a second copy after the p99, 1% extra load"),
     ];
 
     /// The named policy `key`.
     pub fn named(key: &str) -> Option<Policy> {
-        let p = |max_attempts, backoff, budget| Policy { max_attempts, backoff, budget, hedge_ms: None };
+        let p = |max_attempts, backoff, budget| Policy { max_attempts, backoff, budget, hedge_ms: None, backup: None };
         let jitter = |jitter| Backoff::Exponential { base_ms: 50.0, cap_ms: 2_000.0, jitter };
         Some(match key {
             "none" => p(1, Backoff::None, Budget::None),
@@ -108,7 +135,11 @@ impl Policy {
                 Budget::GrpcThrottle { max_tokens: 10.0, token_ratio: 0.1 },
             ),
             "envoy-budget" => p(3, Backoff::Envoy { base_ms: 25, max_ms: 250 }, Budget::Envoy { percent: 20.0, min_concurrency: 3 }),
-            "hedged" => Policy { max_attempts: 2, backoff: Backoff::None, budget: Budget::None, hedge_ms: Some(50.0) },
+            "hedged" => Policy { hedge_ms: Some(50.0), ..p(2, Backoff::None, Budget::None) },
+            "backup" => Policy {
+                backup: Some(Backup { max_extra_load: 0.01, min_send_backup_after_ms: 1 }),
+                ..p(2, Backoff::None, Budget::None)
+            },
             _ => return None,
         })
     }
@@ -141,9 +172,10 @@ impl Policy {
             Budget::Envoy { .. } => ", Envoy retry budget",
             Budget::Finagle { .. } => ", Finagle retry budget",
         };
-        match self.hedge_ms {
-            Some(_) => format!("{} attempts, hedged{budget}", self.max_attempts),
-            None => format!("{} attempts, {backoff}{budget}", self.max_attempts),
+        match (self.hedge_ms, self.backup) {
+            (_, Some(b)) => format!("Finagle backup requests, {}% extra load{budget}", crate::sim::kernel::num::decimal(b.max_extra_load * 100.0, 2)),
+            (Some(_), None) => format!("{} attempts, hedged{budget}", self.max_attempts),
+            (None, None) => format!("{} attempts, {backoff}{budget}", self.max_attempts),
         }
     }
 }

@@ -11,7 +11,7 @@ pub const PRESETS: [(&str, &str); 5] = [
     ("storm", "Three layers of clients, three attempts each: the dependency slows at 20 s and the retries bury it"),
     ("jitter", "2,000 requests in 100 ms overflow the queue: retries without jitter come back in waves, jittered ones spread out"),
     ("budgets", "The dependency fails half its requests: a retry quota, gRPC's throttling and Envoy's budget cap the retries"),
-    ("hedging", "One request in twenty is slow: a hedged second copy after 50 ms against waiting"),
+    ("hedging", "Service times that vary: a second copy after 50 ms (gRPC), or after the p99 the client measures (Finagle), against waiting"),
     ("timeouts", "Tries time out at 100 ms while the dependency slows: abandoned work keeps it busy"),
 ];
 
@@ -80,7 +80,7 @@ pub fn preset(name: &str) -> Option<RetriesScenario> {
             None,
             named(&["aws-standard", "grpc", "envoy-budget"]),
         ),
-        "hedging" => scenario(30, 300.0, 1, DEPENDENCY, Vec::new(), None, named(&["none", "hedged"])),
+        "hedging" => scenario(30, 300.0, 1, DEPENDENCY, Vec::new(), None, named(&["none", "hedged", "backup"])),
         "timeouts" => scenario(
             60,
             400.0,

@@ -39,6 +39,7 @@
 //! changes and arrivals so.)
 
 use super::backoff::BackoffState;
+use super::backup::BackupFilter;
 use super::budget::{envoy_max_retries, millis, AwsQuota, Budget, FinagleBudget, GrpcThrottle};
 use super::{Policy, MAX_LAYERS};
 use crate::sim::circuit_breaker::run::{Attempt as Draw, Breaker, BreakerConfig, Dependency as Script};
@@ -237,6 +238,8 @@ enum Event {
     Retry(usize),
     /// Call `c`'s hedging delay ends.
     Hedge(usize),
+    /// Call `c`'s backup request is due.
+    Backup(usize),
     /// The dependency changes (index into the changes).
     Change(usize),
     /// User call `c`'s overall deadline.
@@ -276,6 +279,8 @@ struct Attempt {
     settled: bool,
     /// Its request to a server, if it reached one.
     request: Option<usize>,
+    /// When it was sent.
+    sent: Nanos,
 }
 
 /// Each layer's client: its budget's books and its requests in flight.
@@ -283,6 +288,8 @@ struct Client {
     quota: AwsQuota,
     throttle: GrpcThrottle,
     finagle: Option<FinagleBudget>,
+    /// Finagle's backup requests: the client's latencies and budget.
+    backup: Option<BackupFilter>,
     active: u64,
     active_retries: u64,
 }
@@ -366,6 +373,7 @@ impl<'a> Sim<'a> {
                     Budget::Finagle { ttl_s, min_per_sec, percent } => Some(FinagleBudget::new(ttl_s, min_per_sec, percent, 0)),
                     _ => None,
                 },
+                backup: policy.backup.map(BackupFilter::new),
                 active: 0,
                 active_retries: 0,
             })
@@ -506,6 +514,8 @@ impl<'a> Sim<'a> {
                     if !self.attempts[a].settled {
                         self.attempts[a].settled = true;
                         let c = self.attempts[a].call;
+                        // Finagle records a timeout's latency too.
+                        self.record_latency(a, t);
                         self.calls[c].outstanding -= 1;
                         self.clients[self.calls[c].layer as usize].active -= 1;
                         if !self.calls[c].done {
@@ -525,6 +535,23 @@ impl<'a> Sim<'a> {
                     if !call.done && call.outstanding > 0 && call.attempts < self.policy.max_attempts && self.hedge_allowed(c) {
                         self.summary.hedges += 1;
                         self.send(c, t);
+                    }
+                }
+                Event::Backup(c) => {
+                    let call = &self.calls[c];
+                    if !call.done && call.outstanding > 0 && call.attempts == 1 {
+                        let layer = call.layer as usize;
+                        let client = &mut self.clients[layer];
+                        // The filter's own budget first, then the client's; a token
+                        // taken from the first is lost if the second refuses.
+                        let paid = client.backup.as_mut().is_some_and(|f| f.try_withdraw(t))
+                            && client.finagle.as_mut().is_none_or(|f| f.try_withdraw(millis(t)));
+                        if paid {
+                            self.summary.hedges += 1;
+                            self.send(c, t);
+                        } else {
+                            self.summary.denied += 1;
+                        }
                     }
                 }
                 Event::Deadline(c) => {
@@ -610,7 +637,7 @@ impl<'a> Sim<'a> {
         self.clients[layer as usize].active += 1;
         self.summary.attempts += 1;
         self.summary.by_layer[layer as usize] += 1;
-        self.attempts.push(Attempt { call: c, settled: false, request: None });
+        self.attempts.push(Attempt { call: c, settled: false, request: None, sent: t });
         let a = self.attempts.len() - 1;
         if let Some(timeout) = self.chain.try_timeout {
             self.at(t + timeout, Event::TryTimeout(a));
@@ -618,6 +645,11 @@ impl<'a> Sim<'a> {
         if let Some(delay) = self.policy.hedge_ns() {
             if self.calls[c].attempts < self.policy.max_attempts {
                 self.at(t + delay, Event::Hedge(c));
+            }
+        }
+        if self.calls[c].attempts == 1 {
+            if let Some(delay) = self.clients[layer as usize].backup.as_mut().and_then(|f| f.start(t)) {
+                self.at(t + delay, Event::Backup(c));
             }
         }
         if layer + 1 < self.chain.layers {
@@ -958,6 +990,9 @@ impl<'a> Sim<'a> {
             return;
         }
         self.attempts[a].settled = true;
+        if ok {
+            self.record_latency(a, t);
+        }
         let c = self.attempts[a].call;
         self.calls[c].outstanding -= 1;
         self.clients[self.calls[c].layer as usize].active -= 1;
@@ -969,6 +1004,14 @@ impl<'a> Sim<'a> {
         } else {
             self.calls[c].timed_out = false;
             self.failed(c, t);
+        }
+    }
+
+    /// A backup-request client records attempt `a`'s latency, ended at `t`.
+    fn record_latency(&mut self, a: usize, t: Nanos) {
+        let Attempt { call, sent, .. } = self.attempts[a];
+        if let Some(f) = self.clients[self.calls[call].layer as usize].backup.as_mut() {
+            f.record(sent, t);
         }
     }
 
@@ -1003,6 +1046,12 @@ impl<'a> Sim<'a> {
             return;
         }
         self.release_slot(c);
+        if self.policy.backup.is_some() {
+            // Every copy failed, or the call failed before its backup was due.
+            self.calls[c].done = true;
+            self.finish(c, false, t);
+            return;
+        }
         let layer = self.calls[c].layer as usize;
         let attempts = self.calls[c].attempts;
         let allowed = match self.policy.budget {

@@ -200,7 +200,7 @@ impl chain::ChainFields for PipelineScenario {
         self.lanes.iter().map(|l| l.retry.max_attempts).max().unwrap_or(1)
     }
     fn set_attempts(&mut self, n: u32) {
-        self.lanes.iter_mut().filter(|l| l.retry.max_attempts > 1).for_each(|l| l.retry.max_attempts = n);
+        self.lanes.iter_mut().filter(|l| l.retry.max_attempts > 1).for_each(|l| l.retry.set_attempts(n));
     }
     fn change_dependency(&mut self, at_ms: f64, change: Change) -> Result<&'static str, &'static str> {
         match &mut self.dependency {

@@ -132,7 +132,7 @@ impl chain::ChainFields for RetriesScenario {
         self.policies.iter().map(|p| p.max_attempts).max().unwrap_or(1)
     }
     fn set_attempts(&mut self, n: u32) {
-        self.policies.iter_mut().filter(|p| p.max_attempts > 1).for_each(|p| p.max_attempts = n);
+        self.policies.iter_mut().filter(|p| p.max_attempts > 1).for_each(|p| p.set_attempts(n));
     }
     fn change_dependency(&mut self, at_ms: f64, change: Change) -> Result<&'static str, &'static str> {
         self.events.push(Event { at_ms, change });
