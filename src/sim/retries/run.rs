@@ -224,28 +224,28 @@ pub struct LaneRun {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
     /// User request `i` arrives.
-    User(usize),
+    User(u32),
     /// The dependency finishes request `r`.
-    Served(usize),
+    Served(u32),
     /// A server finishes request `r`, if it has not stopped since it
     /// started it (its epoch then).
-    Finished(usize, u32),
+    Finished(u32, u32),
     /// The dependency behind the servers changes (index into its changes).
-    Backend(usize),
+    Backend(u32),
     /// Attempt `a`'s try timer.
-    TryTimeout(usize),
+    TryTimeout(u32),
     /// Call `c`'s backoff ends: its next attempt goes out.
-    Retry(usize),
+    Retry(u32),
     /// Call `c`'s hedging delay ends.
-    Hedge(usize),
+    Hedge(u32),
     /// Call `c`'s backup request is due.
-    Backup(usize),
+    Backup(u32),
     /// The dependency changes (index into the changes).
-    Change(usize),
+    Change(u32),
     /// User call `c`'s overall deadline.
-    Deadline(usize),
+    Deadline(u32),
     /// Attempt `a` leaves the rate limiter's delay.
-    Pass(usize),
+    Pass(u32),
 }
 
 struct Call {
@@ -274,14 +274,17 @@ enum Parent {
 }
 
 struct Attempt {
-    call: usize,
-    /// Answered, abandoned at its timeout, or superseded by a hedge's success.
-    settled: bool,
-    /// Its request to a server, if it reached one.
-    request: Option<usize>,
+    call: u32,
+    /// Its request to a server, if it reached one ([`NONE`] otherwise).
+    request: u32,
     /// When it was sent.
     sent: Nanos,
+    /// Answered, abandoned at its timeout, or superseded by a hedge's success.
+    settled: bool,
 }
+
+/// No request, or no parent.
+const NONE: u32 = u32::MAX;
 
 /// Each layer's client: its budget's books and its requests in flight.
 struct Client {
@@ -303,23 +306,24 @@ struct Dep {
 
 /// A request at the dependency or a server.
 struct Request {
-    attempt: usize,
+    attempt: u32,
     /// A request to the dependency behind the servers: the server's request
-    /// it is made for.
-    parent: Option<usize>,
-    /// A server's request that calls the dependency: its own service time,
-    /// after the dependency answers, and the server's epoch.
-    service: Nanos,
+    /// it is made for ([`NONE`] otherwise).
+    parent: u32,
+    /// A server's request that calls the dependency: the server's epoch,
+    /// and its own service time, after the dependency answers.
     epoch: u32,
+    service: Nanos,
     /// When service started, and when it passed the stages.
     started: Nanos,
     passed: Nanos,
+    /// The server it was sent to.
+    server: u16,
     fails: bool,
     /// Served by the queueing dependency (not a scripted one or a server).
     queued: bool,
-    /// The server it was sent to, and whether the balancer has learnt how
-    /// it ended (at the client's timeout, or its answer).
-    server: u16,
+    /// Whether the balancer has learnt how it ended (at the client's
+    /// timeout, or its answer).
     told: bool,
 }
 
@@ -337,8 +341,9 @@ struct Sim<'a> {
     trial: &'a Trial,
     bins: usize,
     rng: Rng,
-    /// Ordered by time, then by [`Sim::class`], then scheduling order.
-    heap: BinaryHeap<Reverse<(Nanos, u8, u64, Event)>>,
+    /// Ordered by time, then by [`Sim::class`] and scheduling order,
+    /// packed in one word (the class in the top byte).
+    heap: BinaryHeap<Reverse<(Nanos, u64, Event)>>,
     seq: u64,
     calls: Vec<Call>,
     attempts: Vec<Attempt>,
@@ -431,7 +436,7 @@ impl<'a> Sim<'a> {
 
     fn at(&mut self, t: Nanos, e: Event) {
         self.seq += 1;
-        self.heap.push(Reverse((t, Sim::class(e), self.seq, e)));
+        self.heap.push(Reverse((t, u64::from(Sim::class(e)) << 56 | self.seq, e)));
     }
 
     /// The order of events at one instant: answers, try timeouts, changes,
@@ -466,11 +471,11 @@ impl<'a> Sim<'a> {
             Target::Servers { changes, .. } => changes.iter().map(|c| c.at).collect(),
         };
         for (i, at) in changes.into_iter().enumerate() {
-            self.at(at, Event::Change(i));
+            self.at(at, Event::Change(i as u32));
         }
         if let Target::Servers { backend: Some(b), .. } = &self.chain.target {
             for (i, at) in b.changes.iter().map(|c| c.at).collect::<Vec<_>>().into_iter().enumerate() {
-                self.at(at, Event::Backend(i));
+                self.at(at, Event::Backend(i as u32));
             }
         }
         // The user requests arrive in time order from the trial, not through
@@ -483,39 +488,44 @@ impl<'a> Sim<'a> {
                 (None, None) => break,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(a), Some(Reverse((t, class, _, _)))) => a < *t || (a == *t && *class > Sim::ARRIVAL),
+                (Some(a), Some(Reverse((t, order, _)))) => a < *t || (a == *t && (*order >> 56) as u8 > Sim::ARRIVAL),
             };
             let (t, e) = if user_first {
                 next_user += 1;
-                (arrival.unwrap_or_default(), Event::User(next_user - 1))
+                (arrival.unwrap_or_default(), Event::User(next_user as u32 - 1))
             } else {
                 match self.heap.pop() {
-                    Some(Reverse((t, _, _, e))) => (t, e),
+                    Some(Reverse((t, _, e))) => (t, e),
                     None => break,
                 }
             };
             match e {
                 Event::User(i) => {
+                    let i = i as usize;
                     let b = self.bin(t);
                     self.slices[b].users += 1;
                     let c = self.new_call(0, Parent::User(i), t);
                     if let Some(d) = self.chain.deadline {
-                        self.at(t + d, Event::Deadline(c));
+                        self.at(t + d, Event::Deadline(c as u32));
                     }
                     self.send(c, t);
                 }
-                Event::Served(r) => self.served(r, t),
-                Event::Finished(r, epoch) => self.finished(r, epoch, t),
+                Event::Served(r) => self.served(r as usize, t),
+                Event::Finished(r, epoch) => self.finished(r as usize, epoch, t),
                 Event::TryTimeout(a) => {
-                    if let Some(r) = self.attempts[a].request {
+                    let a = a as usize;
+                    let r = self.attempts[a].request;
+                    if r != NONE {
                         // The balancer learns the client gave up.
-                        self.tell(r, Answer::TimedOut, t);
+                        self.tell(r as usize, Answer::TimedOut, t);
                     }
                     if !self.attempts[a].settled {
                         self.attempts[a].settled = true;
-                        let c = self.attempts[a].call;
+                        let c = self.attempts[a].call as usize;
                         // Finagle records a timeout's latency too.
-                        self.record_latency(a, t);
+                        if self.policy.backup.is_some() {
+                            self.record_latency(a, t);
+                        }
                         self.calls[c].outstanding -= 1;
                         self.clients[self.calls[c].layer as usize].active -= 1;
                         if !self.calls[c].done {
@@ -526,11 +536,13 @@ impl<'a> Sim<'a> {
                     }
                 }
                 Event::Retry(c) => {
+                    let c = c as usize;
                     if !self.calls[c].done {
                         self.send(c, t);
                     }
                 }
                 Event::Hedge(c) => {
+                    let c = c as usize;
                     let call = &self.calls[c];
                     if !call.done && call.outstanding > 0 && call.attempts < self.policy.max_attempts && self.hedge_allowed(c) {
                         self.summary.hedges += 1;
@@ -538,6 +550,7 @@ impl<'a> Sim<'a> {
                     }
                 }
                 Event::Backup(c) => {
+                    let c = c as usize;
                     let call = &self.calls[c];
                     if !call.done && call.outstanding > 0 && call.attempts == 1 {
                         let layer = call.layer as usize;
@@ -555,20 +568,21 @@ impl<'a> Sim<'a> {
                     }
                 }
                 Event::Deadline(c) => {
+                    let c = c as usize;
                     if !self.calls[c].done {
                         self.calls[c].done = true;
                         self.release_slot(c);
                         self.finish(c, false, t);
                     }
                 }
-                Event::Change(i) => self.change(i, t),
+                Event::Change(i) => self.change(i as usize, t),
                 Event::Backend(i) => {
                     if let Target::Servers { backend: Some(b), .. } = &self.chain.target {
-                        self.dep.now = b.changes[i].to;
+                        self.dep.now = b.changes[i as usize].to;
                         self.start_waiting(t);
                     }
                 }
-                Event::Pass(a) => self.pass(a, t),
+                Event::Pass(a) => self.pass(a as usize, t),
             }
         }
         let mut summary = self.summary;
@@ -610,7 +624,7 @@ impl<'a> Sim<'a> {
         }
         let user = match parent {
             Parent::User(i) => i,
-            Parent::Attempt(a) => self.calls[self.attempts[a].call].user,
+            Parent::Attempt(a) => self.calls[self.attempts[a].call as usize].user,
         };
         self.calls.push(Call {
             layer,
@@ -637,19 +651,19 @@ impl<'a> Sim<'a> {
         self.clients[layer as usize].active += 1;
         self.summary.attempts += 1;
         self.summary.by_layer[layer as usize] += 1;
-        self.attempts.push(Attempt { call: c, settled: false, request: None, sent: t });
+        self.attempts.push(Attempt { call: c as u32, settled: false, request: NONE, sent: t });
         let a = self.attempts.len() - 1;
         if let Some(timeout) = self.chain.try_timeout {
-            self.at(t + timeout, Event::TryTimeout(a));
+            self.at(t + timeout, Event::TryTimeout(a as u32));
         }
         if let Some(delay) = self.policy.hedge_ns() {
             if self.calls[c].attempts < self.policy.max_attempts {
-                self.at(t + delay, Event::Hedge(c));
+                self.at(t + delay, Event::Hedge(c as u32));
             }
         }
-        if self.calls[c].attempts == 1 {
+        if self.policy.backup.is_some() && self.calls[c].attempts == 1 {
             if let Some(delay) = self.clients[layer as usize].backup.as_mut().and_then(|f| f.start(t)) {
-                self.at(t + delay, Event::Backup(c));
+                self.at(t + delay, Event::Backup(c as u32));
             }
         }
         if layer + 1 < self.chain.layers {
@@ -669,7 +683,7 @@ impl<'a> Sim<'a> {
         let Some(limiter) = self.limiter.as_mut() else {
             return self.pass(a, t);
         };
-        let cost = self.trial.cost.get(self.calls[self.attempts[a].call].user).copied().unwrap_or(1);
+        let cost = self.trial.cost.get(self.calls[self.attempts[a].call as usize].user).copied().unwrap_or(1);
         let decision = limiter.decide(t, cost);
         self.admissions.push(decision);
         match decision {
@@ -679,7 +693,7 @@ impl<'a> Sim<'a> {
                 if let Some(slice) = self.slice(t) {
                     slice.delayed += 1;
                 }
-                self.at(t + wait, Event::Pass(a));
+                self.at(t + wait, Event::Pass(a as u32));
             }
             Admission::Rejected | Admission::Never => {
                 self.summary.limited += 1;
@@ -731,8 +745,8 @@ impl<'a> Sim<'a> {
         };
         let r = self.dep.requests.len();
         self.dep.requests.push(Request {
-            attempt: a,
-            parent: None,
+            attempt: a as u32,
+            parent: NONE,
             service: 0,
             epoch: 0,
             started: t,
@@ -742,7 +756,7 @@ impl<'a> Sim<'a> {
             server: s as u16,
             told: false,
         });
-        self.attempts[a].request = Some(r);
+        self.attempts[a].request = r as u32;
         if !self.permitted(s, t) {
             // To the balancer, an error answered at once.
             self.tell(r, Answer::Dropped, t);
@@ -800,6 +814,7 @@ impl<'a> Sim<'a> {
     /// learns it, and its attempt is answered.
     fn server_answer(&mut self, r: usize, ok: bool, outcome: Answer, t: Nanos) {
         let Request { attempt, passed, server, .. } = self.dep.requests[r];
+        let attempt = attempt as usize;
         if let Some(breaker) = self.breakers.get_mut(server as usize) {
             breaker.record(t, Draw { failed: !ok, latency: t - passed });
         }
@@ -818,11 +833,11 @@ impl<'a> Sim<'a> {
         let r = started.request as usize;
         self.dep.requests[r].started = t;
         if !self.backend() {
-            return self.at(started.at, Event::Finished(r, started.epoch));
+            return self.at(started.at, Event::Finished(r as u32, started.epoch));
         }
         self.dep.requests[r].service = started.at - t;
         self.dep.requests[r].epoch = started.epoch;
-        let a = self.dep.requests[r].attempt;
+        let a = self.dep.requests[r].attempt as usize;
         self.arrive_from(a, Some(r), t, None);
     }
 
@@ -879,8 +894,8 @@ impl<'a> Sim<'a> {
         }
         if let Some(d) = drawn {
             self.dep.requests.push(Request {
-                attempt: a,
-                parent: None,
+                attempt: a as u32,
+                parent: NONE,
                 service: 0,
                 epoch: 0,
                 started: t,
@@ -891,12 +906,12 @@ impl<'a> Sim<'a> {
                 told: true,
             });
             let r = self.dep.requests.len() - 1;
-            return self.at(t + d.latency, Event::Served(r));
+            return self.at(t + d.latency, Event::Served(r as u32));
         }
         let fails = self.rng.unit_open_closed() <= self.dep.now.failure && self.dep.now.failure > 0.0;
         self.dep.requests.push(Request {
-            attempt: a,
-            parent,
+            attempt: a as u32,
+            parent: parent.map_or(NONE, |p| p as u32),
             service: 0,
             epoch: 0,
             started: 0,
@@ -925,15 +940,16 @@ impl<'a> Sim<'a> {
     /// goes on.
     fn dependency_answered(&mut self, r: usize, ok: bool, t: Nanos) {
         match self.dep.requests[r].parent {
-            None => {
+            NONE => {
                 self.record(r, ok, t);
-                self.answer(self.dep.requests[r].attempt, ok, t);
+                self.answer(self.dep.requests[r].attempt as usize, ok, t);
             }
-            Some(sr) => {
+            sr => {
+                let sr = sr as usize;
                 let Request { service, epoch, .. } = self.dep.requests[sr];
                 if ok {
                     // The server's own work, then its answer.
-                    self.at(t.saturating_add(service), Event::Finished(sr, epoch));
+                    self.at(t.saturating_add(service), Event::Finished(sr as u32, epoch));
                 } else {
                     // An error from the dependency: the server answers 5xx at once.
                     self.release(sr, epoch, false, t);
@@ -954,7 +970,7 @@ impl<'a> Sim<'a> {
         self.dep.busy += 1;
         self.dep.requests[r].started = t;
         let service = self.rng.exponential(self.dep.now.mean_ns).max(1.0) as Nanos;
-        self.at(t + service, Event::Served(r));
+        self.at(t + service, Event::Served(r as u32));
     }
 
     /// Starts waiting requests while slots are free (after a completion or a change).
@@ -990,10 +1006,10 @@ impl<'a> Sim<'a> {
             return;
         }
         self.attempts[a].settled = true;
-        if ok {
+        if ok && self.policy.backup.is_some() {
             self.record_latency(a, t);
         }
-        let c = self.attempts[a].call;
+        let c = self.attempts[a].call as usize;
         self.calls[c].outstanding -= 1;
         self.clients[self.calls[c].layer as usize].active -= 1;
         if self.calls[c].done {
@@ -1010,6 +1026,7 @@ impl<'a> Sim<'a> {
     /// A backup-request client records attempt `a`'s latency, ended at `t`.
     fn record_latency(&mut self, a: usize, t: Nanos) {
         let Attempt { call, sent, .. } = self.attempts[a];
+        let call = call as usize;
         if let Some(f) = self.clients[self.calls[call].layer as usize].backup.as_mut() {
             f.record(sent, t);
         }
@@ -1095,7 +1112,7 @@ impl<'a> Sim<'a> {
         self.summary.retries += 1;
         let raw = self.rng.next_u64();
         let wait = self.policy.backoff.next(&mut self.calls[c].backoff, raw);
-        self.at(t + wait, Event::Retry(c));
+        self.at(t + wait, Event::Retry(c as u32));
     }
 
     fn hedge_allowed(&mut self, c: usize) -> bool {
