@@ -573,7 +573,7 @@ fn resilience4j_through_a_hard_outage() {
     use State::*;
     let (requests, attempts) = outage();
     let config = outage_breaker();
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
     // Five failures (10.0–10.4 s) make the last ten calls 50 % failed when the
     // fifth returns at 10.42 s. Each wait ends strictly after 5 s; three trials
     // decide each HALF_OPEN; the trials after 30 s succeed.
@@ -605,7 +605,7 @@ fn consecutive_breaker_through_the_same_outage() {
     let (requests, attempts) = outage();
     let config =
         BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
     // pybreaker's timeout is inclusive and its half-open state decides on the first result.
     assert_eq!(
         edges(&run),
@@ -639,8 +639,8 @@ proptest! {
             sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_000,
             permitted_number_of_calls_in_half_open_state: 2, slow_call_duration_threshold_ms: 1_000, ..Config::default()
         });
-        let a = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
-        let b = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
+        let a = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0).unwrap();
+        let b = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0).unwrap();
         prop_assert_eq!(&a.calls, &b.calls);
         prop_assert_eq!(a.summary.reached + a.summary.failed_fast, requests.len() as u64);
         prop_assert!(a.calls.iter().all(|c| c.reached || c.state != State::Closed));
@@ -652,7 +652,7 @@ proptest! {
 fn transitions_name_the_rates_that_decided_them() {
     let (requests, attempts) = outage();
     let config = outage_breaker();
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
     assert_eq!(run.decided_by.len(), run.transitions.len());
     // Five failures in ten calls open it; each failed trial is 3 of 3; the
     // passing trial is 0 of 3. Waits that end are time's doing, not a result's.
@@ -661,7 +661,7 @@ fn transitions_name_the_rates_that_decided_them() {
     assert_eq!(run.decided_by[2], Some((100.0, 0.0)));
     assert_eq!(run.decided_by[8], Some((0.0, 0.0)));
     let consecutive = BreakerConfig::Consecutive(ConsecutiveConfig::default());
-    let run = run_breaker(&consecutive, &requests, &attempts, 60 * SEC, 0).unwrap();
+    let run = run_breaker(&consecutive, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
     assert!(run.decided_by.iter().all(Option::is_none));
 }
 
@@ -670,7 +670,7 @@ fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
     use playground::sim::circuit_breaker::run::Bin;
     let (requests, attempts) = outage();
     let config = outage_breaker();
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60, 0).unwrap();
     assert_eq!(run.bins.len(), 60);
     // Second 9: ten healthy calls; the ten calls of the last second fill the window, all succeeded.
     assert_eq!(run.bins[9], Bin { ok: 10, slow: 0, failed: 0, rejected: 0, gauge: [0.0, 0.0] });
@@ -682,7 +682,7 @@ fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
     assert_eq!(run.bins[15], Bin { ok: 0, slow: 0, failed: 3, rejected: 7, gauge: [100.0, 0.0] });
     // Ten calls have finished by 1 s; at 0.5 s only five had, too few for a rate (−1).
     assert_eq!(run.bins[0].gauge, [0.0, 0.0]);
-    let halves = run_breaker(&config, &requests, &attempts, 60 * SEC, 120).unwrap();
+    let halves = run_breaker(&config, &requests, &attempts, 60 * SEC, 120, 0).unwrap();
     assert_eq!(halves.bins[0].gauge, [-1.0, -1.0]);
     assert_eq!(halves.bins[1].gauge, [0.0, 0.0]);
     let total: u32 = run.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
@@ -697,7 +697,7 @@ fn summaries_and_states_up_to_the_playhead() {
     let (requests, attempts) = outage();
     let config =
         BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
     assert_eq!(run.summary_until(&attempts, None, 60 * SEC), run.summary);
     let s = run.summary_until(&attempts, Some(12 * SEC), 60 * SEC);
     // 121 calls by 12.0 s (0.0 s to 12.0 s inclusive); opened at 10.42 s after five failures.
@@ -758,8 +758,8 @@ proptest! {
             permitted_number_of_calls_in_half_open_state: 2, automatic_transition_from_open_to_half_open: automatic,
             max_wait_duration_in_half_open_state_ms: 700, ..Config::default()
         });
-        let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0).unwrap();
-        let binned = run_breaker(&config, &requests, &attempts, 30 * SEC, bins).unwrap();
+        let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0).unwrap();
+        let binned = run_breaker(&config, &requests, &attempts, 30 * SEC, bins, 0).unwrap();
         prop_assert_eq!(&plain.calls, &binned.calls);
         prop_assert_eq!(&plain.transitions, &binned.transitions);
         prop_assert_eq!(&plain.decided_by, &binned.decided_by);
@@ -787,9 +787,73 @@ fn gauges_follow_automatic_transitions_within_a_slice() {
         automatic_transition_from_open_to_half_open: true,
         ..Config::default()
     });
-    let run = run_breaker(&config, &requests, &attempts, 10 * SEC, 10).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 10 * SEC, 10, 0).unwrap();
     // Opens at 0.41 s on the fifth failure; the timer moves it to HALF_OPEN at 2.41 s.
     assert_eq!(edges(&run), [(410, State::Closed, State::Open), (2_410, State::Open, State::HalfOpen)]);
     assert_eq!(run.bins[1], Bin { gauge: [100.0, 0.0], ..Default::default() }, "OPEN keeps CLOSED's window");
     assert_eq!(run.bins[2].gauge, [-1.0, -1.0], "the trial's window has no results yet");
+}
+
+/// Resilience4j's `IntervalFunction`s for the open wait, by hand from
+/// resilience4j-core's `IntervalFunction.java` (each product truncated to a
+/// whole millisecond before the next).
+#[test]
+fn the_open_wait_functions_follow_resilience4js_interval_functions() {
+    use playground::sim::circuit_breaker::WaitInterval;
+    let never = || -> f64 { unreachable!("not random") };
+    let exp = WaitInterval::Exponential { multiplier: 1.5, max_ms: None };
+    let waits: Vec<u64> = (1..=5).map(|n| exp.wait_ms(100, n, never)).collect();
+    assert_eq!(waits, [100, 150, 225, 337, 505]);
+    let capped = WaitInterval::Exponential { multiplier: 1.5, max_ms: Some(300) };
+    assert_eq!((capped.wait_ms(100, 3, never), capped.wait_ms(100, 4, never)), (225, 300));
+    // Randomized: uniform over wait · (1 ± factor), truncated.
+    let random = WaitInterval::Randomized { factor: 0.5 };
+    assert_eq!(
+        (random.wait_ms(500, 3, || 0.0), random.wait_ms(500, 3, || 0.5), random.wait_ms(500, 1, || 0.999)),
+        (250, 500, 749)
+    );
+    // Exponential random: the draw around the exponential wait, then the cap.
+    let both = WaitInterval::ExponentialRandom { multiplier: 2.0, factor: 0.5, max_ms: Some(3_000) };
+    assert_eq!((both.wait_ms(1_000, 2, || 0.25), both.wait_ms(1_000, 3, || 0.75)), (1_500, 3_000));
+    assert_eq!(
+        WaitInterval::Exponential { multiplier: 0.5, max_ms: None }.validate().unwrap_err(),
+        "wait_interval_in_open_state: multiplier must be between 1 and 100, not 0.5"
+    );
+    assert!(WaitInterval::Randomized { factor: 1.5 }.validate().is_err());
+}
+
+/// Each opening since the breaker last closed waits longer; closing starts
+/// the count again (Resilience4j's `attempts`, kept through HALF_OPEN and
+/// reset by CLOSED).
+#[test]
+fn an_exponential_open_wait_grows_until_the_breaker_closes() {
+    use playground::sim::circuit_breaker::WaitInterval;
+    let config = Config {
+        wait_interval_in_open_state: Some(WaitInterval::Exponential { multiplier: 2.0, max_ms: Some(15_000) }),
+        ..count_based(2, 2)
+    };
+    let mut cb = CircuitBreaker::new(config, 0);
+    // Two failures open it at 1 s: the first wait is 5 s.
+    call(&mut cb, 0, SEC, true);
+    call(&mut cb, 0, SEC, true);
+    assert_eq!((cb.state(SEC), cb.open_wait()), (State::Open, 5 * SEC));
+    assert!(!cb.try_acquire(6 * SEC), "not strictly after the wait");
+    // Half-open at 6 s + 1 ns; two failed trials open it again: 10 s, then 15 s (capped, not 20 s).
+    let mut t = 6 * SEC + 1;
+    for wait in [10 * SEC, 15 * SEC] {
+        call(&mut cb, t, SEC, true);
+        call(&mut cb, t, SEC, true);
+        assert_eq!((cb.state(t + SEC), cb.open_wait()), (State::Open, wait));
+        assert!(!cb.try_acquire(t + SEC + wait));
+        t += SEC + wait + 1;
+    }
+    // Two successful trials close it; the next opening waits 5 s again.
+    call(&mut cb, t, SEC, false);
+    call(&mut cb, t, SEC, false);
+    assert_eq!(cb.state(t + SEC), State::Closed);
+    call(&mut cb, t + 2 * SEC, SEC, true);
+    call(&mut cb, t + 2 * SEC, SEC, true);
+    assert_eq!((cb.state(t + 3 * SEC), cb.open_wait()), (State::Open, 5 * SEC));
+    let opens: Vec<u64> = cb.transitions().iter().filter(|x| x.to == State::Open).map(|x| x.at / MS).collect();
+    assert_eq!(opens, [1_000, 7_000, 18_000, 36_000]);
 }

@@ -10,7 +10,10 @@
 //!   `failed * 100f / calls`, as in Resilience4j. A call is slow when its
 //!   duration is **strictly longer** than `slow_call_duration_threshold`.
 //! * **OPEN** refuses calls (counted as not permitted) until the clock is
-//!   **strictly after** `opened_at + wait_duration_in_open_state`; the first
+//!   **strictly after** `opened_at + wait`; the wait is
+//!   `wait_duration_in_open_state`, or what `wait_interval_in_open_state`
+//!   ([`WaitInterval`]) gives for the times it has opened since it last
+//!   closed (`waitIntervalFunctionInOpenState`); the first
 //!   call after that moves it to HALF_OPEN and takes a permit there. With
 //!   `automatic_transition_from_open_to_half_open` the move happens on its own
 //!   at exactly `opened_at + wait`. OPEN keeps the metrics of the state it
@@ -44,6 +47,7 @@ pub const TITLE: &str = "Circuit breaker";
 pub const SUMMARY: &str =
     "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.";
 
+use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{Nanos, MS};
 use serde::{Deserialize, Serialize};
 use window::{Totals, Window};
@@ -74,6 +78,91 @@ pub struct Config {
     pub automatic_transition_from_open_to_half_open: bool,
     /// 0 waits in HALF_OPEN for as long as it takes.
     pub max_wait_duration_in_half_open_state_ms: u64,
+    /// How the open wait grows with each opening since the breaker last
+    /// closed; `None` waits `wait_duration_in_open_state_ms` every time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_interval_in_open_state: Option<WaitInterval>,
+}
+
+/// Resilience4j's `IntervalFunction`s for the open wait, starting from
+/// `wait_duration_in_open_state_ms` (resilience4j-core
+/// `IntervalFunction.java`). For the `n`-th opening since the breaker last
+/// closed, `exponential` waits the initial wait multiplied `n − 1` times,
+/// each product truncated to whole milliseconds, at most `max_ms`
+/// (`ofExponentialBackoff`); `randomized` draws uniformly from
+/// `wait · (1 ± factor)` (`ofRandomized`); `exponential-random` does both,
+/// the draw around the exponential wait, then the cap
+/// (`ofExponentialRandomBackoff`). Resilience4j draws from `Math.random()`;
+/// here each breaker draws from a generator of its own seeded by the run.
+/// In JSON `{"exponential": {"multiplier": 2, "max_ms": 60000}}`,
+/// `{"randomized": {"factor": 0.5}}` or
+/// `{"exponential-random": {"multiplier": 1.5, "factor": 0.5}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaitInterval {
+    Exponential {
+        multiplier: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_ms: Option<u64>,
+    },
+    Randomized {
+        factor: f64,
+    },
+    ExponentialRandom {
+        multiplier: f64,
+        factor: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_ms: Option<u64>,
+    },
+}
+
+impl WaitInterval {
+    /// Checks Resilience4j's bounds (a factor from 0 to 1, a cap of at
+    /// least 1 ms) and a multiplier from 1 to 100.
+    pub fn validate(&self) -> Result<(), String> {
+        let (multiplier, factor, max) = match *self {
+            WaitInterval::Exponential { multiplier, max_ms } => (Some(multiplier), None, max_ms),
+            WaitInterval::Randomized { factor } => (None, Some(factor), None),
+            WaitInterval::ExponentialRandom { multiplier, factor, max_ms } => (Some(multiplier), Some(factor), max_ms),
+        };
+        let d = |v: f64| crate::sim::kernel::num::decimal(v, 3);
+        if let Some(m) = multiplier.filter(|m| !(m.is_finite() && (1.0..=100.0).contains(m))) {
+            return Err(format!("wait_interval_in_open_state: multiplier must be between 1 and 100, not {}", d(m)));
+        }
+        if let Some(f) = factor.filter(|f| !(f.is_finite() && (0.0..=1.0).contains(f))) {
+            return Err(format!("wait_interval_in_open_state: factor must be between 0 and 1, not {}", d(f)));
+        }
+        if let Some(m) = max.filter(|m| !(1..=86_400_000).contains(m)) {
+            return Err(format!("wait_interval_in_open_state: max_ms must be between 1 and 86400000, not {m}"));
+        }
+        Ok(())
+    }
+
+    /// The wait in ms for the `attempt`-th opening (from 1), after
+    /// `initial_ms`, drawing from `unit` (uniform in [0, 1)) when random.
+    pub fn wait_ms(&self, initial_ms: u64, attempt: u32, unit: impl FnOnce() -> f64) -> u64 {
+        let exponential = |multiplier: f64| {
+            let mut x = initial_ms;
+            for _ in 1..attempt.max(1) {
+                // Java's (long) cast: truncation, saturating at the top.
+                x = (x as f64 * multiplier) as u64;
+            }
+            x
+        };
+        let randomize = |current: u64, factor: f64| {
+            let current = current as f64;
+            let delta = factor * current;
+            let (min, max) = (current - delta, current + delta);
+            (min + unit() * (max - min)) as u64
+        };
+        match *self {
+            WaitInterval::Exponential { multiplier, max_ms } => exponential(multiplier).min(max_ms.unwrap_or(u64::MAX)),
+            WaitInterval::Randomized { factor } => randomize(initial_ms, factor),
+            WaitInterval::ExponentialRandom { multiplier, factor, max_ms } => {
+                randomize(exponential(multiplier), factor).min(max_ms.unwrap_or(u64::MAX))
+            }
+        }
+    }
 }
 
 impl Default for Config {
@@ -89,6 +178,7 @@ impl Default for Config {
             permitted_number_of_calls_in_half_open_state: 10,
             automatic_transition_from_open_to_half_open: false,
             max_wait_duration_in_half_open_state_ms: 0,
+            wait_interval_in_open_state: None,
         }
     }
 }
@@ -140,6 +230,9 @@ impl Config {
                 "max_wait_duration_in_half_open_state_ms must be at most 86400000, not {}",
                 self.max_wait_duration_in_half_open_state_ms
             ));
+        }
+        if let Some(w) = &self.wait_interval_in_open_state {
+            w.validate()?;
         }
         Ok(())
     }
@@ -209,6 +302,9 @@ pub struct CircuitBreaker {
     metrics: Metrics,
     /// Times opened since the breaker last closed (Resilience4j's `attempts`).
     attempts: u32,
+    /// The current open state's wait, and the generator a randomized wait draws from.
+    wait: Nanos,
+    waits: Rng,
     /// When the current state began.
     since: Nanos,
     half_open_permits: u32,
@@ -221,11 +317,14 @@ impl CircuitBreaker {
     /// A closed breaker at time `now`. Call [`Config::validate`] first.
     pub fn new(config: Config, now: Nanos) -> CircuitBreaker {
         let metrics = Metrics::closed(&config, now);
+        let wait = config.wait_duration_in_open_state_ms * MS;
         CircuitBreaker {
             config,
             state: State::Closed,
             metrics,
             attempts: 0,
+            wait,
+            waits: Rng::new(0),
             since: now,
             half_open_permits: 0,
             transitions: Vec::new(),
@@ -237,6 +336,16 @@ impl CircuitBreaker {
     pub fn state(&mut self, now: Nanos) -> State {
         self.advance(now);
         self.state
+    }
+
+    /// Seeds the generator a randomized open wait draws from.
+    pub fn seed_waits(&mut self, seed: u64) {
+        self.waits = Rng::new(seed ^ 0x7761_6974_5f6f_7065);
+    }
+
+    /// The current (or last) open state's wait.
+    pub fn open_wait(&self) -> Nanos {
+        self.wait
     }
 
     /// Every state change so far.
@@ -251,7 +360,18 @@ impl CircuitBreaker {
         self.since = at;
         match to {
             // OPEN keeps the metrics of the state it came from.
-            State::Open => self.attempts += 1,
+            State::Open => {
+                self.attempts += 1;
+                let initial = self.config.wait_duration_in_open_state_ms;
+                let ms = match self.config.wait_interval_in_open_state {
+                    Some(w) => {
+                        let waits = &mut self.waits;
+                        w.wait_ms(initial, self.attempts, || (waits.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+                    }
+                    None => initial,
+                };
+                self.wait = ms.saturating_mul(MS);
+            }
             State::HalfOpen => {
                 self.metrics = Metrics::half_open(&self.config);
                 self.half_open_permits = self.config.permitted_number_of_calls_in_half_open_state;
@@ -274,7 +394,7 @@ impl CircuitBreaker {
             let c = &self.config;
             let due = match self.state {
                 State::Open if c.automatic_transition_from_open_to_half_open => {
-                    Some((self.since + c.wait_duration_in_open_state_ms * MS, State::HalfOpen))
+                    Some((self.since.saturating_add(self.wait), State::HalfOpen))
                 }
                 State::HalfOpen if c.max_wait_duration_in_half_open_state_ms >= 1 => {
                     Some((self.since + c.max_wait_duration_in_half_open_state_ms * MS, State::Open))
@@ -294,7 +414,7 @@ impl CircuitBreaker {
         match self.state {
             State::Closed => true,
             State::Open => {
-                if now > self.since + self.config.wait_duration_in_open_state_ms * MS {
+                if now > self.since.saturating_add(self.wait) {
                     self.transition(now, State::HalfOpen);
                     self.try_acquire(now)
                 } else {

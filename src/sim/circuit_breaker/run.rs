@@ -233,11 +233,16 @@ pub enum Breaker {
 }
 
 impl Breaker {
-    /// A closed breaker at time 0, once `config` is checked.
-    pub fn new(config: &BreakerConfig) -> Result<Breaker, String> {
+    /// A closed breaker at time 0, once `config` is checked; a randomized
+    /// open wait draws from a generator seeded by `seed`.
+    pub fn new(config: &BreakerConfig, seed: u64) -> Result<Breaker, String> {
         config.validate()?;
         Ok(match config {
-            BreakerConfig::Resilience4j(c) => Breaker::R4j(Box::new(CircuitBreaker::new(c.clone(), 0))),
+            BreakerConfig::Resilience4j(c) => {
+                let mut b = CircuitBreaker::new(c.clone(), 0);
+                b.seed_waits(seed);
+                Breaker::R4j(Box::new(b))
+            }
             BreakerConfig::Consecutive(c) => Breaker::Consecutive(ConsecutiveBreaker::new(c.clone())),
         })
     }
@@ -440,8 +445,9 @@ pub fn run_breaker(
     attempts: &[Attempt],
     duration: Nanos,
     bins: usize,
+    seed: u64,
 ) -> Result<BreakerRun, String> {
-    let breaker = Breaker::new(config)?;
+    let breaker = Breaker::new(config, seed)?;
     let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
     let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());

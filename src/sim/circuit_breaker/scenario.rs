@@ -73,7 +73,7 @@ impl CircuitBreakerScenario {
     pub fn run_on(&self, trial: &Trial, bins: usize) -> Result<Vec<BreakerRun>, String> {
         self.validate()?;
         let duration = self.duration_ms * MS;
-        self.breakers.iter().map(|b| run_breaker(b, &trial.requests, &trial.attempts, duration, bins)).collect()
+        self.breakers.iter().map(|b| run_breaker(b, &trial.requests, &trial.attempts, duration, bins, self.seed)).collect()
     }
 
     /// Runs every breaker on the same arrivals and the same dependency results.

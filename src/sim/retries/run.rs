@@ -390,10 +390,14 @@ impl<'a> Sim<'a> {
             Target::Servers { servers, backend, .. } => (backend.as_ref().map_or(UNSERVED, |b| b.dependency), &servers[..]),
         };
         // A breaker was checked with the scenario; an invalid one is no stage.
-        let breaker = || chain.stages.breaker.as_ref().and_then(|b| Breaker::new(b).ok());
+        // A randomized open wait draws from the run's seed: the circuit-breaker
+        // widget's for the one breaker, a stream per server behind a balancer.
+        let breaker = |seed: u64| chain.stages.breaker.as_ref().and_then(|b| Breaker::new(b, seed).ok());
         let breakers = match &chain.target {
-            Target::Servers { .. } => servers.iter().filter_map(|_| breaker()).collect(),
-            _ => breaker().into_iter().collect(),
+            Target::Servers { .. } => {
+                (0..servers.len() as u64).filter_map(|s| breaker(chain.seed ^ (s + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))).collect()
+            }
+            _ => breaker(chain.seed).into_iter().collect(),
         };
         let (pool, more_work) = match (&chain.target, &trial.work) {
             (Target::Servers { .. }, Some(work)) => {
