@@ -857,3 +857,36 @@ fn an_exponential_open_wait_grows_until_the_breaker_closes() {
     let opens: Vec<u64> = cb.transitions().iter().filter(|x| x.to == State::Open).map(|x| x.at / MS).collect();
     assert_eq!(opens, [1_000, 7_000, 18_000, 36_000]);
 }
+
+/// The numbers the circuit-breaker article quotes for the doubling open
+/// wait, from the outage preset's count-based breaker.
+#[test]
+fn a_doubling_open_wait_probes_less_and_recovers_later() {
+    use playground::sim::circuit_breaker::presets::preset;
+    use playground::sim::circuit_breaker::run::BreakerConfig;
+    use playground::sim::circuit_breaker::WaitInterval;
+    let mut s = preset("outage").unwrap();
+    s.breakers.truncate(1);
+    let fixed = s.run(0).unwrap().remove(0);
+    if let BreakerConfig::Resilience4j(c) = &mut s.breakers[0] {
+        c.wait_interval_in_open_state = Some(WaitInterval::Exponential { multiplier: 2.0, max_ms: None });
+    }
+    let doubling = s.run(0).unwrap().remove(0);
+    let at = |run: &playground::sim::circuit_breaker::run::BreakerRun, to: State| -> Vec<u64> {
+        run.transitions.iter().filter(|t| t.to == to).map(|t| t.at / 100_000_000).collect()
+    };
+    assert_eq!(at(&doubling, State::HalfOpen), [214, 325, 539]);
+    assert_eq!(at(&fixed, State::HalfOpen)[..3], [214, 275, 338]);
+    assert_eq!(
+        (at(&doubling, State::Open)[2], at(&fixed, State::Closed), at(&doubling, State::Closed)),
+        (338, vec![406], vec![540])
+    );
+    assert_eq!((fixed.summary.failed_fast, doubling.summary.failed_fast), (446, 725));
+    let article = include_str!("../articles/circuit-breaker.md");
+    for quote in [
+        "It probes the dead dependency at 21.4 s and 32.6 s, where a fixed 5 s wait probes at 21.4, 27.6 and 33.9 s",
+        "The third opening, at 33.9 s, waits 20 s, so the breaker closes at 54.1 s instead of 40.6 s and fails 725 calls fast instead of 446",
+    ] {
+        assert!(article.contains(quote), "the article no longer says `{quote}`");
+    }
+}

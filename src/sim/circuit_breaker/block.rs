@@ -4,7 +4,7 @@
 use super::presets::{pybreaker, resilience4j};
 use super::run::{BreakerConfig, Dependency, SCRIPTS};
 use super::scenario::CircuitBreakerScenario;
-use super::WindowType;
+use super::{WaitInterval, WindowType};
 use crate::scenario::block::Block;
 use crate::sim::kernel::traffic::check_duration;
 
@@ -12,7 +12,7 @@ use crate::sim::kernel::traffic::check_duration;
 pub const PRESET: &str = "outage";
 
 /// Keys a circuit-breaker block accepts: its own, then the traffic keys.
-pub const KEYS: [&str; 28] = [
+pub const KEYS: [&str; 29] = [
     "kind",
     "preset",
     "title",
@@ -23,6 +23,7 @@ pub const KEYS: [&str; 28] = [
     "slow_threshold",
     "slow_ms",
     "wait_ms",
+    "open_backoff",
     "half_open_calls",
     "auto_half_open",
     "max_half_open_ms",
@@ -44,7 +45,8 @@ pub const KEYS: [&str; 28] = [
 ];
 
 /// Keys only Resilience4j breakers have.
-const R4J_ONLY_KEYS: [&str; 8] = [
+const R4J_ONLY_KEYS: [&str; 9] = [
+    "open_backoff",
     "window_size",
     "minimum_calls",
     "failure_threshold",
@@ -57,6 +59,28 @@ const R4J_ONLY_KEYS: [&str; 8] = [
 
 /// Keys only pybreaker's breaker has.
 const CONSECUTIVE_ONLY_KEYS: [&str; 2] = ["fail_max", "success_threshold"];
+
+/// An `open_backoff:` value: `fixed`, `exponential <multiplier>`,
+/// `exponential <multiplier> max <ms>` or `randomized <factor>`.
+fn open_backoff(v: &str) -> Result<Option<WaitInterval>, String> {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let num = |w: &str| crate::sim::kernel::num::parse(w).ok_or_else(|| format!("`{w}` is not a number"));
+    let wait = match words.as_slice() {
+        ["fixed"] => return Ok(None),
+        ["exponential", m] => WaitInterval::Exponential { multiplier: num(m)?, max_ms: None },
+        ["exponential", m, "max", ms] => {
+            WaitInterval::Exponential { multiplier: num(m)?, max_ms: Some(num(ms)?.clamp(0.0, 1e12) as u64) }
+        }
+        ["randomized", f] => WaitInterval::Randomized { factor: num(f)? },
+        _ => {
+            return Err(format!(
+                "`open_backoff` is `fixed`, `exponential <multiplier>`, `exponential <multiplier> max <ms>` or `randomized <factor>`, not `{v}`"
+            ))
+        }
+    };
+    wait.validate()?;
+    Ok(Some(wait))
+}
 
 /// The names a block's `breakers:` line takes.
 pub const BREAKER_NAMES: [&str; 3] = ["count", "time", "consecutive"];
@@ -118,6 +142,9 @@ pub fn apply(s: &mut CircuitBreakerScenario, block: &Block) -> Result<(), String
                 block.set("slow_ms", &mut c.slow_call_duration_threshold_ms)?;
                 block.set("wait_ms", &mut c.wait_duration_in_open_state_ms)?;
                 block.set("max_half_open_ms", &mut c.max_wait_duration_in_half_open_state_ms)?;
+                if let Some((line, v)) = block.get("open_backoff") {
+                    c.wait_interval_in_open_state = open_backoff(v).map_err(|e| format!("line {line}: {e}"))?;
+                }
                 if let Some(on) = block.flag("auto_half_open")? {
                     c.automatic_transition_from_open_to_half_open = on;
                 }
@@ -172,6 +199,30 @@ mod tests {
         // A hand-laid dependency keeps its times.
         let s = cb("kind: circuit-breaker\npreset: count-vs-time\nduration_ms: 120000");
         assert_eq!(s.dependency, preset("count-vs-time").unwrap().dependency);
+    }
+
+    #[test]
+    fn open_backoff_sets_resilience4js_wait_interval() {
+        let r4j = |text: &str| match cb(text).breakers.remove(0) {
+            BreakerConfig::Resilience4j(c) => c.wait_interval_in_open_state,
+            _ => panic!("first breaker is not Resilience4j"),
+        };
+        assert_eq!(
+            r4j("kind: circuit-breaker\nopen_backoff: exponential 2 max 60000"),
+            Some(WaitInterval::Exponential { multiplier: 2.0, max_ms: Some(60_000) })
+        );
+        assert_eq!(r4j("kind: circuit-breaker\nopen_backoff: randomized 0.5"), Some(WaitInterval::Randomized { factor: 0.5 }));
+        assert_eq!(r4j("kind: circuit-breaker\nopen_backoff: fixed"), None);
+        let err = |text: &str| parse(text).unwrap_err();
+        assert_eq!(
+            err("kind: circuit-breaker\nopen_backoff: exponential 0.5"),
+            "line 2: wait_interval_in_open_state: multiplier must be between 1 and 100, not 0.5"
+        );
+        assert!(err("kind: circuit-breaker\nopen_backoff: doubling").starts_with("line 2: `open_backoff` is `fixed`"));
+        assert_eq!(
+            err("kind: circuit-breaker\nbreakers: consecutive\nopen_backoff: exponential 2"),
+            "line 3: `open_backoff` does not apply to any of this block's breakers"
+        );
     }
 
     #[test]

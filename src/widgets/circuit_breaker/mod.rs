@@ -16,7 +16,7 @@ use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
 use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
-use crate::sim::circuit_breaker::{Config, WindowType};
+use crate::sim::circuit_breaker::{Config, WaitInterval, WindowType};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::Traffic;
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
@@ -333,6 +333,28 @@ const FIELDS: [Field; 12] = [
     field!(Consecutive, "success_threshold", 1.0, 20.0, 1.0, "", success_threshold, u32),
 ];
 
+/// The open waits the menu offers: Resilience4j's `IntervalFunction`s.
+const OPEN_WAITS: [(&str, &str, Option<WaitInterval>); 4] = [
+    ("fixed", "The same wait", None),
+    ("exponential-1.5", "× 1.5 (ofExponentialBackoff)", Some(WaitInterval::Exponential { multiplier: 1.5, max_ms: None })),
+    ("exponential-2", "× 2 (ofExponentialBackoff)", Some(WaitInterval::Exponential { multiplier: 2.0, max_ms: None })),
+    ("randomized", "± 50% at random (ofRandomized)", Some(WaitInterval::Randomized { factor: 0.5 })),
+];
+
+/// The menu's key for a Resilience4j breaker's open wait (`None`: not one of the menu's).
+fn open_wait_key(b: &BreakerConfig) -> Option<&'static str> {
+    match b {
+        BreakerConfig::Resilience4j(c) => OPEN_WAITS.iter().find(|o| o.2 == c.wait_interval_in_open_state).map(|o| o.0),
+        BreakerConfig::Consecutive(_) => None,
+    }
+}
+
+/// The open-wait menu, with a "custom" entry first when the breaker's wait is none of its own.
+fn open_wait_options(custom: bool) -> Vec<(String, String)> {
+    let custom = custom.then(|| ("custom".to_string(), "As the scenario sets it".to_string()));
+    custom.into_iter().chain(OPEN_WAITS.iter().map(|o| (o.0.to_string(), o.1.to_string()))).collect()
+}
+
 /// An edit to one lane's settings.
 type Edit = LaneEdit<BreakerConfig>;
 
@@ -388,6 +410,17 @@ fn BreakerControls(
                     />
                     <span class="control-label">"Automatic OPEN → HALF_OPEN"</span>
                 </label>
+                <SelectControl
+                    label="Wait in OPEN, each time it reopens"
+                    options=open_wait_options(scenario.with_untracked(|s| s.breakers.get(index).and_then(open_wait_key).is_none()))
+                    value=Signal::derive(move || scenario.with(|s| s.breakers.get(index).and_then(open_wait_key).unwrap_or("custom").to_string()))
+                    on_change=Callback::new(move |key: String| {
+                        if let Some((_, _, wait)) = OPEN_WAITS.iter().find(|o| o.0 == key) {
+                            let wait = *wait;
+                            edit.run(Edit::new(move |b| if let BreakerConfig::Resilience4j(c) = b { c.wait_interval_in_open_state = wait }));
+                        }
+                    })
+                />
             })}
             </div>
             </details>

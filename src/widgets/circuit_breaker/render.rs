@@ -3,7 +3,7 @@
 
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
 use crate::sim::circuit_breaker::run::{Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency, Unprotected};
-use crate::sim::circuit_breaker::{Config, State, Transition, WindowType};
+use crate::sim::circuit_breaker::{Config, State, Transition, WaitInterval, WindowType};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::chart::{line_with_gaps, nice_max, r, spans, stacked_bars};
 use crate::ui::format;
@@ -83,12 +83,20 @@ pub fn describe(c: &BreakerConfig) -> String {
                     percent(c.slow_call_rate_threshold)
                 );
             }
-            let _ = write!(
-                d,
-                ", open {}, {} trial calls",
-                format::duration(c.wait_duration_in_open_state_ms * MS),
-                c.permitted_number_of_calls_in_half_open_state
-            );
+            let _ = write!(d, ", open {}", format::duration(c.wait_duration_in_open_state_ms * MS));
+            match c.wait_interval_in_open_state {
+                Some(WaitInterval::Exponential { multiplier, .. }) => {
+                    let _ = write!(d, " × {} each reopening", format::number(multiplier));
+                }
+                Some(WaitInterval::Randomized { factor }) => {
+                    let _ = write!(d, " ± {}%", format::number(factor * 100.0));
+                }
+                Some(WaitInterval::ExponentialRandom { multiplier, factor, .. }) => {
+                    let _ = write!(d, " × {} each reopening, ± {}%", format::number(multiplier), format::number(factor * 100.0));
+                }
+                None => {}
+            }
+            let _ = write!(d, ", {} trial calls", c.permitted_number_of_calls_in_half_open_state);
             if c.automatic_transition_from_open_to_half_open {
                 d.push_str(", automatic half-open");
             }
