@@ -890,3 +890,177 @@ fn a_doubling_open_wait_probes_less_and_recovers_later() {
         assert!(article.contains(quote), "the article no longer says `{quote}`");
     }
 }
+
+/// The replay against Resilience4j itself (resilience4j at af9e7c97,
+/// compiled and driven with a mock clock through the same events; see
+/// `tests/golden/circuit_breaker/SCENARIOS.md`): after each event, whether
+/// an acquire was permitted, the state, the failure and slow-call rates,
+/// and the buffered, failed, slow and not-permitted calls.
+#[test]
+fn a_replay_reports_what_resilience4j_reports_event_by_event() {
+    use playground::sim::circuit_breaker::replay::Replay;
+    let r = Replay::from_json(include_str!("golden/circuit_breaker/replay-cycle.json")).unwrap();
+    let got: Vec<_> = r
+        .run()
+        .iter()
+        .map(|l| {
+            let rate = |r: Option<f32>| r.map_or(0, |r| r as i32);
+            (
+                l.permitted,
+                l.state,
+                rate(l.failure_rate),
+                rate(l.slow_call_rate),
+                l.buffered.unwrap(),
+                l.failed.unwrap(),
+                l.slow.unwrap(),
+                l.not_permitted.unwrap(),
+            )
+        })
+        .collect();
+    use State::{Closed as C, HalfOpen as H, Open as O};
+    let (t, f, n) = (Some(true), Some(false), None);
+    let want = [
+        (t, C, -1, -1, 0, 0, 0, 0),
+        (n, C, -1, -1, 1, 1, 0, 0),
+        (t, C, -1, -1, 1, 1, 0, 0),
+        (n, C, -1, -1, 2, 2, 0, 0),
+        (t, C, -1, -1, 2, 2, 0, 0),
+        (n, C, -1, -1, 3, 2, 0, 0),
+        (t, C, -1, -1, 3, 2, 0, 0),
+        (n, C, -1, -1, 4, 2, 1, 0),
+        (t, C, -1, -1, 4, 2, 1, 0),
+        (n, O, 60, 20, 5, 3, 1, 0),
+        (f, O, 60, 20, 5, 3, 1, 1),
+        (f, O, 60, 20, 5, 3, 1, 2),
+        // Exactly 5,000 ms after opening: not strictly after the wait.
+        (f, O, 60, 20, 5, 3, 1, 3),
+        (t, H, -1, -1, 0, 0, 0, 0),
+        (n, H, -1, -1, 1, 1, 0, 0),
+        (t, H, -1, -1, 1, 1, 0, 0),
+        (n, H, -1, -1, 2, 1, 0, 0),
+        (t, H, -1, -1, 2, 1, 0, 0),
+        (n, H, -1, -1, 3, 1, 1, 0),
+        (t, H, -1, -1, 3, 1, 1, 0),
+        (f, H, -1, -1, 3, 1, 1, 1),
+        // An ignored error gives the fourth permit back and records nothing.
+        (n, H, -1, -1, 3, 1, 1, 1),
+        (t, H, -1, -1, 3, 1, 1, 1),
+        (n, C, -1, -1, 0, 0, 0, 0),
+        (t, C, -1, -1, 0, 0, 0, 0),
+        (n, C, -1, -1, 1, 0, 0, 0),
+    ];
+    assert_eq!(got, want);
+}
+
+/// A released permission adds a HALF_OPEN trial call with no cap, and OPEN
+/// keeps the metrics (not-permitted calls included) of the state it came
+/// from; forcing OPEN again counts another opening; a reset starts the
+/// count over (values from Resilience4j at af9e7c97).
+#[test]
+fn releases_forced_states_and_resets_as_resilience4j_performs_them() {
+    use playground::sim::circuit_breaker::replay::Replay;
+    let cb5 = r#"{"resilience4j": {"sliding_window_size": 5, "minimum_number_of_calls": 5, "failure_rate_threshold": 50,
+        "slow_call_rate_threshold": 50, "slow_call_duration_threshold_ms": 4000, "wait_duration_in_open_state_ms": 5000,
+        "permitted_number_of_calls_in_half_open_state": 4"#;
+    let replay = |extra: &str, events: &str| {
+        let text = format!(r#"{{"breaker": {cb5}{extra}}}}}, "events": [{events}]}}"#);
+        Replay::from_json(&text).unwrap_or_else(|e| panic!("{e}")).run()
+    };
+    let fail = r#"{"at_ms": 0, "event": "acquire"}, {"at_ms": 0, "event": {"failure": {"duration_ms": 0}}}"#;
+    let acquire = |t: u32| format!(r#"{{"at_ms": {t}, "event": "acquire"}}"#);
+    let result = |t: u32, kind: &str| format!(r#"{{"at_ms": {t}, "event": {{"{kind}": {{"duration_ms": 0}}}}}}"#);
+    let mut events = [fail; 5].join(", ");
+    for _ in 0..5 {
+        events.push_str(&format!(", {}", acquire(5_001)));
+    }
+    events.push_str(r#", {"at_ms": 5001, "event": "release"}, "#);
+    events.push_str(
+        &[
+            acquire(5_001),
+            result(5_001, "failure"),
+            result(5_001, "failure"),
+            result(5_001, "failure"),
+            result(5_001, "success"),
+            acquire(5_001),
+        ]
+        .join(", "),
+    );
+    let lines = replay("", &events);
+    let after_release = &lines[16];
+    assert_eq!(
+        (after_release.permitted, after_release.state, after_release.not_permitted),
+        (Some(true), State::HalfOpen, Some(1))
+    );
+    let last = lines.last().unwrap();
+    assert_eq!(
+        (last.permitted, last.state, last.failure_rate, last.buffered, last.failed, last.not_permitted),
+        (Some(false), State::Open, Some(75.0), Some(4), Some(3), Some(2))
+    );
+    // Exponential open waits 5,000 and 7,500 ms; forcing OPEN again counts an opening; a reset starts over.
+    let backoff = r#", "wait_interval_in_open_state": {"exponential": {"multiplier": 1.5}}"#;
+    let force = |t: u32, what: &str| format!(r#"{{"at_ms": {t}, "event": {what}}}"#);
+    let events = [
+        force(0, r#"{"force": "open"}"#),
+        acquire(5_000),
+        acquire(5_001),
+        force(5_001, r#"{"force": "open"}"#),
+        acquire(12_501),
+        acquire(12_502),
+        force(12_502, r#""reset""#),
+        force(12_502, r#"{"force": "open"}"#),
+        acquire(17_502),
+        acquire(17_503),
+        force(17_503, r#"{"force": "half-open"}"#),
+        force(17_503, r#""reset""#),
+        force(17_503, r#"{"force": "half-open"}"#),
+    ]
+    .join(", ");
+    let lines = replay(backoff, &events);
+    let permitted: Vec<Option<bool>> = lines.iter().map(|l| l.permitted).collect();
+    assert_eq!(
+        permitted,
+        [
+            None,
+            Some(false),
+            Some(true),
+            None,
+            Some(false),
+            Some(true),
+            None,
+            None,
+            Some(false),
+            Some(true),
+            None,
+            None,
+            None
+        ]
+    );
+    assert_eq!((lines[3].state, lines[6].state, lines[10].state), (State::Open, State::Closed, State::HalfOpen));
+    assert_eq!(lines[10].error, None);
+    assert_eq!(
+        lines[12].error.as_deref(),
+        Some("Resilience4j refuses CLOSED → HALF_OPEN (IllegalStateTransitionException)")
+    );
+    assert_eq!(lines[12].state, State::Closed);
+    // Forcing OPEN while OPEN: a fresh OPEN state, the second opening, waiting 7,500 ms from then.
+    let events =
+        [force(0, r#"{"force": "open"}"#), force(1_000, r#"{"force": "open"}"#), acquire(8_500), acquire(8_501)]
+            .join(", ");
+    let lines = replay(backoff, &events);
+    assert_eq!((lines[2].permitted, lines[3].permitted, lines[3].state), (Some(false), Some(true), State::HalfOpen));
+}
+
+proptest! {
+    /// Damaged replay files are refused with a message, never a panic.
+    #[test]
+    fn damaged_replays_never_panic(cut in 0usize..3_000, at in 0usize..3_000, c in proptest::char::range(' ', '~')) {
+        use playground::sim::circuit_breaker::replay::Replay;
+        let text = include_str!("golden/circuit_breaker/replay-cycle.json");
+        let mut damaged: String = text.chars().take(cut.max(at)).collect();
+        damaged.insert(at.min(damaged.len()), c);
+        damaged.extend(text.chars().skip(cut.max(at)));
+        if let Ok(r) = Replay::from_json(&damaged) {
+            prop_assert_eq!(r.run().len(), r.events.len());
+        }
+    }
+}

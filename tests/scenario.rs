@@ -97,6 +97,15 @@ fn documented_examples_run() {
     let mut count = 0;
     for chunk in doc.split("```json").skip(1) {
         let json = chunk.split("```").next().unwrap();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        if value.get("widget").is_none() {
+            // A replay, followed by its first line of output.
+            let r = playground::sim::circuit_breaker::replay::Replay::from_json(json)
+                .unwrap_or_else(|e| panic!("{e}\n{json}"));
+            let shown = chunk.split("```text").nth(1).and_then(|t| t.lines().nth(1)).unwrap_or_default();
+            assert_eq!(r.run_json_lines().lines().next(), Some(shown), "the replay example's output");
+            continue;
+        }
         let s = Scenario::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
         s.run_json().unwrap();
         count += 1;
@@ -311,6 +320,32 @@ proptest! {
 
 fn sdp(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sdp")).args(args).output().unwrap()
+}
+
+/// `sdp replay` prints a line per event; a bad file is refused with its reason.
+#[test]
+fn cli_replays_events_through_a_breaker() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/circuit_breaker");
+    let path = dir.join("replay-cycle.json");
+    let out = sdp(&["replay", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 26);
+    assert_eq!(
+        lines[9],
+        serde_json::json!({"at_ms": 0.0, "event": "failure 0", "state": "OPEN", "failure_rate": 60.0, "slow_call_rate": 20.0,
+            "buffered": 5, "failed": 3, "slow": 1, "not_permitted": 0})
+    );
+    let bad = std::env::temp_dir().join("sdp-replay-bad.json");
+    std::fs::write(&bad, r#"{"breaker": {"consecutive": {"fail_max": 5, "reset_timeout_ms": 5000}}, "events": [{"at_ms": 5, "event": "acquire"}, {"at_ms": 1, "event": "acquire"}]}"#).unwrap();
+    let out = sdp(&["replay", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("event 2: at_ms goes back in time"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

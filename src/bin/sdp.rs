@@ -25,6 +25,8 @@ const USAGE: &str = "usage:
   sdp run <scenario.json | ->   run a scenario and print its decisions and summary as JSON
   sdp run <scenario.json | -> --csv
                                  print the run's trace as CSV instead (one row per decision)
+  sdp replay <events.json | ->   replay an event list through one circuit breaker and print, per event,
+                                 whether it was permitted, the state and the metrics (JSON lines)
   sdp preset <widget> <name>     print a preset scenario as JSON (widgets: {widgets})
   sdp presets                    list the presets
   sdp widgets                    list the widget kinds the site shows (one bundle each)
@@ -82,6 +84,11 @@ fn run(args: &[&str]) -> Result<String, String> {
         ["run", path, "--csv"] | ["run", "--csv", path] => {
             let s = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
             s.run_csv().map(|csv| csv.trim_end().to_string())
+        }
+        ["replay", path] => {
+            let r = playground::sim::circuit_breaker::replay::Replay::from_json(&read(path)?)
+                .map_err(|e| format!("{path}: {e}"))?;
+            Ok(r.run_json_lines())
         }
         ["preset", widget, name] => presets::named(widget, name)
             .map(|s| s.to_json_pretty())

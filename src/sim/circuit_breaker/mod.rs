@@ -36,6 +36,7 @@
 pub mod block;
 pub mod consecutive;
 pub mod presets;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod scenario;
@@ -356,6 +357,12 @@ impl CircuitBreaker {
     fn transition(&mut self, at: Nanos, to: State) {
         let from = self.state;
         self.transitions.push(Transition { at, from, to });
+        self.enter(at, to);
+    }
+
+    /// Makes `to` the current state afresh (a new state object in
+    /// Resilience4j), with no transition reported.
+    fn enter(&mut self, at: Nanos, to: State) {
         self.state = to;
         self.since = at;
         match to {
@@ -511,26 +518,52 @@ impl CircuitBreaker {
         self.metrics.not_permitted
     }
 
-    /// Moves to OPEN now (`transitionToOpenState`), as a forced trip.
+    /// Moves to OPEN now (`transitionToOpenState`), as a forced trip. As in
+    /// Resilience4j, forcing the state the breaker is in makes it afresh,
+    /// without a transition: OPEN counts another opening and restarts its wait.
     pub fn transition_to_open(&mut self, now: Nanos) {
-        self.advance(now);
-        if self.state != State::Open {
-            self.transition(now, State::Open);
-        }
+        self.force(now, State::Open);
     }
 
-    /// Moves to HALF_OPEN now (`transitionToHalfOpenState`).
+    /// Moves to HALF_OPEN now (`transitionToHalfOpenState`); from HALF_OPEN,
+    /// fresh metrics and permits. (Resilience4j refuses it from CLOSED; the
+    /// caller checks.)
     pub fn transition_to_half_open(&mut self, now: Nanos) {
-        self.advance(now);
-        if self.state != State::HalfOpen {
-            self.transition(now, State::HalfOpen);
-        }
+        self.force(now, State::HalfOpen);
     }
 
     /// Moves to CLOSED now with fresh metrics (`transitionToClosedState`).
     pub fn transition_to_closed(&mut self, now: Nanos) {
+        self.force(now, State::Closed);
+    }
+
+    fn force(&mut self, now: Nanos, to: State) {
         self.advance(now);
-        if self.state != State::Closed {
+        if self.state == to {
+            self.enter(now, to);
+        } else {
+            self.transition(now, to);
+        }
+    }
+
+    /// Gives back a permission taken for a call that never ran
+    /// (`releasePermission`, and an ignored error): one more HALF_OPEN
+    /// trial call, with no cap; nothing in the other states.
+    pub fn release_permission(&mut self, now: Nanos) {
+        self.advance(now);
+        if self.state == State::HalfOpen {
+            self.half_open_permits += 1;
+        }
+    }
+
+    /// `reset()`: a fresh CLOSED state from any state, its metrics and the
+    /// count of openings cleared (a transition is reported only when the
+    /// breaker was not CLOSED).
+    pub fn reset(&mut self, now: Nanos) {
+        self.advance(now);
+        if self.state == State::Closed {
+            self.enter(now, State::Closed);
+        } else {
             self.transition(now, State::Closed);
         }
     }

@@ -330,6 +330,25 @@ struct Request {
 /// The queueing dependency's stand-in where the chain ends elsewhere.
 const UNSERVED: Dependency = Dependency { concurrency: 0, queue: 0, mean_ns: 0.0, failure: 0.0 };
 
+impl Request {
+    /// A request for attempt `a` that passed the stages at `t`, started at
+    /// once, succeeding, answered by a dependency the balancer does not hear from.
+    fn new(a: usize, t: Nanos) -> Request {
+        Request {
+            attempt: a as u32,
+            parent: NONE,
+            epoch: 0,
+            service: 0,
+            started: t,
+            passed: t,
+            server: 0,
+            fails: false,
+            queued: false,
+            told: true,
+        }
+    }
+}
+
 /// Runs `trial` through `chain` with `policy` at every layer, in `bins` slices.
 pub fn run(policy: &Policy, chain: &Chain, trial: &Trial, bins: usize) -> LaneRun {
     Sim::new(policy, chain, trial, bins).run()
@@ -748,18 +767,7 @@ impl<'a> Sim<'a> {
             return self.answer(a, false, t);
         };
         let r = self.dep.requests.len();
-        self.dep.requests.push(Request {
-            attempt: a as u32,
-            parent: NONE,
-            service: 0,
-            epoch: 0,
-            started: t,
-            passed: t,
-            fails: false,
-            queued: false,
-            server: s as u16,
-            told: false,
-        });
+        self.dep.requests.push(Request { server: s as u16, told: false, ..Request::new(a, t) });
         self.attempts[a].request = r as u32;
         if !self.permitted(s, t) {
             // To the balancer, an error answered at once.
@@ -897,33 +905,17 @@ impl<'a> Sim<'a> {
             slice.dependency += 1;
         }
         if let Some(d) = drawn {
-            self.dep.requests.push(Request {
-                attempt: a as u32,
-                parent: NONE,
-                service: 0,
-                epoch: 0,
-                started: t,
-                passed: t,
-                fails: d.failed,
-                queued: false,
-                server: 0,
-                told: true,
-            });
+            self.dep.requests.push(Request { fails: d.failed, ..Request::new(a, t) });
             let r = self.dep.requests.len() - 1;
             return self.at(t + d.latency, Event::Served(r as u32));
         }
         let fails = self.rng.unit_open_closed() <= self.dep.now.failure && self.dep.now.failure > 0.0;
         self.dep.requests.push(Request {
-            attempt: a as u32,
             parent: parent.map_or(NONE, |p| p as u32),
-            service: 0,
-            epoch: 0,
             started: 0,
-            passed: t,
             fails,
             queued: true,
-            server: 0,
-            told: true,
+            ..Request::new(a, t)
         });
         let r = self.dep.requests.len() - 1;
         if self.dep.busy < self.dep.now.concurrency {
