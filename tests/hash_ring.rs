@@ -394,3 +394,81 @@ proptest::proptest! {
         }
     }
 }
+
+/// `sdp place` reproduces libketama's own test through the command line:
+/// the keys "0" to "999999" placed on `ketama.servers`, printed as
+/// ketama_test prints them ("<key hash> <point> <server>"), have the MD5
+/// that libketama's test.sh expects.
+#[test]
+fn sdp_place_reproduces_libketamas_test() {
+    use std::io::Write as _;
+    let nodes: Vec<serde_json::Value> =
+        ketama_servers().iter().map(|n| serde_json::json!({"name": n.name, "weight": n.weight})).collect();
+    let scenario = serde_json::json!({
+        "widget": "hash-ring", "version": 1, "seed": 1, "nodes": nodes,
+        "keys": {"uniform": {"count": 1}}, "variants": ["ketama"]
+    });
+    let dir = std::env::temp_dir().join(format!("sdp-place-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (scenario_path, keys_path) = (dir.join("ketama.json"), dir.join("keys.txt"));
+    std::fs::write(&scenario_path, scenario.to_string()).unwrap();
+    let mut keys = std::fs::File::create(&keys_path).unwrap();
+    for i in 0..1_000_000u32 {
+        writeln!(keys, "{i}").unwrap();
+    }
+    drop(keys);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sdp"))
+        .args(["place", scenario_path.to_str().unwrap(), keys_path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let field = |line: &str, name: &str| -> String {
+        let rest = &line[line.find(name).unwrap_or_else(|| panic!("{name} in {line}")) + name.len()..];
+        rest.trim_start_matches('"').split(['"', ',', '}']).next().unwrap().to_string()
+    };
+    let mut printed = String::from("\n");
+    for line in text.lines() {
+        let _ =
+            writeln!(printed, "{} {} {}", field(line, "\"md5\":"), field(line, "\"point\":"), field(line, "\"node\":"));
+    }
+    let hex: String = Md5::digest(printed.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, "5672b131391f5aa2b280936aec1eea74");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `sdp place` answers for each placement before and after the change, and
+/// refuses a scenario of another family.
+#[test]
+fn sdp_place_answers_every_placement_before_and_after() {
+    let s = playground::sim::hash_ring::presets::preset("default").unwrap();
+    let dir = std::env::temp_dir().join(format!("sdp-place-small-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("s.json");
+    std::fs::write(&path, playground::scenario::Scenario::from(s.clone()).to_json()).unwrap();
+    let keys = dir.join("keys.txt");
+    std::fs::write(&keys, "user:1\n\nsession:abc\n").unwrap();
+    let sdp = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_sdp")).args(args).output().unwrap();
+    let out = sdp(&["place", path.to_str().unwrap(), keys.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "blank lines are skipped");
+    let ketama = Lookup::build(Algorithm::Ketama, &s.nodes, 0);
+    let node = &s.nodes[ketama.locate(b"session:abc")].name;
+    let placements = lines[1]["placements"].as_array().unwrap();
+    assert_eq!(placements.len(), s.placements.len());
+    let k = placements.iter().find(|p| p["placement"] == "ketama").unwrap();
+    assert_eq!(k["node"], node.as_str());
+    assert_eq!(lines[1]["md5"], ketama::key_hash(b"session:abc"));
+    assert_eq!(lines[1]["after"].as_array().map(Vec::len), s.change.as_ref().map(|_| s.placements.len()));
+    let other = dir.join("other.json");
+    std::fs::write(
+        &other,
+        playground::scenario::Scenario::from(playground::sim::pipeline::presets::preset("outage").unwrap()).to_json(),
+    )
+    .unwrap();
+    let out = sdp(&["place", other.to_str().unwrap(), keys.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`sdp place` takes a hash-ring scenario"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -27,6 +27,9 @@ const USAGE: &str = "usage:
                                  print the run's trace as CSV instead (one row per decision)
   sdp replay <events.json | ->   replay an event list through one circuit breaker and print, per event,
                                  whether it was permitted, the state and the metrics (JSON lines)
+  sdp place <hash-ring.json> <keys | ->
+                                 where each key (one a line) goes under each of the scenario's placements,
+                                 before and after its change, with its hashes and ring point (JSON lines)
   sdp preset <widget> <name>     print a preset scenario as JSON (widgets: {widgets})
   sdp presets                    list the presets
   sdp widgets                    list the widget kinds the site shows (one bundle each)
@@ -89,6 +92,15 @@ fn run(args: &[&str]) -> Result<String, String> {
             let r = playground::sim::circuit_breaker::replay::Replay::from_json(&read(path)?)
                 .map_err(|e| format!("{path}: {e}"))?;
             Ok(r.run_json_lines())
+        }
+        ["place", scenario_path, keys_path] if !(*scenario_path == "-" && *keys_path == "-") => {
+            let s = Scenario::from_json(&read(scenario_path)?).map_err(|e| format!("{scenario_path}: {e}"))?;
+            let Scenario::HashRing(s) = s else {
+                return Err(format!("{scenario_path}: `sdp place` takes a hash-ring scenario"));
+            };
+            let text = read(keys_path)?;
+            let keys: Vec<&str> = text.lines().map(str::trim_end).filter(|k| !k.is_empty()).collect();
+            playground::sim::hash_ring::report::place_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
         }
         ["preset", widget, name] => presets::named(widget, name)
             .map(|s| s.to_json_pretty())

@@ -57,3 +57,94 @@ pub fn run_csv(s: &HashRingScenario) -> Result<String, String> {
     }
     Ok(csv)
 }
+
+/// One placement's answer for one key.
+#[derive(Serialize)]
+struct Placed<'a> {
+    placement: &'static str,
+    node: &'a str,
+    /// The ring point the key landed on, for libketama's ring and a ring of
+    /// chosen points (libketama's own test prints it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    point: Option<u32>,
+}
+
+/// One key's line.
+#[derive(Serialize)]
+struct KeyLine<'a> {
+    key: &'a str,
+    /// libketama's key hash (the first four bytes of its MD5, little-endian)
+    /// and the xxHash64 jump, rendezvous and Maglev place by.
+    md5: u32,
+    xxh64: u64,
+    placements: Vec<Placed<'a>>,
+    /// After the scenario's change, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<Vec<Placed<'a>>>,
+}
+
+/// The most keys `sdp place` takes.
+pub const MAX_PLACE_KEYS: usize = 10_000_000;
+
+/// Where each of `keys` goes under every placement of `s` (the scenario's
+/// own key set aside), before and after its change: a JSON line per key,
+/// in the order given. Bounded loads place the keys given together, in
+/// order, as they place a scenario's key set.
+pub fn place_json_lines(s: &HashRingScenario, keys: &[&str]) -> Result<String, String> {
+    s.validate()?;
+    if keys.len() > MAX_PLACE_KEYS {
+        return Err(format!("at most {MAX_PLACE_KEYS} keys, not {}", keys.len()));
+    }
+    let hashes = super::KeyHash::all(keys);
+    let after_nodes = match &s.change {
+        Some(c) => Some(c.apply(&s.nodes)?),
+        None => None,
+    };
+    // Each placement's node per key, and the points of the rings that keep one.
+    let place = |nodes: &[super::Node]| -> Vec<(Vec<u32>, Option<Vec<u32>>)> {
+        s.placements
+            .iter()
+            .map(|p| {
+                let (placed, _, ring) = p.place(nodes, &hashes);
+                let points = ring.filter(|_| !matches!(p, super::run::Placement::BoundedLoads { .. })).map(|r| {
+                    hashes.iter().map(|h| r.point_for(h.md5).map_or(0, |pt| pt.point)).collect()
+                });
+                (placed, points)
+            })
+            .collect()
+    };
+    let before = place(&s.nodes);
+    let after = after_nodes.as_deref().map(|nodes| (nodes, place(nodes)));
+    let mut out = String::with_capacity(keys.len() * 120);
+    for (k, key) in keys.iter().enumerate() {
+        let entry = KeyLine {
+            key,
+            md5: hashes[k].md5,
+            xxh64: hashes[k].xxh,
+            placements: placed(&s.nodes, &before, &s.placements, k),
+            after: after.as_ref().map(|(nodes, runs)| placed(nodes, runs, &s.placements, k)),
+        };
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(&serde_json::to_string(&entry).expect("lines always serialise"));
+    }
+    Ok(out)
+}
+
+/// Each placement's answer for key `k`.
+fn placed<'n>(
+    nodes: &'n [super::Node],
+    runs: &[(Vec<u32>, Option<Vec<u32>>)],
+    placements: &[super::run::Placement],
+    k: usize,
+) -> Vec<Placed<'n>> {
+    runs.iter()
+        .zip(placements)
+        .map(|((placed, points), p)| Placed {
+            placement: p.name(),
+            node: &nodes[placed[k] as usize].name,
+            point: points.as_ref().map(|pts| pts[k]),
+        })
+        .collect()
+}
