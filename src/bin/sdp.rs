@@ -94,10 +94,13 @@ fn run(args: &[&str]) -> Result<String, String> {
             Ok(r.run_json_lines())
         }
         ["place", scenario_path, keys_path] if !(*scenario_path == "-" && *keys_path == "-") => {
-            let s = Scenario::from_json(&read(scenario_path)?).map_err(|e| format!("{scenario_path}: {e}"))?;
-            let Scenario::HashRing(s) = s else {
+            let text = read(scenario_path)?;
+            let s = Scenario::from_json(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+            if s.widget() != "hash-ring" {
                 return Err(format!("{scenario_path}: `sdp place` takes a hash-ring scenario"));
-            };
+            }
+            let s: playground::sim::hash_ring::scenario::HashRingScenario =
+                serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
             let text = read(keys_path)?;
             let keys: Vec<&str> = text.lines().map(str::trim_end).filter(|k| !k.is_empty()).collect();
             playground::sim::hash_ring::report::place_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
