@@ -96,11 +96,6 @@ pub fn lfu_log_incr(counter: u8, r: f64, log_factor: u32) -> u8 {
     }
 }
 
-/// A uniform draw from [0, 1) with 53 bits.
-fn unit(rng: &mut Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 /// The eviction pool: up to [`POOL_SIZE`] (key, score) pairs, occupied
 /// slots first, sorted by score ascending.
 #[derive(Clone, Debug)]
@@ -259,7 +254,7 @@ impl Redis {
                 let now = clocks.1;
                 s.counter = if hit {
                     let decayed = lfu_decayed(s.counter, lfu_elapsed(now, s.ldt), decay_minutes);
-                    lfu_log_incr(decayed, unit(rng), log_factor)
+                    lfu_log_incr(decayed, rng.unit_closed_open(), log_factor)
                 } else {
                     LFU_INIT_VAL
                 };
@@ -374,7 +369,7 @@ mod tests {
             .map(|_| {
                 let (mut c, mut hits) = (LFU_INIT_VAL, 0u64);
                 while c < 20 {
-                    c = lfu_log_incr(c, unit(&mut rng), 10);
+                    c = lfu_log_incr(c, rng.unit_closed_open(), 10);
                     hits += 1;
                 }
                 hits

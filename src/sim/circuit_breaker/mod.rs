@@ -373,7 +373,7 @@ impl CircuitBreaker {
                 let ms = match self.config.wait_interval_in_open_state {
                     Some(w) => {
                         let waits = &mut self.waits;
-                        w.wait_ms(initial, self.attempts, || (waits.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+                        w.wait_ms(initial, self.attempts, || waits.unit_closed_open())
                     }
                     None => initial,
                 };

@@ -27,6 +27,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// A uniform draw from [0, 1), with 53 bits ([`unit`] of the next draw).
+    pub fn unit_closed_open(&mut self) -> f64 {
+        unit(self.next_u64())
+    }
+
     /// A uniform draw from the open-closed interval (0, 1], with 53 bits of
     /// precision. Never 0, so its logarithm is finite.
     pub fn unit_open_closed(&mut self) -> f64 {
@@ -37,6 +42,13 @@ impl Rng {
     pub fn exponential(&mut self, mean: f64) -> f64 {
         -ln(self.unit_open_closed()) * mean
     }
+}
+
+/// A uniform draw in [0, 1) from 53 bits of a raw 64-bit draw, as Python's
+/// `random.random()`, Go's `rand.Float64()` and Java's `Math.random()`
+/// make one.
+pub fn unit(raw: u64) -> f64 {
+    (raw >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Natural logarithm of a positive, finite `x`, computed with IEEE-exact

@@ -23,6 +23,20 @@ pub fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
     }
 }
 
+/// Splits the time from `from` to `to` over the slices it spans, calling
+/// `add(slice, nanoseconds)` for each; time after the run's end (a backlog
+/// draining) is in no slice.
+pub fn spread(span: Nanos, bins: usize, from: Nanos, to: Nanos, mut add: impl FnMut(usize, Nanos)) {
+    let to = to.min(span);
+    let mut t = from;
+    while t < to {
+        let b = bin_of(t, span, bins);
+        let end = slice_start(b + 1, span, bins).clamp(t + 1, to);
+        add(b, end - t);
+        t = end;
+    }
+}
+
 /// Latency percentiles by nearest rank, in nanoseconds: p50, p95, p99, p99.9.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Percentiles {

@@ -10,7 +10,7 @@ use super::nginx::{self, SmoothWeighted};
 use super::run::{Outcome, ServerSlices};
 use super::{envoy, Balancer, Change, Server};
 use crate::sim::kernel::rng::Rng;
-use crate::sim::kernel::slices::{bin_of, slice_start};
+use crate::sim::kernel::slices::{bin_of, spread};
 use crate::sim::kernel::time::{Nanos, MS, SEC};
 use std::collections::VecDeque;
 
@@ -378,27 +378,14 @@ impl Pool {
         let l = &mut self.live[s];
         if now > l.since {
             let out = &mut self.slices[s];
-            add(&mut out.busy_ns, self.span, l.since, now, l.running.len() as u64);
-            add(&mut out.queued_ns, self.span, l.since, now, l.queue.len() as u64);
+            let (running, queued) = (l.running.len() as u64, l.queue.len() as u64);
+            if running + queued > 0 {
+                spread(self.span, out.busy_ns.len(), l.since, now, |b, ns| {
+                    out.busy_ns[b] += running * ns;
+                    out.queued_ns[b] += queued * ns;
+                });
+            }
             l.since = now;
         }
-    }
-}
-
-/// Adds `count × (to − from)` to the slices it covers, up to the run's end.
-fn add(slices: &mut [u64], span: Nanos, from: Nanos, to: Nanos, count: u64) {
-    // Time after the run (a backlog draining) is in no slice.
-    let to = to.min(span);
-    if count == 0 || to <= from {
-        return;
-    }
-    let n = slices.len();
-    let mut t = from;
-    while t < to {
-        let b = bin_of(t, span, n);
-        let end = if b + 1 == n { to } else { slice_start(b + 1, span, n).min(to) };
-        let end = end.max(t + 1).min(to);
-        slices[b] += count * (end - t);
-        t = end;
     }
 }

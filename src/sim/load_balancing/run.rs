@@ -48,8 +48,14 @@ impl Trial {
 
     /// Balancer `lane`'s own generator.
     pub fn lane_rng(&self, lane: u64) -> Rng {
-        Rng::new(self.lane_seed ^ lane.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        lane_rng(self.lane_seed, lane)
     }
+}
+
+/// Balancer `lane`'s generator, from a run's lane seed (the pipeline's
+/// balancers draw as the load-balancing widget's in the same position).
+pub fn lane_rng(lane_seed: u64, lane: u64) -> Rng {
+    Rng::new(lane_seed ^ lane.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// One request's work in milliseconds. The normal deviate of the log-normal

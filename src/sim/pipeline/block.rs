@@ -98,10 +98,13 @@ pub fn apply(s: &mut PipelineScenario, block: &Block) -> Result<(), String> {
     }
     block.set("duration_ms", &mut s.duration_ms)?;
     if let Some((line, v)) = block.get("dependency") {
-        let script = Dependency::script(v, s.duration_ms).filter(|_| v != "servers");
-        let script = match script {
-            Some(script) => script,
-            None if v == "servers" => Dependency { phases: Vec::new() },
+        s.dependency = match Dependency::script(v, s.duration_ms) {
+            _ if v == "servers" => DependencyModel::Servers(pool()),
+            Some(script) => {
+                // No servers, no balancers.
+                s.lanes.iter_mut().for_each(|l| l.balancer = None);
+                DependencyModel::Script(script)
+            }
             None => {
                 let names: Vec<&str> = SCRIPTS.iter().map(|n| n.0).collect();
                 return Err(format!(
@@ -109,13 +112,6 @@ pub fn apply(s: &mut PipelineScenario, block: &Block) -> Result<(), String> {
                     names.join(", ")
                 ));
             }
-        };
-        s.dependency = if v == "servers" {
-            DependencyModel::Servers(pool())
-        } else {
-            // No servers, no balancers.
-            s.lanes.iter_mut().for_each(|l| l.balancer = None);
-            DependencyModel::Script(script)
         };
         s.events.clear();
     }

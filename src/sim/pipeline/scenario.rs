@@ -81,9 +81,6 @@ pub struct PipelineScenario {
     pub view: View,
 }
 
-/// No queueing dependency: the chain's target is set after.
-const NONE: DependencyConfig = DependencyConfig { concurrency: 0, queue: 0, mean_ms: 0.0, failure: 0.0 };
-
 impl PipelineScenario {
     /// Checks every field.
     pub fn validate(&self) -> Result<(), String> {
@@ -133,24 +130,22 @@ impl PipelineScenario {
 
     /// The chain with no stages: the clients and the dependency.
     pub fn base_chain(&self) -> Chain {
-        let base = |queue: &DependencyConfig| {
-            chain(self.layers, self.try_timeout_ms, self.deadline_ms, queue, &self.events, self.seed)
-        };
-        match &self.dependency {
-            DependencyModel::Queue(d) => base(d),
-            DependencyModel::Script(d) => Chain { target: Target::Script(d.clone()), ..base(&NONE) },
-            DependencyModel::Servers(p) => Chain {
-                target: Target::Servers {
-                    servers: p.servers.clone(),
-                    changes: changes(&p.events),
-                    backend: p.dependency.as_ref().map(|d| {
-                        let (dependency, changes) = dependency_changes(d, &self.events);
-                        Backend { dependency, changes }
-                    }),
-                },
-                ..base(&NONE)
+        let target = match &self.dependency {
+            DependencyModel::Queue(d) => {
+                let (dependency, changes) = dependency_changes(d, &self.events);
+                Target::Queue { dependency, changes }
+            }
+            DependencyModel::Script(d) => Target::Script(d.clone()),
+            DependencyModel::Servers(p) => Target::Servers {
+                servers: p.servers.clone(),
+                changes: changes(&p.events),
+                backend: p.dependency.as_ref().map(|d| {
+                    let (dependency, changes) = dependency_changes(d, &self.events);
+                    Backend { dependency, changes }
+                }),
             },
-        }
+        };
+        chain(self.layers, self.try_timeout_ms, self.deadline_ms, target, self.seed)
     }
 
     /// Lane `i`'s chain: the base chain with its stages.

@@ -4,14 +4,9 @@
 //! `Random::RandomGenerator`), and takes the draw as an argument so the
 //! references' own test vectors replay exactly.
 
+use crate::sim::kernel::rng::unit;
 use crate::sim::kernel::time::{Nanos, MS, SEC};
 use serde::{Deserialize, Serialize};
-
-/// A uniform draw in [0, 1) from 53 bits of a raw 64-bit draw, as Python's
-/// `random.random()` and Go's `rand.Float64()` produce one.
-pub fn unit(raw: u64) -> f64 {
-    (raw >> 11) as f64 / (1u64 << 53) as f64
-}
 
 /// Jitter as the AWS Architecture Blog's "Exponential Backoff And Jitter"
 /// (Marc Brooker, 2015) defines it, with its simulator's numbering: the

@@ -46,11 +46,11 @@ use crate::sim::circuit_breaker::run::{Attempt as Draw, Breaker, BreakerConfig, 
 use crate::sim::circuit_breaker::Transition;
 use crate::sim::kernel::rng::Rng;
 use crate::sim::load_balancing::pool::{Admit, Pool, Started};
-use crate::sim::load_balancing::run::{draw_work, Outcome as Answer, ServerSlices};
+use crate::sim::load_balancing::run::{draw_work, lane_rng, Outcome as Answer, ServerSlices};
 use crate::sim::load_balancing::{Balancer, Server, ServerChange, Service};
 use crate::sim::rate_limiter::{Limiter, LimiterConfig, Outcome as Admission};
 use crate::sim::kernel::time::Nanos;
-use crate::sim::kernel::slices::{bin_of, slice_start, Percentiles};
+use crate::sim::kernel::slices::{bin_of, spread, Percentiles};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -421,7 +421,7 @@ impl<'a> Sim<'a> {
         let (pool, more_work) = match (&chain.target, &trial.work) {
             (Target::Servers { .. }, Some(work)) => {
                 let balancer = chain.stages.balancer.unwrap_or(Balancer::RoundRobin);
-                let lane = Rng::new(work.lane_seed ^ chain.lane.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let lane = lane_rng(work.lane_seed, chain.lane);
                 (Some(Pool::new(&balancer, servers, lane, trial.span, bins)), Some(work.more.clone()))
             }
             _ => (None, None),
@@ -534,7 +534,7 @@ impl<'a> Sim<'a> {
                     self.send(c, t);
                 }
                 Event::Served(r) => self.served(r as usize, t),
-                Event::Finished(r, epoch) => self.finished(r as usize, epoch, t),
+                Event::Finished(r, epoch) => self.release(r as usize, epoch, true, t),
                 Event::TryTimeout(a) => {
                     let a = a as usize;
                     let r = self.attempts[a].request;
@@ -853,11 +853,6 @@ impl<'a> Sim<'a> {
         self.arrive_from(a, Some(r), t, None);
     }
 
-    /// A server finishes request `r` at `t`, unless it stopped after starting it.
-    fn finished(&mut self, r: usize, epoch: u32, t: Nanos) {
-        self.release(r, epoch, true, t);
-    }
-
     /// Server request `r` ends at `t`, its slot free for the next waiting,
     /// unless its server stopped after starting it (its epoch then).
     fn release(&mut self, r: usize, epoch: u32, ok: bool, t: Nanos) {
@@ -983,15 +978,8 @@ impl<'a> Sim<'a> {
             return self.dependency_answered(r, !fails, t);
         }
         self.dep.busy -= 1;
-        // Busy time, split over the slices it spans (none after the run's end).
-        let mut from = started;
-        let until = t.min(self.trial.span);
-        while from < until {
-            let b = self.bin(from);
-            let end = slice_start(b + 1, self.trial.span, self.bins).clamp(from + 1, until);
-            self.slices[b].busy_ns += end - from;
-            from = end;
-        }
+        let slices = &mut self.slices;
+        spread(self.trial.span, self.bins, started, t, |b, ns| slices[b].busy_ns += ns);
         self.start_waiting(t);
         self.dependency_answered(r, !fails, t);
     }

@@ -134,7 +134,8 @@ impl RetriesScenario {
     /// The chain as the engine takes it: the dependency's state after each
     /// event, in time order.
     pub fn chain(&self) -> Chain {
-        chain(self.layers, self.try_timeout_ms, self.deadline_ms, &self.dependency, &self.events, self.seed)
+        let (dependency, changes) = dependency_changes(&self.dependency, &self.events);
+        chain(self.layers, self.try_timeout_ms, self.deadline_ms, Target::Queue { dependency, changes }, self.seed)
     }
 
     /// Runs policy `lane` on `trial`.
@@ -201,22 +202,13 @@ pub fn check_dependency(d: &DependencyConfig, events: &[Event], duration_ms: u64
         Ok(())
 }
 
-/// The chain as the engine takes it, with no stages: the dependency's state
-/// after each event, in time order.
-pub fn chain(
-    layers: u32,
-    try_timeout_ms: Option<f64>,
-    deadline_ms: Option<f64>,
-    dependency: &DependencyConfig,
-    events: &[Event],
-    seed: u64,
-) -> Chain {
-    let (dependency, changes) = dependency_changes(dependency, events);
+/// The chain as the engine takes it, with no stages, ending at `target`.
+pub fn chain(layers: u32, try_timeout_ms: Option<f64>, deadline_ms: Option<f64>, target: Target, seed: u64) -> Chain {
     Chain {
         layers,
         try_timeout: try_timeout_ms.map(ms_to_ns),
         deadline: deadline_ms.map(ms_to_ns),
-        target: Target::Queue { dependency, changes },
+        target,
         stages: Stages::default(),
         seed,
         lane: 0,
