@@ -5,8 +5,14 @@
 //! the parser's error, which the page shows in place of the widget and
 //! `tests/articles.rs` turns into a failure).
 
+#[allow(dead_code)]
+#[path = "src/content/diagram.rs"]
+mod diagram;
 #[path = "src/content/front_matter.rs"]
 mod front_matter;
+#[allow(dead_code)]
+#[path = "src/content/highlight.rs"]
+mod highlight;
 // The scenario code the app uses, compiled into the build script too.
 #[allow(dead_code)]
 #[path = "src/scenario/mod.rs"]
@@ -36,7 +42,16 @@ fn slugify(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
+/// Renders an article's body to segments, recording every link destination
+/// in `links` and every `##` and `###` heading (level, id, text) in `headings`.
+/// Code blocks are highlighted here ([`highlight`]) and `diagram` blocks
+/// drawn ([`diagram`]); a block in a language it does not know, or a broken
+/// diagram, is an error.
+fn render(
+    body: &str,
+    links: &mut Vec<String>,
+    headings: &mut Vec<(u8, String, String)>,
+) -> Result<Vec<Segment>, String> {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
@@ -44,6 +59,8 @@ fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut pending: Vec<Event> = Vec::new();
     let mut widget: Option<String> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut diagrams = 0;
     let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
     let mut ids: Vec<String> = Vec::new();
     let flush = |pending: &mut Vec<Event>, segments: &mut Vec<Segment>| {
@@ -65,6 +82,23 @@ fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
             }
             continue;
         }
+        if let Some((lang, text)) = code.as_mut() {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = if lang == "diagram" {
+                        diagrams += 1;
+                        diagram::render(text, diagrams)?
+                    } else {
+                        highlight::block(lang, text)?
+                    };
+                    pending.push(Event::Html(CowStr::from(html)));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
         if let Some((level, inner)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let text: String = inner
@@ -79,9 +113,12 @@ fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
                     id.push('-');
                 }
                 ids.push(id.clone());
+                let n = *level as usize;
+                if n == 2 || n == 3 {
+                    headings.push((n as u8, id.clone(), text.clone()));
+                }
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.drain(..));
-                let n = *level as usize;
                 pending.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
                 ))));
@@ -95,21 +132,42 @@ fn render(body: &str, links: &mut Vec<String>) -> Vec<Segment> {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang))) if lang.trim() == "widget" => {
                 widget = Some(String::new());
             }
+            Event::Start(Tag::CodeBlock(ref kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or_default().to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new())),
-            Event::Start(Tag::Link { ref dest_url, .. }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                // `preset:<widget>/<name>` opens that widget's page on that preset.
+                let dest_url = match dest_url.strip_prefix("preset:") {
+                    Some(spec) => {
+                        let (kind, name) = spec
+                            .split_once('/')
+                            .ok_or_else(|| format!("link `{dest_url}`: expected preset:<widget>/<name>"))?;
+                        let preset = scenario::presets::named(kind, name)
+                            .ok_or_else(|| format!("link `{dest_url}`: no {kind} preset `{name}`"))?;
+                        CowStr::from(format!("/widgets/{kind}?s={}", scenario::url::encode(&preset)))
+                    }
+                    None => dest_url,
+                };
                 links.push(dest_url.to_string());
-                pending.push(event);
+                pending.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             e => pending.push(e),
         }
     }
     flush(&mut pending, &mut segments);
-    segments
+    Ok(segments)
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=articles");
     println!("cargo:rerun-if-changed=src/content/front_matter.rs");
+    println!("cargo:rerun-if-changed=src/content/highlight.rs");
+    println!("cargo:rerun-if-changed=src/content/diagram.rs");
     println!("cargo:rerun-if-changed=src/scenario");
     println!("cargo:rerun-if-changed=src/sim");
     let dir = Path::new("articles");
@@ -134,12 +192,23 @@ fn main() {
             panic!("{}: `widgets:` lists {:?}; an article may use one widget kind", path.display(), fm.widgets);
         }
         let mut links = Vec::new();
-        let segments = render(body, &mut links);
+        let mut headings = Vec::new();
+        let segments = render(body, &mut links, &mut headings).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let words = body.split_whitespace().count();
         write!(
             out,
-            "Article {{ slug: {slug:?}, title: {:?}, summary: {:?}, category: {:?}, difficulty: {:?}, related: &{:?}, widgets: &{:?}, links: &{links:?}, words: {words}, segments: &[",
-            fm.title, fm.summary, fm.category, fm.difficulty, fm.related, fm.widgets
+            "Article {{ slug: {slug:?}, title: {:?}, summary: {:?}, category: {:?}, difficulty: {:?}, related: &{:?}, widgets: &{:?}, links: &{links:?}, headings: &[{}], words: {words}, segments: &[",
+            fm.title,
+            fm.summary,
+            fm.category,
+            fm.difficulty,
+            fm.related,
+            fm.widgets,
+            headings
+                .iter()
+                .map(|(level, id, text)| format!("Heading {{ level: {level}, id: {id:?}, text: {text:?} }}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
         .unwrap();
         for s in segments {

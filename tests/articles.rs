@@ -197,3 +197,87 @@ fn the_eviction_articles_redis_conf_is_its_widgets_policy() {
         assert!(preset(name).unwrap().policies.contains(&conf_policy), "{name}");
     }
 }
+
+/// The learning path holds every article exactly once, each phase with a
+/// goal and a project, and the previous and next links follow its order.
+#[test]
+fn the_learning_path_holds_every_article_once() {
+    use content::path::{neighbours, order, phase_of, PHASES};
+    for a in ARTICLES {
+        let phases: Vec<&str> = PHASES.iter().filter(|p| p.articles.contains(&a.slug)).map(|p| p.title).collect();
+        assert_eq!(phases.len(), 1, "{} is in phases {phases:?}", a.slug);
+        assert_eq!(PHASES.iter().flat_map(|p| p.articles.iter()).filter(|s| **s == a.slug).count(), 1, "{}", a.slug);
+    }
+    for p in PHASES {
+        assert!(!p.articles.is_empty() && p.goal.len() > 40 && p.project.len() > 40, "{}", p.title);
+        for s in p.articles {
+            assert!(content::find(s).is_some(), "phase {}: no article `{s}`", p.title);
+        }
+    }
+    let order = order();
+    assert_eq!(order.len(), ARTICLES.len());
+    assert_eq!(order[0].slug, "load-balancing");
+    for (i, a) in order.iter().enumerate() {
+        let (prev, next) = neighbours(a.slug);
+        assert_eq!(prev.map(|p| p.slug), i.checked_sub(1).map(|j| order[j].slug));
+        assert_eq!(next.map(|n| n.slug), order.get(i + 1).map(|n| n.slug));
+    }
+    assert_eq!(phase_of("retries").map(|(i, p)| (i, p.title)), Some((2, "Resilience")));
+    assert_eq!(neighbours("no-such-article"), (None, None));
+}
+
+/// Every article has contents: its headings in order, each an anchor of its prose.
+#[test]
+fn every_article_has_contents() {
+    for a in ARTICLES {
+        assert!(a.headings.len() >= 4, "{}: {} headings", a.slug, a.headings.len());
+        assert_eq!(a.headings.first().map(|h| h.level), Some(2), "{}", a.slug);
+        let html = content::prose(a);
+        let mut at = 0;
+        for h in a.headings {
+            let found = html[at..].find(&format!("<h{} id=\"{}\">", h.level, h.id));
+            assert!(found.is_some(), "{}: heading `{}` is not in order in the prose", a.slug, h.id);
+            at += found.unwrap();
+        }
+        assert_eq!(a.headings.last().map(|h| h.text), Some("Sources"), "{}", a.slug);
+    }
+}
+
+/// The search index has an entry per article, per section and per widget,
+/// and finds each article by a word from the middle of its prose.
+#[test]
+fn the_search_index_covers_every_section() {
+    use content::search::{entries, plain, sections};
+    let index = entries();
+    assert_eq!(
+        index.len(),
+        ARTICLES.len()
+            + ARTICLES.iter().map(|a| sections(a).len()).sum::<usize>()
+            + playground::scenario::FAMILIES.len()
+    );
+    for a in ARTICLES {
+        let secs = sections(a);
+        let headed: Vec<&str> = secs.iter().filter(|(id, _, _)| !id.is_empty()).map(|(id, _, _)| id.as_str()).collect();
+        let ids: Vec<&str> = a.headings.iter().map(|h| h.id).collect();
+        assert_eq!(headed, ids, "{}", a.slug);
+        // All the prose's words are in the sections, and no tag or anchor mark is.
+        let words: usize = secs.iter().map(|(_, _, t)| t.split_whitespace().count()).sum();
+        assert!(words * 10 >= a.words * 8, "{}: {words} of {} words indexed", a.slug, a.words);
+        for (_, _, t) in &secs {
+            assert!(!t.contains('<') || !t.contains("</"), "{}: a tag in {t}", a.slug);
+        }
+        let (id, heading, text) = &secs[secs.len() / 2];
+        let word = text.split_whitespace().rfind(|w| w.len() > 6).unwrap();
+        let hit = index.iter().find(|e| e.t.contains(word) && e.u == format!("/articles/{}#{id}", a.slug));
+        assert!(hit.is_some_and(|e| e.h == *heading && e.a == a.title), "{}: `{word}` not found", a.slug);
+    }
+    assert_eq!(plain("<p>A <code>b</code>, c &amp; d &lt;e&gt;.</p>\n<p>F</p>"), "A b, c & d <e>. F");
+    let json = content::search::json();
+    assert!(
+        json.starts_with(
+            "[{\"u\":\"/articles/cache-patterns\",\"a\":\"Caching patterns, TTLs and stampedes\",\"h\":\"\",\"t\":\""
+        ),
+        "{}",
+        &json[..80]
+    );
+}

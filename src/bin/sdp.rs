@@ -248,6 +248,7 @@ fn site(out: &Path, bundles: &[&str]) -> Result<String, String> {
             .map(|(_, html)| html.as_str())
             .ok_or_else(|| format!("a page shows the {kind} widget, but no {kind} bundle was given"))
     })?;
+    write_file(&out.join("search.json"), content::search::json().as_bytes())?;
     let element = element_loader(out, &shells)?;
     let offline = offline(out)?;
     Ok(format!("wrote {pages} pages from {} bundles; {element}; {offline}", shells.len()))

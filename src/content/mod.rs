@@ -3,8 +3,12 @@
 //! of the site `sdp site` writes from it ([`pages`]). The web app never
 //! calls it: it mounts widgets into pages that already hold their prose.
 
+pub mod diagram;
 pub mod front_matter;
+pub mod highlight;
 pub mod pages;
+pub mod path;
+pub mod search;
 
 /// One piece of an article: rendered HTML, or a widget block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +27,14 @@ pub struct WidgetSegment {
     pub parsed: Result<(&'static str, &'static str), &'static str>,
 }
 
+/// A section heading of an article: its level (2 or 3), its anchor and its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: &'static str,
+    pub text: &'static str,
+}
+
 /// An article as the build script rendered it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Article {
@@ -35,6 +47,8 @@ pub struct Article {
     pub widgets: &'static [&'static str],
     /// Every link destination in the body, for the link checker.
     pub links: &'static [&'static str],
+    /// Its `##` and `###` headings, in order, for the table of contents.
+    pub headings: &'static [Heading],
     pub words: usize,
     pub segments: &'static [Segment],
 }
@@ -57,18 +71,6 @@ pub fn related(a: &Article) -> Vec<&'static Article> {
         }
     }
     out
-}
-
-/// Articles grouped by category, categories in first-seen order.
-pub fn by_category() -> Vec<(&'static str, Vec<&'static Article>)> {
-    let mut groups: Vec<(&'static str, Vec<&'static Article>)> = Vec::new();
-    for a in ARTICLES {
-        match groups.iter_mut().find(|(c, _)| *c == a.category) {
-            Some((_, list)) => list.push(a),
-            None => groups.push((a.category, vec![a])),
-        }
-    }
-    groups
 }
 
 /// Reading time in minutes at 230 words a minute, at least 1.

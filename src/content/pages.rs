@@ -4,7 +4,7 @@
 //! that the page's bundle mounts it into (`crate::mount`). The home page,
 //! the not-found page and an article without widgets load no wasm at all.
 
-use super::{by_category, reading_minutes, Article, Segment, WidgetSegment, ARTICLES};
+use super::{path, reading_minutes, Article, Segment, WidgetSegment, ARTICLES};
 use crate::ui::html::escape;
 use std::fmt::Write as _;
 
@@ -100,17 +100,30 @@ pub fn widget_slot(kind: &str, w: &WidgetSegment) -> String {
     }
 }
 
-/// An article's `main`: its header, prose and widget slots, and the related articles.
+/// An article's `main`: its header, table of contents, prose and widget
+/// slots, its place on the learning path with the previous and next
+/// articles, and the related articles.
 pub fn article_html(a: &Article) -> String {
+    let place = match path::phase_of(a.slug) {
+        Some((i, phase)) => format!(
+            " · <a href=\"/#phase-{}\">Learning path, phase {} of {}: {}</a>",
+            i + 1,
+            i + 1,
+            path::PHASES.len(),
+            escape(phase.title)
+        ),
+        None => String::new(),
+    };
     let mut html = format!(
         "<article class=\"article\"><header class=\"article-header\"><p class=\"meta\">{} · \
-         <span class=\"difficulty {d}\">{d}</span> · {} min read</p><h1>{}</h1><p class=\"summary\">{}</p></header>",
+         <span class=\"difficulty {d}\">{d}</span> · {} min read{place}</p><h1>{}</h1><p class=\"summary\">{}</p></header>",
         escape(a.category),
         reading_minutes(a),
         escape(a.title),
         escape(a.summary),
         d = escape(a.difficulty),
     );
+    html.push_str(&toc(a));
     let kind = a.widgets.first().copied().unwrap_or_default();
     for s in a.segments {
         match s {
@@ -120,6 +133,7 @@ pub fn article_html(a: &Article) -> String {
             Segment::Widget(w) => html.push_str(&widget_slot(kind, w)),
         }
     }
+    html.push_str(&path_nav(a));
     let related = super::related(a);
     if !related.is_empty() {
         html.push_str("<nav class=\"related\" aria-label=\"Related articles\"><h2>Related</h2><ul>");
@@ -132,30 +146,118 @@ pub fn article_html(a: &Article) -> String {
     html
 }
 
-/// The home page's content: the introduction, the articles by category
-/// and the widget index.
+/// An article's table of contents: its `##` sections, each with its `###`
+/// subsections.
+pub fn toc(a: &Article) -> String {
+    if a.headings.is_empty() {
+        return String::new();
+    }
+    let mut html =
+        String::from("<nav class=\"toc\" aria-labelledby=\"toc-title\"><h2 id=\"toc-title\">On this page</h2><ol>");
+    let mut nested = false;
+    for (i, h) in a.headings.iter().enumerate() {
+        if i > 0 {
+            html.push_str(match (h.level == 3, nested) {
+                (true, false) => "<ol>",
+                (true, true) | (false, false) => "</li>",
+                (false, true) => "</li></ol></li>",
+            });
+            nested = h.level == 3;
+        }
+        let _ = write!(html, "<li><a href=\"#{}\">{}</a>", h.id, escape(h.text));
+    }
+    html.push_str(if nested { "</li></ol></li></ol></nav>" } else { "</li></ol></nav>" });
+    html
+}
+
+/// The end of an article: the reader's "read" mark (kept in their browser
+/// by `www/site.js`), and the previous and next articles on the path.
+pub fn path_nav(a: &Article) -> String {
+    let (prev, next) = path::neighbours(a.slug);
+    let mut html = format!(
+        "<nav class=\"path-nav\" aria-label=\"Learning path\"><button type=\"button\" class=\"mark-read\" \
+         data-slug=\"{}\" aria-pressed=\"false\" hidden>Mark as read</button>",
+        a.slug
+    );
+    for (article, rel, label) in [(prev, "prev", "Previous"), (next, "next", "Next")] {
+        if let Some(b) = article {
+            let _ = write!(
+                html,
+                "<a class=\"{rel}\" rel=\"{rel}\" href=\"/articles/{}\"><span class=\"meta\">{label}</span> {}</a>",
+                b.slug,
+                escape(b.title)
+            );
+        }
+    }
+    html.push_str("</nav>");
+    html
+}
+
+/// A card for an article: its title, summary, category, difficulty and
+/// reading time; `data-slug` lets `www/site.js` mark it read.
+fn article_card(a: &Article) -> String {
+    format!(
+        "<li class=\"card\" data-slug=\"{}\"><h3><a href=\"/articles/{}\">{}</a></h3><p>{}</p><p class=\"meta\">\
+         {} · <span class=\"difficulty {d}\">{d}</span> · {} min read<span class=\"read-mark\"></span></p></li>",
+        a.slug,
+        a.slug,
+        escape(a.title),
+        escape(a.summary),
+        escape(a.category),
+        reading_minutes(a),
+        d = escape(a.difficulty),
+    )
+}
+
+/// The home page's content: the introduction, the learning path's phases
+/// with their articles, and the widget index.
 pub fn home_html() -> String {
     let mut html = String::from(
         "<section class=\"hero\"><h1>Learn how real distributed systems behave</h1><p>Articles for working engineers, \
          each beside live widgets you can push: fire a burst, change a limit, and watch what production algorithms \
          do with the same traffic.</p></section>",
     );
-    for (category, articles) in by_category() {
-        let _ = write!(html, "<section class=\"category\"><h2>{}</h2><ul class=\"cards\">", escape(category));
-        for a in articles {
-            let _ = write!(
-                html,
-                "<li class=\"card\"><h3><a href=\"/articles/{}\">{}</a></h3><p>{}</p><p class=\"meta\">\
-                 <span class=\"difficulty {d}\">{d}</span> · {} min read</p></li>",
-                a.slug,
-                escape(a.title),
-                escape(a.summary),
-                reading_minutes(a),
-                d = escape(a.difficulty),
-            );
+    let _ = write!(
+        html,
+        "<section class=\"path\" aria-labelledby=\"path-title\"><h2 id=\"path-title\">Learning path</h2>\
+         <p class=\"summary\">{} phases, in order. Mark an article read at its end; your progress stays in this \
+         browser.<span class=\"path-progress\" data-total=\"{}\"></span></p><ol class=\"phases\">",
+        path::PHASES.len(),
+        path::order().len()
+    );
+    for (i, phase) in path::PHASES.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<li class=\"phase\" id=\"phase-{}\"><h3>Phase {}: {}</h3><p>{}</p><ul class=\"cards\">",
+            i + 1,
+            i + 1,
+            escape(phase.title),
+            escape(phase.goal)
+        );
+        for a in phase.articles.iter().filter_map(|s| super::find(s)) {
+            html.push_str(&article_card(a));
         }
-        html.push_str("</ul></section>");
+        let mut widgets: Vec<&str> = Vec::new();
+        for a in phase.articles.iter().filter_map(|s| super::find(s)) {
+            for w in a.widgets {
+                if !widgets.contains(w) {
+                    widgets.push(w);
+                }
+            }
+        }
+        let links: Vec<String> = widgets
+            .iter()
+            .filter_map(|w| crate::scenario::family(w))
+            .map(|f| format!("<a href=\"/widgets/{}\">{}</a>", f.kind, escape(f.title)))
+            .collect();
+        let _ = write!(
+            html,
+            "</ul><p class=\"project\"><strong>Project:</strong> {} <span class=\"meta\">With: {}.</span></p></li>",
+            escape(phase.project),
+            links.join(", ")
+        );
     }
+    html.push_str("</ol></section>");
     html.push_str("<section class=\"category\"><h2>Widgets</h2><ul class=\"cards\">");
     for w in crate::scenario::FAMILIES {
         let _ = write!(
@@ -198,8 +300,15 @@ try{navigator.serviceWorker.register(\"/sw.js\").catch(function(){})}catch(e){}}
 if(!t)try{t=localStorage.getItem(\"theme\")}catch(e){}\
 if(t===\"light\"||t===\"dark\")document.documentElement.setAttribute(\"data-theme\",t)})();";
 
-/// A page's body: the site's header with the theme menu, `main`'s HTML,
-/// the footer, and the menu's script.
+/// The search box in the site's header: hidden until `www/site.js` runs,
+/// which answers it from `/search.json`.
+const SEARCH: &str = "<div class=\"search\" role=\"search\" hidden><label for=\"search\" class=\"visually-hidden\">\
+Search the articles</label><input id=\"search\" type=\"search\" placeholder=\"Search ( / )\" autocomplete=\"off\" \
+aria-controls=\"search-results\" aria-expanded=\"false\"><ul id=\"search-results\" class=\"search-results\" hidden>\
+</ul><p class=\"search-status visually-hidden\" aria-live=\"polite\"></p></div>";
+
+/// A page's body: the site's header with the search box and the theme menu, `main`'s HTML,
+/// the footer, the menu's script and the site's script (`www/site.js`).
 pub fn chrome(main: &str) -> String {
     let mut options = String::new();
     for (value, label) in THEMES {
@@ -208,9 +317,9 @@ pub fn chrome(main: &str) -> String {
     format!(
         "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\
          <header class=\"site-header\"><a href=\"/\" class=\"brand\">{SITE}</a>\
-         <label class=\"theme-switch\"><span class=\"visually-hidden\">Colour theme</span><select id=\"theme\">{options}</select></label></header>\
+         {SEARCH}<label class=\"theme-switch\"><span class=\"visually-hidden\">Colour theme</span><select id=\"theme\">{options}</select></label></header>\
          <main id=\"main\">{main}</main><footer class=\"site-footer\"><p>{FOOTER}</p></footer>\
-         <script>{THEME_SCRIPT}</script>"
+         <script>{THEME_SCRIPT}</script><script src=\"/site.js\" defer></script>"
     )
 }
 
@@ -312,6 +421,53 @@ mod tests {
             assert!(html.contains(&format!("<a href=\"/widgets/{}\">", w.kind)), "{}", w.kind);
         }
         assert!(html.contains("<span class=\"difficulty intermediate\">intermediate</span> · "));
+        // The path's phases in order, each card with its category, and the progress count's total.
+        let phases: Vec<usize> =
+            path::PHASES.iter().map(|p| html.find(&format!(": {}</h3>", escape(p.title))).unwrap()).collect();
+        assert!(phases.windows(2).all(|w| w[0] < w[1]), "{phases:?}");
+        assert!(html.contains(&format!("data-total=\"{}\"", ARTICLES.len())));
+        assert!(html.contains(
+            "<li class=\"card\" data-slug=\"rate-limiting\"><h3><a href=\"/articles/rate-limiting\">Rate limiting</a></h3>"
+        ));
+        assert!(html.contains("<p class=\"meta\">Traffic control · <span class=\"difficulty intermediate\">"));
+        assert!(html.contains("<span class=\"meta\">With: <a href=\"/widgets/circuit-breaker\">"), "{html}");
+    }
+
+    #[test]
+    fn an_article_has_its_contents_and_its_place_on_the_path() {
+        let a = crate::content::find("retries").unwrap();
+        let html = article_html(a);
+        // The contents list every `##` section, in order, before the prose.
+        let toc = toc(a);
+        assert!(
+            toc.starts_with(
+                "<nav class=\"toc\" aria-labelledby=\"toc-title\"><h2 id=\"toc-title\">On this page</h2><ol>\
+             <li><a href=\"#retries-multiply\">Retries multiply</a></li><li><a href=\"#backoff-and-jitter\">"
+            ),
+            "{toc}"
+        );
+        assert!(toc.ends_with("<li><a href=\"#sources\">Sources</a></li></ol></nav>"), "{toc}");
+        assert!(html.find(&toc).unwrap() < html.find("<div class=\"prose\">").unwrap());
+        // Phase 3 of 6, between the circuit breaker and the pipeline.
+        assert!(html.contains(&format!(
+            " · <a href=\"/#phase-3\">Learning path, phase 3 of {}: Resilience</a></p>",
+            path::PHASES.len()
+        )));
+        assert!(
+            html.contains(
+                "<nav class=\"path-nav\" aria-label=\"Learning path\"><button type=\"button\" class=\"mark-read\" \
+             data-slug=\"retries\" aria-pressed=\"false\" hidden>Mark as read</button>\
+             <a class=\"prev\" rel=\"prev\" href=\"/articles/circuit-breaker\"><span class=\"meta\">Previous</span> \
+             Circuit breakers</a><a class=\"next\" rel=\"next\" href=\"/articles/resilience-pipeline\">"
+            ),
+            "{html}"
+        );
+        // Nested contents: the rate-limiting article's algorithms under their section.
+        let toc = super::toc(crate::content::find("rate-limiting").unwrap());
+        assert!(toc.contains(
+            "<li><a href=\"#the-algorithms-at-a-glance\">The algorithms at a glance</a><ol><li><a href=\"#gcra\">GCRA</a></li>"
+        ), "{toc}");
+        assert!(toc.contains("</li></ol></li><li><a href=\"#request-cost\">Request cost</a>"), "{toc}");
     }
 
     #[test]
