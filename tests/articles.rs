@@ -281,3 +281,39 @@ fn the_search_index_covers_every_section() {
         &json[..80]
     );
 }
+
+/// Every article closes with its key takeaways and interview-style
+/// questions before its sources; each question's answer opens a widget on a
+/// preset that demonstrates it (a `preset:` link, which the build resolved).
+#[test]
+fn every_article_has_takeaways_and_questions_answered_by_a_widget() {
+    for a in ARTICLES {
+        let ids: Vec<&str> = a.headings.iter().filter(|h| h.level == 2).map(|h| h.id).collect();
+        let n = ids.len();
+        assert!(
+            n >= 3 && ids[n - 3..] == ["key-takeaways", "questions", "sources"],
+            "{}: the last sections are {:?}, not Key takeaways, Questions, Sources",
+            a.slug,
+            &ids[n.saturating_sub(3)..]
+        );
+        let html = content::prose(a);
+        let takeaways =
+            &html[html.find("<h2 id=\"key-takeaways\">").unwrap()..html.find("<h2 id=\"questions\">").unwrap()];
+        let bullets = takeaways.matches("<li>").count();
+        assert!((4..=7).contains(&bullets), "{}: {bullets} takeaways", a.slug);
+        let questions = &html[html.find("<h2 id=\"questions\">").unwrap()..html.find("<h2 id=\"sources\">").unwrap()];
+        let answers: Vec<&str> = questions.split("<details><summary>").skip(1).collect();
+        assert!((3..=5).contains(&answers.len()), "{}: {} questions", a.slug, answers.len());
+        let kind = a.widgets.first().copied().unwrap_or_default();
+        for answer in answers {
+            let question = &answer[..answer.find("</summary>").expect("a question ends its summary")];
+            assert!(question.ends_with('?'), "{}: `{question}` is not a question", a.slug);
+            let body = &answer[..answer.find("</details>").expect("an answer ends its details")];
+            assert!(
+                body.contains(&format!("<a href=\"/widgets/{kind}?s=")),
+                "{}: the answer to `{question}` opens no {kind} preset",
+                a.slug
+            );
+        }
+    }
+}

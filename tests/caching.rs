@@ -240,3 +240,93 @@ fn redis_itself_hits_as_the_engine_does() {
         assert!(gap <= tolerance, "{}: Redis {theirs:.4}, engine {:.4}", case["policy"], ours.hit_ratio);
     }
 }
+
+/// A fenced block of `lang` in `text`: its body and where the block ends.
+fn fenced<'a>(text: &'a str, lang: &str) -> (&'a str, usize) {
+    let open = format!("```{lang}\n");
+    let start = text.find(&open).unwrap_or_else(|| panic!("no {lang} block")) + open.len();
+    let len = text[start..].find("```").unwrap();
+    (&text[start..start + len], start + len + 3)
+}
+
+/// The Caffeine builder the eviction article shows is the W-TinyLFU lane of
+/// the widget beside it: a cache bounded by its number of entries, with
+/// nothing the engine does not model (expiry, weights, refresh).
+#[test]
+fn the_eviction_articles_caffeine_builder_is_its_widgets_lane() {
+    use playground::sim::caching::presets::preset;
+    let text = std::fs::read_to_string("articles/caching.md").unwrap();
+    let (java, end) = fenced(&text, "java");
+    assert!(java.contains("Caffeine.newBuilder()"), "{java}");
+    let at = java.find(".maximumSize(").expect("a maximumSize") + ".maximumSize(".len();
+    let size: u32 = java[at..at + java[at..].find(')').unwrap()].replace('_', "").parse().unwrap();
+    for unmodelled in ["maximumWeight", "weigher", "expireAfter", "refreshAfter", "Async"] {
+        assert!(!java.contains(unmodelled), "the engine does not model `{unmodelled}`");
+    }
+    // The next widget is the one the builder configures.
+    let widget = &text[end..];
+    let widget = &widget[widget.find("```widget\n").unwrap()..];
+    assert!(
+        widget[..widget[10..].find("```").unwrap()].contains("preset: tinylfu"),
+        "the builder is not beside the tinylfu widget"
+    );
+    let s = preset("tinylfu").unwrap();
+    assert_eq!(size, s.capacity);
+    assert!(s.policies.contains(&Policy::Caffeine));
+}
+
+/// The numbers the eviction article's takeaways and questions quote, from the engine.
+#[test]
+fn the_eviction_articles_answers_come_from_the_engine() {
+    use playground::sim::caching::presets::preset;
+    use playground::sim::caching::run::PolicyRun;
+    let article = std::fs::read_to_string("articles/caching.md").unwrap();
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+    let pct = |r: f64| format!("{:.1}%", r * 100.0);
+    let ratios = |runs: &[PolicyRun]| runs.iter().map(|r| pct(r.summary.hit_ratio)).collect::<Vec<_>>();
+    // A quarter of the run: its hits over its requests.
+    let quarter = |run: &PolicyRun, q: usize| {
+        let bins = &run.bins[q * run.bins.len() / 4..(q + 1) * run.bins.len() / 4];
+        let (n, h) = bins.iter().fold((0, 0), |(n, h), b| (n + b.requests, h + b.hits));
+        pct(f64::from(h) / f64::from(n))
+    };
+
+    let runs = preset("scan").unwrap().run().unwrap();
+    assert_eq!(ratios(&runs), ["42.5%", "46.0%", "45.1%"]);
+    let hot = |run: &PolicyRun| run.bins.last().unwrap().hot_cached.count_ones();
+    assert_eq!((hot(&runs[0]), hot(&runs[1]), hot(&runs[2])), (0, 32, 32));
+    quotes("brings LRU down to 42.5%, and it ends the run holding none of the 32 hottest keys");
+    quotes("exact LFU hits 46.0% and Redis's LFU 45.1%");
+
+    let runs = preset("samples").unwrap().run().unwrap();
+    assert_eq!(ratios(&runs), ["62.1%", "65.6%", "65.7%"]);
+    assert_eq!(ratios(&preset("zipf").unwrap().run().unwrap())[0], "65.7%");
+    quotes("one sample hits 62.1%, five 65.6% and ten 65.7%");
+    quotes("it hits 65.6% against exact LRU's 65.7%");
+
+    let shifting = preset("shifting").unwrap();
+    let runs = shifting.run().unwrap();
+    assert_eq!(
+        [quarter(&runs[0], 0), quarter(&runs[0], 3), quarter(&runs[1], 3), quarter(&runs[2], 3)],
+        ["66.2%", "37.1%", "61.5%", "64.2%"]
+    );
+    let mut no_decay = shifting.clone();
+    no_decay.policies[1] = Policy::RedisLfu { samples: 5, log_factor: 10, decay_minutes: 0 };
+    assert_eq!(quarter(&no_decay.run().unwrap()[1], 3), "57.9%");
+    quotes("exact LFU falls from 66.2% in the first quarter to 37.1% in the last");
+    quotes("holds 61.5%, still below LRU's 64.2%");
+    quotes("With decay off (0) its last quarter falls to 57.9%");
+
+    let tinylfu = preset("tinylfu").unwrap();
+    assert_eq!(ratios(&tinylfu.run().unwrap()), ["42.5%", "45.1%", "46.2%"]);
+    let mut small = tinylfu.clone();
+    small.capacity = 500;
+    assert_eq!(ratios(&small.run().unwrap()), ["29.1%", "34.5%", "34.8%"]);
+    quotes("LRU hits 29.1%, Redis's LFU 34.5% and W-TinyLFU 34.8%");
+    quotes("the same three hit 42.5%, 45.1% and 46.2%");
+    quotes("Caffeine's W-TinyLFU hits 34.8% against LRU's 29.1%");
+    let mut moving = shifting.clone();
+    moving.policies[0] = Policy::Caffeine;
+    assert_eq!(quarter(&moving.run().unwrap()[0], 3), "55.7%");
+    quotes("it trails LRU (55.7% against 64.2% in the last quarter)");
+}

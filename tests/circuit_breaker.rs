@@ -891,6 +891,57 @@ fn a_doubling_open_wait_probes_less_and_recovers_later() {
     }
 }
 
+/// The `application.yml` the circuit-breaker article shows is the first
+/// breaker of its slow-calls widget: each key maps onto the engine's
+/// `Config`, and the keys it leaves out keep Resilience4j's defaults.
+#[test]
+fn the_articles_resilience4j_yaml_is_its_slow_calls_breaker() {
+    use playground::sim::circuit_breaker::presets::preset;
+    let article = include_str!("../articles/circuit-breaker.md");
+    let start = article.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let yaml = &article[start..start + article[start..].find("```").unwrap()];
+    let mut lines = yaml.lines();
+    assert_eq!(lines.next(), Some("resilience4j.circuitbreaker:"));
+    assert_eq!(lines.next(), Some("  instances:"));
+    let instance = lines.next().unwrap();
+    assert!(instance.starts_with("    ") && instance.ends_with(':'), "`{instance}` names one instance");
+    assert!(article.contains(&format!("`@CircuitBreaker(name = \"{}\")`", instance.trim().trim_end_matches(':'))));
+    // Spring Boot's durations as the block writes them: `5s` or `1000ms`.
+    let ms = |v: &str| match v.strip_suffix("ms") {
+        Some(n) => n.parse::<u64>().unwrap(),
+        None => v.strip_suffix('s').unwrap().parse::<u64>().unwrap() * 1_000,
+    };
+    let mut c = Config::default();
+    for line in lines {
+        assert!(line.starts_with("      "), "`{line}` is not a setting of the instance");
+        let (key, value) = line.trim().split_once(": ").unwrap();
+        match key {
+            "slidingWindowType" => {
+                c.sliding_window_type = match value {
+                    "COUNT_BASED" => WindowType::CountBased,
+                    "TIME_BASED" => WindowType::TimeBased,
+                    other => panic!("no window type `{other}`"),
+                }
+            }
+            "slidingWindowSize" => c.sliding_window_size = value.parse().unwrap(),
+            "minimumNumberOfCalls" => c.minimum_number_of_calls = value.parse().unwrap(),
+            "failureRateThreshold" => c.failure_rate_threshold = value.parse().unwrap(),
+            "slowCallRateThreshold" => c.slow_call_rate_threshold = value.parse().unwrap(),
+            "slowCallDurationThreshold" => c.slow_call_duration_threshold_ms = ms(value),
+            "waitDurationInOpenState" => c.wait_duration_in_open_state_ms = ms(value),
+            "permittedNumberOfCallsInHalfOpenState" => {
+                c.permitted_number_of_calls_in_half_open_state = value.parse().unwrap()
+            }
+            "automaticTransitionFromOpenToHalfOpenEnabled" => {
+                c.automatic_transition_from_open_to_half_open = value.parse().unwrap()
+            }
+            "maxWaitDurationInHalfOpenState" => c.max_wait_duration_in_half_open_state_ms = ms(value),
+            other => panic!("`{other}` is not a setting the engine models"),
+        }
+    }
+    assert_eq!(BreakerConfig::Resilience4j(c), preset("slow-calls").unwrap().breakers[0]);
+}
+
 /// The replay against Resilience4j itself (resilience4j at af9e7c97,
 /// compiled and driven with a mock clock through the same events; see
 /// `tests/golden/circuit_breaker/SCENARIOS.md`): after each event, whether

@@ -359,3 +359,51 @@ fn scenarios_refuse_what_the_group_cannot_do() {
     s.keys = Keys::Zipf { count: 10, exponent: f64::NAN };
     assert_eq!(s.validate().unwrap_err(), "the Zipf exponent must be between 0 and 3, not NaN");
 }
+
+/// The consumer properties the article shows are the crash widget's
+/// cooperative lane: every key maps onto the scenario or is checked
+/// against what the engine assumes.
+#[test]
+fn the_articles_consumer_properties_are_the_crash_widgets() {
+    let article = std::fs::read_to_string("articles/event-streaming.md").unwrap();
+    let start = article.find("```properties\n").expect("a properties block") + "```properties\n".len();
+    let block = &article[start..start + article[start..].find("```").unwrap()];
+    let s = preset("crash").unwrap();
+    let (mut session, mut commit, mut heartbeat, mut strategy) = (0, 0, 0, Vec::new());
+    for line in block.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (key, value) = line.split_once('=').unwrap();
+        match key {
+            "partition.assignment.strategy" => {
+                strategy = value
+                    .split(',')
+                    .map(|class| {
+                        let name = class.trim().strip_prefix("org.apache.kafka.clients.consumer.").unwrap();
+                        match name {
+                            "RangeAssignor" => Assignor::Range,
+                            "RoundRobinAssignor" => Assignor::RoundRobin,
+                            "StickyAssignor" => Assignor::Sticky,
+                            "CooperativeStickyAssignor" => Assignor::CooperativeSticky,
+                            other => panic!("`{other}` is not an assignor the engine has"),
+                        }
+                    })
+                    .collect()
+            }
+            "session.timeout.ms" => session = value.parse().unwrap(),
+            "auto.commit.interval.ms" => commit = value.parse().unwrap(),
+            // Heartbeats no more than a third of the session apart, as Kafka advises.
+            "heartbeat.interval.ms" => heartbeat = value.parse::<u64>().unwrap(),
+            // The engine commits on a timer, as auto-commit does, and runs the classic protocol.
+            "enable.auto.commit" => assert_eq!(value, "true"),
+            "group.protocol" => assert_eq!(value, "classic"),
+            // A member's rebalance round takes the scenario's rebalance_ms, well under this.
+            "max.poll.interval.ms" => assert!(value.parse::<u64>().unwrap() > s.timings.rebalance_ms),
+            "bootstrap.servers" | "group.id" => {}
+            other => panic!("`{other}` is not a consumer setting the engine models"),
+        }
+    }
+    // A group uses the first strategy every member supports: the lane runs the first listed.
+    assert!(s.assignors.contains(&strategy[0]), "{strategy:?}");
+    assert_eq!(strategy[0], Assignor::CooperativeSticky);
+    assert_eq!((session, commit), (s.timings.session_timeout_ms, s.timings.commit_interval_ms));
+    assert!(heartbeat > 0 && 3 * heartbeat <= session, "{heartbeat}");
+}

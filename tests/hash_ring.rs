@@ -472,3 +472,123 @@ fn sdp_place_answers_every_placement_before_and_after() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("`sdp place` takes a hash-ring scenario"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The numbers the consistent-hashing article's questions and memory
+/// figures quote, from the engine, and the sentences that quote them.
+mod article {
+    use playground::sim::hash_ring::presets::preset;
+    use playground::sim::hash_ring::run::{Change, Placement, PlacementRun};
+    use playground::sim::hash_ring::scenario::HashRingScenario;
+    use playground::sim::hash_ring::Node;
+
+    const ARTICLE: &str = include_str!("../articles/consistent-hashing.md");
+
+    fn quotes(text: &str) {
+        assert!(ARTICLE.contains(text), "the article no longer says `{text}`");
+    }
+
+    /// `(moved, moved between nodes that stayed)` of each placement.
+    fn moves(s: &HashRingScenario) -> Vec<(u64, u64)> {
+        s.run().unwrap().iter().map(|r| (r.moved, r.moved_elsewhere)).collect()
+    }
+
+    fn with(name: &str, placements: Vec<Placement>) -> HashRingScenario {
+        HashRingScenario { placements, ..preset(name).unwrap() }
+    }
+
+    #[test]
+    fn adding_a_node_moves_what_the_questions_say() {
+        let s = preset("add-node").unwrap();
+        assert_eq!(moves(&s), [(90_947, 81_919), (10_172, 0), (9_077, 0)]);
+        quotes("modulo moves 90,947 of 100,000 keys (90.9%), ketama 10,172 and jump hash 9,077, against a least possible 9.09%");
+        // "Add another node": the eleven caches become the start, and a twelfth joins.
+        let mut twelfth = s.clone();
+        twelfth.commit();
+        twelfth.change = Some(Change::Add(Node::new(twelfth.next_name())));
+        let modulo = &twelfth.run().unwrap()[0];
+        assert_eq!(modulo.moved, 91_580);
+        quotes("Press **Add another node** to add a twelfth cache, and modulo again moves 91.6%.");
+    }
+
+    #[test]
+    fn removing_a_node_moves_what_the_questions_say() {
+        let jump = with("remove-node", vec![Placement::Jump]);
+        assert_eq!(moves(&jump), [(68_847, 58_675)]);
+        let last = HashRingScenario { change: Some(Change::Remove("cache-10:11211".into())), ..jump };
+        assert_eq!(moves(&last), [(9_764, 0)]);
+        quotes("it moves 68,847 keys, 58,675 of them between caches that stayed");
+        quotes("Set **Node** to `cache-10:11211`, the last bucket, and jump hash moves exactly its 9,764 keys.");
+        let tables: Vec<(u64, u64)> = [65_537, 2_039, 251]
+            .iter()
+            .flat_map(|&m| moves(&with("remove-node", vec![Placement::Maglev { table_size: m }])))
+            .collect();
+        assert_eq!(tables, [(10_166, 276), (11_481, 1_522), (15_960, 5_944)]);
+        quotes("276 of the 10,166 keys that move go between caches that stayed");
+        quotes("**Table size** to 2,039 slots (1,522 of 11,481) and then to 251 slots (5,944 of 15,960)");
+    }
+
+    #[test]
+    fn bounded_loads_move_what_the_question_says() {
+        let runs = preset("hot-keys").unwrap().run().unwrap();
+        let busiest = |r: &PlacementRun| r.before.loads.iter().copied().max().unwrap();
+        assert_eq!((busiest(&runs[0]), busiest(&runs[1])), (27_427, 12_499));
+        assert_eq!(runs[0].moved, 19_080);
+        quotes("`cache-4` serves 27,427 requests, 2.74 times an even share, and with bounded loads at 125% no cache serves more than 12,499");
+        let factors: Vec<u64> = [101, 200]
+            .iter()
+            .flat_map(|&f| moves(&with("hot-keys", vec![Placement::BoundedLoads { factor: f }])))
+            .map(|m| m.0)
+            .collect();
+        assert_eq!(factors, [37_653, 22_163]);
+        quotes("37,653 and 22,163 requests move, against the ring's 19,080");
+    }
+
+    /// The memory figures are this engine's layout: 8 bytes a ring point,
+    /// 4 bytes a Maglev slot. Envoy's compact table, by its own cost rule
+    /// (`maglev_lb.cc`): 16 bytes a host plus `bit_width(hosts)` bits a slot.
+    #[test]
+    fn memory_figures_are_this_engines() {
+        let ring = |points| with("remove-node", vec![Placement::Ring { points }]).run().unwrap()[0].memory_bytes;
+        assert_eq!((ring(4), ring(1000)), (320, 80_000));
+        assert_eq!(format!("{:.1}", 80_000.0 / 1024.0), "78.1");
+        quotes("in this engine, which stores 8 bytes a point (a 32-bit position and a node index), from 320 bytes to 78.1 KB for ten servers");
+        let maglev = preset("remove-node").unwrap().run().unwrap()[2].memory_bytes;
+        assert_eq!(maglev / 1024, 256);
+        quotes("In this engine the table takes 256 KB, four bytes a slot.");
+        let hosts: u64 = 10;
+        let bits = u64::from(u64::BITS - hosts.leading_zeros());
+        assert_eq!(bits, 4);
+        let compact = 16 * hosts + bits * 65_537 / 8;
+        assert_eq!(compact / 1024, 32);
+        quotes("4 bits for ten hosts, about 32 KB at 65,537 slots");
+    }
+
+    /// The article's Envoy cluster is the remove-node preset's Maglev lane:
+    /// its table size and the host names Envoy hashes.
+    #[test]
+    fn the_envoy_cluster_is_the_remove_node_presets_maglev() {
+        let start = ARTICLE.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+        let yaml = &ARTICLE[start..start + ARTICLE[start..].find("```").unwrap()];
+        let value = |key: &str| {
+            yaml.lines()
+                .find_map(|l| l.trim().strip_prefix(key).and_then(|v| v.strip_prefix(": ")))
+                .unwrap_or_else(|| panic!("no `{key}` in the Envoy cluster"))
+        };
+        assert_eq!(value("lb_policy"), "MAGLEV");
+        assert_eq!(value("use_hostname_for_hashing"), "true");
+        let hostnames: Vec<&str> = yaml.split("hostname: \"").skip(1).map(|h| &h[..h.find('"').unwrap()]).collect();
+        let s = preset("remove-node").unwrap();
+        let table_size = s.placements.iter().find_map(|p| match p {
+            Placement::Maglev { table_size } => Some(*table_size),
+            _ => None,
+        });
+        assert_eq!(Some(value("table_size").parse::<u64>().unwrap()), table_size);
+        assert_eq!(hostnames, s.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>());
+        // The hosts are the names the engine hashes, weight 1 each (Envoy's default).
+        assert!(s.nodes.iter().all(|n| n.weight == 1));
+        for (line, node) in yaml.lines().filter(|l| l.contains("hostname:")).zip(&s.nodes) {
+            let (host, port) = node.name.split_once(':').unwrap();
+            assert!(line.contains(&format!("address: {host}, port_value: {port}")), "{line}");
+        }
+    }
+}

@@ -316,3 +316,114 @@ fn envoys_outlier_detection_ejects_a_dead_host_but_never_one_of_nine() {
     // Nine hosts: one ejected would be 11% of them, over the default 10%, so Envoy ejects none.
     assert_eq!(failed(9, Some(Ejection::default())), failed(9, None));
 }
+
+// ---------------------------------------------------------------------------
+// The article's configuration blocks are the balancers its widgets run.
+
+/// The body of the article's first fenced block in `lang`.
+fn fenced<'a>(article: &'a str, lang: &str) -> &'a str {
+    let open = format!("```{lang}\n");
+    let start = article.find(&open).unwrap_or_else(|| panic!("no {lang} block")) + open.len();
+    &article[start..start + article[start..].find("```").unwrap()]
+}
+
+/// The nginx `upstream` the article shows is the weighted widget's
+/// `least_conn` lane: its servers' weights, and nginx's passive health
+/// check as the engine keeps it.
+#[test]
+fn the_articles_nginx_upstream_is_the_weighted_widgets_least_conn() {
+    use playground::sim::load_balancing::pool::{NGINX_FAIL_TIMEOUT, NGINX_MAX_FAILS};
+    use playground::sim::load_balancing::presets::preset;
+    let article = std::fs::read_to_string("articles/load-balancing.md").unwrap();
+    let (mut balancer, mut weights, mut upstream) = (Balancer::SmoothWeighted, Vec::new(), "");
+    for line in fenced(&article, "nginx").lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let words: Vec<&str> = line.trim_end_matches(['{', ';']).split_whitespace().collect();
+        match words[0] {
+            "upstream" => upstream = words[1],
+            "least_conn" => balancer = Balancer::LeastConn,
+            "server" => {
+                let mut weight = 1;
+                for w in &words[2..] {
+                    let (key, value) = w.split_once('=').unwrap();
+                    match key {
+                        "weight" => weight = value.parse().unwrap(),
+                        "max_fails" => assert_eq!(value.parse::<u32>().unwrap(), NGINX_MAX_FAILS),
+                        "fail_timeout" => {
+                            assert_eq!(
+                                value.strip_suffix('s').unwrap().parse::<u64>().unwrap() * SEC,
+                                NGINX_FAIL_TIMEOUT
+                            )
+                        }
+                        other => panic!("`{other}` is not a server parameter the engine models"),
+                    }
+                }
+                weights.push(weight);
+            }
+            "location" | "}" => {}
+            "proxy_pass" => assert_eq!(words[1], format!("http://{upstream}")),
+            // The engine does not pass a failed request on to another server.
+            "proxy_next_upstream" => assert_eq!(words[1..], ["off"]),
+            other => panic!("`{other}` is not a directive the engine models"),
+        }
+    }
+    let s = preset("weighted").unwrap();
+    assert_eq!(weights, s.servers.iter().map(|x| x.weight).collect::<Vec<_>>());
+    assert_eq!(balancer, Balancer::LeastConn);
+    assert!(s.balancers.contains(&balancer) && s.balancers.contains(&Balancer::SmoothWeighted));
+}
+
+/// The Envoy cluster the article shows is the outage widget's least-request
+/// lane with **Outlier detection** ticked, and that lane fails what the
+/// article says, with ten servers and with nine.
+#[test]
+fn the_articles_envoy_cluster_is_the_outage_widgets_least_request() {
+    use playground::sim::load_balancing::envoy::Ejection;
+    use playground::sim::load_balancing::presets::preset;
+    let article = std::fs::read_to_string("articles/load-balancing.md").unwrap();
+    let seconds = |v: &str| v.strip_suffix('s').unwrap().parse::<u32>().unwrap() * 1_000;
+    let (mut choices, mut ejection, mut policy) = (2, Ejection::default(), "");
+    let mut detecting = false;
+    for line in fenced(&article, "yaml").lines() {
+        let line = line.trim().trim_start_matches("- ");
+        let (key, value) = line.split_once(':').unwrap();
+        let value = value.trim();
+        match key {
+            "lb_policy" => policy = value,
+            "choice_count" => choices = value.parse().unwrap(),
+            "outlier_detection" => detecting = true,
+            "consecutive_5xx" => ejection.consecutive_5xx = value.parse().unwrap(),
+            "interval" => ejection.interval_ms = seconds(value),
+            "base_ejection_time" => ejection.base_ejection_ms = seconds(value),
+            "max_ejection_percent" => ejection.max_ejection_percent = value.parse().unwrap(),
+            // Where the hosts come from, which the engine is given directly.
+            "clusters"
+            | "name"
+            | "type"
+            | "least_request_lb_config"
+            | "load_assignment"
+            | "cluster_name"
+            | "endpoints"
+            | "lb_endpoints"
+            | "endpoint"
+            | "address"
+            | "socket_address" => {}
+            other => panic!("`{other}` is not a cluster field the engine models"),
+        }
+    }
+    assert_eq!(policy, "LEAST_REQUEST");
+    assert!(detecting);
+    let block = Balancer::LeastRequest { choices, ejection: Some(ejection) };
+
+    // The widget's checkbox gives the lane Envoy's defaults, which the block writes out.
+    let mut s = preset("outage").unwrap();
+    assert_eq!(s.balancers[1], Balancer::LeastRequest { choices: 2, ejection: None });
+    s.balancers[1] = Balancer::LeastRequest { choices: 2, ejection: Some(Ejection::default()) };
+    assert_eq!(s.balancers[1], block);
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+    assert_eq!(s.run().unwrap()[1].summary.failed, 5);
+    quotes("five failures in a row eject the server for 30 s, and the lane fails 5 requests");
+    // Nine servers: one ejected would be 11%, over max_ejection_percent.
+    s.servers.truncate(9);
+    assert_eq!(s.run().unwrap()[1].summary.failed, 2_080);
+    quotes("so nothing is ejected and the lane fails 2,080");
+}

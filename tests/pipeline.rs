@@ -490,3 +490,95 @@ fn the_articles_numbers_come_from_the_engine() {
     );
     quotes("Its clients make 26,789 attempts against 39,865, because the budget refuses 6,608 retries");
 }
+
+/// The leaves of a YAML block as dotted paths and values: list items
+/// (`- `) continue their parent's path, comments and document markers are
+/// skipped. Enough for the Envoy configuration the article shows.
+fn yaml_leaves(yaml: &str) -> Vec<(String, String)> {
+    let (mut stack, mut leaves): (Vec<(usize, String)>, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    for line in yaml.lines() {
+        let line = line.split(" #").next().unwrap().trim_end();
+        if line.trim().is_empty() || line.trim_start().starts_with('#') || line == "---" {
+            continue;
+        }
+        let mut indent = line.len() - line.trim_start().len();
+        let mut content = line.trim_start();
+        if let Some(rest) = content.strip_prefix("- ") {
+            indent += 2;
+            content = rest;
+        }
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            stack.pop();
+        }
+        let (key, value) = content.split_once(':').unwrap_or_else(|| panic!("`{line}` is not a key"));
+        let path = stack.iter().map(|(_, k)| k.as_str()).chain([key]).collect::<Vec<_>>().join(".");
+        match value.trim() {
+            "" => stack.push((indent, key.to_string())),
+            v => leaves.push((path, v.to_string())),
+        }
+    }
+    leaves
+}
+
+/// The Envoy configuration the article "Defences in layers" shows is the
+/// outage preset's third lane: the sidecar's retry policy and retry budget
+/// are its retry policy, the edge's local rate limit its token bucket.
+#[test]
+fn the_articles_envoy_config_is_its_outage_lane() {
+    use playground::sim::rate_limiter::Algorithm;
+    use playground::sim::retries::backoff::Backoff;
+    use playground::sim::retries::budget::Budget;
+    let article = include_str!("../articles/resilience-pipeline.md");
+    let start = article.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let leaves = yaml_leaves(&article[start..start + article[start..].find("```").unwrap()]);
+    let get = |path: &str| -> &str {
+        let found: Vec<&str> = leaves.iter().filter(|(p, _)| p == path).map(|(_, v)| v.as_str()).collect();
+        assert_eq!(found.len(), 1, "`{path}` is set once");
+        found[0]
+    };
+    // Envoy's durations: "0.025s".
+    let ms = |path: &str| (get(path).strip_suffix('s').unwrap().parse::<f64>().unwrap() * 1_000.0).round();
+    assert_eq!(get("route.cluster"), get("clusters.name"));
+    let retry_on: Vec<&str> = get("route.retry_policy.retry_on").split(',').collect();
+    assert_eq!(retry_on, ["5xx", "retriable-status-codes"]);
+    // The limiter's refusals: the widget's clients retry every failure.
+    assert_eq!(get("route.retry_policy.retriable_status_codes"), "[429]");
+    let budget = "clusters.circuit_breakers.thresholds.retry_budget";
+    let retry = Policy {
+        max_attempts: get("route.retry_policy.num_retries").parse::<u32>().unwrap() + 1,
+        backoff: Backoff::Envoy {
+            base_ms: ms("route.retry_policy.retry_back_off.base_interval") as u32,
+            max_ms: ms("route.retry_policy.retry_back_off.max_interval") as u32,
+        },
+        budget: Budget::Envoy {
+            percent: get(&format!("{budget}.budget_percent.value")).parse().unwrap(),
+            min_concurrency: get(&format!("{budget}.min_retry_concurrency")).parse().unwrap(),
+        },
+        hedge_ms: None,
+        backup: None,
+    };
+    assert_eq!(retry.key(), Some("envoy-budget"));
+
+    let filter = "http_filters.typed_config";
+    let types: Vec<&str> =
+        leaves.iter().filter(|(p, _)| *p == format!("{filter}.\"@type\"")).map(|(_, v)| v.as_str()).collect();
+    assert!(types[0].ends_with("local_ratelimit.v3.LocalRateLimit") && types[1].ends_with("router.v3.Router"));
+    for gate in ["filter_enabled", "filter_enforced"] {
+        assert_eq!(get(&format!("{filter}.{gate}.default_value.numerator")), "100");
+        assert_eq!(get(&format!("{filter}.{gate}.default_value.denominator")), "HUNDRED");
+    }
+    let bucket = |key: &str| get(&format!("{filter}.token_bucket.{key}"));
+    let (max_tokens, per_fill): (u32, u32) =
+        (bucket("max_tokens").parse().unwrap(), bucket("tokens_per_fill").parse().unwrap());
+    let fill_ms = ms(&format!("{filter}.token_bucket.fill_interval")) as u64;
+
+    let outage = preset("outage").unwrap();
+    let lane = &outage.lanes[2];
+    assert_eq!(lane.retry, retry);
+    let limiter = lane.limiter.as_ref().expect("the third lane has a limiter");
+    assert_eq!(
+        (limiter.algorithm, limiter.limit, limiter.period_ms, limiter.effective_burst()),
+        (Algorithm::TokenBucket, per_fill, fill_ms, max_tokens)
+    );
+    assert!(lane.breaker.is_some() && lane.balancer.is_none());
+}

@@ -309,3 +309,131 @@ proptest! {
         prop_assert_eq!(admitted, n.min(burst as usize + 1));
     }
 }
+
+// ---------------------------------------------------------------------------
+// The article's configuration blocks and the numbers its questions quote.
+
+/// The body of the article's first fenced block in `lang`.
+fn fenced<'a>(article: &'a str, lang: &str) -> &'a str {
+    let open = format!("```{lang}\n");
+    let start = article.find(&open).unwrap_or_else(|| panic!("no {lang} block")) + open.len();
+    &article[start..start + article[start..].find("```").unwrap()]
+}
+
+/// `n` requests of cost 1 at `ms`.
+fn at_once(n: usize, ms: f64) -> Vec<(f64, u32)> {
+    vec![(ms, 1); n]
+}
+
+fn tally(c: &LimiterConfig, r: &[Request]) -> (usize, usize, usize, u64) {
+    let outcomes = decide_all(c, r).unwrap();
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let longest = outcomes.iter().map(|o| if let Outcome::Delayed(d) = o { *d } else { 0 }).max().unwrap_or(0);
+    (
+        count(|o| *o == Outcome::Allowed),
+        count(|o| matches!(o, Outcome::Delayed(_))),
+        count(|o| *o == Outcome::Rejected),
+        longest / MS,
+    )
+}
+
+/// The article's `limit_req` configuration is an nginx limiter the engine
+/// runs: every directive maps onto a field, and the question about it
+/// quotes what the engine decides for 30 requests at once.
+#[test]
+fn the_articles_nginx_block_is_an_nginx_limiter() {
+    let article = std::fs::read_to_string("articles/rate-limiting.md").unwrap();
+    let (mut rate, mut burst, mut delay, mut status) = (None, None, NginxDelay::Delay(0), 503);
+    for line in fenced(&article, "nginx").lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let words: Vec<&str> = line.trim_end_matches(';').split_whitespace().collect();
+        match words[0] {
+            "limit_req_zone" => {
+                assert_eq!(words[1], "$binary_remote_addr");
+                for w in &words[2..] {
+                    if let Some(r) = w.strip_prefix("rate=") {
+                        let (n, per) = r.split_once("r/").unwrap();
+                        rate = Some((n.parse::<u32>().unwrap(), if per == "s" { 1_000 } else { 60_000 }));
+                    } else {
+                        assert!(w.starts_with("zone=api:"), "{w}");
+                    }
+                }
+            }
+            "limit_req" => {
+                for w in &words[1..] {
+                    match *w {
+                        "zone=api" => {}
+                        "nodelay" => delay = NginxDelay::NoDelay,
+                        w if w.starts_with("burst=") => burst = Some(w[6..].parse().unwrap()),
+                        w if w.starts_with("delay=") => delay = NginxDelay::Delay(w[6..].parse().unwrap()),
+                        w => panic!("`{w}` is not a limit_req parameter the engine models"),
+                    }
+                }
+            }
+            "limit_req_status" => status = words[1].parse().unwrap(),
+            "location" | "}" => {}
+            other => panic!("`{other}` is not a directive the engine models"),
+        }
+    }
+    let (limit, period_ms) = rate.expect("a rate");
+    assert_eq!(status, 429);
+    let block = LimiterConfig { delay, ..cfg(Algorithm::Nginx, limit, period_ms, burst) };
+    assert_eq!(block, LimiterConfig { delay: NginxDelay::NoDelay, ..cfg(Algorithm::Nginx, 10, 1_000, Some(20)) });
+
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+    let thirty = reqs(&at_once(30, 0.0));
+    // burst + 1 pass at once and the rest are rejected, in every mode;
+    // without nodelay the 20 excess requests wait, the last for burst/rate.
+    assert_eq!(tally(&block, &thirty), (21, 0, 9, 0));
+    assert_eq!(tally(&LimiterConfig { delay: NginxDelay::Delay(0), ..block.clone() }, &thirty), (1, 20, 9, 2_000));
+    quotes("21 are accepted and 9 rejected");
+    quotes("the last of them 2 s");
+}
+
+/// The article's Envoy `token_bucket` is the engine's token bucket: 1,000
+/// tokens a second into a bucket of 10,000 that starts full.
+#[test]
+fn the_articles_envoy_token_bucket_is_the_engines() {
+    let article = std::fs::read_to_string("articles/rate-limiting.md").unwrap();
+    let (mut max_tokens, mut per_fill, mut interval_ms) = (None, None, None);
+    for line in fenced(&article, "yaml").lines().map(str::trim) {
+        let (key, value) = line.split_once(':').unwrap();
+        let value = value.trim();
+        match key {
+            "token_bucket" => assert!(value.is_empty()),
+            "max_tokens" => max_tokens = Some(value.parse::<u32>().unwrap()),
+            "tokens_per_fill" => per_fill = Some(value.parse::<u32>().unwrap()),
+            "fill_interval" => interval_ms = Some(value.strip_suffix('s').unwrap().parse::<u64>().unwrap() * 1_000),
+            other => panic!("`{other}` is not a token bucket field the engine models"),
+        }
+    }
+    let c = cfg(Algorithm::TokenBucket, per_fill.unwrap(), interval_ms.unwrap(), max_tokens);
+    let mut r = at_once(10_001, 0.0);
+    r.extend(at_once(1_001, 1_000.0));
+    // Full at the start, then one token a millisecond.
+    assert_eq!(tally(&c, &reqs(&r)), (11_000, 0, 2, 0));
+}
+
+/// A quota of 100 a minute across a minute's boundary: the numbers of the
+/// article's first question.
+#[test]
+fn a_minute_quota_across_its_boundary() {
+    let article = std::fs::read_to_string("articles/rate-limiting.md").unwrap();
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+    // 100 in the last second of one minute, 100 in the first of the next.
+    let mut r = at_once(100, 59_500.0);
+    r.extend(at_once(100, 60_500.0));
+    let r = reqs(&r);
+    let passed = |a| tally(&cfg(a, 100, 60_000, None), &r).0;
+    assert_eq!(passed(Algorithm::FixedWindow), 200);
+    assert_eq!(passed(Algorithm::SlidingLog), 100);
+    assert_eq!(passed(Algorithm::SlidingCounter), 101);
+    quotes("all 200 pass");
+    quotes("the sliding counter one more");
+    // A window opened by the first hit: one request, then 99 just before it
+    // expires and 100 just after.
+    let mut r = at_once(1, 0.0);
+    r.extend(at_once(99, 59_900.0));
+    r.extend(at_once(100, 60_100.0));
+    assert_eq!(tally(&cfg(Algorithm::FixedWindowFirstHit, 100, 60_000, None), &reqs(&r)).0, 200);
+    quotes("199 within 0.2 s");
+}

@@ -300,3 +300,71 @@ fn the_articles_numbers_come_from_the_engine() {
     quotes("With three immediate attempts, 0.6% succeed during the slowdown");
     quotes("(98.6%)");
 }
+
+/// The fenced block of `lang` in the retries article.
+fn article_block(lang: &str) -> &'static str {
+    let article = include_str!("../articles/retries.md");
+    let open = format!("```{lang}\n");
+    let start = article.find(&open).unwrap_or_else(|| panic!("a {lang} block")) + open.len();
+    &article[start..start + article[start..].find("```").unwrap()]
+}
+
+/// The client configurations the retries article shows are the lanes of
+/// its budgets widget: the AWS shared config file's standard mode is the
+/// first lane, the gRPC service config's retry policy and throttling the
+/// second, key for key.
+#[test]
+fn the_articles_client_configs_are_its_budget_lanes() {
+    let budgets = preset("budgets").unwrap();
+
+    let mut lines = article_block("conf").lines();
+    assert_eq!(lines.next(), Some("[default]"));
+    let (mut mode, mut max_attempts) = ("legacy", None);
+    for line in lines {
+        match line.split_once(" = ").unwrap() {
+            ("retry_mode", v) => mode = v,
+            ("max_attempts", v) => max_attempts = Some(v.parse::<u32>().unwrap()),
+            (other, _) => panic!("`{other}` is not a retry setting the engine models"),
+        }
+    }
+    assert_eq!(mode, "standard");
+    // Standard mode makes three attempts unless told otherwise.
+    let aws = Policy { max_attempts: max_attempts.unwrap_or(3), ..Policy::named("aws-standard").unwrap() };
+    assert_eq!((aws.backoff, aws.budget), (Backoff::AwsStandard, Budget::AwsQuota));
+    assert_eq!(aws, budgets.policies[0]);
+
+    let config: serde_json::Value = serde_json::from_str(article_block("json")).unwrap();
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&config), ["methodConfig", "retryThrottling"]);
+    let methods = config["methodConfig"].as_array().unwrap();
+    assert_eq!(methods.len(), 1);
+    assert_eq!(keys(&methods[0]), ["name", "retryPolicy"]);
+    let retry = &methods[0]["retryPolicy"];
+    assert_eq!(
+        keys(retry),
+        ["backoffMultiplier", "initialBackoff", "maxAttempts", "maxBackoff", "retryableStatusCodes"]
+    );
+    assert_eq!(retry["retryableStatusCodes"], serde_json::json!(["UNAVAILABLE"]));
+    // Durations in the service config's JSON are seconds: "0.1s".
+    let ms = |v: &serde_json::Value| {
+        (v.as_str().unwrap().strip_suffix('s').unwrap().parse::<f64>().unwrap() * 1_000.0).round()
+    };
+    let throttling = &config["retryThrottling"];
+    assert_eq!(keys(throttling), ["maxTokens", "tokenRatio"]);
+    let grpc = Policy {
+        max_attempts: retry["maxAttempts"].as_u64().unwrap() as u32,
+        backoff: Backoff::Grpc {
+            initial_ms: ms(&retry["initialBackoff"]),
+            max_ms: ms(&retry["maxBackoff"]),
+            multiplier: retry["backoffMultiplier"].as_f64().unwrap(),
+        },
+        budget: Budget::GrpcThrottle {
+            max_tokens: throttling["maxTokens"].as_f64().unwrap(),
+            token_ratio: throttling["tokenRatio"].as_f64().unwrap(),
+        },
+        hedge_ms: None,
+        backup: None,
+    };
+    assert_eq!(grpc, budgets.policies[1]);
+    assert_eq!(grpc.key(), Some("grpc"));
+}

@@ -704,3 +704,153 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&d.ids, &ids);
     }
 }
+
+/// The numbers the database-sharding article's questions quote, from the
+/// engine, and its configuration blocks against the presets they describe.
+mod article {
+    use playground::sim::sharding::config::SchemeConfig;
+    use playground::sim::sharding::presets::preset;
+    use playground::sim::sharding::reshard::Reshard;
+    use playground::sim::sharding::run::SchemeRun;
+    use playground::sim::sharding::{vitess_keyspace_id, KeyRange};
+
+    const ARTICLE: &str = include_str!("../articles/database-sharding.md");
+
+    fn quotes(text: &str) {
+        assert!(ARTICLE.contains(text), "the article no longer says `{text}`");
+    }
+
+    /// The article's fenced block in `lang` that contains `marker`.
+    fn block(lang: &str, marker: &str) -> &'static str {
+        let open = format!("```{lang}\n");
+        ARTICLE
+            .match_indices(&open)
+            .map(|(i, _)| {
+                let start = i + open.len();
+                &ARTICLE[start..start + ARTICLE[start..].find("```").unwrap()]
+            })
+            .find(|b| b.contains(marker))
+            .unwrap_or_else(|| panic!("no {lang} block with `{marker}`"))
+    }
+
+    fn runs(name: &str) -> Vec<SchemeRun> {
+        preset(name).unwrap().run().unwrap()
+    }
+
+    fn two_places(x: f64) -> String {
+        format!("{x:.2}")
+    }
+
+    #[test]
+    fn monotonic_ids_load_the_last_range() {
+        let r = runs("sequential-ids");
+        assert!(matches!(r[0].scheme, SchemeConfig::Range { .. }));
+        assert_eq!(r[0].before.recent_hottest_over_mean, 4.0);
+        assert_eq!(r[0].after.as_ref().unwrap().recent_hottest_over_mean, 5.0);
+        for hashed in &r[1..] {
+            assert!(hashed.before.recent_hottest_over_mean < 1.03, "{:?}", hashed.scheme);
+        }
+        quotes("the last range takes every one of the newest tenth of the writes, 4 times its fair share, and 5 times after the split, while hash modulo and Vitess stay within 3% of the mean before it");
+    }
+
+    #[test]
+    fn a_celebrity_loads_one_shard_under_every_scheme() {
+        let r = runs("celebrity");
+        let hottest: Vec<String> = r.iter().map(|s| two_places(s.before.hottest_over_mean)).collect();
+        assert_eq!(hottest, ["1.39", "1.25", "1.35"]);
+        quotes("the fullest shard holds 1.39 times the mean under hash modulo, 1.25 under Vitess and 1.35 under MongoDB's hashed key");
+        let mut sixteen = preset("celebrity").unwrap();
+        sixteen.schemes[0] = SchemeConfig::HashMod { shards: 16 };
+        assert_eq!(two_places(sixteen.run().unwrap()[0].before.hottest_over_mean), "2.49");
+        quotes("Raise the hash modulo lane's **Shards** to 16: its fullest shard then holds 2.49 times the mean");
+    }
+
+    #[test]
+    fn a_fifth_server_moves_what_the_question_says() {
+        let r = runs("add-shard");
+        assert_eq!(r.iter().map(|s| s.rows_moved).collect::<Vec<_>>(), [80_101, 18_877, 18_553]);
+        assert_eq!(two_places(r[1].after.as_ref().unwrap().hottest_over_mean), "1.25");
+        quotes("hash modulo moves 80,101 of 100,000 rows, MongoDB's 16 chunks move 18,877 and Citus's 32 shards 18,553, against an ideal of 20%. MongoDB's fullest shard still holds 1.25 times the mean");
+    }
+
+    #[test]
+    fn regions_stay_on_their_shards() {
+        let mut s = preset("regions").unwrap();
+        let r = s.run().unwrap();
+        assert_eq!(r[0].before.rows.iter().copied().max(), Some(34_884));
+        assert_eq!(two_places(r[0].before.hottest_over_mean), "1.40");
+        let per_country: Vec<Option<f64>> = r.iter().map(|s| s.before.shards_per_country).collect();
+        assert_eq!(per_country, [Some(1.0), Some(4.0), Some(4.0)]);
+        s.reshard = Some(Reshard::SplitHottest);
+        assert_eq!(s.run().unwrap()[0].rows_moved, 0);
+        quotes("with the region vindex **Shards per country** is 1, against 4 under the hash vindex and hash modulo, and the shard holding the United States and Canada takes 34,884 rows, 1.40 times the mean");
+    }
+
+    /// The VSchema routes by the `hash` vindex, as the Vitess lanes do, and
+    /// the `Reshard` splits the shard the sequential-ids preset splits into
+    /// the two halves the engine fills.
+    #[test]
+    fn the_vitess_blocks_are_the_sequential_ids_presets_split() {
+        let vschema: serde_json::Value = serde_json::from_str(block("json", "column_vindexes")).unwrap();
+        assert_eq!(vschema["sharded"], true);
+        let column = &vschema["tables"]["events"]["column_vindexes"][0];
+        let vindex = column["name"].as_str().unwrap();
+        assert_eq!(vschema["vindexes"][vindex]["type"], "hash");
+        let s = preset("sequential-ids").unwrap();
+        let shards = s
+            .schemes
+            .iter()
+            .find_map(|c| match c {
+                SchemeConfig::Vitess { shards } => Some(shards.clone()),
+                _ => None,
+            })
+            .expect("a Vitess lane");
+        assert_eq!(s.reshard, Some(Reshard::SplitHottest));
+        let sh = block("sh", "Reshard");
+        let flag = |name: &str| {
+            let after =
+                &sh[sh.find(&format!("--{name} '")).unwrap_or_else(|| panic!("no --{name}")) + name.len() + 4..];
+            &after[..after.find('\'').unwrap()]
+        };
+        let (source, targets) = (flag("source-shards"), flag("target-shards"));
+        let run = s.run().unwrap().into_iter().find(|r| matches!(r.scheme, SchemeConfig::Vitess { .. })).unwrap();
+        let hottest = (0..shards.len()).max_by_key(|&i| (run.before.rows[i], usize::MAX - i)).unwrap();
+        assert_eq!(source, shards[hottest]);
+        let ids: Vec<[u8; 8]> = (1..=100_000u64).map(vitess_keyspace_id).collect();
+        let rows: Vec<u64> = targets
+            .split(',')
+            .map(|t| {
+                let range = KeyRange::parse(t).unwrap();
+                ids.iter().filter(|id| range.contains(&id[..])).count() as u64
+            })
+            .collect();
+        let after = run.after.unwrap();
+        assert_eq!(rows, after.rows[hottest..hottest + 2]);
+        assert_eq!(rows.iter().sum::<u64>(), run.before.rows[hottest]);
+        for step in ["create", "vdiff", "switchtraffic", "complete"] {
+            assert!(sh.contains(step), "{step}");
+        }
+    }
+
+    /// The Citus block is the add-shard preset's Citus lane: 32 shards on
+    /// four workers, a fifth, and a rebalance by shard count.
+    #[test]
+    fn the_citus_block_is_the_add_shard_presets_citus_lane() {
+        let sql = block("sql", "create_distributed_table");
+        let (before, after) = sql.split_at(sql.find("create_distributed_table").unwrap());
+        let shard_count: u32 = before
+            .lines()
+            .find_map(|l| l.strip_prefix("SET citus.shard_count = "))
+            .and_then(|v| v.trim_end_matches(';').parse().ok())
+            .expect("citus.shard_count");
+        let workers = before.matches("citus_add_node(").count() as u32;
+        assert_eq!(after.matches("citus_add_node(").count(), 1, "one worker joins");
+        assert!(after.contains("rebalance_table_shards('events', rebalance_strategy := 'by_shard_count')"));
+        let s = preset("add-shard").unwrap();
+        assert!(
+            s.schemes.contains(&SchemeConfig::Citus { shard_count, nodes: Some(workers) }),
+            "{shard_count} on {workers}"
+        );
+        assert_eq!(s.reshard, Some(Reshard::AddShard));
+    }
+}

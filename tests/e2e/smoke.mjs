@@ -69,6 +69,49 @@ try {
     if (theme !== "dark dark") throw new Error(`theme: ${theme}`);
     await session.exec("localStorage.removeItem('theme')");
   });
+  await check("reading progress: an article marked read stays so after a reload, and the home page's path counts it", async () => {
+    await session.go(`${origin}/articles/retries`);
+    await session.exec("localStorage.removeItem('sdp-read')");
+    await session.go(`${origin}/articles/retries`);
+    await session.waitFor("const b = document.querySelector('.mark-read'); return b && !b.hidden && b.getAttribute('aria-pressed') === 'false'");
+    await session.exec("document.querySelector('.mark-read').click()");
+    await session.go(`${origin}/articles/retries`);
+    const pressed = await session.waitFor("const b = document.querySelector('.mark-read'); return b && !b.hidden && b.getAttribute('aria-pressed') + ' ' + b.textContent");
+    if (pressed !== "true Read ✓") throw new Error(`after a reload the button is ${pressed}`);
+    await session.go(`${origin}/`);
+    const home = await session.waitFor("const p = document.querySelector('.path-progress'); return p && p.textContent && [p.textContent, [...document.querySelectorAll('.card.read')].map(c => c.dataset.slug).join()]");
+    if (home[0] !== ` You have read 1 of ${articles.length}.` || home[1] !== "retries") throw new Error(`home: ${home}`);
+    await session.exec("localStorage.removeItem('sdp-read')");
+  });
+  await check("navigation: an article's contents reach each section, and previous and next follow the path", async () => {
+    await session.go(`${origin}/articles/retries`);
+    await session.waitFor(mounted);
+    const [toc, ids] = await session.exec("return [[...document.querySelectorAll('.toc a')].map(a => a.getAttribute('href').slice(1)), [...document.querySelectorAll('.prose h2[id], .prose h3[id]')].map(h => h.id)]");
+    if (toc.join() !== ids.join() || toc.length < 5) throw new Error(`contents ${toc} against headings ${ids}`);
+    const [prev, next] = await session.exec("return [document.querySelector('a[rel=prev]').getAttribute('href'), document.querySelector('a[rel=next]').getAttribute('href')]");
+    if (prev !== "/articles/circuit-breaker" || next !== "/articles/resilience-pipeline") throw new Error(`previous ${prev}, next ${next}`);
+    await session.exec("document.querySelector('a[rel=next]').click()");
+    await session.waitFor("return location.pathname === '/articles/resilience-pipeline' && document.querySelector('article h1') !== null");
+    const diagram = await session.exec("const s = document.querySelector('.context-diagram svg'); return s && s.getAttribute('role') + ' ' + s.querySelector('title').textContent + ' ' + (s.getBoundingClientRect().width > 300)");
+    if (!/^img .+ true$/.test(diagram ?? "")) throw new Error(`diagram: ${diagram}`);
+  });
+  await check("search: / focuses the box, results come as you type, and the keyboard follows one", async () => {
+    await session.go(`${origin}/articles/rate-limiting`);
+    await session.waitFor("const s = document.querySelector('.search'); return s && !s.hidden");
+    await session.keys("/");
+    const focused = await session.exec("return document.activeElement.id");
+    if (focused !== "search") throw new Error(`/ focused ${focused}`);
+    await session.keys(..."belady");
+    const hits = await session.waitFor("const r = [...document.querySelectorAll('#search-results a')]; return r.length && r.map(a => a.getAttribute('href') + ' ' + a.querySelector('mark').textContent)");
+    if (!hits[0].startsWith("/articles/caching#") || !hits[0].endsWith(" Belady")) throw new Error(`results: ${hits}`);
+    const status = await session.exec("return document.querySelector('.search-status').textContent");
+    if (!/^\d+ results?/.test(status)) throw new Error(`status: ${status}`);
+    await session.keys("\uE015", "\uE007");
+    await session.waitFor("return location.pathname === '/articles/caching' && location.hash.length > 1");
+    // Nothing matches: said so, and no list.
+    await session.keys("/", ..."zzqx");
+    await session.waitFor("return document.querySelector('.search-status').textContent === 'No results' && document.querySelector('#search-results').hidden");
+  });
   await check("an article's prose is in its HTML, and its first widget mounts in place without moving the text", async () => {
     // As the server sends it, before any script: headings, prose, and a slot holding each block's scenario.
     await session.go(`${origin}/`);
