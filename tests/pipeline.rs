@@ -495,7 +495,8 @@ fn the_articles_numbers_come_from_the_engine() {
 /// (`- `) continue their parent's path, comments and document markers are
 /// skipped. Enough for the Envoy configuration the article shows.
 fn yaml_leaves(yaml: &str) -> Vec<(String, String)> {
-    let (mut stack, mut leaves): (Vec<(usize, String)>, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut leaves: Vec<(String, String)> = Vec::new();
     for line in yaml.lines() {
         let line = line.split(" #").next().unwrap().trim_end();
         if line.trim().is_empty() || line.trim_start().starts_with('#') || line == "---" {
