@@ -592,3 +592,77 @@ mod article {
         }
     }
 }
+
+/// Runs `sdp` with `args`, `stdin` on its standard input; its output.
+fn sdp_with_input(args: &[&str], stdin: &str) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sdp"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `sdp tables` prints Envoy's `MaglevLoadBalancerTest.Basic` table and,
+/// after a host leaves, the table Envoy builds for the five left; each ring
+/// placement's points in ring order.
+#[test]
+fn sdp_tables_prints_envoys_maglev_table_and_the_rings_points() {
+    use playground::sim::hash_ring::run::{Change, Placement};
+    let mut s = playground::sim::hash_ring::presets::preset("remove-node").unwrap();
+    s.nodes = hosts(&["127.0.0.1:90", "127.0.0.1:91", "127.0.0.1:92", "127.0.0.1:93", "127.0.0.1:94", "127.0.0.1:95"]);
+    s.placements = vec![Placement::Maglev { table_size: 7 }, Placement::Jump, Placement::Ring { points: 4 }];
+    s.change = Some(Change::Remove("127.0.0.1:95".into()));
+    let dir = std::env::temp_dir().join(format!("sdp-tables-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ring.json");
+    std::fs::write(&path, playground::scenario::Scenario::from(s.clone()).to_json()).unwrap();
+    let out = sdp_with_input(&["tables", path.to_str().unwrap()], "");
+    let lines: Vec<&str> = out.lines().collect();
+    // Maglev and the ring, before and after; jump keeps no table.
+    assert_eq!(lines.len(), 4, "{out}");
+    let names = "\"127.0.0.1:90\",\"127.0.0.1:91\",\"127.0.0.1:92\",\"127.0.0.1:93\",\"127.0.0.1:94\"";
+    assert_eq!(
+        lines[0],
+        format!("{{\"placement\":\"maglev\",\"when\":\"before\",\"nodes\":[{names},\"127.0.0.1:95\"],\"table\":[2,4,0,1,5,0,3]}}")
+    );
+    let after = Table::new(&s.nodes[..5], 7);
+    let after: Vec<String> = after.entries().iter().map(u32::to_string).collect();
+    assert_eq!(
+        lines[2],
+        format!("{{\"placement\":\"maglev\",\"when\":\"after\",\"nodes\":[{names}],\"table\":[{}]}}", after.join(","))
+    );
+    // The ring's points: one digest (four points) per host, in ring order, as libketama's continuum holds them.
+    let ring: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    let points: Vec<(u64, u64)> =
+        ring["points"].as_array().unwrap().iter().map(|p| (p[0].as_u64().unwrap(), p[1].as_u64().unwrap())).collect();
+    let want = Continuum::with_digests(&s.nodes, 1);
+    assert_eq!(points, want.points().iter().map(|p| (u64::from(p.point), u64::from(p.node))).collect::<Vec<_>>());
+    assert_eq!(points.len(), 24);
+    assert!(points.windows(2).all(|w| w[0].0 <= w[1].0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `sdp jump` places raw 64-bit keys, as go-jump's and Guava's tests call
+/// the function: Guava's keys 1 to 5 into 100 buckets, go-jump's 0xdeadbeef.
+#[test]
+fn sdp_jump_places_raw_keys_as_the_references_do() {
+    let out = sdp_with_input(&["jump", "100", "-"], "1\n2\n\n3\n4\n5\n");
+    let buckets: Vec<&str> = out.lines().map(|l| &l[l.rfind(':').unwrap() + 1..l.len() - 1]).collect();
+    assert_eq!(buckets, ["55", "62", "8", "45", "59"]);
+    assert_eq!(out.lines().next(), Some("{\"key\":1,\"buckets\":100,\"bucket\":55}"));
+    // go-jump's vectors for 0xdeadbeef: bucket 16 of 17 to 19 buckets, 5 of 6 to 16.
+    for (n, want) in [(17, 16), (6, 5), (16, 5), (1, 0)] {
+        let out = sdp_with_input(&["jump", &n.to_string(), "-"], "0xdeadbeef\n");
+        assert_eq!(out.trim_end(), format!("{{\"key\":3735928559,\"buckets\":{n},\"bucket\":{want}}}"));
+    }
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_sdp")).args(["jump", "0", "-"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("at least one bucket"));
+}

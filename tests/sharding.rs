@@ -854,3 +854,95 @@ mod article {
         assert_eq!(s.reshard, Some(Reshard::AddShard));
     }
 }
+
+/// `sdp shard` prints each key's hash and shard under every scheme, for
+/// integer keys (Vitess's `hash_test.go` keyspace IDs, MongoDB's
+/// `hasher_test.cpp` values, PostgreSQL's `hashint8` and Citus's shard, as
+/// the vectors above) and for strings (MongoDB's hashed string, PostgreSQL's
+/// `hashtext`); a scheme that cannot place a key alone says why.
+#[test]
+fn sdp_shard_prints_each_systems_hash_and_shard() {
+    use playground::scenario::Scenario;
+    use playground::sim::sharding::config::SchemeConfig;
+    use std::io::Write as _;
+    let run = |schemes: Vec<SchemeConfig>, keys: &str| -> Vec<String> {
+        let mut s = playground::sim::sharding::presets::preset("regions").unwrap();
+        s.schemes = schemes;
+        let path = std::env::temp_dir().join(format!("sdp-shard-{}-{}.json", std::process::id(), s.schemes.len()));
+        std::fs::write(&path, Scenario::from(s).to_json()).unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sdp"))
+            .args(["shard", path.to_str().unwrap(), "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(keys.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect()
+    };
+    let shards = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let lines = run(
+        vec![
+            SchemeConfig::Vitess { shards: shards(&["-40", "40-80", "80-c0", "c0-"]) },
+            SchemeConfig::Mongo { chunks: 8, servers: None },
+            SchemeConfig::Citus { shard_count: 32, nodes: None },
+        ],
+        "1\n42\n\n-1\nabc\n\"42\"\n",
+    );
+    assert_eq!(lines.len(), 5, "blank lines are skipped");
+    assert_eq!(
+        lines[0],
+        "{\"key\":\"1\",\"type\":\"integer\",\"schemes\":[{\"scheme\":\"vitess\",\"hash\":\"166b40b44aba4bd6\",\"shard\":0,\"name\":\"-40\"},\
+         {\"scheme\":\"mongo\",\"hash\":5902408780260971510,\"shard\":6},{\"scheme\":\"citus\",\"hash\":-1905060026,\"shard\":1}]}"
+    );
+    assert!(
+        lines[1].contains("{\"scheme\":\"mongo\",\"hash\":-944302157085130861,")
+            && lines[1].contains("{\"scheme\":\"citus\",\"hash\":1509752520,\"shard\":27}"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("{\"scheme\":\"mongo\",\"hash\":1140205862565771219,") && lines[2].contains("\"shard\":18}"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(
+        lines[3],
+        "{\"key\":\"abc\",\"type\":\"string\",\"schemes\":[{\"scheme\":\"vitess\",\"unplaced\":\"Vitess's hash vindex takes integer keys\"},\
+         {\"scheme\":\"mongo\",\"hash\":8478485326885698097,\"shard\":7},{\"scheme\":\"citus\",\"hash\":-785388649,\"shard\":10}]}"
+    );
+    // A quoted line is a string even when it reads as a number.
+    assert!(lines[4].starts_with("{\"key\":\"42\",\"type\":\"string\","), "{}", lines[4]);
+    // The hash is the one the engine routes by: the shard agrees with the scheme's own routing.
+    let mongo = SchemeConfig::Mongo { chunks: 8, servers: None }.scheme().unwrap();
+    let line: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
+    assert_eq!(line["schemes"][1]["shard"].as_u64(), Some(mongo.route(42) as u64));
+    let lines = run(
+        vec![
+            SchemeConfig::Range { splits: vec![100] },
+            SchemeConfig::Consistent { shards: 4 },
+            SchemeConfig::Directory { shards: 4 },
+        ],
+        "150\nuser:7\n",
+    );
+    let consistent = SchemeConfig::Consistent { shards: 4 }.scheme().unwrap();
+    assert_eq!(
+        lines[0],
+        format!(
+            "{{\"key\":\"150\",\"type\":\"integer\",\"schemes\":[{{\"scheme\":\"range\",\"shard\":1}},\
+             {{\"scheme\":\"consistent\",\"hash\":{},\"shard\":{}}},\
+             {{\"scheme\":\"directory\",\"unplaced\":\"a directory places a key when its first row arrives\"}}]}}",
+            ketama_hash(b"150"),
+            consistent.route(150)
+        )
+    );
+    assert!(lines[1].contains("{\"scheme\":\"range\",\"unplaced\":\"range partitioning here splits integer keys\"}"));
+    assert!(lines[1].contains(&format!("{{\"scheme\":\"consistent\",\"hash\":{},", ketama_hash(b"user:7"))));
+}
+
+fn ketama_hash(key: &[u8]) -> u32 {
+    playground::sim::hash_ring::ketama::key_hash(key)
+}

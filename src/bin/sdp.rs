@@ -3,6 +3,11 @@
 //! ```text
 //! sdp run <scenario.json>      run a scenario; print decisions and summary as JSON
 //! sdp run <scenario.json> --csv  the run's trace as CSV, one row per decision
+//! sdp replay <events.json>    replay events through one circuit breaker (JSON lines)
+//! sdp place <ring.json> <keys>  where each key goes under a hash-ring scenario's placements
+//! sdp tables <ring.json>       each placement's ring points or Maglev table
+//! sdp jump <buckets> <keys>    jump consistent hash of raw 64-bit keys
+//! sdp shard <sharding.json> <keys>  each key's hash and shard under a sharding scenario's schemes
 //! sdp preset <widget> <name>   print a preset scenario as JSON
 //! sdp presets                  list presets
 //! sdp widgets                  list the widget kinds the site shows
@@ -30,6 +35,12 @@ const USAGE: &str = "usage:
   sdp place <hash-ring.json> <keys | ->
                                  where each key (one a line) goes under each of the scenario's placements,
                                  before and after its change, with its hashes and ring point (JSON lines)
+  sdp tables <hash-ring.json>    each ring's points and each Maglev table of the scenario's placements,
+                                 before and after its change (JSON lines)
+  sdp jump <buckets> <keys | ->  jump consistent hash of raw 64-bit keys (decimal or 0x hex, one a line)
+  sdp shard <sharding.json> <keys | ->
+                                 each key's hash and shard under each of the scenario's schemes: integer
+                                 keys, or strings as MongoDB and PostgreSQL hash them (JSON lines)
   sdp preset <widget> <name>     print a preset scenario as JSON (widgets: {widgets})
   sdp presets                    list the presets
   sdp widgets                    list the widget kinds the site shows (one bundle each)
@@ -104,6 +115,35 @@ fn run(args: &[&str]) -> Result<String, String> {
             let text = read(keys_path)?;
             let keys: Vec<&str> = text.lines().map(str::trim_end).filter(|k| !k.is_empty()).collect();
             playground::sim::hash_ring::report::place_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
+        }
+        ["shard", scenario_path, keys_path] if !(*scenario_path == "-" && *keys_path == "-") => {
+            let text = read(scenario_path)?;
+            let s = Scenario::from_json(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+            if s.widget() != "sharding" {
+                return Err(format!("{scenario_path}: `sdp shard` takes a sharding scenario"));
+            }
+            let s: playground::sim::sharding::scenario::ShardingScenario =
+                serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+            let text = read(keys_path)?;
+            let keys: Vec<&str> = text.lines().map(str::trim_end).filter(|k| !k.is_empty()).collect();
+            playground::sim::sharding::report::keys_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
+        }
+        ["tables", scenario_path] => {
+            let text = read(scenario_path)?;
+            let s = Scenario::from_json(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+            if s.widget() != "hash-ring" {
+                return Err(format!("{scenario_path}: `sdp tables` takes a hash-ring scenario"));
+            }
+            let s: playground::sim::hash_ring::scenario::HashRingScenario =
+                serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+            playground::sim::hash_ring::report::tables_json_lines(&s).map_err(|e| format!("{scenario_path}: {e}"))
+        }
+        ["jump", buckets, keys_path] => {
+            let buckets: u32 =
+                buckets.parse().map_err(|_| format!("`{buckets}`: the number of buckets is a whole number from 1"))?;
+            let text = read(keys_path)?;
+            let keys: Vec<&str> = text.lines().map(str::trim).filter(|k| !k.is_empty()).collect();
+            playground::sim::hash_ring::report::jump_json_lines(buckets, &keys)
         }
         ["preset", widget, name] => presets::named(widget, name)
             .map(|s| s.to_json_pretty())

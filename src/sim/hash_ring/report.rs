@@ -148,3 +148,80 @@ fn placed<'n>(
         })
         .collect()
 }
+
+/// Each ring or table placement's lookup structure, before and after the
+/// scenario's change: a JSON line per placement and moment, with the nodes
+/// in order and either the ring's points (`[point, node]` pairs in ring
+/// order; libketama's ring, the ring of a placement with fewer points, and
+/// the ring bounded loads walk) or Maglev's table (a node per slot). Modulo,
+/// jump and rendezvous keep no structure and have no line.
+pub fn tables_json_lines(s: &HashRingScenario) -> Result<String, String> {
+    use super::run::Placement;
+    s.validate()?;
+    #[derive(Serialize)]
+    struct TableLine<'a> {
+        placement: &'static str,
+        when: &'static str,
+        nodes: Vec<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        points: Option<Vec<[u32; 2]>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        table: Option<&'a [u32]>,
+    }
+    let after = match &s.change {
+        Some(c) => Some(c.apply(&s.nodes)?),
+        None => None,
+    };
+    let mut out = String::new();
+    for (when, nodes) in [("before", Some(&s.nodes[..])), ("after", after.as_deref())] {
+        let Some(nodes) = nodes else { continue };
+        let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+        for p in &s.placements {
+            let (points, table) = match (p, p.ring(nodes)) {
+                (_, Some(ring)) => (Some(ring.points().iter().map(|pt| [pt.point, pt.node]).collect()), None),
+                (Placement::Maglev { table_size }, None) => (None, Some(super::maglev::Table::new(nodes, *table_size))),
+                _ => continue,
+            };
+            let line = TableLine {
+                placement: p.name(),
+                when,
+                nodes: names.clone(),
+                points,
+                table: table.as_ref().map(|t| t.entries()),
+            };
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&serde_json::to_string(&line).expect("lines always serialise"));
+        }
+    }
+    Ok(out)
+}
+
+/// The most keys `sdp jump` takes.
+pub const MAX_JUMP_KEYS: usize = 10_000_000;
+
+/// Jump consistent hash of raw 64-bit keys, as Lamping and Veach's
+/// `JumpConsistentHash(key, num_buckets)` takes them (no hash of the key
+/// first): a JSON line per key, in decimal or `0x` hexadecimal, with its bucket.
+pub fn jump_json_lines(buckets: u32, keys: &[&str]) -> Result<String, String> {
+    if buckets == 0 {
+        return Err("jump needs at least one bucket".into());
+    }
+    if keys.len() > MAX_JUMP_KEYS {
+        return Err(format!("at most {MAX_JUMP_KEYS} keys, not {}", keys.len()));
+    }
+    let mut out = String::with_capacity(keys.len() * 40);
+    for (i, line) in keys.iter().enumerate() {
+        let key = match line.strip_prefix("0x").or_else(|| line.strip_prefix("0X")) {
+            Some(hex) => u64::from_str_radix(hex, 16),
+            None => line.parse::<u64>(),
+        }
+        .map_err(|_| format!("key {}: `{line}` is not a 64-bit unsigned integer (decimal or 0x hexadecimal)", i + 1))?;
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = write!(out, "{{\"key\":{key},\"buckets\":{buckets},\"bucket\":{}}}", super::jump::bucket(key, buckets));
+    }
+    Ok(out)
+}

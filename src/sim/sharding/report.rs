@@ -35,3 +35,138 @@ pub fn run_csv(s: &ShardingScenario) -> Result<String, String> {
     }
     Ok(csv)
 }
+
+/// The most keys `sdp shard` takes.
+pub const MAX_SHARD_KEYS: usize = 10_000_000;
+
+/// A shard key as `sdp shard` reads it from a line: an integer (decimal,
+/// negative ones as the engine's `u64` keys hold their bits), or else a
+/// string; a line in double quotes is always the string between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardKey<'a> {
+    Int(u64),
+    Text(&'a str),
+}
+
+impl<'a> ShardKey<'a> {
+    pub fn parse(line: &'a str) -> ShardKey<'a> {
+        if let Some(text) = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+            return ShardKey::Text(text);
+        }
+        match (line.parse::<u64>(), line.parse::<i64>()) {
+            (Ok(v), _) => ShardKey::Int(v),
+            (_, Ok(v)) => ShardKey::Int(v as u64),
+            _ => ShardKey::Text(line),
+        }
+    }
+}
+
+/// One scheme's answer for one key: its hash as that system writes it (a
+/// Vitess keyspace ID in hex, MongoDB's signed 64-bit hashed value,
+/// PostgreSQL's signed 32-bit hash, libketama's unsigned 32-bit point, the
+/// xxHash64 of hash modulo N), the shard's index and, for Vitess, its name;
+/// or why the scheme cannot place the key alone.
+#[derive(Serialize)]
+struct KeyScheme {
+    scheme: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unplaced: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct KeyLine<'a> {
+    key: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schemes: Vec<KeyScheme>,
+}
+
+/// Where each of `keys` (lines as [`ShardKey::parse`] reads them) lives
+/// under every scheme of `s`, before any re-shard: a JSON line per key, in
+/// order, with each scheme's hash and shard. Integer keys are hashed as the
+/// widget hashes its rows' ids; strings as MongoDB hashes a string field
+/// and as PostgreSQL's `hashtext` (Citus's hash of a `text` column) does,
+/// libketama hashes their text and hash modulo N their UTF-8 bytes. Vitess's
+/// `hash` vindex and range partitioning take integers only, a directory
+/// places a key when its first row arrives, and a region scheme needs the
+/// row's country: for those the line says why instead.
+pub fn keys_json_lines(s: &ShardingScenario, keys: &[&str]) -> Result<String, String> {
+    use super::config::SchemeConfig;
+    use super::scheme::{HashFamily, Scheme};
+    use serde_json::Value;
+    s.validate()?;
+    if keys.len() > MAX_SHARD_KEYS {
+        return Err(format!("at most {MAX_SHARD_KEYS} keys, not {}", keys.len()));
+    }
+    let schemes: Vec<(&SchemeConfig, Option<Scheme>)> = s
+        .schemes
+        .iter()
+        .map(|c| match c {
+            SchemeConfig::Directory { .. } | SchemeConfig::Region { .. } => Ok((c, None)),
+            _ => c.scheme().map(|scheme| (c, Some(scheme))),
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out = String::with_capacity(keys.len() * 300);
+    for (k, line) in keys.iter().enumerate() {
+        let key = ShardKey::parse(line);
+        let mut answers = Vec::with_capacity(schemes.len());
+        for (config, scheme) in &schemes {
+            let unplaced = |why| KeyScheme { scheme: config.name(), hash: None, shard: None, name: None, unplaced: Some(why) };
+            let Some(scheme) = scheme else {
+                answers.push(unplaced(match config {
+                    SchemeConfig::Directory { .. } => "a directory places a key when its first row arrives",
+                    _ => "a region scheme needs the row's country",
+                }));
+                continue;
+            };
+            let family = scheme.family();
+            let h = match (key, family) {
+                (ShardKey::Int(v), _) => family.hash(v),
+                (ShardKey::Text(t), HashFamily::Mongo) => super::mongo_hashed_str(t) as u64,
+                (ShardKey::Text(t), HashFamily::Postgres) => u64::from(super::hashtext(t) as u32),
+                (ShardKey::Text(t), HashFamily::Ketama) => u64::from(crate::sim::hash_ring::ketama::key_hash(t.as_bytes())),
+                (ShardKey::Text(t), HashFamily::XxHash64) => xxhash_rust::xxh64::xxh64(t.as_bytes(), 0),
+                (ShardKey::Text(_), HashFamily::Vitess) => {
+                    answers.push(unplaced("Vitess's hash vindex takes integer keys"));
+                    continue;
+                }
+                (ShardKey::Text(_), HashFamily::Key) => {
+                    answers.push(unplaced("range partitioning here splits integer keys"));
+                    continue;
+                }
+            };
+            let shard = scheme.route_hashed(h);
+            let hash = match family {
+                HashFamily::Key => None,
+                HashFamily::Vitess => Some(Value::from(format!("{h:016x}"))),
+                HashFamily::Mongo => Some(Value::from(h as i64)),
+                HashFamily::Postgres => Some(Value::from(h as u32 as i32)),
+                HashFamily::Ketama | HashFamily::XxHash64 => Some(Value::from(h)),
+            };
+            let name = match config {
+                SchemeConfig::Vitess { shards } => shards.get(shard).cloned(),
+                _ => None,
+            };
+            answers.push(KeyScheme { scheme: config.name(), hash, shard: Some(shard), name, unplaced: None });
+        }
+        let kind = match key {
+            ShardKey::Int(_) => "integer",
+            ShardKey::Text(_) => "string",
+        };
+        let text = match key {
+            ShardKey::Text(t) => t,
+            ShardKey::Int(_) => line,
+        };
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(&serde_json::to_string(&KeyLine { key: text, kind, schemes: answers }).expect("lines always serialise"));
+    }
+    Ok(out)
+}
