@@ -3,7 +3,7 @@
 // then what a reader downloads for each first page. Every page has its own
 // HTML file loading the one bundle its widget needs (scripts/build-site): the
 // page, its JS glue and wasm, the stylesheet, the icon and the small scripts.
-// An article's prose is fetched beside it from content/<slug>.html. An
+// An article's prose is in its page's HTML (written at build time). An
 // embedded widget costs its embed page, and its host page adds embed-host.js;
 // a widget placed by sd-widget.js costs the loader and its family's bundle.
 // The service worker (sw.js) caches the rest after the page has loaded. With
@@ -13,7 +13,7 @@
 // load one family's bundle (its widget page, its embed, the articles that
 // show it) a budget of their own instead of N.
 //   node scripts/size-report.mjs dist [--budget-brotli-kb 150] [--static-budget-brotli-kb 20]
-//     [--kind-budget-brotli-kb pipeline=194]
+//     [--kind-budget-brotli-kb pipeline=198]
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
