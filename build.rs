@@ -62,7 +62,9 @@ fn render(
     let mut code: Option<(String, String)> = None;
     let mut diagrams = 0;
     let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
-    let mut ids: Vec<String> = Vec::new();
+    // The page's own ids (its header, search box, contents) are taken.
+    let mut ids: Vec<String> =
+        ["main", "search", "search-results", "search-status", "theme", "toc-title"].map(String::from).to_vec();
     let flush = |pending: &mut Vec<Event>, segments: &mut Vec<Segment>| {
         if !pending.is_empty() {
             let mut s = String::new();

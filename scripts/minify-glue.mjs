@@ -19,9 +19,12 @@ if (!dir) throw new Error("usage: node scripts/minify-glue.mjs <bundle dir>");
 const htmlPath = join(dir, "index.html");
 let html = readFileSync(htmlPath, "utf8");
 // The glue: the module the page preloads, as Trunk names it.
-const tag = html.match(/<link[^>]*href=\/?(playground-[0-9a-f]+\.js)[^>]*rel=modulepreload[^>]*>/);
+// Its <link rel=modulepreload>, attributes in any order, quoted or not.
+const tag = [...html.matchAll(/<link\b[^>]*>/g)]
+  .map((m) => [m[0], m[0].match(/href=["']?\/?(playground-[0-9a-f]+\.js)["' >]/)])
+  .find(([t, href]) => href && /rel=["']?modulepreload\b/.test(t));
 if (!tag) throw new Error(`${htmlPath}: no modulepreload of the glue`);
-const glue = tag[1];
+const glue = tag[1][1];
 const source = readFileSync(join(dir, glue), "utf8");
 const { code } = transformSync(source, { minify: true, format: "esm", target: "es2020", legalComments: "none" });
 writeFileSync(join(dir, glue), code);

@@ -252,7 +252,7 @@ fn the_search_index_covers_every_section() {
     assert_eq!(
         index.len(),
         ARTICLES.len()
-            + ARTICLES.iter().map(|a| sections(a).len()).sum::<usize>()
+            + ARTICLES.iter().map(|a| sections(a).iter().filter(|(id, _, _)| !id.is_empty()).count()).sum::<usize>()
             + playground::scenario::FAMILIES.len()
     );
     for a in ARTICLES {
@@ -315,5 +315,21 @@ fn every_article_has_takeaways_and_questions_answered_by_a_widget() {
                 a.slug
             );
         }
+    }
+}
+
+/// Every article has at least one system-context diagram, drawn at build
+/// time with a title and a description for screen readers, and every code
+/// block is highlighted (the build refuses a language it does not know).
+#[test]
+fn every_article_has_a_diagram_and_highlighted_configuration() {
+    for a in ARTICLES {
+        let html = content::prose(a);
+        let figures = html.matches("<figure class=\"context-diagram\"><div class=\"diagram-scroll\"><svg role=\"img\" aria-labelledby=\"dg").count();
+        assert!(figures >= 1, "{}: no diagram", a.slug);
+        assert_eq!(html.matches("<desc id=\"dg").count(), figures, "{}", a.slug);
+        let blocks = html.matches("<pre><code class=\"language-").count();
+        assert!(blocks >= 1, "{}: no configuration or code block", a.slug);
+        assert!(html.matches("<span class=\"tk-").count() >= blocks, "{}: code blocks without highlighting", a.slug);
     }
 }

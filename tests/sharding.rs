@@ -920,6 +920,20 @@ fn sdp_shard_prints_each_systems_hash_and_shard() {
     let mongo = SchemeConfig::Mongo { chunks: 8, servers: None }.scheme().unwrap();
     let line: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
     assert_eq!(line["schemes"][1]["shard"].as_u64(), Some(mongo.route(42) as u64));
+    // Chunks and shards on fewer servers: the server holding each, as the widget places them
+    // (a chunk in contiguous runs over MongoDB's shard servers, Citus's shards round-robin on its workers).
+    let servers = run(
+        vec![
+            SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
+            SchemeConfig::Citus { shard_count: 32, nodes: Some(4) },
+        ],
+        "1\n",
+    );
+    assert_eq!(
+        servers[0],
+        "{\"key\":\"1\",\"type\":\"integer\",\"schemes\":[{\"scheme\":\"mongo\",\"hash\":5902408780260971510,\"shard\":13,\"server\":3},\
+         {\"scheme\":\"citus\",\"hash\":-1905060026,\"shard\":1,\"server\":1}]}"
+    );
     let lines = run(
         vec![
             SchemeConfig::Range { splits: vec![100] },

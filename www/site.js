@@ -6,10 +6,22 @@
 (function () {
   "use strict";
   var KEY = "sdp-read";
+  // The slugs marked read, from what storage holds (anything else is no marks).
+  var parse = function (text) {
+    try {
+      var list = JSON.parse(text || "[]");
+      return Array.isArray(list)
+        ? list.filter(function (s) {
+            return typeof s === "string";
+          })
+        : [];
+    } catch (e) {
+      return [];
+    }
+  };
   var read = [];
   try {
-    read = JSON.parse(localStorage.getItem(KEY) || "[]");
-    if (!Array.isArray(read)) read = [];
+    read = parse(localStorage.getItem(KEY));
   } catch (e) {
     read = [];
   }
@@ -34,7 +46,6 @@
       var done = read.indexOf(button.getAttribute("data-slug")) >= 0;
       button.hidden = false;
       button.setAttribute("aria-pressed", done ? "true" : "false");
-      button.textContent = done ? "Read ✓" : "Mark as read";
     });
     all(".path-progress").forEach(function (p) {
       var total = Number(p.getAttribute("data-total"));
@@ -59,11 +70,7 @@
   });
   window.addEventListener("storage", function (e) {
     if (e.key !== KEY) return;
-    try {
-      read = JSON.parse(e.newValue || "[]");
-    } catch (err) {
-      read = [];
-    }
+    read = parse(e.newValue);
     paint();
   });
   paint();
@@ -75,7 +82,6 @@
     button.type = "button";
     button.className = "copy";
     button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy this code");
     button.addEventListener("click", function () {
       var code = pre.querySelector("code") || pre;
       navigator.clipboard.writeText(code.textContent).then(
@@ -96,7 +102,7 @@
 
   // Search.
   var box = document.querySelector(".search");
-  if (!box) return;
+  if (!box || !window.fetch || !window.Promise) return;
   var input = box.querySelector("input");
   var list = box.querySelector(".search-results");
   var status = box.querySelector(".search-status");
@@ -147,7 +153,6 @@
     if (!words.length) {
       list.hidden = true;
       status.textContent = "";
-      input.setAttribute("aria-expanded", "false");
       return;
     }
     if (!index) {
@@ -159,7 +164,8 @@
       var score = 0;
       for (var i = 0; i < words.length; i++) {
         var w = words[i];
-        var s = (x.a.indexOf(w) >= 0 ? 8 : 0) + (x.h.indexOf(w) >= 0 ? 4 : 0) + (x.t.indexOf(w) >= 0 ? 1 : 0);
+        // An article's title counts on its own entry, not on each of its sections.
+        var s = (!x.h && x.a.indexOf(w) >= 0 ? 8 : 0) + (x.h.indexOf(w) >= 0 ? 4 : 0) + (x.t.indexOf(w) >= 0 ? 1 : 0);
         if (!s) return;
         score += s;
       }
@@ -181,7 +187,6 @@
       list.appendChild(li);
     });
     list.hidden = !hits.length;
-    input.setAttribute("aria-expanded", hits.length ? "true" : "false");
     status.textContent = hits.length
       ? hits.length + (hits.length === 1 ? " result" : " results") + (hits.length > 8 ? ", the first 8 shown" : "")
       : "No results";
@@ -219,7 +224,15 @@
     e.preventDefault();
     input.focus();
   });
+  // The list closes when focus or a click leaves the box, and after following a result.
+  var close = function () {
+    list.hidden = true;
+  };
   document.addEventListener("click", function (e) {
-    if (!box.contains(e.target)) list.hidden = true;
+    if (!box.contains(e.target)) close();
   });
+  box.addEventListener("focusout", function (e) {
+    if (!e.relatedTarget || !box.contains(e.relatedTarget)) close();
+  });
+  window.addEventListener("hashchange", close);
 })();

@@ -125,7 +125,7 @@ fn run(args: &[&str]) -> Result<String, String> {
             let s: playground::sim::sharding::scenario::ShardingScenario =
                 serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
             let text = read(keys_path)?;
-            let keys: Vec<&str> = text.lines().map(str::trim_end).filter(|k| !k.is_empty()).collect();
+            let keys: Vec<&str> = text.lines().map(str::trim).filter(|k| !k.is_empty()).collect();
             playground::sim::sharding::report::keys_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
         }
         ["tables", scenario_path] => {

@@ -136,7 +136,7 @@ fn draw(title: &str, desc: &str, nodes: &[Node], edges: &[Edge], n: usize) -> St
         (PAD + node.col * (W + COL_GAP), top + node.row * (H + ROW_GAP))
     };
     let mut svg = format!(
-        "<figure class=\"context-diagram\"><div class=\"diagram-scroll\"><svg role=\"img\" aria-labelledby=\"dg{n}t dg{n}d\" \
+        "<figure class=\"context-diagram\"><div class=\"diagram-scroll\"><svg role=\"img\" aria-labelledby=\"dg{n}t\" aria-describedby=\"dg{n}d\" \
          viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\"><title id=\"dg{n}t\">{}</title>\
          <desc id=\"dg{n}d\">{}</desc>",
         escape(title),
@@ -238,7 +238,7 @@ mod tests {
     fn a_diagram_is_an_accessible_svg_of_its_boxes_and_edges() {
         let svg = render(SAMPLE, 3).unwrap();
         assert!(svg.starts_with(
-            "<figure class=\"context-diagram\"><div class=\"diagram-scroll\"><svg role=\"img\" aria-labelledby=\"dg3t dg3d\" \
+            "<figure class=\"context-diagram\"><div class=\"diagram-scroll\"><svg role=\"img\" aria-labelledby=\"dg3t\" aria-describedby=\"dg3d\" \
              viewBox=\"0 0 706 138\" style=\"max-width:706px\"><title id=\"dg3t\">Where it sits</title>\
              <desc id=\"dg3d\">Clients call servers through a proxy.</desc>"
         ), "{svg}");

@@ -197,7 +197,7 @@ pub fn path_nav(a: &Article) -> String {
 /// reading time; `data-slug` lets `www/site.js` mark it read.
 fn article_card(a: &Article) -> String {
     format!(
-        "<li class=\"card\" data-slug=\"{}\"><h3><a href=\"/articles/{}\">{}</a></h3><p>{}</p><p class=\"meta\">\
+        "<li class=\"card\" data-slug=\"{}\"><h4><a href=\"/articles/{}\">{}</a></h4><p>{}</p><p class=\"meta\">\
          {} · <span class=\"difficulty {d}\">{d}</span> · {} min read<span class=\"read-mark\"></span></p></li>",
         a.slug,
         a.slug,
@@ -304,8 +304,8 @@ if(t===\"light\"||t===\"dark\")document.documentElement.setAttribute(\"data-them
 /// which answers it from `/search.json`.
 const SEARCH: &str = "<div class=\"search\" role=\"search\" hidden><label for=\"search\" class=\"visually-hidden\">\
 Search the articles</label><input id=\"search\" type=\"search\" placeholder=\"Search ( / )\" autocomplete=\"off\" \
-aria-controls=\"search-results\" aria-expanded=\"false\"><ul id=\"search-results\" class=\"search-results\" hidden>\
-</ul><p class=\"search-status visually-hidden\" aria-live=\"polite\"></p></div>";
+aria-controls=\"search-results\" aria-describedby=\"search-status\"><ul id=\"search-results\" class=\"search-results\" hidden>\
+</ul><p id=\"search-status\" class=\"search-status visually-hidden\" aria-live=\"polite\"></p></div>";
 
 /// A page's body: the site's header with the search box and the theme menu, `main`'s HTML,
 /// the footer, the menu's script and the site's script (`www/site.js`).
@@ -427,7 +427,7 @@ mod tests {
         assert!(phases.windows(2).all(|w| w[0] < w[1]), "{phases:?}");
         assert!(html.contains(&format!("data-total=\"{}\"", ARTICLES.len())));
         assert!(html.contains(
-            "<li class=\"card\" data-slug=\"rate-limiting\"><h3><a href=\"/articles/rate-limiting\">Rate limiting</a></h3>"
+            "<li class=\"card\" data-slug=\"rate-limiting\"><h4><a href=\"/articles/rate-limiting\">Rate limiting</a></h4>"
         ));
         assert!(html.contains("<p class=\"meta\">Traffic control · <span class=\"difficulty intermediate\">"));
         assert!(html.contains("<span class=\"meta\">With: <a href=\"/widgets/circuit-breaker\">"), "{html}");

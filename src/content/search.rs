@@ -1,7 +1,8 @@
 //! The search index `sdp site` writes to `/search.json`: one entry per
-//! article (its title and summary), per section of an article (its heading
-//! and its prose as plain text) and per widget, which `www/site.js` fetches
-//! the first time a reader uses the search box and searches in the page.
+//! article (its title, its summary and the prose before its first heading),
+//! per section of an article (its heading and its prose as plain text) and
+//! per widget, which `www/site.js` fetches the first time a reader uses the
+//! search box and searches in the page.
 
 use super::{Article, Segment, ARTICLES};
 use serde::Serialize;
@@ -20,13 +21,15 @@ pub struct Entry {
 pub fn entries() -> Vec<Entry> {
     let mut out = Vec::new();
     for a in ARTICLES {
-        out.push(Entry {
-            u: format!("/articles/{}", a.slug),
-            a: a.title.into(),
-            h: String::new(),
-            t: a.summary.into(),
-        });
-        for (id, heading, text) in sections(a) {
+        // The article's own entry: its summary, then the prose before its first heading.
+        let mut t = a.summary.to_string();
+        let mut sections = sections(a).into_iter().peekable();
+        if let Some((_, _, intro)) = sections.next_if(|(id, _, _)| id.is_empty()) {
+            t.push(' ');
+            t.push_str(&intro);
+        }
+        out.push(Entry { u: format!("/articles/{}", a.slug), a: a.title.into(), h: String::new(), t });
+        for (id, heading, text) in sections {
             out.push(Entry { u: format!("/articles/{}#{id}", a.slug), a: a.title.into(), h: heading, t: text });
         }
     }

@@ -211,7 +211,7 @@ pub fn jump_json_lines(buckets: u32, keys: &[&str]) -> Result<String, String> {
     if keys.len() > MAX_JUMP_KEYS {
         return Err(format!("at most {MAX_JUMP_KEYS} keys, not {}", keys.len()));
     }
-    let mut out = String::with_capacity(keys.len() * 40);
+    let mut out = String::new();
     for (i, line) in keys.iter().enumerate() {
         let key = match line.strip_prefix("0x").or_else(|| line.strip_prefix("0X")) {
             Some(hex) => u64::from_str_radix(hex, 16),

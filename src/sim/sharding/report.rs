@@ -64,7 +64,8 @@ impl<'a> ShardKey<'a> {
 /// One scheme's answer for one key: its hash as that system writes it (a
 /// Vitess keyspace ID in hex, MongoDB's signed 64-bit hashed value,
 /// PostgreSQL's signed 32-bit hash, libketama's unsigned 32-bit point, the
-/// xxHash64 of hash modulo N), the shard's index and, for Vitess, its name;
+/// xxHash64 of hash modulo N), the shard's index (MongoDB's chunk) and, for
+/// Vitess, its name, and the server holding it where servers hold several;
 /// or why the scheme cannot place the key alone.
 #[derive(Serialize)]
 struct KeyScheme {
@@ -75,6 +76,10 @@ struct KeyScheme {
     shard: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
+    /// The shard server (MongoDB) or worker (Citus) holding the chunk or
+    /// shard, when the scenario places them on fewer servers than shards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unplaced: Option<&'static str>,
 }
@@ -112,12 +117,12 @@ pub fn keys_json_lines(s: &ShardingScenario, keys: &[&str]) -> Result<String, St
             _ => c.scheme().map(|scheme| (c, Some(scheme))),
         })
         .collect::<Result<_, _>>()?;
-    let mut out = String::with_capacity(keys.len() * 300);
+    let mut out = String::new();
     for (k, line) in keys.iter().enumerate() {
         let key = ShardKey::parse(line);
         let mut answers = Vec::with_capacity(schemes.len());
         for (config, scheme) in &schemes {
-            let unplaced = |why| KeyScheme { scheme: config.name(), hash: None, shard: None, name: None, unplaced: Some(why) };
+            let unplaced = |why| KeyScheme { scheme: config.name(), hash: None, shard: None, name: None, server: None, unplaced: Some(why) };
             let Some(scheme) = scheme else {
                 answers.push(unplaced(match config {
                     SchemeConfig::Directory { .. } => "a directory places a key when its first row arrives",
@@ -153,7 +158,13 @@ pub fn keys_json_lines(s: &ShardingScenario, keys: &[&str]) -> Result<String, St
                 SchemeConfig::Vitess { shards } => shards.get(shard).cloned(),
                 _ => None,
             };
-            answers.push(KeyScheme { scheme: config.name(), hash, shard: Some(shard), name, unplaced: None });
+            let server = match config {
+                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. } => {
+                    config.layout(scheme.shard_count()).of.get(shard).copied()
+                }
+                _ => None,
+            };
+            answers.push(KeyScheme { scheme: config.name(), hash, shard: Some(shard), name, server, unplaced: None });
         }
         let kind = match key {
             ShardKey::Int(_) => "integer",
