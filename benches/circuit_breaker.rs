@@ -79,7 +79,7 @@ fn resilience4j_run(bencher: Bencher, window: &str) {
     let config = BreakerConfig::Resilience4j(r4j(window));
     bencher
         .counter(ItemsCount::new(requests.len()))
-        .bench_local(|| run_breaker(&config, &requests, &attempts, 100 * SEC, 200, 0).unwrap().summary.reached);
+        .bench_local(|| run_breaker(&config, &requests, &attempts, 100 * SEC, 200, 0, &[]).unwrap().summary.reached);
 }
 
 fn main() {

@@ -527,6 +527,7 @@ fn consecutive_breaker_matches_pybreaker() {
                 State::Closed => "closed",
                 State::Open => "open",
                 State::HalfOpen => "half-open",
+                other => panic!("pybreaker never reaches {other:?}"),
             };
             assert_eq!((reached, state), (want.reached, want.state.as_str()), "{} — call {i} at {at_ms} ms", case.name);
         }
@@ -573,7 +574,7 @@ fn resilience4j_through_a_hard_outage() {
     use State::*;
     let (requests, attempts) = outage();
     let config = outage_breaker();
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0, &[]).unwrap();
     // Five failures (10.0–10.4 s) make the last ten calls 50 % failed when the
     // fifth returns at 10.42 s. Each wait ends strictly after 5 s; three trials
     // decide each HALF_OPEN; the trials after 30 s succeed.
@@ -605,7 +606,7 @@ fn consecutive_breaker_through_the_same_outage() {
     let (requests, attempts) = outage();
     let config =
         BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0, &[]).unwrap();
     // pybreaker's timeout is inclusive and its half-open state decides on the first result.
     assert_eq!(
         edges(&run),
@@ -639,8 +640,8 @@ proptest! {
             sliding_window_size: 5, minimum_number_of_calls: 5, wait_duration_in_open_state_ms: 1_000,
             permitted_number_of_calls_in_half_open_state: 2, slow_call_duration_threshold_ms: 1_000, ..Config::default()
         });
-        let a = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0).unwrap();
-        let b = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0).unwrap();
+        let a = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0, &[]).unwrap();
+        let b = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0, &[]).unwrap();
         prop_assert_eq!(&a.calls, &b.calls);
         prop_assert_eq!(a.summary.reached + a.summary.failed_fast, requests.len() as u64);
         prop_assert!(a.calls.iter().all(|c| c.reached || c.state != State::Closed));
@@ -652,7 +653,7 @@ proptest! {
 fn transitions_name_the_rates_that_decided_them() {
     let (requests, attempts) = outage();
     let config = outage_breaker();
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0, &[]).unwrap();
     assert_eq!(run.decided_by.len(), run.transitions.len());
     // Five failures in ten calls open it; each failed trial is 3 of 3; the
     // passing trial is 0 of 3. Waits that end are time's doing, not a result's.
@@ -661,7 +662,7 @@ fn transitions_name_the_rates_that_decided_them() {
     assert_eq!(run.decided_by[2], Some((100.0, 0.0)));
     assert_eq!(run.decided_by[8], Some((0.0, 0.0)));
     let consecutive = BreakerConfig::Consecutive(ConsecutiveConfig::default());
-    let run = run_breaker(&consecutive, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
+    let run = run_breaker(&consecutive, &requests, &attempts, 60 * SEC, 0, 0, &[]).unwrap();
     assert!(run.decided_by.iter().all(Option::is_none));
 }
 
@@ -670,7 +671,7 @@ fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
     use playground::sim::circuit_breaker::run::Bin;
     let (requests, attempts) = outage();
     let config = outage_breaker();
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 60, 0, &[]).unwrap();
     assert_eq!(run.bins.len(), 60);
     // Second 9: ten healthy calls; the ten calls of the last second fill the window, all succeeded.
     assert_eq!(run.bins[9], Bin { ok: 10, slow: 0, failed: 0, rejected: 0, gauge: [0.0, 0.0] });
@@ -682,7 +683,7 @@ fn bins_count_every_call_by_outcome_and_sample_the_gauges() {
     assert_eq!(run.bins[15], Bin { ok: 0, slow: 0, failed: 3, rejected: 7, gauge: [100.0, 0.0] });
     // Ten calls have finished by 1 s; at 0.5 s only five had, too few for a rate (−1).
     assert_eq!(run.bins[0].gauge, [0.0, 0.0]);
-    let halves = run_breaker(&config, &requests, &attempts, 60 * SEC, 120, 0).unwrap();
+    let halves = run_breaker(&config, &requests, &attempts, 60 * SEC, 120, 0, &[]).unwrap();
     assert_eq!(halves.bins[0].gauge, [-1.0, -1.0]);
     assert_eq!(halves.bins[1].gauge, [0.0, 0.0]);
     let total: u32 = run.bins.iter().map(|b| b.ok + b.slow + b.failed + b.rejected).sum();
@@ -697,7 +698,7 @@ fn summaries_and_states_up_to_the_playhead() {
     let (requests, attempts) = outage();
     let config =
         BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 5, reset_timeout_ms: 5_000, success_threshold: 1 });
-    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 60 * SEC, 0, 0, &[]).unwrap();
     assert_eq!(run.summary_until(&attempts, None, 60 * SEC), run.summary);
     let s = run.summary_until(&attempts, Some(12 * SEC), 60 * SEC);
     // 121 calls by 12.0 s (0.0 s to 12.0 s inclusive); opened at 10.42 s after five failures.
@@ -758,8 +759,8 @@ proptest! {
             permitted_number_of_calls_in_half_open_state: 2, automatic_transition_from_open_to_half_open: automatic,
             max_wait_duration_in_half_open_state_ms: 700, ..Config::default()
         });
-        let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0).unwrap();
-        let binned = run_breaker(&config, &requests, &attempts, 30 * SEC, bins, 0).unwrap();
+        let plain = run_breaker(&config, &requests, &attempts, 30 * SEC, 0, 0, &[]).unwrap();
+        let binned = run_breaker(&config, &requests, &attempts, 30 * SEC, bins, 0, &[]).unwrap();
         prop_assert_eq!(&plain.calls, &binned.calls);
         prop_assert_eq!(&plain.transitions, &binned.transitions);
         prop_assert_eq!(&plain.decided_by, &binned.decided_by);
@@ -787,7 +788,7 @@ fn gauges_follow_automatic_transitions_within_a_slice() {
         automatic_transition_from_open_to_half_open: true,
         ..Config::default()
     });
-    let run = run_breaker(&config, &requests, &attempts, 10 * SEC, 10, 0).unwrap();
+    let run = run_breaker(&config, &requests, &attempts, 10 * SEC, 10, 0, &[]).unwrap();
     // Opens at 0.41 s on the fifth failure; the timer moves it to HALF_OPEN at 2.41 s.
     assert_eq!(edges(&run), [(410, State::Closed, State::Open), (2_410, State::Open, State::HalfOpen)]);
     assert_eq!(run.bins[1], Bin { gauge: [100.0, 0.0], ..Default::default() }, "OPEN keeps CLOSED's window");
@@ -1113,5 +1114,235 @@ proptest! {
         if let Ok(r) = Replay::from_json(&damaged) {
             prop_assert_eq!(r.run().len(), r.events.len());
         }
+    }
+}
+
+/// Resilience4j's own tests of the forced states and of the state after the
+/// half-open wait (`CircuitBreakerStateMachineTest` at af9e7c97), driven
+/// through the replay, event by event. The breaker is the test's: a 20 s
+/// time window of at least 5 calls, thresholds of 50%, 4 half-open calls,
+/// slow above 4 s, at most 1 s in HALF_OPEN, 5 s open; the test's clock
+/// stands still unless a test advances it.
+mod forced_states {
+    use playground::sim::circuit_breaker::replay::{Line, Replay};
+    use playground::sim::circuit_breaker::{legal, State};
+
+    const BREAKER: &str = r#"{ "resilience4j": { "sliding_window_type": "time-based", "sliding_window_size": 20,
+        "minimum_number_of_calls": 5, "failure_rate_threshold": 50, "slow_call_rate_threshold": 50,
+        "slow_call_duration_threshold_ms": 4000, "permitted_number_of_calls_in_half_open_state": 4,
+        "max_wait_duration_in_half_open_state_ms": 1000, "wait_duration_in_open_state_ms": 5000 EXTRA } }"#;
+
+    fn replay(extra: &str, events: &[(f64, &str)]) -> Vec<Line> {
+        let events: Vec<String> = events.iter().map(|(at, e)| format!("{{\"at_ms\": {at}, \"event\": {e}}}")).collect();
+        let json = format!("{{\"breaker\": {}, \"events\": [{}]}}", BREAKER.replace("EXTRA", extra), events.join(", "));
+        Replay::from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}")).run()
+    }
+
+    /// Resilience4j's `assertCircuitBreakerMetricsEqualTo`: failure rate, successful, buffered, failed, not permitted.
+    fn metrics(l: &Line) -> (f32, u32, u32, u32, u64) {
+        let (buffered, failed) = (l.buffered.unwrap(), l.failed.unwrap());
+        (l.failure_rate.unwrap(), buffered - failed, buffered, failed, l.not_permitted.unwrap())
+    }
+
+    #[test]
+    fn should_record_metrics_in_metrics_only_state() {
+        let f = r#"{"failure": {"duration_ms": 0}}"#;
+        let s = r#"{"success": {"duration_ms": 0}}"#;
+        let lines = replay(
+            "",
+            &[
+                (0.0, r#"{"force": "metrics-only"}"#),
+                (0.0, r#""acquire""#),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+                (0.0, r#""acquire""#),
+                (0.0, s),
+                (0.0, s),
+                (0.0, f),
+            ],
+        );
+        assert_eq!(lines[0].state, State::MetricsOnly);
+        assert_eq!(metrics(&lines[0]), (-1.0, 0, 0, 0, 0));
+        assert_eq!(lines[1].permitted, Some(true));
+        assert_eq!(metrics(&lines[3]), (-1.0, 0, 1, 1, 0));
+        assert_eq!(metrics(&lines[5]), (-1.0, 0, 2, 2, 0));
+        assert_eq!(metrics(&lines[7]), (-1.0, 0, 3, 3, 0));
+        assert_eq!(metrics(&lines[9]), (-1.0, 1, 4, 3, 0));
+        // Five calls buffered, 60% failed: above the threshold, and still METRICS_ONLY.
+        assert_eq!(metrics(&lines[10]), (60.0, 2, 5, 3, 0));
+        assert!(lines.iter().all(|l| l.state == State::MetricsOnly && l.error.is_none()));
+    }
+
+    #[test]
+    fn should_reset_metrics_after_metrics_only_state_transition() {
+        let s = r#"{"success": {"duration_ms": 0}}"#;
+        let lines = replay("", &[(0.0, s), (0.0, s), (0.0, r#"{"force": "metrics-only"}"#)]);
+        assert_eq!(metrics(&lines[1]), (-1.0, 2, 2, 0, 0));
+        assert_eq!((lines[2].state, metrics(&lines[2])), (State::MetricsOnly, (-1.0, 0, 0, 0, 0)));
+    }
+
+    #[test]
+    fn should_disable_circuit_breaker() {
+        let f = r#"{"failure": {"duration_ms": 0}}"#;
+        let lines = replay(
+            "",
+            &[
+                (0.0, r#"{"force": "disabled"}"#),
+                (0.0, r#""acquire""#),
+                (0.0, r#"{"success": {"duration_ms": 0}}"#),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+                (0.0, r#""acquire""#),
+                (0.0, f),
+            ],
+        );
+        assert_eq!(lines[0].state, State::Disabled);
+        assert!(lines.iter().filter(|l| l.event == "acquire").all(|l| l.permitted == Some(true)));
+        // Nothing is recorded.
+        assert!(lines.iter().all(|l| l.state == State::Disabled && metrics(l) == (-1.0, 0, 0, 0, 0)));
+    }
+
+    #[test]
+    fn should_force_open_circuit_breaker() {
+        let lines =
+            replay("", &[(0.0, r#"{"force": "forced-open"}"#), (0.0, r#""acquire""#), (6000.0, r#""acquire""#)]);
+        assert_eq!(lines[0].state, State::ForcedOpen);
+        assert_eq!(lines[1].permitted, Some(false));
+        // Not half open, though the 5 s open wait has passed.
+        assert_eq!((lines[2].permitted, lines[2].state), (Some(false), State::ForcedOpen));
+        assert_eq!(metrics(&lines[2]), (-1.0, 0, 0, 0, 2));
+    }
+
+    #[test]
+    fn should_throw_call_not_permitted_exception_when_state_is_forced_open() {
+        let lines = replay("", &[(0.0, r#"{"force": "forced-open"}"#), (0.0, r#""acquire""#)]);
+        assert_eq!((lines[1].permitted, lines[1].not_permitted), (Some(false), Some(1)));
+    }
+
+    /// `circuitBreakerTransitionsToOpenAfterWaitDurationInHalfOpenState` and
+    /// `…ToClosedAfterWaitDuration…`: after the 1 s maximum wait, HALF_OPEN
+    /// goes to OPEN, or to CLOSED when `transitionToStateAfterWaitDuration` says so.
+    #[test]
+    fn half_open_goes_where_transition_to_state_after_wait_duration_says() {
+        let events = [(0.0, r#"{"force": "open"}"#), (0.0, r#"{"force": "half-open"}"#), (2000.0, r#""acquire""#)];
+        let open = replay("", &events);
+        assert_eq!(open[1].state, State::HalfOpen);
+        // OPEN since 1 s, with a 5 s wait: the acquire at 2 s is refused.
+        assert_eq!((open[2].state, open[2].permitted), (State::Open, Some(false)));
+        let closed = replay(r#", "transition_to_state_after_wait_duration": "closed""#, &events);
+        assert_eq!((closed[2].state, closed[2].permitted), (State::Closed, Some(true)));
+        assert!(Replay::from_json(&format!(
+            "{{\"breaker\": {}, \"events\": []}}",
+            BREAKER.replace("EXTRA", r#", "transition_to_state_after_wait_duration": "half-open""#)
+        ))
+        .is_err());
+    }
+
+    /// `CircuitBreaker.StateTransition`: every pair of states but CLOSED →
+    /// HALF_OPEN and METRICS_ONLY → OPEN or HALF_OPEN (33 of 36), and the
+    /// replay refuses those three with Resilience4j's exception named.
+    #[test]
+    fn only_resilience4js_transitions_are_allowed() {
+        use State::*;
+        let all = [Closed, Open, HalfOpen, Disabled, MetricsOnly, ForcedOpen];
+        let allowed = all.iter().flat_map(|&a| all.iter().map(move |&b| (a, b))).filter(|&(a, b)| legal(a, b)).count();
+        assert_eq!(allowed, 33);
+        assert!(all.iter().all(|&s| legal(s, MetricsOnly) && legal(s, s)));
+        assert!(!legal(Closed, HalfOpen) && !legal(MetricsOnly, Open) && !legal(MetricsOnly, HalfOpen));
+        let lines = replay("", &[(0.0, r#"{"force": "metrics-only"}"#), (0.0, r#"{"force": "open"}"#)]);
+        assert_eq!(lines[1].state, MetricsOnly);
+        assert_eq!(
+            lines[1].error.as_deref(),
+            Some("Resilience4j refuses METRICS_ONLY → OPEN (IllegalStateTransitionException)")
+        );
+    }
+
+    /// `handleThrowable`: an error matched by neither `recordExceptions`
+    /// nor `ignoreExceptions` is recorded as a success, slow or not.
+    #[test]
+    fn an_error_neither_recorded_nor_ignored_counts_as_a_success() {
+        let lines = replay(
+            "",
+            &[
+                (0.0, r#"{"unrecorded-error": {"duration_ms": 5000}}"#),
+                (0.0, r#"{"failure": {"duration_ms": 0}}"#),
+                (0.0, r#""ignored""#),
+            ],
+        );
+        assert_eq!(lines[0].event, "unrecorded-error 5000");
+        assert_eq!((lines[0].buffered, lines[0].failed, lines[0].slow), (Some(1), Some(0), Some(1)));
+        assert_eq!((lines[2].buffered, lines[2].failed), (Some(2), Some(1)));
+    }
+}
+
+/// States forced during a run: from 10 s the Resilience4j breaker is forced
+/// open and fails every call fast, from 20 s disabled and lets every call
+/// through without recording it, from 30 s closed again with fresh metrics;
+/// pybreaker, which has no forced states, runs as it would without them.
+#[test]
+fn forced_states_in_a_run_act_on_resilience4j_only() {
+    use playground::sim::circuit_breaker::presets::preset;
+    use playground::sim::circuit_breaker::run::{ForcedState, Forcing};
+    use playground::sim::circuit_breaker::State;
+    let mut s = preset("outage").unwrap();
+    assert!(matches!(s.breakers[1], playground::sim::circuit_breaker::run::BreakerConfig::Consecutive(_)));
+    let plain = s.run(0).unwrap();
+    s.force(Forcing { at_ms: 20_000, state: ForcedState::Disabled });
+    s.force(Forcing { at_ms: 10_000, state: ForcedState::ForcedOpen });
+    s.force(Forcing { at_ms: 30_000, state: ForcedState::Closed });
+    assert_eq!(s.forced.iter().map(|f| f.at_ms).collect::<Vec<_>>(), [10_000, 20_000, 30_000]);
+    let runs = s.run(0).unwrap();
+    let r4j = &runs[0];
+    let between = |lo: u64, hi: u64| r4j.calls.iter().filter(move |c| c.at >= lo * MS && c.at < hi * MS);
+    assert!(between(10_000, 20_000).count() > 100);
+    assert!(between(10_000, 20_000).all(|c| !c.reached && c.state == State::ForcedOpen));
+    assert!(between(20_000, 30_000).all(|c| c.reached && c.state == State::Disabled));
+    let moves: Vec<(u64, State)> =
+        r4j.transitions.iter().map(|t| (t.at / MS, t.to)).filter(|(at, _)| *at >= 10_000).collect();
+    assert_eq!(&moves[..3], [(10_000, State::ForcedOpen), (20_000, State::Disabled), (30_000, State::Closed)]);
+    // pybreaker's lane is the run without forcing, call for call.
+    assert_eq!(runs[1].calls, plain[1].calls);
+    assert_eq!(runs[1].transitions, plain[1].transitions);
+    // The JSON keeps them; a forcing after the end or out of order is refused.
+    let json = playground::scenario::Scenario::from(s.clone()).to_json();
+    assert!(json.contains(r#""forced":[{"at_ms":10000,"state":"forced-open"},{"at_ms":20000,"state":"disabled"},{"at_ms":30000,"state":"closed"}]"#), "{json}");
+    let mut late = s.clone();
+    late.forced.push(Forcing { at_ms: s.duration_ms + 1, state: ForcedState::Closed });
+    assert!(late.validate().unwrap_err().contains("after the run's end"));
+    let mut backwards = s.clone();
+    backwards.forced.push(Forcing { at_ms: 5_000, state: ForcedState::Closed });
+    assert!(backwards.validate().unwrap_err().contains("in time order"));
+}
+
+/// The numbers the article's "Operating a breaker by hand" quotes, from its
+/// widget block: METRICS_ONLY from the start, forced open from 40 s to 50 s.
+#[test]
+fn the_articles_forced_states_numbers() {
+    use playground::scenario::{block, Scenario};
+    let article = include_str!("../articles/circuit-breaker.md");
+    let at = article.find("forced: metrics-only at 0").expect("the forced-states block");
+    let start = article[..at].rfind("```widget\n").unwrap() + "```widget\n".len();
+    let text = &article[start..at + article[at..].find("```").unwrap()];
+    let Scenario::CircuitBreaker(s) = block::parse(text).unwrap().scenario else {
+        panic!("not a circuit-breaker block")
+    };
+    let runs = s.run(0).unwrap();
+    let (r4j, py) = (&runs[0].summary, &runs[1].summary);
+    let forced_open = runs[0].calls.iter().filter(|c| c.at >= 40_000 * MS && c.at < 50_000 * MS).count() as u64;
+    assert_eq!((r4j.failed_fast, forced_open, r4j.dependency_failures, r4j.mean_latency_ns / MS), (198, 198, 411, 363));
+    assert_eq!((r4j.mean_latency_without_breaker_ns / MS, py.failed_fast, py.mean_latency_ns / MS), (370, 398, 92));
+    for quote in [
+        "lets through every call outside 40 s to 50 s and 411 fail at the dependency, for a mean latency of 363 ms against 370 ms with no breaker",
+        "fails 398 calls fast and averages 92 ms. From 40 s the operator's forced open refuses 198 calls",
+    ] {
+        assert!(article.contains(quote), "the article no longer says `{quote}`");
     }
 }

@@ -215,6 +215,33 @@ async fn a_breaker_link_reopens_the_same_run() {
     settle().await;
     assert_eq!(caption(&el), "Summary of the calls made by 20 s");
     check(&el, &expect(&changed, Some(20_000_000_000)));
+
+    // An operator forces the Resilience4j breaker open at the playhead: it goes into
+    // the link, the status says pybreaker carries on, and the numbers follow.
+    button(&el, "Force open now").click();
+    settle().await;
+    let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap();
+    assert!(
+        status.starts_with("Resilience4j breakers forced open at 20.0 s") && status.contains("pybreaker"),
+        "{status}"
+    );
+    sleep(playground::ui::share::URL_DELAY_MS as i32 + 100).await;
+    let search = web_sys::window().unwrap().location().search().unwrap();
+    let Scenario::CircuitBreaker(linked) = url::decode(search.strip_prefix("?s=").unwrap()).unwrap() else {
+        panic!("the link is not a circuit-breaker scenario")
+    };
+    let mut forced = changed.clone();
+    forced.force(playground::sim::circuit_breaker::run::Forcing {
+        at_ms: 20_000,
+        state: playground::sim::circuit_breaker::run::ForcedState::ForcedOpen,
+    });
+    assert_eq!(linked, forced);
+    check(&el, &expect(&forced, Some(20_000_000_000)));
+    let text = el.text_content().unwrap();
+    assert!(text.contains("Forced: FORCED_OPEN at 20.0 s"), "the forced states are not listed");
+    button(&el, "Clear forced states").click();
+    settle().await;
+    assert!(!el.text_content().unwrap().contains("Forced: FORCED_OPEN"));
     playground::mount::unmount_all();
 }
 

@@ -2,9 +2,9 @@
 //! parameters, the duration, the dependency script and the traffic.
 
 use super::presets::{pybreaker, resilience4j};
-use super::run::{BreakerConfig, Dependency, SCRIPTS};
+use super::run::{BreakerConfig, Dependency, ForcedState, Forcing, SCRIPTS};
 use super::scenario::CircuitBreakerScenario;
-use super::{WaitInterval, WindowType};
+use super::{AfterWait, WaitInterval, WindowType};
 use crate::scenario::block::Block;
 use crate::sim::kernel::traffic::check_duration;
 
@@ -12,7 +12,7 @@ use crate::sim::kernel::traffic::check_duration;
 pub const PRESET: &str = "outage";
 
 /// Keys a circuit-breaker block accepts: its own, then the traffic keys.
-pub const KEYS: [&str; 29] = [
+pub const KEYS: [&str; 31] = [
     "kind",
     "preset",
     "title",
@@ -27,10 +27,12 @@ pub const KEYS: [&str; 29] = [
     "half_open_calls",
     "auto_half_open",
     "max_half_open_ms",
+    "after_half_open_wait",
     "fail_max",
     "success_threshold",
     "duration_ms",
     "dependency",
+    "forced",
     "seed",
     "time_ms",
     "traffic",
@@ -45,7 +47,7 @@ pub const KEYS: [&str; 29] = [
 ];
 
 /// Keys only Resilience4j breakers have.
-const R4J_ONLY_KEYS: [&str; 9] = [
+const R4J_ONLY_KEYS: [&str; 10] = [
     "open_backoff",
     "window_size",
     "minimum_calls",
@@ -55,6 +57,7 @@ const R4J_ONLY_KEYS: [&str; 9] = [
     "half_open_calls",
     "auto_half_open",
     "max_half_open_ms",
+    "after_half_open_wait",
 ];
 
 /// Keys only pybreaker's breaker has.
@@ -142,6 +145,18 @@ pub fn apply(s: &mut CircuitBreakerScenario, block: &Block) -> Result<(), String
                 block.set("slow_ms", &mut c.slow_call_duration_threshold_ms)?;
                 block.set("wait_ms", &mut c.wait_duration_in_open_state_ms)?;
                 block.set("max_half_open_ms", &mut c.max_wait_duration_in_half_open_state_ms)?;
+                if let Some((line, v)) = block.get("after_half_open_wait") {
+                    c.transition_to_state_after_wait_duration = match v.trim() {
+                        "open" => AfterWait::Open,
+                        "closed" => AfterWait::Closed,
+                        other => {
+                            return Err(format!(
+                                "line {line}: `after_half_open_wait` is `open` or `closed` (Resilience4j's \
+                                 transitionToStateAfterWaitDuration), not `{other}`"
+                            ))
+                        }
+                    };
+                }
                 if let Some((line, v)) = block.get("open_backoff") {
                     c.wait_interval_in_open_state = open_backoff(v).map_err(|e| format!("line {line}: {e}"))?;
                 }
@@ -178,7 +193,35 @@ pub fn apply(s: &mut CircuitBreakerScenario, block: &Block) -> Result<(), String
             format!("line {line}: unknown dependency `{v}`; dependencies: {}", names.join(", "))
         })?;
     }
+    if let Some((line, v)) = block.get("forced") {
+        s.forced = forced(v).map_err(|e| format!("line {line}: {e}"))?;
+    }
     block.traffic(&mut s.traffic)
+}
+
+/// A `forced:` value: states forced on the Resilience4j breakers, each
+/// `<state> at <ms>` (`forced-open`, `disabled`, `metrics-only`, `closed`),
+/// separated by commas, in time order.
+fn forced(v: &str) -> Result<Vec<Forcing>, String> {
+    let mut out = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || {
+            format!(
+                "`forced` lists `<state> at <ms>` (states: forced-open, disabled, metrics-only, closed), not `{part}`"
+            )
+        };
+        let (state, at) = part.split_once(" at ").ok_or_else(bad)?;
+        let state = match state.trim() {
+            "forced-open" => ForcedState::ForcedOpen,
+            "disabled" => ForcedState::Disabled,
+            "metrics-only" => ForcedState::MetricsOnly,
+            "closed" => ForcedState::Closed,
+            _ => return Err(bad()),
+        };
+        let at_ms = at.trim().parse::<u64>().map_err(|_| bad())?;
+        out.push(Forcing { at_ms, state });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -199,6 +242,43 @@ mod tests {
         // A hand-laid dependency keeps its times.
         let s = cb("kind: circuit-breaker\npreset: count-vs-time\nduration_ms: 120000");
         assert_eq!(s.dependency, preset("count-vs-time").unwrap().dependency);
+    }
+
+    #[test]
+    fn after_half_open_wait_sets_where_half_open_goes() {
+        let after = |text: &str| match crate::scenario::block::parse(text).unwrap().scenario {
+            crate::scenario::Scenario::CircuitBreaker(s) => s
+                .breakers
+                .iter()
+                .filter_map(|b| match b {
+                    BreakerConfig::Resilience4j(c) => Some(c.transition_to_state_after_wait_duration),
+                    BreakerConfig::Consecutive(_) => None,
+                })
+                .collect::<Vec<_>>(),
+            _ => unreachable!(),
+        };
+        assert!(after("kind: circuit-breaker").iter().all(|a| *a == AfterWait::Open));
+        let closed = after("kind: circuit-breaker\nmax_half_open_ms: 2000\nafter_half_open_wait: closed");
+        assert!(!closed.is_empty() && closed.iter().all(|a| *a == AfterWait::Closed));
+        let e = crate::scenario::block::parse("kind: circuit-breaker\nafter_half_open_wait: half-open").unwrap_err();
+        assert!(e.starts_with("line 2: `after_half_open_wait` is `open` or `closed`"), "{e}");
+    }
+
+    #[test]
+    fn forced_lists_states_forced_at_times() {
+        let s = cb("kind: circuit-breaker\nforced: forced-open at 10000, closed at 20000");
+        assert_eq!(
+            s.forced,
+            [
+                Forcing { at_ms: 10_000, state: ForcedState::ForcedOpen },
+                Forcing { at_ms: 20_000, state: ForcedState::Closed }
+            ]
+        );
+        let e = crate::scenario::block::parse("kind: circuit-breaker\nforced: open at 10000").unwrap_err();
+        assert!(e.starts_with("line 2: `forced` lists `<state> at <ms>`"), "{e}");
+        let e = crate::scenario::block::parse("kind: circuit-breaker\nforced: closed at 20000, disabled at 10000")
+            .unwrap_err();
+        assert!(e.contains("in time order"), "{e}");
     }
 
     #[test]

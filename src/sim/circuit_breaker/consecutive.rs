@@ -106,7 +106,9 @@ impl ConsecutiveBreaker {
                 self.successes = 0;
                 true
             }
-            State::Closed | State::HalfOpen => true,
+            // pybreaker has no forced states: DISABLED and METRICS_ONLY permit, FORCED_OPEN refuses.
+            State::Closed | State::HalfOpen | State::Disabled | State::MetricsOnly => true,
+            State::ForcedOpen => false,
         }
     }
 

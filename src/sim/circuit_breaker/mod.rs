@@ -24,8 +24,18 @@
 //!   thresholds reached → OPEN, otherwise → CLOSED with fresh metrics. With
 //!   `max_wait_duration_in_half_open_state` > 0 it returns to OPEN on its own
 //!   after that long without a decision.
+//!   `transition_to_state_after_wait_duration` chooses where that wait
+//!   leads: OPEN (Resilience4j's default) or CLOSED.
 //! * Results are recorded in whatever state is current when the call
 //!   finishes, so a call permitted while CLOSED can count in HALF_OPEN's trial.
+//! * The special states, entered only when forced
+//!   ([`CircuitBreaker::transition_to`]): **DISABLED** permits every call and
+//!   records nothing; **METRICS_ONLY** permits every call and records it in a
+//!   fresh CLOSED-like window, judging the rates but never changing state;
+//!   **FORCED_OPEN** refuses every call (counted as not permitted) and
+//!   records nothing. Each stays until forced elsewhere or reset. Resilience4j
+//!   refuses CLOSED → HALF_OPEN and METRICS_ONLY → OPEN or HALF_OPEN
+//!   ([`legal`]); forcing the current state makes it afresh.
 //!
 //! Transitions scheduled for an instant (the automatic ones) happen before
 //! calls arriving at that same instant.
@@ -83,6 +93,34 @@ pub struct Config {
     /// closed; `None` waits `wait_duration_in_open_state_ms` every time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_interval_in_open_state: Option<WaitInterval>,
+    /// Where HALF_OPEN goes when `max_wait_duration_in_half_open_state_ms`
+    /// passes without a decision (`transitionToStateAfterWaitDuration`).
+    #[serde(skip_serializing_if = "AfterWait::is_open")]
+    pub transition_to_state_after_wait_duration: AfterWait,
+}
+
+/// The state HALF_OPEN moves to after its maximum wait: OPEN, as
+/// Resilience4j does unless told otherwise, or CLOSED (its builder refuses
+/// any other state). In JSON `"open"` or `"closed"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AfterWait {
+    #[default]
+    Open,
+    Closed,
+}
+
+impl AfterWait {
+    fn is_open(&self) -> bool {
+        *self == AfterWait::Open
+    }
+
+    fn state(self) -> State {
+        match self {
+            AfterWait::Open => State::Open,
+            AfterWait::Closed => State::Closed,
+        }
+    }
 }
 
 /// Resilience4j's `IntervalFunction`s for the open wait, starting from
@@ -180,6 +218,7 @@ impl Default for Config {
             automatic_transition_from_open_to_half_open: false,
             max_wait_duration_in_half_open_state_ms: 0,
             wait_interval_in_open_state: None,
+            transition_to_state_after_wait_duration: AfterWait::Open,
         }
     }
 }
@@ -246,6 +285,36 @@ pub enum State {
     Closed,
     Open,
     HalfOpen,
+    /// Permits everything and records nothing, until forced elsewhere.
+    Disabled,
+    /// Permits everything and records it, without ever changing state.
+    MetricsOnly,
+    /// Refuses everything, until forced elsewhere.
+    ForcedOpen,
+}
+
+impl State {
+    /// The name Resilience4j gives the state (`CLOSED`, `FORCED_OPEN`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Closed => "CLOSED",
+            State::Open => "OPEN",
+            State::HalfOpen => "HALF_OPEN",
+            State::Disabled => "DISABLED",
+            State::MetricsOnly => "METRICS_ONLY",
+            State::ForcedOpen => "FORCED_OPEN",
+        }
+    }
+}
+
+/// Whether Resilience4j allows a transition from `from` to `to`
+/// (`CircuitBreaker.StateTransition`): every pair but CLOSED → HALF_OPEN
+/// and METRICS_ONLY → OPEN or HALF_OPEN.
+pub fn legal(from: State, to: State) -> bool {
+    !matches!(
+        (from, to),
+        (State::Closed, State::HalfOpen) | (State::MetricsOnly, State::Open | State::HalfOpen)
+    )
 }
 
 /// A state change and when it happened.
@@ -284,6 +353,12 @@ impl Metrics {
     fn half_open(c: &Config) -> Metrics {
         let size = c.permitted_number_of_calls_in_half_open_state;
         Metrics { window: Window::count(size), minimum_calls: c.minimum_number_of_calls.min(size), not_permitted: 0 }
+    }
+
+    /// DISABLED's and FORCED_OPEN's metrics, which record no call: a window
+    /// that stays empty (Resilience4j's window of size 0).
+    fn none() -> Metrics {
+        Metrics { window: Window::count(1), minimum_calls: 1, not_permitted: 0 }
     }
 }
 
@@ -387,11 +462,24 @@ impl CircuitBreaker {
                 self.metrics = Metrics::closed(&self.config, at);
                 self.attempts = 0;
             }
+            // METRICS_ONLY measures as CLOSED does; neither it nor DISABLED counts openings.
+            State::MetricsOnly => {
+                self.metrics = Metrics::closed(&self.config, at);
+                self.attempts = 0;
+            }
+            State::Disabled => {
+                self.metrics = Metrics::none();
+                self.attempts = 0;
+            }
+            State::ForcedOpen => {
+                self.metrics = Metrics::none();
+                self.attempts += 1;
+            }
         }
     }
 
     /// Applies the transitions scheduled up to `now`: OPEN → HALF_OPEN when
-    /// automatic, and HALF_OPEN → OPEN after the maximum wait.
+    /// automatic, and HALF_OPEN → OPEN (or CLOSED) after the maximum wait.
     #[inline]
     fn advance(&mut self, now: Nanos) {
         if self.state == State::Closed {
@@ -403,9 +491,10 @@ impl CircuitBreaker {
                 State::Open if c.automatic_transition_from_open_to_half_open => {
                     Some((self.since.saturating_add(self.wait), State::HalfOpen))
                 }
-                State::HalfOpen if c.max_wait_duration_in_half_open_state_ms >= 1 => {
-                    Some((self.since + c.max_wait_duration_in_half_open_state_ms * MS, State::Open))
-                }
+                State::HalfOpen if c.max_wait_duration_in_half_open_state_ms >= 1 => Some((
+                    self.since + c.max_wait_duration_in_half_open_state_ms * MS,
+                    c.transition_to_state_after_wait_duration.state(),
+                )),
                 _ => None,
             };
             match due {
@@ -419,7 +508,11 @@ impl CircuitBreaker {
     pub fn try_acquire(&mut self, now: Nanos) -> bool {
         self.advance(now);
         match self.state {
-            State::Closed => true,
+            State::Closed | State::Disabled | State::MetricsOnly => true,
+            State::ForcedOpen => {
+                self.metrics.not_permitted += 1;
+                false
+            }
             State::Open => {
                 if now > self.since.saturating_add(self.wait) {
                     self.transition(now, State::HalfOpen);
@@ -455,6 +548,9 @@ impl CircuitBreaker {
 
     fn record(&mut self, now: Nanos, duration: Nanos, failed: bool) -> bool {
         self.advance(now);
+        if matches!(self.state, State::Disabled | State::ForcedOpen) {
+            return false;
+        }
         let slow = duration > self.config.slow_call_duration_threshold_ms * MS;
         self.metrics.window.record(now, Totals::one(failed, slow));
         let verdict = self.verdict(now);
@@ -535,6 +631,18 @@ impl CircuitBreaker {
     /// Moves to CLOSED now with fresh metrics (`transitionToClosedState`).
     pub fn transition_to_closed(&mut self, now: Nanos) {
         self.force(now, State::Closed);
+    }
+
+    /// Forces the state `to` now (Resilience4j's `transitionTo…State`),
+    /// or says why Resilience4j refuses it ([`legal`]). Forcing the state
+    /// the breaker is in makes it afresh, without a transition.
+    pub fn transition_to(&mut self, now: Nanos, to: State) -> Result<(), String> {
+        self.advance(now);
+        if !legal(self.state, to) {
+            return Err(format!("Resilience4j does not allow a transition from {} to {}", self.state.name(), to.name()));
+        }
+        self.force(now, to);
+        Ok(())
     }
 
     fn force(&mut self, now: Nanos, to: State) {

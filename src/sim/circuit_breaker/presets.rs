@@ -50,6 +50,7 @@ fn breaker_scenario(
         traffic,
         dependency: Dependency::script(script, duration_ms).unwrap_or(Dependency { phases: vec![] }),
         breakers,
+        forced: Vec::new(),
         view: View::default(),
     }
 }

@@ -12,8 +12,14 @@
 //! from any state, its metrics and open attempts cleared; forcing the state
 //! the breaker is in makes it afresh (OPEN counts another opening and
 //! restarts its wait; HALF_OPEN gets fresh metrics and permits) with no
-//! transition reported; CLOSED cannot be forced to HALF_OPEN. pybreaker
-//! counts an excluded error as a success and has no permits to give back.
+//! transition reported; CLOSED cannot be forced to HALF_OPEN, nor
+//! METRICS_ONLY to OPEN or HALF_OPEN. The forced states DISABLED (permits
+//! all, records nothing), METRICS_ONLY (permits all, records, never moves)
+//! and FORCED_OPEN (refuses all) stay until forced elsewhere or reset. An
+//! error that `recordExceptions` does not match and `ignoreExceptions` does
+//! not either is recorded as a success (`handleThrowable`). pybreaker
+//! counts an excluded error as a success, every other error as a failure,
+//! and has no permits to give back.
 
 use super::run::BreakerConfig;
 use super::{CircuitBreaker, State};
@@ -38,27 +44,57 @@ pub struct Step {
 }
 
 /// In JSON `"acquire"`, `{"success": {"duration_ms": 40}}`,
-/// `{"failure": {"duration_ms": 1000}}`, `"ignored"`, `"release"`,
-/// `{"force": "open"}` (`closed`, `open` or `half-open`) or `"reset"`.
+/// `{"failure": {"duration_ms": 1000}}` (an error the breaker records),
+/// `{"unrecorded-error": {"duration_ms": 30}}` (an error neither recorded
+/// nor ignored), `"ignored"`, `"release"`, `{"force": "open"}` (`closed`,
+/// `open`, `half-open`, `disabled`, `metrics-only` or `forced-open`) or `"reset"`.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Event {
     Acquire,
     Success { duration_ms: f64 },
     Failure { duration_ms: f64 },
+    UnrecordedError { duration_ms: f64 },
     Ignored,
     Release,
-    Force(Forced),
+    Force(ForceTo),
     Reset,
 }
 
 /// A state a replay can force.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Forced {
+pub enum ForceTo {
     Closed,
     Open,
     HalfOpen,
+    Disabled,
+    MetricsOnly,
+    ForcedOpen,
+}
+
+impl ForceTo {
+    fn state(self) -> State {
+        match self {
+            ForceTo::Closed => State::Closed,
+            ForceTo::Open => State::Open,
+            ForceTo::HalfOpen => State::HalfOpen,
+            ForceTo::Disabled => State::Disabled,
+            ForceTo::MetricsOnly => State::MetricsOnly,
+            ForceTo::ForcedOpen => State::ForcedOpen,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ForceTo::Closed => "closed",
+            ForceTo::Open => "open",
+            ForceTo::HalfOpen => "half-open",
+            ForceTo::Disabled => "disabled",
+            ForceTo::MetricsOnly => "metrics-only",
+            ForceTo::ForcedOpen => "forced-open",
+        }
+    }
 }
 
 /// The breaker after one event.
@@ -113,7 +149,10 @@ impl Replay {
                 return Err(format!("event {n}: at_ms goes back in time"));
             }
             last = s.at_ms;
-            if let Event::Success { duration_ms } | Event::Failure { duration_ms } = s.event {
+            if let Event::Success { duration_ms }
+            | Event::Failure { duration_ms }
+            | Event::UnrecordedError { duration_ms } = s.event
+            {
                 if !(duration_ms.is_finite() && (0.0..=86_400_000.0).contains(&duration_ms)) {
                     return Err(format!("event {n}: duration_ms must be between 0 and 86400000"));
                 }
@@ -147,11 +186,12 @@ fn name(e: &Event) -> String {
         Event::Acquire => "acquire".into(),
         Event::Success { duration_ms } => format!("success {}", crate::sim::kernel::num::decimal(*duration_ms, 3)),
         Event::Failure { duration_ms } => format!("failure {}", crate::sim::kernel::num::decimal(*duration_ms, 3)),
+        Event::UnrecordedError { duration_ms } => {
+            format!("unrecorded-error {}", crate::sim::kernel::num::decimal(*duration_ms, 3))
+        }
         Event::Ignored => "ignored".into(),
         Event::Release => "release".into(),
-        Event::Force(Forced::Closed) => "force closed".into(),
-        Event::Force(Forced::Open) => "force open".into(),
-        Event::Force(Forced::HalfOpen) => "force half-open".into(),
+        Event::Force(f) => format!("force {}", f.name()),
         Event::Reset => "reset".into(),
     }
 }
@@ -185,14 +225,21 @@ fn r4j_step(b: &mut CircuitBreaker, s: &Step) -> Line {
         Event::Failure { duration_ms } => {
             b.on_error(now, ms_to_ns(duration_ms));
         }
+        // Matched by neither recordExceptions nor ignoreExceptions: recorded as a success.
+        Event::UnrecordedError { duration_ms } => {
+            b.on_success(now, ms_to_ns(duration_ms));
+        }
         Event::Ignored | Event::Release => b.release_permission(now),
-        Event::Force(Forced::Closed) => b.transition_to_closed(now),
-        Event::Force(Forced::Open) => b.transition_to_open(now),
-        Event::Force(Forced::HalfOpen) => {
-            if b.state(now) == State::Closed {
-                error = Some("Resilience4j refuses CLOSED → HALF_OPEN (IllegalStateTransitionException)".into());
+        Event::Force(f) => {
+            let from = b.state(now);
+            if super::legal(from, f.state()) {
+                let _ = b.transition_to(now, f.state());
             } else {
-                b.transition_to_half_open(now);
+                error = Some(format!(
+                    "Resilience4j refuses {} → {} (IllegalStateTransitionException)",
+                    from.name(),
+                    f.state().name()
+                ));
             }
         }
         Event::Reset => b.reset(now),
@@ -219,6 +266,9 @@ fn consecutive_step(b: &mut ConsecutiveBreaker, s: &Step) -> Line {
         Event::Acquire => permitted = Some(b.try_acquire(now)),
         Event::Success { .. } => b.on_success(now),
         Event::Failure { .. } => b.on_error(now),
+        Event::UnrecordedError { .. } => {
+            error = Some("pybreaker records every error it does not exclude: send a failure or ignored".into())
+        }
         // pybreaker counts an excluded error as a success, and has no permits to give back.
         Event::Ignored => b.on_success(now),
         Event::Release => {}

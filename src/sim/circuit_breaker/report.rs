@@ -1,9 +1,9 @@
 //! The circuit breaker's run as the CLI prints it and as the widget
 //! downloads it: every breaker's transitions and calls, as JSON or as CSV rows.
 
+use super::State;
 use super::run::{BreakerConfig, BreakerSummary};
 use super::scenario::CircuitBreakerScenario;
-use super::State;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -87,11 +87,7 @@ pub fn run_csv(s: &CircuitBreakerScenario) -> Result<String, String> {
             BreakerConfig::Consecutive(_) => "pybreaker",
         };
         for c in &run.calls {
-            let state = match c.state {
-                State::Closed => "CLOSED",
-                State::Open => "OPEN",
-                State::HalfOpen => "HALF_OPEN",
-            };
+            let state = c.state.name();
             let _ = writeln!(csv, "{},{kind},{},{state},{},{},{}", i + 1, c.at, c.reached, c.failed, c.latency);
         }
     }

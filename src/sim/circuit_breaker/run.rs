@@ -214,6 +214,59 @@ impl Dependency {
     }
 }
 
+/// A state an operator forces on the Resilience4j breakers at `at_ms`, as
+/// its `transitionToForcedOpenState`, `transitionToDisabledState`,
+/// `transitionToMetricsOnlyState` and `transitionToClosedState` do (each
+/// allowed from every state). pybreaker has no such states and is left as
+/// it is. In JSON `{"at_ms": 12000, "state": "forced-open"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forcing {
+    pub at_ms: u64,
+    pub state: ForcedState,
+}
+
+/// The states an operator can force in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForcedState {
+    ForcedOpen,
+    Disabled,
+    MetricsOnly,
+    Closed,
+}
+
+impl ForcedState {
+    /// The breaker state it forces.
+    pub fn state(self) -> State {
+        match self {
+            ForcedState::ForcedOpen => State::ForcedOpen,
+            ForcedState::Disabled => State::Disabled,
+            ForcedState::MetricsOnly => State::MetricsOnly,
+            ForcedState::Closed => State::Closed,
+        }
+    }
+}
+
+/// The most forcings a scenario may hold.
+pub const MAX_FORCINGS: usize = 1_000;
+
+/// Checks forcings: in time order, within the run, not too many.
+pub fn validate_forcings(forced: &[Forcing], duration_ms: u64) -> Result<(), String> {
+    if forced.len() > MAX_FORCINGS {
+        return Err(format!("at most {MAX_FORCINGS} forced states, not {}", forced.len()));
+    }
+    for (i, f) in forced.iter().enumerate() {
+        if f.at_ms > duration_ms {
+            return Err(format!("forced state {}: at_ms {} is after the run's end ({duration_ms})", i + 1, f.at_ms));
+        }
+        if i > 0 && f.at_ms < forced[i - 1].at_ms {
+            return Err(format!("forced state {}: forced states must be in time order", i + 1));
+        }
+    }
+    Ok(())
+}
+
 /// Either breaker, behind one interface. In JSON the variant names the
 /// object: `{"resilience4j": {…}}` or `{"consecutive": {…}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -271,6 +324,15 @@ impl Breaker {
                 }
                 None
             }
+        }
+    }
+
+    /// Forces a Resilience4j breaker into `to` at `now` (pybreaker's has no
+    /// forced states and is left as it is).
+    pub fn force(&mut self, now: Nanos, to: State) {
+        if let Breaker::R4j(b) = self {
+            // Every state a run forces may be entered from any state.
+            let _ = b.transition_to(now, to);
         }
     }
 
@@ -438,7 +500,10 @@ impl BreakerConfig {
 }
 
 /// Runs `requests` (sorted) with their drawn `attempts` through a fresh
-/// breaker, binning the run into `bins` equal slices of `duration`.
+/// breaker, binning the run into `bins` equal slices of `duration`, with
+/// the states an operator forces during the run (`forced`, in time order):
+/// at an instant, results due are recorded first, then the forcing, then
+/// the arrivals.
 pub fn run_breaker(
     config: &BreakerConfig,
     requests: &[Request],
@@ -446,8 +511,10 @@ pub fn run_breaker(
     duration: Nanos,
     bins: usize,
     seed: u64,
+    forced: &[Forcing],
 ) -> Result<BreakerRun, String> {
     let breaker = Breaker::new(config, seed)?;
+    let mut forcings = forced.iter().map(|f| (f.at_ms * MS, f.state.state())).filter(|f| f.0 <= duration).peekable();
     let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
     let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());
@@ -456,6 +523,11 @@ pub fn run_breaker(
     // Slices whose gauges have been sampled, all those ending by the time reached.
     let mut sampled = 0;
     for (i, (r, a)) in requests.iter().zip(attempts).enumerate() {
+        while let Some((at, to)) = forcings.next_if(|f| f.0 <= r.at) {
+            run.sample_until(&mut out, &mut sampled, bin_ns, duration, at);
+            run.finish_due(at);
+            run.breaker.force(at, to);
+        }
         run.sample_until(&mut out, &mut sampled, bin_ns, duration, r.at);
         run.finish_due(r.at);
         let state = run.breaker.state(r.at);
@@ -479,6 +551,11 @@ pub fn run_breaker(
             failed: !reached || a.failed,
             latency: if reached { a.latency } else { 0 },
         });
+    }
+    for (at, to) in forcings {
+        run.sample_until(&mut out, &mut sampled, bin_ns, duration, at);
+        run.finish_due(at);
+        run.breaker.force(at, to);
     }
     run.sample_until(&mut out, &mut sampled, bin_ns, duration, Nanos::MAX);
     run.finish_due(duration);
@@ -562,10 +639,13 @@ impl InFlight {
     }
 }
 
+/// The summary's bucket for a state. The forced states, which only a
+/// forced transition reaches, count with the state each behaves like:
+/// DISABLED and METRICS_ONLY with CLOSED, FORCED_OPEN with OPEN.
 fn state_index(s: State) -> usize {
     match s {
-        State::Closed => 0,
-        State::Open => 1,
+        State::Closed | State::Disabled | State::MetricsOnly => 0,
+        State::Open | State::ForcedOpen => 1,
         State::HalfOpen => 2,
     }
 }

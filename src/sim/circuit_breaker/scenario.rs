@@ -1,7 +1,7 @@
 //! The circuit-breaker widget's scenario: caller traffic, a dependency whose
 //! behaviour changes over time, and one or two breakers run side by side on it.
 
-use super::run::{draw, run_breaker, BreakerConfig, BreakerRun, Dependency, Trial};
+use super::run::{draw, run_breaker, validate_forcings, BreakerConfig, BreakerRun, Dependency, Forcing, Trial};
 use crate::scenario::{check_version, View};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::MS;
@@ -28,6 +28,9 @@ pub struct CircuitBreakerScenario {
     pub traffic: Traffic,
     pub dependency: Dependency,
     pub breakers: Vec<BreakerConfig>,
+    /// States an operator forces on the Resilience4j breakers, in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forced: Vec<Forcing>,
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
@@ -44,6 +47,7 @@ impl CircuitBreakerScenario {
             b.validate()?;
         }
         self.dependency.validate()?;
+        validate_forcings(&self.forced, self.duration_ms)?;
         self.traffic.validate(self.duration_ms)?;
         self.view.validate()
     }
@@ -73,7 +77,19 @@ impl CircuitBreakerScenario {
     pub fn run_on(&self, trial: &Trial, bins: usize) -> Result<Vec<BreakerRun>, String> {
         self.validate()?;
         let duration = self.duration_ms * MS;
-        self.breakers.iter().map(|b| run_breaker(b, &trial.requests, &trial.attempts, duration, bins, self.seed)).collect()
+        self.breakers
+            .iter()
+            .map(|b| run_breaker(b, &trial.requests, &trial.attempts, duration, bins, self.seed, &self.forced))
+            .collect()
+    }
+
+    /// Forces `forcing` on the Resilience4j breakers, replacing one at the same instant.
+    pub fn force(&mut self, forcing: Forcing) {
+        let i = self.forced.partition_point(|f| f.at_ms < forcing.at_ms);
+        match self.forced.get_mut(i) {
+            Some(f) if f.at_ms == forcing.at_ms => *f = forcing,
+            _ => self.forced.insert(i, forcing),
+        }
     }
 
     /// Runs every breaker on the same arrivals and the same dependency results.

@@ -15,7 +15,7 @@ use super::Mode;
 use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
-use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, Phase, Trial, SCRIPTS};
+use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, ForcedState, Forcing, Phase, Trial, SCRIPTS};
 use crate::sim::circuit_breaker::{Config, WaitInterval, WindowType};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::Traffic;
@@ -135,6 +135,23 @@ pub fn CircuitBreakerWidget(
         }));
     };
 
+    // Forces a state on the Resilience4j breakers at the playhead, as an operator would.
+    let force = move |state: ForcedState, what: &str| {
+        let at = playback.now_or_mid();
+        if !try_edit(&|s| s.force(Forcing { at_ms: at / MS, state })) {
+            return;
+        }
+        let moved =
+            if playhead.get_untracked().is_none() { " (mid-run: move the playhead to choose when)" } else { "" };
+        let pybreaker = scenario.with_untracked(|s| s.breakers.iter().any(|b| matches!(b, BreakerConfig::Consecutive(_))));
+        status.set(Some(format!(
+            "Resilience4j breakers {what} at {}{moved}{}",
+            format::seconds(at),
+            if pybreaker { "; pybreaker has no forced states and carries on" } else { "" }
+        )));
+    };
+    let forced_text = Memo::new(move |_| scenario.with(|s| render::describe_forced(&s.forced)));
+
     let script = Memo::new(move |_| scenario.with(|s| s.dependency.script_name(s.duration_ms).unwrap_or("custom")));
 
     let controls = view! {
@@ -192,6 +209,20 @@ pub fn CircuitBreakerWidget(
                     <button type="button" class="heal" on:click=move |_| change_dependency(Phase::healthy, "healed")>"Heal it now"</button>
                 </div>
                 <p class="dependency-phases">{move || scenario.with(|s| render::describe_dependency(&s.dependency))}</p>
+                <div class="fire operate" role="group" aria-label="Force a state on the Resilience4j breakers at the playhead">
+                    <button type="button" on:click=move |_| force(ForcedState::ForcedOpen, "forced open")>"Force open now"</button>
+                    <button type="button" on:click=move |_| force(ForcedState::Disabled, "disabled")>"Disable now"</button>
+                    <button type="button" on:click=move |_| force(ForcedState::MetricsOnly, "set to metrics only")>"Metrics only now"</button>
+                    <button type="button" on:click=move |_| force(ForcedState::Closed, "closed")>"Close now"</button>
+                    <Show when=move || forced_text.with(|t| !t.is_empty())>
+                        <button type="button" on:click=move |_| {
+                            if try_edit(&|s| s.forced.clear()) {
+                                status.set(Some("Forced states cleared".into()));
+                            }
+                        }>"Clear forced states"</button>
+                    </Show>
+                </div>
+                <p class="dependency-phases">{move || forced_text.get()}</p>
             </div>
             {shell.lanes_controls(
                 lane_variants,
@@ -230,6 +261,7 @@ pub fn CircuitBreakerWidget(
     shell.view(mode, title, run_error, super::shell::legend![
             ("ok", "succeeded"), ("slow", "slow"), ("failed", "failed at the dependency"),
             ("rejected", "failed fast"), ("band-open", "open"), ("band-half-open", "half-open"),
+            ("band-forced", "forced open, disabled or metrics only"),
             ("failure-rate", "failure rate"), ("slow-rate", "slow-call rate"), ("capacity", "threshold"),
         ], controls, outputs)
 }

@@ -2,7 +2,7 @@
 //! functions of a run and the playhead, tested natively.
 
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
-use crate::sim::circuit_breaker::run::{Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency, Unprotected};
+use crate::sim::circuit_breaker::run::{Bin, BreakerConfig, BreakerRun, BreakerSummary, Dependency, Forcing, Unprotected};
 use crate::sim::circuit_breaker::{Config, State, Transition, WaitInterval, WindowType};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::ui::chart::{line_with_gaps, nice_max, r, spans, stacked_bars};
@@ -25,11 +25,7 @@ pub const VIEW_BOX: &str = "0 0 600 118";
 
 /// A state's name as Resilience4j writes it.
 pub fn state_name(s: State) -> &'static str {
-    match s {
-        State::Closed => "CLOSED",
-        State::Open => "OPEN",
-        State::HalfOpen => "HALF_OPEN",
-    }
+    s.name()
 }
 
 fn state_class(s: State) -> &'static str {
@@ -37,6 +33,9 @@ fn state_class(s: State) -> &'static str {
         State::Closed => "closed",
         State::Open => "open",
         State::HalfOpen => "half-open",
+        State::Disabled => "disabled",
+        State::MetricsOnly => "metrics-only",
+        State::ForcedOpen => "forced-open",
     }
 }
 
@@ -146,6 +145,18 @@ pub fn describe_dependency(d: &Dependency) -> String {
     parts.join("; ")
 }
 
+/// The states forced on the Resilience4j breakers, in words (empty for none).
+pub fn describe_forced(forced: &[Forcing]) -> String {
+    if forced.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = forced
+        .iter()
+        .map(|f| format!("{} at {}", f.state.state().name(), format::seconds(f.at_ms * MS)))
+        .collect();
+    format!("Forced: {}", parts.join(", "))
+}
+
 /// The intervals a run spent in `state`, up to `duration`.
 pub fn intervals(transitions: &[Transition], state: State, duration: Nanos) -> Vec<(Nanos, Nanos)> {
     let mut out = Vec::new();
@@ -185,6 +196,18 @@ pub fn chart_svg(run: &BreakerRun, config: &BreakerConfig, duration: Nanos) -> S
             state_class(state),
             spans(&intervals(&run.transitions, state, duration), duration, W, H)
         );
+    }
+    // The states an operator forced, drawn only when there were any.
+    for state in [State::ForcedOpen, State::Disabled, State::MetricsOnly] {
+        let spans_of = intervals(&run.transitions, state, duration);
+        if !spans_of.is_empty() {
+            let _ = write!(
+                svg,
+                "<path class=\"band-forced band-{}\" d=\"{}\"/>",
+                state_class(state),
+                spans(&spans_of, duration, W, H)
+            );
+        }
     }
     let _ = write!(
         svg,
@@ -326,10 +349,15 @@ pub fn reason(config: &BreakerConfig, t: &Transition, decided_by: Option<(f32, f
                     let decides = c.minimum_number_of_calls.min(c.permitted_number_of_calls_in_half_open_state);
                     rates(d, &format!(" in the HALF_OPEN trial, decided after {decides} results"))
                 }
-                (HalfOpen, Open, None) => format!(
-                    "no verdict within maxWaitDurationInHalfOpenState ({})",
-                    format::duration(c.max_wait_duration_in_half_open_state_ms * MS)
+                (HalfOpen, Open | Closed, None) => format!(
+                    "no verdict within maxWaitDurationInHalfOpenState ({}){}",
+                    format::duration(c.max_wait_duration_in_half_open_state_ms * MS),
+                    if t.to == Closed { ", and transitionToStateAfterWaitDuration is CLOSED" } else { "" }
                 ),
+                (_, ForcedOpen, _) => "forced open by an operator (transitionToForcedOpenState): every call fails fast".into(),
+                (_, Disabled, _) => "disabled by an operator (transitionToDisabledState): every call goes through, none is recorded".into(),
+                (_, MetricsOnly, _) => "set to metrics only by an operator (transitionToMetricsOnlyState): calls are recorded, the state never moves".into(),
+                (_, Closed, None) => "closed by an operator (transitionToClosedState)".into(),
                 (Open, HalfOpen, _) if c.automatic_transition_from_open_to_half_open => {
                     format!("the {wait} wait ended (automatic transition)")
                 }
