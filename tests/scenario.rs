@@ -90,6 +90,34 @@ fn cross_platform_fixtures_match() {
     }
 }
 
+/// The command line's key-level outputs, byte for byte: `sdp place`,
+/// `sdp tables`, `sdp jump`, `sdp shard` and `sdp replay` on the inputs in
+/// `tests/fixtures/cli` (and two scenarios of `tests/fixtures`), against the
+/// `.out` files beside them. Regenerate with `UPDATE_FIXTURES=1 cargo test
+/// --test scenario`.
+#[test]
+fn command_line_fixtures_match() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = |p: &str| dir.join(p).to_str().unwrap().to_string();
+    let cases: [(&str, Vec<String>); 5] = [
+        ("place", vec!["place".into(), path("ring-remove.json"), path("cli/keys.txt")]),
+        ("tables", vec!["tables".into(), path("cli/ring-small.json")]),
+        ("jump", vec!["jump".into(), "100".into(), path("cli/jump-keys.txt")]),
+        ("shard", vec!["shard".into(), path("shard-hashes.json"), path("cli/shard-keys.txt")]),
+        ("replay", vec!["replay".into(), path("cli/replay.json")]),
+    ];
+    for (name, args) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sdp")).args(&args).output().unwrap();
+        assert!(out.status.success(), "sdp {name}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let fixture = dir.join(format!("cli/{name}.out"));
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&fixture, &text).unwrap();
+        }
+        assert_eq!(text, std::fs::read_to_string(&fixture).unwrap(), "sdp {name}");
+    }
+}
+
 /// Every example in docs/scenarios.md parses, validates and runs.
 #[test]
 fn documented_examples_run() {
