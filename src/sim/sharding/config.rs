@@ -244,11 +244,11 @@ impl Layout {
         Some(next)
     }
 
-    /// The layout with one more, empty server that then takes shards, one at
-    /// a time, from the server holding the most (its highest-numbered one),
-    /// until no server holds more than one shard above the newcomer: how
-    /// MongoDB's balancer (by chunk count, as before 6.0.3) and Citus's
-    /// `rebalance_table_shards` (`by_shard_count`) even out a new server.
+    /// The layout with one more, empty server that then takes chunks, one
+    /// at a time, from the server holding the most (its highest-numbered
+    /// one), until no server holds more than one chunk above the newcomer:
+    /// how MongoDB's balancer by chunk count (before 6.0.3) evens out a new
+    /// server.
     pub(super) fn with_new_server(&self) -> Layout {
         let mut next = Layout { servers: self.servers + 1, of: self.of.clone() };
         let new = self.servers;

@@ -16,6 +16,7 @@
 //! `tests/sharding.rs` checks each against its system's own test vectors.
 
 pub mod block;
+pub mod citus;
 pub mod config;
 pub mod des;
 pub mod directory;

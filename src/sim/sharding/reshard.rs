@@ -12,16 +12,18 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Reshard {
     /// One more shard: hash modulo N + 1 and a ring with one more shard
-    /// re-hash; for MongoDB (with `servers`) and Citus (with `nodes`) a new
-    /// server takes whole chunks or shards from the others, and no key
-    /// re-hashes.
+    /// re-hash; for MongoDB (with `servers`) a new server takes whole chunks
+    /// from the others as its chunk-count balancer moves them, for Citus
+    /// (with `nodes`) a new worker takes whole shards as its rebalancer
+    /// plans them by shard count ([`super::citus`]); no key re-hashes.
     AddShard,
     /// Split the shard holding the most rows: a range at its median row,
     /// a Vitess key range at its midpoint.
     SplitHottest,
-    /// Move one chunk (MongoDB, with `servers`) or shard (Citus, with
-    /// `nodes`) from the server holding the most to the one holding the
-    /// fewest: one migration, the balancer's unit of work. No key re-hashes.
+    /// Move one chunk (MongoDB, with `servers`) from the server holding the
+    /// most to the one holding the fewest, or the first shard Citus's
+    /// rebalancer would move (with `nodes`): one migration, the balancer's
+    /// unit of work. No key re-hashes.
     MoveChunk,
 }
 
@@ -47,21 +49,27 @@ pub(super) fn reshard(
     match (reshard, scheme) {
         (Reshard::AddShard, Scheme::HashMod { shards }) => Some(one_each(Scheme::HashMod { shards: shards + 1 })),
         (Reshard::AddShard, Scheme::Consistent { shards, .. }) => Some(one_each(Scheme::consistent(shards + 1))),
-        (Reshard::AddShard, Scheme::Mongo { .. } | Scheme::Citus { .. })
-            if matches!(
-                config,
-                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. }
-            ) =>
-        {
+        (Reshard::AddShard, Scheme::Mongo { .. }) if matches!(config, SchemeConfig::Mongo { servers: Some(_), .. }) => {
             Some((scheme.clone(), layout.with_new_server()))
         }
-        (Reshard::MoveChunk, Scheme::Mongo { .. } | Scheme::Citus { .. })
-            if matches!(
-                config,
-                SchemeConfig::Mongo { servers: Some(_), .. } | SchemeConfig::Citus { nodes: Some(_), .. }
-            ) =>
-        {
+        (Reshard::MoveChunk, Scheme::Mongo { .. }) if matches!(config, SchemeConfig::Mongo { servers: Some(_), .. }) => {
             layout.with_one_moved().map(|l| (scheme.clone(), l))
+        }
+        // Citus: a new worker, then the rebalancer's plan by shard count; or its first move alone.
+        (Reshard::AddShard | Reshard::MoveChunk, Scheme::Citus { .. })
+            if matches!(config, SchemeConfig::Citus { nodes: Some(_), .. }) =>
+        {
+            let add = *reshard == Reshard::AddShard;
+            let servers = layout.servers + usize::from(add);
+            let mut of = layout.of.clone();
+            let moves = super::citus::plan(
+                &vec![1.0; of.len()],
+                &mut of,
+                &vec![1.0; servers],
+                super::citus::BY_SHARD_COUNT,
+                if add { usize::MAX } else { 1 },
+            );
+            (add || !moves.is_empty()).then(|| (scheme.clone(), Layout { servers, of }))
         }
         (Reshard::SplitHottest, Scheme::Range { .. }) => {
             let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
