@@ -409,7 +409,12 @@ mod resharding {
         let alone =
             run_scheme(&SchemeConfig::Mongo { chunks: 4, servers: None }, &ks, Some(&Reshard::AddShard)).unwrap();
         assert!(alone.after.is_none());
-        assert!(run_scheme(&SchemeConfig::Citus { shard_count: 4, nodes: Some(5) }, &ks, None).is_err());
+        assert!(run_scheme(
+            &SchemeConfig::Citus { shard_count: 4, nodes: Some(5), rebalance: Default::default() },
+            &ks,
+            None
+        )
+        .is_err());
         // Timestamps that would overflow are refused, even from 0.
         let w = Workload {
             keys: Keys::Timestamps { start_ms: 0, step_ms: 1 << 63 },
@@ -470,7 +475,7 @@ mod resharding {
         fn growing_moves_rows_only_to_the_new_server(seed in any::<u64>(), n in 2u32..8, per in 1u32..6) {
             let ks = keys(5_000, seed);
             for config in [
-                SchemeConfig::Citus { shard_count: n * per, nodes: Some(n) },
+                SchemeConfig::Citus { shard_count: n * per, nodes: Some(n), rebalance: Default::default() },
                 SchemeConfig::Mongo { chunks: n * per, servers: Some(n) },
                 SchemeConfig::Consistent { shards: n },
                 SchemeConfig::Directory { shards: n },
@@ -765,6 +770,48 @@ mod article {
         quotes("Raise the hash modulo lane's **Shards** to 16: its fullest shard then holds 2.49 times the mean");
     }
 
+    /// Citus's `by_disk_size` on the add-shard preset: each shard weighs its
+    /// rows at 16 KB plus the 100 MB base, and the plan is Citus's for
+    /// those costs with a 10% threshold and an improvement threshold of 0.5.
+    #[test]
+    fn citus_by_disk_size_plans_by_each_shards_size() {
+        use playground::sim::sharding::citus::{plan, BY_DISK_SIZE, DISK_SIZE_BASE_COST};
+        use playground::sim::sharding::config::CitusRebalance;
+        let mut s = preset("add-shard").unwrap();
+        let SchemeConfig::Citus { rebalance, .. } = &mut s.schemes[2] else { panic!("the third lane is Citus") };
+        *rebalance = CitusRebalance::ByDiskSize { row_bytes: 16_384 };
+        let r = s.run().unwrap();
+        assert_eq!(r[2].rows_moved, 19_229);
+        quotes("moves 19,229 rows instead of 18,764");
+        // The same plan from the shards' sizes.
+        let scheme = s.schemes[2].scheme().unwrap();
+        let keys = s.traffic().keys;
+        let mut rows = vec![0u64; 32];
+        for &k in &keys {
+            rows[scheme.route(k)] += 1;
+        }
+        let costs: Vec<f32> = rows.iter().map(|&n| (n as f64 * 16_384.0) as f32 + DISK_SIZE_BASE_COST).collect();
+        let mut on: Vec<usize> = (0..32).map(|i| i % 4).collect();
+        let moves = plan(&costs, &mut on, &[1.0; 5], BY_DISK_SIZE, usize::MAX);
+        let moved: u64 = moves.iter().map(|m| rows[m.shard]).sum();
+        assert_eq!(moved, 19_229);
+        assert!(moves.iter().all(|m| m.to == 4), "{moves:?}");
+        // In JSON, and checked.
+        let json = playground::scenario::Scenario::from(s.clone()).to_json();
+        assert!(json.contains(r#""rebalance":{"by-disk-size":{"row_bytes":16384}}"#), "{json}");
+        *rebalance_of(&mut s) = CitusRebalance::ByDiskSize { row_bytes: 0 };
+        assert!(s.validate().unwrap_err().contains("row_bytes must be between 1 and"));
+    }
+
+    fn rebalance_of(
+        s: &mut playground::sim::sharding::scenario::ShardingScenario,
+    ) -> &mut playground::sim::sharding::config::CitusRebalance {
+        match &mut s.schemes[2] {
+            SchemeConfig::Citus { rebalance, .. } => rebalance,
+            _ => panic!("the third lane is Citus"),
+        }
+    }
+
     #[test]
     fn a_fifth_server_moves_what_the_question_says() {
         let r = runs("add-shard");
@@ -848,7 +895,11 @@ mod article {
         assert!(after.contains("rebalance_table_shards('events', rebalance_strategy := 'by_shard_count')"));
         let s = preset("add-shard").unwrap();
         assert!(
-            s.schemes.contains(&SchemeConfig::Citus { shard_count, nodes: Some(workers) }),
+            s.schemes.contains(&SchemeConfig::Citus {
+                shard_count,
+                nodes: Some(workers),
+                rebalance: Default::default()
+            }),
             "{shard_count} on {workers}"
         );
         assert_eq!(s.reshard, Some(Reshard::AddShard));
@@ -888,7 +939,7 @@ fn sdp_shard_prints_each_systems_hash_and_shard() {
         vec![
             SchemeConfig::Vitess { shards: shards(&["-40", "40-80", "80-c0", "c0-"]) },
             SchemeConfig::Mongo { chunks: 8, servers: None },
-            SchemeConfig::Citus { shard_count: 32, nodes: None },
+            SchemeConfig::Citus { shard_count: 32, nodes: None, rebalance: Default::default() },
         ],
         "1\n42\n\n-1\nabc\n\"42\"\n",
     );
@@ -925,7 +976,7 @@ fn sdp_shard_prints_each_systems_hash_and_shard() {
     let servers = run(
         vec![
             SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
-            SchemeConfig::Citus { shard_count: 32, nodes: Some(4) },
+            SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: Default::default() },
         ],
         "1\n",
     );

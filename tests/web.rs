@@ -647,6 +647,36 @@ async fn changing_a_scheme_changes_the_shard_histogram() {
     assert_eq!(rows[0][1], playground::ui::format::number(p.hottest_over_mean));
 }
 
+/// A Citus lane's Rebalance menu: by disk size, the add-shard preset's new
+/// worker takes other shards, and the lane says how many rows moved.
+#[wasm_bindgen_test]
+async fn citus_rebalances_by_disk_size_from_its_menu() {
+    let el = container();
+    let start = playground::sim::sharding::presets::preset("add-shard").unwrap();
+    let scenario = Scenario::Sharding(start);
+    let _handle = leptos::mount::mount_to(
+        el.clone(),
+        move || view! { <Widget scenario=scenario mode=Mode::Inline title=None notice=None /> },
+    );
+    settle().await;
+    let citus =
+        || all(&el, "figure.shard-lane")[2].query_selector(".moved-text").unwrap().unwrap().text_content().unwrap();
+    assert!(citus().contains("18,764"), "{}", citus());
+    // Only the Citus lane has the menu.
+    let menus: Vec<web_sys::HtmlSelectElement> = all(&el, ".lane-controls .control")
+        .into_iter()
+        .filter(|c| c.text_content().unwrap_or_default().starts_with("Rebalance"))
+        .map(|c| c.query_selector("select").unwrap().unwrap().unchecked_into())
+        .collect();
+    assert_eq!(menus.len(), 1);
+    menus[0].set_value("by-disk-size");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    menus[0].dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+    assert!(citus().contains("19,229"), "{}", citus());
+}
+
 #[wasm_bindgen_test]
 async fn a_loop_defeats_lru_until_the_cache_holds_it() {
     let el = container();

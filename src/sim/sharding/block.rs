@@ -1,7 +1,7 @@
 //! Sharding's widget-block keys: the workload, the schemes, the re-shard and
 //! the inspected query.
 
-use super::config::{SchemeConfig, SCHEME_NAMES};
+use super::config::{CitusRebalance, SchemeConfig, SCHEME_NAMES};
 use super::region::example_countries;
 use super::reshard::Reshard;
 use super::scenario::ShardingScenario;
@@ -12,7 +12,7 @@ use crate::scenario::block::{number, Block};
 pub const PRESET: &str = "default";
 
 /// Keys a sharding block accepts.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 17] = [
     "kind",
     "preset",
     "title",
@@ -22,6 +22,7 @@ pub const KEYS: [&str; 16] = [
     "schemes",
     "shards",
     "servers",
+    "citus_rebalance",
     "keys",
     "rows",
     "distinct",
@@ -33,7 +34,8 @@ pub const KEYS: [&str; 16] = [
 
 /// A sharding block: a preset, then the workload (`keys`, `rows`,
 /// `distinct` for Zipf, `range_width`, `countries`), the schemes (`schemes:` names,
-/// `shards:` for each, `servers:` for MongoDB and Citus), `reshard:`
+/// `shards:` for each, `servers:` for MongoDB and Citus, `citus_rebalance:`
+/// for Citus), `reshard:`
 /// (`none`, `add-shard`, `split-hottest`) and the inspected query's first key.
 pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
     if let Some((line, v)) = block.get("keys") {
@@ -118,6 +120,28 @@ pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
         }
         if !any {
             return Err(format!("line {line}: `servers` applies to mongo and citus schemes, and this block has none"));
+        }
+    }
+    if let Some((line, v)) = block.get("citus_rebalance") {
+        let words: Vec<&str> = v.split_whitespace().collect();
+        let strategy = match words.as_slice() {
+            ["by-shard-count"] => CitusRebalance::ByShardCount,
+            ["by-disk-size", bytes] => CitusRebalance::ByDiskSize { row_bytes: number(line, "citus_rebalance", bytes)? },
+            _ => {
+                return Err(format!(
+                    "line {line}: `citus_rebalance` is `by-shard-count` or `by-disk-size <bytes per row>`, not `{v}`"
+                ))
+            }
+        };
+        let mut any = false;
+        for c in &mut s.schemes {
+            if let SchemeConfig::Citus { rebalance, .. } = c {
+                *rebalance = strategy;
+                any = true;
+            }
+        }
+        if !any {
+            return Err(format!("line {line}: `citus_rebalance` applies to citus schemes, and this block has none"));
         }
     }
     if let Some((line, v)) = block.get("reshard") {

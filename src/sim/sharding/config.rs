@@ -30,11 +30,13 @@ pub enum SchemeConfig {
         servers: Option<u32>,
     },
     /// `shard_count` shards placed round-robin on `nodes` workers (one shard
-    /// each when absent), as Citus places them.
+    /// each when absent), as Citus places them, rebalanced by `rebalance`.
     Citus {
         shard_count: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nodes: Option<u32>,
+        #[serde(default, skip_serializing_if = "CitusRebalance::is_by_shard_count")]
+        rebalance: CitusRebalance,
     },
     /// libketama's ring over `shards` shards.
     Consistent {
@@ -56,6 +58,29 @@ pub enum SchemeConfig {
         region_bytes: u8,
     },
 }
+
+/// The strategy Citus's rebalancer plans by ([`super::citus`]):
+/// `by_shard_count`, or `by_disk_size` with each row taking `row_bytes` on
+/// disk. In JSON `"by-shard-count"` or `{"by-disk-size": {"row_bytes": 16384}}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum CitusRebalance {
+    #[default]
+    ByShardCount,
+    ByDiskSize {
+        row_bytes: u64,
+    },
+}
+
+impl CitusRebalance {
+    fn is_by_shard_count(&self) -> bool {
+        *self == CitusRebalance::ByShardCount
+    }
+}
+
+/// The largest row `by_disk_size` takes, in bytes (1 GiB, PostgreSQL's
+/// largest field).
+pub const MAX_ROW_BYTES: u64 = 1 << 30;
 
 /// A country's region number in a `region_json` map.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +121,14 @@ impl SchemeConfig {
             }
             "vitess" => SchemeConfig::Vitess { shards: super::vitess_even_shards(n) },
             "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
-            "citus" => SchemeConfig::Citus { shard_count: n, nodes: servers.filter(|&m| m <= n) },
+            "citus" => SchemeConfig::Citus {
+                shard_count: n,
+                nodes: servers.filter(|&m| m <= n),
+                rebalance: match previous {
+                    SchemeConfig::Citus { rebalance, .. } => *rebalance,
+                    _ => CitusRebalance::ByShardCount,
+                },
+            },
             "consistent" => SchemeConfig::Consistent { shards: n },
             "region" => SchemeConfig::Region {
                 regions: super::region::EXAMPLE_REGIONS
@@ -192,8 +224,13 @@ impl SchemeConfig {
             }
         };
         s.validate()?;
+        if let SchemeConfig::Citus { rebalance: CitusRebalance::ByDiskSize { row_bytes }, .. } = self {
+            if !(1..=MAX_ROW_BYTES).contains(row_bytes) {
+                return Err(format!("row_bytes must be between 1 and {MAX_ROW_BYTES}, not {row_bytes}"));
+            }
+        }
         if let SchemeConfig::Mongo { chunks: n, servers: Some(m) }
-        | SchemeConfig::Citus { shard_count: n, nodes: Some(m) } = self
+        | SchemeConfig::Citus { shard_count: n, nodes: Some(m), .. } = self
         {
             if *m == 0 || m > n {
                 return Err(format!("place {n} chunks or shards on 1 to {n} servers, not {m}"));

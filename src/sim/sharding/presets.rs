@@ -54,7 +54,7 @@ pub fn preset(name: &str) -> Option<ShardingScenario> {
                     ],
                 },
                 SchemeConfig::HashMod { shards: 4 },
-                SchemeConfig::Citus { shard_count: 4, nodes: None },
+                SchemeConfig::Citus { shard_count: 4, nodes: None, rebalance: Default::default() },
             ],
             Some(Reshard::SplitHottest),
         ),
@@ -68,7 +68,7 @@ pub fn preset(name: &str) -> Option<ShardingScenario> {
             vec![
                 SchemeConfig::HashMod { shards: 4 },
                 SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
-                SchemeConfig::Citus { shard_count: 32, nodes: Some(4) },
+                SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: Default::default() },
             ],
             Some(Reshard::AddShard),
         ),

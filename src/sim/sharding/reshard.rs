@@ -1,7 +1,7 @@
 //! Re-shards: a shard or server added, the hottest shard split, one chunk
 //! moved; the scheme and layout each leaves.
 
-use super::config::{Layout, SchemeConfig};
+use super::config::{CitusRebalance, Layout, SchemeConfig};
 use super::scheme::Scheme;
 use super::KeyRange;
 use crate::sim::kernel::sort::radix_sort_by_key;
@@ -62,13 +62,23 @@ pub(super) fn reshard(
             let add = *reshard == Reshard::AddShard;
             let servers = layout.servers + usize::from(add);
             let mut of = layout.of.clone();
-            let moves = super::citus::plan(
-                &vec![1.0; of.len()],
-                &mut of,
-                &vec![1.0; servers],
-                super::citus::BY_SHARD_COUNT,
-                if add { usize::MAX } else { 1 },
-            );
+            let (costs, thresholds) = match config {
+                SchemeConfig::Citus { rebalance: CitusRebalance::ByDiskSize { row_bytes }, .. } => {
+                    // Each shard's size on disk, its rows at `row_bytes`, plus the base cost; float4 as in Citus.
+                    let mut rows = vec![0u64; of.len()];
+                    for &k in keys {
+                        rows[scheme.route(k)] += 1;
+                    }
+                    let costs = rows
+                        .iter()
+                        .map(|&r| (r as f64 * *row_bytes as f64) as f32 + super::citus::DISK_SIZE_BASE_COST)
+                        .collect();
+                    (costs, super::citus::BY_DISK_SIZE)
+                }
+                _ => (vec![1.0; of.len()], super::citus::BY_SHARD_COUNT),
+            };
+            let moves =
+                super::citus::plan(&costs, &mut of, &vec![1.0; servers], thresholds, if add { usize::MAX } else { 1 });
             (add || !moves.is_empty()).then(|| (scheme.clone(), Layout { servers, of }))
         }
         (Reshard::SplitHottest, Scheme::Range { .. }) => {

@@ -11,7 +11,7 @@ use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::{ShardingScenario};
 use crate::sim::sharding::presets;
-use crate::sim::sharding::config::{SchemeConfig, SCHEME_NAMES};
+use crate::sim::sharding::config::{CitusRebalance, SchemeConfig, SCHEME_NAMES};
 use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::{run_scheme, SchemeRun};
@@ -278,6 +278,9 @@ pub fn ShardingWidget(
 /// A change to one scheme, given the workload (ranges split over its keys).
 type SchemeEdit = dyn Fn(&mut SchemeConfig, &Workload) + Send + Sync;
 
+/// The row size the Rebalance menu's `by_disk_size` weighs shards by.
+const CITUS_ROW_BYTES: u64 = 16_384;
+
 /// An edit to one lane's scheme.
 #[derive(Clone)]
 pub struct LaneEdit(pub Arc<SchemeEdit>);
@@ -316,6 +319,27 @@ fn LaneControls(
                     edit.run(LaneEdit(Arc::new(move |c, w| *c = SchemeConfig::named(name, n, c, w))));
                 })
             />
+            <Show when=move || name == "citus">
+                <SelectControl
+                    label="Rebalance"
+                    options=vec![
+                        ("by-shard-count".to_string(), "by_shard_count".to_string()),
+                        ("by-disk-size".to_string(), "by_disk_size (16 KB rows)".to_string()),
+                    ]
+                    value=Signal::derive(move || scenario.with(|s| match s.schemes.get(index) {
+                        Some(SchemeConfig::Citus { rebalance: CitusRebalance::ByDiskSize { .. }, .. }) => "by-disk-size".to_string(),
+                        _ => "by-shard-count".to_string(),
+                    }))
+                    on_change=Callback::new(move |v: String| {
+                        let strategy = if v == "by-disk-size" {
+                            CitusRebalance::ByDiskSize { row_bytes: CITUS_ROW_BYTES }
+                        } else {
+                            CitusRebalance::ByShardCount
+                        };
+                        edit.run(LaneEdit(Arc::new(move |c, _| if let SchemeConfig::Citus { rebalance, .. } = c { *rebalance = strategy })));
+                    })
+                />
+            </Show>
             {remove_lane_button(index, "scheme", move || scenario.with(|s| s.schemes.len()), remove)}
         </fieldset>
     }

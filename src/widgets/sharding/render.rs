@@ -1,7 +1,7 @@
 //! The sharding widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::sharding::config::SchemeConfig;
+use crate::sim::sharding::config::{CitusRebalance, SchemeConfig};
 use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::SchemeRun;
@@ -25,9 +25,14 @@ pub fn scheme_label(c: &SchemeConfig) -> String {
             Some(m) => format!("MongoDB hashed shard key, {chunks} chunks on {m} shards"),
             None => format!("MongoDB hashed shard key, {chunks} chunks"),
         },
-        SchemeConfig::Citus { shard_count, nodes } => match nodes {
-            Some(m) => format!("Citus hash distribution, {shard_count} shards on {m} workers"),
-            None => format!("Citus hash distribution, {shard_count} shards"),
+        SchemeConfig::Citus { shard_count, nodes, rebalance } => match (nodes, rebalance) {
+            (Some(m), CitusRebalance::ByShardCount) => {
+                format!("Citus hash distribution, {shard_count} shards on {m} workers, rebalanced by shard count")
+            }
+            (Some(m), CitusRebalance::ByDiskSize { row_bytes }) => format!(
+                "Citus hash distribution, {shard_count} shards on {m} workers, rebalanced by disk size ({row_bytes}-byte rows)"
+            ),
+            (None, _) => format!("Citus hash distribution, {shard_count} shards"),
         },
         SchemeConfig::Consistent { shards } => format!("Consistent hashing (libketama's ring), {shards} shards"),
         SchemeConfig::Directory { shards } => format!("Directory (a lookup table), {shards} shards"),
