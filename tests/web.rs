@@ -222,7 +222,7 @@ async fn a_breaker_link_reopens_the_same_run() {
     settle().await;
     let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap();
     assert!(
-        status.starts_with("Resilience4j breakers forced open at 20.0 s") && status.contains("pybreaker"),
+        status.starts_with("Resilience4j breakers forced open at 20 s") && status.contains("pybreaker"),
         "{status}"
     );
     sleep(playground::ui::share::URL_DELAY_MS as i32 + 100).await;
@@ -238,7 +238,7 @@ async fn a_breaker_link_reopens_the_same_run() {
     assert_eq!(linked, forced);
     check(&el, &expect(&forced, Some(20_000_000_000)));
     let text = el.text_content().unwrap();
-    assert!(text.contains("Forced: FORCED_OPEN at 20.0 s"), "the forced states are not listed");
+    assert!(text.contains("Forced: FORCED_OPEN at 20 s"), "the forced states are not listed");
     button(&el, "Clear forced states").click();
     settle().await;
     assert!(!el.text_content().unwrap().contains("Forced: FORCED_OPEN"));
