@@ -1320,6 +1320,14 @@ fn forced_states_in_a_run_act_on_resilience4j_only() {
     let mut backwards = s.clone();
     backwards.forced.push(Forcing { at_ms: 5_000, state: ForcedState::Closed });
     assert!(backwards.validate().unwrap_err().contains("in time order"));
+    // A shorter run drops what it no longer reaches; the run notes each forced transition.
+    let mut shorter = s.clone();
+    shorter.set_duration(25_000);
+    assert_eq!(shorter.forced.iter().map(|f| f.at_ms).collect::<Vec<_>>(), [10_000, 20_000]);
+    let flagged: Vec<u64> =
+        r4j.transitions.iter().zip(&r4j.forced).filter(|(_, f)| **f).map(|(t, _)| t.at / MS).collect();
+    assert_eq!(flagged, [10_000, 20_000, 30_000]);
+    assert!(runs[1].forced.iter().all(|f| !f));
 }
 
 /// The numbers the article's "Operating a breaker by hand" quotes, from its

@@ -775,7 +775,7 @@ mod article {
     /// those costs with a 10% threshold and an improvement threshold of 0.5.
     #[test]
     fn citus_by_disk_size_plans_by_each_shards_size() {
-        use playground::sim::sharding::citus::{plan, BY_DISK_SIZE, DISK_SIZE_BASE_COST};
+        use playground::sim::sharding::citus::{disk_size_cost, plan, BY_DISK_SIZE};
         use playground::sim::sharding::config::CitusRebalance;
         let mut s = preset("add-shard").unwrap();
         let SchemeConfig::Citus { rebalance, .. } = &mut s.schemes[2] else { panic!("the third lane is Citus") };
@@ -790,7 +790,7 @@ mod article {
         for &k in &keys {
             rows[scheme.route(k)] += 1;
         }
-        let costs: Vec<f32> = rows.iter().map(|&n| (n as f64 * 16_384.0) as f32 + DISK_SIZE_BASE_COST).collect();
+        let costs: Vec<f32> = rows.iter().map(|&n| disk_size_cost(n * 16_384)).collect();
         let mut on: Vec<usize> = (0..32).map(|i| i % 4).collect();
         let moves = plan(&costs, &mut on, &[1.0; 5], BY_DISK_SIZE, usize::MAX);
         let moved: u64 = moves.iter().map(|m| rows[m.shard]).sum();

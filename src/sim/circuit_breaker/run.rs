@@ -452,6 +452,8 @@ pub struct BreakerRun {
     /// that caused it (Resilience4j), or `None` for a change made by time
     /// passing or by a consecutive breaker.
     pub decided_by: Vec<Option<(f32, f32)>>,
+    /// For each transition, whether an operator forced it.
+    pub forced: Vec<bool>,
     pub summary: BreakerSummary,
     /// The run in equal slices of `duration / bins` (none when `bins` is 0).
     pub bins: Vec<Bin>,
@@ -516,7 +518,7 @@ pub fn run_breaker(
     let breaker = Breaker::new(config, seed)?;
     let mut forcings = forced.iter().map(|f| (f.at_ms * MS, f.state.state())).filter(|f| f.0 <= duration).peekable();
     let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
-    let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new() };
+    let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new(), forced: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());
     let mut out = vec![Bin::default(); bins];
     let bin_ns = duration.div_ceil(bins.max(1) as u64).max(1);
@@ -526,7 +528,7 @@ pub fn run_breaker(
         while let Some((at, to)) = forcings.next_if(|f| f.0 <= r.at) {
             run.sample_until(&mut out, &mut sampled, bin_ns, duration, at);
             run.finish_due(at);
-            run.breaker.force(at, to);
+            run.force(at, to);
         }
         run.sample_until(&mut out, &mut sampled, bin_ns, duration, r.at);
         run.finish_due(r.at);
@@ -555,7 +557,7 @@ pub fn run_breaker(
     for (at, to) in forcings {
         run.sample_until(&mut out, &mut sampled, bin_ns, duration, at);
         run.finish_due(at);
-        run.breaker.force(at, to);
+        run.force(at, to);
     }
     run.sample_until(&mut out, &mut sampled, bin_ns, duration, Nanos::MAX);
     run.finish_due(duration);
@@ -565,11 +567,16 @@ pub fn run_breaker(
     for (i, rates) in run.decided {
         decided_by[i] = Some(rates);
     }
+    let mut forced = vec![false; transitions.len()];
+    for i in run.forced {
+        forced[i] = true;
+    }
     let kept = transitions.partition_point(|t| t.at <= duration);
     transitions.truncate(kept);
     decided_by.truncate(kept);
+    forced.truncate(kept);
     let summary = BreakerSummary::of(&calls, attempts, &transitions, duration);
-    Ok(BreakerRun { calls, transitions, decided_by, summary, bins: out })
+    Ok(BreakerRun { calls, transitions, decided_by, forced, summary, bins: out })
 }
 
 /// A breaker with its calls in flight, during a run.
@@ -579,9 +586,22 @@ struct Runner<'a> {
     in_flight: InFlight,
     /// The transitions a result caused, by index, with the rates that decided them.
     decided: Vec<(usize, (f32, f32))>,
+    /// The transitions an operator forced, by index.
+    forced: Vec<usize>,
 }
 
 impl Runner<'_> {
+    /// Forces `to` at `at`, noting the transition it made (none when the
+    /// breaker was already in `to`, or has no forced states).
+    fn force(&mut self, at: Nanos, to: State) {
+        let before = self.breaker.transitions().len();
+        self.breaker.force(at, to);
+        let made = self.breaker.transitions();
+        if made.len() > before && made.last().is_some_and(|t| t.at == at && t.to == to) {
+            self.forced.push(made.len() - 1);
+        }
+    }
+
     /// Samples the gauges at the end of every slice of `bin_ns` that ends by `t`.
     fn sample_until(&mut self, out: &mut [Bin], sampled: &mut usize, bin_ns: Nanos, duration: Nanos, t: Nanos) {
         while *sampled < out.len() && (*sampled as u64 + 1) * bin_ns <= t {

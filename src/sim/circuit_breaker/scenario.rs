@@ -57,6 +57,8 @@ impl CircuitBreakerScenario {
     pub fn set_duration(&mut self, duration_ms: u64) {
         let script = self.dependency.script_name(self.duration_ms);
         self.duration_ms = duration_ms;
+        // States forced after the new end no longer happen.
+        self.forced.retain(|f| f.at_ms <= duration_ms);
         if let Some(d) = script.and_then(|name| Dependency::script(name, duration_ms)) {
             self.dependency = d;
         }

@@ -37,7 +37,13 @@ pub const BY_SHARD_COUNT: Thresholds = Thresholds { threshold: 0.0, improvement:
 /// `by_disk_size`'s thresholds.
 pub const BY_DISK_SIZE: Thresholds = Thresholds { threshold: 0.1, improvement: 0.5 };
 /// `citus.rebalancer_by_disk_size_base_cost`'s default, in bytes.
-pub const DISK_SIZE_BASE_COST: f32 = 100.0 * 1024.0 * 1024.0;
+pub const DISK_SIZE_BASE_COST: u64 = 100 * 1024 * 1024;
+
+/// A shard's `by_disk_size` cost: its size on disk plus the base cost, as
+/// one `float4` (`citus_shard_cost_by_disk_size`).
+pub fn disk_size_cost(bytes: u64) -> f32 {
+    bytes.saturating_add(DISK_SIZE_BASE_COST) as f32
+}
 
 /// One planned move: the shard (by index) and its source and target nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +64,9 @@ pub fn plan(costs: &[f32], on: &mut [usize], capacities: &[f32], t: Thresholds, 
         return Vec::new();
     }
     let avg = total / capacity;
-    let (lower, upper) = ((1.0 - t.threshold) * avg, (1.0 + t.threshold) * avg);
+    // The bounds in double precision, each rounded to float4 once, as Citus computes them.
+    let bound = |k: f64| (k * f64::from(avg)) as f32;
+    let (lower, upper) = (bound(1.0 - f64::from(t.threshold)), bound(1.0 + f64::from(t.threshold)));
     let mut load = vec![0f32; nodes];
     for (s, &n) in on.iter().enumerate() {
         load[n] += costs[s];

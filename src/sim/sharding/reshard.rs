@@ -69,10 +69,7 @@ pub(super) fn reshard(
                     for &k in keys {
                         rows[scheme.route(k)] += 1;
                     }
-                    let costs = rows
-                        .iter()
-                        .map(|&r| (r as f64 * *row_bytes as f64) as f32 + super::citus::DISK_SIZE_BASE_COST)
-                        .collect();
+                    let costs = rows.iter().map(|&r| super::citus::disk_size_cost(r.saturating_mul(*row_bytes))).collect();
                     (costs, super::citus::BY_DISK_SIZE)
                 }
                 _ => (vec![1.0; of.len()], super::citus::BY_SHARD_COUNT),

@@ -325,8 +325,20 @@ pub fn data_table(run: &BreakerRun, config: &BreakerConfig, bin_ns: Nanos) -> St
 }
 
 /// Why a transition happened, in the reference's own terms.
-pub fn reason(config: &BreakerConfig, t: &Transition, decided_by: Option<(f32, f32)>) -> String {
+pub fn reason(config: &BreakerConfig, t: &Transition, decided_by: Option<(f32, f32)>, forced: bool) -> String {
     use State::*;
+    if forced {
+        return match t.to {
+            ForcedOpen => "forced open by an operator (transitionToForcedOpenState): every call fails fast".into(),
+            Disabled => {
+                "disabled by an operator (transitionToDisabledState): every call goes through, none is recorded".into()
+            }
+            MetricsOnly => "set to metrics only by an operator (transitionToMetricsOnlyState): calls are recorded, \
+                            the state never moves"
+                .into(),
+            _ => "closed by an operator (transitionToClosedState)".into(),
+        };
+    }
     match config {
         BreakerConfig::Resilience4j(c) => {
             let rates = |(f, s): (f32, f32), verb: &str| {
@@ -354,10 +366,6 @@ pub fn reason(config: &BreakerConfig, t: &Transition, decided_by: Option<(f32, f
                     format::duration(c.max_wait_duration_in_half_open_state_ms * MS),
                     if t.to == Closed { ", and transitionToStateAfterWaitDuration is CLOSED" } else { "" }
                 ),
-                (_, ForcedOpen, _) => "forced open by an operator (transitionToForcedOpenState): every call fails fast".into(),
-                (_, Disabled, _) => "disabled by an operator (transitionToDisabledState): every call goes through, none is recorded".into(),
-                (_, MetricsOnly, _) => "set to metrics only by an operator (transitionToMetricsOnlyState): calls are recorded, the state never moves".into(),
-                (_, Closed, None) => "closed by an operator (transitionToClosedState)".into(),
                 (Open, HalfOpen, _) if c.automatic_transition_from_open_to_half_open => {
                     format!("the {wait} wait ended (automatic transition)")
                 }
@@ -395,7 +403,7 @@ pub fn explain(run: &BreakerRun, config: &BreakerConfig, t: Option<Nanos>) -> St
         "{} since {}: {}.",
         state_name(last.to),
         format::seconds(last.at),
-        reason(config, last, run.decided_by.get(i).copied().flatten())
+        reason(config, last, run.decided_by.get(i).copied().flatten(), run.forced.get(i).copied().unwrap_or(false))
     );
     if last.to == State::Open {
         let _ = match config {
