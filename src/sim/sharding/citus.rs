@@ -74,15 +74,11 @@ pub fn plan(costs: &[f32], on: &mut [usize], capacities: &[f32], t: Thresholds, 
     let util = |load: &[f32], n: usize| if capacities[n] <= 0.0 { f32::INFINITY } else { load[n] / capacities[n] };
     // Least utilized first: utilization, then larger capacity, then node id.
     let ascending = |load: &[f32]| {
-        let mut order: Vec<usize> = (0..nodes).collect();
-        order.sort_by(|&a, &b| {
-            util(load, a)
-                .partial_cmp(&util(load, b))
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(capacities[b].partial_cmp(&capacities[a]).unwrap_or(std::cmp::Ordering::Equal))
-                .then(a.cmp(&b))
-        });
-        order
+        let before = |a: usize, b: usize| {
+            let (ua, ub) = (util(load, a), util(load, b));
+            ua < ub || (ua == ub && (capacities[a] > capacities[b] || (capacities[a] == capacities[b] && a < b)))
+        };
+        sorted((0..nodes).collect(), before)
     };
     let mut moves = Vec::new();
     'plan: while moves.len() < max_moves {
@@ -101,8 +97,8 @@ pub fn plan(costs: &[f32], on: &mut [usize], capacities: &[f32], t: Thresholds, 
                     continue;
                 }
                 // The source's shards, most costly first, the lower shard on a tie.
-                let mut shards: Vec<usize> = (0..on.len()).filter(|&s| on[s] == source).collect();
-                shards.sort_by(|&a, &b| costs[b].partial_cmp(&costs[a]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
+                let held: Vec<usize> = (0..on.len()).filter(|&s| on[s] == source).collect();
+                let shards = sorted(held, |a, b| costs[a] > costs[b] || (costs[a] == costs[b] && a < b));
                 for s in shards {
                     let c = costs[s];
                     let new_t = (load[target] + c) / capacities[target];
@@ -128,6 +124,20 @@ pub fn plan(costs: &[f32], on: &mut [usize], capacities: &[f32], t: Thresholds, 
         break;
     }
     moves
+}
+
+/// `items` in the order `before` gives (a strict order), by insertion: a
+/// few lines of code for the few nodes and shards a plan orders, where the
+/// standard library's sort would add kilobytes to the page.
+fn sorted(mut items: Vec<usize>, before: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && before(items[j], items[j - 1]) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+    items
 }
 
 #[cfg(test)]
