@@ -1290,14 +1290,14 @@ mod forced_states {
 #[test]
 fn forced_states_in_a_run_act_on_resilience4j_only() {
     use playground::sim::circuit_breaker::presets::preset;
-    use playground::sim::circuit_breaker::run::{ForcedState, Forcing};
+    use playground::sim::circuit_breaker::run::Forcing;
     use playground::sim::circuit_breaker::State;
     let mut s = preset("outage").unwrap();
     assert!(matches!(s.breakers[1], playground::sim::circuit_breaker::run::BreakerConfig::Consecutive(_)));
     let plain = s.run(0).unwrap();
-    s.force(Forcing { at_ms: 20_000, state: ForcedState::Disabled });
-    s.force(Forcing { at_ms: 10_000, state: ForcedState::ForcedOpen });
-    s.force(Forcing { at_ms: 30_000, state: ForcedState::Closed });
+    s.force(Forcing { at_ms: 20_000, state: State::Disabled });
+    s.force(Forcing { at_ms: 10_000, state: State::ForcedOpen });
+    s.force(Forcing { at_ms: 30_000, state: State::Closed });
     assert_eq!(s.forced.iter().map(|f| f.at_ms).collect::<Vec<_>>(), [10_000, 20_000, 30_000]);
     let runs = s.run(0).unwrap();
     let r4j = &runs[0];
@@ -1315,10 +1315,16 @@ fn forced_states_in_a_run_act_on_resilience4j_only() {
     let json = playground::scenario::Scenario::from(s.clone()).to_json();
     assert!(json.contains(r#""forced":[{"at_ms":10000,"state":"forced-open"},{"at_ms":20000,"state":"disabled"},{"at_ms":30000,"state":"closed"}]"#), "{json}");
     let mut late = s.clone();
-    late.forced.push(Forcing { at_ms: s.duration_ms + 1, state: ForcedState::Closed });
+    late.forced.push(Forcing { at_ms: s.duration_ms + 1, state: State::Closed });
     assert!(late.validate().unwrap_err().contains("after the run's end"));
+    let mut open = s.clone();
+    open.forced.push(Forcing { at_ms: 40_000, state: State::Open });
+    assert!(open
+        .validate()
+        .unwrap_err()
+        .contains("a run forces forced-open, disabled, metrics-only or closed, not open"));
     let mut backwards = s.clone();
-    backwards.forced.push(Forcing { at_ms: 5_000, state: ForcedState::Closed });
+    backwards.forced.push(Forcing { at_ms: 5_000, state: State::Closed });
     assert!(backwards.validate().unwrap_err().contains("in time order"));
     // A shorter run drops what it no longer reaches; the run notes each forced transition.
     let mut shorter = s.clone();

@@ -233,7 +233,7 @@ async fn a_breaker_link_reopens_the_same_run() {
     let mut forced = changed.clone();
     forced.force(playground::sim::circuit_breaker::run::Forcing {
         at_ms: 20_000,
-        state: playground::sim::circuit_breaker::run::ForcedState::ForcedOpen,
+        state: playground::sim::circuit_breaker::State::ForcedOpen,
     });
     assert_eq!(linked, forced);
     check(&el, &expect(&forced, Some(20_000_000_000)));

@@ -105,37 +105,22 @@ fn run(args: &[&str]) -> Result<String, String> {
             Ok(r.run_json_lines())
         }
         ["place", scenario_path, keys_path] if !(*scenario_path == "-" && *keys_path == "-") => {
-            let text = read(scenario_path)?;
-            let s = Scenario::from_json(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
-            if s.widget() != "hash-ring" {
-                return Err(format!("{scenario_path}: `sdp place` takes a hash-ring scenario"));
-            }
             let s: playground::sim::hash_ring::scenario::HashRingScenario =
-                serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+                family_scenario(scenario_path, "hash-ring", "place")?;
             let text = read(keys_path)?;
             let keys: Vec<&str> = text.lines().map(str::trim_end).filter(|k| !k.is_empty()).collect();
             playground::sim::hash_ring::report::place_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
         }
         ["shard", scenario_path, keys_path] if !(*scenario_path == "-" && *keys_path == "-") => {
-            let text = read(scenario_path)?;
-            let s = Scenario::from_json(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
-            if s.widget() != "sharding" {
-                return Err(format!("{scenario_path}: `sdp shard` takes a sharding scenario"));
-            }
             let s: playground::sim::sharding::scenario::ShardingScenario =
-                serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+                family_scenario(scenario_path, "sharding", "shard")?;
             let text = read(keys_path)?;
             let keys: Vec<&str> = text.lines().map(str::trim).filter(|k| !k.is_empty()).collect();
             playground::sim::sharding::report::keys_json_lines(&s, &keys).map_err(|e| format!("{scenario_path}: {e}"))
         }
         ["tables", scenario_path] => {
-            let text = read(scenario_path)?;
-            let s = Scenario::from_json(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
-            if s.widget() != "hash-ring" {
-                return Err(format!("{scenario_path}: `sdp tables` takes a hash-ring scenario"));
-            }
             let s: playground::sim::hash_ring::scenario::HashRingScenario =
-                serde_json::from_str(&text).map_err(|e| format!("{scenario_path}: {e}"))?;
+                family_scenario(scenario_path, "hash-ring", "tables")?;
             playground::sim::hash_ring::report::tables_json_lines(&s).map_err(|e| format!("{scenario_path}: {e}"))
         }
         ["jump", buckets, keys_path] => {
@@ -236,6 +221,18 @@ fn files_under(root: &Path) -> Result<Vec<String>, String> {
     walk(root, Path::new(""), &mut files)?;
     files.sort();
     Ok(files)
+}
+
+/// The scenario of one family in `path`, for a command that takes only
+/// that family's: read without naming its `Scenario` variant, so that
+/// single-family builds of the command line still compile.
+fn family_scenario<T: serde::de::DeserializeOwned>(path: &str, widget: &str, command: &str) -> Result<T, String> {
+    let text = read(path)?;
+    let s = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    if s.widget() != widget {
+        return Err(format!("{path}: `sdp {command}` takes a {widget} scenario"));
+    }
+    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {

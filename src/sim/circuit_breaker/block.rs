@@ -2,7 +2,7 @@
 //! parameters, the duration, the dependency script and the traffic.
 
 use super::presets::{pybreaker, resilience4j};
-use super::run::{BreakerConfig, Dependency, ForcedState, Forcing, SCRIPTS};
+use super::run::{BreakerConfig, Dependency, Forcing, FORCEABLE, SCRIPTS};
 use super::scenario::CircuitBreakerScenario;
 use super::{AfterWait, WaitInterval, WindowType};
 use crate::scenario::block::Block;
@@ -211,13 +211,7 @@ fn forced(v: &str) -> Result<Vec<Forcing>, String> {
             )
         };
         let (state, at) = part.split_once(" at ").ok_or_else(bad)?;
-        let state = match state.trim() {
-            "forced-open" => ForcedState::ForcedOpen,
-            "disabled" => ForcedState::Disabled,
-            "metrics-only" => ForcedState::MetricsOnly,
-            "closed" => ForcedState::Closed,
-            _ => return Err(bad()),
-        };
+        let state = *FORCEABLE.iter().find(|s| s.key() == state.trim()).ok_or_else(bad)?;
         let at_ms = at.trim().parse::<u64>().map_err(|_| bad())?;
         out.push(Forcing { at_ms, state });
     }
@@ -270,8 +264,8 @@ mod tests {
         assert_eq!(
             s.forced,
             [
-                Forcing { at_ms: 10_000, state: ForcedState::ForcedOpen },
-                Forcing { at_ms: 20_000, state: ForcedState::Closed }
+                Forcing { at_ms: 10_000, state: super::super::State::ForcedOpen },
+                Forcing { at_ms: 20_000, state: super::super::State::Closed }
             ]
         );
         let e = crate::scenario::block::parse("kind: circuit-breaker\nforced: open at 10000").unwrap_err();

@@ -278,9 +278,10 @@ impl Config {
     }
 }
 
-/// The breaker's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// The breaker's state: written as Resilience4j names it (`HALF_OPEN`),
+/// read as scenarios and replays write it (`half-open`, [`State::key`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "SCREAMING_SNAKE_CASE", deserialize = "kebab-case"))]
 pub enum State {
     Closed,
     Open,
@@ -303,6 +304,18 @@ impl State {
             State::Disabled => "DISABLED",
             State::MetricsOnly => "METRICS_ONLY",
             State::ForcedOpen => "FORCED_OPEN",
+        }
+    }
+
+    /// The state's name in scenarios, replays and blocks (`half-open`).
+    pub fn key(self) -> &'static str {
+        match self {
+            State::Closed => "closed",
+            State::Open => "open",
+            State::HalfOpen => "half-open",
+            State::Disabled => "disabled",
+            State::MetricsOnly => "metrics-only",
+            State::ForcedOpen => "forced-open",
         }
     }
 }

@@ -57,44 +57,8 @@ pub enum Event {
     UnrecordedError { duration_ms: f64 },
     Ignored,
     Release,
-    Force(ForceTo),
+    Force(State),
     Reset,
-}
-
-/// A state a replay can force.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ForceTo {
-    Closed,
-    Open,
-    HalfOpen,
-    Disabled,
-    MetricsOnly,
-    ForcedOpen,
-}
-
-impl ForceTo {
-    fn state(self) -> State {
-        match self {
-            ForceTo::Closed => State::Closed,
-            ForceTo::Open => State::Open,
-            ForceTo::HalfOpen => State::HalfOpen,
-            ForceTo::Disabled => State::Disabled,
-            ForceTo::MetricsOnly => State::MetricsOnly,
-            ForceTo::ForcedOpen => State::ForcedOpen,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            ForceTo::Closed => "closed",
-            ForceTo::Open => "open",
-            ForceTo::HalfOpen => "half-open",
-            ForceTo::Disabled => "disabled",
-            ForceTo::MetricsOnly => "metrics-only",
-            ForceTo::ForcedOpen => "forced-open",
-        }
-    }
 }
 
 /// The breaker after one event.
@@ -191,7 +155,7 @@ fn name(e: &Event) -> String {
         }
         Event::Ignored => "ignored".into(),
         Event::Release => "release".into(),
-        Event::Force(f) => format!("force {}", f.name()),
+        Event::Force(f) => format!("force {}", f.key()),
         Event::Reset => "reset".into(),
     }
 }
@@ -232,13 +196,13 @@ fn r4j_step(b: &mut CircuitBreaker, s: &Step) -> Line {
         Event::Ignored | Event::Release => b.release_permission(now),
         Event::Force(f) => {
             let from = b.state(now);
-            if super::legal(from, f.state()) {
-                let _ = b.transition_to(now, f.state());
+            if super::legal(from, f) {
+                let _ = b.transition_to(now, f);
             } else {
                 error = Some(format!(
                     "Resilience4j refuses {} → {} (IllegalStateTransitionException)",
                     from.name(),
-                    f.state().name()
+                    f.name()
                 ));
             }
         }

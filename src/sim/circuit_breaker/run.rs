@@ -223,29 +223,16 @@ impl Dependency {
 #[serde(deny_unknown_fields)]
 pub struct Forcing {
     pub at_ms: u64,
-    pub state: ForcedState,
+    /// One of [`FORCEABLE`].
+    #[serde(serialize_with = "state_key")]
+    pub state: State,
 }
 
-/// The states an operator can force in a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ForcedState {
-    ForcedOpen,
-    Disabled,
-    MetricsOnly,
-    Closed,
-}
+/// The states an operator can force in a run, each allowed from every state.
+pub const FORCEABLE: [State; 4] = [State::ForcedOpen, State::Disabled, State::MetricsOnly, State::Closed];
 
-impl ForcedState {
-    /// The breaker state it forces.
-    pub fn state(self) -> State {
-        match self {
-            ForcedState::ForcedOpen => State::ForcedOpen,
-            ForcedState::Disabled => State::Disabled,
-            ForcedState::MetricsOnly => State::MetricsOnly,
-            ForcedState::Closed => State::Closed,
-        }
-    }
+fn state_key<S: serde::Serializer>(state: &State, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(state.key())
 }
 
 /// The most forcings a scenario may hold.
@@ -259,6 +246,13 @@ pub fn validate_forcings(forced: &[Forcing], duration_ms: u64) -> Result<(), Str
     for (i, f) in forced.iter().enumerate() {
         if f.at_ms > duration_ms {
             return Err(format!("forced state {}: at_ms {} is after the run's end ({duration_ms})", i + 1, f.at_ms));
+        }
+        if !FORCEABLE.contains(&f.state) {
+            return Err(format!(
+                "forced state {}: a run forces forced-open, disabled, metrics-only or closed, not {}",
+                i + 1,
+                f.state.key()
+            ));
         }
         if i > 0 && f.at_ms < forced[i - 1].at_ms {
             return Err(format!("forced state {}: forced states must be in time order", i + 1));
@@ -516,7 +510,7 @@ pub fn run_breaker(
     forced: &[Forcing],
 ) -> Result<BreakerRun, String> {
     let breaker = Breaker::new(config, seed)?;
-    let mut forcings = forced.iter().map(|f| (f.at_ms * MS, f.state.state())).filter(|f| f.0 <= duration).peekable();
+    let mut forcings = forced.iter().map(|f| (f.at_ms * MS, f.state)).filter(|f| f.0 <= duration).peekable();
     let slow_ns = config.slow_threshold().unwrap_or(Nanos::MAX);
     let mut run = Runner { breaker, attempts, in_flight: InFlight::default(), decided: Vec::new(), forced: Vec::new() };
     let mut calls = Vec::with_capacity(requests.len());

@@ -15,8 +15,8 @@ use super::Mode;
 use crate::scenario::{CircuitBreakerScenario};
 use crate::sim::circuit_breaker::presets;
 use crate::sim::circuit_breaker::consecutive::ConsecutiveConfig;
-use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, ForcedState, Forcing, Phase, Trial, SCRIPTS};
-use crate::sim::circuit_breaker::{Config, WaitInterval, WindowType};
+use crate::sim::circuit_breaker::run::{BreakerConfig, BreakerRun, Dependency, Forcing, Phase, Trial, SCRIPTS};
+use crate::sim::circuit_breaker::{Config, State, WaitInterval, WindowType};
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::Traffic;
 use crate::ui::controls::{NumberControl, SeedControl, SelectControl};
@@ -136,7 +136,7 @@ pub fn CircuitBreakerWidget(
     };
 
     // Forces a state on the Resilience4j breakers at the playhead, as an operator would.
-    let force = move |state: ForcedState, what: &str| {
+    let force = move |state: State, what: &str| {
         let at = playback.now_or_mid();
         if !try_edit(&|s| s.force(Forcing { at_ms: at / MS, state })) {
             return;
@@ -210,10 +210,10 @@ pub fn CircuitBreakerWidget(
                 </div>
                 <p class="dependency-phases">{move || scenario.with(|s| render::describe_dependency(&s.dependency))}</p>
                 <div class="fire operate" role="group" aria-label="Force a state on the Resilience4j breakers at the playhead">
-                    <button type="button" on:click=move |_| force(ForcedState::ForcedOpen, "forced open")>"Force open now"</button>
-                    <button type="button" on:click=move |_| force(ForcedState::Disabled, "disabled")>"Disable now"</button>
-                    <button type="button" on:click=move |_| force(ForcedState::MetricsOnly, "set to metrics only")>"Metrics only now"</button>
-                    <button type="button" on:click=move |_| force(ForcedState::Closed, "closed")>"Close now"</button>
+                    <button type="button" on:click=move |_| force(State::ForcedOpen, "forced open")>"Force open now"</button>
+                    <button type="button" on:click=move |_| force(State::Disabled, "disabled")>"Disable now"</button>
+                    <button type="button" on:click=move |_| force(State::MetricsOnly, "set to metrics only")>"Metrics only now"</button>
+                    <button type="button" on:click=move |_| force(State::Closed, "closed")>"Close now"</button>
                     <Show when=move || forced_text.with(|t| !t.is_empty())>
                         <button type="button" on:click=move |_| {
                             if try_edit(&|s| s.forced.clear()) {

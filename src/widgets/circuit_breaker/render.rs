@@ -29,14 +29,7 @@ pub fn state_name(s: State) -> &'static str {
 }
 
 fn state_class(s: State) -> &'static str {
-    match s {
-        State::Closed => "closed",
-        State::Open => "open",
-        State::HalfOpen => "half-open",
-        State::Disabled => "disabled",
-        State::MetricsOnly => "metrics-only",
-        State::ForcedOpen => "forced-open",
-    }
+    s.key()
 }
 
 /// The breaker's variant in a few words.
@@ -152,7 +145,7 @@ pub fn describe_forced(forced: &[Forcing]) -> String {
     }
     let parts: Vec<String> = forced
         .iter()
-        .map(|f| format!("{} at {}", f.state.state().name(), format::seconds(f.at_ms * MS)))
+        .map(|f| format!("{} at {}", f.state.name(), format::seconds(f.at_ms * MS)))
         .collect();
     format!("Forced: {}", parts.join(", "))
 }
