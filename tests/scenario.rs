@@ -75,9 +75,15 @@ fn a_rate_limiter_runs_for_a_day() {
 #[test]
 fn cross_platform_fixtures_match() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for name in
-        ["poisson-three-lanes", "nginx-modes", "breaker-outage", "ring-remove", "shard-hashes", "shard-zipf-regions"]
-    {
+    for name in [
+        "poisson-three-lanes",
+        "nginx-modes",
+        "breaker-outage",
+        "ring-remove",
+        "shard-hashes",
+        "shard-zipf-regions",
+        "shard-mongo-balancers",
+    ] {
         let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
         let s = Scenario::from_json(&input).unwrap();
         for (ext, out) in [("json", s.run_json().unwrap()), ("csv", s.run_csv().unwrap())] {

@@ -397,7 +397,7 @@ mod resharding {
     #[test]
     fn a_new_server_takes_whole_chunks() {
         let ks = keys(64_000, 3);
-        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4) };
+        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4), balancer: Default::default() };
         let run = run_scheme(&mongo, &ks, Some(&Reshard::AddShard)).unwrap();
         let after = run.after.unwrap();
         assert_eq!(after.rows.len(), 5);
@@ -406,8 +406,12 @@ mod resharding {
         let share = run.rows_moved as f64 / 64_000.0;
         assert!((share - 3.0 / 16.0).abs() < 0.02, "moved {share}");
         // Without servers to add, MongoDB's chunks have nowhere to go: the change does not apply.
-        let alone =
-            run_scheme(&SchemeConfig::Mongo { chunks: 4, servers: None }, &ks, Some(&Reshard::AddShard)).unwrap();
+        let alone = run_scheme(
+            &SchemeConfig::Mongo { chunks: 4, servers: None, balancer: Default::default() },
+            &ks,
+            Some(&Reshard::AddShard),
+        )
+        .unwrap();
         assert!(alone.after.is_none());
         assert!(run_scheme(
             &SchemeConfig::Citus { shard_count: 4, nodes: Some(5), rebalance: Default::default() },
@@ -432,7 +436,7 @@ mod resharding {
     #[test]
     fn moving_a_chunk_moves_only_its_rows() {
         let ks = keys(64_000, 5);
-        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4) };
+        let mongo = SchemeConfig::Mongo { chunks: 16, servers: Some(4), balancer: Default::default() };
         let run = run_scheme(&mongo, &ks, Some(&Reshard::MoveChunk)).unwrap();
         let after = run.after.as_ref().unwrap();
         assert_eq!((run.shards_losing, run.shards_gaining), (1, 1));
@@ -476,7 +480,7 @@ mod resharding {
             let ks = keys(5_000, seed);
             for config in [
                 SchemeConfig::Citus { shard_count: n * per, nodes: Some(n), rebalance: Default::default() },
-                SchemeConfig::Mongo { chunks: n * per, servers: Some(n) },
+                SchemeConfig::Mongo { chunks: n * per, servers: Some(n), balancer: Default::default() },
                 SchemeConfig::Consistent { shards: n },
                 SchemeConfig::Directory { shards: n },
             ] {
@@ -812,12 +816,61 @@ mod article {
         }
     }
 
+    /// MongoDB's balancers on the add-shard preset: by chunk count the
+    /// newcomer takes the first chunk of three shards; by data size it takes
+    /// what the 384 MB gap leaves to move, by the documents' size.
+    #[test]
+    fn mongo_balances_by_chunk_count_or_by_data_size() {
+        use playground::sim::sharding::config::MongoBalancer;
+        let by = |doc_bytes: Option<u64>| {
+            let mut s = preset("add-shard").unwrap();
+            let SchemeConfig::Mongo { balancer, .. } = &mut s.schemes[1] else { panic!("the second lane is MongoDB") };
+            if let Some(doc_bytes) = doc_bytes {
+                *balancer = MongoBalancer::DataSize { doc_bytes, range_mb: 128 };
+            }
+            let r = s.run().unwrap().swap_remove(1);
+            (r.rows_moved, r.after.unwrap().rows)
+        };
+        assert_eq!(by(None), (18_743, vec![18_567, 18_676, 18_954, 25_060, 18_743]));
+        quotes("MongoDB's 16 chunks on 4 shards move 18,743 rows (18.7%)");
+        // 16 KB documents: one whole chunk from the fullest shard, then 25,060 × 16 KB (410 MB) against
+        // 6,262 × 16 KB (103 MB) is under 3 × 128 MiB apart.
+        let (moved, rows) = by(Some(16_384));
+        assert_eq!((moved, rows[4], rows[3]), (6_262, 6_262, 25_060));
+        assert!((rows[3] - rows[4]) * 16_384 < 3 * (128 << 20));
+        quotes("with 16 KB documents each shard holds about 410 MB, the newcomer receives one whole chunk of 6,262 rows (103 MB)");
+        // 4 KB documents: about 100 MB a shard, nothing moves; 64 KB: eight ranges of 2,047 documents.
+        assert_eq!(by(Some(4_096)).0, 0);
+        quotes("A collection of 4 KB documents, 100 MB a shard, would leave the new shard empty");
+        assert_eq!(by(Some(65_536)).0, 8 * 2_047);
+        quotes("With 64 KB documents a range is 2,047 documents, and eight ranges move 16,376 rows");
+        // In JSON, and checked.
+        let mut s = preset("add-shard").unwrap();
+        if let SchemeConfig::Mongo { balancer, .. } = &mut s.schemes[1] {
+            *balancer = MongoBalancer::DataSize { doc_bytes: 16_384, range_mb: 128 };
+        }
+        let json = playground::scenario::Scenario::from(s.clone()).to_json();
+        assert!(json.contains(r#""balancer":{"data-size":{"doc_bytes":16384}}"#), "{json}");
+        if let SchemeConfig::Mongo { balancer, .. } = &mut s.schemes[1] {
+            *balancer = MongoBalancer::DataSize { doc_bytes: 1 << 25, range_mb: 128 };
+        }
+        assert!(s.validate().unwrap_err().contains("doc_bytes must be between 1 and 16777216"));
+        // A collection filling more ranges than the simulation splits is refused, with the numbers.
+        if let SchemeConfig::Mongo { balancer, .. } = &mut s.schemes[1] {
+            *balancer = MongoBalancer::DataSize { doc_bytes: 1 << 20, range_mb: 16 };
+        }
+        assert_eq!(
+            s.validate().unwrap_err(),
+            "MongoDB's data-size balancer is simulated up to 4096 ranges of data, and 100000 documents of 1048576 bytes fill 6250 ranges of 16 MB: use larger ranges, smaller documents or fewer rows"
+        );
+    }
+
     #[test]
     fn a_fifth_server_moves_what_the_question_says() {
         let r = runs("add-shard");
-        assert_eq!(r.iter().map(|s| s.rows_moved).collect::<Vec<_>>(), [80_101, 18_877, 18_764]);
+        assert_eq!(r.iter().map(|s| s.rows_moved).collect::<Vec<_>>(), [80_101, 18_743, 18_764]);
         assert_eq!(two_places(r[1].after.as_ref().unwrap().hottest_over_mean), "1.25");
-        quotes("hash modulo moves 80,101 of 100,000 rows, MongoDB's 16 chunks move 18,877 and Citus's 32 shards 18,764, against an ideal of 20%. MongoDB's fullest shard still holds 1.25 times the mean");
+        quotes("hash modulo moves 80,101 of 100,000 rows, MongoDB's 16 chunks move 18,743 and Citus's 32 shards 18,764, against an ideal of 20%. MongoDB's fullest shard still holds 1.25 times the mean");
     }
 
     #[test]
@@ -938,7 +991,7 @@ fn sdp_shard_prints_each_systems_hash_and_shard() {
     let lines = run(
         vec![
             SchemeConfig::Vitess { shards: shards(&["-40", "40-80", "80-c0", "c0-"]) },
-            SchemeConfig::Mongo { chunks: 8, servers: None },
+            SchemeConfig::Mongo { chunks: 8, servers: None, balancer: Default::default() },
             SchemeConfig::Citus { shard_count: 32, nodes: None, rebalance: Default::default() },
         ],
         "1\n42\n\n-1\nabc\n\"42\"\n",
@@ -968,14 +1021,14 @@ fn sdp_shard_prints_each_systems_hash_and_shard() {
     // A quoted line is a string even when it reads as a number.
     assert!(lines[4].starts_with("{\"key\":\"42\",\"type\":\"string\","), "{}", lines[4]);
     // The hash is the one the engine routes by: the shard agrees with the scheme's own routing.
-    let mongo = SchemeConfig::Mongo { chunks: 8, servers: None }.scheme().unwrap();
+    let mongo = SchemeConfig::Mongo { chunks: 8, servers: None, balancer: Default::default() }.scheme().unwrap();
     let line: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
     assert_eq!(line["schemes"][1]["shard"].as_u64(), Some(mongo.route(42) as u64));
     // Chunks and shards on fewer servers: the server holding each, as the widget places them
     // (a chunk in contiguous runs over MongoDB's shard servers, Citus's shards round-robin on its workers).
     let servers = run(
         vec![
-            SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
+            SchemeConfig::Mongo { chunks: 16, servers: Some(4), balancer: Default::default() },
             SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: Default::default() },
         ],
         "1\n",
@@ -1010,4 +1063,153 @@ fn sdp_shard_prints_each_systems_hash_and_shard() {
 
 fn ketama_hash(key: &[u8]) -> u32 {
     playground::sim::hash_ring::ketama::key_hash(key)
+}
+
+/// MongoDB's balancer, held to MongoDB's own tests and to the splitting
+/// rules of `autoSplitVector`.
+mod mongo_balancer {
+    use playground::sim::sharding::mongo::{
+        balance, chunk_count_round, data_size_round, move_range_docs, Migration, Weigh,
+    };
+
+    const MB128: u64 = 128 << 20;
+
+    fn pairs(m: &[Migration]) -> Vec<(usize, usize)> {
+        m.iter().map(|m| (m.from, m.to)).collect()
+    }
+
+    /// The data-size cases of `balancer_policy_test.cpp` (the version with
+    /// the ideal data size), each shard's data in units of the range size;
+    /// `busy` are the shards its "in use" cases leave out.
+    #[test]
+    fn data_size_rounds_match_balancer_policy_test() {
+        let round = |units: &[u64], busy: &[bool]| {
+            pairs(&data_size_round(&units.iter().map(|u| u * MB128).collect::<Vec<_>>(), busy, MB128))
+        };
+        // Basic; BasicWithManyChunks; SmallSingleChunkShouldNotMove; BalanceThresholdObeyed.
+        assert_eq!(round(&[4, 0, 3], &[]), [(0, 1)]);
+        assert_eq!(round(&[1, 3, 0], &[]), [(1, 2)]);
+        assert_eq!(round(&[1, 0], &[]), []);
+        assert_eq!(round(&[2, 2, 1, 1], &[]), []);
+        // ParallelBalancing, and its cases that stop at the ideal data size (MongoDB 6.0 checked
+        // only the gap, and would also have moved 2 → 3, 90 and 80 ranges being more than 3 apart).
+        assert_eq!(round(&[4, 4, 0, 0], &[]), [(0, 2), (1, 3)]);
+        assert_eq!(round(&[100, 90, 90, 80, 0, 0], &[]), [(0, 4), (1, 5)]);
+        assert_eq!(round(&[100, 30, 5, 0], &[]), [(0, 3)]);
+        // InUseSourceShardsWithMoveNecessary / NotNecessary; InUseDestinationShards.
+        assert_eq!(round(&[8, 4, 0, 0], &[true]), [(1, 2)]);
+        assert_eq!(round(&[12, 4, 0, 0], &[true]), []);
+        assert_eq!(round(&[4, 4, 0, 1], &[false, false, true]), [(0, 3)]);
+    }
+
+    /// The chunk-count rules: the ideal is the mean rounded to nearest, a
+    /// donor above it gives to a recipient below it, each shard once a round.
+    #[test]
+    fn chunk_count_rounds_stop_at_the_rounded_mean() {
+        assert_eq!(pairs(&chunk_count_round(&[4, 4, 4, 4, 0], &[])), [(0, 4)]);
+        assert_eq!(pairs(&chunk_count_round(&[3, 3, 3, 4, 3], &[])), []);
+        assert_eq!(pairs(&chunk_count_round(&[6, 6, 0, 0], &[])), [(0, 2), (1, 3)]);
+        // 10 chunks on 4 shards: the ideal rounds 2.5 up to 3, so 4, 3, 2, 1 gives one migration.
+        assert_eq!(pairs(&chunk_count_round(&[4, 3, 2, 1], &[])), [(0, 3)]);
+        assert_eq!(pairs(&chunk_count_round(&[2, 2, 1], &[])), []);
+    }
+
+    /// `autoSplitVector`'s first split point, with 1 MiB documents and
+    /// 128 MiB ranges (128 documents a range): a long chunk gives 127, a
+    /// chunk with a short remainder moves whole, a longer remainder moves
+    /// the rescanned size less one.
+    #[test]
+    fn move_range_takes_about_one_range_of_documents() {
+        let docs = |n: i64| (0..n).collect::<Vec<i64>>();
+        let on_shard = (1000, 1000 << 20);
+        assert_eq!(move_range_docs(&docs(1000), on_shard.0, on_shard.1, MB128), 127);
+        assert_eq!(move_range_docs(&docs(256), on_shard.0, on_shard.1, MB128), 127);
+        // 150 documents: 22 after the split, under 0.8 of 128, and under 128 − 75: the whole chunk.
+        assert_eq!(move_range_docs(&docs(150), on_shard.0, on_shard.1, MB128), 150);
+        // 200: 72 after it; the range size becomes 128 − 28 = 100, split at the 100th.
+        assert_eq!(move_range_docs(&docs(200), on_shard.0, on_shard.1, MB128), 99);
+        // 240: 112 after the split, at least 0.8 of a range: it stands.
+        assert_eq!(move_range_docs(&docs(240), on_shard.0, on_shard.1, MB128), 127);
+        // A chunk below a range, or a shard whose collection is smaller than one, moves whole.
+        assert_eq!(move_range_docs(&docs(100), on_shard.0, on_shard.1, MB128), 100);
+        assert_eq!(move_range_docs(&docs(1000), 100, 100 << 20, MB128), 1000);
+        // Documents equal to the split key stay together, above it: the 128th document's key is
+        // 100, held by documents 100 to 139, so the 100 below it move.
+        let mut dup = docs(1000);
+        dup[100..140].fill(100);
+        assert_eq!(move_range_docs(&dup, on_shard.0, on_shard.1, MB128), 100);
+    }
+
+    /// A fifth shard joins four holding 4 chunks each: by chunk count it
+    /// takes the first chunk of each of shards 0, 1 and 2 and the rounds
+    /// stop at 3, 3, 3, 4, 3; by data size it takes what the 3-range gap allows.
+    #[test]
+    fn balancing_a_new_shard() {
+        // 16 chunks of 1,000 documents, 1 MiB each, and the chunks' bounds.
+        let sorted: Vec<i64> = (0..16_000).collect();
+        let start =
+            || ((1..16).map(|i| i * 1000).collect::<Vec<i64>>(), (0..16).map(|i| i / 4).collect::<Vec<usize>>());
+        let (mut points, mut of) = start();
+        assert_eq!(balance(&mut points, &mut of, 5, &sorted, Weigh::Chunks, usize::MAX), 3);
+        assert_eq!(of, [4, 0, 0, 0, 4, 1, 1, 1, 4, 2, 2, 2, 3, 3, 3, 3]);
+        assert_eq!(points.len(), 15);
+        // By data size: 4,000 MiB a shard, an ideal of 3,200 MiB; each round one range of 127 documents
+        // from the first fullest shard, until the newcomer is within 384 MiB of the fullest.
+        let (mut points, mut of) = start();
+        let made =
+            balance(&mut points, &mut of, 5, &sorted, Weigh::Data { doc_bytes: 1 << 20, range_mb: 128 }, usize::MAX);
+        assert_eq!(made, points.len() - 15, "every migration split a range off a chunk");
+        let mut docs = [0u64; 5];
+        for (c, &s) in of.iter().enumerate() {
+            let lo = if c == 0 { 0 } else { points[c - 1] };
+            let hi = points.get(c).copied().unwrap_or(16_000);
+            docs[s] += (hi - lo) as u64;
+        }
+        // 24 ranges of 127 documents, six from each shard in turn: 3,238 MiB against 3,048 is within
+        // 384 MiB, so the rounds stop with the newcomer 190 MiB short of the others.
+        assert_eq!(docs, [3_238, 3_238, 3_238, 3_238, 3_048]);
+        assert_eq!(made, 24);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+
+        /// Whatever the chunks and documents, the rounds end balanced (a
+        /// further round schedules nothing), every document stays in exactly
+        /// one chunk, and the chunks stay in key order.
+        #[test]
+        fn balancing_ends_balanced(
+            mut values in proptest::collection::vec(proptest::prelude::any::<i64>(), 0..3_000),
+            chunks in 1usize..24,
+            shards in 1usize..6,
+            doc_kb in 1u64..512,
+            range_mb in 1u32..8,
+            by_data in proptest::prelude::any::<bool>(),
+        ) {
+            values.sort_unstable();
+            let mut points: Vec<i64> = playground::sim::sharding::scheme::mongo_split_points(chunks as u32);
+            let mut of: Vec<usize> = (0..points.len() + 1).map(|c| c * shards / (points.len() + 1)).collect();
+            let weigh = if by_data { Weigh::Data { doc_bytes: doc_kb << 10, range_mb } } else { Weigh::Chunks };
+            balance(&mut points, &mut of, shards + 1, &values, weigh, usize::MAX);
+            proptest::prop_assert_eq!(of.len(), points.len() + 1);
+            proptest::prop_assert!(points.windows(2).all(|w| w[0] < w[1]), "{:?}", points);
+            let (mut count, mut docs) = (vec![0u64; shards + 1], vec![0u64; shards + 1]);
+            for (c, &s) in of.iter().enumerate() {
+                let lo = if c == 0 { 0 } else { values.partition_point(|&v| v < points[c - 1]) };
+                let hi = points.get(c).map_or(values.len(), |&p| values.partition_point(|&v| v < p));
+                count[s] += 1;
+                docs[s] += (hi - lo) as u64;
+            }
+            proptest::prop_assert_eq!(docs.iter().sum::<u64>(), values.len() as u64);
+            let again = match weigh {
+                Weigh::Chunks => chunk_count_round(&count, &[]),
+                Weigh::Data { doc_bytes, range_mb } => data_size_round(
+                    &docs.iter().map(|d| d * doc_bytes).collect::<Vec<_>>(),
+                    &[],
+                    u64::from(range_mb) << 20,
+                ),
+            };
+            proptest::prop_assert!(again.is_empty(), "{:?} {:?}", again, docs);
+        }
+    }
 }

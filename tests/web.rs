@@ -271,6 +271,8 @@ fn runs_are_byte_identical_to_native() {
         // directory, regions and re-shards.
         (include_str!("fixtures/shard-hashes.json"), include_str!("fixtures/shard-hashes.out.json")),
         (include_str!("fixtures/shard-zipf-regions.json"), include_str!("fixtures/shard-zipf-regions.out.json")),
+        // MongoDB's balancers by chunk count and by data size (ranges split off chunks) and Citus's by disk size.
+        (include_str!("fixtures/shard-mongo-balancers.json"), include_str!("fixtures/shard-mongo-balancers.out.json")),
     ] {
         let s = Scenario::from_json(input).unwrap();
         assert_eq!(s.run_json().unwrap(), expected);
@@ -647,10 +649,11 @@ async fn changing_a_scheme_changes_the_shard_histogram() {
     assert_eq!(rows[0][1], playground::ui::format::number(p.hottest_over_mean));
 }
 
-/// A Citus lane's Rebalance menu: by disk size, the add-shard preset's new
-/// worker takes other shards, and the lane says how many rows moved.
+/// A Citus lane's Rebalance menu and a MongoDB lane's Balancer menu: by
+/// disk size, the add-shard preset's new worker takes other shards; by data
+/// size, MongoDB's new shard takes one chunk; each lane says how many rows moved.
 #[wasm_bindgen_test]
-async fn citus_rebalances_by_disk_size_from_its_menu() {
+async fn citus_and_mongo_rebalance_by_size_from_their_menus() {
     let el = container();
     let start = playground::sim::sharding::presets::preset("add-shard").unwrap();
     let scenario = Scenario::Sharding(start);
@@ -662,18 +665,31 @@ async fn citus_rebalances_by_disk_size_from_its_menu() {
     let citus =
         || all(&el, "figure.shard-lane")[2].query_selector(".moved-text").unwrap().unwrap().text_content().unwrap();
     assert!(citus().contains("18,764"), "{}", citus());
-    // Only the Citus lane has the menu.
-    let menus: Vec<web_sys::HtmlSelectElement> = all(&el, ".lane-controls .control")
-        .into_iter()
-        .filter(|c| c.text_content().unwrap_or_default().starts_with("Rebalance"))
-        .map(|c| c.query_selector("select").unwrap().unwrap().unchecked_into())
-        .collect();
-    assert_eq!(menus.len(), 1);
-    menus[0].set_value("by-disk-size");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    menus[0].dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    let mongo =
+        || all(&el, "figure.shard-lane")[1].query_selector(".moved-text").unwrap().unwrap().text_content().unwrap();
+    assert!(mongo().contains("18,743"), "{}", mongo());
+    // Only the Citus lane has a Rebalance menu, and only the MongoDB lane a Balancer menu.
+    let menu = |label: &str| -> Vec<web_sys::HtmlSelectElement> {
+        all(&el, ".lane-controls .control")
+            .into_iter()
+            .filter(|c| c.text_content().unwrap_or_default().starts_with(label))
+            .map(|c| c.query_selector("select").unwrap().unwrap().unchecked_into())
+            .collect()
+    };
+    let choose = |menu: &web_sys::HtmlSelectElement, value: &str| {
+        menu.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        menu.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    };
+    let (rebalance, balancer) = (menu("Rebalance"), menu("Balancer"));
+    assert_eq!((rebalance.len(), balancer.len()), (1, 1));
+    choose(&rebalance[0], "by-disk-size");
     settle().await;
+    assert!(citus().contains("19,229"), "{}", citus());
+    choose(&balancer[0], "data-size");
+    settle().await;
+    assert!(mongo().contains("6,262"), "{}", mongo());
     assert!(citus().contains("19,229"), "{}", citus());
 }
 

@@ -203,7 +203,7 @@ fn sharding_a_million_keys_under_every_scheme() {
         SchemeConfig::HashMod { shards: 4 },
         SchemeConfig::Range { splits: vec![span / 4, span / 2, span / 4 * 3] },
         SchemeConfig::Vitess { shards: ["-40", "40-80", "80-c0", "c0-"].map(String::from).to_vec() },
-        SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
+        SchemeConfig::Mongo { chunks: 16, servers: Some(4), balancer: Default::default() },
         SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: Default::default() },
         SchemeConfig::Consistent { shards: 4 },
         SchemeConfig::Directory { shards: 4 },

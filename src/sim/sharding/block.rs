@@ -1,7 +1,8 @@
 //! Sharding's widget-block keys: the workload, the schemes, the re-shard and
 //! the inspected query.
 
-use super::config::{CitusRebalance, SchemeConfig, SCHEME_NAMES};
+use super::config::{CitusRebalance, MongoBalancer, SchemeConfig, SCHEME_NAMES};
+use super::mongo::DEFAULT_RANGE_MB;
 use super::region::example_countries;
 use super::reshard::Reshard;
 use super::scenario::ShardingScenario;
@@ -12,7 +13,7 @@ use crate::scenario::block::{number, Block};
 pub const PRESET: &str = "default";
 
 /// Keys a sharding block accepts.
-pub const KEYS: [&str; 17] = [
+pub const KEYS: [&str; 18] = [
     "kind",
     "preset",
     "title",
@@ -23,6 +24,7 @@ pub const KEYS: [&str; 17] = [
     "shards",
     "servers",
     "citus_rebalance",
+    "mongo_balancer",
     "keys",
     "rows",
     "distinct",
@@ -35,7 +37,7 @@ pub const KEYS: [&str; 17] = [
 /// A sharding block: a preset, then the workload (`keys`, `rows`,
 /// `distinct` for Zipf, `range_width`, `countries`), the schemes (`schemes:` names,
 /// `shards:` for each, `servers:` for MongoDB and Citus, `citus_rebalance:`
-/// for Citus), `reshard:`
+/// for Citus, `mongo_balancer:` for MongoDB), `reshard:`
 /// (`none`, `add-shard`, `split-hottest`) and the inspected query's first key.
 pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
     if let Some((line, v)) = block.get("keys") {
@@ -144,6 +146,34 @@ pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
             return Err(format!("line {line}: `citus_rebalance` applies to citus schemes, and this block has none"));
         }
     }
+    if let Some((line, v)) = block.get("mongo_balancer") {
+        let words: Vec<&str> = v.split_whitespace().collect();
+        let by = match words.as_slice() {
+            ["chunk-count"] => MongoBalancer::ChunkCount,
+            ["data-size", bytes] => {
+                MongoBalancer::DataSize { doc_bytes: number(line, "mongo_balancer", bytes)?, range_mb: DEFAULT_RANGE_MB }
+            }
+            ["data-size", bytes, mb] => MongoBalancer::DataSize {
+                doc_bytes: number(line, "mongo_balancer", bytes)?,
+                range_mb: number(line, "mongo_balancer", mb)?,
+            },
+            _ => {
+                return Err(format!(
+                    "line {line}: `mongo_balancer` is `chunk-count` or `data-size <bytes per document> [<range MB>]`, not `{v}`"
+                ))
+            }
+        };
+        let mut any = false;
+        for c in &mut s.schemes {
+            if let SchemeConfig::Mongo { balancer, .. } = c {
+                *balancer = by;
+                any = true;
+            }
+        }
+        if !any {
+            return Err(format!("line {line}: `mongo_balancer` applies to mongo schemes, and this block has none"));
+        }
+    }
     if let Some((line, v)) = block.get("reshard") {
         s.reshard = match v {
             "none" => None,
@@ -188,11 +218,20 @@ mod tests {
             s.schemes,
             [
                 SchemeConfig::Range { splits: vec![101, 201, 301, 401] },
-                SchemeConfig::Mongo { chunks: 5, servers: Some(2) },
+                SchemeConfig::Mongo { chunks: 5, servers: Some(2), balancer: Default::default() },
                 SchemeConfig::Directory { shards: 5 },
             ]
         );
         assert_eq!(s.reshard, Some(Reshard::AddShard));
+        let m = sh("kind: sharding\npreset: add-shard\nmongo_balancer: data-size 65536 64");
+        assert_eq!(
+            m.schemes[1],
+            SchemeConfig::Mongo {
+                chunks: 16,
+                servers: Some(4),
+                balancer: crate::sim::sharding::config::MongoBalancer::DataSize { doc_bytes: 65_536, range_mb: 64 }
+            }
+        );
         // A preset's ranges follow a changed workload's keys: four even ranges of 1..=40,000.
         let t = sh("kind: sharding\nrows: 40000\nreshard: none");
         assert_eq!(t.schemes[0], SchemeConfig::Range { splits: vec![10_001, 20_001, 30_001] });
@@ -220,6 +259,16 @@ mod tests {
             "line 2: `reshard` is none, add-shard, split-hottest or move-chunk, not `merge`"
         );
         assert!(err("kind: sharding\nrows: 0").contains("rows must be between 1"));
+        assert_eq!(
+            err("kind: sharding\nschemes: mongo\nmongo_balancer: by-size"),
+            "line 3: `mongo_balancer` is `chunk-count` or `data-size <bytes per document> [<range MB>]`, not `by-size`"
+        );
+        assert_eq!(
+            err("kind: sharding\nmongo_balancer: chunk-count"),
+            "line 2: `mongo_balancer` applies to mongo schemes, and this block has none"
+        );
+        assert!(err("kind: sharding\nschemes: mongo\nmongo_balancer: data-size 20000000").contains("doc_bytes must be between 1 and"));
+        assert!(err("kind: sharding\nschemes: mongo\nmongo_balancer: data-size 100 0").contains("range_mb must be between 1 and 1024"));
         assert!(err("kind: sharding\ncolour: red").starts_with("line 2: unknown key `colour`"));
         assert_eq!(err("kind: sharding\ncountries: mars"), "line 2: `countries` is none or example, not `mars`");
         assert_eq!(err("kind: sharding\nreads: hot"), "line 2: `reads` is uniform or recent, not `hot`");

@@ -23,11 +23,14 @@ pub enum SchemeConfig {
         shards: Vec<String>,
     },
     /// A hashed collection in `chunks` equal chunks, spread in contiguous
-    /// runs over `servers` shard servers (one chunk each when absent).
+    /// runs over `servers` shard servers (one chunk each when absent),
+    /// balanced by `balancer`.
     Mongo {
         chunks: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         servers: Option<u32>,
+        #[serde(default, skip_serializing_if = "MongoBalancer::is_chunk_count")]
+        balancer: MongoBalancer,
     },
     /// `shard_count` shards placed round-robin on `nodes` workers (one shard
     /// each when absent), as Citus places them, rebalanced by `rebalance`.
@@ -78,6 +81,47 @@ impl CitusRebalance {
     }
 }
 
+/// What MongoDB's balancer weighs ([`super::mongo`]): chunks, as up to
+/// 6.0.2, or data, as from 6.0.3, with every document taking `doc_bytes`
+/// and ranges of `range_mb` megabytes (128 when absent). In JSON
+/// `"chunk-count"` or `{"data-size": {"doc_bytes": 16384}}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum MongoBalancer {
+    #[default]
+    ChunkCount,
+    DataSize {
+        doc_bytes: u64,
+        #[serde(default = "default_range_mb", skip_serializing_if = "is_default_range_mb")]
+        range_mb: u32,
+    },
+}
+
+fn default_range_mb() -> u32 {
+    super::mongo::DEFAULT_RANGE_MB
+}
+
+fn is_default_range_mb(mb: &u32) -> bool {
+    *mb == super::mongo::DEFAULT_RANGE_MB
+}
+
+impl MongoBalancer {
+    fn is_chunk_count(&self) -> bool {
+        *self == MongoBalancer::ChunkCount
+    }
+
+    /// What the balancer weighs.
+    pub fn weigh(self) -> super::mongo::Weigh {
+        match self {
+            MongoBalancer::ChunkCount => super::mongo::Weigh::Chunks,
+            MongoBalancer::DataSize { doc_bytes, range_mb } => super::mongo::Weigh::Data { doc_bytes, range_mb },
+        }
+    }
+}
+
+/// The largest document MongoDB stores, in bytes (16 MiB, BSON's limit).
+pub const MAX_DOC_BYTES: u64 = 16 << 20;
+
 /// The largest row `by_disk_size` takes, in bytes (1 GiB, PostgreSQL's
 /// largest field).
 pub const MAX_ROW_BYTES: u64 = 1 << 30;
@@ -110,6 +154,10 @@ impl SchemeConfig {
             SchemeConfig::Citus { nodes, .. } => *nodes,
             _ => None,
         };
+        let balancer = match previous {
+            SchemeConfig::Mongo { balancer, .. } => *balancer,
+            _ => MongoBalancer::ChunkCount,
+        };
         match name {
             "hash-mod" => SchemeConfig::HashMod { shards: n },
             "range" => {
@@ -120,7 +168,7 @@ impl SchemeConfig {
                 SchemeConfig::Range { splits }
             }
             "vitess" => SchemeConfig::Vitess { shards: super::vitess_even_shards(n) },
-            "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n) },
+            "mongo" => SchemeConfig::Mongo { chunks: n, servers: servers.filter(|&m| m <= n), balancer },
             "citus" => SchemeConfig::Citus {
                 shard_count: n,
                 nodes: servers.filter(|&m| m <= n),
@@ -229,7 +277,15 @@ impl SchemeConfig {
                 return Err(format!("row_bytes must be between 1 and {MAX_ROW_BYTES}, not {row_bytes}"));
             }
         }
-        if let SchemeConfig::Mongo { chunks: n, servers: Some(m) }
+        if let SchemeConfig::Mongo { balancer: MongoBalancer::DataSize { doc_bytes, range_mb }, .. } = self {
+            if !(1..=MAX_DOC_BYTES).contains(doc_bytes) {
+                return Err(format!("doc_bytes must be between 1 and {MAX_DOC_BYTES} (16 MiB), not {doc_bytes}"));
+            }
+            if !(1..=1024).contains(range_mb) {
+                return Err(format!("range_mb must be between 1 and 1024, not {range_mb}"));
+            }
+        }
+        if let SchemeConfig::Mongo { chunks: n, servers: Some(m), .. }
         | SchemeConfig::Citus { shard_count: n, nodes: Some(m), .. } = self
         {
             if *m == 0 || m > n {
@@ -244,7 +300,7 @@ impl SchemeConfig {
     /// (round-robin over the nodes).
     pub(super) fn layout(&self, shards: usize) -> Layout {
         match *self {
-            SchemeConfig::Mongo { chunks, servers: Some(m) } => {
+            SchemeConfig::Mongo { chunks, servers: Some(m), .. } => {
                 let (n, m) = (chunks as usize, m as usize);
                 Layout { servers: m, of: (0..n).map(|i| i * m / n).collect() }
             }
@@ -279,28 +335,5 @@ impl Layout {
         let mut next = self.clone();
         next.of[chunk] = least;
         Some(next)
-    }
-
-    /// The layout with one more, empty server that then takes chunks, one
-    /// at a time, from the server holding the most (its highest-numbered
-    /// one), until no server holds more than one chunk above the newcomer:
-    /// how MongoDB's balancer by chunk count (before 6.0.3) evens out a new
-    /// server.
-    pub(super) fn with_new_server(&self) -> Layout {
-        let mut next = Layout { servers: self.servers + 1, of: self.of.clone() };
-        let new = self.servers;
-        loop {
-            let mut counts = vec![0usize; next.servers];
-            for &s in &next.of {
-                counts[s] += 1;
-            }
-            let busiest = (0..next.servers).max_by_key(|&s| (counts[s], usize::MAX - s)).unwrap_or(0);
-            if counts[busiest] <= counts[new] + 1 {
-                return next;
-            }
-            if let Some(shard) = (0..next.of.len()).rev().find(|&i| next.of[i] == busiest) {
-                next.of[shard] = new;
-            }
-        }
     }
 }

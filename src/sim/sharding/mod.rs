@@ -21,6 +21,7 @@ pub mod config;
 pub mod des;
 pub mod directory;
 pub mod drawn;
+pub mod mongo;
 pub mod presets;
 pub mod query;
 pub mod region;

@@ -60,14 +60,14 @@ pub fn preset(name: &str) -> Option<ShardingScenario> {
         ),
         "celebrity" => sharding_scenario(
             Keys::Zipf { distinct: 10_000 },
-            vec![SchemeConfig::HashMod { shards: 4 }, vitess, SchemeConfig::Mongo { chunks: 4, servers: None }],
+            vec![SchemeConfig::HashMod { shards: 4 }, vitess, SchemeConfig::Mongo { chunks: 4, servers: None, balancer: Default::default() }],
             None,
         ),
         "add-shard" => sharding_scenario(
             Keys::Uniform { max: 1 << 40 },
             vec![
                 SchemeConfig::HashMod { shards: 4 },
-                SchemeConfig::Mongo { chunks: 16, servers: Some(4) },
+                SchemeConfig::Mongo { chunks: 16, servers: Some(4), balancer: Default::default() },
                 SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: Default::default() },
             ],
             Some(Reshard::AddShard),

@@ -2,6 +2,7 @@
 //! moved; the scheme and layout each leaves.
 
 use super::config::{CitusRebalance, Layout, SchemeConfig};
+use super::drawn::Drawn;
 use super::scheme::Scheme;
 use super::KeyRange;
 use crate::sim::kernel::sort::radix_sort_by_key;
@@ -12,18 +13,18 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Reshard {
     /// One more shard: hash modulo N + 1 and a ring with one more shard
-    /// re-hash; for MongoDB (with `servers`) a new server takes whole chunks
-    /// from the others as its chunk-count balancer moves them, for Citus
+    /// re-hash; for MongoDB (with `servers`) a new server takes chunks, or
+    /// ranges split off them, as its balancer moves them ([`super::mongo`]), for Citus
     /// (with `nodes`) a new worker takes whole shards as its rebalancer
     /// plans them by shard count ([`super::citus`]); no key re-hashes.
     AddShard,
     /// Split the shard holding the most rows: a range at its median row,
     /// a Vitess key range at its midpoint.
     SplitHottest,
-    /// Move one chunk (MongoDB, with `servers`) from the server holding the
-    /// most to the one holding the fewest, or the first shard Citus's
-    /// rebalancer would move (with `nodes`): one migration, the balancer's
-    /// unit of work. No key re-hashes.
+    /// An operator's `moveChunk` (MongoDB, with `servers`): the last chunk
+    /// of the server holding the most to the one holding the fewest; or the
+    /// first shard Citus's rebalancer would move (with `nodes`). One
+    /// migration, a balancer's unit of work. No key re-hashes.
     MoveChunk,
 }
 
@@ -34,7 +35,7 @@ pub(super) fn reshard(
     scheme: &Scheme,
     layout: &Layout,
     reshard: &Reshard,
-    keys: &[u64],
+    traffic: &Drawn,
     routed: &[usize],
     rows: &[u64],
 ) -> Option<(Scheme, Layout)> {
@@ -49,11 +50,20 @@ pub(super) fn reshard(
     match (reshard, scheme) {
         (Reshard::AddShard, Scheme::HashMod { shards }) => Some(one_each(Scheme::HashMod { shards: shards + 1 })),
         (Reshard::AddShard, Scheme::Consistent { shards, .. }) => Some(one_each(Scheme::consistent(shards + 1))),
-        (Reshard::AddShard, Scheme::Mongo { .. }) if matches!(config, SchemeConfig::Mongo { servers: Some(_), .. }) => {
-            Some((scheme.clone(), layout.with_new_server()))
-        }
+        // MongoDB: an operator's moveChunk, or a new shard and the balancer's rounds until one schedules nothing.
         (Reshard::MoveChunk, Scheme::Mongo { .. }) if matches!(config, SchemeConfig::Mongo { servers: Some(_), .. }) => {
             layout.with_one_moved().map(|l| (scheme.clone(), l))
+        }
+        (Reshard::AddShard, Scheme::Mongo { points, .. }) if matches!(config, SchemeConfig::Mongo { servers: Some(_), .. }) => {
+            let SchemeConfig::Mongo { balancer, .. } = config else { return None };
+            let servers = layout.servers + 1;
+            let (mut points, mut of) = (points.clone(), layout.of.clone());
+            // Every document's hashed value, in order (as signed values: the bits flipped at the top).
+            let mut sorted = traffic.hashes(scheme.family()).to_vec();
+            radix_sort_by_key(&mut sorted, |&h| h ^ (1 << 63));
+            let sorted: Vec<i64> = sorted.into_iter().map(|h| h as i64).collect();
+            super::mongo::balance(&mut points, &mut of, servers, &sorted, balancer.weigh(), usize::MAX);
+            Some((Scheme::Mongo { chunks: points.len() as u32 + 1, points }, Layout { servers, of }))
         }
         // Citus: a new worker, then the rebalancer's plan by shard count; or its first move alone.
         (Reshard::AddShard | Reshard::MoveChunk, Scheme::Citus { .. })
@@ -66,8 +76,8 @@ pub(super) fn reshard(
                 SchemeConfig::Citus { rebalance: CitusRebalance::ByDiskSize { row_bytes }, .. } => {
                     // Each shard's size on disk, its rows at `row_bytes`, plus the base cost; float4 as in Citus.
                     let mut rows = vec![0u64; of.len()];
-                    for &k in keys {
-                        rows[scheme.route(k)] += 1;
+                    for &h in traffic.hashes(scheme.family()) {
+                        rows[scheme.route_hashed(h)] += 1;
                     }
                     let costs = rows.iter().map(|&r| super::citus::disk_size_cost(r.saturating_mul(*row_bytes))).collect();
                     (costs, super::citus::BY_DISK_SIZE)
@@ -79,7 +89,7 @@ pub(super) fn reshard(
             (add || !moves.is_empty()).then(|| (scheme.clone(), Layout { servers, of }))
         }
         (Reshard::SplitHottest, Scheme::Range { .. }) => {
-            let mut held: Vec<u64> = keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
+            let mut held: Vec<u64> = traffic.keys.iter().zip(routed).filter(|(_, &s)| s == hottest).map(|(&k, _)| k).collect();
             radix_sort_by_key(&mut held, |&k| k);
             let median = *held.get(held.len() / 2)?;
             // Never split at the range's own lower bound: that would leave an empty range.

@@ -157,7 +157,7 @@ pub fn run_scheme(config: &SchemeConfig, traffic: &Drawn, change: Option<&Reshar
     let layout = config.layout(scheme.shard_count());
     let (routed, before, router) = place(&scheme, &layout, traffic);
     let mut run = SchemeRun::unchanged(config, before, router);
-    let next = change.and_then(|c| reshard(config, &scheme, &layout, c, &traffic.keys, &routed, &run.before.rows));
+    let next = change.and_then(|c| reshard(config, &scheme, &layout, c, traffic, &routed, &run.before.rows));
     if let Some((next, next_layout)) = next {
         let (routed_after, after, router) = place(&next, &next_layout, traffic);
         let split = matches!(change, Some(Reshard::SplitHottest));

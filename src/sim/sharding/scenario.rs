@@ -1,7 +1,7 @@
 //! The sharding widget's scenario: a workload, one to three partitioning
 //! schemes compared on it, and optionally a re-shard.
 
-use super::config::SchemeConfig;
+use super::config::{MongoBalancer, SchemeConfig};
 use super::drawn::Drawn;
 use super::reshard::Reshard;
 use super::run::{run_scheme, SchemeRun};
@@ -38,6 +38,9 @@ pub struct ShardingScenario {
     pub view: View,
 }
 
+/// The most ranges of data a MongoDB lane balancing by data size may hold.
+pub const MAX_RANGES: u64 = 4_096;
+
 impl ShardingScenario {
     /// Checks the workload and the schemes.
     pub fn validate(&self) -> Result<(), String> {
@@ -46,6 +49,16 @@ impl ShardingScenario {
         check_count(self.schemes.len(), MAX_LANES, "schemes")?;
         for s in &self.schemes {
             s.validate(&self.workload.countries)?;
+            if let SchemeConfig::Mongo { balancer: MongoBalancer::DataSize { doc_bytes, range_mb }, .. } = s {
+                // The balancer's rounds and splits grow with the ranges the collection fills.
+                let ranges = self.workload.rows as u64 * doc_bytes / (u64::from(*range_mb) << 20);
+                if ranges > MAX_RANGES {
+                    return Err(format!(
+                        "MongoDB's data-size balancer is simulated up to {MAX_RANGES} ranges of data, and {} documents of {doc_bytes} bytes fill {ranges} ranges of {range_mb} MB: use larger ranges, smaller documents or fewer rows",
+                        self.workload.rows
+                    ));
+                }
+            }
         }
         self.view.validate()
     }

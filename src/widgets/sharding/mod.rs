@@ -11,7 +11,8 @@ use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::{ShardingScenario};
 use crate::sim::sharding::presets;
-use crate::sim::sharding::config::{CitusRebalance, SchemeConfig, SCHEME_NAMES};
+use crate::sim::sharding::config::{CitusRebalance, MongoBalancer, SchemeConfig, SCHEME_NAMES};
+use crate::sim::sharding::mongo::DEFAULT_RANGE_MB;
 use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::{run_scheme, SchemeRun};
@@ -278,8 +279,8 @@ pub fn ShardingWidget(
 /// A change to one scheme, given the workload (ranges split over its keys).
 type SchemeEdit = dyn Fn(&mut SchemeConfig, &Workload) + Send + Sync;
 
-/// The row size the Rebalance menu's `by_disk_size` weighs shards by.
-const CITUS_ROW_BYTES: u64 = 16_384;
+/// The row size the Rebalance menu's `by_disk_size` and the Balancer menu's data size weigh by (16 KB).
+const ROW_BYTES: u64 = 16_384;
 
 /// An edit to one lane's scheme.
 #[derive(Clone)]
@@ -332,11 +333,32 @@ fn LaneControls(
                     }))
                     on_change=Callback::new(move |v: String| {
                         let strategy = if v == "by-disk-size" {
-                            CitusRebalance::ByDiskSize { row_bytes: CITUS_ROW_BYTES }
+                            CitusRebalance::ByDiskSize { row_bytes: ROW_BYTES }
                         } else {
                             CitusRebalance::ByShardCount
                         };
                         edit.run(LaneEdit(Arc::new(move |c, _| if let SchemeConfig::Citus { rebalance, .. } = c { *rebalance = strategy })));
+                    })
+                />
+            </Show>
+            <Show when=move || name == "mongo">
+                <SelectControl
+                    label="Balancer"
+                    options=vec![
+                        ("chunk-count".to_string(), "by chunk count (to 6.0.2)".to_string()),
+                        ("data-size".to_string(), "by data size (6.0.3 on, 16 KB documents)".to_string()),
+                    ]
+                    value=Signal::derive(move || scenario.with(|s| match s.schemes.get(index) {
+                        Some(SchemeConfig::Mongo { balancer: MongoBalancer::DataSize { .. }, .. }) => "data-size".to_string(),
+                        _ => "chunk-count".to_string(),
+                    }))
+                    on_change=Callback::new(move |v: String| {
+                        let by = if v == "data-size" {
+                            MongoBalancer::DataSize { doc_bytes: ROW_BYTES, range_mb: DEFAULT_RANGE_MB }
+                        } else {
+                            MongoBalancer::ChunkCount
+                        };
+                        edit.run(LaneEdit(Arc::new(move |c, _| if let SchemeConfig::Mongo { balancer, .. } = c { *balancer = by })));
                     })
                 />
             </Show>

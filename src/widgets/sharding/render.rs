@@ -1,7 +1,7 @@
 //! The sharding widget's drawings and tables as HTML/SVG text: pure
 //! functions of a run, tested natively.
 
-use crate::sim::sharding::config::{CitusRebalance, SchemeConfig};
+use crate::sim::sharding::config::{CitusRebalance, MongoBalancer, SchemeConfig};
 use crate::sim::sharding::drawn::Drawn;
 use crate::sim::sharding::reshard::Reshard;
 use crate::sim::sharding::run::SchemeRun;
@@ -21,9 +21,14 @@ pub fn scheme_label(c: &SchemeConfig) -> String {
         SchemeConfig::HashMod { shards } => format!("Hash modulo {shards}"),
         SchemeConfig::Range { splits } => format!("Range partitioning, {} ranges", splits.len() + 1),
         SchemeConfig::Vitess { shards } => format!("Vitess hash vindex, {} key ranges", shards.len()),
-        SchemeConfig::Mongo { chunks, servers } => match servers {
-            Some(m) => format!("MongoDB hashed shard key, {chunks} chunks on {m} shards"),
-            None => format!("MongoDB hashed shard key, {chunks} chunks"),
+        SchemeConfig::Mongo { chunks, servers, balancer } => match (servers, balancer) {
+            (Some(m), MongoBalancer::ChunkCount) => {
+                format!("MongoDB hashed shard key, {chunks} chunks on {m} shards, balanced by chunk count")
+            }
+            (Some(m), MongoBalancer::DataSize { doc_bytes, range_mb }) => format!(
+                "MongoDB hashed shard key, {chunks} chunks on {m} shards, balanced by data size ({doc_bytes}-byte documents, {range_mb} MB ranges)"
+            ),
+            (None, _) => format!("MongoDB hashed shard key, {chunks} chunks"),
         },
         SchemeConfig::Citus { shard_count, nodes, rebalance } => match (nodes, rebalance) {
             (Some(m), CitusRebalance::ByShardCount) => {
