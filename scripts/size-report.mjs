@@ -11,7 +11,10 @@
 // --static-budget-brotli-kb M when a page that loads no wasm (home, not
 // found) exceeds M KiB. --kind-budget-brotli-kb kind=K gives the pages that
 // load one family's bundle (its widget page, its embed, the articles that
-// show it) a budget of their own instead of N.
+// show it) a budget of their own instead of N. It also fails when a bundle
+// links the standard library's float printer (about 11 KB before
+// compression), which one `{}` of an f64 anywhere in a bundle's code brings
+// in: print decimals with `num::decimal` or `chart::r` instead.
 //   node scripts/size-report.mjs dist [--budget-brotli-kb 150] [--static-budget-brotli-kb 20]
 //     [--kind-budget-brotli-kb pipeline=198]
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -115,4 +118,14 @@ if (staticBudget !== null) {
   console.log(`budget: ${staticBudget} KiB brotli for a page without wasm; largest ${(worstStatic / 1024).toFixed(1)} KiB — ${over ? "EXCEEDED" : "within budget"}`);
   failed ||= over;
 }
+// The float printer's Grisu table starts with the cached power 10^-348 (its
+// 64-bit significand, little-endian): present exactly when the printer is linked.
+const grisu = Buffer.alloc(8);
+grisu.writeBigUInt64LE(0xe61acf033d1a45dfn);
+const printing = files.filter((f) => f.endsWith(".wasm") && readFileSync(join(dir, f)).includes(grisu));
+for (const f of printing) {
+  const page = pages.find((p) => p.startsWith("widgets/") && pageFiles(p).includes(f)) ?? f;
+  console.log(`float printing: ${f}, loaded by /${page.replace("index.html", "")}, links the standard library's float printer; find the \`{}\` of an f64 in its code`);
+}
+failed ||= printing.length > 0;
 if (failed) process.exit(1);

@@ -161,7 +161,7 @@ impl Lane {
             return Err(format!("{name}: jitter must be between 0 and 1, not {}", decimal(self.jitter, 3)));
         }
         if !(0.0..=MAX_BETA).contains(&self.xfetch) {
-            return Err(format!("{name}: xfetch (β) must be between 0 and {MAX_BETA}, not {}", decimal(self.xfetch, 3)));
+            return Err(format!("{name}: xfetch (β) must be between 0 and {}, not {}", decimal(MAX_BETA, 3), decimal(self.xfetch, 3)));
         }
         if self.flush_ms == 0 || self.flush_ms > MAX_TTL_MS {
             return Err(format!("{name}: flush_ms must be between 1 and {MAX_TTL_MS}, not {}", self.flush_ms));

@@ -236,7 +236,7 @@ pub fn EventStreamingWidget(
                 <span>"0"</span>
                 <span>{move || chart.with(|c| c.1.clone())}</span>
             </div>
-            <svg class="strips" viewBox=move || format!("0 0 600 {}", lane_assignors.with(|l| l.len()) as f64 * render::STRIP_H)
+            <svg class="strips" viewBox=move || format!("0 0 600 {}", crate::ui::chart::r(lane_assignors.with(|l| l.len()) as f64 * render::STRIP_H))
                 preserveAspectRatio="none" aria-hidden="true" inner_html=move || chart.with(|c| c.2.clone())>
             </svg>
             <p class="strip-caption">"Rebalances, one strip per assignor"</p>
@@ -257,7 +257,7 @@ pub fn EventStreamingWidget(
                         {Assignor::from_key(key).map(Assignor::name)}
                         ": each partition's consumer (colour and number) and lag (bar) at the playhead"
                     </figcaption>
-                    <svg class="partitions" viewBox=format!("0 0 600 {}", render::PARTITIONS_H) preserveAspectRatio="none" role="img"
+                    <svg class="partitions" viewBox=format!("0 0 600 {}", crate::ui::chart::r(render::PARTITIONS_H)) preserveAspectRatio="none" role="img"
                         aria-label=move || {
                             let b = upto.get();
                             trial.with(|t| ok_runs(&|r| r.get(i).map(|run| render::partitions_text(&t.0, run.partitions_at(b))).unwrap_or_default()))
@@ -267,7 +267,7 @@ pub fn EventStreamingWidget(
                             trial.with(|t| ok_runs(&|r| r.get(i).map(|run| render::partitions_svg(&t.0, run.partitions_at(b), top, 600.0)).unwrap_or_default()))
                         }>
                     </svg>
-                    <svg class="consumer-lag" viewBox=format!("0 0 600 {}", render::CONSUMERS_H) preserveAspectRatio="none" role="img"
+                    <svg class="consumer-lag" viewBox=format!("0 0 600 {}", crate::ui::chart::r(render::CONSUMERS_H)) preserveAspectRatio="none" role="img"
                         aria-label=move || {
                             let d = duration.get();
                             ok_runs(&|r| r.get(i).map(|run| render::consumer_lag_label(run, d)).unwrap_or_default())

@@ -258,7 +258,7 @@ pub fn LoadBalancingWidget(
                         {move || scenario.with(|s| s.balancers.get(i).map(render::balancer_label).unwrap_or_default())}
                         ": servers busy (bars) and share of requests (ticks) at the playhead"
                     </figcaption>
-                    <svg class="servers" viewBox=format!("0 0 600 {}", render::SERVERS_H) preserveAspectRatio="none" role="img"
+                    <svg class="servers" viewBox=format!("0 0 600 {}", crate::ui::chart::r(render::SERVERS_H)) preserveAspectRatio="none" role="img"
                         aria-label=move || {
                             let (b, c, w) = (upto.get(), concurrency(), slice_ns());
                             ok_runs(&|r| r.get(i).map(|run| render::servers_text(run, &c, b, w)).unwrap_or_default())

@@ -99,7 +99,7 @@ pub fn bars_svg(run: &SchemeRun, asked: &[usize]) -> String {
         .collect();
     let mut svg = chart::bars(&bars, max, W, H);
     if mean > 0.0 {
-        let _ = write!(svg, "<path class=\"mean\" d=\"M0 {}H{W}\"></path>", r(chart::bar_level(mean, max, H)));
+        let _ = write!(svg, "<path class=\"mean\" d=\"M0 {}H{}\"></path>", r(chart::bar_level(mean, max, H)), r(W));
     }
     svg
 }
