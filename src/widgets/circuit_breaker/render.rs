@@ -478,6 +478,20 @@ pub fn diagram_svg(run: &BreakerRun, t: Option<Nanos>) -> String {
             state_name(state)
         );
     }
+    // Resilience4j's special states, which only an operator enters: one box below CLOSED for
+    // the state the breaker is in, or else the last it was in.
+    let special = |s: State| matches!(s, State::Disabled | State::MetricsOnly | State::ForcedOpen);
+    let shown = if special(current) { Some(current) } else { made.iter().rev().map(|x| x.to).find(|&s| special(s)) };
+    if let Some(state) = shown {
+        let now = if state == current { " current" } else { "" };
+        let _ = write!(
+            svg,
+            "<g class=\"node special {}{now}\"><rect x=\"2\" y=\"84\" width=\"76\" height=\"32\" rx=\"6\"/>\
+             <text x=\"40\" y=\"104\" textLength=\"68\" lengthAdjust=\"spacingAndGlyphs\">{}</text></g>",
+            state_class(state),
+            state_name(state)
+        );
+    }
     svg
 }
 
@@ -589,6 +603,30 @@ mod tests {
         // By the end every edge has been taken at least once and the breaker is closed again.
         let end = diagram_svg(&runs[0], None);
         assert!(end.contains("node closed current") && !end.contains(">×0<"), "{end}");
+        assert!(!end.contains("special"), "no special state was entered: {end}");
+    }
+
+    /// A forced state gets its own box, lit while the breaker is in it and
+    /// left unlit once the operator closes it again.
+    #[test]
+    fn the_diagram_shows_a_forced_state() {
+        use crate::sim::circuit_breaker::run::Forcing;
+        let mut s = presets::preset("outage").unwrap();
+        s.forced = vec![
+            Forcing { at_ms: 10_000, state: State::ForcedOpen },
+            Forcing { at_ms: 20_000, state: State::Closed },
+        ];
+        let trial = s.trial();
+        let runs = s.run_on(&trial, 60).unwrap();
+        let before = diagram_svg(&runs[0], Some(9_000 * MS));
+        assert!(!before.contains("special"), "{before}");
+        let during = diagram_svg(&runs[0], Some(15_000 * MS));
+        assert!(during.contains("<g class=\"node special forced-open current\">"), "{during}");
+        assert!(during.contains(">FORCED_OPEN</text>"), "{during}");
+        assert_eq!(during.matches(" current\"").count(), 1);
+        let after = diagram_svg(&runs[0], Some(21_000 * MS));
+        assert!(after.contains("<g class=\"node special forced-open\">"), "{after}");
+        assert!(after.contains("node closed current"), "{after}");
     }
 
     #[test]
