@@ -817,6 +817,15 @@ async fn stopping_a_server_fails_requests_the_way_each_balancer_does() {
     }
     let status = el.query_selector(".widget-status").unwrap().unwrap().text_content().unwrap_or_default();
     assert_eq!(status, "Server 1 stopped at 60 s.");
+    // With no playhead no request is in flight; at 30 s about two dozen a lane are on their way.
+    assert!(all(&el, ".load-balancing svg.flows path.flow").is_empty());
+    let scrub: HtmlInputElement = el.query_selector(".playback input[type=range]").unwrap().unwrap().unchecked_into();
+    set_input(&scrub, "30000", "input");
+    settle().await;
+    for lane in all(&el, ".load-balancing svg.flows") {
+        let dots = lane.query_selector_all("path.flow").unwrap().length();
+        assert!((15..=30).contains(&dots), "{dots} requests in flight");
+    }
 }
 
 /// The event-streaming widget from an article block: Kafka's murmur2

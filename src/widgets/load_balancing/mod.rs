@@ -73,6 +73,23 @@ pub fn LoadBalancingWidget(
     // then, so it is redrawn once per slice, not on every tick of playback.
     let upto = Memo::new(move |_| playhead.get().map_or(BINS - 1, |t| bin_of(t, duration.get(), BINS)));
     let until = Memo::new(move |_| playhead.get().map(|_| slice_start(upto.get() + 1, duration.get(), BINS)));
+    // Requests on their way to the servers while the run plays: a quarter
+    // second of simulated time at the playback's speed, about two dozen
+    // requests a lane; none when the reader asked for reduced motion.
+    let still = crate::ui::browser::prefers_reduced_motion();
+    let flows = move |i: usize| {
+        let Some(t) = playhead.get().filter(|_| !still) else { return String::new() };
+        let flight = (playback.speed.get() * (250 * MS) as f64) as Nanos;
+        trial.with(|tr| {
+            let at = &tr.0.at;
+            let expected = at.len() as f64 * flight as f64 / duration.get().max(1) as f64;
+            let every = (expected / 24.0).ceil() as usize;
+            runs.with(|r| match r.0.as_ref() {
+                Ok(v) => v.get(i).map(|run| render::flow_svg(run, at, t, flight, every, 600.0)).unwrap_or_default(),
+                Err(_) => String::new(),
+            })
+        })
+    };
     let lane_balancers = Memo::new(move |_| scenario.with(|s| s.balancers.iter().map(Balancer::key).collect::<Vec<_>>()));
     let editor = shell.editor();
     let edit = move |f: &dyn Fn(&mut LoadBalancingScenario)| {
@@ -256,7 +273,7 @@ pub fn LoadBalancingWidget(
                 <figure class="server-lane">
                     <figcaption><span class=format!("swatch lane-{}", i + 1)></span>
                         {move || scenario.with(|s| s.balancers.get(i).map(render::balancer_label).unwrap_or_default())}
-                        ": servers busy (bars) and share of requests (ticks) at the playhead"
+                        ": servers busy (bars) and share of requests (ticks) at the playhead; while it plays, requests on their way (dots)"
                     </figcaption>
                     <svg class="servers" viewBox=format!("0 0 600 {}", crate::ui::chart::r(render::SERVERS_H)) preserveAspectRatio="none" role="img"
                         aria-label=move || {
@@ -267,6 +284,9 @@ pub fn LoadBalancingWidget(
                             let (b, c, w) = (upto.get(), concurrency(), slice_ns());
                             ok_runs(&|r| r.get(i).map(|run| render::servers_svg(run, &c, b, w, 600.0)).unwrap_or_default())
                         }>
+                    </svg>
+                    <svg class=format!("servers flows lane-{}", i + 1) viewBox=format!("0 0 600 {}", crate::ui::chart::r(render::SERVERS_H)) preserveAspectRatio="none" aria-hidden="true"
+                        inner_html=move || flows(i)>
                     </svg>
                 </figure>
             }).collect_view()}
@@ -288,6 +308,7 @@ pub fn LoadBalancingWidget(
             ("lane-2", "second balancer"),
             ("lane-3", "third balancer"),
             ("busy", "server busy"),
+            ("lost", "request dropped or refused"),
         ],
         controls,
         outputs,

@@ -278,6 +278,37 @@ pub fn servers_svg(run: &LaneRun, concurrency: &[u32], slice: usize, slice_ns: f
     svg
 }
 
+/// Requests on their way at `t`: every `every`-th request (by index, so
+/// the same ones stay from frame to frame) that arrived within `flight`
+/// before `t`, as a dot moving from the balancer (top centre) to the top of
+/// the server it was sent to, drawn across `width`. A request its server
+/// dropped, refused or could not take is marked; one the balancer had no
+/// server for is not drawn.
+pub fn flow_svg(run: &LaneRun, at: &[Nanos], t: Nanos, flight: Nanos, every: usize, width: f64) -> String {
+    let m = run.servers.len().max(1);
+    let slot = width / m as f64;
+    let (every, flight) = (every.max(1), flight.max(1));
+    let from = at.partition_point(|&a| a.saturating_add(flight) <= t);
+    let to = at.partition_point(|&a| a <= t);
+    // The first index at or after `from` that is a multiple of `every`.
+    let first = from.div_ceil(every) * every;
+    let mut svg = String::new();
+    for i in (first..to).step_by(every) {
+        let server = usize::from(run.server[i]);
+        if server >= m {
+            continue;
+        }
+        let f = (t - at[i]) as f64 / flight as f64;
+        let (x0, x1) = (width / 2.0, (server as f64 + 0.5) * slot);
+        let class = match run.outcome[i] {
+            Outcome::Failed | Outcome::Dropped => "flow lost",
+            _ => "flow",
+        };
+        let _ = write!(svg, "<path class=\"{class}\" d=\"M{} {}h0\"/>", r(x0 + (x1 - x0) * f), r(2.0 + f * (SERVERS_H - 8.0)));
+    }
+    svg
+}
+
 /// The servers' utilisation and share in slice `slice` as text.
 pub fn servers_text(run: &LaneRun, concurrency: &[u32], slice: usize, slice_ns: f64) -> String {
     let parts: Vec<String> = run
@@ -342,6 +373,23 @@ mod tests {
         assert_eq!(at_top, [6, 11], "{d}");
         let label = distribution_label(&[&run], &[Balancer::RoundRobin]);
         assert!(label.ends_with("half within 0 ms, 99% within 0 ms, 99.9% within 0 ms"), "{label}");
+    }
+
+    /// Requests in flight move from the balancer at the top centre to their
+    /// server's top as they age through the flight time; older ones, the
+    /// unsent and those not chosen by the sampling are left out.
+    #[test]
+    fn requests_fly_from_the_balancer_to_their_servers() {
+        let run = lane();
+        let at = [0, 10 * MS, 20 * MS, 30 * MS];
+        // At 40 ms with 40 ms of flight: request 0 has landed and is gone; 1 is three quarters of the
+        // way to server 2 (centre 450), 2 half way to server 1 (centre 150) and lost; 3 has no server.
+        let svg = flow_svg(&run, &at, 40 * MS, 40 * MS, 1, 600.0);
+        assert_eq!(svg, "<path class=\"flow\" d=\"M412.5 41h0\"/><path class=\"flow lost\" d=\"M225 28h0\"/>");
+        // Every second request (by index): only request 2.
+        assert_eq!(flow_svg(&run, &at, 40 * MS, 40 * MS, 2, 600.0), "<path class=\"flow lost\" d=\"M225 28h0\"/>");
+        // Request 0 the moment it arrives: at the balancer.
+        assert_eq!(flow_svg(&run, &at, 0, 40 * MS, 1, 600.0), "<path class=\"flow\" d=\"M300 2h0\"/>");
     }
 
     #[test]
