@@ -427,3 +427,72 @@ fn the_articles_envoy_cluster_is_the_outage_widgets_least_request() {
     assert_eq!(s.run().unwrap()[1].summary.failed, 2_080);
     quotes("so nothing is ejected and the lane fails 2,080");
 }
+
+/// Envoy's Maglev by user id: every request goes to the server the hash
+/// ring widget's Maglev table (Envoy's, held to Envoy's own tests in
+/// `tests/hash_ring.rs`) gives the xxHash64 of its user's decimal id, so
+/// all of a user's requests land on one server, and a skewed population
+/// loads the servers unevenly however idle the others are.
+#[test]
+fn maglev_sends_every_request_of_a_user_to_one_server() {
+    use playground::sim::hash_ring::{maglev::Table, Node};
+    use playground::sim::kernel::rng::Zipf;
+    use playground::sim::load_balancing::pool::user_of;
+    let servers: Vec<Server> = (0..10).map(|i| server(1 + i % 2)).collect();
+    let trial = poisson(500.0, 20, 10.0, 7);
+    let lane = run(&Balancer::Maglev { users: 1_000 }, &servers, &[], None, &trial, 2, 10);
+    let hosts: Vec<Node> = (0..10).map(|i| Node { name: format!("server-{}", i + 1), weight: 1 + i % 2 }).collect();
+    let table = Table::new(&hosts, 65_537);
+    let users = Zipf::new(1_000);
+    let mut server_of_user = std::collections::HashMap::new();
+    for r in 0..trial.at.len() {
+        let user = user_of(&users, trial.lane_seed, r as u32);
+        let s = usize::from(lane.server[r]);
+        assert_eq!(s, table.locate(user.to_string().as_bytes()), "request {r}, user {user}");
+        assert_eq!(*server_of_user.entry(user).or_insert(s), s);
+    }
+    // The users are the same in every lane and for every balancer position.
+    let again = run(&Balancer::Maglev { users: 1_000 }, &servers, &[], None, &trial, 0, 10);
+    assert_eq!(again.server, lane.server);
+    // One user: one server takes everything.
+    let one = run(&Balancer::Maglev { users: 1 }, &servers, &[], None, &trial, 0, 10);
+    assert!(one.server.iter().all(|&s| s == one.server[0]));
+    // Zipf's law over 1,000 users: the busiest user sends 1/H(1000) = 13.4% of the requests.
+    let top = (0..trial.at.len() as u32).filter(|&r| user_of(&users, trial.lane_seed, r) == 1).count() as f64;
+    let share = top / trial.at.len() as f64;
+    assert!((share - 0.1336).abs() < 0.01, "{share}");
+}
+
+/// The article's affinity numbers: Maglev by user id on the tail preset,
+/// beside round robin and least request, with 10,000, 1,000,000 and 100 users.
+#[test]
+fn the_articles_maglev_numbers_are_the_engines() {
+    use playground::sim::load_balancing::presets::preset;
+    let article = std::fs::read_to_string("articles/load-balancing.md").unwrap();
+    let quotes = |text: &str| assert!(article.contains(text), "the article no longer says `{text}`");
+    let ms = |ns: u64| (ns + MS / 2) / MS;
+    let lanes = |users: u32| {
+        let mut s = preset("tail").unwrap();
+        s.balancers = vec![
+            Balancer::RoundRobin,
+            Balancer::LeastRequest { choices: 2, ejection: None },
+            Balancer::Maglev { users },
+        ];
+        let runs = s.run().unwrap();
+        let per: Vec<u32> =
+            (0..10).map(|i| runs[2].server.iter().filter(|&&x| usize::from(x) == i).count() as u32).collect();
+        (runs, per)
+    };
+    let (runs, per) = lanes(10_000);
+    assert_eq!(runs[2].summary.requests, 29_685);
+    assert_eq!((per.iter().max(), per.iter().min()), (Some(&5_125), Some(&2_256)));
+    quotes("Its busiest server takes 5,125 of the 29,685 requests (17%) and its quietest 2,256, where round robin gives each about 2,969");
+    assert_eq!((ms(runs[2].summary.latency.p95), ms(runs[1].summary.latency.p95)), (112, 20));
+    assert_eq!((ms(runs[2].summary.latency.p99), ms(runs[0].summary.latency.p99)), (331, 336));
+    quotes("Its p95 is 112 ms against least request's 20 ms, and its p99, 331 ms, is no better than round robin's");
+    assert_eq!(lanes(1_000_000).1.iter().max(), Some(&4_333));
+    quotes("set **Users** to 1,000,000 and the busiest server still takes 4,333");
+    let (runs, per) = lanes(100);
+    assert_eq!((per.iter().max(), ms(runs[2].summary.latency.p99)), (Some(&6_690), 680));
+    quotes("With 100 users it takes 6,690, and the p99 reaches 680 ms");
+}

@@ -171,8 +171,13 @@ impl Zipf {
 
     /// A rank drawn from `rng`.
     pub fn sample(&self, rng: &mut Rng) -> usize {
+        self.rank(rng.unit_open_closed())
+    }
+
+    /// The rank at `u` of the cumulative distribution (`u` in (0, 1]).
+    pub fn rank(&self, u: f64) -> usize {
         let total = self.cumulative[self.cumulative.len() - 1];
-        let u = rng.unit_open_closed() * total;
+        let u = u * total;
         self.cumulative.partition_point(|&c| c < u).min(self.cumulative.len() - 1)
     }
 }

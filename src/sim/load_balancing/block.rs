@@ -9,7 +9,7 @@ use crate::scenario::block::{keys, number, Block, TRAFFIC_KEYS};
 pub const PRESET: &str = "uneven";
 
 /// Keys a load-balancing block accepts.
-pub const KEYS: [&str; 34] = keys(
+pub const KEYS: [&str; 35] = keys(
     [
         "kind",
         "preset",
@@ -21,6 +21,7 @@ pub const KEYS: [&str; 34] = keys(
         "ejection",
         "decay_ms",
         "default_rtt_ms",
+        "users",
         "servers",
         "weights",
         "speeds",
@@ -55,7 +56,7 @@ pub fn apply(s: &mut LoadBalancingScenario, block: &Block) -> Result<(), String>
         }
         s.balancers = lanes;
     }
-    for key in ["choices", "decay_ms", "default_rtt_ms"] {
+    for key in ["choices", "decay_ms", "default_rtt_ms", "users"] {
         let Some((line, v)) = block.get(key) else { continue };
         let n: u32 = number(line, key, v)?;
         let mut any = false;
@@ -64,13 +65,18 @@ pub fn apply(s: &mut LoadBalancingScenario, block: &Block) -> Result<(), String>
                 (Balancer::LeastRequest { choices, .. }, "choices") => choices,
                 (Balancer::PeakEwma { decay_ms, .. }, "decay_ms") => decay_ms,
                 (Balancer::PeakEwma { default_rtt_ms, .. }, "default_rtt_ms") => default_rtt_ms,
+                (Balancer::Maglev { users }, "users") => users,
                 _ => continue,
             };
             *field = n;
             any = true;
         }
         if !any {
-            let which = if key == "choices" { "a least-request balancer" } else { "a peak-ewma balancer" };
+            let which = match key {
+                "choices" => "a least-request balancer",
+                "users" => "a maglev balancer",
+                _ => "a peak-ewma balancer",
+            };
             return Err(format!("line {line}: `{key}` applies to {which}, and this block has none"));
         }
     }
@@ -225,8 +231,13 @@ mod tests {
     fn load_balancing_block_errors_name_the_line() {
         let err = |text: &str| parse(text).unwrap_err();
         assert_eq!(
-            err("kind: load-balancing\nbalancers: round-robin, maglev"),
-            "line 2: unknown balancer `maglev`; balancers: round-robin, smooth-weighted, random, least-conn, least-request, peak-ewma"
+            err("kind: load-balancing\nbalancers: round-robin\nusers: 50"),
+            "line 3: `users` applies to a maglev balancer, and this block has none"
+        );
+        assert_eq!(err("kind: load-balancing\nbalancers: maglev\nusers: 0"), "maglev: users must be between 1 and 1000000, not 0");
+        assert_eq!(
+            err("kind: load-balancing\nbalancers: round-robin, ring-hash"),
+            "line 2: unknown balancer `ring-hash`; balancers: round-robin, smooth-weighted, random, least-conn, least-request, peak-ewma, maglev"
         );
         assert_eq!(
             err("kind: load-balancing\nbalancers: random\nchoices: 3"),

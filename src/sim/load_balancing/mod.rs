@@ -77,6 +77,15 @@ pub enum Balancer {
     /// tower's Peak-EWMA with the power of two choices: decay time and the
     /// RTT a server is assumed to have before its first answer, in ms.
     PeakEwma { decay_ms: u32, default_rtt_ms: u32 },
+    /// Envoy `MAGLEV` with a hash policy on the request's user id: the
+    /// hash ring widget's Maglev table ([`crate::sim::hash_ring::maglev`],
+    /// 65,537 slots, hosts hashed by name, `server-1`, `server-2`, …, with
+    /// their weights), and each request to the slot of the xxHash64 of its
+    /// user id's decimal text, as Envoy hashes a header's value. Requests
+    /// come from `users` users, the first the busiest (Zipf's law, exponent
+    /// 1), each request's user drawn from the run's seed; every request of
+    /// a user goes to one server, whatever its load.
+    Maglev { users: u32 },
 }
 
 impl Balancer {
@@ -89,6 +98,7 @@ impl Balancer {
             Balancer::LeastConn => "least connections (nginx least_conn)",
             Balancer::LeastRequest { .. } => "least request (Envoy)",
             Balancer::PeakEwma { .. } => "Peak-EWMA (tower, Finagle)",
+            Balancer::Maglev { .. } => "Maglev by user (Envoy)",
         }
     }
 }
@@ -146,7 +156,7 @@ pub const MAX_SERVERS: usize = 20;
 
 impl Balancer {
     /// Every balancer with its defaults, in the order the widget lists them.
-    pub fn all() -> [Balancer; 6] {
+    pub fn all() -> [Balancer; 7] {
         [
             Balancer::RoundRobin,
             Balancer::SmoothWeighted,
@@ -154,6 +164,7 @@ impl Balancer {
             Balancer::LeastConn,
             Balancer::LeastRequest { choices: 2, ejection: None },
             Balancer::PeakEwma { decay_ms: 10_000, default_rtt_ms: 30 },
+            Balancer::Maglev { users: 10_000 },
         ]
     }
 
@@ -166,6 +177,7 @@ impl Balancer {
             Balancer::LeastConn => "least-conn",
             Balancer::LeastRequest { .. } => "least-request",
             Balancer::PeakEwma { .. } => "peak-ewma",
+            Balancer::Maglev { .. } => "maglev",
         }
     }
 
@@ -181,6 +193,9 @@ impl Balancer {
                 Err(format!("least-request: choices must be between 2 and 10, not {choices}"))
             }
             Balancer::LeastRequest { ejection: Some(e), .. } => e.validate(),
+            Balancer::Maglev { users } if !(1..=1_000_000).contains(&users) => {
+                Err(format!("maglev: users must be between 1 and 1000000, not {users}"))
+            }
             Balancer::PeakEwma { decay_ms, default_rtt_ms } => {
                 if !(100..=600_000).contains(&decay_ms) {
                     return Err(format!("peak-ewma: decay_ms must be between 100 and 600000, not {decay_ms}"));

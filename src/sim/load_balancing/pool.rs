@@ -9,7 +9,8 @@ use super::ewma::{self, PeakEwma};
 use super::nginx::{self, SmoothWeighted};
 use super::run::{Outcome, ServerSlices};
 use super::{envoy, Balancer, Change, Server};
-use crate::sim::kernel::rng::Rng;
+use crate::sim::hash_ring::{key_hash64, maglev, Node};
+use crate::sim::kernel::rng::{unit, Rng, Zipf};
 use crate::sim::kernel::slices::{bin_of, spread};
 use crate::sim::kernel::time::{Nanos, MS, SEC};
 use std::collections::VecDeque;
@@ -18,6 +19,13 @@ use std::collections::VecDeque;
 /// server out (`max_fails`), and for how long (`fail_timeout`).
 pub const NGINX_MAX_FAILS: u32 = 1;
 pub const NGINX_FAIL_TIMEOUT: Nanos = 10 * SEC;
+
+/// Request `request`'s user (from 1, the busiest) among `users`, drawn
+/// from `seed` and the request's number alone: every lane, and the
+/// pipeline's retries of one call, see the same user for the same number.
+pub fn user_of(users: &Zipf, seed: u64, request: u32) -> usize {
+    users.rank(unit(Rng::new(seed ^ u64::from(request).wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64())) + 1
+}
 
 /// The balancer's own state.
 enum State {
@@ -33,6 +41,8 @@ enum State {
         estimates: Vec<PeakEwma>,
         decay_ns: f64,
     },
+    /// The table, the users' distribution, and the seed each request's user is drawn from.
+    Maglev(maglev::Table, Zipf, u64),
 }
 
 /// A server's state.
@@ -103,8 +113,9 @@ pub struct Pool {
 
 impl Pool {
     /// `balancer` over `servers`, drawing from `rng`, its servers' time
-    /// binned into `bins` slices of `span`.
-    pub fn new(balancer: &Balancer, servers: &[Server], mut rng: Rng, span: Nanos, bins: usize) -> Pool {
+    /// binned into `bins` slices of `span`; request `r`'s user (for Maglev)
+    /// is drawn from `users_seed` and `r` alone, the same in every lane.
+    pub fn new(balancer: &Balancer, servers: &[Server], mut rng: Rng, span: Nanos, bins: usize, users_seed: u64) -> Pool {
         let m = servers.len();
         let bins = bins.max(1);
         let weights: Vec<u32> = servers.iter().map(|s| s.weight.max(1)).collect();
@@ -133,6 +144,11 @@ impl Pool {
                 estimates: vec![PeakEwma::new((u64::from(default_rtt_ms) * MS) as f64, 0); m],
                 decay_ns: (u64::from(decay_ms.max(1)) * MS) as f64,
             },
+            Balancer::Maglev { users } => {
+                let hosts: Vec<Node> =
+                    (0..m).map(|i| Node { name: format!("server-{}", i + 1), weight: weights[i] }).collect();
+                State::Maglev(maglev::Table::new(&hosts, 65_537), Zipf::new(users as usize), users_seed)
+            }
         };
         let detector = match *balancer {
             Balancer::LeastRequest { ejection: Some(e), .. } => Some(envoy::Detector::new(e, m, 0)),
@@ -187,10 +203,11 @@ impl Pool {
         !nginx_health || live[i].fails < NGINX_MAX_FAILS || now - live[i].checked > NGINX_FAIL_TIMEOUT
     }
 
-    /// The balancer's pick for a request arriving at `now`, counted
+    /// The balancer's pick for request `request` arriving at `now`, counted
     /// outstanding there; `None` when it has no server to send it to (the
     /// request is then answered at once, and the balancer learns nothing).
-    pub fn pick(&mut self, now: Nanos) -> Option<usize> {
+    /// Only Maglev reads the request's number, to find its user.
+    pub fn pick(&mut self, now: Nanos, request: u32) -> Option<usize> {
         self.advance(now);
         let m = self.live.len();
         if self.hosts_changed {
@@ -245,6 +262,19 @@ impl Pool {
             State::Ewma { estimates, decay_ns } => {
                 let decay = *decay_ns;
                 ewma::p2c(rng, &self.all, |i| estimates[i].load(outstanding[i], now, decay))
+            }
+            // The request's user, then its id as the header's text: at most seven digits.
+            State::Maglev(table, users, seed) => {
+                let (mut digits, mut at, mut u) = ([0u8; 10], 10, user_of(users, *seed, request));
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (u % 10) as u8;
+                    u /= 10;
+                    if u == 0 {
+                        break;
+                    }
+                }
+                Some(table.choose(key_hash64(&digits[at..])))
             }
         };
         let Some(s) = picked else {

@@ -173,7 +173,7 @@ pub fn run(
     let m = servers.len();
     let bins = bins.max(1);
     debug_assert!(trial.at.windows(2).all(|w| w[0] <= w[1]), "arrivals must be sorted");
-    let mut pool = Pool::new(balancer, servers, trial.lane_rng(lane), trial.span, bins);
+    let mut pool = Pool::new(balancer, servers, trial.lane_rng(lane), trial.span, bins, trial.lane_seed);
     let mut out = LaneRun {
         server: vec![u16::MAX; n],
         outcome: vec![Outcome::NoServer; n],
@@ -271,7 +271,7 @@ pub fn run(
         if timeout.is_some() {
             waiting.push_back(r as u32);
         }
-        let Some(s) = pool.pick(now) else {
+        let Some(s) = pool.pick(now, r as u32) else {
             answer!(r, now, Outcome::NoServer);
             continue;
         };

@@ -211,7 +211,7 @@ mod tests {
         );
         assert_eq!(
             err("kind: pipeline\ndependency: servers\nbalancers: random, fastest, random"),
-            "line 3: unknown balancer `fastest`; balancers: round-robin, smooth-weighted, random, least-conn, least-request, peak-ewma"
+            "line 3: unknown balancer `fastest`; balancers: round-robin, smooth-weighted, random, least-conn, least-request, peak-ewma, maglev"
         );
         assert_eq!(
             err("kind: pipeline\ndependency: servers\nbalancers: random"),

@@ -422,7 +422,7 @@ impl<'a> Sim<'a> {
             (Target::Servers { .. }, Some(work)) => {
                 let balancer = chain.stages.balancer.unwrap_or(Balancer::RoundRobin);
                 let lane = lane_rng(work.lane_seed, chain.lane);
-                (Some(Pool::new(&balancer, servers, lane, trial.span, bins)), Some(work.more.clone()))
+                (Some(Pool::new(&balancer, servers, lane, trial.span, bins, work.lane_seed)), Some(work.more.clone()))
             }
             _ => (None, None),
         };
@@ -762,7 +762,8 @@ impl<'a> Sim<'a> {
 
     /// Attempt `a` meets the balancer at `t`, then its server's breaker and the server.
     fn balance(&mut self, a: usize, t: Nanos) {
-        let Some(s) = self.pool.as_mut().and_then(|p| p.pick(t)) else {
+        let call = self.attempts[a].call;
+        let Some(s) = self.pool.as_mut().and_then(|p| p.pick(t, call)) else {
             self.summary.no_server += 1;
             return self.answer(a, false, t);
         };

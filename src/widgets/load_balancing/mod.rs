@@ -374,6 +374,16 @@ fn BalancerControls(index: usize, key: &'static str, shell: Shell<LoadBalancingS
                     on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::PeakEwma { decay_ms, .. } = b { *decay_ms = v as u32 }))
                 />
             })}
+            {(key == "maglev").then(|| view! {
+                <NumberControl
+                    label="Users"
+                    value=Signal::derive(move || match balancer() { Some(Balancer::Maglev { users }) => f64::from(users), _ => 10_000.0 })
+                    min=1.0
+                    max=1_000_000.0
+                    step=1.0
+                    on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::Maglev { users } = b { *users = v.round().clamp(1.0, 1_000_000.0) as u32 }))
+                />
+            })}
             {remove_lane_button(index, "balancer", move || scenario.with(|s| s.balancers.len()), Callback::new(move |_| shell.remove_lane(index, |s| &mut s.balancers)))}
         </fieldset>
     }

@@ -29,6 +29,7 @@ pub fn balancer_label(b: &Balancer) -> String {
             if ejection.is_some() { ", outlier detection" } else { "" }
         ),
         Balancer::PeakEwma { decay_ms, .. } => format!("Peak-EWMA (tower), decay {}", format::seconds(u64::from(decay_ms) * MS)),
+        Balancer::Maglev { users } => format!("Maglev (Envoy) by user id, {} users", format::thousands(u64::from(users))),
         _ => b.name().to_string(),
     }
 }
