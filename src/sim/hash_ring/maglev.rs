@@ -63,8 +63,13 @@ impl Table {
             return Table { entries: Vec::new() };
         }
         let total: f64 = nodes.iter().map(|n| f64::from(n.weight)).sum();
-        let mut order: Vec<usize> = (0..nodes.len()).collect();
-        order.sort_by(|&a, &b| nodes[a].name.as_bytes().cmp(nodes[b].name.as_bytes()));
+        // By name, stably, each node inserted after the names at or below its own: n log n
+        // comparisons and a move each, without the kilobytes of a standard sort.
+        let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
+        for i in 0..nodes.len() {
+            let at = order.partition_point(|&j| nodes[j].name.as_bytes() <= nodes[i].name.as_bytes());
+            order.insert(at, i);
+        }
         let mut build: Vec<Build> = order
             .iter()
             .map(|&i| {
