@@ -7,13 +7,14 @@ use crate::scenario::{View, VERSION};
 use crate::sim::kernel::traffic::Traffic;
 
 /// Preset names with a one-line description, in menu order.
-pub const PRESETS: [(&str, &str); 6] = [
+pub const PRESETS: [(&str, &str); 7] = [
     ("uneven", "Ten servers, one a third as fast, at 70% load: round robin's tail against least request and Peak-EWMA"),
     ("weighted", "Fast and slow servers with weights to match: round robin, nginx's smooth weighted round robin, least_conn"),
     ("outage", "A server stops at 20 s and returns at 40 s: nginx takes it out; least request is drawn to its fast failures"),
     ("slowdown", "A server slows to a tenth of its speed at 20 s: who notices, and how fast"),
     ("tail", "One request in a hundred takes 30 times longer: random, round robin and the power of two choices"),
     ("two-choices", "Twenty servers at 90% load: one random choice, two, and five"),
+    ("affinity", "Requests hashed by user onto Envoy's Maglev table: affinity against round robin and least request"),
 ];
 
 const ROUND_ROBIN: Balancer = Balancer::RoundRobin;
@@ -79,6 +80,11 @@ pub fn preset(name: &str) -> Option<LoadBalancingScenario> {
             servers(10),
             vec![Balancer::Random, ROUND_ROBIN, LEAST_REQUEST],
         ),
+        "affinity" => {
+            let mut s = preset("tail")?;
+            s.balancers = vec![ROUND_ROBIN, LEAST_REQUEST, Balancer::Maglev { users: 10_000 }];
+            s
+        }
         "two-choices" => scenario(
             60,
             1_800.0,
