@@ -1068,9 +1068,8 @@ fn ketama_hash(key: &[u8]) -> u32 {
 /// MongoDB's balancer, held to MongoDB's own tests and to the splitting
 /// rules of `autoSplitVector`.
 mod mongo_balancer {
-    use playground::sim::sharding::mongo::{
-        balance, chunk_count_round, data_size_round, move_range_docs, Migration, Weigh,
-    };
+    use playground::sim::sharding::config::MongoBalancer;
+    use playground::sim::sharding::mongo::{balance, chunk_count_round, data_size_round, move_range_docs, Migration};
 
     const MB128: u64 = 128 << 20;
 
@@ -1150,14 +1149,20 @@ mod mongo_balancer {
         let start =
             || ((1..16).map(|i| i * 1000).collect::<Vec<i64>>(), (0..16).map(|i| i / 4).collect::<Vec<usize>>());
         let (mut points, mut of) = start();
-        assert_eq!(balance(&mut points, &mut of, 5, &sorted, Weigh::Chunks, usize::MAX), 3);
+        assert_eq!(balance(&mut points, &mut of, 5, &sorted, MongoBalancer::ChunkCount, usize::MAX), 3);
         assert_eq!(of, [4, 0, 0, 0, 4, 1, 1, 1, 4, 2, 2, 2, 3, 3, 3, 3]);
         assert_eq!(points.len(), 15);
         // By data size: 4,000 MiB a shard, an ideal of 3,200 MiB; each round one range of 127 documents
         // from the first fullest shard, until the newcomer is within 384 MiB of the fullest.
         let (mut points, mut of) = start();
-        let made =
-            balance(&mut points, &mut of, 5, &sorted, Weigh::Data { doc_bytes: 1 << 20, range_mb: 128 }, usize::MAX);
+        let made = balance(
+            &mut points,
+            &mut of,
+            5,
+            &sorted,
+            MongoBalancer::DataSize { doc_bytes: 1 << 20, range_mb: 128 },
+            usize::MAX,
+        );
         assert_eq!(made, points.len() - 15, "every migration split a range off a chunk");
         let mut docs = [0u64; 5];
         for (c, &s) in of.iter().enumerate() {
@@ -1189,7 +1194,7 @@ mod mongo_balancer {
             values.sort_unstable();
             let mut points: Vec<i64> = playground::sim::sharding::scheme::mongo_split_points(chunks as u32);
             let mut of: Vec<usize> = (0..points.len() + 1).map(|c| c * shards / (points.len() + 1)).collect();
-            let weigh = if by_data { Weigh::Data { doc_bytes: doc_kb << 10, range_mb } } else { Weigh::Chunks };
+            let weigh = if by_data { MongoBalancer::DataSize { doc_bytes: doc_kb << 10, range_mb } } else { MongoBalancer::ChunkCount };
             balance(&mut points, &mut of, shards + 1, &values, weigh, usize::MAX);
             proptest::prop_assert_eq!(of.len(), points.len() + 1);
             proptest::prop_assert!(points.windows(2).all(|w| w[0] < w[1]), "{:?}", points);
@@ -1202,8 +1207,8 @@ mod mongo_balancer {
             }
             proptest::prop_assert_eq!(docs.iter().sum::<u64>(), values.len() as u64);
             let again = match weigh {
-                Weigh::Chunks => chunk_count_round(&count, &[]),
-                Weigh::Data { doc_bytes, range_mb } => data_size_round(
+                MongoBalancer::ChunkCount => chunk_count_round(&count, &[]),
+                MongoBalancer::DataSize { doc_bytes, range_mb } => data_size_round(
                     &docs.iter().map(|d| d * doc_bytes).collect::<Vec<_>>(),
                     &[],
                     u64::from(range_mb) << 20,

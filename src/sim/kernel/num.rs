@@ -38,6 +38,53 @@ pub fn parse(text: &str) -> Option<f64> {
     serde_json::from_str::<f64>(text.trim()).ok()
 }
 
+/// `key`'s decimal digits, written into `buf` without allocating.
+pub fn digits(key: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let n = digit_count(key);
+    write_digits(key, &mut buf[..n]);
+    &buf[..n]
+}
+
+/// How many decimal digits `key` has.
+pub fn digit_count(key: u64) -> usize {
+    let (mut n, mut power) = (1, 10u64);
+    while n < 20 && key >= power {
+        n += 1;
+        power = power.wrapping_mul(10);
+    }
+    n
+}
+
+/// Writes `key`'s decimal digits into all of `out`, which is exactly as
+/// long as they are. Eight digits at a time are split off in 64-bit
+/// arithmetic and written two at a time in 32-bit arithmetic: wasm has no
+/// 64-bit multiply-high, so dividing a `u64` by 10 costs a real division.
+pub fn write_digits(key: u64, out: &mut [u8]) {
+    let (mut at, mut k) = (out.len(), key);
+    while k >= 100_000_000 {
+        let high = k / 100_000_000;
+        write_u32(k.wrapping_sub(high.wrapping_mul(100_000_000)) as u32, &mut out[at - 8..at]);
+        (at, k) = (at - 8, high);
+    }
+    write_u32(k as u32, &mut out[..at]);
+}
+
+/// Writes the last `out.len()` decimal digits of `x` into `out` (leading
+/// zeros included), two digits per division.
+fn write_u32(mut x: u32, out: &mut [u8]) {
+    const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let mut at = out.len();
+    while at >= 2 {
+        let p = (x % 100) as usize * 2;
+        x /= 100;
+        (out[at - 2], out[at - 1]) = (PAIRS[p], PAIRS[p + 1]);
+        at -= 2;
+    }
+    if at == 1 {
+        out[0] = b'0' + (x % 10) as u8;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use super::nginx::{self, SmoothWeighted};
 use super::run::{Outcome, ServerSlices};
 use super::{envoy, Balancer, Change, Server};
 use crate::sim::hash_ring::{key_hash64, maglev, Node};
+use crate::sim::kernel::num::digits;
 use crate::sim::kernel::rng::{unit, Rng, Zipf};
 use crate::sim::kernel::slices::{bin_of, spread};
 use crate::sim::kernel::time::{Nanos, MS, SEC};
@@ -263,18 +264,10 @@ impl Pool {
                 let decay = *decay_ns;
                 ewma::p2c(rng, &self.all, |i| estimates[i].load(outstanding[i], now, decay))
             }
-            // The request's user, then its id as the header's text: at most seven digits.
+            // The request's user, its id as the header's text.
             State::Maglev(table, users, seed) => {
-                let (mut digits, mut at, mut u) = ([0u8; 10], 10, user_of(users, *seed, request));
-                loop {
-                    at -= 1;
-                    digits[at] = b'0' + (u % 10) as u8;
-                    u /= 10;
-                    if u == 0 {
-                        break;
-                    }
-                }
-                Some(table.choose(key_hash64(&digits[at..])))
+                let user = user_of(users, *seed, request) as u64;
+                Some(table.choose(key_hash64(digits(user, &mut [0u8; 20]))))
             }
         };
         let Some(s) = picked else {

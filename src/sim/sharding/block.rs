@@ -113,16 +113,13 @@ pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
     }
     if let Some((line, v)) = block.get("servers") {
         let m: u32 = number(line, "servers", v)?;
-        let mut any = false;
-        for c in &mut s.schemes {
-            if let SchemeConfig::Mongo { servers, .. } | SchemeConfig::Citus { nodes: servers, .. } = c {
+        on_schemes(s, line, "servers", "mongo and citus schemes", |c| match c {
+            SchemeConfig::Mongo { servers, .. } | SchemeConfig::Citus { nodes: servers, .. } => {
                 *servers = Some(m);
-                any = true;
+                true
             }
-        }
-        if !any {
-            return Err(format!("line {line}: `servers` applies to mongo and citus schemes, and this block has none"));
-        }
+            _ => false,
+        })?;
     }
     if let Some((line, v)) = block.get("citus_rebalance") {
         let words: Vec<&str> = v.split_whitespace().collect();
@@ -135,16 +132,13 @@ pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
                 ))
             }
         };
-        let mut any = false;
-        for c in &mut s.schemes {
-            if let SchemeConfig::Citus { rebalance, .. } = c {
+        on_schemes(s, line, "citus_rebalance", "citus schemes", |c| match c {
+            SchemeConfig::Citus { rebalance, .. } => {
                 *rebalance = strategy;
-                any = true;
+                true
             }
-        }
-        if !any {
-            return Err(format!("line {line}: `citus_rebalance` applies to citus schemes, and this block has none"));
-        }
+            _ => false,
+        })?;
     }
     if let Some((line, v)) = block.get("mongo_balancer") {
         let words: Vec<&str> = v.split_whitespace().collect();
@@ -163,16 +157,13 @@ pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
                 ))
             }
         };
-        let mut any = false;
-        for c in &mut s.schemes {
-            if let SchemeConfig::Mongo { balancer, .. } = c {
+        on_schemes(s, line, "mongo_balancer", "mongo schemes", |c| match c {
+            SchemeConfig::Mongo { balancer, .. } => {
                 *balancer = by;
-                any = true;
+                true
             }
-        }
-        if !any {
-            return Err(format!("line {line}: `mongo_balancer` applies to mongo schemes, and this block has none"));
-        }
+            _ => false,
+        })?;
     }
     if let Some((line, v)) = block.get("reshard") {
         s.reshard = match v {
@@ -191,6 +182,27 @@ pub fn apply(s: &mut ShardingScenario, block: &Block) -> Result<(), String> {
         s.inspect = Some(number(line, "inspect", v)?);
     }
     Ok(())
+}
+
+/// Applies `key`'s value to every scheme `set` fits (it says whether it
+/// did); an error naming the line when the block has none (`which` are
+/// the schemes it fits).
+fn on_schemes(
+    s: &mut ShardingScenario,
+    line: usize,
+    key: &str,
+    which: &str,
+    mut set: impl FnMut(&mut SchemeConfig) -> bool,
+) -> Result<(), String> {
+    let mut any = false;
+    for c in &mut s.schemes {
+        any |= set(c);
+    }
+    if any {
+        Ok(())
+    } else {
+        Err(format!("line {line}: `{key}` applies to {which}, and this block has none"))
+    }
 }
 
 #[cfg(test)]

@@ -109,14 +109,6 @@ impl MongoBalancer {
     fn is_chunk_count(&self) -> bool {
         *self == MongoBalancer::ChunkCount
     }
-
-    /// What the balancer weighs.
-    pub fn weigh(self) -> super::mongo::Weigh {
-        match self {
-            MongoBalancer::ChunkCount => super::mongo::Weigh::Chunks,
-            MongoBalancer::DataSize { doc_bytes, range_mb } => super::mongo::Weigh::Data { doc_bytes, range_mb },
-        }
-    }
 }
 
 /// The largest document MongoDB stores, in bytes (16 MiB, BSON's limit).

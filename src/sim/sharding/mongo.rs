@@ -28,6 +28,8 @@
 //! config servers; here they are plain numbers, so the rules can be
 //! checked case by case against MongoDB's tests.
 
+use super::config::MongoBalancer;
+
 /// The range size the balancer moves by default (`maxChunkSizeBytes`,
 /// 128 MB since 5.2; `configureCollectionBalancing` sets it per
 /// collection, from 1 to 1,024 MB).
@@ -142,25 +144,18 @@ fn split_points(keys: &[i64], per_range: u64) -> (Vec<usize>, u64) {
     (splits, count)
 }
 
-/// What a MongoDB balancer weighs: chunks, or data with every document
-/// taking `doc_bytes` and ranges of `range_mb` megabytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Weigh {
-    Chunks,
-    Data { doc_bytes: u64, range_mb: u32 },
-}
-
 /// A hashed collection's chunks as MongoDB's balancer leaves them after
 /// at most `max_migrations` migrations (rounds run until one schedules
 /// none): `points` are the chunks' lower bounds after the first, `of` each
 /// chunk's shard (of `shards`), `sorted` every document's hashed value in
-/// order. The number of migrations made is returned.
+/// order (the chunk-count balancer reads none: it may be empty). The number
+/// of migrations made is returned.
 pub fn balance(
     points: &mut Vec<i64>,
     of: &mut Vec<usize>,
     shards: usize,
     sorted: &[i64],
-    weigh: Weigh,
+    by: MongoBalancer,
     max_migrations: usize,
 ) -> usize {
     let mut made = 0;
@@ -172,9 +167,9 @@ pub fn balance(
             chunks[s] += 1;
             docs[s] += (hi - lo) as u64;
         }
-        let migrations = match weigh {
-            Weigh::Chunks => chunk_count_round(&chunks, &[]),
-            Weigh::Data { doc_bytes, range_mb } => {
+        let migrations = match by {
+            MongoBalancer::ChunkCount => chunk_count_round(&chunks, &[]),
+            MongoBalancer::DataSize { doc_bytes, range_mb } => {
                 let bytes: Vec<u64> = docs.iter().map(|&d| d.saturating_mul(doc_bytes)).collect();
                 data_size_round(&bytes, &[], u64::from(range_mb) << 20)
             }
@@ -188,9 +183,9 @@ pub fn balance(
             }
             let Some(c) = of.iter().position(|&s| s == m.from) else { continue };
             let (lo, hi) = chunk_docs(points, sorted, c);
-            let moved = match weigh {
-                Weigh::Chunks => hi - lo,
-                Weigh::Data { doc_bytes, range_mb } => move_range_docs(
+            let moved = match by {
+                MongoBalancer::ChunkCount => hi - lo,
+                MongoBalancer::DataSize { doc_bytes, range_mb } => move_range_docs(
                     &sorted[lo..hi],
                     docs[m.from],
                     docs[m.from].saturating_mul(doc_bytes),

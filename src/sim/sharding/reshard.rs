@@ -1,7 +1,7 @@
 //! Re-shards: a shard or server added, the hottest shard split, one chunk
 //! moved; the scheme and layout each leaves.
 
-use super::config::{CitusRebalance, Layout, SchemeConfig};
+use super::config::{CitusRebalance, Layout, MongoBalancer, SchemeConfig};
 use super::drawn::Drawn;
 use super::scheme::Scheme;
 use super::KeyRange;
@@ -58,11 +58,17 @@ pub(super) fn reshard(
             let SchemeConfig::Mongo { balancer, .. } = config else { return None };
             let servers = layout.servers + 1;
             let (mut points, mut of) = (points.clone(), layout.of.clone());
-            // Every document's hashed value, in order (as signed values: the bits flipped at the top).
-            let mut sorted = traffic.hashes(scheme.family()).to_vec();
-            radix_sort_by_key(&mut sorted, |&h| h ^ (1 << 63));
-            let sorted: Vec<i64> = sorted.into_iter().map(|h| h as i64).collect();
-            super::mongo::balance(&mut points, &mut of, servers, &sorted, balancer.weigh(), usize::MAX);
+            // By data size, every document's hashed value in order (as signed values: the top bit
+            // flipped); counting chunks needs none.
+            let sorted: Vec<i64> = match balancer {
+                MongoBalancer::ChunkCount => Vec::new(),
+                MongoBalancer::DataSize { .. } => {
+                    let mut sorted = traffic.hashes(scheme.family()).to_vec();
+                    radix_sort_by_key(&mut sorted, |&h| h ^ (1 << 63));
+                    sorted.into_iter().map(|h| h as i64).collect()
+                }
+            };
+            super::mongo::balance(&mut points, &mut of, servers, &sorted, *balancer, usize::MAX);
             Some((Scheme::Mongo { chunks: points.len() as u32 + 1, points }, Layout { servers, of }))
         }
         // Citus: a new worker, then the rebalancer's plan by shard count; or its first move alone.

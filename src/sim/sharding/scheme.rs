@@ -28,6 +28,7 @@ use super::{citus_shard, hashint8, mongo_hashed, mongo_hashed_x8, KeyRange};
 use crate::sim::hash_ring::ketama::{key_hash, Continuum};
 use crate::sim::hash_ring::Node;
 use crate::sim::kernel::md5::md5_blocks_x8;
+use crate::sim::kernel::num::{digit_count, digits, write_digits};
 use xxhash_rust::xxh64::xxh64;
 
 /// What a scheme computes from a shard key before it picks a shard.
@@ -81,7 +82,7 @@ impl HashFamily {
             HashFamily::Vitess => encrypt_zero_key(key),
             HashFamily::Mongo => mongo_hashed(key as i64) as u64,
             HashFamily::Postgres => u64::from(hashint8(key as i64) as u32),
-            HashFamily::Ketama => u64::from(key_hash(decimal(key, &mut [0u8; 20]))),
+            HashFamily::Ketama => u64::from(key_hash(digits(key, &mut [0u8; 20]))),
         }
     }
 }
@@ -97,59 +98,12 @@ fn in_eights(keys: &[u64], eight: impl Fn([u64; 8]) -> [u64; 8], one: impl Fn(u6
     out
 }
 
-/// `key`'s decimal digits, written into `buf` without allocating.
-fn decimal(key: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let n = decimal_len(key);
-    write_decimal(key, &mut buf[..n]);
-    &buf[..n]
-}
-
-/// How many decimal digits `key` has.
-fn decimal_len(key: u64) -> usize {
-    let (mut n, mut power) = (1, 10u64);
-    while n < 20 && key >= power {
-        n += 1;
-        power = power.wrapping_mul(10);
-    }
-    n
-}
-
-/// Writes `key`'s decimal digits into all of `out`, which is exactly as
-/// long as they are. Eight digits at a time are split off in 64-bit
-/// arithmetic and written two at a time in 32-bit arithmetic: wasm has no
-/// 64-bit multiply-high, so dividing a `u64` by 10 costs a real division.
-fn write_decimal(key: u64, out: &mut [u8]) {
-    let (mut at, mut k) = (out.len(), key);
-    while k >= 100_000_000 {
-        let high = k / 100_000_000;
-        write_u32(k.wrapping_sub(high.wrapping_mul(100_000_000)) as u32, &mut out[at - 8..at]);
-        (at, k) = (at - 8, high);
-    }
-    write_u32(k as u32, &mut out[..at]);
-}
-
-/// Writes the last `out.len()` decimal digits of `x` into `out` (leading
-/// zeros included), two digits per division.
-fn write_u32(mut x: u32, out: &mut [u8]) {
-    const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-    let mut at = out.len();
-    while at >= 2 {
-        let p = (x % 100) as usize * 2;
-        x /= 100;
-        (out[at - 2], out[at - 1]) = (PAIRS[p], PAIRS[p + 1]);
-        at -= 2;
-    }
-    if at == 1 {
-        out[0] = b'0' + (x % 10) as u8;
-    }
-}
-
 /// The MD5 block of `key`'s decimal text, as words: at most 20 digits and
 /// the padding bit fill the first six, and the length in bits is word 14.
 fn decimal_block(key: u64) -> [u32; 16] {
-    let n = decimal_len(key);
+    let n = digit_count(key);
     let mut bytes = [0u8; 24];
-    write_decimal(key, &mut bytes[..n]);
+    write_digits(key, &mut bytes[..n]);
     bytes[n] = 0x80;
     let mut m = [0u32; 16];
     for (j, w) in m[..6].iter_mut().enumerate() {
