@@ -4,7 +4,9 @@
 // server, and the page records, from navigation start, when its prose was
 // first painted (first contentful paint) and when the first widget's first
 // range control existed. Median of 3 loads per page; a benchmark, not a test.
-//   node scripts/first-load.mjs [dist] [--runs N] [--peer name=dir/page.html[@selector] ...]
+//   node scripts/first-load.mjs [dist] [--runs N] [--against dist2] [--peer name=dir/page.html[@selector] ...]
+// `--against` measures every page of a second build beside the first (a
+// change to how pages load, before and after), in the same rounds.
 // A peer (another project's built page, served from its own directory) is
 // measured in the same run, so machine noise hits every page alike; its
 // first control is the first element matching `selector` (by default
@@ -16,9 +18,11 @@ import { startDriver, Session } from "../tests/e2e/webdriver.mjs";
 const args = process.argv.slice(2);
 let dist = "dist";
 let runs = 3;
+let against = null;
 const peers = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--runs") runs = Number(args[++i]);
+  else if (args[i] === "--against") against = args[++i];
   else if (args[i] === "--peer") {
     const [name, spec] = args[++i].split("=");
     const [path, selector = "input[type=range]"] = spec.split("@");
@@ -44,6 +48,7 @@ const pages = [
   .filter((p) => readFileSync(`${dist}${p.path}/index.html`, "utf8").includes("widget-slot"))
   .map((p) => ({ ...p, selector: ".widget input[type=range]" }));
 const servers = [{ server: await serve(dist), pages }];
+if (against) servers.push({ server: await serve(against), pages: pages.map((p) => ({ ...p, name: `${p.name} (${against})` })) });
 for (const p of peers) servers.push({ server: await serve(p.dir), pages: [{ name: `peer: ${p.name}`, path: `/${p.page}`, selector: p.selector }] });
 
 const port = 9515 + (process.pid % 400);
@@ -51,35 +56,37 @@ const { proc, base } = await startDriver(port);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 try {
-  for (const { server, pages } of servers) {
-    const origin = `http://127.0.0.1:${server.address().port}`;
-    for (const page of pages) {
-      const samples = [];
-      for (let r = 0; r < runs; r++) {
-        const session = await Session.create(base);
-        try {
-          await session.cmd("POST", "/goog/cdp/execute", {
-            cmd: "Page.addScriptToEvaluateOnNewDocument",
-            params: { source: recorder(page.selector) },
-          });
-          await session.go(`${origin}${page.path}`);
-          const control = await session.waitFor("return window.__firstControl", 30000);
-          const paint = await session.exec(
-            "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null",
-          );
-          samples.push({ control, paint });
-        } finally {
-          await session.close().catch(() => {});
-        }
+  // Every page once per round, so the machine's noise falls on all alike.
+  const all = servers.flatMap(({ server, pages }) =>
+    pages.map((page) => ({ ...page, origin: `http://127.0.0.1:${server.address().port}`, samples: [] })),
+  );
+  for (let r = 0; r < runs; r++) {
+    for (const page of all) {
+      const session = await Session.create(base);
+      try {
+        await session.cmd("POST", "/goog/cdp/execute", {
+          cmd: "Page.addScriptToEvaluateOnNewDocument",
+          params: { source: recorder(page.selector) },
+        });
+        await session.go(`${page.origin}${page.path}`);
+        const control = await session.waitFor("return window.__firstControl", 30000);
+        const paint = await session.exec(
+          "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null",
+        );
+        page.samples.push({ control, paint });
+      } finally {
+        await session.close().catch(() => {});
       }
-      const row = {
-        page: page.name,
-        paint: median(samples.map((s) => s.paint ?? Infinity)),
-        control: median(samples.map((s) => s.control)),
-      };
-      rows.push(row);
-      console.log(`${row.page.padEnd(40)} first paint ${row.paint.toFixed(0).padStart(5)} ms   first control ${row.control.toFixed(0).padStart(5)} ms`);
     }
+  }
+  for (const page of all) {
+    const row = {
+      page: page.name,
+      paint: median(page.samples.map((s) => s.paint ?? Infinity)),
+      control: median(page.samples.map((s) => s.control)),
+    };
+    rows.push(row);
+    console.log(`${row.page.padEnd(40)} first paint ${row.paint.toFixed(0).padStart(5)} ms   first control ${row.control.toFixed(0).padStart(5)} ms`);
   }
 } finally {
   proc.kill();

@@ -21,6 +21,22 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
+/// Times `f` 25 times (the first 5 warm up, not recorded) and prints p50
+/// and p95: a widget's simulation alone, beside its re-run and re-draw.
+fn time_alone(what: &str, mut f: impl FnMut()) {
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let mut times = Vec::new();
+    for i in 0..25 {
+        let t0 = perf.now();
+        f();
+        if i >= 5 {
+            times.push(perf.now() - t0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    console_log!("{what}: p50 {:.1} ms, p95 {:.1} ms over {} runs", times[10], times[18], times.len());
+}
+
 async fn microtask() {
     wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await.unwrap();
 }
@@ -297,6 +313,13 @@ async fn caching_capacity_change_and_a_million_through_w_tinylfu() {
         sim[9]
     );
     let s = playground::sim::caching::presets::preset("default").unwrap();
+    let trial = s.trial();
+    time_alone("caching, 200,000 requests × 3 policies traced, the simulation alone", || {
+        for p in &s.policies {
+            assert!(playground::sim::caching::run::trace_policy(p, &trial, &s.workload, s.capacity).summary.hits > 0);
+        }
+    });
+    time_alone("caching, 200,000 requests drawn", || assert!(!s.trial().keys.is_empty()));
     let what = "caching widget, the capacity slider, 200,000 requests × 3 policies";
     measure_change(Scenario::Caching(s), Mode::Inline, ("input[aria-label='Capacity slider']", 0), [4000, 5000], what)
         .await;
@@ -332,6 +355,11 @@ async fn load_balancing_rate_change_with_100_000_requests() {
     let mut s = playground::sim::load_balancing::presets::preset("default").unwrap();
     s.duration_ms = 154_000;
     assert!(s.trial().at.len() >= 99_000);
+    let trial = s.trial();
+    time_alone("load balancing, 100,000 requests × 3 balancers, the simulation alone", || {
+        assert_eq!(s.run_on(&trial).unwrap().len(), 3);
+    });
+    time_alone("load balancing, 100,000 requests drawn", || assert!(!s.trial().at.is_empty()));
     let what = "load-balancing widget, the rate, 100,000 requests over 10 servers × 3 balancers";
     measure_change(
         Scenario::LoadBalancing(s),
@@ -383,6 +411,11 @@ async fn pipeline_rate_change_with_100_000_user_requests() {
     let mut s = playground::sim::pipeline::presets::preset("default").unwrap();
     s.duration_ms = 250_000;
     assert!(s.trial().at.len() >= 99_000);
+    let trial = s.trial();
+    time_alone("pipeline, 100,000 user requests × 3 configurations, the simulation alone", || {
+        assert_eq!(s.run_on(&trial).unwrap().len(), 3);
+    });
+    time_alone("pipeline, 100,000 user requests drawn", || assert!(!s.trial().at.is_empty()));
     let what = "pipeline widget, the rate, 100,000 user requests × 3 configurations";
     measure_change(
         Scenario::Pipeline(s),

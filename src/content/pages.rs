@@ -354,11 +354,80 @@ pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
     html.replace_range(start..end, &description);
     let body = html.find("<body>").ok_or("the bundle's HTML has no <body>")? + "<body>".len();
     html.insert_str(body, &page.body);
+    let mut html = early_compile(&html)?;
     if !page.path.starts_with("embed/") {
         // The embed protocol's script acts only on an embed page (in a frame).
         html = without_script(&html, "/embed.js");
     }
     Ok(html)
+}
+
+/// `html` (a page as Trunk writes it) with its wasm compiled while the
+/// page is still being parsed. Trunk preloads the wasm, but compiles it
+/// only when the glue's `init` runs, after the document is parsed; here a
+/// classic script at the top of the head starts `compileStreaming` on the
+/// same request (its integrity hash kept) instead of the preload, and
+/// `init` is handed the module it promises. Where streaming compilation
+/// fails (a server sending the wasm as another type) the module is
+/// compiled from the bytes, as the glue itself would.
+pub fn early_compile(html: &str) -> Result<String, String> {
+    let (start, end) =
+        tag_where(html, "<link", |t| has_attr(t, "rel", "preload") && has_attr(t, "type", "application/wasm"))
+            .ok_or("the bundle's HTML does not preload its wasm")?;
+    let preload = &html[start..end];
+    let href = attr(preload, "href").ok_or("the wasm's preload has no href")?;
+    let integrity = attr(preload, "integrity").unwrap_or_default();
+    let init = format!("module_or_path: '{href}'");
+    if !html.contains(&init) || href.contains(['"', '\\', '<']) || integrity.contains(['"', '\\', '<']) {
+        return Err(format!("the bundle's HTML does not start its wasm from {href}"));
+    }
+    let script = format!(
+        "<script>(()=>{{let u=\"{href}\",o={{integrity:\"{integrity}\"}},f=()=>fetch(u,o),w=WebAssembly;\
+         window.{EARLY_WASM}=w.compileStreaming?w.compileStreaming(f()).catch(()=>f().then(r=>r.arrayBuffer()).then(b=>w.compile(b))):u}})()</script>"
+    );
+    let mut out = format!("{}{}", &html[..start], &html[end..]);
+    out = out.replace(&init, &format!("module_or_path: window.{EARLY_WASM}"));
+    let title = out.find("<title>").ok_or("the bundle's HTML has no <title>")?;
+    out.insert_str(title, &script);
+    Ok(out)
+}
+
+/// The page's global holding the wasm module being compiled (see [`early_compile`]).
+pub const EARLY_WASM: &str = "sdpWasm";
+
+/// Where the first tag opening with `open` for which `want` holds starts and ends.
+fn tag_where(html: &str, open: &str, want: impl Fn(&str) -> bool) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(at) = html[from..].find(open).map(|a| from + a) {
+        let end = at + html[at..].find('>')? + 1;
+        if want(&html[at..end]) {
+            return Some((at, end));
+        }
+        from = end;
+    }
+    None
+}
+
+/// The value of attribute `name` in `tag`, quoted (either quote) or bare.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = tag;
+    loop {
+        let at = rest.find(&format!("{name}="))?;
+        let before = rest[..at].chars().next_back();
+        let value = &rest[at + name.len() + 1..];
+        if before.is_some_and(char::is_whitespace) {
+            return Some(match value.chars().next() {
+                Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+                _ => value.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""),
+            });
+        }
+        rest = value;
+    }
+}
+
+/// Whether `tag` has attribute `name` equal to `value`.
+fn has_attr(tag: &str, name: &str, value: &str) -> bool {
+    attr(tag, name) == Some(value)
 }
 
 /// `html` without the `<script>` elements whose `src` is `src`, quoted as
@@ -553,8 +622,13 @@ mod tests {
 
     #[test]
     fn a_bundles_page_takes_the_pages_title_description_and_body() {
-        let shell = "<!doctype html><html lang=en><meta content=\"Old.\" name=description><title>Old</title>\
-                     <script type=module>import init from '/p.js';</script></head><body><script>simd()</script></body></html>";
+        let load =
+            "<script type=module>import init from '/p.js';await init({ module_or_path: '/p_bg.wasm' });</script>\
+                    <link as=fetch crossorigin href=/p_bg.wasm integrity=sha384-w rel=preload type=application/wasm>";
+        let shell = format!(
+            "<!doctype html><html lang=en><meta content=\"Old.\" name=description><title>Old</title>{load}</head>\
+             <body><script>simd()</script></body></html>"
+        );
         let page = Page {
             path: "x".into(),
             kind: Some("rate-limiter"),
@@ -562,18 +636,44 @@ mod tests {
             description: "Say \"hi\"".into(),
             body: "<main>m</main>".into(),
         };
+        let compile = "<script>(()=>{let u=\"/p_bg.wasm\",o={integrity:\"sha384-w\"},f=()=>fetch(u,o),w=WebAssembly;\
+                       window.sdpWasm=w.compileStreaming?w.compileStreaming(f()).catch(()=>f().then(r=>r.arrayBuffer()).then(b=>w.compile(b))):u})()</script>";
         assert_eq!(
-            bundle_page(shell, &page).unwrap(),
-            "<!doctype html><html lang=en><meta name=\"description\" content=\"Say &quot;hi&quot;\"><title>Rate &amp; limits</title>\
-             <script type=module>import init from '/p.js';</script></head><body><main>m</main><script>simd()</script></body></html>"
+            bundle_page(&shell, &page).unwrap(),
+            format!(
+                "<!doctype html><html lang=en><meta name=\"description\" content=\"Say &quot;hi&quot;\">{compile}<title>Rate &amp; limits</title>\
+                 <script type=module>import init from '/p.js';await init({{ module_or_path: window.sdpWasm }});</script></head>\
+                 <body><main>m</main><script>simd()</script></body></html>"
+            )
         );
         assert!(bundle_page("<title>t</title><body>", &page).unwrap_err().contains("description"));
         // The embed script stays on embed pages only, minified or not.
-        let shell = "<meta content=\"d\" name=description><title>t</title><script defer src=/embed.js></script>\
-                     <script src=\"/embed.js\" defer></script><script defer src=/presenter.js></script><body></body>";
-        let html = bundle_page(shell, &page).unwrap();
+        let shell = format!(
+            "<meta content=\"d\" name=description><title>t</title>{load}<script defer src=/embed.js></script>\
+             <script src=\"/embed.js\" defer></script><script defer src=/presenter.js></script><body></body>"
+        );
+        let html = bundle_page(&shell, &page).unwrap();
         assert!(!html.contains("embed.js") && html.contains("<script defer src=/presenter.js></script>"), "{html}");
         let embed = Page { path: "embed/rate-limiter/index.html".into(), ..page };
-        assert_eq!(bundle_page(shell, &embed).unwrap().matches("embed.js").count(), 2);
+        assert_eq!(bundle_page(&shell, &embed).unwrap().matches("embed.js").count(), 2);
+    }
+
+    #[test]
+    fn the_wasm_compiles_from_the_top_of_the_head_or_the_page_is_refused() {
+        // Attributes quoted or bare, in any order; no integrity is an empty one.
+        let shell = "<title>t</title><script type=module>init({ module_or_path: '/q_bg.wasm' })</script>\
+                     <link type=\"application/wasm\" rel=\"preload\" href=\"/q_bg.wasm\" as=\"fetch\"><link rel=stylesheet href=/s.css>";
+        let html = early_compile(shell).unwrap();
+        assert!(html.starts_with("<script>(()=>{let u=\"/q_bg.wasm\",o={integrity:\"\"}"), "{html}");
+        assert!(html.ends_with("<title>t</title><script type=module>init({ module_or_path: window.sdpWasm })</script><link rel=stylesheet href=/s.css>"));
+        // No preload, or a glue starting another file: the build changed shape, and the site is not written.
+        assert!(early_compile("<title>t</title><script type=module>init({ module_or_path: '/q_bg.wasm' })</script>")
+            .unwrap_err()
+            .contains("does not preload"));
+        let other = shell.replace("module_or_path: '/q_bg.wasm'", "module_or_path: '/r_bg.wasm'");
+        assert!(early_compile(&other).unwrap_err().contains("does not start its wasm from /q_bg.wasm"));
+        // An attribute's name inside another's value is not the attribute.
+        assert_eq!(attr("<link data-x=\"href=no\" href=/yes>", "href"), Some("/yes"));
+        assert_eq!(attr("<link xhref=/no>", "href"), None);
     }
 }
