@@ -364,12 +364,13 @@ pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
 
 /// `html` (a page as Trunk writes it) with its wasm compiled while the
 /// page is still being parsed. Trunk preloads the wasm, but compiles it
-/// only when the glue's `init` runs, after the document is parsed; here a
-/// classic script at the top of the head starts `compileStreaming` on the
-/// same request (its integrity hash kept) instead of the preload, and
-/// `init` is handed the module it promises. Where streaming compilation
-/// fails (a server sending the wasm as another type) the module is
-/// compiled from the bytes, as the glue itself would.
+/// only when the glue's `init` runs, after the document is parsed; here
+/// the preload moves to the top of the head, a classic script after it
+/// starts `compileStreaming` on the preloaded response (the same URL,
+/// mode and integrity, so the browser fetches it once), and `init` is
+/// handed the module it promises. Where streaming compilation fails (a
+/// server sending the wasm as another type) the module is compiled from
+/// the bytes, as the glue itself would.
 pub fn early_compile(html: &str) -> Result<String, String> {
     let (start, end) =
         tag_where(html, "<link", |t| has_attr(t, "rel", "preload") && has_attr(t, "type", "application/wasm"))
@@ -388,7 +389,7 @@ pub fn early_compile(html: &str) -> Result<String, String> {
     let mut out = format!("{}{}", &html[..start], &html[end..]);
     out = out.replace(&init, &format!("module_or_path: window.{EARLY_WASM}"));
     let title = out.find("<title>").ok_or("the bundle's HTML has no <title>")?;
-    out.insert_str(title, &script);
+    out.insert_str(title, &format!("{preload}{script}"));
     Ok(out)
 }
 
@@ -636,7 +637,8 @@ mod tests {
             description: "Say \"hi\"".into(),
             body: "<main>m</main>".into(),
         };
-        let compile = "<script>(()=>{let u=\"/p_bg.wasm\",o={integrity:\"sha384-w\"},f=()=>fetch(u,o),w=WebAssembly;\
+        let compile = "<link as=fetch crossorigin href=/p_bg.wasm integrity=sha384-w rel=preload type=application/wasm>\
+                       <script>(()=>{let u=\"/p_bg.wasm\",o={integrity:\"sha384-w\"},f=()=>fetch(u,o),w=WebAssembly;\
                        window.sdpWasm=w.compileStreaming?w.compileStreaming(f()).catch(()=>f().then(r=>r.arrayBuffer()).then(b=>w.compile(b))):u})()</script>";
         assert_eq!(
             bundle_page(&shell, &page).unwrap(),
@@ -664,7 +666,11 @@ mod tests {
         let shell = "<title>t</title><script type=module>init({ module_or_path: '/q_bg.wasm' })</script>\
                      <link type=\"application/wasm\" rel=\"preload\" href=\"/q_bg.wasm\" as=\"fetch\"><link rel=stylesheet href=/s.css>";
         let html = early_compile(shell).unwrap();
-        assert!(html.starts_with("<script>(()=>{let u=\"/q_bg.wasm\",o={integrity:\"\"}"), "{html}");
+        let preload = "<link type=\"application/wasm\" rel=\"preload\" href=\"/q_bg.wasm\" as=\"fetch\">";
+        assert!(
+            html.starts_with(&format!("{preload}<script>(()=>{{let u=\"/q_bg.wasm\",o={{integrity:\"\"}}")),
+            "{html}"
+        );
         assert!(html.ends_with("<title>t</title><script type=module>init({ module_or_path: window.sdpWasm })</script><link rel=stylesheet href=/s.css>"));
         // No preload, or a glue starting another file: the build changed shape, and the site is not written.
         assert!(early_compile("<title>t</title><script type=module>init({ module_or_path: '/q_bg.wasm' })</script>")
