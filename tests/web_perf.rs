@@ -426,3 +426,41 @@ async fn pipeline_rate_change_with_100_000_user_requests() {
     )
     .await;
 }
+
+/// Mounting an article's first widget into its slot, as a page's `main`
+/// does before the first control exists: the first mount (the code not yet
+/// optimised, as on a page's first load) and the median of later ones.
+#[wasm_bindgen_test]
+fn mounting_an_articles_first_widget() {
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let doc = web_sys::window().unwrap().document().unwrap();
+    for kind in playground::scenario::KINDS {
+        let Some(s) = playground::widgets::default_scenario(kind) else { continue };
+        let json = s.to_json();
+        let t0 = perf.now();
+        let parsed = Scenario::from_json(&json).unwrap();
+        let read = perf.now() - t0;
+        let t0 = perf.now();
+        let again = Scenario::from_json(&json).unwrap();
+        console_log!("{kind}: reading its scenario, first {read:.2} ms, then {:.2} ms", perf.now() - t0);
+        assert_eq!(parsed, again);
+        let mut times = Vec::new();
+        for _ in 0..11 {
+            let slot: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+            slot.set_attribute("data-kind", kind).unwrap();
+            slot.set_attribute("data-mode", "inline").unwrap();
+            slot.set_inner_html(&format!("<script type=\"application/json\">{json}</script>"));
+            doc.body().unwrap().append_child(&slot).unwrap();
+            let t0 = perf.now();
+            playground::mount::mount_slot(&slot);
+            times.push(perf.now() - t0);
+            assert!(slot.query_selector("input[type=range]").unwrap().is_some(), "{kind}");
+            playground::mount::unmount_all();
+            slot.remove();
+        }
+        let first = times[0];
+        let mut rest = times[1..].to_vec();
+        rest.sort_by(f64::total_cmp);
+        console_log!("{kind}: mounting its widget, first {first:.1} ms, then p50 {:.1} ms", rest[rest.len() / 2]);
+    }
+}
