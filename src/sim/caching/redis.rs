@@ -177,11 +177,13 @@ pub struct Redis {
     mode: Mode,
     samples: u32,
     capacity: usize,
-    /// The cached keys in no order, for sampling.
-    slots: Vec<u32>,
+    /// The cached keys in no order, for sampling, each with its stamp (a
+    /// key's stamp lives only while it is cached: a miss writes a new one).
+    /// Beside the key, the stamps a sample scores are read from this one
+    /// small array rather than from one indexed by every key.
+    slots: Vec<(u32, Stamp)>,
     /// Each key's index in `slots`, or NIL.
     at: Vec<u32>,
-    stamp: Vec<Stamp>,
     pool: Pool,
     clocks: Clocks,
 }
@@ -221,7 +223,6 @@ impl Redis {
             capacity: capacity.max(1),
             slots: Vec::with_capacity(capacity.min(keys) + 1),
             at: vec![NIL; keys],
-            stamp: vec![Stamp::default(); keys],
             pool: Pool::default(),
             clocks: Clocks::default(),
         }
@@ -235,8 +236,8 @@ impl Redis {
     /// A key's LFU counter, decayed to `now_ms` without touching it (`OBJECT FREQ`).
     pub fn freq(&self, key: u32, now_ms: u64) -> Option<u8> {
         let Mode::Lfu { decay_minutes, .. } = self.mode else { return None };
-        let s = self.stamp[key as usize];
-        self.contains(key).then(|| lfu_decayed(s.counter, lfu_elapsed(lfu_minutes(now_ms), s.ldt), decay_minutes))
+        let &(_, s) = self.slots.get(self.at[key as usize] as usize)?;
+        Some(lfu_decayed(s.counter, lfu_elapsed(lfu_minutes(now_ms), s.ldt), decay_minutes))
     }
 
     /// A request for `key` at `now_ms`: first any eviction the data set
@@ -246,8 +247,14 @@ impl Redis {
     pub fn access(&mut self, key: u32, now_ms: u64, rng: &mut Rng) -> (bool, Option<u32>) {
         let clocks = self.clocks.at(now_ms);
         let evicted = if self.slots.len() > self.capacity { self.evict(clocks, rng) } else { None };
-        let hit = self.contains(key);
-        let s = &mut self.stamp[key as usize];
+        let at = self.at[key as usize];
+        let hit = at != NIL;
+        if !hit {
+            self.at[key as usize] = self.slots.len() as u32;
+            self.slots.push((key, Stamp::default()));
+        }
+        let last = self.slots.len() - 1;
+        let s = &mut self.slots[if hit { at as usize } else { last }].1;
         match self.mode {
             Mode::Lru => s.lru = clocks.0,
             Mode::Lfu { log_factor, decay_minutes } => {
@@ -260,10 +267,6 @@ impl Redis {
                 };
                 s.ldt = now;
             }
-        }
-        if !hit {
-            self.at[key as usize] = self.slots.len() as u32;
-            self.slots.push(key);
         }
         (hit, evicted)
     }
@@ -279,11 +282,10 @@ impl Redis {
             for i in 0..(self.samples as usize).min(n) {
                 let j = i + (rng.next_u64() % (n - i) as u64) as usize;
                 self.slots.swap(i, j);
-                self.at[self.slots[i] as usize] = i as u32;
-                self.at[self.slots[j] as usize] = j as u32;
-                let key = self.slots[i];
-                let score = self.score(key, clocks);
-                self.pool.offer(key, score);
+                self.at[self.slots[j].0 as usize] = j as u32;
+                let (key, stamp) = self.slots[i];
+                self.at[key as usize] = i as u32;
+                self.pool.offer(key, self.score(stamp, clocks));
             }
             let at = &self.at;
             if let Some(victim) = self.pool.take(|k| at[k as usize] != NIL) {
@@ -293,9 +295,8 @@ impl Redis {
         }
     }
 
-    /// A cached key's score in the pool: higher is evicted first.
-    fn score(&self, key: u32, (lru_now, lfu_now): (u32, u16)) -> u64 {
-        let s = self.stamp[key as usize];
+    /// A cached key's score in the pool, from its stamp: higher is evicted first.
+    fn score(&self, s: Stamp, (lru_now, lfu_now): (u32, u16)) -> u64 {
         match self.mode {
             Mode::Lru => idle_ms(lru_now, s.lru),
             Mode::Lfu { decay_minutes, .. } => {
@@ -306,10 +307,10 @@ impl Redis {
 
     fn remove(&mut self, key: u32) {
         let i = self.at[key as usize] as usize;
-        let last = self.slots.pop().unwrap_or(NIL);
-        if last != key {
+        let last = self.slots.pop().expect("a cached key has a slot");
+        if last.0 != key {
             self.slots[i] = last;
-            self.at[last as usize] = i as u32;
+            self.at[last.0 as usize] = i as u32;
         }
         self.at[key as usize] = NIL;
     }
