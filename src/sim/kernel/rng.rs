@@ -107,25 +107,39 @@ pub fn ln(x: f64) -> f64 {
 /// [`ln`]), so native and wasm32 agree bit for bit; accurate to a few units
 /// in the last place.
 ///
-/// Method: x = k·ln 2 + r with |r| ≤ ½ ln 2, e^r by its Taylor series to
-/// the 20th power (the next term is < 1e-22), then scaled by 2^k exactly.
+/// Method: x = k·ln 2 + r with |r| ≤ ½ ln 2, ln 2 split in two (Cody and
+/// Waite) so that k·ln 2's first part is exact; e^r by its Taylor series
+/// to the 13th power (the next term is below 5·10⁻¹⁸, under half an ulp of
+/// 1), evaluated by Horner's rule on the coefficients 1/n!, with no
+/// division; then scaled by 2^k exactly.
 pub fn exp(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
     let x = x.clamp(-700.0, 700.0);
-    const LN2: f64 = std::f64::consts::LN_2;
-    let k = (x / LN2 + if x < 0.0 { -0.5 } else { 0.5 }) as i64;
-    let r = x - k as f64 * LN2;
-    let mut sum = 1.0;
-    let mut n = 20.0;
-    while n >= 1.0 {
-        sum = 1.0 + sum * r / n;
-        n -= 1.0;
+    // ln 2's leading 32 bits (k times it is exact for |k| < 2²¹) and the rest.
+    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    let k = (x * std::f64::consts::LOG2_E + if x < 0.0 { -0.5 } else { 0.5 }) as i64;
+    let r = (x - k as f64 * LN2_HI) - k as f64 * LN2_LO;
+    let mut sum = INVERSE_FACTORIAL[0];
+    for c in &INVERSE_FACTORIAL[1..] {
+        sum = sum * r + c;
     }
     // 2^k as a float, exact for |k| ≤ 1010.
     sum * f64::from_bits(((k + 1023) as u64) << 52)
 }
+
+/// 1/13!, 1/12!, …, 1/1!, 1/0!: e^r's Taylor coefficients, highest first.
+const INVERSE_FACTORIAL: [f64; 14] = {
+    let mut c = [1.0; 14];
+    let mut n = 1;
+    while n < 14 {
+        c[13 - n] = c[14 - n] / n as f64;
+        n += 1;
+    }
+    c
+};
 
 /// `base` to the power `p`, for a positive `base`, by [`exp`] and [`ln`].
 pub fn powf(base: f64, p: f64) -> f64 {
@@ -193,6 +207,15 @@ mod tests {
             assert!(((exp(x) - want) / want).abs() < 1e-14, "exp({x}) = {} not {want}", exp(x));
         }
         assert_eq!(exp(0.0), 1.0);
+        // Across the whole range, within 2·10⁻¹⁵ of the platform's own.
+        let mut x = -700.0;
+        while x < 700.0 {
+            let want = f64::exp(x);
+            assert!(((exp(x) - want) / want).abs() < 2e-15, "exp({x}) = {} not {want}", exp(x));
+            x += 0.618_033_988_7;
+        }
+        assert_eq!(INVERSE_FACTORIAL[13], 1.0);
+        assert_eq!(INVERSE_FACTORIAL[10], 1.0 / 6.0);
         for x in [0.001, 0.5, 3.0, 1000.0] {
             assert!((exp(ln(x)) - x).abs() / x < 1e-14);
         }
