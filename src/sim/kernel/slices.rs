@@ -37,6 +37,57 @@ pub fn spread(span: Nanos, bins: usize, from: Nanos, to: Nanos, mut add: impl Fn
     }
 }
 
+/// [`bin_of`] and [`spread`] for times that mostly fall in the slice the
+/// last one did (a run's events, in or nearly in time order): it keeps that
+/// slice's bounds, so such a time costs two comparisons rather than a
+/// 64-bit division (a run of 100,000 requests asks about half a million
+/// times). The same slices as [`bin_of`], whatever the order of the times.
+#[derive(Clone, Copy, Debug)]
+pub struct Binner {
+    span: Nanos,
+    bins: usize,
+    slice: usize,
+    /// The last slice's bounds, `[start, end)`; the last slice runs on for ever.
+    start: Nanos,
+    end: Nanos,
+}
+
+impl Binner {
+    /// A run of `span` in `bins` slices (at least one).
+    pub fn new(span: Nanos, bins: usize) -> Binner {
+        let mut b = Binner { span, bins: bins.max(1), slice: 0, start: 0, end: 0 };
+        b.enter(0);
+        b
+    }
+
+    fn enter(&mut self, t: Nanos) {
+        let b = bin_of(t, self.span, self.bins);
+        self.slice = b;
+        self.start = slice_start(b, self.span, self.bins);
+        self.end = if b + 1 == self.bins { Nanos::MAX } else { slice_start(b + 1, self.span, self.bins) };
+    }
+
+    /// The slice `t` falls in: [`bin_of`]`(t, span, bins)`.
+    pub fn of(&mut self, t: Nanos) -> usize {
+        if t < self.start || t >= self.end {
+            self.enter(t);
+        }
+        self.slice
+    }
+
+    /// [`spread`] over this run's slices.
+    pub fn spread(&mut self, from: Nanos, to: Nanos, mut add: impl FnMut(usize, Nanos)) {
+        let to = to.min(self.span);
+        let mut t = from;
+        while t < to {
+            let b = self.of(t);
+            let end = self.end.clamp(t + 1, to);
+            add(b, end - t);
+            t = end;
+        }
+    }
+}
+
 /// Latency percentiles by nearest rank, in nanoseconds: p50, p95, p99, p99.9.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Percentiles {
@@ -76,6 +127,29 @@ mod tests {
                 assert_eq!(bin_of(start - 1, span, bins), b - 1, "span {span}, slice {b}");
             }
             assert_eq!(bin_of(span + 5, span, bins), bins - 1, "after the run: the last slice");
+        }
+    }
+
+    #[test]
+    fn a_binner_puts_times_where_bin_of_does_in_any_order() {
+        let mut rng = crate::sim::kernel::rng::Rng::new(7);
+        for (span, bins) in [(1_000_003u64, 7usize), (3_600_000_000_000, 1_000), (u64::MAX / 3, 100), (5, 1)] {
+            let mut binner = Binner::new(span, bins);
+            let mut t = 0;
+            for i in 0..20_000u64 {
+                // Mostly forward in small steps, now and then anywhere (past the end too).
+                t = if i % 97 == 0 {
+                    rng.next_u64() % (span.saturating_mul(2)).max(1)
+                } else {
+                    t.saturating_add(rng.next_u64() % (span / 500 + 1))
+                };
+                assert_eq!(binner.of(t), bin_of(t, span, bins), "span {span}, t {t}");
+                let to = t.saturating_add(rng.next_u64() % (span / 50 + 1));
+                let (mut want, mut got) = (Vec::new(), Vec::new());
+                spread(span, bins, t, to, |b, ns| want.push((b, ns)));
+                binner.spread(t, to, |b, ns| got.push((b, ns)));
+                assert_eq!(got, want, "span {span}, from {t} to {to}");
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use super::{envoy, Balancer, Change, Server};
 use crate::sim::hash_ring::{key_hash64, maglev, Node};
 use crate::sim::kernel::num::digits;
 use crate::sim::kernel::rng::{unit, Rng, Zipf};
-use crate::sim::kernel::slices::{bin_of, spread};
+use crate::sim::kernel::slices::Binner;
 use crate::sim::kernel::time::{Nanos, MS, SEC};
 use std::collections::VecDeque;
 
@@ -109,7 +109,7 @@ pub struct Pool {
     /// Each server's busy and queued time and requests sent, per slice of
     /// `span` (time after it is in no slice).
     pub slices: Vec<ServerSlices>,
-    span: Nanos,
+    binner: Binner,
 }
 
 impl Pool {
@@ -186,7 +186,7 @@ impl Pool {
                 .collect(),
             outstanding: vec![0; m],
             slices: vec![ServerSlices { busy_ns: vec![0; bins], queued_ns: vec![0; bins], sent: vec![0; bins] }; m],
-            span: span.max(1),
+            binner: Binner::new(span.max(1), bins),
         }
     }
 
@@ -282,9 +282,8 @@ impl Pool {
             self.live[s].checked = now;
         }
         self.outstanding[s] += 1;
-        let sent = &mut self.slices[s].sent;
-        let b = bin_of(now, self.span, sent.len());
-        sent[b] += 1;
+        let b = self.binner.of(now);
+        self.slices[s].sent[b] += 1;
         Some(s)
     }
 
@@ -403,7 +402,7 @@ impl Pool {
             let out = &mut self.slices[s];
             let (running, queued) = (l.running.len() as u64, l.queue.len() as u64);
             if running + queued > 0 {
-                spread(self.span, out.busy_ns.len(), l.since, now, |b, ns| {
+                self.binner.spread(l.since, now, |b, ns| {
                     out.busy_ns[b] += running * ns;
                     out.queued_ns[b] += queued * ns;
                 });

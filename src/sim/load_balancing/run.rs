@@ -10,7 +10,7 @@
 use super::pool::{Admit, Pool, Started};
 use super::{Balancer, Server, ServerChange, Service};
 use crate::sim::kernel::rng::{exp, ln, Rng};
-use crate::sim::kernel::slices::{bin_of, Percentiles};
+use crate::sim::kernel::slices::{Binner, Percentiles};
 use crate::sim::kernel::sort::radix_sort_by_key;
 use crate::sim::kernel::time::{ms_to_ns, Nanos};
 use std::cmp::Reverse;
@@ -295,8 +295,9 @@ fn summarise(out: &mut LaneRun, trial: &Trial, bins: usize, in_system_ns: u128, 
     let mut s = Summary { requests: n as u32, end, ..Summary::default() };
     let mut served: Vec<(Nanos, u32)> = Vec::with_capacity(n);
     let mut total_latency: u128 = 0;
+    let mut binner = Binner::new(trial.span, bins);
     for r in 0..n {
-        let b = bin_of(trial.at[r], trial.span, bins);
+        let b = binner.of(trial.at[r]);
         out.slices[b].requests += 1;
         total_latency += u128::from(out.latency[r]);
         match out.outcome[r] {
