@@ -50,7 +50,7 @@ use crate::sim::load_balancing::run::{draw_work, lane_rng, Outcome as Answer, Se
 use crate::sim::load_balancing::{Balancer, Server, ServerChange, Service};
 use crate::sim::rate_limiter::{Limiter, LimiterConfig, Outcome as Admission};
 use crate::sim::kernel::time::Nanos;
-use crate::sim::kernel::slices::{bin_of, spread, Percentiles};
+use crate::sim::kernel::slices::{Binner, Percentiles};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -359,6 +359,8 @@ struct Sim<'a> {
     chain: &'a Chain,
     trial: &'a Trial,
     bins: usize,
+    /// Slices of the run for the times the lane asks about, mostly in order.
+    binner: Binner,
     rng: Rng,
     /// Ordered by time, then by [`Sim::class`] and scheduling order,
     /// packed in one word (the class in the top byte).
@@ -431,6 +433,7 @@ impl<'a> Sim<'a> {
             chain,
             trial,
             bins,
+            binner: Binner::new(trial.span, bins),
             rng: match chain.target {
                 Target::Script(_) => trial.draws.clone(),
                 _ => Rng::new(chain.seed ^ 0x5851_f42d_4c95_7f2d),
@@ -476,8 +479,8 @@ impl<'a> Sim<'a> {
     /// A user arrival's place among the events of one instant.
     const ARRIVAL: u8 = 3;
 
-    fn bin(&self, t: Nanos) -> usize {
-        bin_of(t, self.trial.span, self.bins)
+    fn bin(&mut self, t: Nanos) -> usize {
+        self.binner.of(t)
     }
 
     /// The slice traffic at `t` is counted in: none after the run's end (a
@@ -980,7 +983,7 @@ impl<'a> Sim<'a> {
         }
         self.dep.busy -= 1;
         let slices = &mut self.slices;
-        spread(self.trial.span, self.bins, started, t, |b, ns| slices[b].busy_ns += ns);
+        self.binner.spread(started, t, |b, ns| slices[b].busy_ns += ns);
         self.start_waiting(t);
         self.dependency_answered(r, !fails, t);
     }
