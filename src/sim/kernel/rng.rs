@@ -117,9 +117,10 @@ pub fn exp(x: f64) -> f64 {
         return f64::NAN;
     }
     let x = x.clamp(-700.0, 700.0);
-    // ln 2's leading 32 bits (k times it is exact for |k| < 2²¹) and the rest.
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // ln 2's leading 32 bits (k times it is exact for |k| < 2²¹) and the
+    // rest, as their bits: 0.693147180369123816… and 1.90821492927058770…e-10.
+    const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
     let k = (x * std::f64::consts::LOG2_E + if x < 0.0 { -0.5 } else { 0.5 }) as i64;
     let r = (x - k as f64 * LN2_HI) - k as f64 * LN2_LO;
     let mut sum = INVERSE_FACTORIAL[0];

@@ -358,7 +358,6 @@ struct Sim<'a> {
     policy: &'a Policy,
     chain: &'a Chain,
     trial: &'a Trial,
-    bins: usize,
     /// Slices of the run for the times the lane asks about, mostly in order.
     binner: Binner,
     rng: Rng,
@@ -432,7 +431,6 @@ impl<'a> Sim<'a> {
             policy,
             chain,
             trial,
-            bins,
             binner: Binner::new(trial.span, bins),
             rng: match chain.target {
                 Target::Script(_) => trial.draws.clone(),
