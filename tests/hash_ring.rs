@@ -593,21 +593,9 @@ mod article {
     }
 }
 
-/// Runs `sdp` with `args`, `stdin` on its standard input; its output.
-fn sdp_with_input(args: &[&str], stdin: &str) -> String {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sdp"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+#[path = "support/sdp.rs"]
+mod sdp;
+use sdp::sdp_with_input;
 
 /// `sdp tables` prints Envoy's `MaglevLoadBalancerTest.Basic` table and,
 /// after a host leaves, the table Envoy builds for the five left; each ring

@@ -506,19 +506,8 @@ fn cli_runs_sharding_scenarios() {
     let run = |name: &str| {
         let out = sdp(&["preset", "sharding", name]);
         assert!(out.status.success());
-        let out = Command::new(env!("CARGO_BIN_EXE_sdp"))
-            .args(["run", "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                use std::io::Write;
-                child.stdin.take().unwrap().write_all(&out.stdout)?;
-                child.wait_with_output()
-            })
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+        let json = sdp::sdp_with_input(&["run", "-"], std::str::from_utf8(&out.stdout).unwrap());
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
     };
     let r = run("sequential-ids");
     assert_eq!(r["widget"], "sharding");
@@ -626,6 +615,9 @@ fn resizing_a_hash_ring_keeps_its_change_meaningful() {
 
 #[path = "support/presets.rs"]
 mod support;
+
+#[path = "support/sdp.rs"]
+mod sdp;
 
 /// Every preset of every family validates, round-trips through JSON and a
 /// link, and runs to the committed bytes (`tests/web.rs` checks the same

@@ -968,24 +968,14 @@ mod article {
 fn sdp_shard_prints_each_systems_hash_and_shard() {
     use playground::scenario::Scenario;
     use playground::sim::sharding::config::SchemeConfig;
-    use std::io::Write as _;
     let run = |schemes: Vec<SchemeConfig>, keys: &str| -> Vec<String> {
         let mut s = playground::sim::sharding::presets::preset("regions").unwrap();
         s.schemes = schemes;
         let path = std::env::temp_dir().join(format!("sdp-shard-{}-{}.json", std::process::id(), s.schemes.len()));
         std::fs::write(&path, Scenario::from(s).to_json()).unwrap();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sdp"))
-            .args(["shard", path.to_str().unwrap(), "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(keys.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = sdp::sdp_with_input(&["shard", path.to_str().unwrap(), "-"], keys);
         std::fs::remove_file(&path).unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect()
+        out.lines().map(String::from).collect()
     };
     let shards = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
     let lines = run(
@@ -1218,3 +1208,6 @@ mod mongo_balancer {
         }
     }
 }
+
+#[path = "support/sdp.rs"]
+mod sdp;
