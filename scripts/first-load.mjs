@@ -22,7 +22,10 @@ let against = null;
 const peers = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--runs") runs = Number(args[++i]);
-  else if (args[i] === "--against") against = args[++i];
+  else if (args[i] === "--against") {
+    against = args[++i];
+    if (!against) throw new Error("--against needs a built site's directory");
+  }
   else if (args[i] === "--peer") {
     const [name, spec] = args[++i].split("=");
     const [path, selector = "input[type=range]"] = spec.split("@");
@@ -56,12 +59,13 @@ const { proc, base } = await startDriver(port);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 try {
-  // Every page once per round, so the machine's noise falls on all alike.
+  // Every page once per round, so the machine's noise falls on all alike,
+  // in the opposite order every other round, so no page is always first.
   const all = servers.flatMap(({ server, pages }) =>
-    pages.map((page) => ({ ...page, origin: `http://127.0.0.1:${server.address().port}`, samples: [] })),
+    pages.map((page) => ({ ...page, origin: `http://127.0.0.1:${server.address().port}`, samples: [], failed: 0 })),
   );
   for (let r = 0; r < runs; r++) {
-    for (const page of all) {
+    for (const page of r % 2 ? [...all].reverse() : all) {
       const session = await Session.create(base);
       try {
         await session.cmd("POST", "/goog/cdp/execute", {
@@ -74,19 +78,28 @@ try {
           "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null",
         );
         page.samples.push({ control, paint });
+      } catch (e) {
+        // A load that never showed a control is counted, not fatal to the run.
+        page.failed++;
+        console.error(`${page.name}: ${e.message}`);
       } finally {
         await session.close().catch(() => {});
       }
     }
   }
   for (const page of all) {
+    if (page.samples.length === 0) {
+      console.log(`${page.name.padEnd(40)} no load showed a control (${page.failed} failed)`);
+      continue;
+    }
     const row = {
       page: page.name,
       paint: median(page.samples.map((s) => s.paint ?? Infinity)),
       control: median(page.samples.map((s) => s.control)),
     };
     rows.push(row);
-    console.log(`${row.page.padEnd(40)} first paint ${row.paint.toFixed(0).padStart(5)} ms   first control ${row.control.toFixed(0).padStart(5)} ms`);
+    const failed = page.failed ? `   (${page.failed} of ${runs} loads failed)` : "";
+    console.log(`${row.page.padEnd(40)} first paint ${row.paint.toFixed(0).padStart(5)} ms   first control ${row.control.toFixed(0).padStart(5)} ms${failed}`);
   }
 } finally {
   proc.kill();

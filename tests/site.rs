@@ -61,10 +61,13 @@ fn every_page_gets_its_bundle_and_the_loader_knows_them_all() {
     let ring = kinds.iter().position(|k| k == "hash-ring").unwrap();
     let article = read("articles/consistent-hashing/index.html");
     // Its wasm compiles from the top of the head, on the request the preload made.
-    let compile = format!("<script>(()=>{{let u=\"/playground-{ring:04}_bg.wasm\",o={{integrity:\"\"}}");
+    let compile = format!(
+        "<script>(()=>{{let w=window.WebAssembly,u=\"/playground-{ring:04}_bg.wasm\",f=()=>fetch(u,{{integrity:\"\"}}),"
+    );
     assert!(article.contains(&compile) && article.contains("module_or_path: window.sdpWasm"), "{article}");
     // Preloaded once, before the script that compiles it.
-    let preload = format!("<link as=fetch href=/playground-{ring:04}_bg.wasm rel=preload type=application/wasm>");
+    let preload =
+        format!("<link as=fetch crossorigin href=/playground-{ring:04}_bg.wasm rel=preload type=application/wasm>");
     assert_eq!(article.matches("rel=preload").count(), 1, "{article}");
     assert!(article.contains(&format!("{preload}{compile}")), "{article}");
     // The loader names every bundle's glue, wasm and own stylesheet, and the shared stylesheet.

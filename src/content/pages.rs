@@ -352,9 +352,9 @@ pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
     let start = html[..at].rfind("<meta").ok_or("the bundle's HTML has no description")?;
     let end = at + html[at..].find('>').ok_or("the bundle's HTML has no description")? + 1;
     html.replace_range(start..end, &description);
+    let mut html = early_compile(&html)?;
     let body = html.find("<body>").ok_or("the bundle's HTML has no <body>")? + "<body>".len();
     html.insert_str(body, &page.body);
-    let mut html = early_compile(&html)?;
     if !page.path.starts_with("embed/") {
         // The embed protocol's script acts only on an embed page (in a frame).
         html = without_script(&html, "/embed.js");
@@ -362,35 +362,60 @@ pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
     Ok(html)
 }
 
-/// `html` (a page as Trunk writes it) with its wasm compiled while the
-/// page is still being parsed. Trunk preloads the wasm, but compiles it
-/// only when the glue's `init` runs, after the document is parsed; here
-/// the preload moves to the top of the head, a classic script after it
-/// starts `compileStreaming` on the preloaded response (the same URL,
-/// mode and integrity, so the browser fetches it once), and `init` is
-/// handed the module it promises. Where streaming compilation fails (a
-/// server sending the wasm as another type) the module is compiled from
-/// the bytes, as the glue itself would.
+/// `html` (a page as Trunk writes it, before its body is filled) with its
+/// wasm compiled while the page is still being parsed. Trunk preloads the
+/// wasm, but compiles it only when the glue's `init` runs, after the
+/// document is parsed; here the preload moves to the top of the head, a
+/// classic script after it starts `compileStreaming` on the preloaded
+/// response (the same URL, CORS mode, credentials and integrity, so the
+/// browser fetches it once), and `init` is handed the module it promises.
+///
+/// As the glue does: a server sending the wasm as another type gets it
+/// compiled from the same response's bytes, and a browser without
+/// `compileStreaming` gets the response itself. A failed request or
+/// compilation is `init`'s to report (the promise is marked handled, so
+/// the page does not also log it unhandled); nothing is fetched twice.
 pub fn early_compile(html: &str) -> Result<String, String> {
+    let head = &html[..html.find("<body").unwrap_or(html.len())];
     let (start, end) =
-        tag_where(html, "<link", |t| has_attr(t, "rel", "preload") && has_attr(t, "type", "application/wasm"))
+        tag_where(head, "<link", |t| has_attr(t, "rel", "preload") && has_attr(t, "type", "application/wasm"))
             .ok_or("the bundle's HTML does not preload its wasm")?;
     let preload = &html[start..end];
     let href = attr(preload, "href").ok_or("the wasm's preload has no href")?;
-    let integrity = attr(preload, "integrity").unwrap_or_default();
+    let integrity = match attr(preload, "integrity") {
+        Some(i) => i,
+        None if preload.contains("integrity") => {
+            return Err("the wasm's preload has an integrity it cannot read".into())
+        }
+        None => "",
+    };
     let init = format!("module_or_path: '{href}'");
-    if !html.contains(&init) || href.contains(['"', '\\', '<']) || integrity.contains(['"', '\\', '<']) {
+    let safe = |v: &str| !v.contains(['"', '\\', '<', '>', '\'', ' ']);
+    if !head.contains(&init) || !safe(href) || !safe(integrity) {
         return Err(format!("the bundle's HTML does not start its wasm from {href}"));
     }
-    let script = format!(
-        "<script>(()=>{{let u=\"{href}\",o={{integrity:\"{integrity}\"}},f=()=>fetch(u,o),w=WebAssembly;\
-         window.{EARLY_WASM}=w.compileStreaming?w.compileStreaming(f()).catch(()=>f().then(r=>r.arrayBuffer()).then(b=>w.compile(b))):u}})()</script>"
-    );
+    // A preload with `crossorigin` (anonymous) is what a plain `fetch` matches.
+    let preload = match integrity {
+        "" => format!("<link as=fetch crossorigin href={href} rel=preload type=application/wasm>"),
+        i => format!("<link as=fetch crossorigin href={href} integrity={i} rel=preload type=application/wasm>"),
+    };
+    let script = compile_script(href, integrity);
     let mut out = format!("{}{}", &html[..start], &html[end..]);
-    out = out.replace(&init, &format!("module_or_path: window.{EARLY_WASM}"));
+    let at = out.find(&init).ok_or_else(|| format!("the bundle's HTML does not start its wasm from {href}"))?;
+    out.replace_range(at..at + init.len(), &format!("module_or_path: window.{EARLY_WASM}"));
     let title = out.find("<title>").ok_or("the bundle's HTML has no <title>")?;
     out.insert_str(title, &format!("{preload}{script}"));
     Ok(out)
+}
+
+/// The script [`early_compile`] puts after the preload of the wasm at `href`.
+fn compile_script(href: &str, integrity: &str) -> String {
+    format!(
+        "<script>(()=>{{let w=window.WebAssembly,u=\"{href}\",f=()=>fetch(u,{{integrity:\"{integrity}\"}}),\
+         p=w&&w.compileStreaming?f().then(r=>{{if(!r.ok)throw Error(u+\" \"+r.status);\
+         return w.compileStreaming(r).catch(e=>{{if(r.headers.get(\"Content-Type\")==\"application/wasm\")throw e;\
+         return r.arrayBuffer().then(b=>w.compile(b))}})}}):f();p.catch(()=>{{}});window.{EARLY_WASM}=p}})()</script>"
+    )
 }
 
 /// The page's global holding the wasm module being compiled (see [`early_compile`]).
@@ -637,9 +662,10 @@ mod tests {
             description: "Say \"hi\"".into(),
             body: "<main>m</main>".into(),
         };
-        let compile = "<link as=fetch crossorigin href=/p_bg.wasm integrity=sha384-w rel=preload type=application/wasm>\
-                       <script>(()=>{let u=\"/p_bg.wasm\",o={integrity:\"sha384-w\"},f=()=>fetch(u,o),w=WebAssembly;\
-                       window.sdpWasm=w.compileStreaming?w.compileStreaming(f()).catch(()=>f().then(r=>r.arrayBuffer()).then(b=>w.compile(b))):u})()</script>";
+        let compile = format!(
+            "<link as=fetch crossorigin href=/p_bg.wasm integrity=sha384-w rel=preload type=application/wasm>{}",
+            compile_script("/p_bg.wasm", "sha384-w")
+        );
         assert_eq!(
             bundle_page(&shell, &page).unwrap(),
             format!(
@@ -662,22 +688,48 @@ mod tests {
 
     #[test]
     fn the_wasm_compiles_from_the_top_of_the_head_or_the_page_is_refused() {
-        // Attributes quoted or bare, in any order; no integrity is an empty one.
+        // Attributes quoted or bare, in any order; the preload is written
+        // anew with `crossorigin`, which a plain `fetch` matches.
         let shell = "<title>t</title><script type=module>init({ module_or_path: '/q_bg.wasm' })</script>\
-                     <link type=\"application/wasm\" rel=\"preload\" href=\"/q_bg.wasm\" as=\"fetch\"><link rel=stylesheet href=/s.css>";
+                     <link type=\"application/wasm\" rel=\"preload\" href=\"/q_bg.wasm\" as=\"fetch\"><link rel=stylesheet href=/s.css>\
+                     <body><p>module_or_path: '/q_bg.wasm'</p>";
         let html = early_compile(shell).unwrap();
-        let preload = "<link type=\"application/wasm\" rel=\"preload\" href=\"/q_bg.wasm\" as=\"fetch\">";
-        assert!(
-            html.starts_with(&format!("{preload}<script>(()=>{{let u=\"/q_bg.wasm\",o={{integrity:\"\"}}")),
-            "{html}"
+        let preload = "<link as=fetch crossorigin href=/q_bg.wasm rel=preload type=application/wasm>";
+        assert_eq!(
+            html,
+            format!(
+                "{preload}{}<title>t</title><script type=module>init({{ module_or_path: window.sdpWasm }})</script>\
+                 <link rel=stylesheet href=/s.css><body><p>module_or_path: '/q_bg.wasm'</p>",
+                compile_script("/q_bg.wasm", "")
+            )
         );
-        assert!(html.ends_with("<title>t</title><script type=module>init({ module_or_path: window.sdpWasm })</script><link rel=stylesheet href=/s.css>"));
-        // No preload, or a glue starting another file: the build changed shape, and the site is not written.
+        // The script: one request, checked, compiled as it streams, from its
+        // bytes when sent as another type, or handed over whole; its failure
+        // is init's to report.
+        let script = compile_script("/q_bg.wasm", "sha384-x");
+        assert!(script.starts_with(
+            "<script>(()=>{let w=window.WebAssembly,u=\"/q_bg.wasm\",f=()=>fetch(u,{integrity:\"sha384-x\"}),"
+        ));
+        assert_eq!(script.matches("f()").count(), 2, "one fetch on either branch: {script}");
+        for part in [
+            "if(!r.ok)throw",
+            "w.compileStreaming(r)",
+            "==\"application/wasm\")throw e",
+            "r.arrayBuffer()",
+            ":f();",
+            "p.catch(()=>{})",
+        ] {
+            assert!(script.contains(part), "{part}: {script}");
+        }
+        // No preload, a glue starting another file, or an integrity it cannot
+        // read: the build changed shape, and the site is not written.
         assert!(early_compile("<title>t</title><script type=module>init({ module_or_path: '/q_bg.wasm' })</script>")
             .unwrap_err()
             .contains("does not preload"));
-        let other = shell.replace("module_or_path: '/q_bg.wasm'", "module_or_path: '/r_bg.wasm'");
+        let other = shell.replace("module_or_path: '/q_bg.wasm' })", "module_or_path: '/r_bg.wasm' })");
         assert!(early_compile(&other).unwrap_err().contains("does not start its wasm from /q_bg.wasm"));
+        let odd = shell.replace("as=\"fetch\"", "integrity as=\"fetch\"");
+        assert!(early_compile(&odd).unwrap_err().contains("integrity it cannot read"));
         // An attribute's name inside another's value is not the attribute.
         assert_eq!(attr("<link data-x=\"href=no\" href=/yes>", "href"), Some("/yes"));
         assert_eq!(attr("<link xhref=/no>", "href"), None);

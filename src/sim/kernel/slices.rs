@@ -11,7 +11,8 @@ pub fn bin_of(t: Nanos, span: Nanos, bins: usize) -> usize {
         Some(x) => x / span.max(1),
         None => (u128::from(t) * bins as u128 / u128::from(span.max(1))) as u64,
     };
-    (b as usize).min(bins - 1)
+    // Clamped before narrowing: on wasm32 a `usize` would wrap a time far past the run.
+    b.min(bins as u64 - 1) as usize
 }
 
 /// Where slice `b` of a run of `span` in `bins` slices starts: the first
@@ -61,10 +62,12 @@ impl Binner {
     }
 
     fn enter(&mut self, t: Nanos) {
-        let b = bin_of(t, self.span, self.bins);
+        // A run of no length is sliced as one of 1 ns, as `bin_of` slices it.
+        let span = self.span.max(1);
+        let b = bin_of(t, span, self.bins);
         self.slice = b;
-        self.start = slice_start(b, self.span, self.bins);
-        self.end = if b + 1 == self.bins { Nanos::MAX } else { slice_start(b + 1, self.span, self.bins) };
+        self.start = slice_start(b, span, self.bins);
+        self.end = if b + 1 == self.bins { Nanos::MAX } else { slice_start(b + 1, span, self.bins) };
     }
 
     /// The slice `t` falls in: [`bin_of`]`(t, span, bins)`.
@@ -127,19 +130,22 @@ mod tests {
                 assert_eq!(bin_of(start - 1, span, bins), b - 1, "span {span}, slice {b}");
             }
             assert_eq!(bin_of(span + 5, span, bins), bins - 1, "after the run: the last slice");
+            assert_eq!(bin_of(u64::MAX, span, bins), bins - 1, "long after the run: the last slice");
         }
     }
 
     #[test]
     fn a_binner_puts_times_where_bin_of_does_in_any_order() {
         let mut rng = crate::sim::kernel::rng::Rng::new(7);
-        for (span, bins) in [(1_000_003u64, 7usize), (3_600_000_000_000, 1_000), (u64::MAX / 3, 100), (5, 1)] {
+        for (span, bins) in
+            [(1_000_003u64, 7usize), (3_600_000_000_000, 1_000), (u64::MAX / 3, 100), (5, 1), (0, 4), (3, 10)]
+        {
             let mut binner = Binner::new(span, bins);
             let mut t = 0;
             for i in 0..20_000u64 {
                 // Mostly forward in small steps, now and then anywhere (past the end too).
                 t = if i % 97 == 0 {
-                    rng.next_u64() % (span.saturating_mul(2)).max(1)
+                    rng.next_u64() % (span.saturating_mul(2)).max(10)
                 } else {
                     t.saturating_add(rng.next_u64() % (span / 500 + 1))
                 };
