@@ -429,7 +429,9 @@ async fn pipeline_rate_change_with_100_000_user_requests() {
 
 /// Mounting an article's first widget into its slot, as a page's `main`
 /// does before the first control exists: the first mount (the code not yet
-/// optimised, as on a page's first load) and the median of later ones.
+/// compiled or optimised, as on a page's first load) and the median of
+/// later ones. Only the first family's first figure is a cold page's, and
+/// only when this runs alone (`scripts/bench-browser mounting`).
 #[wasm_bindgen_test]
 fn mounting_an_articles_first_widget() {
     let perf = web_sys::window().unwrap().performance().unwrap();
