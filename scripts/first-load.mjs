@@ -57,7 +57,6 @@ for (const p of peers) servers.push({ server: await serve(p.dir), pages: [{ name
 const port = 9515 + (process.pid % 400);
 const { proc, base } = await startDriver(port);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rows = [];
 try {
   // Every page once per round, so the machine's noise falls on all alike,
   // in the opposite order every other round, so no page is always first.
@@ -97,7 +96,6 @@ try {
       paint: median(page.samples.map((s) => s.paint ?? Infinity)),
       control: median(page.samples.map((s) => s.control)),
     };
-    rows.push(row);
     const failed = page.failed ? `   (${page.failed} of ${runs} loads failed)` : "";
     console.log(`${row.page.padEnd(40)} first paint ${row.paint.toFixed(0).padStart(5)} ms   first control ${row.control.toFixed(0).padStart(5)} ms${failed}`);
   }

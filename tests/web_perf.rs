@@ -106,16 +106,8 @@ async fn measure_change(scenario: Scenario, mode: Mode, (selector, n): (&str, u3
 
 #[wasm_bindgen_test]
 async fn control_change_rerun_and_redraw() {
-    let perf = web_sys::window().unwrap().performance().unwrap();
     let s = playground::sim::rate_limiter::presets::preset("default").unwrap();
-    let mut sim = Vec::new();
-    for _ in 0..40 {
-        let t0 = perf.now();
-        assert_eq!(s.run(200).unwrap().len(), 3);
-        sim.push(perf.now() - t0);
-    }
-    sim.sort_by(f64::total_cmp);
-    console_log!("simulation alone (3 lanes, 10,000 requests, binned): p50 {:.1} ms, p95 {:.1} ms", sim[19], sim[37]);
+    time_alone("simulation alone (3 lanes, 10,000 requests, binned)", || assert_eq!(s.run(200).unwrap().len(), 3));
     measure(Mode::Inline, "inline in an article").await;
     measure(Mode::Page, "full page (URL kept in step)").await;
 }
@@ -127,26 +119,12 @@ async fn control_change_rerun_and_redraw() {
 /// drawn again too), each re-run and re-drawn.
 #[wasm_bindgen_test]
 async fn breaker_widget_with_100_000_calls() {
-    let perf = web_sys::window().unwrap().performance().unwrap();
     let s = playground::sim::circuit_breaker::presets::preset("stress").unwrap();
     let trial = s.trial();
     assert_eq!(trial.requests.len(), 100_000);
-    let mut times = Vec::new();
-    for i in 0..25 {
-        let t0 = perf.now();
-        let runs = s.run_on(&trial, 200).unwrap();
-        assert_eq!(runs[0].calls.len(), 100_000);
-        if i >= 5 {
-            times.push(perf.now() - t0);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    console_log!(
-        "circuit breaker, 100,000 calls × 2 breakers, breakers alone: p50 {:.1} ms, p95 {:.1} ms over {} runs",
-        times[times.len() / 2],
-        times[(times.len() * 95).div_ceil(100) - 1],
-        times.len()
-    );
+    time_alone("circuit breaker, 100,000 calls × 2 breakers, breakers alone", || {
+        assert_eq!(s.run_on(&trial, 200).unwrap()[0].calls.len(), 100_000);
+    });
     // The first breaker's sixth slider is its wait in OPEN.
     let what = "circuit-breaker widget, a breaker's wait slider, 100,000 calls × 2 breakers";
     let wait = ("fieldset.lane-controls input[type=range]", 5);

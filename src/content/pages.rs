@@ -375,11 +375,11 @@ pub fn bundle_page(shell: &str, page: &Page) -> Result<String, String> {
 /// `compileStreaming` gets the response itself. A failed request or
 /// compilation is `init`'s to report (the promise is marked handled, so
 /// the page does not also log it unhandled); nothing is fetched twice.
-pub fn early_compile(html: &str) -> Result<String, String> {
+fn early_compile(html: &str) -> Result<String, String> {
     let head = &html[..html.find("<body").unwrap_or(html.len())];
-    let (start, end) =
-        tag_where(head, "<link", |t| has_attr(t, "rel", "preload") && has_attr(t, "type", "application/wasm"))
-            .ok_or("the bundle's HTML does not preload its wasm")?;
+    let (start, end) = tags(head, "<link")
+        .find(|&(a, e)| has_attr(&head[a..e], "rel", "preload") && has_attr(&head[a..e], "type", "application/wasm"))
+        .ok_or("the bundle's HTML does not preload its wasm")?;
     let preload = &html[start..end];
     let href = attr(preload, "href").ok_or("the wasm's preload has no href")?;
     let integrity = match attr(preload, "integrity") {
@@ -421,17 +421,15 @@ fn compile_script(href: &str, integrity: &str) -> String {
 /// The page's global holding the wasm module being compiled (see [`early_compile`]).
 pub const EARLY_WASM: &str = "sdpWasm";
 
-/// Where the first tag opening with `open` for which `want` holds starts and ends.
-fn tag_where(html: &str, open: &str, want: impl Fn(&str) -> bool) -> Option<(usize, usize)> {
+/// Where each tag opening with `open` in `html` starts and ends (just after its `>`).
+fn tags<'a>(html: &'a str, open: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
     let mut from = 0;
-    while let Some(at) = html[from..].find(open).map(|a| from + a) {
+    std::iter::from_fn(move || {
+        let at = from + html[from..].find(open)?;
         let end = at + html[at..].find('>')? + 1;
-        if want(&html[at..end]) {
-            return Some((at, end));
-        }
         from = end;
-    }
-    None
+        Some((at, end))
+    })
 }
 
 /// The value of attribute `name` in `tag`, quoted (either quote) or bare.
@@ -466,7 +464,7 @@ fn without_script(html: &str, src: &str) -> String {
         let tag = &rest[at..end];
         let open = &tag[..tag.find('>').unwrap_or(tag.len())];
         out.push_str(&rest[..at]);
-        if !(open.contains(&format!("src={src}")) || open.contains(&format!("src=\"{src}\""))) {
+        if attr(open, "src") != Some(src) {
             out.push_str(tag);
         }
         rest = &rest[end..];
@@ -485,21 +483,10 @@ fn replace_between(text: &str, start: &str, end: &str, with: &str) -> Result<Str
 /// The `<link>` tags of `shell` (a page the build wrote) for its
 /// stylesheet and its icon, as they are, integrity and all.
 pub fn head_links(shell: &str) -> String {
-    let mut out = String::new();
-    let mut rest = shell;
-    while let Some(at) = rest.find("<link") {
-        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
-        let tag = &rest[at..tag_end];
-        if tag.contains("rel=stylesheet")
-            || tag.contains("rel=\"stylesheet\"")
-            || tag.contains("rel=icon")
-            || tag.contains("rel=\"icon\"")
-        {
-            out.push_str(tag);
-        }
-        rest = &rest[tag_end..];
-    }
-    out
+    tags(shell, "<link")
+        .map(|(start, end)| &shell[start..end])
+        .filter(|tag| has_attr(tag, "rel", "stylesheet") || has_attr(tag, "rel", "icon"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -249,12 +249,14 @@ impl Redis {
         let evicted = if self.slots.len() > self.capacity { self.evict(clocks, rng) } else { None };
         let at = self.at[key as usize];
         let hit = at != NIL;
-        if !hit {
+        let i = if hit {
+            at as usize
+        } else {
             self.at[key as usize] = self.slots.len() as u32;
             self.slots.push((key, Stamp::default()));
-        }
-        let last = self.slots.len() - 1;
-        let s = &mut self.slots[if hit { at as usize } else { last }].1;
+            self.slots.len() - 1
+        };
+        let s = &mut self.slots[i].1;
         match self.mode {
             Mode::Lru => s.lru = clocks.0,
             Mode::Lfu { log_factor, decay_minutes } => {

@@ -24,22 +24,7 @@ pub fn slice_start(b: usize, span: Nanos, bins: usize) -> Nanos {
     }
 }
 
-/// Splits the time from `from` to `to` over the slices it spans, calling
-/// `add(slice, nanoseconds)` for each; time after the run's end (a backlog
-/// draining) is in no slice.
-pub fn spread(span: Nanos, bins: usize, from: Nanos, to: Nanos, mut add: impl FnMut(usize, Nanos)) {
-    let to = to.min(span);
-    let mut t = from;
-    while t < to {
-        let b = bin_of(t, span, bins);
-        let end = slice_start(b + 1, span, bins).clamp(t + 1, to);
-        add(b, end - t);
-        t = end;
-    }
-}
-
-/// [`bin_of`] and [`spread`] for times that mostly fall in the slice the
-/// last one did (a run's events, in or nearly in time order): it keeps that
+/// A run's slices for times that mostly fall in the slice the last one did (a run's events, in or nearly in time order): it keeps that
 /// slice's bounds, so such a time costs two comparisons rather than a
 /// 64-bit division (a run of 100,000 requests asks about half a million
 /// times). The same slices as [`bin_of`], whatever the order of the times.
@@ -78,7 +63,9 @@ impl Binner {
         self.slice
     }
 
-    /// [`spread`] over this run's slices.
+    /// Splits the time from `from` to `to` over the slices it spans,
+    /// calling `add(slice, nanoseconds)` for each; time after the run's end
+    /// (a backlog draining) is in no slice.
     pub fn spread(&mut self, from: Nanos, to: Nanos, mut add: impl FnMut(usize, Nanos)) {
         let to = to.min(self.span);
         let mut t = from;
@@ -119,6 +106,18 @@ pub fn percentile(sorted: &[Nanos], per_mille: usize) -> Nanos {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The slicing [`Binner::spread`] must agree with: a division per slice.
+    fn spread(span: Nanos, bins: usize, from: Nanos, to: Nanos, mut add: impl FnMut(usize, Nanos)) {
+        let to = to.min(span);
+        let mut t = from;
+        while t < to {
+            let b = bin_of(t, span, bins);
+            let end = slice_start(b + 1, span, bins).clamp(t + 1, to);
+            add(b, end - t);
+            t = end;
+        }
+    }
 
     #[test]
     fn each_slice_starts_where_its_first_time_falls() {
