@@ -10,6 +10,7 @@
 //! families, and this module's dispatch follows from that list.
 
 pub mod block;
+pub mod json;
 pub mod lz;
 pub mod presets;
 pub(crate) mod registry;
