@@ -498,7 +498,8 @@ fn bits(big: &[u32], from: i64, n: i64) -> u64 {
 /// Whether any of `big`'s bits below `below` is set.
 fn bits_nonzero(big: &[u32], below: i64) -> bool {
     let below = below as usize;
-    big[..below / 32].iter().any(|&l| l != 0) || (!below.is_multiple_of(32) && big[below / 32] & ((1 << (below % 32)) - 1) != 0)
+    big[..below / 32].iter().any(|&l| l != 0)
+        || (!below.is_multiple_of(32) && big[below / 32] & ((1 << (below % 32)) - 1) != 0)
 }
 
 // ---------------------------------------------------------------- reading
@@ -632,30 +633,42 @@ pub fn unknown(node: &Node, name: &str, names: &[&str]) -> Error {
     Error::new(node.at, format!("unknown choice \"{name}\"; expected one of {}", list.join(", ")))
 }
 
-/// An object's fields, read one by one; [`Fields::end`] refuses any not read.
+/// An object's fields, read one by one.
 pub struct Fields<'n, 'a> {
     node: &'n Node<'a>,
     fields: &'n [(Cow<'a, str>, Node<'a>)],
-    read: Vec<&'static str>,
 }
 
 impl<'n, 'a> Fields<'n, 'a> {
-    /// The fields of `node`, which must be an object (`what`, for messages).
-    pub fn of(node: &'n Node<'a>, what: &str) -> Result<Fields<'n, 'a>, Error> {
+    /// The fields of `node`, which must be an object (`what`, for
+    /// messages) with no key outside `keys`: the first other one, in the
+    /// document's order, is refused.
+    pub fn of(node: &'n Node<'a>, what: &str, keys: &[&str]) -> Result<Fields<'n, 'a>, Error> {
+        let f = Fields::any(node, what)?;
+        match f.fields.iter().find(|(k, _)| !keys.contains(&k.as_ref())) {
+            None => Ok(f),
+            Some((k, v)) => {
+                let list: Vec<String> = keys.iter().map(|n| format!("\"{n}\"")).collect();
+                Err(Error::new(v.at, format!("unknown field \"{k}\"; expected one of {}", list.join(", "))))
+            }
+        }
+    }
+
+    /// The fields of `node`, whatever its keys.
+    pub fn any(node: &'n Node<'a>, what: &str) -> Result<Fields<'n, 'a>, Error> {
         match &node.value {
-            Value::Object(fields) => Ok(Fields { node, fields, read: Vec::new() }),
+            Value::Object(fields) => Ok(Fields { node, fields }),
             _ => Err(node.expected(what)),
         }
     }
 
     /// The node of `key`, if present.
-    pub fn get(&mut self, key: &'static str) -> Option<&'n Node<'a>> {
-        self.read.push(key);
+    pub fn get(&self, key: &str) -> Option<&'n Node<'a>> {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// Field `key`, which must be present.
-    pub fn req<T: FromJson>(&mut self, key: &'static str) -> Result<T, Error> {
+    pub fn req<T: FromJson>(&self, key: &str) -> Result<T, Error> {
         match self.get(key) {
             Some(v) => T::read(v).map_err(|e| in_field(e, key)),
             None => Err(Error::new(self.node.at, format!("missing field \"{key}\""))),
@@ -663,27 +676,16 @@ impl<'n, 'a> Fields<'n, 'a> {
     }
 
     /// Field `key`, or `T`'s default when absent.
-    pub fn or_default<T: FromJson + Default>(&mut self, key: &'static str) -> Result<T, Error> {
+    pub fn or_default<T: FromJson + Default>(&self, key: &str) -> Result<T, Error> {
         match self.get(key) {
             Some(v) => T::read(v).map_err(|e| in_field(e, key)),
             None => Ok(T::default()),
         }
     }
-
-    /// Refuses a field that no `get` asked for.
-    pub fn end(self) -> Result<(), Error> {
-        match self.fields.iter().find(|(k, _)| !self.read.contains(&k.as_ref())) {
-            None => Ok(()),
-            Some((k, v)) => {
-                let list: Vec<String> = self.read.iter().map(|n| format!("\"{n}\"")).collect();
-                Err(Error::new(v.at, format!("unknown field \"{k}\"; expected {}", list.join(", "))))
-            }
-        }
-    }
 }
 
 /// A field's name before a message about its value.
-fn in_field(e: Error, key: &str) -> Error {
+pub fn in_field(e: Error, key: &str) -> Error {
     if e.message.starts_with("expected") {
         Error::new(e.at, format!("{key}: {}", e.message))
     } else {
@@ -941,22 +943,20 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_read_once_and_unknown_ones_refused() {
+    fn fields_are_read_by_name_and_unknown_ones_refused() {
         let n = parse(r#"{"a": 1, "b": null, "c": [2]}"#).unwrap();
-        let mut f = Fields::of(&n, "an object").unwrap();
+        let f = Fields::of(&n, "an object", &["a", "b", "c", "d", "e"]).unwrap();
         assert_eq!(f.req::<u32>("a"), Ok(1));
         assert_eq!(f.or_default::<Option<u32>>("b"), Ok(None));
         assert_eq!(f.or_default::<Vec<u32>>("d"), Ok(vec![]));
         assert_eq!(f.req::<u32>("e").unwrap_err().message, "missing field \"e\"");
-        let e = f.end().unwrap_err();
-        assert_eq!(e.message, "unknown field \"c\"; expected \"a\", \"b\", \"d\", \"e\"");
-        assert_eq!(e.at, 25);
-        let mut f = Fields::of(&n, "an object").unwrap();
         assert_eq!(f.req::<bool>("a").unwrap_err().message, "a: expected true or false, found 1");
-        assert_eq!(
-            Fields::of(&parse("[]").unwrap(), "a limiter").err().unwrap().message,
-            "expected a limiter, found an array"
-        );
+        let e = Fields::of(&n, "an object", &["a", "b"]).err().unwrap();
+        assert_eq!(e.message, "unknown field \"c\"; expected one of \"a\", \"b\"");
+        assert_eq!(e.at, 25);
+        assert!(Fields::any(&n, "an object").is_ok());
+        let array = parse("[]").unwrap();
+        assert_eq!(Fields::any(&array, "a limiter").err().unwrap().message, "expected a limiter, found an array");
     }
 
     #[test]

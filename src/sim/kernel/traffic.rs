@@ -6,6 +6,7 @@
 
 use super::rng::Rng;
 use super::time::{ms_to_ns, Nanos, SEC};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::num::decimal;
 use serde::{Deserialize, Serialize};
 
@@ -176,6 +177,64 @@ impl From<Traffic> for TrafficSpec {
             Traffic::List { requests } => s.requests = Some(requests),
         }
         s
+    }
+}
+
+impl FromJson for Arrival {
+    fn read(node: &Node) -> Result<Arrival, Error> {
+        let [at, cost] = json::tuple(node, "a request [at_ms, cost]")?;
+        Ok(Arrival(f64::read(at)?, u32::read(cost)?))
+    }
+}
+
+impl ToJson for Arrival {
+    fn write(&self, out: &mut String) {
+        out.push('[');
+        self.0.write(out);
+        out.push(',');
+        self.1.write(out);
+        out.push(']');
+    }
+}
+
+/// Every key of traffic's JSON form.
+const TRAFFIC_KEYS: [&str; 10] =
+    ["pattern", "rps", "on_ms", "off_ms", "base_rps", "spike_rps", "spike_at_ms", "spike_ms", "cost", "requests"];
+
+impl FromJson for Traffic {
+    fn read(node: &Node) -> Result<Traffic, Error> {
+        let f = json::Fields::of(node, "traffic (an object with a pattern)", &TRAFFIC_KEYS)?;
+        let spec = TrafficSpec {
+            pattern: f.req("pattern")?,
+            rps: f.or_default("rps")?,
+            on_ms: f.or_default("on_ms")?,
+            off_ms: f.or_default("off_ms")?,
+            base_rps: f.or_default("base_rps")?,
+            spike_rps: f.or_default("spike_rps")?,
+            spike_at_ms: f.or_default("spike_at_ms")?,
+            spike_ms: f.or_default("spike_ms")?,
+            cost: f.or_default("cost")?,
+            requests: f.or_default("requests")?,
+        };
+        Traffic::try_from(spec).map_err(|e| Error::new(node.at, e))
+    }
+}
+
+impl ToJson for Traffic {
+    fn write(&self, out: &mut String) {
+        let s = TrafficSpec::from(self.clone());
+        let mut o = json::Obj::new(out);
+        o.field("pattern", &s.pattern);
+        o.field_unless(s.rps.is_none(), "rps", &s.rps);
+        o.field_unless(s.on_ms.is_none(), "on_ms", &s.on_ms);
+        o.field_unless(s.off_ms.is_none(), "off_ms", &s.off_ms);
+        o.field_unless(s.base_rps.is_none(), "base_rps", &s.base_rps);
+        o.field_unless(s.spike_rps.is_none(), "spike_rps", &s.spike_rps);
+        o.field_unless(s.spike_at_ms.is_none(), "spike_at_ms", &s.spike_at_ms);
+        o.field_unless(s.spike_ms.is_none(), "spike_ms", &s.spike_ms);
+        o.field_unless(s.cost.is_none(), "cost", &s.cost);
+        o.field_unless(s.requests.is_none(), "requests", &s.requests);
+        o.end();
     }
 }
 

@@ -36,6 +36,7 @@ pub const TITLE: &str = "Rate limiter";
 pub const SUMMARY: &str = "GCRA, token bucket, nginx's leaky bucket and four window counters on the same traffic.";
 
 use crate::sim::kernel::time::Nanos;
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// The largest `limit`, `burst` or `delay` a limiter accepts.
@@ -177,6 +178,58 @@ mod delay_repr {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NginxDelay, D::Error> {
         d.deserialize_any(DelayVisitor)
+    }
+}
+
+impl FromJson for Algorithm {
+    fn read(node: &Node) -> Result<Algorithm, Error> {
+        json::name(node, &Algorithm::ALL.map(|a| (a.name(), a)))
+    }
+}
+
+impl ToJson for Algorithm {
+    fn write(&self, out: &mut String) {
+        self.name().write(out);
+    }
+}
+
+impl FromJson for LimiterConfig {
+    fn read(node: &Node) -> Result<LimiterConfig, Error> {
+        let f = json::Fields::of(node, "a limiter (an object)", &["algorithm", "limit", "period_ms", "burst", "delay"])?;
+        let config = LimiterConfig {
+            algorithm: f.req("algorithm")?,
+            limit: f.req("limit")?,
+            period_ms: f.req("period_ms")?,
+            burst: f.or_default("burst")?,
+            delay: match f.get("delay") {
+                None => NginxDelay::default(),
+                Some(n) if matches!(&n.value, json::Value::String(s) if s == "nodelay") => NginxDelay::NoDelay,
+                Some(n) => NginxDelay::Delay(
+                    u32::read(n).map_err(|_| {
+                        json::in_field(n.expected("\"nodelay\" or a whole number from 0 to 4294967295"), "delay")
+                    })?,
+                ),
+            },
+        };
+        Ok(config)
+    }
+}
+
+impl ToJson for LimiterConfig {
+    fn write(&self, out: &mut String) {
+        let mut o = json::Obj::new(out);
+        o.field("algorithm", &self.algorithm).field("limit", &self.limit).field("period_ms", &self.period_ms);
+        o.field_unless(self.burst.is_none(), "burst", &self.burst);
+        match self.delay {
+            _ if is_default_delay(&self.delay) => {}
+            NginxDelay::NoDelay => {
+                o.field("delay", "nodelay");
+            }
+            NginxDelay::Delay(n) => {
+                o.field("delay", &n);
+            }
+        }
+        o.end();
     }
 }
 

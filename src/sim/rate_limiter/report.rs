@@ -1,40 +1,11 @@
 //! The rate limiter's run as the CLI prints it and as the widget downloads
 //! it: every decision of every lane, as JSON or as CSV rows.
 
-use super::run::Summary;
 use super::scenario::RateLimiterScenario;
-use super::{LimiterConfig, Outcome};
+use super::Outcome;
 use crate::sim::kernel::num::decimal;
-use serde::Serialize;
+use crate::scenario::json::Obj;
 use std::fmt::Write as _;
-
-/// The result of running a scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct RunReport<'a> {
-    pub widget: &'static str,
-    pub seed: u64,
-    pub lanes: Vec<LaneReport<'a>>,
-}
-
-/// One lane of a [`RunReport`].
-#[derive(Serialize)]
-pub struct LaneReport<'a> {
-    pub limiter: &'a LimiterConfig,
-    pub summary: Summary,
-    pub decisions: Vec<DecisionReport>,
-}
-
-/// One decision of a [`LaneReport`]: times in integer nanoseconds.
-#[derive(Serialize)]
-pub struct DecisionReport {
-    pub t_ns: u64,
-    pub cost: u32,
-    pub outcome: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delay_ns: Option<u64>,
-    /// The limiter's visible state after the request.
-    pub state: f64,
-}
 
 /// How long a delayed request waits, if it was delayed.
 fn delay(outcome: Outcome) -> Option<u64> {
@@ -44,32 +15,44 @@ fn delay(outcome: Outcome) -> Option<u64> {
     }
 }
 
-/// Every lane's decisions and summary as compact JSON.
+/// Every lane's decisions and summary as compact JSON: `widget`, `seed` and
+/// `lanes`, each lane its `limiter`, `summary` and `decisions` (times in
+/// integer nanoseconds; `delay_ns` only for a delayed request, and `state`
+/// the limiter's visible state after it).
 pub fn run_json(s: &RateLimiterScenario) -> Result<String, String> {
     let lanes = s.run(1)?;
-    let report = RunReport {
-        widget: <RateLimiterScenario as crate::scenario::Family>::KIND,
-        seed: s.seed,
-        lanes: lanes
-            .iter()
-            .map(|lane| LaneReport {
-                limiter: &lane.config,
-                summary: lane.summary,
-                decisions: lane
-                    .decisions
-                    .iter()
-                    .map(|d| DecisionReport {
-                        t_ns: d.at,
-                        cost: d.cost,
-                        outcome: d.outcome.name(),
-                        delay_ns: delay(d.outcome),
-                        state: d.level,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let mut out = String::new();
+    let mut report = Obj::new(&mut out);
+    report.field("widget", <RateLimiterScenario as crate::scenario::Family>::KIND).field("seed", &s.seed);
+    let w = report.key("lanes");
+    w.push('[');
+    for (i, lane) in lanes.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        let mut l = Obj::new(w);
+        l.field("limiter", &lane.config).field("summary", &lane.summary);
+        let d = l.key("decisions");
+        d.push('[');
+        for (j, x) in lane.decisions.iter().enumerate() {
+            if j > 0 {
+                d.push(',');
+            }
+            let wait = delay(x.outcome);
+            Obj::new(d)
+                .field("t_ns", &x.at)
+                .field("cost", &x.cost)
+                .field("outcome", x.outcome.name())
+                .field_unless(wait.is_none(), "delay_ns", &wait)
+                .field("state", &x.level)
+                .end();
+        }
+        d.push(']');
+        l.end();
+    }
+    w.push(']');
+    report.end();
+    Ok(out)
 }
 
 /// One CSV row per request each limiter decided.

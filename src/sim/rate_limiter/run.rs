@@ -4,7 +4,7 @@
 use super::{capacity, Limiter, LimiterConfig, Outcome};
 use crate::sim::kernel::time::{Nanos, SEC};
 use crate::sim::kernel::traffic::Request;
-use serde::Serialize;
+use crate::scenario::json::{self, ToJson};
 
 /// One request's fate, with the limiter's visible state right after it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -16,7 +16,7 @@ pub struct Decision {
 }
 
 /// Totals over a run (or a prefix of it, during playback).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Summary {
     pub requests: u64,
     pub allowed: u64,
@@ -30,6 +30,21 @@ pub struct Summary {
     pub longest_delay_ns: Nanos,
     /// Admitted units per second of simulated time.
     pub effective_rate: f64,
+}
+
+impl ToJson for Summary {
+    fn write(&self, out: &mut String) {
+        json::Obj::new(out)
+            .field("requests", &self.requests)
+            .field("allowed", &self.allowed)
+            .field("delayed", &self.delayed)
+            .field("rejected", &self.rejected)
+            .field("never", &self.never)
+            .field("admitted_units", &self.admitted_units)
+            .field("longest_delay_ns", &self.longest_delay_ns)
+            .field("effective_rate", &self.effective_rate)
+            .end();
+    }
 }
 
 impl Summary {
