@@ -761,6 +761,16 @@ fn indented_json_is_serde_jsons_pretty_printing() {
     }
 }
 
+/// Every preset reads back from its compact and its indented JSON as the
+/// same scenario.
+#[test]
+fn every_preset_reads_back_from_its_json() {
+    for (kind, name, s) in presets::all() {
+        assert_eq!(Scenario::from_json(&s.to_json()).as_ref(), Ok(&s), "{kind} {name}");
+        assert_eq!(Scenario::from_json(&s.to_json_pretty()).as_ref(), Ok(&s), "{kind} {name}");
+    }
+}
+
 proptest! {
     #[test]
     fn indenting_compact_json_matches_serde_json(v in any_json()) {

@@ -875,6 +875,80 @@ pub fn write_variant<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T
     Obj::new(out).field(name, value).end();
 }
 
+// ---------------------------------------------------------------- types
+
+/// [`FromJson`] and [`ToJson`] for a struct written as an object, its fields
+/// in declaration order, as serde's derive reads and writes them:
+///
+/// ```ignore
+/// json::object!(Server, "a server (an object)" {
+///     weight,                          // required
+///     label ["name"],                  // written and read as "name"
+///     queue: default,                  // absent: Default
+///     burst: default (Option::is_none), // absent: Default; left out when this holds
+/// });
+/// ```
+///
+/// Keys outside the list are refused.
+macro_rules! object {
+    ($Type:ty, $what:literal { $($field:ident $([$name:literal])? $(: $default:ident $(($skip:path))?)?),* $(,)? }) => {
+        impl $crate::scenario::json::FromJson for $Type {
+            fn read(node: &$crate::scenario::json::Node) -> Result<Self, $crate::scenario::json::Error> {
+                let f = $crate::scenario::json::Fields::of(
+                    node,
+                    $what,
+                    &[$($crate::scenario::json::object!(@name $field $($name)?)),*],
+                )?;
+                Ok(Self {
+                    $($field: $crate::scenario::json::object!(
+                        @read f $crate::scenario::json::object!(@name $field $($name)?) $(, $default)?
+                    ),)*
+                })
+            }
+        }
+        impl $crate::scenario::json::ToJson for $Type {
+            fn write(&self, out: &mut String) {
+                let mut o = $crate::scenario::json::Obj::new(out);
+                $(
+                    o.field_unless(
+                        $crate::scenario::json::object!(@skip self.$field $($(, $skip)?)?),
+                        $crate::scenario::json::object!(@name $field $($name)?),
+                        &self.$field,
+                    );
+                )*
+                o.end();
+            }
+        }
+    };
+    (@name $field:ident) => { stringify!($field) };
+    (@name $field:ident $name:literal) => { $name };
+    (@read $f:ident $key:expr) => { $f.req($key)? };
+    (@read $f:ident $key:expr, default) => { $f.or_default($key)? };
+    (@skip $v:expr) => { false };
+    (@skip $v:expr, $skip:path) => { $skip(&$v) };
+}
+pub(crate) use object;
+
+/// [`FromJson`] and [`ToJson`] for an enum of unit variants written as names.
+macro_rules! names {
+    ($Type:ident { $($Variant:ident = $name:literal),* $(,)? }) => {
+        impl $crate::scenario::json::FromJson for $Type {
+            fn read(node: &$crate::scenario::json::Node) -> Result<Self, $crate::scenario::json::Error> {
+                $crate::scenario::json::name(node, &[$(($name, $Type::$Variant)),*])
+            }
+        }
+        impl $crate::scenario::json::ToJson for $Type {
+            fn write(&self, out: &mut String) {
+                let name = match self {
+                    $($Type::$Variant => $name,)*
+                };
+                $crate::scenario::json::ToJson::write(name, out);
+            }
+        }
+    };
+}
+pub(crate) use names;
+
 #[cfg(test)]
 mod tests {
     use super::*;

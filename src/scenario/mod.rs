@@ -173,26 +173,7 @@ impl View {
     }
 }
 
-impl json::FromJson for View {
-    fn read(node: &json::Node) -> Result<View, json::Error> {
-        let f = json::Fields::of(node, "a view (an object)", &["time_ms"])?;
-        Ok(View { time_ms: f.or_default("time_ms")? })
-    }
-}
-
-impl json::ToJson for View {
-    fn write(&self, out: &mut String) {
-        json::Obj::new(out).field_unless(self.time_ms.is_none(), "time_ms", &self.time_ms).end();
-    }
-}
-
-/// The `widget` field of a family's scenario, which must be `kind`.
-pub fn read_tag<T: Default>(node: &json::Node, kind: &str) -> Result<T, json::Error> {
-    match &node.value {
-        json::Value::String(s) if s == kind => Ok(T::default()),
-        _ => Err(node.expected(&format!("\"{kind}\""))),
-    }
-}
+json::object!(View, "a view (an object)" { time_ms: default (Option::is_none) });
 
 /// Just enough of a document to report version and widget problems first.
 #[derive(Deserialize)]

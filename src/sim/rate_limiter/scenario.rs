@@ -2,8 +2,8 @@
 
 use super::run::{run_lane, LaneRun};
 use super::LimiterConfig;
-use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use crate::scenario::{check_count, check_version, read_tag, View, MAX_EXTRA, MAX_LANES};
+use crate::scenario::json;
+use crate::scenario::{check_count, check_version, View, MAX_EXTRA, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{check_duration_within, merge, validate_arrivals, Arrival, Request, Traffic, MAX_DAY_MS};
@@ -34,34 +34,17 @@ pub struct RateLimiterScenario {
     pub view: View,
 }
 
-impl FromJson for RateLimiterScenario {
-    fn read(node: &Node) -> Result<RateLimiterScenario, Error> {
-        let keys = ["widget", "version", "seed", "duration_ms", "traffic", "limiters", "extra", "view"];
-        let f = json::Fields::of(node, "a rate-limiter scenario (an object)", &keys)?;
-        let s = RateLimiterScenario {
-            widget: read_tag(f.get("widget").ok_or_else(|| Error::new(node.at, "missing field \"widget\""))?, "rate-limiter")?,
-            version: f.req("version")?,
-            seed: f.req("seed")?,
-            duration_ms: f.req("duration_ms")?,
-            traffic: f.req("traffic")?,
-            limiters: f.req("limiters")?,
-            extra: f.or_default("extra")?,
-            view: f.or_default("view")?,
-        };
-        Ok(s)
-    }
-}
-
-impl ToJson for RateLimiterScenario {
-    fn write(&self, out: &mut String) {
-        let mut o = json::Obj::new(out);
-        o.field("widget", "rate-limiter").field("version", &self.version).field("seed", &self.seed);
-        o.field("duration_ms", &self.duration_ms).field("traffic", &self.traffic).field("limiters", &self.limiters);
-        o.field_unless(self.extra.is_empty(), "extra", &self.extra);
-        o.field_unless(self.view.is_default(), "view", &self.view);
-        o.end();
-    }
-}
+json::names!(RateLimiterTag { RateLimiter = "rate-limiter" });
+json::object!(RateLimiterScenario, "a rate-limiter scenario (an object)" {
+    widget,
+    version,
+    seed,
+    duration_ms,
+    traffic,
+    limiters,
+    extra: default (Vec::is_empty),
+    view: default (View::is_default),
+});
 
 impl RateLimiterScenario {
     /// Checks lanes, traffic, duration and hand-fired requests.
