@@ -870,6 +870,16 @@ impl<'w> Obj<'w> {
     }
 }
 
+/// A struct variant, as serde writes it: `{"name":{…}}`, its fields
+/// written by `fields`.
+pub fn struct_variant(out: &mut String, name: &str, fields: impl FnOnce(&mut Obj)) {
+    let mut outer = Obj::new(out);
+    let mut inner = Obj::new(outer.key(name));
+    fields(&mut inner);
+    inner.end();
+    outer.end();
+}
+
 /// An enum variant with a value, as serde writes it: `{"name":value}`.
 pub fn write_variant<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T) {
     Obj::new(out).field(name, value).end();
@@ -889,8 +899,25 @@ pub fn write_variant<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T
 /// });
 /// ```
 ///
-/// Keys outside the list are refused.
+/// Keys outside the list are refused. A struct only written (a report)
+/// takes `object!(write Type { … })`.
 macro_rules! object {
+    // A struct only ever written (a report): `object!(write Type { … })`.
+    (write $Type:ty { $($field:ident $([$name:literal])? $(: $default:ident $(($skip:path))?)?),* $(,)? }) => {
+        impl $crate::scenario::json::ToJson for $Type {
+            fn write(&self, out: &mut String) {
+                let mut o = $crate::scenario::json::Obj::new(out);
+                $(
+                    o.field_unless(
+                        $crate::scenario::json::object!(@skip self.$field $($(, $skip)?)?),
+                        $crate::scenario::json::object!(@name $field $($name)?),
+                        &self.$field,
+                    );
+                )*
+                o.end();
+            }
+        }
+    };
     ($Type:ty, $what:literal { $($field:ident $([$name:literal])? $(: $default:ident $(($skip:path))?)?),* $(,)? }) => {
         impl $crate::scenario::json::FromJson for $Type {
             fn read(node: &$crate::scenario::json::Node) -> Result<Self, $crate::scenario::json::Error> {

@@ -99,14 +99,13 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario);
+json_document!(RateLimiterScenario, LoadBalancingScenario);
 serde_document!(
     CircuitBreakerScenario,
     HashRingScenario,
     ShardingScenario,
     CachingScenario,
     CachePatternsScenario,
-    LoadBalancingScenario,
     EventStreamingScenario,
     RetriesScenario,
     PipelineScenario

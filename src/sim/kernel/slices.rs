@@ -87,6 +87,13 @@ pub struct Percentiles {
     pub p999: Nanos,
 }
 
+/// In reports, `[p50, p95, p99, p99.9]`.
+impl crate::scenario::json::ToJson for Percentiles {
+    fn write(&self, out: &mut String) {
+        [self.p50, self.p95, self.p99, self.p999][..].write(out);
+    }
+}
+
 impl Percentiles {
     /// Of `sorted` latencies (ascending); all zero for none.
     pub fn of(sorted: &[Nanos]) -> Percentiles {

@@ -26,6 +26,7 @@
 
 use crate::sim::kernel::rng::powf;
 use crate::sim::kernel::time::{Nanos, MS};
+use crate::scenario::json;
 use serde::{Deserialize, Serialize};
 
 /// The pick over `candidates` (indices of servers) with `active(i)`
@@ -131,6 +132,13 @@ pub struct Ejection {
     /// `max_ejection_percent`: the most of the cluster ejected at once (default 10).
     pub max_ejection_percent: u32,
 }
+
+json::object!(Ejection, "an outlier detection (an object)" {
+    consecutive_5xx,
+    interval_ms,
+    base_ejection_ms,
+    max_ejection_percent,
+});
 
 impl Default for Ejection {
     fn default() -> Ejection {

@@ -42,6 +42,7 @@ pub mod run;
 pub mod scenario;
 
 use crate::sim::kernel::num::decimal;
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
@@ -86,6 +87,124 @@ pub enum Balancer {
     /// 1), each request's user drawn from the run's seed; every request of
     /// a user goes to one server, whatever its load.
     Maglev { users: u32 },
+}
+
+impl FromJson for Balancer {
+    fn read(node: &Node) -> Result<Balancer, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the balancer's settings (an object)";
+        Ok(match (name, value) {
+            ("round-robin", None) => Balancer::RoundRobin,
+            ("smooth-weighted", None) => Balancer::SmoothWeighted,
+            ("random", None) => Balancer::Random,
+            ("least-conn", None) => Balancer::LeastConn,
+            ("least-request", Some(v)) => {
+                let f = json::Fields::of(v, what, &["choices", "ejection"])?;
+                Balancer::LeastRequest { choices: f.req("choices")?, ejection: f.or_default("ejection")? }
+            }
+            ("peak-ewma", Some(v)) => {
+                let f = json::Fields::of(v, what, &["decay_ms", "default_rtt_ms"])?;
+                Balancer::PeakEwma { decay_ms: f.req("decay_ms")?, default_rtt_ms: f.req("default_rtt_ms")? }
+            }
+            ("maglev", Some(v)) => Balancer::Maglev { users: json::Fields::of(v, what, &["users"])?.req("users")? },
+            ("least-request" | "peak-ewma" | "maglev", None) => {
+                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the balancer's settings")))
+            }
+            ("round-robin" | "smooth-weighted" | "random" | "least-conn", Some(_)) => {
+                return Err(node.expected(&format!("\"{name}\", which has no settings")))
+            }
+            _ => return Err(json::unknown(node, name, &BALANCER_KEYS)),
+        })
+    }
+}
+
+/// Every balancer's key, in the order the widget lists them.
+const BALANCER_KEYS: [&str; 7] =
+    ["round-robin", "smooth-weighted", "random", "least-conn", "least-request", "peak-ewma", "maglev"];
+
+impl ToJson for Balancer {
+    fn write(&self, out: &mut String) {
+        let key = self.key();
+        match *self {
+            Balancer::LeastRequest { choices, ejection } => json::struct_variant(out, key, |o| {
+                o.field("choices", &choices).field_unless(ejection.is_none(), "ejection", &ejection);
+            }),
+            Balancer::PeakEwma { decay_ms, default_rtt_ms } => json::struct_variant(out, key, |o| {
+                o.field("decay_ms", &decay_ms).field("default_rtt_ms", &default_rtt_ms);
+            }),
+            Balancer::Maglev { users } => json::struct_variant(out, key, |o| {
+                o.field("users", &users);
+            }),
+            _ => key.write(out),
+        }
+    }
+}
+
+json::object!(Server, "a server (an object)" { weight, speed, concurrency, queue });
+
+impl FromJson for Change {
+    fn read(node: &Node) -> Result<Change, Error> {
+        match json::variant(node)? {
+            ("stop", None) => Ok(Change::Stop),
+            ("start", None) => Ok(Change::Start),
+            ("speed", Some(v)) => f64::read(v).map(Change::Speed).map_err(|e| json::in_field(e, "speed")),
+            (name, _) => Err(json::unknown(node, name, &["speed", "stop", "start"])),
+        }
+    }
+}
+
+impl ToJson for Change {
+    fn write(&self, out: &mut String) {
+        match self {
+            Change::Speed(v) => json::write_variant(out, "speed", v),
+            Change::Stop => "stop".write(out),
+            Change::Start => "start".write(out),
+        }
+    }
+}
+
+impl FromJson for Service {
+    fn read(node: &Node) -> Result<Service, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the service time's settings (an object)";
+        Ok(match (name, value) {
+            ("exponential", Some(v)) => {
+                Service::Exponential { mean_ms: json::Fields::of(v, what, &["mean_ms"])?.req("mean_ms")? }
+            }
+            ("log-normal", Some(v)) => {
+                let f = json::Fields::of(v, what, &["median_ms", "sigma"])?;
+                Service::LogNormal { median_ms: f.req("median_ms")?, sigma: f.req("sigma")? }
+            }
+            ("bimodal", Some(v)) => {
+                let f = json::Fields::of(v, what, &["fast_ms", "slow_ms", "slow_fraction"])?;
+                Service::Bimodal {
+                    fast_ms: f.req("fast_ms")?,
+                    slow_ms: f.req("slow_ms")?,
+                    slow_fraction: f.req("slow_fraction")?,
+                }
+            }
+            ("exponential" | "log-normal" | "bimodal", None) => {
+                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the service time's settings")))
+            }
+            _ => return Err(json::unknown(node, name, &["exponential", "log-normal", "bimodal"])),
+        })
+    }
+}
+
+impl ToJson for Service {
+    fn write(&self, out: &mut String) {
+        match *self {
+            Service::Exponential { mean_ms } => json::struct_variant(out, "exponential", |o| {
+                o.field("mean_ms", &mean_ms);
+            }),
+            Service::LogNormal { median_ms, sigma } => json::struct_variant(out, "log-normal", |o| {
+                o.field("median_ms", &median_ms).field("sigma", &sigma);
+            }),
+            Service::Bimodal { fast_ms, slow_ms, slow_fraction } => json::struct_variant(out, "bimodal", |o| {
+                o.field("fast_ms", &fast_ms).field("slow_ms", &slow_ms).field("slow_fraction", &slow_fraction);
+            }),
+        }
+    }
 }
 
 impl Balancer {
@@ -279,5 +398,52 @@ impl Service {
                 fast_ms * (1.0 - slow_fraction) + slow_ms * slow_fraction
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read<T: FromJson>(text: &str) -> Result<T, String> {
+        json::from_str(text)
+    }
+
+    #[test]
+    fn balancers_changes_and_services_read_as_they_are_written() {
+        for b in Balancer::all().into_iter().chain([Balancer::LeastRequest {
+            choices: 3,
+            ejection: Some(envoy::Ejection::default()),
+        }]) {
+            assert_eq!(read::<Balancer>(&json::to_string(&b)), Ok(b));
+        }
+        assert_eq!(json::to_string(&Balancer::Maglev { users: 7 }), r#"{"maglev":{"users":7}}"#);
+        assert_eq!(json::to_string(&Change::Speed(0.25)), r#"{"speed":0.25}"#);
+        assert_eq!(read::<Change>(r#""stop""#), Ok(Change::Stop));
+        let lognormal = Service::LogNormal { median_ms: 8.0, sigma: 0.5 };
+        assert_eq!(json::to_string(&lognormal), r#"{"log-normal":{"median_ms":8.0,"sigma":0.5}}"#);
+        assert_eq!(read::<Service>(&json::to_string(&lognormal)), Ok(lognormal));
+    }
+
+    #[test]
+    fn a_wrong_balancer_says_what_was_expected() {
+        assert_eq!(
+            read::<Balancer>(r#""fastest""#),
+            Err("unknown choice \"fastest\"; expected one of \"round-robin\", \"smooth-weighted\", \"random\", \
+                 \"least-conn\", \"least-request\", \"peak-ewma\", \"maglev\" at line 1 column 1"
+                .into())
+        );
+        assert_eq!(
+            read::<Balancer>(r#""peak-ewma""#),
+            Err("expected {\"peak-ewma\": {…}} with the balancer's settings, found \"peak-ewma\" at line 1 column 1".into())
+        );
+        assert_eq!(
+            read::<Balancer>(r#"{"least-request": {"choices": 2, "choice": 3}}"#),
+            Err("unknown field \"choice\"; expected one of \"choices\", \"ejection\" at line 1 column 44".into())
+        );
+        assert_eq!(
+            read::<Change>(r#"{"speed": "fast"}"#),
+            Err("speed: expected a number, found \"fast\" at line 1 column 11".into())
+        );
     }
 }

@@ -6,11 +6,10 @@ use super::run::{LaneRun, Outcome};
 use crate::sim::kernel::slices::Percentiles;
 use super::scenario::LoadBalancingScenario;
 use crate::sim::kernel::time::Nanos;
-use serde::Serialize;
+use crate::scenario::json;
 use std::fmt::Write as _;
 
 /// The result of running a load-balancing scenario, as the CLI prints it.
-#[derive(Serialize)]
 pub struct LoadBalancingReport {
     pub widget: &'static str,
     pub seed: u64,
@@ -18,7 +17,6 @@ pub struct LoadBalancingReport {
 }
 
 /// One balancer's run. Times are in nanoseconds.
-#[derive(Serialize)]
 pub struct LaneReport {
     pub balancer: &'static str,
     pub requests: u32,
@@ -36,7 +34,6 @@ pub struct LaneReport {
     pub servers: Vec<ServerReport>,
 }
 
-#[derive(Serialize)]
 pub struct SliceReport {
     pub requests: u32,
     pub ok: u32,
@@ -44,18 +41,29 @@ pub struct SliceReport {
     pub latency: Percentiles,
 }
 
-#[derive(Serialize)]
 pub struct ServerReport {
     pub sent: u32,
     pub busy_ns: u64,
     pub queued_ns: u64,
 }
 
-impl Serialize for Percentiles {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        [self.p50, self.p95, self.p99, self.p999].serialize(ser)
-    }
-}
+json::object!(write LoadBalancingReport { widget, seed, balancers });
+json::object!(write LaneReport {
+    balancer,
+    requests,
+    ok,
+    failed,
+    dropped,
+    timed_out,
+    no_server,
+    latency,
+    mean_latency_ns,
+    mean_in_system,
+    slices,
+    servers,
+});
+json::object!(write SliceReport { requests, ok, errors, latency });
+json::object!(write ServerReport { sent, busy_ns, queued_ns });
 
 fn lane_report(s: &LoadBalancingScenario, i: usize, run: &LaneRun) -> LaneReport {
     let m = run.summary;
@@ -96,7 +104,7 @@ pub fn run_json(s: &LoadBalancingScenario) -> Result<String, String> {
         seed: s.seed,
         balancers: runs.iter().enumerate().map(|(i, r)| lane_report(s, i, r)).collect(),
     };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    Ok(json::to_string(&report))
 }
 
 /// The name of an outcome in the CSV.

@@ -7,6 +7,7 @@ use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{check_duration, Traffic};
+use crate::scenario::json;
 use serde::{Deserialize, Serialize};
 
 /// Slices a run is binned into for drawing.
@@ -30,6 +31,8 @@ pub struct Event {
     pub change: Change,
 }
 
+json::object!(Event, "a server change (an object)" { at_ms, server, change });
+
 /// A load-balancing scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +53,21 @@ pub struct LoadBalancingScenario {
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
+
+json::names!(LoadBalancingTag { LoadBalancing = "load-balancing" });
+json::object!(LoadBalancingScenario, "a load-balancing scenario (an object)" {
+    widget,
+    version,
+    seed,
+    duration_ms,
+    traffic,
+    service,
+    servers,
+    events: default (Vec::is_empty),
+    timeout_ms: default (Option::is_none),
+    balancers,
+    view: default (View::is_default),
+});
 
 impl LoadBalancingScenario {
     /// Checks every field.
