@@ -804,6 +804,12 @@ impl<T: ToJson> ToJson for [T] {
     }
 }
 
+impl<T: ToJson, const N: usize> ToJson for [T; N] {
+    fn write(&self, out: &mut String) {
+        self.as_slice().write(out);
+    }
+}
+
 impl<T: ToJson> ToJson for Vec<T> {
     fn write(&self, out: &mut String) {
         self.as_slice().write(out);

@@ -99,7 +99,7 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, LoadBalancingScenario);
+json_document!(RateLimiterScenario, LoadBalancingScenario, RetriesScenario);
 serde_document!(
     CircuitBreakerScenario,
     HashRingScenario,
@@ -107,7 +107,6 @@ serde_document!(
     CachingScenario,
     CachePatternsScenario,
     EventStreamingScenario,
-    RetriesScenario,
     PipelineScenario
 );
 

@@ -6,6 +6,7 @@
 
 use crate::sim::kernel::rng::unit;
 use crate::sim::kernel::time::{Nanos, MS, SEC};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// Jitter as the AWS Architecture Blog's "Exponential Backoff And Jitter"
@@ -49,6 +50,67 @@ pub enum Backoff {
     /// of milliseconds `random() mod b`, where `b` starts at `base` and
     /// doubles after each retry up to `max` (default 10 × base).
     Envoy { base_ms: u32, max_ms: u32 },
+}
+
+json::names!(Jitter { None = "none", Full = "full", Equal = "equal", Decorrelated = "decorrelated" });
+
+/// Every backoff's name in JSON.
+const BACKOFFS: [&str; 6] = ["none", "constant", "exponential", "aws-standard", "grpc", "envoy"];
+
+impl FromJson for Backoff {
+    fn read(node: &Node) -> Result<Backoff, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the backoff's settings (an object)";
+        Ok(match (name, value) {
+            ("none", None) => Backoff::None,
+            ("aws-standard", None) => Backoff::AwsStandard,
+            ("constant", Some(v)) => Backoff::Constant { ms: json::Fields::of(v, what, &["ms"])?.req("ms")? },
+            ("exponential", Some(v)) => {
+                let f = json::Fields::of(v, what, &["base_ms", "cap_ms", "jitter"])?;
+                Backoff::Exponential { base_ms: f.req("base_ms")?, cap_ms: f.req("cap_ms")?, jitter: f.req("jitter")? }
+            }
+            ("grpc", Some(v)) => {
+                let f = json::Fields::of(v, what, &["initial_ms", "max_ms", "multiplier"])?;
+                Backoff::Grpc {
+                    initial_ms: f.req("initial_ms")?,
+                    max_ms: f.req("max_ms")?,
+                    multiplier: f.req("multiplier")?,
+                }
+            }
+            ("envoy", Some(v)) => {
+                let f = json::Fields::of(v, what, &["base_ms", "max_ms"])?;
+                Backoff::Envoy { base_ms: f.req("base_ms")?, max_ms: f.req("max_ms")? }
+            }
+            ("constant" | "exponential" | "grpc" | "envoy", None) => {
+                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the backoff's settings")))
+            }
+            ("none" | "aws-standard", Some(_)) => {
+                return Err(node.expected(&format!("\"{name}\", which has no settings")))
+            }
+            _ => return Err(json::unknown(node, name, &BACKOFFS)),
+        })
+    }
+}
+
+impl ToJson for Backoff {
+    fn write(&self, out: &mut String) {
+        match *self {
+            Backoff::None => "none".write(out),
+            Backoff::AwsStandard => "aws-standard".write(out),
+            Backoff::Constant { ms } => json::struct_variant(out, "constant", |o| {
+                o.field("ms", &ms);
+            }),
+            Backoff::Exponential { base_ms, cap_ms, jitter } => json::struct_variant(out, "exponential", |o| {
+                o.field("base_ms", &base_ms).field("cap_ms", &cap_ms).field("jitter", &jitter);
+            }),
+            Backoff::Grpc { initial_ms, max_ms, multiplier } => json::struct_variant(out, "grpc", |o| {
+                o.field("initial_ms", &initial_ms).field("max_ms", &max_ms).field("multiplier", &multiplier);
+            }),
+            Backoff::Envoy { base_ms, max_ms } => json::struct_variant(out, "envoy", |o| {
+                o.field("base_ms", &base_ms).field("max_ms", &max_ms);
+            }),
+        }
+    }
 }
 
 /// What a backoff remembers between one client call's retries.

@@ -36,6 +36,7 @@
 
 use super::budget::FinagleBudget;
 use crate::sim::kernel::time::{Nanos, MS};
+use crate::scenario::json::{self, Error, FromJson, Node};
 use serde::{Deserialize, Serialize};
 
 /// How a client sends backup requests: in JSON `{"max_extra_load": 0.01,
@@ -54,6 +55,21 @@ pub struct Backup {
 fn one() -> u32 {
     1
 }
+
+impl FromJson for Backup {
+    fn read(node: &Node) -> Result<Backup, Error> {
+        let f = json::Fields::of(node, "backup requests (an object)", &["max_extra_load", "min_send_backup_after_ms"])?;
+        Ok(Backup {
+            max_extra_load: f.req("max_extra_load")?,
+            min_send_backup_after_ms: match f.get("min_send_backup_after_ms") {
+                Some(_) => f.req("min_send_backup_after_ms")?,
+                None => one(),
+            },
+        })
+    }
+}
+
+json::object!(write Backup { max_extra_load, min_send_backup_after_ms });
 
 impl Backup {
     /// Finagle's checks: `max_extra_load` in [0, 1), the delay at least 1 ms.

@@ -4,6 +4,7 @@
 //! Envoy's budget per cluster, Finagle's per client stack.
 
 use crate::sim::kernel::time::{Nanos, MS};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// A retry limiter. In JSON `"none"`, `"aws-quota"`,
@@ -60,6 +61,57 @@ impl Budget {
                     Err("Finagle's ttl_s must be between 1 and 60, percent between 0 and 1000".into())
                 }
             }
+        }
+    }
+}
+
+/// Every budget's name in JSON.
+const BUDGETS: [&str; 5] = ["none", "aws-quota", "grpc-throttle", "envoy", "finagle"];
+
+impl FromJson for Budget {
+    fn read(node: &Node) -> Result<Budget, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the budget's settings (an object)";
+        Ok(match (name, value) {
+            ("none", None) => Budget::None,
+            ("aws-quota", None) => Budget::AwsQuota,
+            ("grpc-throttle", Some(v)) => {
+                let f = json::Fields::of(v, what, &["max_tokens", "token_ratio"])?;
+                Budget::GrpcThrottle { max_tokens: f.req("max_tokens")?, token_ratio: f.req("token_ratio")? }
+            }
+            ("envoy", Some(v)) => {
+                let f = json::Fields::of(v, what, &["percent", "min_concurrency"])?;
+                Budget::Envoy { percent: f.req("percent")?, min_concurrency: f.req("min_concurrency")? }
+            }
+            ("finagle", Some(v)) => {
+                let f = json::Fields::of(v, what, &["ttl_s", "min_per_sec", "percent"])?;
+                Budget::Finagle { ttl_s: f.req("ttl_s")?, min_per_sec: f.req("min_per_sec")?, percent: f.req("percent")? }
+            }
+            ("grpc-throttle" | "envoy" | "finagle", None) => {
+                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the budget's settings")))
+            }
+            ("none" | "aws-quota", Some(_)) => {
+                return Err(node.expected(&format!("\"{name}\", which has no settings")))
+            }
+            _ => return Err(json::unknown(node, name, &BUDGETS)),
+        })
+    }
+}
+
+impl ToJson for Budget {
+    fn write(&self, out: &mut String) {
+        match *self {
+            Budget::None => "none".write(out),
+            Budget::AwsQuota => "aws-quota".write(out),
+            Budget::GrpcThrottle { max_tokens, token_ratio } => json::struct_variant(out, "grpc-throttle", |o| {
+                o.field("max_tokens", &max_tokens).field("token_ratio", &token_ratio);
+            }),
+            Budget::Envoy { percent, min_concurrency } => json::struct_variant(out, "envoy", |o| {
+                o.field("percent", &percent).field("min_concurrency", &min_concurrency);
+            }),
+            Budget::Finagle { ttl_s, min_per_sec, percent } => json::struct_variant(out, "finagle", |o| {
+                o.field("ttl_s", &ttl_s).field("min_per_sec", &min_per_sec).field("percent", &percent);
+            }),
         }
     }
 }

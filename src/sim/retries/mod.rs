@@ -33,6 +33,7 @@ use backoff::Backoff;
 use backup::Backup;
 use budget::Budget;
 use crate::sim::kernel::time::{ms_to_ns, Nanos};
+use crate::scenario::json;
 use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
@@ -65,6 +66,14 @@ pub struct Policy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<Backup>,
 }
+
+json::object!(Policy, "a retry policy (an object)" {
+    max_attempts,
+    backoff,
+    budget,
+    hedge_ms: default (Option::is_none),
+    backup: default (Option::is_none),
+});
 
 impl Policy {
     /// Sets the attempts per call, unless the policy sends backup requests

@@ -5,11 +5,10 @@
 use super::run::{LaneRun, Trial};
 use super::scenario::RetriesScenario;
 use crate::sim::kernel::slices::Percentiles;
-use serde::Serialize;
+use crate::scenario::json;
 use std::fmt::Write as _;
 
 /// The result of running a retries scenario, as the CLI prints it.
-#[derive(Serialize)]
 pub struct RetriesReport {
     pub widget: &'static str,
     pub seed: u64,
@@ -17,7 +16,6 @@ pub struct RetriesReport {
 }
 
 /// One policy's run. Times are in nanoseconds.
-#[derive(Serialize)]
 pub struct LaneReport {
     pub policy: String,
     pub users: u32,
@@ -37,6 +35,23 @@ pub struct LaneReport {
     /// dependency, refused, the dependency's busy time, and p99.
     pub slices: Vec<[u64; 6]>,
 }
+
+json::object!(write RetriesReport { widget, seed, policies });
+json::object!(write LaneReport {
+    policy,
+    users,
+    ok,
+    dependency_requests,
+    refused,
+    attempts,
+    retries,
+    hedges,
+    denied,
+    abandoned,
+    attempts_by_layer,
+    latency,
+    slices,
+});
 
 fn quad(p: Percentiles) -> [u64; 4] {
     [p.p50, p.p95, p.p99, p.p999]
@@ -73,7 +88,7 @@ pub fn run_json(s: &RetriesScenario) -> Result<String, String> {
         seed: s.seed,
         policies: runs.iter().enumerate().map(|(i, r)| lane_report(s, i, r)).collect(),
     };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    Ok(json::to_string(&report))
 }
 
 /// One CSV row per user request under each policy: its arrival (ns),

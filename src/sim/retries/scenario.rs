@@ -8,6 +8,7 @@ use crate::sim::kernel::num::decimal;
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{check_duration, Traffic};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// Slices a run is binned into for drawing.
@@ -110,6 +111,49 @@ pub fn trial(traffic: &Traffic, duration_ms: u64, seed: u64) -> Trial {
         work: None,
     }
 }
+
+json::names!(RetriesTag { Retries = "retries" });
+json::object!(DependencyConfig, "the dependency (an object)" { concurrency, queue, mean_ms, failure });
+
+impl FromJson for Change {
+    fn read(node: &Node) -> Result<Change, Error> {
+        let field = |e, name| json::in_field(e, name);
+        match json::variant(node)? {
+            ("recover", None) => Ok(Change::Recover),
+            ("failure", Some(v)) => f64::read(v).map(Change::Failure).map_err(|e| field(e, "failure")),
+            ("slow", Some(v)) => f64::read(v).map(Change::Slow).map_err(|e| field(e, "slow")),
+            ("concurrency", Some(v)) => u32::read(v).map(Change::Concurrency).map_err(|e| field(e, "concurrency")),
+            (name, _) => Err(json::unknown(node, name, &["failure", "slow", "concurrency", "recover"])),
+        }
+    }
+}
+
+impl ToJson for Change {
+    fn write(&self, out: &mut String) {
+        match self {
+            Change::Failure(v) => json::write_variant(out, "failure", v),
+            Change::Slow(v) => json::write_variant(out, "slow", v),
+            Change::Concurrency(n) => json::write_variant(out, "concurrency", n),
+            Change::Recover => "recover".write(out),
+        }
+    }
+}
+
+json::object!(Event, "a change to the dependency (an object)" { at_ms, change });
+json::object!(RetriesScenario, "a retries scenario (an object)" {
+    widget,
+    version,
+    seed,
+    duration_ms,
+    traffic,
+    layers,
+    try_timeout_ms: default (Option::is_none),
+    deadline_ms: default (Option::is_none),
+    dependency,
+    events: default (Vec::is_empty),
+    policies,
+    view: default (View::is_default),
+});
 
 impl RetriesScenario {
     /// Checks every field.
@@ -240,4 +284,45 @@ pub fn dependency_changes(dependency: &DependencyConfig, events: &[Event]) -> (D
         })
         .collect();
     (base, changes)
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::super::backup::Backup;
+    use super::super::backoff::{Backoff, Jitter};
+    use super::super::budget::Budget;
+    use super::*;
+
+    #[test]
+    fn policies_read_as_they_are_written_with_their_defaults() {
+        let backoff = Backoff::Exponential { base_ms: 10.0, cap_ms: 1000.0, jitter: Jitter::Full };
+        assert_eq!(json::to_string(&backoff), r#"{"exponential":{"base_ms":10.0,"cap_ms":1000.0,"jitter":"full"}}"#);
+        assert_eq!(json::from_str::<Backoff>(&json::to_string(&backoff)), Ok(backoff));
+        let budget = Budget::Finagle { ttl_s: 10, min_per_sec: 10, percent: 0.2 };
+        assert_eq!(json::from_str::<Budget>(&json::to_string(&budget)), Ok(budget));
+        assert_eq!(
+            json::from_str::<Backup>(r#"{"max_extra_load": 0.01}"#),
+            Ok(Backup { max_extra_load: 0.01, min_send_backup_after_ms: 1 })
+        );
+        assert_eq!(json::to_string(&Change::Concurrency(4)), r#"{"concurrency":4}"#);
+        assert_eq!(json::from_str::<Change>(r#""recover""#), Ok(Change::Recover));
+    }
+
+    #[test]
+    fn a_wrong_backoff_or_budget_says_what_was_expected() {
+        assert_eq!(
+            json::from_str::<Backoff>(r#"{"exponential": {"base_ms": 10, "cap_ms": 100}}"#),
+            Err("missing field \"jitter\" at line 1 column 17".into())
+        );
+        assert_eq!(
+            json::from_str::<Budget>(r#""token-bucket""#),
+            Err("unknown choice \"token-bucket\"; expected one of \"none\", \"aws-quota\", \"grpc-throttle\", \
+                 \"envoy\", \"finagle\" at line 1 column 1"
+                .into())
+        );
+        assert_eq!(
+            json::from_str::<Change>(r#"{"slow": true}"#),
+            Err("slow: expected a number, found a boolean at line 1 column 10".into())
+        );
+    }
 }
