@@ -22,7 +22,7 @@
 //! scenario. Errors go to stderr with exit status 2.
 
 use playground::content;
-use playground::scenario::{self, presets, Scenario};
+use playground::scenario::{self, presets, Document, Scenario};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -226,13 +226,13 @@ fn files_under(root: &Path) -> Result<Vec<String>, String> {
 /// The scenario of one family in `path`, for a command that takes only
 /// that family's: read without naming its `Scenario` variant, so that
 /// single-family builds of the command line still compile.
-fn family_scenario<T: serde::de::DeserializeOwned>(path: &str, widget: &str, command: &str) -> Result<T, String> {
+fn family_scenario<T: Document>(path: &str, widget: &str, command: &str) -> Result<T, String> {
     let text = read(path)?;
     let s = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
     if s.widget() != widget {
         return Err(format!("{path}: `sdp {command}` takes a {widget} scenario"));
     }
-    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+    T::from_text(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {

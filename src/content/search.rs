@@ -5,17 +5,19 @@
 //! search box and searches in the page.
 
 use super::{Article, Segment, ARTICLES};
-use serde::Serialize;
+use crate::scenario::json;
 
 /// One searchable entry: where it links, the article's (or widget's)
 /// title, the section's heading (empty for the article itself) and its text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub u: String,
     pub a: String,
     pub h: String,
     pub t: String,
 }
+
+json::object!(write Entry { u, a, h, t });
 
 /// Every entry: each article, then its sections in order, then each widget.
 pub fn entries() -> Vec<Entry> {
@@ -41,7 +43,7 @@ pub fn entries() -> Vec<Entry> {
 
 /// The index as JSON.
 pub fn json() -> String {
-    serde_json::to_string(&entries()).expect("the index serialises")
+    json::to_string(&entries())
 }
 
 /// An article's sections: each `##` or `###` heading's anchor and text, and
