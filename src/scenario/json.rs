@@ -527,9 +527,19 @@ impl FromJson for f64 {
     }
 }
 
-/// A whole number from `min` to `max`.
-fn whole(node: &Node, min: i128, max: i128) -> Result<i128, Error> {
-    let range = || format!("a whole number from {min} to {max}");
+/// A whole number from `-min` to `max` (the bounds as magnitudes, so that
+/// no 128-bit arithmetic or printing reaches the wasm).
+fn whole(node: &Node, min: u64, max: u64) -> Result<(bool, u64), Error> {
+    let range = || {
+        let mut r = String::from("a whole number from ");
+        if min > 0 {
+            r.push('-');
+        }
+        write_whole(min, &mut r);
+        r.push_str(" to ");
+        write_whole(max, &mut r);
+        r
+    };
     let Value::Number(t) = node.value else {
         return Err(node.expected(&range()));
     };
@@ -537,35 +547,57 @@ fn whole(node: &Node, min: i128, max: i128) -> Result<i128, Error> {
         Some(d) => (true, d),
         None => (false, t),
     };
-    let mut n: i128 = 0;
+    let mut n: u64 = 0;
     for d in digits.bytes() {
-        if !d.is_ascii_digit() || n > u64::MAX as i128 {
-            return Err(node.expected(&range()));
-        }
-        n = n * 10 + i128::from(d - b'0');
+        n = match (d.is_ascii_digit(), n.checked_mul(10)) {
+            (true, Some(m)) => match m.checked_add(u64::from(d - b'0')) {
+                Some(v) => v,
+                None => return Err(node.expected(&range())),
+            },
+            _ => return Err(node.expected(&range())),
+        };
     }
-    let n = if negative { -n } else { n };
-    if n < min || n > max {
+    if (negative && n > min) || (!negative && n > max) {
         return Err(node.expected(&range()));
     }
-    Ok(n)
+    Ok((negative && n > 0, n))
 }
 
-macro_rules! whole_numbers {
+macro_rules! unsigned {
     ($($t:ty)*) => {$(
         impl FromJson for $t {
             fn read(node: &Node) -> Result<$t, Error> {
-                whole(node, <$t>::MIN as i128, <$t>::MAX as i128).map(|n| n as $t)
+                whole(node, 0, <$t>::MAX as u64).map(|(_, n)| n as $t)
             }
         }
         impl ToJson for $t {
             fn write(&self, out: &mut String) {
-                write_whole(i128::from(*self), out);
+                write_whole(*self as u64, out);
             }
         }
     )*};
 }
-whole_numbers!(u8 u16 u32 u64 i32 i64);
+unsigned!(u8 u16 u32 u64 usize);
+
+macro_rules! signed {
+    ($($t:ty)*) => {$(
+        impl FromJson for $t {
+            fn read(node: &Node) -> Result<$t, Error> {
+                let (negative, n) = whole(node, <$t>::MIN.unsigned_abs() as u64, <$t>::MAX as u64)?;
+                Ok(if negative { (n as $t).wrapping_neg() } else { n as $t })
+            }
+        }
+        impl ToJson for $t {
+            fn write(&self, out: &mut String) {
+                if *self < 0 {
+                    out.push('-');
+                }
+                write_whole(self.unsigned_abs() as u64, out);
+            }
+        }
+    )*};
+}
+signed!(i32 i64);
 
 impl FromJson for String {
     fn read(node: &Node) -> Result<String, Error> {
@@ -707,19 +739,10 @@ pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
     out
 }
 
-fn write_whole(n: i128, out: &mut String) {
-    if n < 0 {
-        out.push('-');
-    }
+fn write_whole(n: u64, out: &mut String) {
     let mut buf = [0u8; 20];
-    let digits = crate::sim::kernel::num::digits(n.unsigned_abs() as u64, &mut buf);
+    let digits = crate::sim::kernel::num::digits(n, &mut buf);
     out.push_str(std::str::from_utf8(digits).unwrap_or_default());
-}
-
-impl ToJson for usize {
-    fn write(&self, out: &mut String) {
-        write_whole(*self as i128, out);
-    }
 }
 
 impl ToJson for bool {
