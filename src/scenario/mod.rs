@@ -99,9 +99,8 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario);
+json_document!(RateLimiterScenario, CircuitBreakerScenario);
 serde_document!(
-    CircuitBreakerScenario,
     HashRingScenario,
     ShardingScenario,
     CachingScenario,
