@@ -527,6 +527,13 @@ impl FromJson for f64 {
     }
 }
 
+impl FromJson for f32 {
+    /// Read as an `f64`, then rounded to the nearest `f32`, as serde reads one.
+    fn read(node: &Node) -> Result<f32, Error> {
+        f64::read(node).map(|x| x as f32)
+    }
+}
+
 /// A whole number from `-min` to `max` (the bounds as magnitudes, so that
 /// no 128-bit arithmetic or printing reaches the wasm).
 fn whole(node: &Node, min: u64, max: u64) -> Result<(bool, u64), Error> {
@@ -659,6 +666,21 @@ pub fn variant<'n, 'a>(node: &'n Node<'a>) -> Result<(&'n str, Option<&'n Node<'
     }
 }
 
+/// The value of the variant `name` that carries one (`{"name": value}`):
+/// refused when `node` gave the name alone.
+pub fn payload<'n, 'a>(node: &'n Node<'a>, name: &str, value: Option<&'n Node<'a>>) -> Result<&'n Node<'a>, Error> {
+    value.ok_or_else(|| node.expected(&format!("an object {{\"{name}\": …}}")))
+}
+
+/// Checks that the variant `name` carries no value: given as a name, or
+/// (as serde_json also reads one) as `{"name": null}`.
+pub fn unit(name: &str, value: Option<&Node>) -> Result<(), Error> {
+    match value {
+        Some(v) if v.value != Value::Null => Err(in_field(v.expected("null (this choice takes no value)"), name)),
+        _ => Ok(()),
+    }
+}
+
 /// An unknown variant `name` of a choice among `names`.
 pub fn unknown(node: &Node, name: &str, names: &[&str]) -> Error {
     let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
@@ -707,6 +729,14 @@ impl<'n, 'a> Fields<'n, 'a> {
         }
     }
 
+    /// Field `key`, or `default` when absent (serde's `default = "…"`).
+    pub fn or<T: FromJson>(&self, key: &str, default: T) -> Result<T, Error> {
+        match self.get(key) {
+            Some(v) => T::read(v).map_err(|e| in_field(e, key)),
+            None => Ok(default),
+        }
+    }
+
     /// Field `key`, or `T`'s default when absent.
     pub fn or_default<T: FromJson + Default>(&self, key: &str) -> Result<T, Error> {
         match self.get(key) {
@@ -752,6 +782,16 @@ impl ToJson for bool {
 }
 
 impl ToJson for f64 {
+    fn write(&self, out: &mut String) {
+        if self.is_finite() {
+            out.push_str(zmij::Buffer::new().format_finite(*self));
+        } else {
+            out.push_str("null");
+        }
+    }
+}
+
+impl ToJson for f32 {
     fn write(&self, out: &mut String) {
         if self.is_finite() {
             out.push_str(zmij::Buffer::new().format_finite(*self));
@@ -925,6 +965,7 @@ pub fn write_variant<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T
 ///     label ["name"],                  // written and read as "name"
 ///     queue: default,                  // absent: Default
 ///     burst: default (Option::is_none), // absent: Default; left out when this holds
+///     tries: default = 3,              // absent: 3 (serde's `default = "…"`)
 /// });
 /// ```
 ///
@@ -947,7 +988,7 @@ macro_rules! object {
             }
         }
     };
-    ($Type:ty, $what:literal { $($field:ident $([$name:literal])? $(: $default:ident $(($skip:path))?)?),* $(,)? }) => {
+    ($Type:ty, $what:literal { $($field:ident $([$name:literal])? $(: $default:ident $(($skip:path))? $(= $value:expr)?)?),* $(,)? }) => {
         impl $crate::scenario::json::FromJson for $Type {
             fn read(node: &$crate::scenario::json::Node) -> Result<Self, $crate::scenario::json::Error> {
                 let f = $crate::scenario::json::Fields::of(
@@ -957,7 +998,7 @@ macro_rules! object {
                 )?;
                 Ok(Self {
                     $($field: $crate::scenario::json::object!(
-                        @read f $crate::scenario::json::object!(@name $field $($name)?) $(, $default)?
+                        @read f $crate::scenario::json::object!(@name $field $($name)?) $(, $default $(= $value)?)?
                     ),)*
                 })
             }
@@ -980,6 +1021,7 @@ macro_rules! object {
     (@name $field:ident $name:literal) => { $name };
     (@read $f:ident $key:expr) => { $f.req($key)? };
     (@read $f:ident $key:expr, default) => { $f.or_default($key)? };
+    (@read $f:ident $key:expr, default = $value:expr) => { $f.or($key, $value)? };
     (@skip $v:expr) => { false };
     (@skip $v:expr, $skip:path) => { $skip(&$v) };
 }

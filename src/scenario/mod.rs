@@ -99,9 +99,8 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, LoadBalancingScenario, RetriesScenario);
+json_document!(RateLimiterScenario, CircuitBreakerScenario, LoadBalancingScenario, RetriesScenario);
 serde_document!(
-    CircuitBreakerScenario,
     HashRingScenario,
     ShardingScenario,
     CachingScenario,

@@ -13,6 +13,7 @@
 //!   successes close it with both counts reset.
 
 use super::{State, Transition};
+use crate::scenario::json;
 use crate::sim::kernel::time::{Nanos, MS};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,12 @@ pub struct ConsecutiveConfig {
 fn one() -> u32 {
     1
 }
+
+json::object!(ConsecutiveConfig, "a pybreaker breaker (an object)" {
+    fail_max,
+    reset_timeout_ms,
+    success_threshold: default = one(),
+});
 
 impl Default for ConsecutiveConfig {
     /// pybreaker's defaults: 5 failures, 60 s, 1 success.

@@ -58,6 +58,7 @@ pub const TITLE: &str = "Circuit breaker";
 pub const SUMMARY: &str =
     "Resilience4j's state machine and pybreaker's consecutive breaker against a dependency you break and heal.";
 
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{Nanos, MS};
 use serde::{Deserialize, Serialize};
@@ -278,6 +279,117 @@ impl Config {
     }
 }
 
+json::names!(WindowType { CountBased = "count-based", TimeBased = "time-based" });
+json::names!(AfterWait { Open = "open", Closed = "closed" });
+
+impl FromJson for WaitInterval {
+    fn read(node: &Node) -> Result<WaitInterval, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the open wait's parameters (an object)";
+        let fields = |keys: &[&str]| json::Fields::of(json::payload(node, name, value)?, what, keys);
+        match name {
+            "exponential" => {
+                let f = fields(&["multiplier", "max_ms"])?;
+                Ok(WaitInterval::Exponential { multiplier: f.req("multiplier")?, max_ms: f.or_default("max_ms")? })
+            }
+            "randomized" => Ok(WaitInterval::Randomized { factor: fields(&["factor"])?.req("factor")? }),
+            "exponential-random" => {
+                let f = fields(&["multiplier", "factor", "max_ms"])?;
+                Ok(WaitInterval::ExponentialRandom {
+                    multiplier: f.req("multiplier")?,
+                    factor: f.req("factor")?,
+                    max_ms: f.or_default("max_ms")?,
+                })
+            }
+            other => Err(json::unknown(node, other, &["exponential", "randomized", "exponential-random"])),
+        }
+    }
+}
+
+impl ToJson for WaitInterval {
+    fn write(&self, out: &mut String) {
+        let mut o = json::Obj::new(out);
+        match *self {
+            WaitInterval::Exponential { multiplier, max_ms } => json::Obj::new(o.key("exponential"))
+                .field("multiplier", &multiplier)
+                .field_unless(max_ms.is_none(), "max_ms", &max_ms)
+                .end(),
+            WaitInterval::Randomized { factor } => json::Obj::new(o.key("randomized")).field("factor", &factor).end(),
+            WaitInterval::ExponentialRandom { multiplier, factor, max_ms } => {
+                json::Obj::new(o.key("exponential-random"))
+                    .field("multiplier", &multiplier)
+                    .field("factor", &factor)
+                    .field_unless(max_ms.is_none(), "max_ms", &max_ms)
+                    .end()
+            }
+        }
+        o.end();
+    }
+}
+
+/// Every key of a Resilience4j breaker's JSON, in the order it is written.
+const CONFIG_KEYS: [&str; 12] = [
+    "sliding_window_type",
+    "sliding_window_size",
+    "minimum_number_of_calls",
+    "failure_rate_threshold",
+    "slow_call_rate_threshold",
+    "slow_call_duration_threshold_ms",
+    "wait_duration_in_open_state_ms",
+    "permitted_number_of_calls_in_half_open_state",
+    "automatic_transition_from_open_to_half_open",
+    "max_wait_duration_in_half_open_state_ms",
+    "wait_interval_in_open_state",
+    "transition_to_state_after_wait_duration",
+];
+
+/// A field left out takes Resilience4j's default ([`Config::default`]).
+impl FromJson for Config {
+    fn read(node: &Node) -> Result<Config, Error> {
+        let f = json::Fields::of(node, "a Resilience4j breaker (an object)", &CONFIG_KEYS)?;
+        let d = Config::default();
+        Ok(Config {
+            sliding_window_type: f.or(CONFIG_KEYS[0], d.sliding_window_type)?,
+            sliding_window_size: f.or(CONFIG_KEYS[1], d.sliding_window_size)?,
+            minimum_number_of_calls: f.or(CONFIG_KEYS[2], d.minimum_number_of_calls)?,
+            failure_rate_threshold: f.or(CONFIG_KEYS[3], d.failure_rate_threshold)?,
+            slow_call_rate_threshold: f.or(CONFIG_KEYS[4], d.slow_call_rate_threshold)?,
+            slow_call_duration_threshold_ms: f.or(CONFIG_KEYS[5], d.slow_call_duration_threshold_ms)?,
+            wait_duration_in_open_state_ms: f.or(CONFIG_KEYS[6], d.wait_duration_in_open_state_ms)?,
+            permitted_number_of_calls_in_half_open_state: f
+                .or(CONFIG_KEYS[7], d.permitted_number_of_calls_in_half_open_state)?,
+            automatic_transition_from_open_to_half_open: f
+                .or(CONFIG_KEYS[8], d.automatic_transition_from_open_to_half_open)?,
+            max_wait_duration_in_half_open_state_ms: f.or(CONFIG_KEYS[9], d.max_wait_duration_in_half_open_state_ms)?,
+            wait_interval_in_open_state: f.or(CONFIG_KEYS[10], d.wait_interval_in_open_state)?,
+            transition_to_state_after_wait_duration: f.or(CONFIG_KEYS[11], d.transition_to_state_after_wait_duration)?,
+        })
+    }
+}
+
+impl ToJson for Config {
+    fn write(&self, out: &mut String) {
+        let mut o = json::Obj::new(out);
+        o.field(CONFIG_KEYS[0], &self.sliding_window_type)
+            .field(CONFIG_KEYS[1], &self.sliding_window_size)
+            .field(CONFIG_KEYS[2], &self.minimum_number_of_calls)
+            .field(CONFIG_KEYS[3], &self.failure_rate_threshold)
+            .field(CONFIG_KEYS[4], &self.slow_call_rate_threshold)
+            .field(CONFIG_KEYS[5], &self.slow_call_duration_threshold_ms)
+            .field(CONFIG_KEYS[6], &self.wait_duration_in_open_state_ms)
+            .field(CONFIG_KEYS[7], &self.permitted_number_of_calls_in_half_open_state)
+            .field(CONFIG_KEYS[8], &self.automatic_transition_from_open_to_half_open)
+            .field(CONFIG_KEYS[9], &self.max_wait_duration_in_half_open_state_ms)
+            .field_unless(self.wait_interval_in_open_state.is_none(), CONFIG_KEYS[10], &self.wait_interval_in_open_state)
+            .field_unless(
+                self.transition_to_state_after_wait_duration.is_open(),
+                CONFIG_KEYS[11],
+                &self.transition_to_state_after_wait_duration,
+            )
+            .end();
+    }
+}
+
 /// The breaker's state: written as Resilience4j names it (`HALF_OPEN`),
 /// read as scenarios and replays write it (`half-open`, [`State::key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,6 +407,10 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, in declaration order.
+    pub const ALL: [State; 6] =
+        [State::Closed, State::Open, State::HalfOpen, State::Disabled, State::MetricsOnly, State::ForcedOpen];
+
     /// The name Resilience4j gives the state (`CLOSED`, `FORCED_OPEN`, …).
     pub fn name(self) -> &'static str {
         match self {
@@ -317,6 +433,20 @@ impl State {
             State::MetricsOnly => "metrics-only",
             State::ForcedOpen => "forced-open",
         }
+    }
+}
+
+/// Read by its key (`half-open`), as scenarios and replays write it.
+impl FromJson for State {
+    fn read(node: &Node) -> Result<State, Error> {
+        json::name(node, &State::ALL.map(|s| (s.key(), s)))
+    }
+}
+
+/// Written by its name (`HALF_OPEN`), as reports show it.
+impl ToJson for State {
+    fn write(&self, out: &mut String) {
+        self.name().write(out);
     }
 }
 

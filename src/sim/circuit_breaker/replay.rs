@@ -24,8 +24,9 @@
 use super::run::BreakerConfig;
 use super::{CircuitBreaker, State};
 use super::consecutive::ConsecutiveBreaker;
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::time::{ms_to_ns, Nanos};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// A replay: one breaker and its events, in time order.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -61,35 +62,86 @@ pub enum Event {
     Reset,
 }
 
+impl FromJson for Replay {
+    fn read(node: &Node) -> Result<Replay, Error> {
+        let f = json::Fields::of(node, "a replay (an object with a breaker and events)", &["breaker", "events"])?;
+        Ok(Replay { breaker: f.req("breaker")?, events: f.req("events")? })
+    }
+}
+
+impl FromJson for Step {
+    fn read(node: &Node) -> Result<Step, Error> {
+        let f = json::Fields::of(node, "an event (an object with at_ms and event)", &["at_ms", "event"])?;
+        Ok(Step { at_ms: f.req("at_ms")?, event: f.req("event")? })
+    }
+}
+
+/// Every event's name in JSON.
+const EVENTS: [&str; 8] =
+    ["acquire", "success", "failure", "unrecorded-error", "ignored", "release", "force", "reset"];
+
+impl FromJson for Event {
+    fn read(node: &Node) -> Result<Event, Error> {
+        let (name, value) = json::variant(node)?;
+        let duration = || -> Result<f64, Error> {
+            let what = "the call's result (an object with duration_ms)";
+            json::Fields::of(json::payload(node, name, value)?, what, &["duration_ms"])?.req("duration_ms")
+        };
+        let unit = |e: Event| json::unit(name, value).map(|()| e);
+        match name {
+            "acquire" => unit(Event::Acquire),
+            "success" => Ok(Event::Success { duration_ms: duration()? }),
+            "failure" => Ok(Event::Failure { duration_ms: duration()? }),
+            "unrecorded-error" => Ok(Event::UnrecordedError { duration_ms: duration()? }),
+            "ignored" => unit(Event::Ignored),
+            "release" => unit(Event::Release),
+            "force" => State::read(json::payload(node, name, value)?).map(Event::Force).map_err(|e| json::in_field(e, name)),
+            "reset" => unit(Event::Reset),
+            other => Err(json::unknown(node, other, &EVENTS)),
+        }
+    }
+}
+
 /// The breaker after one event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     pub at_ms: f64,
     pub event: String,
     /// For an acquire: whether the call was permitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted: Option<bool>,
     pub state: State,
     /// Resilience4j: the rates in percent (−1 below the minimum number of
     /// calls) and the current state's counts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_rate: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slow_call_rate: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffered: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slow: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_permitted: Option<u64>,
     /// pybreaker: consecutive failures.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failures: Option<u32>,
     /// Why the event could not be applied, if it could not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Each field is left out when `None`.
+impl ToJson for Line {
+    fn write(&self, out: &mut String) {
+        json::Obj::new(out)
+            .field("at_ms", &self.at_ms)
+            .field("event", &self.event)
+            .field_unless(self.permitted.is_none(), "permitted", &self.permitted)
+            .field("state", &self.state)
+            .field_unless(self.failure_rate.is_none(), "failure_rate", &self.failure_rate)
+            .field_unless(self.slow_call_rate.is_none(), "slow_call_rate", &self.slow_call_rate)
+            .field_unless(self.buffered.is_none(), "buffered", &self.buffered)
+            .field_unless(self.failed.is_none(), "failed", &self.failed)
+            .field_unless(self.slow.is_none(), "slow", &self.slow)
+            .field_unless(self.not_permitted.is_none(), "not_permitted", &self.not_permitted)
+            .field_unless(self.failures.is_none(), "failures", &self.failures)
+            .field_unless(self.error.is_none(), "error", &self.error)
+            .end();
+    }
 }
 
 /// The most events a replay takes.
@@ -98,7 +150,7 @@ pub const MAX_EVENTS: usize = 100_000;
 impl Replay {
     /// Reads a replay from JSON, checking the breaker and the events.
     pub fn from_json(text: &str) -> Result<Replay, String> {
-        let r: Replay = serde_json::from_str(text).map_err(|e| format!("invalid replay: {e}"))?;
+        let r: Replay = json::from_str(text).map_err(|e| format!("invalid replay: {e}"))?;
         r.breaker.validate()?;
         if r.events.len() > MAX_EVENTS {
             return Err(format!("a replay takes at most {MAX_EVENTS} events, not {}", r.events.len()));
@@ -141,7 +193,14 @@ impl Replay {
 
     /// The lines as JSON, one per line.
     pub fn run_json_lines(&self) -> String {
-        self.run().iter().map(|l| serde_json::to_string(l).expect("lines always serialise")).collect::<Vec<_>>().join("\n")
+        let mut out = String::new();
+        for (i, line) in self.run().iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            line.write(&mut out);
+        }
+        out
     }
 }
 
@@ -239,4 +298,117 @@ fn consecutive_step(b: &mut ConsecutiveBreaker, s: &Step) -> Line {
         Event::Force(_) | Event::Reset => error = Some("pybreaker's breaker is not forced or reset by this replay".into()),
     }
     Line { permitted, failures: Some(b.failures()), error, ..blank(s, b.state()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLDEN: &str = include_str!("../../../tests/golden/circuit_breaker/replay-cycle.json");
+
+    #[test]
+    fn replays_read_as_serde_read_them() {
+        let r = Replay::from_json(GOLDEN).unwrap();
+        assert_eq!(r, serde_json::from_str::<Replay>(GOLDEN).unwrap());
+        let events = r#"[{"at_ms": 0, "event": {"acquire": null}}, {"at_ms": 1.5, "event": {"force": "half-open"}}]"#;
+        let text = format!(r#"{{"breaker": {{"consecutive": {{"fail_max": 1, "reset_timeout_ms": 5}}}}, "events": {events}}}"#);
+        let r = Replay::from_json(&text).unwrap();
+        assert_eq!(r, serde_json::from_str::<Replay>(&text).unwrap());
+        assert_eq!(r.events[0].event, Event::Acquire);
+        assert_eq!(r.events[1].event, Event::Force(State::HalfOpen));
+    }
+
+    #[test]
+    fn bad_events_are_refused_saying_why() {
+        let err = |event: &str| {
+            let text = format!(r#"{{"breaker": {{"consecutive": {{"fail_max": 1, "reset_timeout_ms": 5}}}}, "events": [{{"at_ms": 0, "event": {event}}}]}}"#);
+            Replay::from_json(&text).unwrap_err()
+        };
+        assert_eq!(
+            err(r#""open""#),
+            r#"invalid replay: unknown choice "open"; expected one of "acquire", "success", "failure", "unrecorded-error", "ignored", "release", "force", "reset" at line 1 column 103"#
+        );
+        assert_eq!(err(r#""success""#), r#"invalid replay: event: expected an object {"success": …}, found "success" at line 1 column 103"#);
+        assert_eq!(
+            err(r#"{"failure": {"duration": 4}}"#),
+            r#"invalid replay: unknown field "duration"; expected one of "duration_ms" at line 1 column 128"#
+        );
+        assert_eq!(
+            err(r#"{"reset": true}"#),
+            "invalid replay: reset: expected null (this choice takes no value), found a boolean at line 1 column 113"
+        );
+        assert_eq!(
+            err(r#"{"force": "HALF_OPEN"}"#),
+            r#"invalid replay: force: expected one of "closed", "open", "half-open", "disabled", "metrics-only", "forced-open", found "HALF_OPEN" at line 1 column 113"#
+        );
+    }
+
+    /// A line as serde's derive wrote it, the oracle for [`Line`]'s writer.
+    #[derive(serde::Serialize)]
+    struct SerdeLine<'a> {
+        at_ms: f64,
+        event: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        permitted: Option<bool>,
+        state: State,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failure_rate: Option<f32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        slow_call_rate: Option<f32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        buffered: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failed: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        slow: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        not_permitted: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failures: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str>,
+    }
+
+    #[test]
+    fn lines_are_written_as_serde_wrote_them() {
+        // The same events through pybreaker's breaker, and two it refuses.
+        let mut pybreaker = GOLDEN.replacen(
+            &GOLDEN[GOLDEN.find("\"breaker\"").unwrap()..GOLDEN.find("\"events\"").unwrap()],
+            r#""breaker": {"consecutive": {"fail_max": 2, "reset_timeout_ms": 100}}, "#,
+            1,
+        );
+        let end = pybreaker.rfind(']').unwrap();
+        pybreaker.insert_str(end, r#", {"at_ms": 9e4, "event": {"unrecorded-error": {"duration_ms": 1}}}, {"at_ms": 9e4, "event": "reset"}"#);
+        for text in [GOLDEN, &pybreaker] {
+            let r = Replay::from_json(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            let lines = r.run();
+            assert_eq!(lines.iter().filter(|l| l.error.is_some()).count(), if text == GOLDEN { 0 } else { 2 });
+            let want: Vec<String> = lines
+                .iter()
+                .map(|l| {
+                    serde_json::to_string(&SerdeLine {
+                        at_ms: l.at_ms,
+                        event: &l.event,
+                        permitted: l.permitted,
+                        state: l.state,
+                        failure_rate: l.failure_rate,
+                        slow_call_rate: l.slow_call_rate,
+                        buffered: l.buffered,
+                        failed: l.failed,
+                        slow: l.slow,
+                        not_permitted: l.not_permitted,
+                        failures: l.failures,
+                        error: l.error.as_deref(),
+                    })
+                    .unwrap()
+                })
+                .collect();
+            assert_eq!(r.run_json_lines(), want.join("\n"));
+        }
+        let line = Replay::from_json(GOLDEN).unwrap().run_json_lines().lines().nth(9).map(String::from);
+        assert_eq!(
+            line.as_deref(),
+            Some(r#"{"at_ms":0.0,"event":"failure 0","state":"OPEN","failure_rate":60.0,"slow_call_rate":20.0,"buffered":5,"failed":3,"slow":1,"not_permitted":0}"#)
+        );
+    }
 }

@@ -1,81 +1,58 @@
 //! The circuit breaker's run as the CLI prints it and as the widget
 //! downloads it: every breaker's transitions and calls, as JSON or as CSV rows.
 
-use super::State;
-use super::run::{BreakerConfig, BreakerSummary};
+use super::run::BreakerConfig;
 use super::scenario::CircuitBreakerScenario;
-use serde::Serialize;
+use crate::scenario::json::Obj;
 use std::fmt::Write as _;
 
-/// The result of running a circuit-breaker scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct BreakerReport<'a> {
-    pub widget: &'static str,
-    pub seed: u64,
-    pub breakers: Vec<BreakerLaneReport<'a>>,
-}
-
-/// One breaker of a [`BreakerReport`].
-#[derive(Serialize)]
-pub struct BreakerLaneReport<'a> {
-    pub breaker: &'a BreakerConfig,
-    pub summary: BreakerSummary,
-    pub transitions: Vec<TransitionReport>,
-    pub calls: Vec<CallReport>,
-}
-
-/// A state change: when, from, to.
-#[derive(Serialize)]
-pub struct TransitionReport {
-    pub t_ns: u64,
-    pub from: State,
-    pub to: State,
-}
-
-/// One call: when it arrived, the state it met, whether it reached the
-/// dependency, whether the caller saw a failure, and the latency it saw.
-#[derive(Serialize)]
-pub struct CallReport {
-    pub t_ns: u64,
-    pub state: State,
-    pub reached: bool,
-    pub failed: bool,
-    pub latency_ns: u64,
-}
-
-/// Every breaker's summary, transitions and calls as compact JSON.
+/// Every breaker's summary, transitions and calls as compact JSON:
+/// `widget`, `seed` and `breakers`, each its `breaker`, `summary`,
+/// `transitions` (`t_ns`, `from`, `to`) and `calls` (`t_ns`, the `state`
+/// the call met, whether it `reached` the dependency, whether the caller
+/// saw it `failed`, and the `latency_ns` it saw).
 pub fn run_json(s: &CircuitBreakerScenario) -> Result<String, String> {
     let runs = s.run(0)?;
-    let report = BreakerReport {
-        widget: <CircuitBreakerScenario as crate::scenario::Family>::KIND,
-        seed: s.seed,
-        breakers: s
-            .breakers
-            .iter()
-            .zip(&runs)
-            .map(|(config, run)| BreakerLaneReport {
-                breaker: config,
-                summary: run.summary,
-                transitions: run
-                    .transitions
-                    .iter()
-                    .map(|t| TransitionReport { t_ns: t.at, from: t.from, to: t.to })
-                    .collect(),
-                calls: run
-                    .calls
-                    .iter()
-                    .map(|c| CallReport {
-                        t_ns: c.at,
-                        state: c.state,
-                        reached: c.reached,
-                        failed: c.failed,
-                        latency_ns: c.latency,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let mut out = String::new();
+    let mut report = Obj::new(&mut out);
+    report.field("widget", <CircuitBreakerScenario as crate::scenario::Family>::KIND).field("seed", &s.seed);
+    let w = report.key("breakers");
+    w.push('[');
+    for (i, (config, run)) in s.breakers.iter().zip(&runs).enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        let mut b = Obj::new(w);
+        b.field("breaker", config).field("summary", &run.summary);
+        let t = b.key("transitions");
+        t.push('[');
+        for (j, x) in run.transitions.iter().enumerate() {
+            if j > 0 {
+                t.push(',');
+            }
+            Obj::new(t).field("t_ns", &x.at).field("from", &x.from).field("to", &x.to).end();
+        }
+        t.push(']');
+        let c = b.key("calls");
+        c.push('[');
+        for (j, x) in run.calls.iter().enumerate() {
+            if j > 0 {
+                c.push(',');
+            }
+            Obj::new(c)
+                .field("t_ns", &x.at)
+                .field("state", &x.state)
+                .field("reached", &x.reached)
+                .field("failed", &x.failed)
+                .field("latency_ns", &x.latency)
+                .end();
+        }
+        c.push(']');
+        b.end();
+    }
+    w.push(']');
+    report.end();
+    Ok(out)
 }
 
 /// One CSV row per call through each breaker.

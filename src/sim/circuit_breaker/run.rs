@@ -11,6 +11,7 @@
 
 use super::consecutive::{ConsecutiveBreaker, ConsecutiveConfig};
 use super::{CircuitBreaker, Config, State, Transition};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::{Request, MAX_DURATION_MS};
@@ -39,6 +40,15 @@ pub struct Phase {
 pub struct Dependency {
     pub phases: Vec<Phase>,
 }
+
+json::object!(Phase, "a phase (an object)" {
+    at_ms,
+    failure_rate,
+    latency_ms,
+    slow_rate: default,
+    slow_latency_ms: default,
+});
+json::object!(Dependency, "a dependency (an object with phases)" { phases });
 
 /// Most phases a dependency may have.
 pub const MAX_PHASES: usize = 1_000;
@@ -168,7 +178,7 @@ pub struct Trial {
 }
 
 /// What the calls would have met with no breaker at all.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Unprotected {
     pub calls: u64,
     /// Calls that failed at the dependency.
@@ -235,6 +245,20 @@ fn state_key<S: serde::Serializer>(state: &State, out: S) -> Result<S::Ok, S::Er
     out.serialize_str(state.key())
 }
 
+impl FromJson for Forcing {
+    fn read(node: &Node) -> Result<Forcing, Error> {
+        let f = json::Fields::of(node, "a forced state (an object)", &["at_ms", "state"])?;
+        Ok(Forcing { at_ms: f.req("at_ms")?, state: f.req("state")? })
+    }
+}
+
+/// The state written by its key (`forced-open`), as it is read.
+impl ToJson for Forcing {
+    fn write(&self, out: &mut String) {
+        json::Obj::new(out).field("at_ms", &self.at_ms).field("state", self.state.key()).end();
+    }
+}
+
 /// The most forcings a scenario may hold.
 pub const MAX_FORCINGS: usize = 1_000;
 
@@ -270,6 +294,26 @@ pub enum BreakerConfig {
     Resilience4j(Config),
     /// pybreaker's consecutive-failures breaker.
     Consecutive(ConsecutiveConfig),
+}
+
+impl FromJson for BreakerConfig {
+    fn read(node: &Node) -> Result<BreakerConfig, Error> {
+        let (name, value) = json::variant(node)?;
+        match name {
+            "resilience4j" => Config::read(json::payload(node, name, value)?).map(BreakerConfig::Resilience4j),
+            "consecutive" => ConsecutiveConfig::read(json::payload(node, name, value)?).map(BreakerConfig::Consecutive),
+            other => Err(json::unknown(node, other, &["resilience4j", "consecutive"])),
+        }
+    }
+}
+
+impl ToJson for BreakerConfig {
+    fn write(&self, out: &mut String) {
+        match self {
+            BreakerConfig::Resilience4j(c) => json::write_variant(out, "resilience4j", c),
+            BreakerConfig::Consecutive(c) => json::write_variant(out, "consecutive", c),
+        }
+    }
 }
 
 /// A running breaker of either kind: what the widget's run and the
@@ -374,7 +418,7 @@ pub struct CallRecord {
 }
 
 /// Totals of a breaker run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct BreakerSummary {
     pub calls: u64,
     /// Calls that reached the dependency.
@@ -388,6 +432,20 @@ pub struct BreakerSummary {
     /// Mean latency the caller saw, with this breaker and with none, in nanoseconds.
     pub mean_latency_ns: Nanos,
     pub mean_latency_without_breaker_ns: Nanos,
+}
+
+impl ToJson for BreakerSummary {
+    fn write(&self, out: &mut String) {
+        json::Obj::new(out)
+            .field("calls", &self.calls)
+            .field("reached", &self.reached)
+            .field("failed_fast", &self.failed_fast)
+            .field("dependency_failures", &self.dependency_failures)
+            .field("time_in_state_ns", &self.time_in_state_ns[..])
+            .field("mean_latency_ns", &self.mean_latency_ns)
+            .field("mean_latency_without_breaker_ns", &self.mean_latency_without_breaker_ns)
+            .end();
+    }
 }
 
 impl BreakerSummary {
@@ -661,5 +719,91 @@ fn state_index(s: State) -> usize {
         State::Closed | State::Disabled | State::MetricsOnly => 0,
         State::Open | State::ForcedOpen => 1,
         State::HalfOpen => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::json::{from_str, to_string};
+    use crate::sim::circuit_breaker::{AfterWait, WaitInterval, WindowType};
+
+    /// Reads `text` as json reads it, and checks serde read it the same.
+    fn read<T: FromJson + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> T {
+        let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(t, serde_json::from_str::<T>(text).unwrap(), "{text}");
+        t
+    }
+
+    #[test]
+    fn breakers_read_and_write_as_serde_did() {
+        // Absent fields take Resilience4j's defaults, not zero.
+        let c: BreakerConfig = read(r#"{"resilience4j":{"sliding_window_type":"time-based","sliding_window_size":5}}"#);
+        let BreakerConfig::Resilience4j(r) = &c else { panic!("{c:?}") };
+        assert_eq!((r.sliding_window_type, r.minimum_number_of_calls, r.failure_rate_threshold), (WindowType::TimeBased, 100, 50.0));
+        assert_eq!(to_string(&c), serde_json::to_string(&c).unwrap());
+        let full = BreakerConfig::Resilience4j(Config {
+            failure_rate_threshold: 33.3,
+            wait_interval_in_open_state: Some(WaitInterval::ExponentialRandom { multiplier: 1.5, factor: 0.25, max_ms: Some(9) }),
+            transition_to_state_after_wait_duration: AfterWait::Closed,
+            ..Config::default()
+        });
+        let text = to_string(&full);
+        assert_eq!(text, serde_json::to_string(&full).unwrap());
+        assert!(text.contains(r#""failure_rate_threshold":33.3,"#), "{text}");
+        assert_eq!(read::<BreakerConfig>(&text), full);
+        for w in [
+            WaitInterval::Exponential { multiplier: 2.0, max_ms: None },
+            WaitInterval::Exponential { multiplier: 2.0, max_ms: Some(60_000) },
+            WaitInterval::Randomized { factor: 0.5 },
+            WaitInterval::ExponentialRandom { multiplier: 1.5, factor: 0.5, max_ms: None },
+        ] {
+            assert_eq!(to_string(&w), serde_json::to_string(&w).unwrap());
+            assert_eq!(read::<WaitInterval>(&to_string(&w)), w);
+        }
+        let pybreaker: BreakerConfig = read(r#"{"consecutive": {"fail_max": 3, "reset_timeout_ms": 100}}"#);
+        assert_eq!(to_string(&pybreaker), r#"{"consecutive":{"fail_max":3,"reset_timeout_ms":100,"success_threshold":1}}"#);
+        assert_eq!(to_string(&pybreaker), serde_json::to_string(&pybreaker).unwrap());
+    }
+
+    #[test]
+    fn bad_breakers_are_refused_saying_why() {
+        let err = |text: &str| from_str::<BreakerConfig>(text).unwrap_err();
+        assert_eq!(
+            err(r#"{"hystrix": {}}"#),
+            r#"unknown choice "hystrix"; expected one of "resilience4j", "consecutive" at line 1 column 1"#
+        );
+        assert_eq!(err(r#""consecutive""#), r#"expected an object {"consecutive": …}, found "consecutive" at line 1 column 1"#);
+        assert!(err(r#"{"resilience4j": {"sliding_window_sise": 5}}"#)
+            .starts_with(r#"unknown field "sliding_window_sise"; expected one of "sliding_window_type", "#));
+        assert_eq!(
+            err(r#"{"resilience4j": {"sliding_window_type": "count"}}"#),
+            r#"sliding_window_type: expected one of "count-based", "time-based", found "count" at line 1 column 42"#
+        );
+        assert_eq!(
+            err(r#"{"resilience4j": {"wait_interval_in_open_state": {"linear": {}}}}"#),
+            r#"unknown choice "linear"; expected one of "exponential", "randomized", "exponential-random" at line 1 column 50"#
+        );
+        assert_eq!(
+            err(r#"{"resilience4j": {"wait_interval_in_open_state": {"randomized": {"factor": 1, "max_ms": 2}}}}"#),
+            r#"unknown field "max_ms"; expected one of "factor" at line 1 column 89"#
+        );
+        assert_eq!(err(r#"{"consecutive": {"reset_timeout_ms": 1}}"#), r#"missing field "fail_max" at line 1 column 17"#);
+    }
+
+    #[test]
+    fn forced_states_are_written_and_read_by_their_keys() {
+        let f = Forcing { at_ms: 5, state: State::ForcedOpen };
+        assert_eq!(to_string(&f), r#"{"at_ms":5,"state":"forced-open"}"#);
+        assert_eq!(to_string(&f), serde_json::to_string(&f).unwrap());
+        assert_eq!(read::<Forcing>(&to_string(&f)), f);
+        assert_eq!(
+            from_str::<Forcing>(r#"{"at_ms": 5, "state": "FORCED_OPEN"}"#).unwrap_err(),
+            r#"state: expected one of "closed", "open", "half-open", "disabled", "metrics-only", "forced-open", found "FORCED_OPEN" at line 1 column 23"#
+        );
+        // Reports name the state as Resilience4j does.
+        assert_eq!(to_string(&State::HalfOpen), serde_json::to_string(&State::HalfOpen).unwrap());
+        let p: Phase = read(r#"{"at_ms": 0, "failure_rate": 1, "latency_ms": 5}"#);
+        assert_eq!(to_string(&p), serde_json::to_string(&p).unwrap());
     }
 }

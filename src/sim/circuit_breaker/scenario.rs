@@ -2,6 +2,7 @@
 //! behaviour changes over time, and one or two breakers run side by side on it.
 
 use super::run::{draw, run_breaker, validate_forcings, BreakerConfig, BreakerRun, Dependency, Forcing, Trial};
+use crate::scenario::json;
 use crate::scenario::{check_version, View};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::MS;
@@ -34,6 +35,19 @@ pub struct CircuitBreakerScenario {
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
+
+json::names!(CircuitBreakerTag { CircuitBreaker = "circuit-breaker" });
+json::object!(CircuitBreakerScenario, "a circuit-breaker scenario (an object)" {
+    widget,
+    version,
+    seed,
+    duration_ms,
+    traffic,
+    dependency,
+    breakers,
+    forced: default (Vec::is_empty),
+    view: default (View::is_default),
+});
 
 impl CircuitBreakerScenario {
     /// Checks traffic, dependency, breakers and duration.
