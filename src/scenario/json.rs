@@ -574,6 +574,12 @@ macro_rules! whole_numbers {
 }
 whole_numbers!(u8 u16 u32 u64 i32 i64);
 
+impl FromJson for usize {
+    fn read(node: &Node) -> Result<usize, Error> {
+        whole(node, 0, usize::MAX as i128).map(|n| n as usize)
+    }
+}
+
 impl FromJson for String {
     fn read(node: &Node) -> Result<String, Error> {
         match &node.value {
@@ -841,6 +847,12 @@ impl<T: ToJson> ToJson for [T] {
             v.write(out);
         }
         out.push(']');
+    }
+}
+
+impl<T: ToJson, const N: usize> ToJson for [T; N] {
+    fn write(&self, out: &mut String) {
+        self.as_slice().write(out);
     }
 }
 

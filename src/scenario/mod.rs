@@ -99,9 +99,8 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, CircuitBreakerScenario);
+json_document!(RateLimiterScenario, CircuitBreakerScenario, HashRingScenario);
 serde_document!(
-    HashRingScenario,
     ShardingScenario,
     CachingScenario,
     CachePatternsScenario,
