@@ -99,13 +99,12 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, CircuitBreakerScenario, HashRingScenario);
+json_document!(RateLimiterScenario, CircuitBreakerScenario, HashRingScenario, EventStreamingScenario);
 serde_document!(
     ShardingScenario,
     CachingScenario,
     CachePatternsScenario,
     LoadBalancingScenario,
-    EventStreamingScenario,
     RetriesScenario,
     PipelineScenario
 );
