@@ -167,7 +167,8 @@ fn render(
 
 /// The families whose scenarios are read and written by the format's own
 /// JSON (`scenario::json`) rather than serde.
-const JSON_FAMILIES: &[&str] = &["RATE_LIMITER", "CIRCUIT_BREAKER", "LOAD_BALANCING", "RETRIES"];
+const JSON_FAMILIES: &[&str] =
+    &["RATE_LIMITER", "CIRCUIT_BREAKER", "HASH_RING", "EVENT_STREAMING", "LOAD_BALANCING", "RETRIES"];
 
 fn main() {
     // A wasm bundle of families still read by serde reads a document's

@@ -99,15 +99,15 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, CircuitBreakerScenario, LoadBalancingScenario, RetriesScenario);
-serde_document!(
+json_document!(
+    RateLimiterScenario,
+    CircuitBreakerScenario,
     HashRingScenario,
-    ShardingScenario,
-    CachingScenario,
-    CachePatternsScenario,
     EventStreamingScenario,
-    PipelineScenario
+    LoadBalancingScenario,
+    RetriesScenario
 );
+serde_document!(ShardingScenario, CachingScenario, CachePatternsScenario, PipelineScenario);
 
 /// A family's entry in the widget index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

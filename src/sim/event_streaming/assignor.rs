@@ -23,6 +23,7 @@
 //! Rust's byte order agree).
 
 use super::java;
+use crate::scenario::json;
 use crate::sim::kernel::sort::{insertion_sort_by, radix_sort_by_key};
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,13 @@ pub enum Assignor {
     #[serde(rename = "cooperative-sticky")]
     CooperativeSticky,
 }
+
+json::names!(Assignor {
+    Range = "range",
+    RoundRobin = "roundrobin",
+    Sticky = "sticky",
+    CooperativeSticky = "cooperative-sticky",
+});
 
 impl Assignor {
     /// Every assignor, in menu order.

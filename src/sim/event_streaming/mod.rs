@@ -42,6 +42,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 
+use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use crate::sim::kernel::num::decimal;
 use partitioner::Keyless;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,8 @@ pub struct Topic {
     pub partitions: u32,
 }
 
+json::object!(Topic, "a topic (an object with a name and partitions)" { name, partitions });
+
 /// The keys records carry. In JSON: `{"zipf": {"count": 1000, "exponent": 1.0}}`,
 /// `{"uniform": {"count": 1000}}`, `{"hot": {"count": 1000, "share": 0.3}}`
 /// or `{"keyless": "uniform-sticky"}`.
@@ -85,6 +88,46 @@ pub enum Keys {
     Hot { count: u32, share: f64 },
     /// No keys: the keyless partitioner places records.
     Keyless(Keyless),
+}
+
+impl FromJson for Keys {
+    fn read(node: &Node) -> Result<Keys, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the keys' parameters (an object)";
+        let fields = |keys: &[&str]| json::Fields::of(json::payload(node, name, value)?, what, keys);
+        match name {
+            "uniform" => Ok(Keys::Uniform { count: fields(&["count"])?.req("count")? }),
+            "zipf" => {
+                let f = fields(&["count", "exponent"])?;
+                Ok(Keys::Zipf { count: f.req("count")?, exponent: f.req("exponent")? })
+            }
+            "hot" => {
+                let f = fields(&["count", "share"])?;
+                Ok(Keys::Hot { count: f.req("count")?, share: f.req("share")? })
+            }
+            "keyless" => {
+                Keyless::read(json::payload(node, name, value)?).map(Keys::Keyless).map_err(|e| json::in_field(e, name))
+            }
+            other => Err(json::unknown(node, other, &["uniform", "zipf", "hot", "keyless"])),
+        }
+    }
+}
+
+impl ToJson for Keys {
+    fn write(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        match self {
+            Keys::Uniform { count } => Obj::new(o.key("uniform")).field("count", count).end(),
+            Keys::Zipf { count, exponent } => {
+                Obj::new(o.key("zipf")).field("count", count).field("exponent", exponent).end()
+            }
+            Keys::Hot { count, share } => Obj::new(o.key("hot")).field("count", count).field("share", share).end(),
+            Keys::Keyless(k) => {
+                o.field("keyless", k);
+            }
+        }
+        o.end();
+    }
 }
 
 impl Keys {

@@ -8,6 +8,7 @@
 //! until the partition count changes. A record without a key goes where the
 //! keyless partitioner sends it ([`Keyless`]).
 
+use crate::scenario::json;
 use crate::sim::kernel::rng::Rng;
 
 /// Kafka's `Utils.murmur2`: MurmurHash2, 32-bit, seed `0x9747b28c`, over
@@ -73,6 +74,8 @@ pub enum Keyless {
     /// batches gets fuller ones, which KIP-794 set out to fix.
     Sticky,
 }
+
+json::names!(Keyless { UniformSticky = "uniform-sticky", Sticky = "sticky" });
 
 impl Keyless {
     /// Its name in the widget and the CLI.

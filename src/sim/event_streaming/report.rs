@@ -4,48 +4,9 @@
 
 use super::run::{Cause, Flow, LaneRun};
 use super::scenario::{EventStreamingScenario, BINS};
+use crate::scenario::json::Obj;
 use crate::sim::kernel::time::MS;
-use serde::Serialize;
 use std::fmt::Write as _;
-
-/// The result of running an event-streaming scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct EventStreamingReport {
-    pub widget: &'static str,
-    pub seed: u64,
-    pub assignors: Vec<LaneReport>,
-}
-
-/// One assignor's run.
-#[derive(Serialize)]
-pub struct LaneReport {
-    pub assignor: &'static str,
-    pub produced: u64,
-    pub consumed: u64,
-    pub duplicates: u64,
-    pub rebalances: Vec<RebalanceReport>,
-    pub partitions_moved: u32,
-    pub partitions_revoked: u32,
-    /// Time with the whole group stopped, and partition-time unconsumed, in ms.
-    pub stopped_ms: u64,
-    pub paused_partition_ms: u64,
-    pub max_lag: u64,
-    pub final_lag: u64,
-    pub keys_moved: u32,
-    pub keys_at_risk: u32,
-    /// Per slice: total lag at its end, the most-lagging partition, records in and out.
-    pub slices: Vec<[u64; 4]>,
-}
-
-#[derive(Serialize)]
-pub struct RebalanceReport {
-    pub cause: String,
-    pub start_ms: u64,
-    pub end_ms: u64,
-    pub rounds: u8,
-    pub moved: u32,
-    pub revoked: u32,
-}
 
 /// What started a rebalance, in words (consumers from 1).
 pub fn cause_name(c: Cause) -> String {
@@ -57,50 +18,70 @@ pub fn cause_name(c: Cause) -> String {
     }
 }
 
-fn lane_report(s: &EventStreamingScenario, i: usize, run: &LaneRun, tick_ms: f64) -> LaneReport {
+/// One assignor's run: its totals, each rebalance (`cause`, `start_ms`,
+/// `end_ms`, `rounds`, partitions `moved` and `revoked`), the time with the
+/// whole group stopped and the partition-time unconsumed in ms, and per
+/// slice the total lag at its end, the most-lagging partition's, and the
+/// records in and out.
+fn lane_report(out: &mut String, assignor: &str, run: &LaneRun, tick_ms: f64) {
     let m = run.summary;
     let ms = |ticks: u64| (ticks as f64 * tick_ms).round() as u64;
-    LaneReport {
-        assignor: s.assignors[i].key(),
-        produced: m.produced,
-        consumed: m.consumed,
-        duplicates: m.duplicates,
-        rebalances: run
-            .rebalances
-            .iter()
-            .map(|r| RebalanceReport {
-                cause: cause_name(r.cause),
-                start_ms: ms(u64::from(r.start)),
-                end_ms: ms(u64::from(r.end)),
-                rounds: r.rounds,
-                moved: r.moved,
-                revoked: r.revoked,
-            })
-            .collect(),
-        partitions_moved: m.moved,
-        partitions_revoked: m.revoked,
-        stopped_ms: ms(u64::from(m.stopped_ticks)),
-        paused_partition_ms: ms(m.paused_ticks),
-        max_lag: m.max_lag,
-        final_lag: m.final_lag,
-        keys_moved: m.keys_moved,
-        keys_at_risk: m.keys_at_risk,
-        slices: run.slices.iter().map(|b| [b.lag, u64::from(b.max_lag), b.produced, b.consumed]).collect(),
+    let mut lane = Obj::new(out);
+    lane.field("assignor", assignor)
+        .field("produced", &m.produced)
+        .field("consumed", &m.consumed)
+        .field("duplicates", &m.duplicates);
+    let w = lane.key("rebalances");
+    w.push('[');
+    for (i, r) in run.rebalances.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        Obj::new(w)
+            .field("cause", &cause_name(r.cause))
+            .field("start_ms", &ms(u64::from(r.start)))
+            .field("end_ms", &ms(u64::from(r.end)))
+            .field("rounds", &r.rounds)
+            .field("moved", &r.moved)
+            .field("revoked", &r.revoked)
+            .end();
     }
+    w.push(']');
+    let slices: Vec<[u64; 4]> =
+        run.slices.iter().map(|b| [b.lag, u64::from(b.max_lag), b.produced, b.consumed]).collect();
+    lane.field("partitions_moved", &m.moved)
+        .field("partitions_revoked", &m.revoked)
+        .field("stopped_ms", &ms(u64::from(m.stopped_ticks)))
+        .field("paused_partition_ms", &ms(m.paused_ticks))
+        .field("max_lag", &m.max_lag)
+        .field("final_lag", &m.final_lag)
+        .field("keys_moved", &m.keys_moved)
+        .field("keys_at_risk", &m.keys_at_risk)
+        .field("slices", &slices)
+        .end();
 }
 
-/// Every assignor's totals, rebalances and slices as compact JSON.
+/// Every assignor's totals, rebalances and slices as compact JSON:
+/// `widget`, `seed` and `assignors`, one run each.
 pub fn run_json(s: &EventStreamingScenario) -> Result<String, String> {
     s.validate()?;
     let trial = s.trial();
     let runs = s.run_on(&trial)?;
     let tick_ms = trial.tick_ns as f64 / MS as f64;
-    let report = EventStreamingReport {
-        widget: <EventStreamingScenario as crate::scenario::Family>::KIND,
-        seed: s.seed,
-        assignors: runs.iter().enumerate().map(|(i, r)| lane_report(s, i, r, tick_ms)).collect(),
-    };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let mut out = String::new();
+    let mut report = Obj::new(&mut out);
+    report.field("widget", <EventStreamingScenario as crate::scenario::Family>::KIND).field("seed", &s.seed);
+    let w = report.key("assignors");
+    w.push('[');
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        lane_report(w, s.assignors[i].key(), run, tick_ms);
+    }
+    w.push(']');
+    report.end();
+    Ok(out)
 }
 
 fn flow_name(f: Flow) -> &'static str {

@@ -4,6 +4,7 @@
 use super::assignor::Assignor;
 use super::run::{run, GroupChange, GroupConfig, LaneRun, Scheduled, Trial, TICKS};
 use super::{Keys, Topic, MAX_CONSUMERS, MAX_PARTITIONS, MAX_TOPICS};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::num::decimal;
 use crate::sim::kernel::time::{ms_to_ns, MS};
@@ -102,6 +103,59 @@ pub struct EventStreamingScenario {
 fn default_batch() -> u32 {
     16
 }
+
+json::names!(EventStreamingTag { EventStreaming = "event-streaming" });
+
+impl FromJson for Change {
+    fn read(node: &Node) -> Result<Change, Error> {
+        let (name, value) = json::variant(node)?;
+        let unit = |c: Change| json::unit(name, value).map(|()| c);
+        match name {
+            "join" => unit(Change::Join),
+            "leave" => unit(Change::Leave),
+            "crash" => unit(Change::Crash),
+            "partitions" => {
+                u32::read(json::payload(node, name, value)?).map(Change::Partitions).map_err(|e| json::in_field(e, name))
+            }
+            other => Err(json::unknown(node, other, &["join", "leave", "crash", "partitions"])),
+        }
+    }
+}
+
+impl ToJson for Change {
+    fn write(&self, out: &mut String) {
+        match self {
+            Change::Join => "join".write(out),
+            Change::Leave => "leave".write(out),
+            Change::Crash => "crash".write(out),
+            Change::Partitions(n) => json::write_variant(out, "partitions", n),
+        }
+    }
+}
+
+json::object!(Event, "an event (an object with at_ms and change)" {
+    at_ms,
+    consumer: default (Option::is_none),
+    topic: default (Option::is_none),
+    change,
+});
+json::object!(Timings, "the group's timings (an object)" { session_timeout_ms, rebalance_ms, commit_interval_ms });
+json::object!(EventStreamingScenario, "an event-streaming scenario (an object)" {
+    widget,
+    version,
+    seed,
+    duration_ms,
+    topics,
+    rate,
+    keys,
+    batch_records: default = default_batch(),
+    consumers,
+    consumer_rate,
+    timings: default,
+    events: default (Vec::is_empty),
+    assignors,
+    view: default (View::is_default),
+});
 
 /// Longest run: a day.
 pub const MAX_DURATION_MS: u64 = 86_400_000;
@@ -273,5 +327,74 @@ impl EventStreamingScenario {
     pub fn run(&self) -> Result<Vec<LaneRun>, String> {
         self.validate()?;
         self.run_on(&self.trial())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::json::{from_str, to_string};
+    use crate::sim::event_streaming::partitioner::Keyless;
+
+    /// Reads `text` as json reads it, checks serde read it the same, and
+    /// that both write it back alike.
+    fn read<T: FromJson + ToJson + serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        text: &str,
+    ) -> T {
+        let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(t, serde_json::from_str::<T>(text).unwrap(), "{text}");
+        assert_eq!(to_string(&t), serde_json::to_string(&t).unwrap(), "{text}");
+        t
+    }
+
+    #[test]
+    fn keys_events_and_scenarios_read_and_write_as_serde_did() {
+        read::<Keys>(r#"{"uniform": {"count": 5}}"#);
+        read::<Keys>(r#"{"zipf": {"count": 5, "exponent": 1}}"#);
+        read::<Keys>(r#"{"hot": {"count": 5, "share": 0.3}}"#);
+        assert_eq!(read::<Keys>(r#"{"keyless": "uniform-sticky"}"#), Keys::Keyless(Keyless::UniformSticky));
+        read::<Event>(r#"{"at_ms": 5, "change": "join"}"#);
+        read::<Event>(r#"{"at_ms": 5.5, "consumer": 2, "change": {"crash": null}}"#);
+        read::<Event>(r#"{"at_ms": 5, "topic": 1, "change": {"partitions": 12}}"#);
+        for a in ["range", "roundrobin", "sticky", "cooperative-sticky"] {
+            read::<Assignor>(&format!("\"{a}\""));
+        }
+        // The batch and the timings take their defaults when left out.
+        let s: EventStreamingScenario = read(
+            r#"{"widget": "event-streaming", "version": 1, "seed": 1, "duration_ms": 60000,
+            "topics": [{"name": "t", "partitions": 3}], "rate": 10, "keys": {"uniform": {"count": 5}},
+            "consumers": 1, "consumer_rate": 5, "assignors": ["range"]}"#,
+        );
+        assert_eq!((s.batch_records, s.timings), (16, Timings::default()));
+    }
+
+    #[test]
+    fn bad_keys_and_events_are_refused_saying_why() {
+        assert_eq!(
+            from_str::<Keys>(r#"{"keyless": "round-robin"}"#).unwrap_err(),
+            r#"keyless: expected one of "uniform-sticky", "sticky", found "round-robin" at line 1 column 13"#
+        );
+        assert_eq!(
+            from_str::<Keys>(r#"{"zipf": {"count": 5}}"#).unwrap_err(),
+            r#"missing field "exponent" at line 1 column 10"#
+        );
+        assert_eq!(
+            from_str::<Keys>(r#"{"normal": {"count": 5}}"#).unwrap_err(),
+            r#"unknown choice "normal"; expected one of "uniform", "zipf", "hot", "keyless" at line 1 column 1"#
+        );
+        let change = |c: &str| from_str::<Event>(&format!(r#"{{"at_ms": 0, "change": {c}}}"#)).unwrap_err();
+        assert_eq!(
+            change(r#""restart""#),
+            r#"unknown choice "restart"; expected one of "join", "leave", "crash", "partitions" at line 1 column 24"#
+        );
+        assert_eq!(change(r#""partitions""#), r#"change: expected an object {"partitions": …}, found "partitions" at line 1 column 24"#);
+        assert_eq!(
+            change(r#"{"partitions": -1}"#),
+            "partitions: expected a whole number from 0 to 4294967295, found -1 at line 1 column 39"
+        );
+        assert_eq!(
+            from_str::<Event>(r#"{"at_ms": 0, "consumers": 1, "change": "join"}"#).unwrap_err(),
+            r#"unknown field "consumers"; expected one of "at_ms", "consumer", "topic", "change" at line 1 column 27"#
+        );
     }
 }

@@ -33,6 +33,7 @@ pub const TITLE: &str = "Consistent hashing";
 pub const SUMMARY: &str =
     "libketama's ring, jump hash, rendezvous, Envoy's Maglev and bounded loads placing the same keys as nodes come and go.";
 
+use crate::scenario::json;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;
 
@@ -49,6 +50,8 @@ pub struct Node {
 fn one() -> u32 {
     1
 }
+
+json::object!(Node, "a node (an object with a name)" { name, weight: default = one() });
 
 impl Node {
     /// A node of weight 1.

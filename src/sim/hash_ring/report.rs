@@ -2,34 +2,27 @@
 //! every placement's spread and movement as JSON, or each node's keys
 //! before and after the change as CSV rows.
 
-use super::run::{node_lines, Change, PlacementRun};
+use super::run::node_lines;
 use super::scenario::HashRingScenario;
 use crate::scenario::csv_field;
-use serde::Serialize;
+use crate::scenario::json::{Obj, ToJson};
 use std::fmt::Write as _;
 
-/// The result of running a hash-ring scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct HashRingReport<'a> {
-    pub widget: &'static str,
-    pub seed: u64,
-    pub nodes: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<&'a Change>,
-    #[serde(rename = "variants")]
-    pub placements: Vec<PlacementRun>,
-}
-
-/// Every placement's run as compact JSON.
+/// Every placement's run as compact JSON: `widget`, `seed`, the `nodes`'
+/// names, the `change` (when there is one) and each placement's run
+/// (`variants`, as the scenario names them).
 pub fn run_json(s: &HashRingScenario) -> Result<String, String> {
-    let report = HashRingReport {
-        widget: <HashRingScenario as crate::scenario::Family>::KIND,
-        seed: s.seed,
-        nodes: s.nodes.iter().map(|n| n.name.as_str()).collect(),
-        change: s.change.as_ref(),
-        placements: s.run()?,
-    };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let runs = s.run()?;
+    let names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
+    let mut out = String::new();
+    Obj::new(&mut out)
+        .field("widget", <HashRingScenario as crate::scenario::Family>::KIND)
+        .field("seed", &s.seed)
+        .field("nodes", &names)
+        .field_unless(s.change.is_none(), "change", &s.change)
+        .field("variants", &runs)
+        .end();
+    Ok(out)
 }
 
 /// One CSV row per node of each placement: its weight and keys before and
@@ -59,28 +52,22 @@ pub fn run_csv(s: &HashRingScenario) -> Result<String, String> {
 }
 
 /// One placement's answer for one key.
-#[derive(Serialize)]
 struct Placed<'a> {
     placement: &'static str,
     node: &'a str,
     /// The ring point the key landed on, for libketama's ring and a ring of
     /// chosen points (libketama's own test prints it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     point: Option<u32>,
 }
 
-/// One key's line.
-#[derive(Serialize)]
-struct KeyLine<'a> {
-    key: &'a str,
-    /// libketama's key hash (the first four bytes of its MD5, little-endian)
-    /// and the xxHash64 jump, rendezvous and Maglev place by.
-    md5: u32,
-    xxh64: u64,
-    placements: Vec<Placed<'a>>,
-    /// After the scenario's change, if it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    after: Option<Vec<Placed<'a>>>,
+impl ToJson for Placed<'_> {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("placement", self.placement)
+            .field("node", self.node)
+            .field_unless(self.point.is_none(), "point", &self.point)
+            .end();
+    }
 }
 
 /// The most keys `sdp place` takes.
@@ -88,7 +75,10 @@ pub const MAX_PLACE_KEYS: usize = 10_000_000;
 
 /// Where each of `keys` goes under every placement of `s` (the scenario's
 /// own key set aside), before and after its change: a JSON line per key,
-/// in the order given. Bounded loads place the keys given together, in
+/// in the order given, with the `key`, libketama's key hash (`md5`, the
+/// first four bytes of its MD5, little-endian), the `xxh64` that jump,
+/// rendezvous and Maglev place by, the `placements` and, when the scenario
+/// has a change, the placements `after` it. Bounded loads place the keys given together, in
 /// order, as they place a scenario's key set.
 pub fn place_json_lines(s: &HashRingScenario, keys: &[&str]) -> Result<String, String> {
     s.validate()?;
@@ -117,17 +107,17 @@ pub fn place_json_lines(s: &HashRingScenario, keys: &[&str]) -> Result<String, S
     let after = after_nodes.as_deref().map(|nodes| (nodes, place(nodes)));
     let mut out = String::with_capacity(keys.len() * 120);
     for (k, key) in keys.iter().enumerate() {
-        let entry = KeyLine {
-            key,
-            md5: hashes[k].md5,
-            xxh64: hashes[k].xxh,
-            placements: placed(&s.nodes, &before, &s.placements, k),
-            after: after.as_ref().map(|(nodes, runs)| placed(nodes, runs, &s.placements, k)),
-        };
+        let after = after.as_ref().map(|(nodes, runs)| placed(nodes, runs, &s.placements, k));
         if k > 0 {
             out.push('\n');
         }
-        out.push_str(&serde_json::to_string(&entry).expect("lines always serialise"));
+        Obj::new(&mut out)
+            .field("key", *key)
+            .field("md5", &hashes[k].md5)
+            .field("xxh64", &hashes[k].xxh)
+            .field("placements", &placed(&s.nodes, &before, &s.placements, k))
+            .field_unless(after.is_none(), "after", &after)
+            .end();
     }
     Ok(out)
 }
@@ -158,16 +148,6 @@ fn placed<'n>(
 pub fn tables_json_lines(s: &HashRingScenario) -> Result<String, String> {
     use super::run::Placement;
     s.validate()?;
-    #[derive(Serialize)]
-    struct TableLine<'a> {
-        placement: &'static str,
-        when: &'static str,
-        nodes: Vec<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        points: Option<Vec<[u32; 2]>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        table: Option<&'a [u32]>,
-    }
     let after = match &s.change {
         Some(c) => Some(c.apply(&s.nodes)?),
         None => None,
@@ -177,22 +157,22 @@ pub fn tables_json_lines(s: &HashRingScenario) -> Result<String, String> {
         let Some(nodes) = nodes else { continue };
         let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
         for p in &s.placements {
-            let (points, table) = match (p, p.ring(nodes)) {
+            let (points, table): (Option<Vec<[u32; 2]>>, _) = match (p, p.ring(nodes)) {
                 (_, Some(ring)) => (Some(ring.points().iter().map(|pt| [pt.point, pt.node]).collect()), None),
                 (Placement::Maglev { table_size }, None) => (None, Some(super::maglev::Table::new(nodes, *table_size))),
                 _ => continue,
             };
-            let line = TableLine {
-                placement: p.name(),
-                when,
-                nodes: names.clone(),
-                points,
-                table: table.as_ref().map(|t| t.entries()),
-            };
+            let table = table.as_ref().map(|t| t.entries());
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&serde_json::to_string(&line).expect("lines always serialise"));
+            Obj::new(&mut out)
+                .field("placement", p.name())
+                .field("when", when)
+                .field("nodes", &names)
+                .field_unless(points.is_none(), "points", &points)
+                .field_unless(table.is_none(), "table", &table)
+                .end();
         }
     }
     Ok(out)

@@ -5,6 +5,7 @@ use super::bounded;
 use super::ketama::Continuum;
 use super::maglev::MAX_TABLE_SIZE;
 use super::{is_prime, validate_nodes, Algorithm, KeyHash, Lookup, Node};
+use crate::scenario::json::{self, Error, FromJson, Obj, ToJson};
 use crate::sim::kernel::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +73,37 @@ impl KeySet {
     }
 }
 
+impl FromJson for KeySet {
+    fn read(node: &json::Node) -> Result<KeySet, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the key set's parameters (an object)";
+        let fields = |keys: &[&str]| json::Fields::of(json::payload(node, name, value)?, what, keys);
+        match name {
+            "uniform" => Ok(KeySet::Uniform { count: fields(&["count"])?.req("count")? }),
+            "zipf" => {
+                let f = fields(&["count", "distinct"])?;
+                Ok(KeySet::Zipf { count: f.req("count")?, distinct: f.req("distinct")? })
+            }
+            "list" => Ok(KeySet::List { keys: fields(&["keys"])?.req("keys")? }),
+            other => Err(json::unknown(node, other, &["uniform", "zipf", "list"])),
+        }
+    }
+}
+
+impl ToJson for KeySet {
+    fn write(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        match self {
+            KeySet::Uniform { count } => Obj::new(o.key("uniform")).field("count", count).end(),
+            KeySet::Zipf { count, distinct } => {
+                Obj::new(o.key("zipf")).field("count", count).field("distinct", distinct).end()
+            }
+            KeySet::List { keys } => Obj::new(o.key("list")).field("keys", keys).end(),
+        }
+        o.end();
+    }
+}
+
 /// One placement to compare: an algorithm and its parameters. In JSON the
 /// simple ones are names (`"ketama"`) and the others objects
 /// (`{"maglev": {"table_size": 65537}}`, `{"bounded-loads": {"factor": 125}}`).
@@ -99,6 +131,45 @@ pub enum Placement {
 
 fn default_table_size() -> u64 {
     65537
+}
+
+/// Every placement's name in JSON.
+const PLACEMENTS: [&str; 7] = ["modulo", "ketama", "ring", "jump", "rendezvous", "maglev", "bounded-loads"];
+
+impl FromJson for Placement {
+    fn read(node: &json::Node) -> Result<Placement, Error> {
+        let (name, value) = json::variant(node)?;
+        let what = "the placement's parameters (an object)";
+        let fields = |keys: &[&str]| json::Fields::of(json::payload(node, name, value)?, what, keys);
+        let unit = |p: Placement| json::unit(name, value).map(|()| p);
+        match name {
+            "modulo" => unit(Placement::Modulo),
+            "ketama" => unit(Placement::Ketama),
+            "ring" => Ok(Placement::Ring { points: fields(&["points"])?.req("points")? }),
+            "jump" => unit(Placement::Jump),
+            "rendezvous" => unit(Placement::Rendezvous),
+            "maglev" => Ok(Placement::Maglev {
+                table_size: fields(&["table_size"])?.or("table_size", default_table_size())?,
+            }),
+            "bounded-loads" => Ok(Placement::BoundedLoads { factor: fields(&["factor"])?.req("factor")? }),
+            other => Err(json::unknown(node, other, &PLACEMENTS)),
+        }
+    }
+}
+
+impl ToJson for Placement {
+    fn write(&self, out: &mut String) {
+        // Each placement with parameters has one, a whole number.
+        let (key, value) = match *self {
+            Placement::Ring { points } => ("points", u64::from(points)),
+            Placement::Maglev { table_size } => ("table_size", table_size),
+            Placement::BoundedLoads { factor } => ("factor", u64::from(factor)),
+            _ => return self.name().write(out),
+        };
+        let mut o = Obj::new(out);
+        Obj::new(o.key(self.name())).field(key, &value).end();
+        o.end();
+    }
 }
 
 /// The most virtual nodes per server a [`Placement::Ring`] may ask for.
@@ -191,6 +262,36 @@ pub enum Change {
     Reweight { name: String, weight: u32 },
 }
 
+impl FromJson for Change {
+    fn read(node: &json::Node) -> Result<Change, Error> {
+        let (name, value) = json::variant(node)?;
+        let value = || json::payload(node, name, value);
+        match name {
+            "add" => Node::read(value()?).map(Change::Add).map_err(|e| json::in_field(e, name)),
+            "remove" => String::read(value()?).map(Change::Remove).map_err(|e| json::in_field(e, name)),
+            "reweight" => {
+                let f = json::Fields::of(value()?, "the node and its new weight (an object)", &["name", "weight"])?;
+                Ok(Change::Reweight { name: f.req("name")?, weight: f.req("weight")? })
+            }
+            other => Err(json::unknown(node, other, &["add", "remove", "reweight"])),
+        }
+    }
+}
+
+impl ToJson for Change {
+    fn write(&self, out: &mut String) {
+        match self {
+            Change::Add(n) => json::write_variant(out, "add", n),
+            Change::Remove(name) => json::write_variant(out, "remove", name),
+            Change::Reweight { name, weight } => {
+                let mut o = Obj::new(out);
+                Obj::new(o.key("reweight")).field("name", name).field("weight", weight).end();
+                o.end();
+            }
+        }
+    }
+}
+
 impl Change {
     /// The node list after the change, or why it cannot apply.
     pub fn apply(&self, nodes: &[Node]) -> Result<Vec<Node>, String> {
@@ -261,7 +362,7 @@ pub fn node_lines<'a>(before: &'a [Node], change: Option<&Change>, after: &'a [N
 
 /// How keys spread over nodes, against each node's fair share (its weight's
 /// share of all keys).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Spread {
     /// Keys (or requests) per node, in node order.
     pub loads: Vec<u64>,
@@ -269,6 +370,16 @@ pub struct Spread {
     pub stddev: f64,
     /// The largest load over its fair share (1 is perfect balance).
     pub max_over_fair: f64,
+}
+
+impl ToJson for Spread {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("loads", &self.loads)
+            .field("stddev", &self.stddev)
+            .field("max_over_fair", &self.max_over_fair)
+            .end();
+    }
 }
 
 impl Spread {
@@ -292,14 +403,13 @@ impl Spread {
 }
 
 /// One placement's result: the spread before and after the change, and what moved.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlacementRun {
-    #[serde(rename = "variant")]
+    /// In reports `variant`, as the scenario's `variants`.
     pub placement: Placement,
     pub before: Spread,
     pub memory_bytes: usize,
     /// Present when the scenario has a change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<Spread>,
     /// Keys (or requests) whose node changed, by node name.
     pub moved: u64,
@@ -309,12 +419,26 @@ pub struct PlacementRun {
     pub ideal_fraction: f64,
     /// The node indices of the first keys asked for (before, and after the
     /// change), for drawing; not reported.
-    #[serde(skip)]
     pub sample: Vec<(u32, Option<u32>)>,
     /// The ring over the nodes as they end (after the change, if any), for
     /// the placements that keep one, for drawing; not reported.
-    #[serde(skip)]
     pub ring: Option<std::sync::Arc<Continuum>>,
+}
+
+/// `after` is left out without a change; `sample` and `ring` are not reported.
+impl ToJson for PlacementRun {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("variant", &self.placement)
+            .field("before", &self.before)
+            .field("memory_bytes", &self.memory_bytes)
+            .field_unless(self.after.is_none(), "after", &self.after)
+            .field("moved", &self.moved)
+            .field("moved_elsewhere", &self.moved_elsewhere)
+            .field("moved_fraction", &self.moved_fraction)
+            .field("ideal_fraction", &self.ideal_fraction)
+            .end();
+    }
 }
 
 impl PlacementRun {
@@ -373,4 +497,72 @@ pub fn run_placement(
         run.ideal_fraction = change.ideal_moved(nodes, after_nodes);
     }
     run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::json::{from_str, to_string};
+
+    /// Reads `text` as json reads it, checks serde read it the same, and
+    /// that both write it back alike.
+    fn read<T: FromJson + ToJson + serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        text: &str,
+    ) -> T {
+        let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(t, serde_json::from_str::<T>(text).unwrap(), "{text}");
+        assert_eq!(to_string(&t), serde_json::to_string(&t).unwrap(), "{text}");
+        t
+    }
+
+    #[test]
+    fn keys_placements_and_changes_read_and_write_as_serde_did() {
+        read::<KeySet>(r#"{"uniform": {"count": 5}}"#);
+        read::<KeySet>(r#"{"zipf": {"count": 5, "distinct": 2}}"#);
+        read::<KeySet>(r#"{"list": {"keys": ["a", "b\"\u0001"]}}"#);
+        for p in ["\"modulo\"", "\"ketama\"", "\"jump\"", "\"rendezvous\"", r#"{"ring": {"points": 40}}"#] {
+            read::<Placement>(p);
+        }
+        assert_eq!(read::<Placement>(r#"{"maglev": {}}"#), Placement::Maglev { table_size: 65537 });
+        read::<Placement>(r#"{"maglev": {"table_size": 13}}"#);
+        read::<Placement>(r#"{"bounded-loads": {"factor": 125}}"#);
+        assert_eq!(read::<Placement>(r#"{"jump": null}"#), Placement::Jump);
+        assert_eq!(read::<Change>(r#"{"add": {"name": "n"}}"#), Change::Add(Node::new("n")));
+        read::<Change>(r#"{"remove": "n"}"#);
+        read::<Change>(r#"{"reweight": {"name": "n", "weight": 3}}"#);
+    }
+
+    #[test]
+    fn bad_keys_placements_and_changes_are_refused_saying_why() {
+        let err = |text: &str| from_str::<Placement>(text).unwrap_err();
+        assert_eq!(
+            err(r#""consistent""#),
+            r#"unknown choice "consistent"; expected one of "modulo", "ketama", "ring", "jump", "rendezvous", "maglev", "bounded-loads" at line 1 column 1"#
+        );
+        assert_eq!(err(r#""ring""#), r#"expected an object {"ring": …}, found "ring" at line 1 column 1"#);
+        assert_eq!(
+            err(r#"{"ketama": {"points": 4}}"#),
+            "ketama: expected null (this choice takes no value), found an object at line 1 column 12"
+        );
+        assert_eq!(
+            err(r#"{"maglev": {"size": 13}}"#),
+            r#"unknown field "size"; expected one of "table_size" at line 1 column 21"#
+        );
+        assert_eq!(
+            err(r#"{"ring": {"points": -4}}"#),
+            "points: expected a whole number from 0 to 4294967295, found -4 at line 1 column 21"
+        );
+        assert_eq!(
+            from_str::<KeySet>(r#"{"uniform": {"count": 5, "distinct": 2}}"#).unwrap_err(),
+            r#"unknown field "distinct"; expected one of "count" at line 1 column 38"#
+        );
+        assert_eq!(
+            from_str::<Change>(r#"{"remove": {"name": "n"}}"#).unwrap_err(),
+            "remove: expected a string, found an object at line 1 column 12"
+        );
+        assert_eq!(
+            from_str::<Change>(r#"{"add": {"name": "n", "weight": 1, "zone": 2}}"#).unwrap_err(),
+            r#"unknown field "zone"; expected one of "name", "weight" at line 1 column 44"#
+        );
+    }
 }

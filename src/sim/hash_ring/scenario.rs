@@ -3,6 +3,7 @@
 
 use super::run::{run_placement, Change, KeySet, Placement, PlacementRun, MAX_NODES, MAX_RING_POINTS};
 use super::{maglev, validate_nodes, KeyHash, Node};
+use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,18 @@ pub struct HashRingScenario {
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
+
+json::names!(HashRingTag { HashRing = "hash-ring" });
+json::object!(HashRingScenario, "a hash-ring scenario (an object)" {
+    widget,
+    version,
+    seed,
+    nodes,
+    keys,
+    placements ["variants"],
+    change: default (Option::is_none),
+    view: default (View::is_default),
+});
 
 impl HashRingScenario {
     /// Checks nodes, keys, placements and the change.
