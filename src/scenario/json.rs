@@ -567,6 +567,12 @@ macro_rules! whole_numbers {
 }
 whole_numbers!(u8 u16 u32 u64 i32 i64);
 
+impl FromJson for usize {
+    fn read(node: &Node) -> Result<usize, Error> {
+        whole(node, 0, usize::MAX as i128).map(|n| n as usize)
+    }
+}
+
 impl FromJson for String {
     fn read(node: &Node) -> Result<String, Error> {
         match &node.value {
@@ -631,6 +637,29 @@ pub fn variant<'n, 'a>(node: &'n Node<'a>) -> Result<(&'n str, Option<&'n Node<'
 pub fn unknown(node: &Node, name: &str, names: &[&str]) -> Error {
     let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     Error::new(node.at, format!("unknown choice \"{name}\"; expected one of {}", list.join(", ")))
+}
+
+/// A unit variant `name` as [`variant`] read it: its name alone (`"lru"`).
+pub fn unit(name: &str, value: Option<&Node>) -> Result<(), Error> {
+    match value {
+        None => Ok(()),
+        Some(v) => Err(Error::new(v.at, format!("\"{name}\" takes no settings: write it as \"{name}\" alone"))),
+    }
+}
+
+/// The fields of a struct variant `name` as [`variant`] read it (`node`,
+/// `value`): an object of its settings under its name (`{"redis-lru":
+/// {"samples": 5}}`), with no key outside `keys`.
+pub fn variant_fields<'n, 'a>(
+    node: &'n Node<'a>,
+    name: &str,
+    value: Option<&'n Node<'a>>,
+    keys: &[&str],
+) -> Result<Fields<'n, 'a>, Error> {
+    match value {
+        Some(v) => Fields::of(v, &format!("the settings of \"{name}\" (an object)"), keys),
+        None => Err(node.expected(&format!("\"{name}\" with its settings, {{\"{name}\": {{…}}}}"))),
+    }
 }
 
 /// An object's fields, read one by one.

@@ -99,12 +99,11 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario);
+json_document!(RateLimiterScenario, CachingScenario);
 serde_document!(
     CircuitBreakerScenario,
     HashRingScenario,
     ShardingScenario,
-    CachingScenario,
     CachePatternsScenario,
     LoadBalancingScenario,
     EventStreamingScenario,
