@@ -99,12 +99,11 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, CachingScenario);
+json_document!(RateLimiterScenario, CachingScenario, CachePatternsScenario);
 serde_document!(
     CircuitBreakerScenario,
     HashRingScenario,
     ShardingScenario,
-    CachePatternsScenario,
     LoadBalancingScenario,
     EventStreamingScenario,
     RetriesScenario,
