@@ -167,7 +167,7 @@ fn render(
 
 /// The families whose scenarios are read and written by the format's own
 /// JSON (`scenario::json`) rather than serde.
-const JSON_FAMILIES: &[&str] = &["RATE_LIMITER", "CACHING", "CACHE_PATTERNS"];
+const JSON_FAMILIES: &[&str] = &["RATE_LIMITER", "SHARDING", "CACHING", "CACHE_PATTERNS"];
 
 fn main() {
     // A wasm bundle of families still read by serde reads a document's

@@ -99,11 +99,10 @@ macro_rules! serde_document {
     )*};
 }
 
-json_document!(RateLimiterScenario, CachingScenario, CachePatternsScenario);
+json_document!(RateLimiterScenario, ShardingScenario, CachingScenario, CachePatternsScenario);
 serde_document!(
     CircuitBreakerScenario,
     HashRingScenario,
-    ShardingScenario,
     LoadBalancingScenario,
     EventStreamingScenario,
     RetriesScenario,
