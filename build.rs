@@ -167,8 +167,17 @@ fn render(
 
 /// The families whose scenarios are read and written by the format's own
 /// JSON (`scenario::json`) rather than serde.
-const JSON_FAMILIES: &[&str] =
-    &["RATE_LIMITER", "CIRCUIT_BREAKER", "HASH_RING", "EVENT_STREAMING", "LOAD_BALANCING", "RETRIES"];
+const JSON_FAMILIES: &[&str] = &[
+    "RATE_LIMITER",
+    "CIRCUIT_BREAKER",
+    "HASH_RING",
+    "SHARDING",
+    "CACHING",
+    "CACHE_PATTERNS",
+    "LOAD_BALANCING",
+    "EVENT_STREAMING",
+    "RETRIES",
+];
 
 fn main() {
     // A wasm bundle of families still read by serde reads a document's

@@ -676,7 +676,9 @@ pub fn payload<'n, 'a>(node: &'n Node<'a>, name: &str, value: Option<&'n Node<'a
 /// (as serde_json also reads one) as `{"name": null}`.
 pub fn unit(name: &str, value: Option<&Node>) -> Result<(), Error> {
     match value {
-        Some(v) if v.value != Value::Null => Err(in_field(v.expected("null (this choice takes no value)"), name)),
+        Some(v) if v.value != Value::Null => {
+            Err(Error::new(v.at, format!("\"{name}\" takes no settings: write it as \"{name}\" alone")))
+        }
         _ => Ok(()),
     }
 }
@@ -685,6 +687,21 @@ pub fn unit(name: &str, value: Option<&Node>) -> Result<(), Error> {
 pub fn unknown(node: &Node, name: &str, names: &[&str]) -> Error {
     let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     Error::new(node.at, format!("unknown choice \"{name}\"; expected one of {}", list.join(", ")))
+}
+
+/// The fields of a struct variant `name` as [`variant`] read it (`node`,
+/// `value`): an object of its settings under its name (`{"redis-lru":
+/// {"samples": 5}}`), with no key outside `keys`.
+pub fn variant_fields<'n, 'a>(
+    node: &'n Node<'a>,
+    name: &str,
+    value: Option<&'n Node<'a>>,
+    keys: &[&str],
+) -> Result<Fields<'n, 'a>, Error> {
+    match value {
+        Some(v) => Fields::of(v, &format!("the settings of \"{name}\" (an object)"), keys),
+        None => Err(node.expected(&format!("\"{name}\" with its settings, {{\"{name}\": {{…}}}}"))),
+    }
 }
 
 /// An object's fields, read one by one.

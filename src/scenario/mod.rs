@@ -103,11 +103,14 @@ json_document!(
     RateLimiterScenario,
     CircuitBreakerScenario,
     HashRingScenario,
-    EventStreamingScenario,
+    ShardingScenario,
+    CachingScenario,
+    CachePatternsScenario,
     LoadBalancingScenario,
+    EventStreamingScenario,
     RetriesScenario
 );
-serde_document!(ShardingScenario, CachingScenario, CachePatternsScenario, PipelineScenario);
+serde_document!(PipelineScenario);
 
 /// A family's entry in the widget index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -37,6 +37,7 @@ pub const TITLE: &str = "Cache patterns";
 pub const SUMMARY: &str =
     "Cache-aside, read-through, write-through and write-behind in front of a database that queues: TTLs, stampedes, single-flight, XFetch, stale reads and a cache node that dies.";
 
+use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// Most keys a workload may ask for (each lane keeps a few words per key).
@@ -58,6 +59,13 @@ pub enum Strategy {
     WriteThrough,
     WriteBehind,
 }
+
+json::names!(Strategy {
+    CacheAside = "cache-aside",
+    ReadThrough = "read-through",
+    WriteThrough = "write-through",
+    WriteBehind = "write-behind",
+});
 
 impl Strategy {
     /// Every strategy, in the order the widget lists them.
@@ -129,6 +137,40 @@ pub struct Lane {
     pub flush_ms: u64,
 }
 
+impl FromJson for Lane {
+    fn read(node: &Node) -> Result<Lane, Error> {
+        let f = json::Fields::of(
+            node,
+            "a lane (an object)",
+            &["strategy", "ttl_ms", "jitter", "single_flight", "xfetch", "flush_ms"],
+        )?;
+        Ok(Lane {
+            strategy: f.req("strategy")?,
+            ttl_ms: f.req("ttl_ms")?,
+            jitter: f.or_default("jitter")?,
+            single_flight: f.or_default("single_flight")?,
+            xfetch: f.or_default("xfetch")?,
+            flush_ms: match f.get("flush_ms") {
+                Some(_) => f.req("flush_ms")?,
+                None => flush_ms(),
+            },
+        })
+    }
+}
+
+impl ToJson for Lane {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("strategy", &self.strategy)
+            .field("ttl_ms", &self.ttl_ms)
+            .field_unless(is_zero(&self.jitter), "jitter", &self.jitter)
+            .field_unless(is_false(&self.single_flight), "single_flight", &self.single_flight)
+            .field_unless(is_zero(&self.xfetch), "xfetch", &self.xfetch)
+            .field_unless(default_flush(&self.flush_ms), "flush_ms", &self.flush_ms)
+            .end();
+    }
+}
+
 impl Lane {
     /// A lane of `strategy` with a TTL and nothing else.
     pub fn new(strategy: Strategy, ttl_ms: u64) -> Lane {
@@ -178,6 +220,8 @@ mod tests {
     fn a_lane_writes_only_what_it_sets() {
         let lane = Lane::new(Strategy::WriteBehind, 5_000);
         assert_eq!(serde_json::to_string(&lane).unwrap(), r#"{"strategy":"write-behind","ttl_ms":5000}"#);
+        assert_eq!(json::to_string(&lane), r#"{"strategy":"write-behind","ttl_ms":5000}"#);
+        assert_eq!(json::from_str::<Lane>(r#"{"strategy":"write-behind","ttl_ms":5000}"#), Ok(lane.clone()));
         let full = Lane { single_flight: true, xfetch: 1.0, jitter: 0.1, flush_ms: 200, ..lane };
         let json = serde_json::to_string(&full).unwrap();
         assert_eq!(
@@ -185,10 +229,30 @@ mod tests {
             r#"{"strategy":"write-behind","ttl_ms":5000,"jitter":0.1,"single_flight":true,"xfetch":1.0,"flush_ms":200}"#
         );
         assert_eq!(serde_json::from_str::<Lane>(&json).unwrap(), full);
+        assert_eq!(json::to_string(&full), json);
+        assert_eq!(json::from_str::<Lane>(&json), Ok(full.clone()));
         assert_eq!(full.label(), "write-behind + XFetch + jitter");
         for s in Strategy::ALL {
             assert_eq!(Strategy::from_name(s.name()), Some(s));
         }
+    }
+
+    #[test]
+    fn a_lane_in_the_wrong_form_is_refused_saying_why() {
+        let err = |text: &str| json::from_str::<Lane>(text).unwrap_err();
+        assert_eq!(
+            err(r#"{"strategy":"write-around","ttl_ms":0}"#),
+            "strategy: expected one of \"cache-aside\", \"read-through\", \"write-through\", \"write-behind\", found \"write-around\" at line 1 column 13"
+        );
+        assert_eq!(
+            err(r#"{"strategy":"cache-aside","ttl_ms":0,"lease":true}"#),
+            "unknown field \"lease\"; expected one of \"strategy\", \"ttl_ms\", \"jitter\", \"single_flight\", \"xfetch\", \"flush_ms\" at line 1 column 46"
+        );
+        assert_eq!(
+            err(r#"{"strategy":"write-behind","ttl_ms":0,"flush_ms":-5}"#),
+            "flush_ms: expected a whole number from 0 to 18446744073709551615, found -5 at line 1 column 50"
+        );
+        assert_eq!(err(r#"{"strategy":"cache-aside"}"#), "missing field \"ttl_ms\" at line 1 column 1");
     }
 
     #[test]

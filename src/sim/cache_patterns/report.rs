@@ -2,33 +2,26 @@
 //! each lane's totals, latency percentiles and slices as JSON, or every
 //! request's answer as CSV rows.
 
-use super::run::LaneRun;
 use super::scenario::CachePatternsScenario;
+use crate::scenario::json::Obj;
 use crate::scenario::Family;
-use serde::Serialize;
 use std::fmt::Write as _;
 
-/// The result of running a cache-patterns scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct CachePatternsReport {
-    pub widget: &'static str,
-    pub seed: u64,
-    /// The run's length in ns (its slices divide it evenly).
-    pub span_ns: u64,
-    pub lanes: Vec<LaneRun>,
-}
-
-/// Every lane's totals and slices as compact JSON.
+/// Every lane's totals and slices as compact JSON: `widget`, `seed`,
+/// `span_ns` (the run's length in ns, which its slices divide evenly) and
+/// `lanes`.
 pub fn run_json(s: &CachePatternsScenario) -> Result<String, String> {
     s.validate()?;
     let trial = s.trial();
-    let report = CachePatternsReport {
-        widget: <CachePatternsScenario as Family>::KIND,
-        seed: s.seed,
-        span_ns: trial.span,
-        lanes: s.run_on(&trial)?,
-    };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let lanes = s.run_on(&trial)?;
+    let mut out = String::new();
+    Obj::new(&mut out)
+        .field("widget", <CachePatternsScenario as Family>::KIND)
+        .field("seed", &s.seed)
+        .field("span_ns", &trial.span)
+        .field("lanes", &lanes)
+        .end();
+    Ok(out)
 }
 
 /// One CSV row per request in each lane: when it arrived, its key, whether

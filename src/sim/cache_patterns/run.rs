@@ -11,13 +11,13 @@
 
 use super::scenario::{CachePatternsScenario, Service};
 use super::{Lane, Strategy};
+use crate::scenario::json::{Obj, ToJson};
 use crate::sim::caching::exact::{Exact, Order};
 use crate::sim::caching::workload::Workload;
 use crate::sim::kernel::rng::{ln, Rng};
 use crate::sim::kernel::slices::percentile;
 use crate::sim::kernel::sort::radix_sort_by_key;
 use crate::sim::kernel::time::{ms_to_ns, Nanos, MS, SEC};
-use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -72,7 +72,7 @@ impl Trial {
 }
 
 /// A lane's totals. Latencies are in nanoseconds, percentiles by nearest rank.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Summary {
     pub reads: u32,
     pub writes: u32,
@@ -102,7 +102,7 @@ pub struct Summary {
 /// One slice of a run: its reads (by arrival) and their hits, stale
 /// answers and 99th-percentile latency; the queries sent to the database
 /// in it and the most it held at once.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Bin {
     pub reads: u32,
     pub hits: u32,
@@ -111,6 +111,44 @@ pub struct Bin {
     pub db_reads: u32,
     pub db_writes: u32,
     pub db_peak: u32,
+}
+
+impl ToJson for Summary {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("reads", &self.reads)
+            .field("writes", &self.writes)
+            .field("hits", &self.hits)
+            .field("hit_ratio", &self.hit_ratio)
+            .field("coalesced", &self.coalesced)
+            .field("early_refreshes", &self.early_refreshes)
+            .field("db_reads", &self.db_reads)
+            .field("db_writes", &self.db_writes)
+            .field("db_peak", &self.db_peak)
+            .field("stale_reads", &self.stale_reads)
+            .field("lost_writes", &self.lost_writes)
+            .field("read_p50_ns", &self.read_p50_ns)
+            .field("read_p95_ns", &self.read_p95_ns)
+            .field("read_p99_ns", &self.read_p99_ns)
+            .field("read_p999_ns", &self.read_p999_ns)
+            .field("write_p50_ns", &self.write_p50_ns)
+            .field("write_p99_ns", &self.write_p99_ns)
+            .end();
+    }
+}
+
+impl ToJson for Bin {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("reads", &self.reads)
+            .field("hits", &self.hits)
+            .field("stale", &self.stale)
+            .field("read_p99_ns", &self.read_p99_ns)
+            .field("db_reads", &self.db_reads)
+            .field("db_writes", &self.db_writes)
+            .field("db_peak", &self.db_peak)
+            .end();
+    }
 }
 
 /// How a request was answered.
@@ -154,14 +192,20 @@ pub struct Outcome {
 }
 
 /// A lane's run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LaneRun {
     pub lane: Lane,
     pub summary: Summary,
     pub bins: Vec<Bin>,
     /// Every request's outcome, in arrival order (not reported in JSON).
-    #[serde(skip)]
     pub outcomes: Vec<Outcome>,
+}
+
+/// The lane, its totals and its slices (not its outcomes).
+impl ToJson for LaneRun {
+    fn write(&self, out: &mut String) {
+        Obj::new(out).field("lane", &self.lane).field("summary", &self.summary).field("bins", &self.bins).end();
+    }
 }
 
 /// What a database query is for.

@@ -5,6 +5,7 @@ use super::run::{run_lane, LaneRun, Trial};
 use super::{Lane, MAX_KEYS, MAX_REQUESTS};
 use crate::sim::caching::workload::Workload;
 use crate::sim::kernel::num::decimal;
+use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +84,29 @@ pub struct CachePatternsScenario {
     pub view: View,
 }
 
+json::names!(CachePatternsTag { CachePatterns = "cache-patterns" });
+json::names!(Service { Exponential = "exponential", Fixed = "fixed" });
+json::object!(Cache, "a cache (an object)" { capacity, latency_ms });
+json::object!(Database, "a database (an object)" {
+    connections,
+    read_ms,
+    write_ms,
+    service: default (Service::is_exponential),
+});
+json::object!(CachePatternsScenario, "a cache-patterns scenario (an object)" {
+    widget,
+    version,
+    seed,
+    workload,
+    writes,
+    cache,
+    database,
+    warm: default (std::ops::Not::not),
+    crash_ms: default (Option::is_none),
+    lanes,
+    view: default (View::is_default),
+});
+
 /// The latest a cache node may die: 30 days in.
 pub const MAX_CRASH_MS: u64 = 30 * 86_400_000;
 
@@ -149,5 +173,30 @@ impl CachePatternsScenario {
     /// The run's length in ms: its last arrival, an estimate before it is drawn.
     pub fn duration_ms(&self) -> u64 {
         (u64::from(self.workload.requests) * 1000 / u64::from(self.workload.rate.max(1))).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::presets::preset;
+    use super::*;
+    use crate::scenario::Document;
+
+    #[test]
+    fn every_setting_is_written_and_read_as_serde_did() {
+        let mut s = preset("default").unwrap();
+        s.database.service = Service::Fixed;
+        s.warm = true;
+        s.crash_ms = Some(5_000);
+        for s in [preset("default").unwrap(), s] {
+            let text = serde_json::to_string(&s).unwrap();
+            assert_eq!(s.to_text(), text);
+            assert_eq!(CachePatternsScenario::from_text(&text), Ok(s));
+        }
+        let text = preset("default").unwrap().to_text().replace("\"connections\"", "\"service\":\"lifo\",\"connections\"");
+        assert_eq!(
+            CachePatternsScenario::from_text(&text).unwrap_err().split(" at line").next(),
+            Some("service: expected one of \"exponential\", \"fixed\", found \"lifo\"")
+        );
     }
 }

@@ -34,6 +34,7 @@ pub const TITLE: &str = "Caching";
 pub const SUMMARY: &str =
     "Exact LRU, FIFO and LFU beside Redis's sampled LRU and LFU, Caffeine's W-TinyLFU and moka's TinyLFU, on the same requests against the same capacity.";
 
+use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// The most keys a cache may hold.
@@ -117,9 +118,63 @@ impl Policy {
     }
 }
 
+/// Every policy's name, in the order serde's derive lists them.
+const POLICY_NAMES: [&str; 8] = ["fifo", "lru", "lfu", "redis-lru", "redis-lfu", "caffeine", "w-tinylfu", "moka"];
+
+impl FromJson for Policy {
+    fn read(node: &Node) -> Result<Policy, Error> {
+        let (name, value) = json::variant(node)?;
+        let unit = |p: Policy| json::unit(name, value).map(|_| p);
+        match name {
+            "fifo" => unit(Policy::Fifo),
+            "lru" => unit(Policy::Lru),
+            "lfu" => unit(Policy::Lfu),
+            "caffeine" => unit(Policy::Caffeine),
+            "w-tinylfu" => unit(Policy::WTinyLfu),
+            "moka" => unit(Policy::Moka),
+            "redis-lru" => {
+                let f = json::variant_fields(node, name, value, &["samples"])?;
+                Ok(Policy::RedisLru { samples: f.req("samples")? })
+            }
+            "redis-lfu" => {
+                let f = json::variant_fields(node, name, value, &["samples", "log_factor", "decay_minutes"])?;
+                Ok(Policy::RedisLfu {
+                    samples: f.req("samples")?,
+                    log_factor: f.req("log_factor")?,
+                    decay_minutes: f.req("decay_minutes")?,
+                })
+            }
+            other => Err(json::unknown(node, other, &POLICY_NAMES)),
+        }
+    }
+}
+
+impl ToJson for Policy {
+    fn write(&self, out: &mut String) {
+        match self {
+            Policy::RedisLru { samples } => {
+                let mut o = Obj::new(out);
+                Obj::new(o.key(self.name())).field("samples", samples).end();
+                o.end();
+            }
+            Policy::RedisLfu { samples, log_factor, decay_minutes } => {
+                let mut o = Obj::new(out);
+                Obj::new(o.key(self.name()))
+                    .field("samples", samples)
+                    .field("log_factor", log_factor)
+                    .field("decay_minutes", decay_minutes)
+                    .end();
+                o.end();
+            }
+            _ => self.name().write(out),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Policy;
+    use crate::scenario::json;
 
     #[test]
     fn every_policy_is_written_by_its_name() {
@@ -127,6 +182,35 @@ mod tests {
             let json = serde_json::to_string(&p).unwrap();
             assert!(json.contains(&format!("\"{}\"", p.name())), "{json}");
             assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), p);
+            assert_eq!(json::to_string(&p), json);
+            assert_eq!(json::from_str::<Policy>(&json), Ok(p));
         }
+    }
+
+    #[test]
+    fn a_policy_in_the_wrong_form_is_refused_saying_why() {
+        let err = |text: &str| json::from_str::<Policy>(text).unwrap_err();
+        assert_eq!(
+            err(r#""arc""#),
+            "unknown choice \"arc\"; expected one of \"fifo\", \"lru\", \"lfu\", \"redis-lru\", \"redis-lfu\", \"caffeine\", \"w-tinylfu\", \"moka\" at line 1 column 1"
+        );
+        assert_eq!(err(r#"{"lru": {}}"#), "\"lru\" takes no settings: write it as \"lru\" alone at line 1 column 9");
+        assert_eq!(
+            err(r#""redis-lru""#),
+            "expected \"redis-lru\" with its settings, {\"redis-lru\": {…}}, found \"redis-lru\" at line 1 column 1"
+        );
+        assert_eq!(
+            err(r#"{"redis-lru": {"samples": 5, "pool": 16}}"#),
+            "unknown field \"pool\"; expected one of \"samples\" at line 1 column 38"
+        );
+        assert_eq!(
+            err(r#"{"redis-lfu": {"samples": 5, "log_factor": 10}}"#),
+            "missing field \"decay_minutes\" at line 1 column 15"
+        );
+        assert_eq!(
+            err(r#"{"redis-lru": {"samples": -1}}"#),
+            "samples: expected a whole number from 0 to 4294967295, found -1 at line 1 column 27"
+        );
+        assert_eq!(err(r#"{"redis-lru": 5}"#), "expected the settings of \"redis-lru\" (an object), found 5 at line 1 column 15");
     }
 }

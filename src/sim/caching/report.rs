@@ -2,28 +2,26 @@
 //! policy's totals and hit ratio by slice as JSON, or every request's hit
 //! or miss and eviction as CSV rows.
 
-use super::run::PolicyRun;
 use super::scenario::CachingScenario;
-use serde::Serialize;
+use crate::scenario::json::Obj;
 use std::fmt::Write as _;
 
-/// The result of running a caching scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct CachingReport<'a> {
-    pub widget: &'static str,
-    pub seed: u64,
-    /// The most requested keys, whose presence each slice's `hot_cached` marks.
-    pub hot: &'a [u32],
-    pub policies: Vec<PolicyRun>,
-}
-
-/// Every policy's totals and slices as compact JSON.
+/// Every policy's totals and slices as compact JSON: `widget`, `seed`,
+/// `hot` (the most requested keys, whose presence each slice's
+/// `hot_cached` marks) and `policies`.
 pub fn run_json(s: &CachingScenario) -> Result<String, String> {
     // Checked before the requests are drawn, as `run` does.
     s.validate()?;
     let trial = s.trial();
-    let report = CachingReport { widget: <CachingScenario as crate::scenario::Family>::KIND, seed: s.seed, hot: &trial.hot, policies: s.run_on(&trial)? };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let policies = s.run_on(&trial)?;
+    let mut out = String::new();
+    Obj::new(&mut out)
+        .field("widget", <CachingScenario as crate::scenario::Family>::KIND)
+        .field("seed", &s.seed)
+        .field("hot", &trial.hot)
+        .field("policies", &policies)
+        .end();
+    Ok(out)
 }
 
 /// One CSV row per request under each policy: when, which key, whether it

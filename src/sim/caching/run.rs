@@ -8,8 +8,8 @@ use super::moka::Moka;
 use super::redis::{Mode, Redis};
 use super::workload::Workload;
 use super::Policy;
+use crate::scenario::json::{Obj, ToJson};
 use crate::sim::kernel::rng::Rng;
-use serde::Serialize;
 
 /// Slices a run is binned into for drawing.
 pub const BINS: usize = 100;
@@ -53,7 +53,7 @@ impl Trial {
 }
 
 /// A run's totals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Summary {
     pub requests: u32,
     pub hits: u32,
@@ -64,7 +64,7 @@ pub struct Summary {
 
 /// One slice of a run: its requests, hits and evictions, and which of the
 /// trial's hot keys were cached at its end (bit i for `hot[i]`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Bin {
     pub requests: u32,
     pub hits: u32,
@@ -104,15 +104,44 @@ impl Outcome {
 }
 
 /// A policy's run over a trial.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PolicyRun {
     pub policy: Policy,
     pub summary: Summary,
     pub bins: Vec<Bin>,
     /// Every request's outcome, kept by [`trace_policy`] for the CSV trace
     /// (empty from [`run_policy`]); not reported in JSON.
-    #[serde(skip)]
     pub outcomes: Vec<Outcome>,
+}
+
+impl ToJson for Summary {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("requests", &self.requests)
+            .field("hits", &self.hits)
+            .field("misses", &self.misses)
+            .field("hit_ratio", &self.hit_ratio)
+            .field("evictions", &self.evictions)
+            .end();
+    }
+}
+
+impl ToJson for Bin {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("requests", &self.requests)
+            .field("hits", &self.hits)
+            .field("evictions", &self.evictions)
+            .field("hot_cached", &self.hot_cached)
+            .end();
+    }
+}
+
+/// The policy, its totals and its slices (not its outcomes).
+impl ToJson for PolicyRun {
+    fn write(&self, out: &mut String) {
+        Obj::new(out).field("policy", &self.policy).field("summary", &self.summary).field("bins", &self.bins).end();
+    }
 }
 
 impl PolicyRun {

@@ -4,6 +4,7 @@
 use super::run::{run_policy, trace_policy, PolicyRun, Trial};
 use super::workload::Workload;
 use super::{Policy, MAX_CAPACITY};
+use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,17 @@ pub struct CachingScenario {
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
+
+json::names!(CachingTag { Caching = "caching" });
+json::object!(CachingScenario, "a caching scenario (an object)" {
+    widget,
+    version,
+    seed,
+    capacity,
+    workload,
+    policies,
+    view: default (View::is_default),
+});
 
 impl CachingScenario {
     /// Checks the capacity, the workload and the policies.

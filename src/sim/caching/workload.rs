@@ -2,6 +2,7 @@
 //! seeded generator, and when (evenly spaced at the workload's rate, which
 //! Redis's clocks read).
 
+use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use crate::sim::kernel::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,51 @@ pub struct Workload {
     pub pattern: Pattern,
     pub requests: u32,
     pub rate: u32,
+}
+
+json::object!(Workload, "a workload (an object)" { pattern, requests, rate });
+
+impl FromJson for Pattern {
+    fn read(node: &Node) -> Result<Pattern, Error> {
+        let (name, value) = json::variant(node)?;
+        let fields = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "zipf" => {
+                let f = fields(&["keys", "skew"])?;
+                Pattern::Zipf { keys: f.req("keys")?, skew: f.req("skew")? }
+            }
+            "uniform" => Pattern::Uniform { keys: fields(&["keys"])?.req("keys")? },
+            "scan" => {
+                let f = fields(&["keys", "skew", "every", "length"])?;
+                Pattern::Scan { keys: f.req("keys")?, skew: f.req("skew")?, every: f.req("every")?, length: f.req("length")? }
+            }
+            "loop" => Pattern::Loop { keys: fields(&["keys"])?.req("keys")? },
+            "shifting" => {
+                let f = fields(&["keys", "skew", "every"])?;
+                Pattern::Shifting { keys: f.req("keys")?, skew: f.req("skew")?, every: f.req("every")? }
+            }
+            "list" => Pattern::List { keys: fields(&["keys"])?.req("keys")? },
+            other => return Err(json::unknown(node, other, &["zipf", "uniform", "scan", "loop", "shifting", "list"])),
+        })
+    }
+}
+
+impl ToJson for Pattern {
+    fn write(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        let mut f = Obj::new(o.key(self.name()));
+        match self {
+            Pattern::Zipf { keys, skew } => f.field("keys", keys).field("skew", skew),
+            Pattern::Uniform { keys } | Pattern::Loop { keys } => f.field("keys", keys),
+            Pattern::Scan { keys, skew, every, length } => {
+                f.field("keys", keys).field("skew", skew).field("every", every).field("length", length)
+            }
+            Pattern::Shifting { keys, skew, every } => f.field("keys", keys).field("skew", skew).field("every", every),
+            Pattern::List { keys } => f.field("keys", keys),
+        }
+        .end();
+        o.end();
+    }
 }
 
 impl Pattern {
@@ -239,6 +285,35 @@ mod tests {
 
     fn w(pattern: Pattern, requests: u32) -> Workload {
         Workload { pattern, requests, rate: 1000 }
+    }
+
+    #[test]
+    fn patterns_are_read_and_written_as_serde_did() {
+        for pattern in [
+            Pattern::Zipf { keys: 100, skew: 1.0 },
+            Pattern::Uniform { keys: 7 },
+            Pattern::Scan { keys: 100, skew: 0.8, every: 5, length: 3 },
+            Pattern::Loop { keys: 3 },
+            Pattern::Shifting { keys: 1000, skew: 2.5, every: 500 },
+            Pattern::List { keys: vec![4, 2] },
+        ] {
+            let w = Workload { pattern, requests: 10, rate: 1000 };
+            let text = serde_json::to_string(&w).unwrap();
+            assert_eq!(json::to_string(&w), text);
+            assert_eq!(json::from_str::<Workload>(&text), Ok(w));
+        }
+        let err = |text: &str| json::from_str::<Pattern>(text).unwrap_err();
+        assert_eq!(
+            err(r#"{"pareto": {"keys": 5}}"#),
+            "unknown choice \"pareto\"; expected one of \"zipf\", \"uniform\", \"scan\", \"loop\", \"shifting\", \"list\" at line 1 column 1"
+        );
+        assert_eq!(err(r#"{"zipf": {"keys": 5}}"#), "missing field \"skew\" at line 1 column 10");
+        assert_eq!(
+            err(r#"{"loop": {"keys": 5, "skew": 1}}"#),
+            "unknown field \"skew\"; expected one of \"keys\" at line 1 column 30"
+        );
+        assert_eq!(err(r#"{"list": {"keys": [1, "2"]}}"#), "keys: expected a whole number from 0 to 4294967295, found \"2\" at line 1 column 23");
+        assert_eq!(err(r#""zipf""#), "expected \"zipf\" with its settings, {\"zipf\": {…}}, found \"zipf\" at line 1 column 1");
     }
 
     #[test]

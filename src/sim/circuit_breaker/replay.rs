@@ -335,7 +335,7 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"reset": true}"#),
-            "invalid replay: reset: expected null (this choice takes no value), found a boolean at line 1 column 113"
+            "invalid replay: \"reset\" takes no settings: write it as \"reset\" alone at line 1 column 113"
         );
         assert_eq!(
             err(r#"{"force": "HALF_OPEN"}"#),

@@ -542,7 +542,7 @@ mod tests {
         assert_eq!(err(r#""ring""#), r#"expected an object {"ring": …}, found "ring" at line 1 column 1"#);
         assert_eq!(
             err(r#"{"ketama": {"points": 4}}"#),
-            "ketama: expected null (this choice takes no value), found an object at line 1 column 12"
+            "\"ketama\" takes no settings: write it as \"ketama\" alone at line 1 column 12"
         );
         assert_eq!(
             err(r#"{"maglev": {"size": 13}}"#),

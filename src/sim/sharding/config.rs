@@ -5,6 +5,7 @@ use super::region::Country;
 use super::scheme::Scheme;
 use super::workload::Workload;
 use super::KeyRange;
+use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// A scheme as scenarios write it.
@@ -128,6 +129,140 @@ pub struct RegionEntry {
 
 fn one_byte() -> u8 {
     1
+}
+
+json::object!(RegionEntry, "a region map entry (an object)" { country, region });
+
+impl FromJson for CitusRebalance {
+    fn read(node: &Node) -> Result<CitusRebalance, Error> {
+        let (name, value) = json::variant(node)?;
+        match name {
+            "by-shard-count" => json::unit(name, value).map(|_| CitusRebalance::ByShardCount),
+            "by-disk-size" => {
+                let f = json::variant_fields(node, name, value, &["row_bytes"])?;
+                Ok(CitusRebalance::ByDiskSize { row_bytes: f.req("row_bytes")? })
+            }
+            other => Err(json::unknown(node, other, &["by-shard-count", "by-disk-size"])),
+        }
+    }
+}
+
+impl ToJson for CitusRebalance {
+    fn write(&self, out: &mut String) {
+        match self {
+            CitusRebalance::ByShardCount => "by-shard-count".write(out),
+            CitusRebalance::ByDiskSize { row_bytes } => {
+                let mut o = Obj::new(out);
+                Obj::new(o.key("by-disk-size")).field("row_bytes", row_bytes).end();
+                o.end();
+            }
+        }
+    }
+}
+
+impl FromJson for MongoBalancer {
+    fn read(node: &Node) -> Result<MongoBalancer, Error> {
+        let (name, value) = json::variant(node)?;
+        match name {
+            "chunk-count" => json::unit(name, value).map(|_| MongoBalancer::ChunkCount),
+            "data-size" => {
+                let f = json::variant_fields(node, name, value, &["doc_bytes", "range_mb"])?;
+                Ok(MongoBalancer::DataSize {
+                    doc_bytes: f.req("doc_bytes")?,
+                    range_mb: match f.get("range_mb") {
+                        Some(_) => f.req("range_mb")?,
+                        None => default_range_mb(),
+                    },
+                })
+            }
+            other => Err(json::unknown(node, other, &["chunk-count", "data-size"])),
+        }
+    }
+}
+
+impl ToJson for MongoBalancer {
+    fn write(&self, out: &mut String) {
+        match self {
+            MongoBalancer::ChunkCount => "chunk-count".write(out),
+            MongoBalancer::DataSize { doc_bytes, range_mb } => {
+                let mut o = Obj::new(out);
+                Obj::new(o.key("data-size"))
+                    .field("doc_bytes", doc_bytes)
+                    .field_unless(is_default_range_mb(range_mb), "range_mb", range_mb)
+                    .end();
+                o.end();
+            }
+        }
+    }
+}
+
+impl FromJson for SchemeConfig {
+    fn read(node: &Node) -> Result<SchemeConfig, Error> {
+        let (name, value) = json::variant(node)?;
+        let fields = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "hash-mod" => SchemeConfig::HashMod { shards: fields(&["shards"])?.req("shards")? },
+            "range" => SchemeConfig::Range { splits: fields(&["splits"])?.or_default("splits")? },
+            "vitess" => SchemeConfig::Vitess { shards: fields(&["shards"])?.req("shards")? },
+            "mongo" => {
+                let f = fields(&["chunks", "servers", "balancer"])?;
+                SchemeConfig::Mongo {
+                    chunks: f.req("chunks")?,
+                    servers: f.or_default("servers")?,
+                    balancer: f.or_default("balancer")?,
+                }
+            }
+            "citus" => {
+                let f = fields(&["shard_count", "nodes", "rebalance"])?;
+                SchemeConfig::Citus {
+                    shard_count: f.req("shard_count")?,
+                    nodes: f.or_default("nodes")?,
+                    rebalance: f.or_default("rebalance")?,
+                }
+            }
+            "consistent" => SchemeConfig::Consistent { shards: fields(&["shards"])?.req("shards")? },
+            "directory" => SchemeConfig::Directory { shards: fields(&["shards"])?.req("shards")? },
+            "region" => {
+                let f = fields(&["regions", "shards", "region_bytes"])?;
+                SchemeConfig::Region {
+                    regions: f.req("regions")?,
+                    shards: f.req("shards")?,
+                    region_bytes: match f.get("region_bytes") {
+                        Some(_) => f.req("region_bytes")?,
+                        None => one_byte(),
+                    },
+                }
+            }
+            other => return Err(json::unknown(node, other, &SCHEME_NAMES)),
+        })
+    }
+}
+
+impl ToJson for SchemeConfig {
+    fn write(&self, out: &mut String) {
+        let mut o = Obj::new(out);
+        let mut f = Obj::new(o.key(self.name()));
+        match self {
+            SchemeConfig::HashMod { shards } | SchemeConfig::Consistent { shards } | SchemeConfig::Directory { shards } => {
+                f.field("shards", shards)
+            }
+            SchemeConfig::Range { splits } => f.field("splits", splits),
+            SchemeConfig::Vitess { shards } => f.field("shards", shards),
+            SchemeConfig::Mongo { chunks, servers, balancer } => f
+                .field("chunks", chunks)
+                .field_unless(servers.is_none(), "servers", servers)
+                .field_unless(balancer.is_chunk_count(), "balancer", balancer),
+            SchemeConfig::Citus { shard_count, nodes, rebalance } => f
+                .field("shard_count", shard_count)
+                .field_unless(nodes.is_none(), "nodes", nodes)
+                .field_unless(rebalance.is_by_shard_count(), "rebalance", rebalance),
+            SchemeConfig::Region { regions, shards, region_bytes } => {
+                f.field("regions", regions).field("shards", shards).field("region_bytes", region_bytes)
+            }
+        }
+        .end();
+        o.end();
+    }
 }
 
 /// The schemes' names in scenarios, in menu order.
@@ -327,5 +462,106 @@ impl Layout {
         let mut next = self.clone();
         next.of[chunk] = least;
         Some(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::sharding::workload::{Keys, Reads};
+
+    /// Every scheme, setting and workload shape, as serde's derive wrote them.
+    #[test]
+    fn schemes_and_workloads_are_written_and_read_as_serde_did() {
+        let region = |region_bytes| SchemeConfig::Region {
+            regions: vec![RegionEntry { country: "France".into(), region: 64 }],
+            shards: vec!["-80".into(), "80-".into()],
+            region_bytes,
+        };
+        let schemes = [
+            SchemeConfig::HashMod { shards: 4 },
+            SchemeConfig::Range { splits: vec![] },
+            SchemeConfig::Range { splits: vec![10, 20] },
+            SchemeConfig::Vitess { shards: vec!["-80".into(), "80-".into()] },
+            SchemeConfig::Mongo { chunks: 8, servers: None, balancer: MongoBalancer::ChunkCount },
+            SchemeConfig::Mongo {
+                chunks: 8,
+                servers: Some(2),
+                balancer: MongoBalancer::DataSize { doc_bytes: 100, range_mb: super::super::mongo::DEFAULT_RANGE_MB },
+            },
+            SchemeConfig::Mongo { chunks: 8, servers: Some(2), balancer: MongoBalancer::DataSize { doc_bytes: 100, range_mb: 64 } },
+            SchemeConfig::Citus { shard_count: 32, nodes: None, rebalance: CitusRebalance::ByShardCount },
+            SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: CitusRebalance::ByDiskSize { row_bytes: 16384 } },
+            SchemeConfig::Consistent { shards: 5 },
+            SchemeConfig::Directory { shards: 3 },
+            region(1),
+            region(2),
+        ];
+        for s in schemes {
+            let text = serde_json::to_string(&s).unwrap();
+            assert_eq!(json::to_string(&s), text);
+            assert_eq!(json::from_str::<SchemeConfig>(&text), Ok(s));
+        }
+        // Defaults serde filled in: no splits, one region byte, 128 MB ranges.
+        assert_eq!(json::from_str::<SchemeConfig>(r#"{"range": {}}"#), Ok(SchemeConfig::Range { splits: vec![] }));
+        assert_eq!(
+            json::from_str::<SchemeConfig>(r#"{"region": {"regions": [{"country": "France", "region": 64}], "shards": ["-80", "80-"]}}"#),
+            Ok(region(1))
+        );
+        assert_eq!(
+            json::from_str::<MongoBalancer>(r#"{"data-size": {"doc_bytes": 100}}"#),
+            Ok(MongoBalancer::DataSize { doc_bytes: 100, range_mb: super::super::mongo::DEFAULT_RANGE_MB })
+        );
+        let mut w = Workload::new(Keys::Sequential, 10);
+        for keys in [Keys::Sequential, Keys::Timestamps { start_ms: 5, step_ms: 2 }, Keys::Uniform { max: 9 }, Keys::Zipf { distinct: 7 }] {
+            w.keys = keys;
+            let text = serde_json::to_string(&w).unwrap();
+            assert_eq!(json::to_string(&w), text);
+            assert_eq!(json::from_str::<Workload>(&text).as_ref(), Ok(&w));
+            w.countries = super::super::region::example_countries();
+            w.reads_per_write = 3;
+            w.reads = Reads::Recent;
+        }
+        let text = serde_json::to_string(&w).unwrap();
+        assert_eq!(json::to_string(&w), text);
+        assert_eq!(json::from_str::<Workload>(&text), Ok(w));
+        assert_eq!(
+            json::from_str::<Workload>(r#"{"keys": "sequential", "rows": 5}"#),
+            Ok(Workload::new(Keys::Sequential, 5))
+        );
+    }
+
+    #[test]
+    fn a_scheme_in_the_wrong_form_is_refused_saying_why() {
+        let err = |text: &str| json::from_str::<SchemeConfig>(text).unwrap_err();
+        assert_eq!(
+            err(r#"{"hash": {"shards": 4}}"#),
+            "unknown choice \"hash\"; expected one of \"hash-mod\", \"range\", \"vitess\", \"mongo\", \"citus\", \"consistent\", \"directory\", \"region\" at line 1 column 1"
+        );
+        assert_eq!(
+            err(r#"{"citus": {"shard_count": 8, "workers": 2}}"#),
+            "unknown field \"workers\"; expected one of \"shard_count\", \"nodes\", \"rebalance\" at line 1 column 41"
+        );
+        assert_eq!(
+            err(r#"{"citus": {"shard_count": 8, "rebalance": "by-disk-size"}}"#),
+            "rebalance: expected \"by-disk-size\" with its settings, {\"by-disk-size\": {…}}, found \"by-disk-size\" at line 1 column 43"
+        );
+        assert_eq!(
+            err(r#"{"mongo": {"chunks": 8, "balancer": {"chunk-count": {}}}}"#),
+            "\"chunk-count\" takes no settings: write it as \"chunk-count\" alone at line 1 column 53"
+        );
+        assert_eq!(
+            err(r#"{"region": {"regions": [], "shards": [], "region_bytes": 300}}"#),
+            "region_bytes: expected a whole number from 0 to 255, found 300 at line 1 column 58"
+        );
+        assert_eq!(err(r#""directory""#), "expected \"directory\" with its settings, {\"directory\": {…}}, found \"directory\" at line 1 column 1");
+        assert_eq!(err(r#"{"vitess": {}}"#), "missing field \"shards\" at line 1 column 12");
+        let keys = |text: &str| json::from_str::<Keys>(text).unwrap_err();
+        assert_eq!(
+            keys(r#""random""#),
+            "unknown choice \"random\"; expected one of \"sequential\", \"timestamps\", \"uniform\", \"zipf\" at line 1 column 1"
+        );
+        let e = keys(r#"{"zipf": {"distinct": 1.5}}"#);
+        assert!(e.starts_with("distinct: expected a whole number from 0 to ") && e.ends_with(", found 1.5 at line 1 column 23"), "{e}");
     }
 }

@@ -13,6 +13,7 @@
 //! share each shard.
 
 use super::des::encrypt_zero_key;
+use crate::scenario::json;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;
 
@@ -43,6 +44,8 @@ pub struct Country {
     pub name: String,
     pub share: u32,
 }
+
+json::object!(Country, "a country (an object)" { name, share });
 
 /// Vitess's example map (`examples/region_sharding/countries.json`).
 pub const EXAMPLE_REGIONS: [(&str, u32); 8] = [

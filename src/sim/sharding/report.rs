@@ -2,23 +2,20 @@
 //! scheme's placement and summary as JSON, or each server's rows before and
 //! after the re-shard as CSV rows.
 
-use super::run::SchemeRun;
 use super::scenario::ShardingScenario;
-use serde::Serialize;
+use crate::scenario::json::{Obj, ToJson};
 use std::fmt::Write as _;
 
-/// The result of running a sharding scenario, as the CLI prints it.
-#[derive(Serialize)]
-pub struct ShardingReport {
-    pub widget: &'static str,
-    pub seed: u64,
-    pub schemes: Vec<SchemeRun>,
-}
-
-/// Every scheme's run as compact JSON.
+/// Every scheme's run as compact JSON: `widget`, `seed` and `schemes`.
 pub fn run_json(s: &ShardingScenario) -> Result<String, String> {
-    let report = ShardingReport { widget: <ShardingScenario as crate::scenario::Family>::KIND, seed: s.seed, schemes: s.run()? };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    let schemes = s.run()?;
+    let mut out = String::new();
+    Obj::new(&mut out)
+        .field("widget", <ShardingScenario as crate::scenario::Family>::KIND)
+        .field("seed", &s.seed)
+        .field("schemes", &schemes)
+        .end();
+    Ok(out)
 }
 
 /// One CSV row per server of each scheme: its rows before and after the re-shard.
@@ -66,30 +63,47 @@ impl<'a> ShardKey<'a> {
 /// PostgreSQL's signed 32-bit hash, libketama's unsigned 32-bit point, the
 /// xxHash64 of hash modulo N), the shard's index (MongoDB's chunk) and, for
 /// Vitess, its name, and the server holding it where servers hold several;
-/// or why the scheme cannot place the key alone.
-#[derive(Serialize)]
+/// or why the scheme cannot place the key alone. Written as an object of
+/// the fields present, in this order.
 struct KeyScheme {
     scheme: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hash: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<Hash>,
     shard: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     /// The shard server (MongoDB) or worker (Citus) holding the chunk or
     /// shard, when the scenario places them on fewer servers than shards.
-    #[serde(skip_serializing_if = "Option::is_none")]
     server: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     unplaced: Option<&'static str>,
 }
 
-#[derive(Serialize)]
-struct KeyLine<'a> {
-    key: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    schemes: Vec<KeyScheme>,
+/// A key's hash as its system writes it: hex text, or a signed or unsigned number.
+enum Hash {
+    Hex(String),
+    Signed(i64),
+    Unsigned(u64),
+}
+
+impl ToJson for Hash {
+    fn write(&self, out: &mut String) {
+        match self {
+            Hash::Hex(h) => h.write(out),
+            Hash::Signed(n) => n.write(out),
+            Hash::Unsigned(n) => n.write(out),
+        }
+    }
+}
+
+impl ToJson for KeyScheme {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("scheme", self.scheme)
+            .field_unless(self.hash.is_none(), "hash", &self.hash)
+            .field_unless(self.shard.is_none(), "shard", &self.shard)
+            .field_unless(self.name.is_none(), "name", &self.name)
+            .field_unless(self.server.is_none(), "server", &self.server)
+            .field_unless(self.unplaced.is_none(), "unplaced", &self.unplaced)
+            .end();
+    }
 }
 
 /// Where each of `keys` (lines as [`ShardKey::parse`] reads them) lives
@@ -104,7 +118,6 @@ struct KeyLine<'a> {
 pub fn keys_json_lines(s: &ShardingScenario, keys: &[&str]) -> Result<String, String> {
     use super::config::SchemeConfig;
     use super::scheme::{HashFamily, Scheme};
-    use serde_json::Value;
     s.validate()?;
     if keys.len() > MAX_SHARD_KEYS {
         return Err(format!("at most {MAX_SHARD_KEYS} keys, not {}", keys.len()));
@@ -149,10 +162,10 @@ pub fn keys_json_lines(s: &ShardingScenario, keys: &[&str]) -> Result<String, St
             let shard = scheme.route_hashed(h);
             let hash = match family {
                 HashFamily::Key => None,
-                HashFamily::Vitess => Some(Value::from(format!("{h:016x}"))),
-                HashFamily::Mongo => Some(Value::from(h as i64)),
-                HashFamily::Postgres => Some(Value::from(h as u32 as i32)),
-                HashFamily::Ketama | HashFamily::XxHash64 => Some(Value::from(h)),
+                HashFamily::Vitess => Some(Hash::Hex(format!("{h:016x}"))),
+                HashFamily::Mongo => Some(Hash::Signed(h as i64)),
+                HashFamily::Postgres => Some(Hash::Signed(i64::from(h as u32 as i32))),
+                HashFamily::Ketama | HashFamily::XxHash64 => Some(Hash::Unsigned(h)),
             };
             let name = match config {
                 SchemeConfig::Vitess { shards } => shards.get(shard).cloned(),
@@ -177,7 +190,7 @@ pub fn keys_json_lines(s: &ShardingScenario, keys: &[&str]) -> Result<String, St
         if k > 0 {
             out.push('\n');
         }
-        out.push_str(&serde_json::to_string(&KeyLine { key: text, kind, schemes: answers }).expect("lines always serialise"));
+        Obj::new(&mut out).field("key", text).field("type", kind).field("schemes", &answers).end();
     }
     Ok(out)
 }

@@ -5,11 +5,12 @@ use super::config::{CitusRebalance, Layout, MongoBalancer, SchemeConfig};
 use super::drawn::Drawn;
 use super::scheme::Scheme;
 use super::KeyRange;
+use crate::scenario::json;
 use crate::sim::kernel::sort::radix_sort_by_key;
 use serde::{Deserialize, Serialize};
 
 /// A re-shard, applied to every scheme it fits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Reshard {
     /// One more shard: hash modulo N + 1 and a ring with one more shard
@@ -27,6 +28,8 @@ pub enum Reshard {
     /// migration, a balancer's unit of work. No key re-hashes.
     MoveChunk,
 }
+
+json::names!(Reshard { AddShard = "add-shard", SplitHottest = "split-hottest", MoveChunk = "move-chunk" });
 
 /// The scheme and layout after `reshard`, given where the rows are; `None`
 /// when it does not apply.

@@ -9,11 +9,11 @@ use super::query::{Router, RouterKind};
 use super::reshard::{hottest_shard, reshard, Reshard};
 use super::scheme::Scheme;
 use super::workload::Reads;
-use serde::Serialize;
+use crate::scenario::json::{Obj, ToJson};
 use std::sync::Arc;
 
 /// Rows and queries per shard under one scheme.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Placement {
     pub rows: Vec<u64>,
     pub hottest_over_mean: f64,
@@ -25,15 +25,27 @@ pub struct Placement {
     pub single_shard_queries: f64,
     /// When the workload has countries: the mean number of servers holding a
     /// country's rows (1 when each country lives in one place).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shards_per_country: Option<f64>,
     /// When the workload reads: the point reads each server answers (in
     /// expectation: reads per write × rows, spread as the read rows are),
     /// and the busiest server's writes and reads together over the mean.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reads: Option<Vec<u64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub busiest_load_over_mean: Option<f64>,
+}
+
+impl ToJson for Placement {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("rows", &self.rows)
+            .field("hottest_over_mean", &self.hottest_over_mean)
+            .field("recent_hottest_over_mean", &self.recent_hottest_over_mean)
+            .field("shards_per_query", &self.shards_per_query)
+            .field("single_shard_queries", &self.single_shard_queries)
+            .field_unless(self.shards_per_country.is_none(), "shards_per_country", &self.shards_per_country)
+            .field_unless(self.reads.is_none(), "reads", &self.reads)
+            .field_unless(self.busiest_load_over_mean.is_none(), "busiest_load_over_mean", &self.busiest_load_over_mean)
+            .end();
+    }
 }
 
 impl Placement {
@@ -99,11 +111,10 @@ fn shards_per_country(routed: &[usize], servers: usize, traffic: &Drawn) -> Opti
 }
 
 /// One scheme's result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SchemeRun {
     pub scheme: SchemeConfig,
     pub before: Placement,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<Placement>,
     /// Rows that live on a different shard after the re-shard. Shards are
     /// matched by position, except that after a split the shards past the
@@ -112,9 +123,22 @@ pub struct SchemeRun {
     /// Shards that lost rows (numbered as before) and shards that gained them (as after).
     pub shards_losing: usize,
     pub shards_gaining: usize,
-    /// The scheme as the run leaves it.
-    #[serde(skip)]
+    /// The scheme as the run leaves it (not reported in JSON).
     pub router: Arc<Router>,
+}
+
+/// The scheme, its placements and what the re-shard moved (not its router).
+impl ToJson for SchemeRun {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("scheme", &self.scheme)
+            .field("before", &self.before)
+            .field_unless(self.after.is_none(), "after", &self.after)
+            .field("rows_moved", &self.rows_moved)
+            .field("shards_losing", &self.shards_losing)
+            .field("shards_gaining", &self.shards_gaining)
+            .end();
+    }
 }
 
 impl SchemeRun {

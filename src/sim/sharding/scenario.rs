@@ -6,6 +6,7 @@ use super::drawn::Drawn;
 use super::reshard::Reshard;
 use super::run::{run_scheme, SchemeRun};
 use super::workload::Workload;
+use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,18 @@ pub struct ShardingScenario {
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
+
+json::names!(ShardingTag { Sharding = "sharding" });
+json::object!(ShardingScenario, "a sharding scenario (an object)" {
+    widget,
+    version,
+    seed,
+    workload,
+    schemes,
+    reshard: default (Option::is_none),
+    inspect: default (Option::is_none),
+    view: default (View::is_default),
+});
 
 /// The most ranges of data a MongoDB lane balancing by data size may hold.
 pub const MAX_RANGES: u64 = 4_096;
@@ -100,6 +113,24 @@ impl ShardingScenario {
 mod tests {
     use super::super::presets::preset;
     use super::*;
+
+    #[test]
+    fn a_scenario_is_written_and_read_as_serde_did() {
+        use crate::scenario::Document;
+        let mut s = preset("default").unwrap();
+        s.reshard = Some(Reshard::MoveChunk);
+        s.inspect = Some(500);
+        for s in [preset("default").unwrap(), s] {
+            let text = serde_json::to_string(&s).unwrap();
+            assert_eq!(s.to_text(), text);
+            assert_eq!(ShardingScenario::from_text(&text), Ok(s));
+        }
+        let text = ShardingScenario { reshard: None, ..preset("default").unwrap() }.to_text().replace("\"seed\"", "\"reshard\":\"merge\",\"seed\"");
+        assert_eq!(
+            ShardingScenario::from_text(&text).unwrap_err().split(" at line").next(),
+            Some("reshard: expected one of \"add-shard\", \"split-hottest\", \"move-chunk\", found \"merge\"")
+        );
+    }
 
     #[test]
     fn a_scheme_made_regional_gives_the_users_countries() {

@@ -2,6 +2,7 @@
 //! rows, range queries, countries and point reads, and the keys it draws.
 
 use super::region::{validate_countries, Country};
+use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use crate::sim::kernel::rng::{Rng, Zipf};
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +70,82 @@ fn is_zero(n: &u32) -> bool {
 
 fn default_width() -> u64 {
     100
+}
+
+json::names!(Reads { Uniform = "uniform", Recent = "recent" });
+
+impl FromJson for Keys {
+    fn read(node: &Node) -> Result<Keys, Error> {
+        let (name, value) = json::variant(node)?;
+        let fields = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "sequential" => json::unit(name, value).map(|_| Keys::Sequential)?,
+            "timestamps" => {
+                let f = fields(&["start_ms", "step_ms"])?;
+                Keys::Timestamps { start_ms: f.req("start_ms")?, step_ms: f.req("step_ms")? }
+            }
+            "uniform" => Keys::Uniform { max: fields(&["max"])?.req("max")? },
+            "zipf" => Keys::Zipf { distinct: fields(&["distinct"])?.req("distinct")? },
+            other => return Err(json::unknown(node, other, &["sequential", "timestamps", "uniform", "zipf"])),
+        })
+    }
+}
+
+impl ToJson for Keys {
+    fn write(&self, out: &mut String) {
+        let name = match self {
+            Keys::Sequential => return "sequential".write(out),
+            Keys::Timestamps { .. } => "timestamps",
+            Keys::Uniform { .. } => "uniform",
+            Keys::Zipf { .. } => "zipf",
+        };
+        let mut o = Obj::new(out);
+        let mut f = Obj::new(o.key(name));
+        match self {
+            Keys::Timestamps { start_ms, step_ms } => f.field("start_ms", start_ms).field("step_ms", step_ms),
+            Keys::Uniform { max } => f.field("max", max),
+            Keys::Zipf { distinct } => f.field("distinct", distinct),
+            Keys::Sequential => &mut f,
+        }
+        .end();
+        o.end();
+    }
+}
+
+/// Every key of a workload.
+const WORKLOAD_KEYS: [&str; 7] =
+    ["keys", "rows", "range_queries", "range_width", "countries", "reads_per_write", "reads"];
+
+impl FromJson for Workload {
+    fn read(node: &Node) -> Result<Workload, Error> {
+        let f = json::Fields::of(node, "a workload (an object)", &WORKLOAD_KEYS)?;
+        Ok(Workload {
+            keys: f.req("keys")?,
+            rows: f.req("rows")?,
+            range_queries: f.or_default("range_queries")?,
+            range_width: match f.get("range_width") {
+                Some(_) => f.req("range_width")?,
+                None => default_width(),
+            },
+            countries: f.or_default("countries")?,
+            reads_per_write: f.or_default("reads_per_write")?,
+            reads: f.or_default("reads")?,
+        })
+    }
+}
+
+impl ToJson for Workload {
+    fn write(&self, out: &mut String) {
+        Obj::new(out)
+            .field("keys", &self.keys)
+            .field("rows", &self.rows)
+            .field("range_queries", &self.range_queries)
+            .field("range_width", &self.range_width)
+            .field_unless(self.countries.is_empty(), "countries", &self.countries)
+            .field_unless(is_zero(&self.reads_per_write), "reads_per_write", &self.reads_per_write)
+            .field_unless(self.reads.is_default(), "reads", &self.reads)
+            .end();
+    }
 }
 
 impl Workload {

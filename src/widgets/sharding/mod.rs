@@ -96,7 +96,7 @@ pub fn ShardingWidget(
         let t = traffic.get();
         let result = scenario.with(|s| -> Result<Vec<SchemeRun>, String> {
             check(s)?;
-            let lanes = s.schemes.iter().map(|c| (c.clone(), s.reshard.clone())).collect();
+            let lanes = s.schemes.iter().map(|c| (c.clone(), s.reshard)).collect();
             rerun_changed(cache, &t, lanes, |(c, reshard)| run_scheme(c, &t.0, reshard.as_ref()))
         });
         Shared(Arc::new(result))
@@ -202,7 +202,7 @@ pub fn ShardingWidget(
                             "move-chunk" => Some(Reshard::MoveChunk),
                             _ => None,
                         };
-                        edit(&|s| s.reshard = r.clone());
+                        edit(&|s| s.reshard = r);
                     })
                 />
                 <SeedControl
