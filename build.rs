@@ -177,6 +177,7 @@ const JSON_FAMILIES: &[&str] = &[
     "LOAD_BALANCING",
     "EVENT_STREAMING",
     "RETRIES",
+    "PIPELINE",
 ];
 
 fn main() {

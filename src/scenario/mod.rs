@@ -108,9 +108,9 @@ json_document!(
     CachePatternsScenario,
     LoadBalancingScenario,
     EventStreamingScenario,
-    RetriesScenario
+    RetriesScenario,
+    PipelineScenario
 );
-serde_document!(PipelineScenario);
 
 /// A family's entry in the widget index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

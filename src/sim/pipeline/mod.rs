@@ -24,6 +24,7 @@ use crate::sim::load_balancing::Balancer;
 use crate::sim::rate_limiter::LimiterConfig;
 use crate::sim::retries::run::Stages;
 use crate::sim::retries::Policy;
+use crate::scenario::json;
 use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
@@ -47,6 +48,13 @@ pub struct Lane {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<BreakerConfig>,
 }
+
+json::object!(Lane, "a lane (an object)" {
+    retry,
+    limiter: default (Option::is_none),
+    balancer: default (Option::is_none),
+    breaker: default (Option::is_none),
+});
 
 impl Lane {
     /// Checks the policy and each stage.

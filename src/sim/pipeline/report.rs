@@ -5,10 +5,9 @@
 use super::scenario::PipelineScenario;
 use crate::sim::circuit_breaker::State;
 use crate::sim::retries::run::LaneRun;
-use serde::Serialize;
+use crate::scenario::json;
 
 /// The result of running a pipeline scenario, as the CLI prints it.
-#[derive(Serialize)]
 pub struct PipelineReport {
     pub widget: &'static str,
     pub seed: u64,
@@ -16,7 +15,6 @@ pub struct PipelineReport {
 }
 
 /// One lane's run, stage by stage. Times are in nanoseconds.
-#[derive(Serialize)]
 pub struct LaneReport {
     pub lane: String,
     pub users: u32,
@@ -48,14 +46,54 @@ pub struct LaneReport {
     pub latency: [u64; 4],
     /// Each breaker's changes, `[at, from, to]`: the dependency's breaker,
     /// or each server's.
-    pub transitions: Vec<Vec<(u64, State, State)>>,
+    pub transitions: Vec<Vec<Transition>>,
     /// Behind a balancer, each server's requests sent and busy time (ns) over the run.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<[u64; 2]>,
     /// Per slice: user requests, of them succeeded, attempts sent to the
     /// stages, limited, failed fast, requests reaching the dependency.
     pub slices: Vec<[u32; 6]>,
 }
+
+/// A breaker's change in a report: `[at, from, to]`.
+pub struct Transition(u64, State, State);
+
+impl json::ToJson for Transition {
+    fn write(&self, out: &mut String) {
+        out.push('[');
+        self.0.write(out);
+        out.push(',');
+        self.1.write(out);
+        out.push(',');
+        self.2.write(out);
+        out.push(']');
+    }
+}
+
+json::object!(write PipelineReport { widget, seed, lanes });
+json::object!(write LaneReport {
+    lane,
+    users,
+    ok,
+    attempts,
+    retries,
+    hedges,
+    denied,
+    abandoned,
+    attempts_by_layer,
+    sent,
+    limited,
+    delayed,
+    failed_fast,
+    dependency_requests,
+    refused,
+    no_server,
+    servers_requests,
+    server_refused,
+    latency,
+    transitions,
+    servers: default (Vec::is_empty),
+    slices,
+});
 
 fn lane_report(s: &PipelineScenario, i: usize, run: &LaneRun) -> LaneReport {
     let m = run.summary;
@@ -80,7 +118,7 @@ fn lane_report(s: &PipelineScenario, i: usize, run: &LaneRun) -> LaneReport {
         servers_requests: m.servers,
         server_refused: m.server_refused,
         latency: [p.p50, p.p95, p.p99, p.p999],
-        transitions: run.transitions.iter().map(|b| b.iter().map(|t| (t.at, t.from, t.to)).collect()).collect(),
+        transitions: run.transitions.iter().map(|b| b.iter().map(|t| Transition(t.at, t.from, t.to)).collect()).collect(),
         servers: run
             .servers
             .iter()
@@ -98,7 +136,7 @@ pub fn run_json(s: &PipelineScenario) -> Result<String, String> {
         seed: s.seed,
         lanes: runs.iter().enumerate().map(|(i, r)| lane_report(s, i, r)).collect(),
     };
-    Ok(serde_json::to_string(&report).expect("reports always serialise"))
+    Ok(json::to_string(&report))
 }
 
 /// One CSV row per user request in each lane: its arrival (ns), whether it

@@ -13,6 +13,7 @@ use crate::sim::retries::scenario::{
     chain, check_chain, check_dependency, dependency_changes, trial, DependencyConfig, Event, BINS,
 };
 use crate::sim::kernel::traffic::{check_duration, Traffic};
+use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a pipeline scenario: always `"pipeline"`.
@@ -80,6 +81,54 @@ pub struct PipelineScenario {
     #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
+
+json::names!(PipelineTag { Pipeline = "pipeline" });
+
+impl FromJson for DependencyModel {
+    fn read(node: &Node) -> Result<DependencyModel, Error> {
+        let (name, value) = json::variant(node)?;
+        let field = |e, name| json::in_field(e, name);
+        match name {
+            "queue" => DependencyConfig::read(json::payload(node, name, value)?).map(DependencyModel::Queue),
+            "script" => Script::read(json::payload(node, name, value)?).map(DependencyModel::Script),
+            "servers" => Pool::read(json::payload(node, name, value)?).map(DependencyModel::Servers),
+            _ => Err(json::unknown(node, name, &["queue", "script", "servers"])),
+        }
+        .map_err(|e| field(e, name))
+    }
+}
+
+impl ToJson for DependencyModel {
+    fn write(&self, out: &mut String) {
+        match self {
+            DependencyModel::Queue(d) => json::write_variant(out, "queue", d),
+            DependencyModel::Script(d) => json::write_variant(out, "script", d),
+            DependencyModel::Servers(p) => json::write_variant(out, "servers", p),
+        }
+    }
+}
+
+json::object!(Pool, "the servers (an object)" {
+    service,
+    servers,
+    events: default (Vec::is_empty),
+    dependency: default (Option::is_none),
+});
+
+json::object!(PipelineScenario, "a pipeline scenario (an object)" {
+    widget,
+    version,
+    seed,
+    duration_ms,
+    traffic,
+    layers,
+    try_timeout_ms: default (Option::is_none),
+    deadline_ms: default (Option::is_none),
+    dependency,
+    events: default (Vec::is_empty),
+    lanes,
+    view: default (View::is_default),
+});
 
 impl PipelineScenario {
     /// Checks every field.
