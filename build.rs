@@ -165,29 +165,7 @@ fn render(
     Ok(segments)
 }
 
-/// The families whose scenarios are read and written by the format's own
-/// JSON (`scenario::json`) rather than serde.
-const JSON_FAMILIES: &[&str] = &[
-    "RATE_LIMITER",
-    "CIRCUIT_BREAKER",
-    "HASH_RING",
-    "SHARDING",
-    "CACHING",
-    "CACHE_PATTERNS",
-    "LOAD_BALANCING",
-    "EVENT_STREAMING",
-    "RETRIES",
-    "PIPELINE",
-];
-
 fn main() {
-    // A wasm bundle of families still read by serde reads a document's
-    // version and widget with serde too, so it carries one JSON reader.
-    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "wasm32");
-    let json_family = JSON_FAMILIES.iter().any(|f| std::env::var_os(format!("CARGO_FEATURE_{f}")).is_some());
-    if wasm && !json_family {
-        println!("cargo:rustc-cfg=serde_probe");
-    }
     println!("cargo:rerun-if-changed=articles");
     println!("cargo:rerun-if-changed=src/content/front_matter.rs");
     println!("cargo:rerun-if-changed=src/content/highlight.rs");

@@ -227,9 +227,10 @@ fn redis_itself_hits_as_the_engine_does() {
     let golden: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("tests/golden/caching/redis.json").unwrap()).unwrap();
     for case in golden["cases"].as_array().unwrap() {
-        let mut s: playground::scenario::CachingScenario = serde_json::from_value(golden["scenario"].clone()).unwrap();
+        let mut s: playground::scenario::CachingScenario =
+            playground::scenario::json::from_str(&golden["scenario"].to_string()).unwrap();
         s.capacity = case["keys_held"].as_u64().unwrap() as u32;
-        s.policies = vec![serde_json::from_value(case["policy"].clone()).unwrap()];
+        s.policies = vec![playground::scenario::json::from_str(&case["policy"].to_string()).unwrap()];
         let ours = s.run().unwrap()[0].summary;
         let theirs = case["hits"].as_f64().unwrap() / case["requests"].as_f64().unwrap();
         let gap = (ours.hit_ratio - theirs).abs();

@@ -334,7 +334,11 @@ fn the_articles_client_configs_are_its_budget_lanes() {
     assert_eq!(aws, budgets.policies[0]);
 
     let config: serde_json::Value = serde_json::from_str(article_block("json")).unwrap();
-    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    let keys = |v: &serde_json::Value| {
+        let mut k = v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        k.sort();
+        k
+    };
     assert_eq!(keys(&config), ["methodConfig", "retryThrottling"]);
     let methods = config["methodConfig"].as_array().unwrap();
     assert_eq!(methods.len(), 1);

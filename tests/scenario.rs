@@ -757,7 +757,9 @@ fn the_cli_stops_quietly_when_its_reader_does() {
 #[test]
 fn indented_json_is_serde_jsons_pretty_printing() {
     for (kind, name, s) in presets::all() {
-        assert_eq!(s.to_json_pretty(), serde_json::to_string_pretty(&s).unwrap(), "{kind} {name}");
+        let value: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();
+        assert_eq!(s.to_json_pretty(), serde_json::to_string_pretty(&value).unwrap(), "{kind} {name}");
+        assert_eq!(s.to_json(), serde_json::to_string(&value).unwrap(), "{kind} {name}");
     }
 }
 

@@ -117,7 +117,6 @@ pub fn parse(text: &str) -> Result<Node<'_>, Error> {
 pub fn from_str<T: FromJson>(text: &str) -> Result<T, String> {
     parse(text).and_then(|n| T::read(&n)).map_err(|e| e.located(text))
 }
-
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],

@@ -17,8 +17,6 @@ pub(crate) mod registry;
 pub mod url;
 
 use block::Block;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 /// The format version this build writes and reads. Older versions are
 /// upgraded on load; newer ones are refused with a message.
@@ -31,7 +29,7 @@ pub const MAX_EXTRA: usize = 10_000;
 /// What the registry needs of a family's scenario type: its names, its
 /// presets, its widget-block keys, its checks and its reports. The registry
 /// implements it for every family from the parts of the family's folder.
-pub trait Family: Sized + Clone + PartialEq + Serialize + DeserializeOwned + Document {
+pub trait Family: Sized + Clone + PartialEq + Document {
     /// The family's kind: the `widget` field, Cargo feature and routes.
     const KIND: &'static str;
     /// The widget's name in the widget index.
@@ -60,11 +58,8 @@ pub trait Family: Sized + Clone + PartialEq + Serialize + DeserializeOwned + Doc
     fn run_csv(&self) -> Result<String, String>;
 }
 
-/// How a family's scenario is read from and written as JSON text: by the
-/// format's own reader and writer ([`json`]), or by serde for a family not
-/// yet moved to them. A wasm bundle links only its own family's way, and
-/// the families moved are the ones whose bundles carry no serde
-/// (ARCHITECTURE.md, "Size").
+/// How a family's scenario is read from and written as JSON text, by the
+/// format's own reader and writer ([`json`]; ARCHITECTURE.md, "Size").
 pub trait Document: Sized {
     /// The scenario in `text`, or why not (with a line and column).
     fn from_text(text: &str) -> Result<Self, String>;
@@ -80,20 +75,6 @@ macro_rules! json_document {
             }
             fn to_text(&self) -> String {
                 json::to_string(self)
-            }
-        }
-    )*};
-}
-
-macro_rules! serde_document {
-    ($($Type:ty),*) => {$(
-        impl Document for $Type {
-            fn from_text(text: &str) -> Result<Self, String> {
-                serde_json::from_str(text).map_err(|e| e.to_string())
-            }
-            fn to_text(&self) -> String {
-                // Cannot fail: every map key is a string and non-finite numbers become `null`.
-                serde_json::to_string(self).unwrap_or_default()
             }
         }
     )*};
@@ -148,11 +129,9 @@ pub fn csv_field(text: &str) -> String {
 }
 
 /// View state that does not change results: where playback stands.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct View {
     /// Playback position in ms; absent means the end of the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_ms: Option<f64>,
 }
 
@@ -176,21 +155,12 @@ impl View {
 json::object!(View, "a view (an object)" { time_ms: default (Option::is_none) });
 
 /// Just enough of a document to report version and widget problems first.
-#[derive(Deserialize)]
 struct Probe {
     version: Option<u64>,
     widget: Option<String>,
 }
 
 impl Probe {
-    /// Read by the family's own way (serde in a bundle whose family is not
-    /// yet moved to [`json`]: `serde_probe`, set by build.rs).
-    #[cfg(serde_probe)]
-    fn of(text: &str) -> Result<Probe, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-
-    #[cfg(not(serde_probe))]
     fn of(text: &str) -> Result<Probe, String> {
         let read = |node: &json::Node| {
             let f = json::Fields::any(node, "an object")?;
@@ -207,8 +177,7 @@ macro_rules! scenario_enum {
 
         /// A scenario for any widget. The document's `widget` field selects
         /// the variant; [`Scenario::from_json`] reads it first, then parses
-        /// the variant's own struct (which keeps serde's buffering
-        /// deserializer out of the wasm).
+        /// the variant's own struct.
         ///
         /// A wasm bundle holds only the widget families its Cargo features
         /// name (see ARCHITECTURE.md, "One bundle per widget family");
@@ -284,17 +253,6 @@ macro_rules! scenario_enum {
                 }
             }
         )*
-
-        impl Serialize for Scenario {
-            fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $(
-                        #[cfg(any(feature = $kind, not(target_arch = "wasm32")))]
-                        Scenario::$Variant(s) => s.serialize(ser),
-                    )*
-                }
-            }
-        }
 
         impl Scenario {
             /// Parses a document whose `widget` field is `kind`.

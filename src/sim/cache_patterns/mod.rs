@@ -38,7 +38,6 @@ pub const SUMMARY: &str =
     "Cache-aside, read-through, write-through and write-behind in front of a database that queues: TTLs, stampedes, single-flight, XFetch, stale reads and a cache node that dies.";
 
 use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// Most keys a workload may ask for (each lane keeps a few words per key).
 pub const MAX_KEYS: u32 = 200_000;
@@ -50,8 +49,7 @@ pub const MAX_TTL_MS: u64 = 86_400_000;
 pub const MAX_BETA: f64 = 10.0;
 
 /// How a lane's clients use the cache.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Strategy {
     #[default]
     CacheAside,
@@ -114,26 +112,21 @@ fn flush_ms() -> u64 {
 }
 
 /// One lane: a strategy and its settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
     pub strategy: Strategy,
     /// How long a key stays cached after it is set, in ms; 0 keeps it until evicted.
     pub ttl_ms: u64,
     /// Each TTL is drawn uniformly from `ttl × (1 ± jitter)`; 0 to 1.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub jitter: f64,
     /// Cache-aside only: coalesce readers missing one key into one database
     /// read (the other strategies always do, as the cache loads).
-    #[serde(default, skip_serializing_if = "is_false")]
     pub single_flight: bool,
     /// XFetch's β: a reader refreshes a key early when
     /// `now − Δ·β·ln(u) ≥ expiry` (Δ the key's last load time, u uniform
     /// in (0, 1]); 0 turns it off, 1 is the paper's default.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub xfetch: f64,
     /// Write-behind only: how often changed keys are written, in ms.
-    #[serde(default = "flush_ms", skip_serializing_if = "default_flush")]
     pub flush_ms: u64,
 }
 
@@ -219,18 +212,12 @@ mod tests {
     #[test]
     fn a_lane_writes_only_what_it_sets() {
         let lane = Lane::new(Strategy::WriteBehind, 5_000);
-        assert_eq!(serde_json::to_string(&lane).unwrap(), r#"{"strategy":"write-behind","ttl_ms":5000}"#);
         assert_eq!(json::to_string(&lane), r#"{"strategy":"write-behind","ttl_ms":5000}"#);
         assert_eq!(json::from_str::<Lane>(r#"{"strategy":"write-behind","ttl_ms":5000}"#), Ok(lane.clone()));
         let full = Lane { single_flight: true, xfetch: 1.0, jitter: 0.1, flush_ms: 200, ..lane };
-        let json = serde_json::to_string(&full).unwrap();
-        assert_eq!(
-            json,
-            r#"{"strategy":"write-behind","ttl_ms":5000,"jitter":0.1,"single_flight":true,"xfetch":1.0,"flush_ms":200}"#
-        );
-        assert_eq!(serde_json::from_str::<Lane>(&json).unwrap(), full);
-        assert_eq!(json::to_string(&full), json);
-        assert_eq!(json::from_str::<Lane>(&json), Ok(full.clone()));
+        let text = r#"{"strategy":"write-behind","ttl_ms":5000,"jitter":0.1,"single_flight":true,"xfetch":1.0,"flush_ms":200}"#;
+        assert_eq!(json::to_string(&full), text);
+        assert_eq!(json::from_str::<Lane>(text), Ok(full.clone()));
         assert_eq!(full.label(), "write-behind + XFetch + jitter");
         for s in Strategy::ALL {
             assert_eq!(Strategy::from_name(s.name()), Some(s));

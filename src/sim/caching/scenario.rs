@@ -6,19 +6,16 @@ use super::workload::Workload;
 use super::{Policy, MAX_CAPACITY};
 use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
-use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a caching scenario: always `"caching"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CachingTag {
     #[default]
-    #[serde(rename = "caching")]
     Caching,
 }
 
 /// A caching scenario: a workload, a capacity, and the policies compared on it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CachingScenario {
     pub widget: CachingTag,
     pub version: u32,
@@ -26,7 +23,6 @@ pub struct CachingScenario {
     pub capacity: u32,
     pub workload: Workload,
     pub policies: Vec<Policy>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

@@ -15,15 +15,12 @@
 use super::{State, Transition};
 use crate::scenario::json;
 use crate::sim::kernel::time::{Nanos, MS};
-use serde::{Deserialize, Serialize};
 
 /// pybreaker's `CircuitBreaker(fail_max, reset_timeout, success_threshold)`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsecutiveConfig {
     pub fail_max: u32,
     pub reset_timeout_ms: u64,
-    #[serde(default = "one")]
     pub success_threshold: u32,
 }
 

@@ -61,12 +61,10 @@ pub const SUMMARY: &str =
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{Nanos, MS};
-use serde::{Deserialize, Serialize};
 use window::{Totals, Window};
 
 /// Which sliding window CLOSED uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WindowType {
     /// The last `sliding_window_size` calls.
     CountBased,
@@ -76,8 +74,7 @@ pub enum WindowType {
 
 /// Resilience4j's `CircuitBreakerConfig`, durations in milliseconds. The
 /// defaults are Resilience4j's.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub sliding_window_type: WindowType,
     pub sliding_window_size: u32,
@@ -92,19 +89,16 @@ pub struct Config {
     pub max_wait_duration_in_half_open_state_ms: u64,
     /// How the open wait grows with each opening since the breaker last
     /// closed; `None` waits `wait_duration_in_open_state_ms` every time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_interval_in_open_state: Option<WaitInterval>,
     /// Where HALF_OPEN goes when `max_wait_duration_in_half_open_state_ms`
     /// passes without a decision (`transitionToStateAfterWaitDuration`).
-    #[serde(skip_serializing_if = "AfterWait::is_open")]
     pub transition_to_state_after_wait_duration: AfterWait,
 }
 
 /// The state HALF_OPEN moves to after its maximum wait: OPEN, as
 /// Resilience4j does unless told otherwise, or CLOSED (its builder refuses
 /// any other state). In JSON `"open"` or `"closed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AfterWait {
     #[default]
     Open,
@@ -137,12 +131,10 @@ impl AfterWait {
 /// In JSON `{"exponential": {"multiplier": 2, "max_ms": 60000}}`,
 /// `{"randomized": {"factor": 0.5}}` or
 /// `{"exponential-random": {"multiplier": 1.5, "factor": 0.5}}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum WaitInterval {
     Exponential {
         multiplier: f64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         max_ms: Option<u64>,
     },
     Randomized {
@@ -151,7 +143,6 @@ pub enum WaitInterval {
     ExponentialRandom {
         multiplier: f64,
         factor: f64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         max_ms: Option<u64>,
     },
 }
@@ -392,8 +383,7 @@ impl ToJson for Config {
 
 /// The breaker's state: written as Resilience4j names it (`HALF_OPEN`),
 /// read as scenarios and replays write it (`half-open`, [`State::key`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "SCREAMING_SNAKE_CASE", deserialize = "kebab-case"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
     Closed,
     Open,

@@ -15,12 +15,10 @@ use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::sim::kernel::traffic::{Request, MAX_DURATION_MS};
-use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// How the dependency behaves from `at_ms` until the next phase.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Phase {
     pub at_ms: u64,
     /// Probability in [0, 1] that a call fails.
@@ -28,15 +26,12 @@ pub struct Phase {
     /// Latency of an ordinary call.
     pub latency_ms: u64,
     /// Probability in [0, 1] that a call is slow instead.
-    #[serde(default)]
     pub slow_rate: f64,
-    #[serde(default)]
     pub slow_latency_ms: u64,
 }
 
 /// The dependency's behaviour over a run: phases in time order, the first at 0.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dependency {
     pub phases: Vec<Phase>,
 }
@@ -229,21 +224,15 @@ impl Dependency {
 /// `transitionToMetricsOnlyState` and `transitionToClosedState` do (each
 /// allowed from every state). pybreaker has no such states and is left as
 /// it is. In JSON `{"at_ms": 12000, "state": "forced-open"}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Forcing {
     pub at_ms: u64,
     /// One of [`FORCEABLE`].
-    #[serde(serialize_with = "state_key")]
     pub state: State,
 }
 
 /// The states an operator can force in a run, each allowed from every state.
 pub const FORCEABLE: [State; 4] = [State::ForcedOpen, State::Disabled, State::MetricsOnly, State::Closed];
-
-fn state_key<S: serde::Serializer>(state: &State, out: S) -> Result<S::Ok, S::Error> {
-    out.serialize_str(state.key())
-}
 
 impl FromJson for Forcing {
     fn read(node: &Node) -> Result<Forcing, Error> {
@@ -287,8 +276,7 @@ pub fn validate_forcings(forced: &[Forcing], duration_ms: u64) -> Result<(), Str
 
 /// Either breaker, behind one interface. In JSON the variant names the
 /// object: `{"resilience4j": {…}}` or `{"consecutive": {…}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum BreakerConfig {
     /// Resilience4j's failure-rate breaker.
     Resilience4j(Config),
@@ -728,42 +716,65 @@ mod tests {
     use crate::scenario::json::{from_str, to_string};
     use crate::sim::circuit_breaker::{AfterWait, WaitInterval, WindowType};
 
-    /// Reads `text` as json reads it, and checks serde read it the same.
-    fn read<T: FromJson + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> T {
+    /// Reads `text`, and checks what it writes reads back the same.
+    fn read<T: FromJson + ToJson + PartialEq + std::fmt::Debug>(text: &str) -> T {
         let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        assert_eq!(t, serde_json::from_str::<T>(text).unwrap(), "{text}");
+        assert_eq!(from_str::<T>(&to_string(&t)).as_ref(), Ok(&t), "{text}");
         t
     }
 
     #[test]
-    fn breakers_read_and_write_as_serde_did() {
-        // Absent fields take Resilience4j's defaults, not zero.
+    fn breakers_are_written_and_read_back() {
+        // Absent fields take Resilience4j's defaults, not zero, and are written out.
         let c: BreakerConfig = read(r#"{"resilience4j":{"sliding_window_type":"time-based","sliding_window_size":5}}"#);
         let BreakerConfig::Resilience4j(r) = &c else { panic!("{c:?}") };
         assert_eq!((r.sliding_window_type, r.minimum_number_of_calls, r.failure_rate_threshold), (WindowType::TimeBased, 100, 50.0));
-        assert_eq!(to_string(&c), serde_json::to_string(&c).unwrap());
+        assert_eq!(
+            to_string(&c),
+            concat!(
+                r#"{"resilience4j":{"sliding_window_type":"time-based","sliding_window_size":5,"minimum_number_of_calls":100,"#,
+                r#""failure_rate_threshold":50.0,"slow_call_rate_threshold":100.0,"slow_call_duration_threshold_ms":60000,"#,
+                r#""wait_duration_in_open_state_ms":60000,"permitted_number_of_calls_in_half_open_state":10,"#,
+                r#""automatic_transition_from_open_to_half_open":false,"max_wait_duration_in_half_open_state_ms":0}}"#
+            )
+        );
         let full = BreakerConfig::Resilience4j(Config {
             failure_rate_threshold: 33.3,
             wait_interval_in_open_state: Some(WaitInterval::ExponentialRandom { multiplier: 1.5, factor: 0.25, max_ms: Some(9) }),
             transition_to_state_after_wait_duration: AfterWait::Closed,
             ..Config::default()
         });
-        let text = to_string(&full);
-        assert_eq!(text, serde_json::to_string(&full).unwrap());
-        assert!(text.contains(r#""failure_rate_threshold":33.3,"#), "{text}");
-        assert_eq!(read::<BreakerConfig>(&text), full);
-        for w in [
-            WaitInterval::Exponential { multiplier: 2.0, max_ms: None },
-            WaitInterval::Exponential { multiplier: 2.0, max_ms: Some(60_000) },
-            WaitInterval::Randomized { factor: 0.5 },
-            WaitInterval::ExponentialRandom { multiplier: 1.5, factor: 0.5, max_ms: None },
+        let text = concat!(
+            r#"{"resilience4j":{"sliding_window_type":"count-based","sliding_window_size":100,"minimum_number_of_calls":100,"#,
+            r#""failure_rate_threshold":33.3,"slow_call_rate_threshold":100.0,"slow_call_duration_threshold_ms":60000,"#,
+            r#""wait_duration_in_open_state_ms":60000,"permitted_number_of_calls_in_half_open_state":10,"#,
+            r#""automatic_transition_from_open_to_half_open":false,"max_wait_duration_in_half_open_state_ms":0,"#,
+            r#""wait_interval_in_open_state":{"exponential-random":{"multiplier":1.5,"factor":0.25,"max_ms":9}},"#,
+            r#""transition_to_state_after_wait_duration":"closed"}}"#
+        );
+        assert_eq!(to_string(&full), text);
+        assert_eq!(read::<BreakerConfig>(text), full);
+        for (w, text) in [
+            (WaitInterval::Exponential { multiplier: 2.0, max_ms: None }, r#"{"exponential":{"multiplier":2.0}}"#),
+            (
+                WaitInterval::Exponential { multiplier: 2.0, max_ms: Some(60_000) },
+                r#"{"exponential":{"multiplier":2.0,"max_ms":60000}}"#,
+            ),
+            (WaitInterval::Randomized { factor: 0.5 }, r#"{"randomized":{"factor":0.5}}"#),
+            (
+                WaitInterval::ExponentialRandom { multiplier: 1.5, factor: 0.5, max_ms: None },
+                r#"{"exponential-random":{"multiplier":1.5,"factor":0.5}}"#,
+            ),
         ] {
-            assert_eq!(to_string(&w), serde_json::to_string(&w).unwrap());
-            assert_eq!(read::<WaitInterval>(&to_string(&w)), w);
+            assert_eq!(to_string(&w), text);
+            assert_eq!(read::<WaitInterval>(text), w);
         }
         let pybreaker: BreakerConfig = read(r#"{"consecutive": {"fail_max": 3, "reset_timeout_ms": 100}}"#);
+        assert_eq!(
+            pybreaker,
+            BreakerConfig::Consecutive(ConsecutiveConfig { fail_max: 3, reset_timeout_ms: 100, success_threshold: 1 })
+        );
         assert_eq!(to_string(&pybreaker), r#"{"consecutive":{"fail_max":3,"reset_timeout_ms":100,"success_threshold":1}}"#);
-        assert_eq!(to_string(&pybreaker), serde_json::to_string(&pybreaker).unwrap());
     }
 
     #[test]
@@ -795,15 +806,15 @@ mod tests {
     fn forced_states_are_written_and_read_by_their_keys() {
         let f = Forcing { at_ms: 5, state: State::ForcedOpen };
         assert_eq!(to_string(&f), r#"{"at_ms":5,"state":"forced-open"}"#);
-        assert_eq!(to_string(&f), serde_json::to_string(&f).unwrap());
-        assert_eq!(read::<Forcing>(&to_string(&f)), f);
+        assert_eq!(read::<Forcing>(r#"{"at_ms":5,"state":"forced-open"}"#), f);
         assert_eq!(
             from_str::<Forcing>(r#"{"at_ms": 5, "state": "FORCED_OPEN"}"#).unwrap_err(),
             r#"state: expected one of "closed", "open", "half-open", "disabled", "metrics-only", "forced-open", found "FORCED_OPEN" at line 1 column 23"#
         );
         // Reports name the state as Resilience4j does.
-        assert_eq!(to_string(&State::HalfOpen), serde_json::to_string(&State::HalfOpen).unwrap());
+        assert_eq!(to_string(&State::HalfOpen), r#""HALF_OPEN""#);
         let p: Phase = read(r#"{"at_ms": 0, "failure_rate": 1, "latency_ms": 5}"#);
-        assert_eq!(to_string(&p), serde_json::to_string(&p).unwrap());
+        assert_eq!(p, Phase { at_ms: 0, failure_rate: 1.0, latency_ms: 5, slow_rate: 0.0, slow_latency_ms: 0 });
+        assert_eq!(to_string(&p), r#"{"at_ms":0,"failure_rate":1.0,"latency_ms":5,"slow_rate":0.0,"slow_latency_ms":0}"#);
     }
 }

@@ -7,20 +7,17 @@ use crate::scenario::{check_version, View};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::MS;
 use crate::sim::kernel::traffic::{check_duration, Traffic};
-use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a circuit-breaker scenario: always `"circuit-breaker"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CircuitBreakerTag {
     #[default]
-    #[serde(rename = "circuit-breaker")]
     CircuitBreaker,
 }
 
 /// A circuit-breaker scenario: caller traffic, a dependency whose behaviour
 /// changes over time, and one or two breakers run side by side on it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CircuitBreakerScenario {
     pub widget: CircuitBreakerTag,
     pub version: u32,
@@ -30,9 +27,7 @@ pub struct CircuitBreakerScenario {
     pub dependency: Dependency,
     pub breakers: Vec<BreakerConfig>,
     /// States an operator forces on the Resilience4j breakers, in time order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forced: Vec<Forcing>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

@@ -25,7 +25,6 @@
 use super::java;
 use crate::scenario::json;
 use crate::sim::kernel::sort::{insertion_sort_by, radix_sort_by_key};
-use serde::{Deserialize, Serialize};
 
 /// A partition of one of the group's topics: the topic's index in the
 /// list the assignor is given, and the partition number.
@@ -36,15 +35,11 @@ pub struct Tp {
 }
 
 /// A consumer-group partition assignor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Assignor {
-    #[serde(rename = "range")]
     Range,
-    #[serde(rename = "roundrobin")]
     RoundRobin,
-    #[serde(rename = "sticky")]
     Sticky,
-    #[serde(rename = "cooperative-sticky")]
     CooperativeSticky,
 }
 

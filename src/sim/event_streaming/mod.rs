@@ -45,7 +45,6 @@ pub mod scenario;
 use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use crate::sim::kernel::num::decimal;
 use partitioner::Keyless;
-use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
 pub const TITLE: &str = "Event streaming";
@@ -64,8 +63,7 @@ pub const MAX_CONSUMERS: usize = 64;
 pub const MAX_KEYS: u32 = 100_000;
 
 /// A topic: its name and how many partitions it starts with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Topic {
     pub name: String,
     pub partitions: u32,
@@ -76,8 +74,7 @@ json::object!(Topic, "a topic (an object with a name and partitions)" { name, pa
 /// The keys records carry. In JSON: `{"zipf": {"count": 1000, "exponent": 1.0}}`,
 /// `{"uniform": {"count": 1000}}`, `{"hot": {"count": 1000, "share": 0.3}}`
 /// or `{"keyless": "uniform-sticky"}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Keys {
     /// `count` keys, each as likely as the others.
     Uniform { count: u32 },

@@ -55,8 +55,7 @@ pub fn partition_for_key(key: &[u8], partitions: u32) -> u32 {
 }
 
 /// Where records without a key go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keyless {
     /// The built-in uniform sticky partitioner (KIP-794, the default since
     /// Kafka 3.3, `BuiltInPartitioner`): records stay on one partition

@@ -8,23 +8,20 @@ use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::num::decimal;
 use crate::sim::kernel::time::{ms_to_ns, MS};
-use serde::{Deserialize, Serialize};
 
 /// Slices a run is binned into for drawing.
 pub const BINS: usize = 120;
 
 /// The `widget` field of an event-streaming scenario: always `"event-streaming"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EventStreamingTag {
     #[default]
-    #[serde(rename = "event-streaming")]
     EventStreaming,
 }
 
 /// What happens at a moment of the run. In JSON `"join"`, `"leave"`,
 /// `"crash"` or `{"partitions": 24}`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Change {
     /// A new consumer starts and joins the group.
     #[default]
@@ -41,20 +38,16 @@ pub enum Change {
 /// "change": "crash"}` (consumers numbered from 1 in the order they
 /// started), `{"at_ms": 120000, "topic": 1, "change": {"partitions": 12}}`
 /// (topics from 1; the first when absent).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Event {
     pub at_ms: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<u32>,
     pub change: Change,
 }
 
 /// The consumer group's timings, in ms.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Timings {
     /// `session.timeout.ms`: how long a crashed member goes unnoticed.
     pub session_timeout_ms: u64,
@@ -72,8 +65,7 @@ impl Default for Timings {
 }
 
 /// An event-streaming scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventStreamingScenario {
     pub widget: EventStreamingTag,
     pub version: u32,
@@ -84,18 +76,14 @@ pub struct EventStreamingScenario {
     pub rate: f64,
     pub keys: Keys,
     /// `batch.size` over the record size: records per sticky batch.
-    #[serde(default = "default_batch")]
     pub batch_records: u32,
     /// Consumers in the group at the start.
     pub consumers: u32,
     /// Records a second each consumer processes.
     pub consumer_rate: f64,
-    #[serde(default)]
     pub timings: Timings,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
     pub assignors: Vec<Assignor>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 
@@ -336,34 +324,47 @@ mod tests {
     use crate::scenario::json::{from_str, to_string};
     use crate::sim::event_streaming::partitioner::Keyless;
 
-    /// Reads `text` as json reads it, checks serde read it the same, and
-    /// that both write it back alike.
-    fn read<T: FromJson + ToJson + serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
-        text: &str,
-    ) -> T {
+    /// Reads `text`, checks it is written back as `written`, and that
+    /// `written` reads back the same.
+    fn read<T: FromJson + ToJson + PartialEq + std::fmt::Debug>(text: &str, written: &str) -> T {
         let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        assert_eq!(t, serde_json::from_str::<T>(text).unwrap(), "{text}");
-        assert_eq!(to_string(&t), serde_json::to_string(&t).unwrap(), "{text}");
+        assert_eq!(to_string(&t), written, "{text}");
+        assert_eq!(from_str::<T>(written).as_ref(), Ok(&t), "{text}");
         t
     }
 
     #[test]
-    fn keys_events_and_scenarios_read_and_write_as_serde_did() {
-        read::<Keys>(r#"{"uniform": {"count": 5}}"#);
-        read::<Keys>(r#"{"zipf": {"count": 5, "exponent": 1}}"#);
-        read::<Keys>(r#"{"hot": {"count": 5, "share": 0.3}}"#);
-        assert_eq!(read::<Keys>(r#"{"keyless": "uniform-sticky"}"#), Keys::Keyless(Keyless::UniformSticky));
-        read::<Event>(r#"{"at_ms": 5, "change": "join"}"#);
-        read::<Event>(r#"{"at_ms": 5.5, "consumer": 2, "change": {"crash": null}}"#);
-        read::<Event>(r#"{"at_ms": 5, "topic": 1, "change": {"partitions": 12}}"#);
+    fn keys_events_and_scenarios_are_written_and_read_back() {
+        read::<Keys>(r#"{"uniform": {"count": 5}}"#, r#"{"uniform":{"count":5}}"#);
+        read::<Keys>(r#"{"zipf": {"count": 5, "exponent": 1}}"#, r#"{"zipf":{"count":5,"exponent":1.0}}"#);
+        read::<Keys>(r#"{"hot": {"count": 5, "share": 0.3}}"#, r#"{"hot":{"count":5,"share":0.3}}"#);
+        assert_eq!(
+            read::<Keys>(r#"{"keyless": "uniform-sticky"}"#, r#"{"keyless":"uniform-sticky"}"#),
+            Keys::Keyless(Keyless::UniformSticky)
+        );
+        read::<Event>(r#"{"at_ms": 5, "change": "join"}"#, r#"{"at_ms":5.0,"change":"join"}"#);
+        read::<Event>(
+            r#"{"at_ms": 5.5, "consumer": 2, "change": {"crash": null}}"#,
+            r#"{"at_ms":5.5,"consumer":2,"change":"crash"}"#,
+        );
+        read::<Event>(
+            r#"{"at_ms": 5, "topic": 1, "change": {"partitions": 12}}"#,
+            r#"{"at_ms":5.0,"topic":1,"change":{"partitions":12}}"#,
+        );
         for a in ["range", "roundrobin", "sticky", "cooperative-sticky"] {
-            read::<Assignor>(&format!("\"{a}\""));
+            read::<Assignor>(&format!("\"{a}\""), &format!("\"{a}\""));
         }
         // The batch and the timings take their defaults when left out.
         let s: EventStreamingScenario = read(
             r#"{"widget": "event-streaming", "version": 1, "seed": 1, "duration_ms": 60000,
             "topics": [{"name": "t", "partitions": 3}], "rate": 10, "keys": {"uniform": {"count": 5}},
             "consumers": 1, "consumer_rate": 5, "assignors": ["range"]}"#,
+            concat!(
+                r#"{"widget":"event-streaming","version":1,"seed":1,"duration_ms":60000,"#,
+                r#""topics":[{"name":"t","partitions":3}],"rate":10.0,"keys":{"uniform":{"count":5}},"#,
+                r#""batch_records":16,"consumers":1,"consumer_rate":5.0,"#,
+                r#""timings":{"session_timeout_ms":45000,"rebalance_ms":2000,"commit_interval_ms":5000},"assignors":["range"]}"#
+            ),
         );
         assert_eq!((s.batch_records, s.timings), (16, Timings::default()));
     }

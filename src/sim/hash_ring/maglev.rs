@@ -39,7 +39,6 @@ pub fn build_steps(nodes: &[Node], m: u64) -> f64 {
 pub struct Table {
     entries: Vec<u32>,
 }
-
 struct Build {
     node: u32,
     offset: u64,

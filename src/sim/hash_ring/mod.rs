@@ -34,16 +34,13 @@ pub const SUMMARY: &str =
     "libketama's ring, jump hash, rendezvous, Envoy's Maglev and bounded loads placing the same keys as nodes come and go.";
 
 use crate::scenario::json;
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;
 
 /// A node: its name (for ketama and Maglev, the address string the
 /// reference hashes, such as `10.0.1.1:11211`) and its weight.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
     pub name: String,
-    #[serde(default = "one")]
     pub weight: u32,
 }
 
@@ -66,8 +63,7 @@ impl Node {
 }
 
 /// The placement algorithms, by the names scenarios use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algorithm {
     Modulo,
     Ketama,

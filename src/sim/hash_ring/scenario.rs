@@ -6,20 +6,17 @@ use super::{maglev, validate_nodes, KeyHash, Node};
 use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
-use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a hash-ring scenario: always `"hash-ring"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HashRingTag {
     #[default]
-    #[serde(rename = "hash-ring")]
     HashRing,
 }
 
 /// A key-placement scenario: nodes, a key set, up to three placements
 /// compared on it, and optionally a change to the nodes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HashRingScenario {
     pub widget: HashRingTag,
     pub version: u32,
@@ -27,11 +24,8 @@ pub struct HashRingScenario {
     pub nodes: Vec<Node>,
     pub keys: KeySet,
     /// In JSON `variants`, the field's first name, so old links open.
-    #[serde(rename = "variants")]
     pub placements: Vec<Placement>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

@@ -1,9 +1,8 @@
 //! Decimal numbers as text, without the platform's float printer.
 //!
 //! Printing goes through integer arithmetic and parsing through the
-//! scenario format's number reader (`scenario::json::number`; serde_json's
-//! in a bundle still reading scenarios with serde), so the wasm carries one
-//! float parser and no float printer of its own.
+//! scenario format's number reader (`scenario::json::number`), so the wasm
+//! carries one float parser and no float printer of its own.
 
 /// `x` with at most `max_decimals` decimals (rounded half away from zero),
 /// trailing zeros dropped: `decimal(2.50, 2)` is `2.5`, `decimal(3.0, 2)` is
@@ -36,9 +35,6 @@ pub fn decimal(x: f64, max_decimals: u32) -> String {
 
 /// Parses a decimal number (`12`, `-0.5`, `1e3`); surrounding spaces allowed.
 pub fn parse(text: &str) -> Option<f64> {
-    #[cfg(serde_probe)]
-    return serde_json::from_str::<f64>(text.trim()).ok();
-    #[cfg(not(serde_probe))]
     crate::scenario::json::number(text.trim())
 }
 

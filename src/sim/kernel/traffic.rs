@@ -8,7 +8,6 @@ use super::rng::Rng;
 use super::time::{ms_to_ns, Nanos, SEC};
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
 use crate::sim::kernel::num::decimal;
-use serde::{Deserialize, Serialize};
 
 /// The most requests one run may contain. Keeps a slider drag within a frame
 /// and a hand-edited URL from freezing the tab.
@@ -44,15 +43,14 @@ pub struct Request {
 }
 
 /// An explicit arrival in a scenario: `[at_ms, cost]`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Arrival(pub f64, pub u32);
 
 /// How requests arrive during a run.
 ///
 /// In JSON, an object whose `pattern` names the variant, with the variant's
 /// fields beside it: `{"pattern": "poisson", "rps": 10}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "TrafficSpec", into = "TrafficSpec")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Traffic {
     /// Evenly spaced arrivals at `rps` per second, the first at time 0.
     Steady { rps: f64, cost: u32 },
@@ -67,29 +65,16 @@ pub enum Traffic {
 }
 
 /// The JSON form of [`Traffic`]: one flat object, checked field by field.
-/// (A flat struct instead of serde's internally tagged enum keeps serde's
-/// buffering deserializer out of the wasm.)
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct TrafficSpec {
     pattern: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     rps: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     on_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     off_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     base_rps: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     spike_rps: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     spike_at_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     spike_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     cost: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     requests: Option<Vec<Arrival>>,
 }
 
@@ -561,21 +546,31 @@ mod tests {
 
     #[test]
     fn json_form_is_flat_and_checked() {
-        let t: Traffic =
-            serde_json::from_str(r#"{"pattern":"spike","base_rps":1,"spike_rps":9,"spike_at_ms":5,"spike_ms":2}"#)
-                .unwrap();
-        assert_eq!(t, Traffic::Spike { base_rps: 1.0, spike_rps: 9.0, spike_at_ms: 5, spike_ms: 2, cost: 1 });
         assert_eq!(
-            serde_json::to_string(&Traffic::Poisson { rps: 2.5, cost: 1 }).unwrap(),
+            json::from_str(r#"{"pattern":"spike","base_rps":1,"spike_rps":9,"spike_at_ms":5,"spike_ms":2}"#),
+            Ok(Traffic::Spike { base_rps: 1.0, spike_rps: 9.0, spike_at_ms: 5, spike_ms: 2, cost: 1 })
+        );
+        assert_eq!(
+            json::to_string(&Traffic::Poisson { rps: 2.5, cost: 1 }),
             r#"{"pattern":"poisson","rps":2.5,"cost":1}"#
         );
-        let err = |j: &str| serde_json::from_str::<Traffic>(j).unwrap_err().to_string();
-        assert!(err(r#"{"pattern":"bursty","rps":1}"#).starts_with("bursty traffic needs `on_ms`"));
-        assert!(
-            err(r#"{"pattern":"steady","rps":1,"on_ms":3}"#).starts_with("`on_ms` does not apply to steady traffic")
+        let err = |j: &str| json::from_str::<Traffic>(j).unwrap_err();
+        assert_eq!(err(r#"{"pattern":"bursty","rps":1}"#), "bursty traffic needs `on_ms` at line 1 column 1");
+        assert_eq!(
+            err(r#"{"pattern":"steady","rps":1,"on_ms":3}"#),
+            "`on_ms` does not apply to steady traffic at line 1 column 1"
         );
-        assert!(err(r#"{"pattern":"wave","rps":1}"#).starts_with("unknown traffic pattern `wave`"));
-        assert!(err(r#"{"pattern":"list","requests":[],"colour":1}"#).contains("unknown field `colour`"));
+        assert_eq!(
+            err(r#"{"pattern":"wave","rps":1}"#),
+            "unknown traffic pattern `wave`; patterns: steady, bursty, poisson, spike, list at line 1 column 1"
+        );
+        assert_eq!(
+            err(r#"{"pattern":"list","requests":[],"colour":1}"#),
+            concat!(
+                r#"unknown field "colour"; expected one of "pattern", "rps", "on_ms", "off_ms", "base_rps", "#,
+                r#""spike_rps", "spike_at_ms", "spike_ms", "cost", "requests" at line 1 column 42"#
+            )
+        );
     }
 
     #[test]

@@ -27,7 +27,6 @@
 use crate::sim::kernel::rng::powf;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::scenario::json;
-use serde::{Deserialize, Serialize};
 
 /// The pick over `candidates` (indices of servers) with `active(i)`
 /// requests outstanding at each, drawing from `next`; `None` when there
@@ -118,8 +117,7 @@ pub fn effective_weight(weight: u32, active: u32, bias: f64) -> f64 {
 /// Envoy's outlier detection by consecutive 5xx answers
 /// (`source/common/upstream/outlier_detection_impl.cc`; fields of
 /// `envoy.config.cluster.v3.OutlierDetection`, with its defaults).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ejection {
     /// `consecutive_5xx`: 5xx answers in a row that eject a host (default 5).
     pub consecutive_5xx: u32,

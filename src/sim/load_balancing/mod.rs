@@ -43,7 +43,6 @@ pub mod scenario;
 
 use crate::sim::kernel::num::decimal;
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
 pub const TITLE: &str = "Load balancer";
@@ -54,8 +53,7 @@ pub const SUMMARY: &str =
 /// How a balancer chooses a server for each request. In JSON the ones
 /// without settings are names (`"least-conn"`) and the others objects
 /// (`{"least-request": {"choices": 2}}`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Balancer {
     /// Every server in turn, weights ignored: nginx's round robin with every `weight=1`.
     RoundRobin,
@@ -72,7 +70,6 @@ pub enum Balancer {
     /// in a row out of the pick for a while ([`envoy::Detector`]).
     LeastRequest {
         choices: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         ejection: Option<envoy::Ejection>,
     },
     /// tower's Peak-EWMA with the power of two choices: decay time and the
@@ -223,8 +220,7 @@ impl Balancer {
 }
 
 /// One server of the pool.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Server {
     /// What weighted balancers are told (1 to 100).
     pub weight: u32,
@@ -238,8 +234,7 @@ pub struct Server {
 
 /// What a server is told at a moment of the run: in JSON `"stop"`,
 /// `"start"` or `{"speed": 0.25}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Change {
     /// Its speed becomes this for the requests it starts from now.
     Speed(f64),
@@ -259,8 +254,7 @@ pub struct ServerChange {
 
 /// How much work a request brings, in milliseconds at speed 1: in JSON
 /// `{"exponential": {"mean_ms": 10}}`, `{"log-normal": {…}}` or `{"bimodal": {…}}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Service {
     /// Exponential with this mean (an M/M/c server under Poisson arrivals).
     Exponential { mean_ms: f64 },

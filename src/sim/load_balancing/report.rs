@@ -33,14 +33,12 @@ pub struct LaneReport {
     /// Per server: requests sent, and the time its slots were busy and its queue held requests.
     pub servers: Vec<ServerReport>,
 }
-
 pub struct SliceReport {
     pub requests: u32,
     pub ok: u32,
     pub errors: u32,
     pub latency: Percentiles,
 }
-
 pub struct ServerReport {
     pub sent: u32,
     pub busy_ns: u64,

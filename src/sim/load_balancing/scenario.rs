@@ -8,23 +8,20 @@ use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{check_duration, Traffic};
 use crate::scenario::json;
-use serde::{Deserialize, Serialize};
 
 /// Slices a run is binned into for drawing.
 pub const BINS: usize = 100;
 
 /// The `widget` field of a load-balancing scenario: always `"load-balancing"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LoadBalancingTag {
     #[default]
-    #[serde(rename = "load-balancing")]
     LoadBalancing,
 }
 
 /// A change to a server during the run: `{"at_ms": 20000, "server": 3, "change": "stop"}`
 /// (servers numbered from 1).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Event {
     pub at_ms: f64,
     pub server: u32,
@@ -34,8 +31,7 @@ pub struct Event {
 json::object!(Event, "a server change (an object)" { at_ms, server, change });
 
 /// A load-balancing scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LoadBalancingScenario {
     pub widget: LoadBalancingTag,
     pub version: u32,
@@ -44,13 +40,10 @@ pub struct LoadBalancingScenario {
     pub traffic: Traffic,
     pub service: Service,
     pub servers: Vec<Server>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
     /// The client's timeout, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
     pub balancers: Vec<Balancer>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

@@ -25,7 +25,6 @@ use crate::sim::rate_limiter::LimiterConfig;
 use crate::sim::retries::run::Stages;
 use crate::sim::retries::Policy;
 use crate::scenario::json;
-use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
 pub const TITLE: &str = "Resilience pipeline";
@@ -35,17 +34,13 @@ pub const SUMMARY: &str =
 
 /// One configuration of the chain: how its clients retry, and the stages
 /// in front of the dependency.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
     pub retry: Policy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limiter: Option<LimiterConfig>,
     /// In front of a pool of servers: how it picks one (round robin if not set).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balancer: Option<Balancer>,
     /// In front of the dependency, or (behind a balancer) of each server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<BreakerConfig>,
 }
 

@@ -14,13 +14,11 @@ use crate::sim::retries::scenario::{
 };
 use crate::sim::kernel::traffic::{check_duration, Traffic};
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a pipeline scenario: always `"pipeline"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PipelineTag {
     #[default]
-    #[serde(rename = "pipeline")]
     Pipeline,
 }
 
@@ -30,8 +28,7 @@ pub enum PipelineTag {
 /// phases of failure and latency, every call served at once) or
 /// `{"servers": {…}}` (the load-balancing widget's pool, behind each lane's
 /// balancer).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DependencyModel {
     Queue(DependencyConfig),
     Script(Script),
@@ -40,23 +37,19 @@ pub enum DependencyModel {
 
 /// Servers as the load-balancing widget's scenario has them: each request's
 /// work, the servers, and what happens to them (servers numbered from 1).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pool {
     pub service: Service,
     pub servers: Vec<Server>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<ServerEvent>,
     /// The dependency the servers call before their own work, as the
     /// retries widget's (changed by the scenario's `events`); a server's
     /// slot is held while it waits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependency: Option<DependencyConfig>,
 }
 
 /// A pipeline scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PipelineScenario {
     pub widget: PipelineTag,
     pub version: u32,
@@ -67,18 +60,14 @@ pub struct PipelineScenario {
     /// layer's attempts meet the stages.
     pub layers: u32,
     /// Each try's timeout at every layer, ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub try_timeout_ms: Option<f64>,
     /// The user's overall timeout, ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_ms: Option<f64>,
     pub dependency: DependencyModel,
     /// Changes to a queueing dependency (a scripted one has its phases,
     /// servers their own events).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
     pub lanes: Vec<Lane>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

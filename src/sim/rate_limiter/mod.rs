@@ -37,7 +37,6 @@ pub const SUMMARY: &str = "GCRA, token bucket, nginx's leaky bucket and four win
 
 use crate::sim::kernel::time::Nanos;
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// The largest `limit`, `burst` or `delay` a limiter accepts.
 pub const MAX_UNITS: u32 = 1_000_000;
@@ -45,8 +44,7 @@ pub const MAX_UNITS: u32 = 1_000_000;
 pub const MAX_PERIOD_MS: u64 = 86_400_000;
 
 /// Which rate-limiting algorithm, by the implementation it follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Algorithm {
     Gcra,
     TokenBucket,
@@ -125,60 +123,17 @@ impl Algorithm {
 /// by it: governor's max burst, the token bucket's capacity, nginx's `burst=`.
 /// When absent it defaults to `limit` (0 for nginx). `delay` is nginx's
 /// `nodelay` / `delay=N` and is ignored by the others.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LimiterConfig {
     pub algorithm: Algorithm,
     pub limit: u32,
     pub period_ms: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burst: Option<u32>,
-    #[serde(default, skip_serializing_if = "is_default_delay", with = "delay_repr")]
     pub delay: NginxDelay,
 }
 
 fn is_default_delay(d: &NginxDelay) -> bool {
     *d == NginxDelay::default()
-}
-
-/// `delay` in a scenario: `"nodelay"` or a whole number N (`delay=N`).
-mod delay_repr {
-    use super::NginxDelay;
-    use serde::de::{Deserializer, Error, Visitor};
-    use serde::Serializer;
-    use std::fmt;
-
-    pub fn serialize<S: Serializer>(d: &NginxDelay, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            NginxDelay::NoDelay => s.serialize_str("nodelay"),
-            NginxDelay::Delay(n) => s.serialize_u32(*n),
-        }
-    }
-
-    struct DelayVisitor;
-
-    impl Visitor<'_> for DelayVisitor {
-        type Value = NginxDelay;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("\"nodelay\" or a whole number")
-        }
-
-        fn visit_u64<E: Error>(self, n: u64) -> Result<NginxDelay, E> {
-            u32::try_from(n).map(NginxDelay::Delay).map_err(|_| E::custom(format!("delay {n} is too large")))
-        }
-
-        fn visit_str<E: Error>(self, s: &str) -> Result<NginxDelay, E> {
-            match s {
-                "nodelay" => Ok(NginxDelay::NoDelay),
-                w => Err(E::custom(format!("delay must be \"nodelay\" or a whole number, not \"{w}\""))),
-            }
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NginxDelay, D::Error> {
-        d.deserialize_any(DelayVisitor)
-    }
 }
 
 impl FromJson for Algorithm {

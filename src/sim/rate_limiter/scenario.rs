@@ -7,19 +7,16 @@ use crate::scenario::{check_count, check_version, View, MAX_EXTRA, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{check_duration_within, merge, validate_arrivals, Arrival, Request, Traffic, MAX_DAY_MS};
-use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a rate-limiter scenario: always `"rate-limiter"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RateLimiterTag {
     #[default]
-    #[serde(rename = "rate-limiter")]
     RateLimiter,
 }
 
 /// The rate-limiter widget's scenario: up to three limiters on one trace.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RateLimiterScenario {
     pub widget: RateLimiterTag,
     pub version: u32,
@@ -28,9 +25,7 @@ pub struct RateLimiterScenario {
     pub traffic: Traffic,
     pub limiters: Vec<LimiterConfig>,
     /// Requests fired by hand, `[at_ms, cost]` in time order, merged into the generated traffic.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<Arrival>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

@@ -7,13 +7,11 @@
 use crate::sim::kernel::rng::unit;
 use crate::sim::kernel::time::{Nanos, MS, SEC};
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// Jitter as the AWS Architecture Blog's "Exponential Backoff And Jitter"
 /// (Marc Brooker, 2015) defines it, with its simulator's numbering: the
 /// first retry is attempt 1, so its ceiling is `2 × base`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Jitter {
     /// `min(cap, base · 2^n)`: every client waits the same.
     None,
@@ -29,8 +27,7 @@ pub enum Jitter {
 /// `{"exponential": {"base_ms": 5, "cap_ms": 2000, "jitter": "full"}}`,
 /// `"aws-standard"`, `{"grpc": {"initial_ms": 1000, "max_ms": 30000, "multiplier": 1.6}}`
 /// or `{"envoy": {"base_ms": 25, "max_ms": 250}}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Backoff {
     /// Retry at once.
     None,

@@ -37,18 +37,15 @@
 use super::budget::FinagleBudget;
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::scenario::json::{self, Error, FromJson, Node};
-use serde::{Deserialize, Serialize};
 
 /// How a client sends backup requests: in JSON `{"max_extra_load": 0.01,
 /// "min_send_backup_after_ms": 1}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Backup {
     /// The share of extra requests the backups may add, at least 0 and
     /// below 1; the backup goes out after the `1 − max_extra_load` percentile.
     pub max_extra_load: f64,
     /// The shortest delay before a backup, in ms (at least 1).
-    #[serde(default = "one")]
     pub min_send_backup_after_ms: u32,
 }
 

@@ -5,14 +5,12 @@
 
 use crate::sim::kernel::time::{Nanos, MS};
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// A retry limiter. In JSON `"none"`, `"aws-quota"`,
 /// `{"grpc-throttle": {"max_tokens": 10, "token_ratio": 0.1}}`,
 /// `{"envoy": {"percent": 20, "min_concurrency": 3}}` or
 /// `{"finagle": {"ttl_s": 10, "min_per_sec": 10, "percent": 0.2}}`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Budget {
     None,
     /// botocore's `RetryQuota` in standard mode (`botocore/retries/quota.py`,

@@ -34,7 +34,6 @@ use backup::Backup;
 use budget::Budget;
 use crate::sim::kernel::time::{ms_to_ns, Nanos};
 use crate::scenario::json;
-use serde::{Deserialize, Serialize};
 
 /// The widget index's name for this family.
 pub const TITLE: &str = "Retries and backoff";
@@ -48,8 +47,7 @@ pub const MAX_ATTEMPTS: u32 = 10;
 pub const MAX_LAYERS: u32 = 3;
 
 /// How every client of a lane retries.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Policy {
     /// Attempts per call, the first included.
     pub max_attempts: u32,
@@ -58,12 +56,10 @@ pub struct Policy {
     /// With hedging, another copy goes out every `hedge_ms` until one
     /// answers (or at once when every copy in flight has failed), up to
     /// `max_attempts`; the backoff is then unused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedge_ms: Option<f64>,
     /// With Finagle's backup requests, one copy goes out when the call has
     /// waited as long as the percentile of its client's latencies that
     /// the extra load allows; `max_attempts` is then 2 and the backoff unused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<Backup>,
 }
 

@@ -247,7 +247,6 @@ enum Event {
     /// Attempt `a` leaves the rate limiter's delay.
     Pass(u32),
 }
-
 struct Call {
     layer: u32,
     /// The user request it serves.
@@ -272,7 +271,6 @@ enum Parent {
     User(usize),
     Attempt(usize),
 }
-
 struct Attempt {
     call: u32,
     /// Its request to a server, if it reached one ([`NONE`] otherwise).
@@ -296,7 +294,6 @@ struct Client {
     active: u64,
     active_retries: u64,
 }
-
 struct Dep {
     now: Dependency,
     busy: u32,
@@ -353,7 +350,6 @@ impl Request {
 pub fn run(policy: &Policy, chain: &Chain, trial: &Trial, bins: usize) -> LaneRun {
     Sim::new(policy, chain, trial, bins).run()
 }
-
 struct Sim<'a> {
     policy: &'a Policy,
     chain: &'a Chain,

@@ -9,22 +9,19 @@ use crate::sim::kernel::rng::Rng;
 use crate::sim::kernel::time::{ms_to_ns, MS};
 use crate::sim::kernel::traffic::{check_duration, Traffic};
 use crate::scenario::json::{self, Error, FromJson, Node, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// Slices a run is binned into for drawing.
 pub const BINS: usize = 100;
 
 /// The `widget` field of a retries scenario: always `"retries"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RetriesTag {
     #[default]
-    #[serde(rename = "retries")]
     Retries,
 }
 
 /// The dependency as configured.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DependencyConfig {
     /// Requests served at once.
     pub concurrency: u32,
@@ -39,8 +36,7 @@ pub struct DependencyConfig {
 /// What happens to the dependency at a moment: in JSON `{"failure": 0.5}`,
 /// `{"slow": 5}` (service times that many times longer), `{"concurrency":
 /// 4}` or `"recover"` (back to its configuration).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Change {
     Failure(f64),
     Slow(f64),
@@ -50,16 +46,14 @@ pub enum Change {
 }
 
 /// `{"at_ms": 20000, "change": {"failure": 1}}`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Event {
     pub at_ms: f64,
     pub change: Change,
 }
 
 /// A retries scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RetriesScenario {
     pub widget: RetriesTag,
     pub version: u32,
@@ -69,16 +63,12 @@ pub struct RetriesScenario {
     /// Layers of clients between the user and the dependency, each retrying.
     pub layers: u32,
     /// Each try's timeout at every layer, ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub try_timeout_ms: Option<f64>,
     /// The user's overall timeout, ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_ms: Option<f64>,
     pub dependency: DependencyConfig,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
     pub policies: Vec<Policy>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 

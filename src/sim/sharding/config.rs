@@ -6,18 +6,15 @@ use super::scheme::Scheme;
 use super::workload::Workload;
 use super::KeyRange;
 use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
-use serde::{Deserialize, Serialize};
 
 /// A scheme as scenarios write it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SchemeConfig {
     HashMod {
         shards: u32,
     },
     /// Ranges between ascending split points.
     Range {
-        #[serde(default)]
         splits: Vec<u64>,
     },
     Vitess {
@@ -28,18 +25,14 @@ pub enum SchemeConfig {
     /// balanced by `balancer`.
     Mongo {
         chunks: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         servers: Option<u32>,
-        #[serde(default, skip_serializing_if = "MongoBalancer::is_chunk_count")]
         balancer: MongoBalancer,
     },
     /// `shard_count` shards placed round-robin on `nodes` workers (one shard
     /// each when absent), as Citus places them, rebalanced by `rebalance`.
     Citus {
         shard_count: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         nodes: Option<u32>,
-        #[serde(default, skip_serializing_if = "CitusRebalance::is_by_shard_count")]
         rebalance: CitusRebalance,
     },
     /// libketama's ring over `shards` shards.
@@ -58,7 +51,6 @@ pub enum SchemeConfig {
     Region {
         regions: Vec<RegionEntry>,
         shards: Vec<String>,
-        #[serde(default = "one_byte")]
         region_bytes: u8,
     },
 }
@@ -66,8 +58,7 @@ pub enum SchemeConfig {
 /// The strategy Citus's rebalancer plans by ([`super::citus`]):
 /// `by_shard_count`, or `by_disk_size` with each row taking `row_bytes` on
 /// disk. In JSON `"by-shard-count"` or `{"by-disk-size": {"row_bytes": 16384}}`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CitusRebalance {
     #[default]
     ByShardCount,
@@ -86,14 +77,12 @@ impl CitusRebalance {
 /// 6.0.2, or data, as from 6.0.3, with every document taking `doc_bytes`
 /// and ranges of `range_mb` megabytes (128 when absent). In JSON
 /// `"chunk-count"` or `{"data-size": {"doc_bytes": 16384}}`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MongoBalancer {
     #[default]
     ChunkCount,
     DataSize {
         doc_bytes: u64,
-        #[serde(default = "default_range_mb", skip_serializing_if = "is_default_range_mb")]
         range_mb: u32,
     },
 }
@@ -120,8 +109,7 @@ pub const MAX_DOC_BYTES: u64 = 16 << 20;
 pub const MAX_ROW_BYTES: u64 = 1 << 30;
 
 /// A country's region number in a `region_json` map.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionEntry {
     pub country: String,
     pub region: u64,
@@ -470,39 +458,58 @@ mod tests {
     use super::*;
     use crate::sim::sharding::workload::{Keys, Reads};
 
-    /// Every scheme, setting and workload shape, as serde's derive wrote them.
+    /// Every scheme, setting and workload shape, written and read back.
     #[test]
-    fn schemes_and_workloads_are_written_and_read_as_serde_did() {
+    fn schemes_and_workloads_are_written_and_read_back() {
         let region = |region_bytes| SchemeConfig::Region {
             regions: vec![RegionEntry { country: "France".into(), region: 64 }],
             shards: vec!["-80".into(), "80-".into()],
             region_bytes,
         };
         let schemes = [
-            SchemeConfig::HashMod { shards: 4 },
-            SchemeConfig::Range { splits: vec![] },
-            SchemeConfig::Range { splits: vec![10, 20] },
-            SchemeConfig::Vitess { shards: vec!["-80".into(), "80-".into()] },
-            SchemeConfig::Mongo { chunks: 8, servers: None, balancer: MongoBalancer::ChunkCount },
-            SchemeConfig::Mongo {
-                chunks: 8,
-                servers: Some(2),
-                balancer: MongoBalancer::DataSize { doc_bytes: 100, range_mb: super::super::mongo::DEFAULT_RANGE_MB },
-            },
-            SchemeConfig::Mongo { chunks: 8, servers: Some(2), balancer: MongoBalancer::DataSize { doc_bytes: 100, range_mb: 64 } },
-            SchemeConfig::Citus { shard_count: 32, nodes: None, rebalance: CitusRebalance::ByShardCount },
-            SchemeConfig::Citus { shard_count: 32, nodes: Some(4), rebalance: CitusRebalance::ByDiskSize { row_bytes: 16384 } },
-            SchemeConfig::Consistent { shards: 5 },
-            SchemeConfig::Directory { shards: 3 },
-            region(1),
-            region(2),
+            (SchemeConfig::HashMod { shards: 4 }, r#"{"hash-mod":{"shards":4}}"#),
+            (SchemeConfig::Range { splits: vec![] }, r#"{"range":{"splits":[]}}"#),
+            (SchemeConfig::Range { splits: vec![10, 20] }, r#"{"range":{"splits":[10,20]}}"#),
+            (SchemeConfig::Vitess { shards: vec!["-80".into(), "80-".into()] }, r#"{"vitess":{"shards":["-80","80-"]}}"#),
+            (SchemeConfig::Mongo { chunks: 8, servers: None, balancer: MongoBalancer::ChunkCount }, r#"{"mongo":{"chunks":8}}"#),
+            (
+                SchemeConfig::Mongo {
+                    chunks: 8,
+                    servers: Some(2),
+                    balancer: MongoBalancer::DataSize { doc_bytes: 100, range_mb: super::super::mongo::DEFAULT_RANGE_MB },
+                },
+                r#"{"mongo":{"chunks":8,"servers":2,"balancer":{"data-size":{"doc_bytes":100}}}}"#,
+            ),
+            (
+                SchemeConfig::Mongo {
+                    chunks: 8,
+                    servers: Some(2),
+                    balancer: MongoBalancer::DataSize { doc_bytes: 100, range_mb: 64 },
+                },
+                r#"{"mongo":{"chunks":8,"servers":2,"balancer":{"data-size":{"doc_bytes":100,"range_mb":64}}}}"#,
+            ),
+            (
+                SchemeConfig::Citus { shard_count: 32, nodes: None, rebalance: CitusRebalance::ByShardCount },
+                r#"{"citus":{"shard_count":32}}"#,
+            ),
+            (
+                SchemeConfig::Citus {
+                    shard_count: 32,
+                    nodes: Some(4),
+                    rebalance: CitusRebalance::ByDiskSize { row_bytes: 16384 },
+                },
+                r#"{"citus":{"shard_count":32,"nodes":4,"rebalance":{"by-disk-size":{"row_bytes":16384}}}}"#,
+            ),
+            (SchemeConfig::Consistent { shards: 5 }, r#"{"consistent":{"shards":5}}"#),
+            (SchemeConfig::Directory { shards: 3 }, r#"{"directory":{"shards":3}}"#),
+            (region(1), r#"{"region":{"regions":[{"country":"France","region":64}],"shards":["-80","80-"],"region_bytes":1}}"#),
+            (region(2), r#"{"region":{"regions":[{"country":"France","region":64}],"shards":["-80","80-"],"region_bytes":2}}"#),
         ];
-        for s in schemes {
-            let text = serde_json::to_string(&s).unwrap();
+        for (s, text) in schemes {
             assert_eq!(json::to_string(&s), text);
-            assert_eq!(json::from_str::<SchemeConfig>(&text), Ok(s));
+            assert_eq!(json::from_str::<SchemeConfig>(text), Ok(s));
         }
-        // Defaults serde filled in: no splits, one region byte, 128 MB ranges.
+        // Defaults for what is left out: no splits, one region byte, 128 MB ranges.
         assert_eq!(json::from_str::<SchemeConfig>(r#"{"range": {}}"#), Ok(SchemeConfig::Range { splits: vec![] }));
         assert_eq!(
             json::from_str::<SchemeConfig>(r#"{"region": {"regions": [{"country": "France", "region": 64}], "shards": ["-80", "80-"]}}"#),
@@ -512,19 +519,33 @@ mod tests {
             json::from_str::<MongoBalancer>(r#"{"data-size": {"doc_bytes": 100}}"#),
             Ok(MongoBalancer::DataSize { doc_bytes: 100, range_mb: super::super::mongo::DEFAULT_RANGE_MB })
         );
+        // After the first, each workload has countries and recent reads too.
+        macro_rules! with_countries {
+            ($keys:literal) => {
+                concat!(
+                    r#"{"keys":"#,
+                    $keys,
+                    r#","rows":10,"range_queries":0,"range_width":100,"countries":["#,
+                    r#"{"name":"United States","share":30},{"name":"Canada","share":5},{"name":"France","share":10},"#,
+                    r#"{"name":"Germany","share":12},{"name":"China","share":15},{"name":"Japan","share":8},"#,
+                    r#"{"name":"India","share":12},{"name":"Indonesia","share":8}],"reads_per_write":3,"reads":"recent"}"#
+                )
+            };
+        }
         let mut w = Workload::new(Keys::Sequential, 10);
-        for keys in [Keys::Sequential, Keys::Timestamps { start_ms: 5, step_ms: 2 }, Keys::Uniform { max: 9 }, Keys::Zipf { distinct: 7 }] {
+        for (keys, text) in [
+            (Keys::Sequential, r#"{"keys":"sequential","rows":10,"range_queries":0,"range_width":100}"#),
+            (Keys::Timestamps { start_ms: 5, step_ms: 2 }, with_countries!(r#"{"timestamps":{"start_ms":5,"step_ms":2}}"#)),
+            (Keys::Uniform { max: 9 }, with_countries!(r#"{"uniform":{"max":9}}"#)),
+            (Keys::Zipf { distinct: 7 }, with_countries!(r#"{"zipf":{"distinct":7}}"#)),
+        ] {
             w.keys = keys;
-            let text = serde_json::to_string(&w).unwrap();
             assert_eq!(json::to_string(&w), text);
-            assert_eq!(json::from_str::<Workload>(&text).as_ref(), Ok(&w));
+            assert_eq!(json::from_str::<Workload>(text).as_ref(), Ok(&w));
             w.countries = super::super::region::example_countries();
             w.reads_per_write = 3;
             w.reads = Reads::Recent;
         }
-        let text = serde_json::to_string(&w).unwrap();
-        assert_eq!(json::to_string(&w), text);
-        assert_eq!(json::from_str::<Workload>(&text), Ok(w));
         assert_eq!(
             json::from_str::<Workload>(r#"{"keys": "sequential", "rows": 5}"#),
             Ok(Workload::new(Keys::Sequential, 5))

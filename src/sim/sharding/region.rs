@@ -14,7 +14,6 @@
 
 use super::des::encrypt_zero_key;
 use crate::scenario::json;
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh64::xxh64;
 
 /// The keyspace ID of the row with id `id` in region `region`.
@@ -38,8 +37,7 @@ pub fn region_keyspace_prefix(region: u64, hashed_id: u64, region_bytes: u8) -> 
 }
 
 /// A country and its share of the workload's users.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Country {
     pub name: String,
     pub share: u32,

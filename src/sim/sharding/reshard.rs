@@ -7,11 +7,9 @@ use super::scheme::Scheme;
 use super::KeyRange;
 use crate::scenario::json;
 use crate::sim::kernel::sort::radix_sort_by_key;
-use serde::{Deserialize, Serialize};
 
 /// A re-shard, applied to every scheme it fits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reshard {
     /// One more shard: hash modulo N + 1 and a ring with one more shard
     /// re-hash; for MongoDB (with `servers`) a new server takes chunks, or

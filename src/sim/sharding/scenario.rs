@@ -9,33 +9,27 @@ use super::workload::Workload;
 use crate::scenario::json;
 use crate::scenario::{check_count, check_version, View, MAX_LANES};
 use crate::sim::kernel::rng::Rng;
-use serde::{Deserialize, Serialize};
 
 /// The `widget` field of a sharding scenario: always `"sharding"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ShardingTag {
     #[default]
-    #[serde(rename = "sharding")]
     Sharding,
 }
 
 /// A sharding scenario: a workload, one to three partitioning schemes
 /// compared on it, and optionally a re-shard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShardingScenario {
     pub widget: ShardingTag,
     pub version: u32,
     pub seed: u64,
     pub workload: Workload,
     pub schemes: Vec<SchemeConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reshard: Option<Reshard>,
     /// The first key of the range query the inspector shows (it covers
     /// `range_width` keys); absent, the workload's first range query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspect: Option<u64>,
-    #[serde(default, skip_serializing_if = "View::is_default")]
     pub view: View,
 }
 
@@ -115,15 +109,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_scenario_is_written_and_read_as_serde_did() {
+    fn a_scenario_is_written_and_read_back() {
         use crate::scenario::Document;
         let mut s = preset("default").unwrap();
         s.reshard = Some(Reshard::MoveChunk);
         s.inspect = Some(500);
-        for s in [preset("default").unwrap(), s] {
-            let text = serde_json::to_string(&s).unwrap();
+        let default = concat!(
+            r#"{"widget":"sharding","version":1,"seed":1,"#,
+            r#""workload":{"keys":"sequential","rows":100000,"range_queries":1000,"range_width":100},"#,
+            r#""schemes":[{"range":{"splits":[25000,50000,75000]}},{"hash-mod":{"shards":4}},"#,
+            r#"{"vitess":{"shards":["-40","40-80","80-c0","c0-"]}}],"reshard":"split-hottest"}"#
+        );
+        let inspected = concat!(
+            r#"{"widget":"sharding","version":1,"seed":1,"#,
+            r#""workload":{"keys":"sequential","rows":100000,"range_queries":1000,"range_width":100},"#,
+            r#""schemes":[{"range":{"splits":[25000,50000,75000]}},{"hash-mod":{"shards":4}},"#,
+            r#"{"vitess":{"shards":["-40","40-80","80-c0","c0-"]}}],"reshard":"move-chunk","inspect":500}"#
+        );
+        for (s, text) in [(preset("default").unwrap(), default), (s, inspected)] {
             assert_eq!(s.to_text(), text);
-            assert_eq!(ShardingScenario::from_text(&text), Ok(s));
+            assert_eq!(ShardingScenario::from_text(text), Ok(s));
         }
         let text = ShardingScenario { reshard: None, ..preset("default").unwrap() }.to_text().replace("\"seed\"", "\"reshard\":\"merge\",\"seed\"");
         assert_eq!(

@@ -4,14 +4,12 @@
 use super::region::{validate_countries, Country};
 use crate::scenario::json::{self, Error, FromJson, Node, Obj, ToJson};
 use crate::sim::kernel::rng::{Rng, Zipf};
-use serde::{Deserialize, Serialize};
 
 /// Most rows a workload may write.
 pub const MAX_ROWS: usize = 2_000_000;
 
 /// The shard keys a workload writes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Keys {
     /// Ids 1, 2, 3, … as an auto-increment column gives them.
     Sequential,
@@ -26,30 +24,23 @@ pub enum Keys {
 
 /// What a workload does: `rows` writes of keys of one shape, then
 /// `range_queries` queries over `range_width` consecutive keys each.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Workload {
     pub keys: Keys,
     pub rows: usize,
-    #[serde(default)]
     pub range_queries: usize,
-    #[serde(default = "default_width")]
     pub range_width: u64,
     /// Where the users behind the keys live: each key's country is fixed by
     /// its hash, weighted by share (see [`super::region::country_of`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<Country>,
     /// Point reads per row written, and which rows they read.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub reads_per_write: u32,
-    #[serde(default, skip_serializing_if = "Reads::is_default")]
     pub reads: Reads,
 }
 
 /// Which rows a workload's point reads ask for. A read goes to the shard
 /// holding its row, under every scheme (a directory looks the key up first).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Reads {
     /// Every row equally often: reads follow the data.
     #[default]
