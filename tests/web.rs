@@ -1036,7 +1036,7 @@ async fn adding_a_breaker_to_a_lane_sheds_the_retry_storm() {
 
 /// Behind a balancer the pipeline widget adds the balancer's and the
 /// servers' rows, draws every server's breaker, and re-runs a lane whose
-/// balancer changes.
+/// balancer, or one of its balancer's settings, changes.
 #[wasm_bindgen_test]
 async fn a_lane_behind_a_balancer_shows_each_server_and_changes_balancer() {
     use playground::sim::load_balancing::Balancer;
@@ -1102,6 +1102,23 @@ async fn a_lane_behind_a_balancer_shows_each_server_and_changes_balancer() {
     let m = after[0].summary;
     assert_eq!(
         rows[4][1],
+        format!("{} requests, {} refused with a full queue", thousands(m.servers), thousands(m.server_refused))
+    );
+    // Peak-EWMA's decay time is among the lane's controls now: the table follows it too.
+    let decay: HtmlInputElement = all(&all(&el, "fieldset.lane-controls")[0], "label.control")
+        .into_iter()
+        .find(|l| l.text_content().unwrap_or_default().starts_with("Decay time"))
+        .and_then(|l| l.query_selector("input[type=number]").unwrap())
+        .unwrap()
+        .unchecked_into();
+    set_input(&decay, "1000", "change");
+    settle().await;
+    edited.lanes[0].balancer = Some(Balancer::PeakEwma { decay_ms: 1000, default_rtt_ms: 30 });
+    let decayed = edited.run().unwrap();
+    assert_ne!(decayed[0], after[0]);
+    let m = decayed[0].summary;
+    assert_eq!(
+        summary_rows(&el)[4][1],
         format!("{} requests, {} refused with a full queue", thousands(m.servers), thousands(m.server_refused))
     );
     // "Fail it now" changes the dependency behind the servers, not a server.

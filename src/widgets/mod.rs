@@ -8,6 +8,8 @@
 pub mod shell;
 
 /// The retries chain's charts and tables, drawn by the retries and pipeline widgets.
+#[cfg(any(feature = "load-balancing", feature = "pipeline"))]
+pub mod balancer;
 #[cfg(any(feature = "retries", feature = "pipeline"))]
 pub mod chain;
 

@@ -10,6 +10,7 @@
 
 pub mod render;
 
+use super::balancer::BalancerSettings;
 use super::shell::{remove_lane_button, Shell};
 use super::Mode;
 use crate::scenario::LoadBalancingScenario;
@@ -340,50 +341,11 @@ fn BalancerControls(index: usize, key: &'static str, shell: Shell<LoadBalancingS
                     }
                 })
             />
-            {(key == "least-request").then(|| view! {
-                <NumberControl
-                    label="choice_count"
-                    value=Signal::derive(move || match balancer() { Some(Balancer::LeastRequest { choices, .. }) => f64::from(choices), _ => 2.0 })
-                    min=2.0
-                    max=10.0
-                    step=1.0
-                    on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::LeastRequest { choices, .. } = b { *choices = v as u32 }))
-                />
-                <label class="control checkbox">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || matches!(balancer(), Some(Balancer::LeastRequest { ejection: Some(_), .. }))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            set(&|b| if let Balancer::LeastRequest { ejection, .. } = b {
-                                *ejection = on.then(crate::sim::load_balancing::envoy::Ejection::default);
-                            });
-                        }
-                    />
-                    <span class="control-label">"Outlier detection (5 × 5xx, 30 s)"</span>
-                </label>
-            })}
-            {(key == "peak-ewma").then(|| view! {
-                <NumberControl
-                    label="Decay time"
-                    value=Signal::derive(move || match balancer() { Some(Balancer::PeakEwma { decay_ms, .. }) => f64::from(decay_ms), _ => 10_000.0 })
-                    min=100.0
-                    max=600_000.0
-                    step=100.0
-                    unit="ms"
-                    on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::PeakEwma { decay_ms, .. } = b { *decay_ms = v as u32 }))
-                />
-            })}
-            {(key == "maglev").then(|| view! {
-                <NumberControl
-                    label="Users"
-                    value=Signal::derive(move || match balancer() { Some(Balancer::Maglev { users }) => f64::from(users), _ => 10_000.0 })
-                    min=1.0
-                    max=1_000_000.0
-                    step=1.0
-                    on_change=Callback::new(move |v: f64| set(&|b| if let Balancer::Maglev { users } = b { *users = v.round().clamp(1.0, 1_000_000.0) as u32 }))
-                />
-            })}
+            <BalancerSettings
+                key=key
+                balancer=Signal::derive(balancer)
+                on_change=Callback::new(move |nb: Balancer| set(&|b| *b = nb))
+            />
             {remove_lane_button(index, "balancer", move || scenario.with(|s| s.balancers.len()), Callback::new(move |_| shell.remove_lane(index, |s| &mut s.balancers)))}
         </fieldset>
     }

@@ -20,6 +20,7 @@ use crate::sim::pipeline::scenario::DependencyModel;
 use crate::sim::pipeline::Lane;
 use crate::sim::retries::run::{Chain, LaneRun, Trial};
 use crate::sim::load_balancing::scenario::Event as ServerEvent;
+use super::balancer::BalancerSettings;
 use crate::sim::load_balancing::{Balancer, Change as ServerChange};
 use crate::sim::retries::scenario::{Change, Event, BINS};
 use crate::sim::retries::Policy;
@@ -266,7 +267,14 @@ fn LaneControls(
         options.insert(0, ("custom".to_string(), label));
     }
     let stage_options: Vec<(String, String)> = STAGES.iter().map(|(k, name)| (k.to_string(), name.to_string())).collect();
-    // Behind servers, the lane's balancer.
+    // Behind servers, the lane's balancer and its settings.
+    let set_balancer = Callback::new(move |b: Balancer| {
+        shell.edit(&|s| {
+            if let Some(l) = s.lanes.get_mut(index) {
+                l.balancer = Some(b);
+            }
+        });
+    });
     let balancer_select = balancer.map(|key| {
         let options: Vec<(String, String)> =
             Balancer::all().iter().map(|b| (b.key().to_string(), b.name().to_string())).collect();
@@ -277,13 +285,14 @@ fn LaneControls(
                 value=Signal::derive(move || key.to_string())
                 on_change=Callback::new(move |k: String| {
                     if let Some(b) = Balancer::from_key(&k) {
-                        shell.edit(&|s| {
-                            if let Some(l) = s.lanes.get_mut(index) {
-                                l.balancer = Some(b);
-                            }
-                        });
+                        set_balancer.run(b);
                     }
                 })
+            />
+            <BalancerSettings
+                key=key
+                balancer=Signal::derive(move || scenario.with(|s| s.lanes.get(index).and_then(|l| l.balancer)))
+                on_change=set_balancer
             />
         }
     });
