@@ -18,19 +18,32 @@
 //! in integers, and breaks a tie between several such peers by the same
 //! smooth weighted round robin run over the tied peers only.
 
-/// The round robin's state per peer: `(current_weight, effective_weight)`.
+/// One peer of the round robin: nginx's `current_weight`,
+/// `effective_weight` and configured `weight`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Peer {
+    current: i64,
+    effective: i64,
+    weight: i64,
+}
+
+/// The round robin's state, a peer each (kept together, so a pick walks
+/// one array).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmoothWeighted {
-    current: Vec<i64>,
-    effective: Vec<i64>,
-    weight: Vec<i64>,
+    peers: Vec<Peer>,
 }
 
 impl SmoothWeighted {
     /// Peers with these weights (each at least 1), every current weight 0.
     pub fn new(weights: &[u32]) -> SmoothWeighted {
-        let weight: Vec<i64> = weights.iter().map(|&w| i64::from(w.max(1))).collect();
-        SmoothWeighted { current: vec![0; weight.len()], effective: weight.clone(), weight }
+        let peer = |w: u32| Peer { current: 0, effective: i64::from(w.max(1)), weight: i64::from(w.max(1)) };
+        SmoothWeighted { peers: weights.iter().map(|&w| peer(w)).collect() }
+    }
+
+    /// Peer `i`'s configured weight.
+    pub fn weight(&self, i: usize) -> i64 {
+        self.peers[i].weight
     }
 
     /// The next peer among those `eligible` says may take a request (nginx
@@ -40,33 +53,35 @@ impl SmoothWeighted {
     }
 
     /// The smooth weighted round robin over the peers from `from` on that
-    /// `keep` (given the peer and the configured weights) keeps.
-    fn pick_among(&mut self, from: usize, keep: impl Fn(usize, &[i64]) -> bool) -> Option<usize> {
-        let mut best: Option<usize> = None;
-        let mut total = 0;
-        for i in from..self.weight.len() {
-            if !keep(i, &self.weight) {
+    /// `keep` (given the peer and its configured weight) keeps.
+    fn pick_among(&mut self, from: usize, keep: impl Fn(usize, i64) -> bool) -> Option<usize> {
+        let (mut best, mut best_current, mut total) = (None, 0, 0);
+        for (i, p) in self.peers.iter_mut().enumerate().skip(from) {
+            if !keep(i, p.weight) {
                 continue;
             }
-            self.current[i] += self.effective[i];
-            total += self.effective[i];
-            if self.effective[i] < self.weight[i] {
-                self.effective[i] += 1;
+            p.current += p.effective;
+            total += p.effective;
+            if p.effective < p.weight {
+                p.effective += 1;
             }
-            if best.is_none_or(|b| self.current[i] > self.current[b]) {
+            // The first of equals: a later peer must be strictly heavier.
+            if best.is_none() || p.current > best_current {
                 best = Some(i);
+                best_current = p.current;
             }
         }
         let b = best?;
-        self.current[b] -= total;
+        self.peers[b].current -= total;
         Some(b)
     }
 
     /// A request to peer `i` failed: its effective weight drops by
     /// `weight / max_fails` (not below 0), as nginx's `free` handler does.
     pub fn failed(&mut self, i: usize, max_fails: u32) {
-        let step = self.weight[i] / i64::from(max_fails.max(1));
-        self.effective[i] = (self.effective[i] - step).max(0);
+        let p = &mut self.peers[i];
+        let step = p.weight / i64::from(max_fails.max(1));
+        p.effective = (p.effective - step).max(0);
     }
 }
 
@@ -81,7 +96,7 @@ pub fn least_conn(rr: &mut SmoothWeighted, conns: &[u32], eligible: impl Fn(usiz
         match best {
             None => best = Some(i),
             Some(b) => {
-                let (lhs, rhs) = (u64::from(conns[i]) * rr.weight[b] as u64, u64::from(conns[b]) * rr.weight[i] as u64);
+                let (lhs, rhs) = (u64::from(conns[i]) * rr.weight(b) as u64, u64::from(conns[b]) * rr.weight(i) as u64);
                 if lhs < rhs {
                     best = Some(i);
                     many = false;
@@ -95,8 +110,9 @@ pub fn least_conn(rr: &mut SmoothWeighted, conns: &[u32], eligible: impl Fn(usiz
     if !many {
         return Some(b);
     }
-    rr.pick_among(b, |i, weight| {
-        eligible(i) && u64::from(conns[i]) * weight[b] as u64 == u64::from(conns[b]) * weight[i] as u64
+    let weight_b = rr.weight(b) as u64;
+    rr.pick_among(b, |i, weight_i| {
+        eligible(i) && u64::from(conns[i]) * weight_b == u64::from(conns[b]) * weight_i as u64
     })
 }
 
@@ -139,11 +155,12 @@ mod tests {
     #[test]
     fn a_failure_lowers_the_effective_weight_which_then_recovers() {
         let mut rr = SmoothWeighted::new(&[4, 4]);
+        let effective = |rr: &SmoothWeighted| rr.peers.iter().map(|p| p.effective).collect::<Vec<_>>();
         rr.failed(0, 1);
-        assert_eq!(rr.effective, [0, 4]);
+        assert_eq!(effective(&rr), [0, 4]);
         // Pick 1: a adds 0 (then recovers to 1), b adds 4 → b.
         assert_eq!(rr.pick(|_| true), Some(1));
-        assert_eq!(rr.effective, [1, 4]);
+        assert_eq!(effective(&rr), [1, 4]);
     }
 
     #[test]
@@ -159,6 +176,6 @@ mod tests {
         let mut rr = SmoothWeighted::new(&[1, 1, 1]);
         assert_eq!(least_conn(&mut rr, &[3, 0, 0], |_| true), Some(1));
         assert_eq!(least_conn(&mut rr, &[3, 0, 0], |_| true), Some(2));
-        assert_eq!(rr.current, [0, 0, 0]);
+        assert_eq!(rr.peers.iter().map(|p| p.current).collect::<Vec<_>>(), [0, 0, 0]);
     }
 }
