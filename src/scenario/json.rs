@@ -797,25 +797,21 @@ impl ToJson for bool {
     }
 }
 
-impl ToJson for f64 {
-    fn write(&self, out: &mut String) {
-        if self.is_finite() {
-            out.push_str(zmij::Buffer::new().format_finite(*self));
-        } else {
-            out.push_str("null");
+macro_rules! floats {
+    ($($t:ty)*) => {$(
+        /// The shortest text that reads back the same; `null` when not finite.
+        impl ToJson for $t {
+            fn write(&self, out: &mut String) {
+                if self.is_finite() {
+                    out.push_str(zmij::Buffer::new().format_finite(*self));
+                } else {
+                    out.push_str("null");
+                }
+            }
         }
-    }
+    )*};
 }
-
-impl ToJson for f32 {
-    fn write(&self, out: &mut String) {
-        if self.is_finite() {
-            out.push_str(zmij::Buffer::new().format_finite(*self));
-        } else {
-            out.push_str("null");
-        }
-    }
-}
+floats!(f64 f32);
 
 impl ToJson for str {
     fn write(&self, out: &mut String) {
@@ -1062,6 +1058,16 @@ macro_rules! names {
     };
 }
 pub(crate) use names;
+
+/// For tests: reads `text`, checks it is written back as `written`, and
+/// that `written` reads back the same.
+#[cfg(test)]
+pub fn read_and_write_back<T: FromJson + ToJson + PartialEq + std::fmt::Debug>(text: &str, written: &str) -> T {
+    let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(to_string(&t), written, "{text}");
+    assert_eq!(from_str::<T>(written).as_ref(), Ok(&t), "{text}");
+    t
+}
 
 #[cfg(test)]
 mod tests {

@@ -321,17 +321,8 @@ impl EventStreamingScenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::json::{from_str, to_string};
+    use crate::scenario::json::{from_str, read_and_write_back as read};
     use crate::sim::event_streaming::partitioner::Keyless;
-
-    /// Reads `text`, checks it is written back as `written`, and that
-    /// `written` reads back the same.
-    fn read<T: FromJson + ToJson + PartialEq + std::fmt::Debug>(text: &str, written: &str) -> T {
-        let t: T = from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        assert_eq!(to_string(&t), written, "{text}");
-        assert_eq!(from_str::<T>(written).as_ref(), Ok(&t), "{text}");
-        t
-    }
 
     #[test]
     fn keys_events_and_scenarios_are_written_and_read_back() {
