@@ -16,9 +16,8 @@
 //!   else as itself.
 //! - Floats written in the shortest form that reads back the same (zmij,
 //!   as serde_json writes them: `650.0`, `0.1`, `1e-7`), `null` when not
-//!   finite. Read correctly rounded when they have at most 19 significant
-//!   digits and a power of ten within ±22 of them (every number a person
-//!   writes), otherwise within a unit in the last place.
+//!   finite. Read correctly rounded (the nearest `f64`, ties to even),
+//!   subnormals included, so every float written reads back to its bits.
 //! - Whole numbers read exactly into the integer types, and refused when
 //!   they have a fraction or do not fit.
 //!
@@ -343,7 +342,7 @@ impl<'a> Parser<'a> {
 // ---------------------------------------------------------------- numbers
 
 /// A number's value from its JSON text, correctly rounded (the nearest
-/// `f64`, ties to even; only below 2^-1022 may it be a unit off); `None`
+/// `f64`, ties to even, subnormals too); `None`
 /// when the text is not a JSON number, its magnitude is too large for an
 /// `f64`, or it has more than [`MAX_DIGITS`] digits.
 pub fn number(text: &str) -> Option<f64> {
@@ -434,10 +433,31 @@ fn exact(digits: impl Iterator<Item = u8> + Clone, exp10: i64) -> Option<f64> {
         }
     }
     let len = bit_len(&big) as i64;
+    // Below 2^-1022 fewer than 53 bits remain: round once, at 2^-1074, in
+    // whole numbers (rounding to 53 bits and then scaling would round twice).
+    if len - 1 - shift < -1022 {
+        return Some(subnormal(&big, len, shift - 1074, inexact));
+    }
     let (top, below) =
         if len > 55 { (bits(&big, len - 55, 55), bits_nonzero(&big, len - 55)) } else { (bits(&big, 0, len), false) };
     let m = (top | u64::from(below || inexact)) as f64;
     Some(scale2(m, (len - 55).max(0) - shift))
+}
+
+/// `big · 2^-(1074 + drop)` (below 2^-1022, `big` of `len` bits), as the
+/// nearest multiple of 2^-1074, ties to even; `inexact` when `big` was cut
+/// short below its last bit.
+fn subnormal(big: &[u32], len: i64, drop: i64, inexact: bool) -> f64 {
+    if drop <= 0 {
+        return f64::from_bits(bits(big, 0, len) << -drop);
+    }
+    let kept = if len > drop { bits(big, drop, len - drop) } else { 0 };
+    let bit = |i: i64| i < len && big[i as usize / 32] >> (i % 32) & 1 == 1;
+    let half = bit(drop - 1);
+    let below = inexact || bits_nonzero(big, (drop - 1).min(len));
+    let up = half && (below || kept & 1 == 1);
+    // One past the largest subnormal is the smallest normal: the bits say so too.
+    f64::from_bits(kept + u64::from(up))
 }
 
 /// `x · 2^e`.
@@ -1118,6 +1138,12 @@ mod tests {
         assert_eq!(read("0.30000000000000004"), Ok(0.1 + 0.2));
         assert_eq!(read("1.7976931348623157e308"), Ok(f64::MAX));
         assert_eq!(read("5e-324"), Ok(f64::from_bits(1)));
+        // Below 2^-1022, rounded once: to the nearest multiple of 2^-1074, ties to even.
+        assert_eq!(read("9369980292706159070000000000000e-339"), Ok(f64::from_bits(1_896_505_124_688_821)));
+        assert_eq!(read("2.4703282292062327e-324"), Ok(0.0));
+        assert_eq!(read("2.4703282292062328e-324"), Ok(f64::from_bits(1)));
+        assert_eq!(read("2.2250738585072011e-308"), Ok(f64::from_bits(0x000F_FFFF_FFFF_FFFF)));
+        assert_eq!(read("2.2250738585072012e-308"), Ok(f64::MIN_POSITIVE));
         assert_eq!(read("1e-400"), Ok(0.0));
         assert_eq!(read("1e309").unwrap_err().message, "the number 1e309 is too large");
         assert_eq!(read("\"1\"").unwrap_err().message, "expected a number, found \"1\"");
