@@ -1035,19 +1035,7 @@ macro_rules! object {
                 })
             }
         }
-        impl $crate::scenario::json::ToJson for $Type {
-            fn write(&self, out: &mut String) {
-                let mut o = $crate::scenario::json::Obj::new(out);
-                $(
-                    o.field_unless(
-                        $crate::scenario::json::object!(@skip self.$field $($(, $skip)?)?),
-                        $crate::scenario::json::object!(@name $field $($name)?),
-                        &self.$field,
-                    );
-                )*
-                o.end();
-            }
-        }
+        $crate::scenario::json::object!(write $Type { $($field $([$name])? $(: $default $(($skip))?)?),* });
     };
     (@name $field:ident) => { stringify!($field) };
     (@name $field:ident $name:literal) => { $name };
