@@ -688,7 +688,17 @@ pub fn variant<'n, 'a>(node: &'n Node<'a>) -> Result<(&'n str, Option<&'n Node<'
 /// The value of the variant `name` that carries one (`{"name": value}`):
 /// refused when `node` gave the name alone.
 pub fn payload<'n, 'a>(node: &'n Node<'a>, name: &str, value: Option<&'n Node<'a>>) -> Result<&'n Node<'a>, Error> {
-    value.ok_or_else(|| node.expected(&format!("an object {{\"{name}\": …}}")))
+    carried(node, name, value, "…")
+}
+
+/// The value the variant `name` carries, or why not (`shape` shows it).
+fn carried<'n, 'a>(
+    node: &'n Node<'a>,
+    name: &str,
+    value: Option<&'n Node<'a>>,
+    shape: &str,
+) -> Result<&'n Node<'a>, Error> {
+    value.ok_or_else(|| node.expected(&format!("\"{name}\" with its settings, {{\"{name}\": {shape}}}")))
 }
 
 /// Checks that the variant `name` carries no value: given as a name, or
@@ -717,10 +727,7 @@ pub fn variant_fields<'n, 'a>(
     value: Option<&'n Node<'a>>,
     keys: &[&str],
 ) -> Result<Fields<'n, 'a>, Error> {
-    match value {
-        Some(v) => Fields::of(v, &format!("the settings of \"{name}\" (an object)"), keys),
-        None => Err(node.expected(&format!("\"{name}\" with its settings, {{\"{name}\": {{…}}}}"))),
-    }
+    Fields::of(carried(node, name, value, "{…}")?, &format!("the settings of \"{name}\" (an object)"), keys)
 }
 
 /// An object's fields, read one by one.

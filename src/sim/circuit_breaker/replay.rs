@@ -359,7 +359,7 @@ mod tests {
             err(r#""open""#),
             r#"invalid replay: unknown choice "open"; expected one of "acquire", "success", "failure", "unrecorded-error", "ignored", "release", "force", "reset" at line 1 column 103"#
         );
-        assert_eq!(err(r#""success""#), r#"invalid replay: event: expected an object {"success": …}, found "success" at line 1 column 103"#);
+        assert_eq!(err(r#""success""#), r#"invalid replay: event: expected "success" with its settings, {"success": …}, found "success" at line 1 column 103"#);
         assert_eq!(
             err(r#"{"failure": {"duration": 4}}"#),
             r#"invalid replay: unknown field "duration"; expected one of "duration_ms" at line 1 column 128"#

@@ -784,7 +784,7 @@ mod tests {
             err(r#"{"hystrix": {}}"#),
             r#"unknown choice "hystrix"; expected one of "resilience4j", "consecutive" at line 1 column 1"#
         );
-        assert_eq!(err(r#""consecutive""#), r#"expected an object {"consecutive": …}, found "consecutive" at line 1 column 1"#);
+        assert_eq!(err(r#""consecutive""#), r#"expected "consecutive" with its settings, {"consecutive": …}, found "consecutive" at line 1 column 1"#);
         assert!(err(r#"{"resilience4j": {"sliding_window_sise": 5}}"#)
             .starts_with(r#"unknown field "sliding_window_sise"; expected one of "sliding_window_type", "#));
         assert_eq!(

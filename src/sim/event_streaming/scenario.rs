@@ -379,7 +379,7 @@ mod tests {
             change(r#""restart""#),
             r#"unknown choice "restart"; expected one of "join", "leave", "crash", "partitions" at line 1 column 24"#
         );
-        assert_eq!(change(r#""partitions""#), r#"change: expected an object {"partitions": …}, found "partitions" at line 1 column 24"#);
+        assert_eq!(change(r#""partitions""#), r#"change: expected "partitions" with its settings, {"partitions": …}, found "partitions" at line 1 column 24"#);
         assert_eq!(
             change(r#"{"partitions": -1}"#),
             "partitions: expected a whole number from 0 to 4294967295, found -1 at line 1 column 39"

@@ -530,7 +530,7 @@ mod tests {
             err(r#""consistent""#),
             r#"unknown choice "consistent"; expected one of "modulo", "ketama", "ring", "jump", "rendezvous", "maglev", "bounded-loads" at line 1 column 1"#
         );
-        assert_eq!(err(r#""ring""#), r#"expected an object {"ring": …}, found "ring" at line 1 column 1"#);
+        assert_eq!(err(r#""ring""#), r#"expected "ring" with its settings, {"ring": …}, found "ring" at line 1 column 1"#);
         assert_eq!(
             err(r#"{"ketama": {"points": 4}}"#),
             "\"ketama\" takes no settings: write it as \"ketama\" alone at line 1 column 12"

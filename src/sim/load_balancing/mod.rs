@@ -89,35 +89,26 @@ pub enum Balancer {
 impl FromJson for Balancer {
     fn read(node: &Node) -> Result<Balancer, Error> {
         let (name, value) = json::variant(node)?;
-        let what = "the balancer's settings (an object)";
-        Ok(match (name, value) {
-            ("round-robin", None) => Balancer::RoundRobin,
-            ("smooth-weighted", None) => Balancer::SmoothWeighted,
-            ("random", None) => Balancer::Random,
-            ("least-conn", None) => Balancer::LeastConn,
-            ("least-request", Some(v)) => {
-                let f = json::Fields::of(v, what, &["choices", "ejection"])?;
+        let settings = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "least-request" => {
+                let f = settings(&["choices", "ejection"])?;
                 Balancer::LeastRequest { choices: f.req("choices")?, ejection: f.or_default("ejection")? }
             }
-            ("peak-ewma", Some(v)) => {
-                let f = json::Fields::of(v, what, &["decay_ms", "default_rtt_ms"])?;
+            "peak-ewma" => {
+                let f = settings(&["decay_ms", "default_rtt_ms"])?;
                 Balancer::PeakEwma { decay_ms: f.req("decay_ms")?, default_rtt_ms: f.req("default_rtt_ms")? }
             }
-            ("maglev", Some(v)) => Balancer::Maglev { users: json::Fields::of(v, what, &["users"])?.req("users")? },
-            ("least-request" | "peak-ewma" | "maglev", None) => {
-                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the balancer's settings")))
+            "maglev" => Balancer::Maglev { users: settings(&["users"])?.req("users")? },
+            _ => {
+                let b = Balancer::from_key(name)
+                    .ok_or_else(|| json::unknown(node, name, &Balancer::all().map(|b| b.key())))?;
+                json::unit(name, value)?;
+                b
             }
-            ("round-robin" | "smooth-weighted" | "random" | "least-conn", Some(_)) => {
-                return Err(node.expected(&format!("\"{name}\", which has no settings")))
-            }
-            _ => return Err(json::unknown(node, name, &BALANCER_KEYS)),
         })
     }
 }
-
-/// Every balancer's key, in the order the widget lists them.
-const BALANCER_KEYS: [&str; 7] =
-    ["round-robin", "smooth-weighted", "random", "least-conn", "least-request", "peak-ewma", "maglev"];
 
 impl ToJson for Balancer {
     fn write(&self, out: &mut String) {
@@ -163,25 +154,20 @@ impl ToJson for Change {
 impl FromJson for Service {
     fn read(node: &Node) -> Result<Service, Error> {
         let (name, value) = json::variant(node)?;
-        let what = "the service time's settings (an object)";
-        Ok(match (name, value) {
-            ("exponential", Some(v)) => {
-                Service::Exponential { mean_ms: json::Fields::of(v, what, &["mean_ms"])?.req("mean_ms")? }
-            }
-            ("log-normal", Some(v)) => {
-                let f = json::Fields::of(v, what, &["median_ms", "sigma"])?;
+        let settings = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "exponential" => Service::Exponential { mean_ms: settings(&["mean_ms"])?.req("mean_ms")? },
+            "log-normal" => {
+                let f = settings(&["median_ms", "sigma"])?;
                 Service::LogNormal { median_ms: f.req("median_ms")?, sigma: f.req("sigma")? }
             }
-            ("bimodal", Some(v)) => {
-                let f = json::Fields::of(v, what, &["fast_ms", "slow_ms", "slow_fraction"])?;
+            "bimodal" => {
+                let f = settings(&["fast_ms", "slow_ms", "slow_fraction"])?;
                 Service::Bimodal {
                     fast_ms: f.req("fast_ms")?,
                     slow_ms: f.req("slow_ms")?,
                     slow_fraction: f.req("slow_fraction")?,
                 }
-            }
-            ("exponential" | "log-normal" | "bimodal", None) => {
-                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the service time's settings")))
             }
             _ => return Err(json::unknown(node, name, &["exponential", "log-normal", "bimodal"])),
         })
@@ -429,7 +415,7 @@ mod tests {
         );
         assert_eq!(
             read::<Balancer>(r#""peak-ewma""#),
-            Err("expected {\"peak-ewma\": {…}} with the balancer's settings, found \"peak-ewma\" at line 1 column 1".into())
+            Err("expected \"peak-ewma\" with its settings, {\"peak-ewma\": {…}}, found \"peak-ewma\" at line 1 column 1".into())
         );
         assert_eq!(
             read::<Balancer>(r#"{"least-request": {"choices": 2, "choice": 3}}"#),

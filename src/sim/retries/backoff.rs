@@ -57,32 +57,26 @@ const BACKOFFS: [&str; 6] = ["none", "constant", "exponential", "aws-standard", 
 impl FromJson for Backoff {
     fn read(node: &Node) -> Result<Backoff, Error> {
         let (name, value) = json::variant(node)?;
-        let what = "the backoff's settings (an object)";
-        Ok(match (name, value) {
-            ("none", None) => Backoff::None,
-            ("aws-standard", None) => Backoff::AwsStandard,
-            ("constant", Some(v)) => Backoff::Constant { ms: json::Fields::of(v, what, &["ms"])?.req("ms")? },
-            ("exponential", Some(v)) => {
-                let f = json::Fields::of(v, what, &["base_ms", "cap_ms", "jitter"])?;
+        let settings = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "none" => json::unit(name, value).map(|()| Backoff::None)?,
+            "aws-standard" => json::unit(name, value).map(|()| Backoff::AwsStandard)?,
+            "constant" => Backoff::Constant { ms: settings(&["ms"])?.req("ms")? },
+            "exponential" => {
+                let f = settings(&["base_ms", "cap_ms", "jitter"])?;
                 Backoff::Exponential { base_ms: f.req("base_ms")?, cap_ms: f.req("cap_ms")?, jitter: f.req("jitter")? }
             }
-            ("grpc", Some(v)) => {
-                let f = json::Fields::of(v, what, &["initial_ms", "max_ms", "multiplier"])?;
+            "grpc" => {
+                let f = settings(&["initial_ms", "max_ms", "multiplier"])?;
                 Backoff::Grpc {
                     initial_ms: f.req("initial_ms")?,
                     max_ms: f.req("max_ms")?,
                     multiplier: f.req("multiplier")?,
                 }
             }
-            ("envoy", Some(v)) => {
-                let f = json::Fields::of(v, what, &["base_ms", "max_ms"])?;
+            "envoy" => {
+                let f = settings(&["base_ms", "max_ms"])?;
                 Backoff::Envoy { base_ms: f.req("base_ms")?, max_ms: f.req("max_ms")? }
-            }
-            ("constant" | "exponential" | "grpc" | "envoy", None) => {
-                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the backoff's settings")))
-            }
-            ("none" | "aws-standard", Some(_)) => {
-                return Err(node.expected(&format!("\"{name}\", which has no settings")))
             }
             _ => return Err(json::unknown(node, name, &BACKOFFS)),
         })

@@ -69,27 +69,21 @@ const BUDGETS: [&str; 5] = ["none", "aws-quota", "grpc-throttle", "envoy", "fina
 impl FromJson for Budget {
     fn read(node: &Node) -> Result<Budget, Error> {
         let (name, value) = json::variant(node)?;
-        let what = "the budget's settings (an object)";
-        Ok(match (name, value) {
-            ("none", None) => Budget::None,
-            ("aws-quota", None) => Budget::AwsQuota,
-            ("grpc-throttle", Some(v)) => {
-                let f = json::Fields::of(v, what, &["max_tokens", "token_ratio"])?;
+        let settings = |keys: &[&str]| json::variant_fields(node, name, value, keys);
+        Ok(match name {
+            "none" => json::unit(name, value).map(|()| Budget::None)?,
+            "aws-quota" => json::unit(name, value).map(|()| Budget::AwsQuota)?,
+            "grpc-throttle" => {
+                let f = settings(&["max_tokens", "token_ratio"])?;
                 Budget::GrpcThrottle { max_tokens: f.req("max_tokens")?, token_ratio: f.req("token_ratio")? }
             }
-            ("envoy", Some(v)) => {
-                let f = json::Fields::of(v, what, &["percent", "min_concurrency"])?;
+            "envoy" => {
+                let f = settings(&["percent", "min_concurrency"])?;
                 Budget::Envoy { percent: f.req("percent")?, min_concurrency: f.req("min_concurrency")? }
             }
-            ("finagle", Some(v)) => {
-                let f = json::Fields::of(v, what, &["ttl_s", "min_per_sec", "percent"])?;
+            "finagle" => {
+                let f = settings(&["ttl_s", "min_per_sec", "percent"])?;
                 Budget::Finagle { ttl_s: f.req("ttl_s")?, min_per_sec: f.req("min_per_sec")?, percent: f.req("percent")? }
-            }
-            ("grpc-throttle" | "envoy" | "finagle", None) => {
-                return Err(node.expected(&format!("{{\"{name}\": {{…}}}} with the budget's settings")))
-            }
-            ("none" | "aws-quota", Some(_)) => {
-                return Err(node.expected(&format!("\"{name}\", which has no settings")))
             }
             _ => return Err(json::unknown(node, name, &BUDGETS)),
         })
